@@ -1,0 +1,160 @@
+// bridge sync-status: what the ledger knows, from any process.
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/civil_time.h"
+#include "core/json_writer.h"
+#include "ledger/ledger.h"
+#include "report/daily_report.h"
+
+namespace cc::cli {
+namespace {
+
+// A run still marked running whose process is gone was killed.
+std::string EffectiveResult(const RunInfo& run) {
+  if (run.result != "running") return run.result;
+  if (kill(static_cast<pid_t>(run.pid), 0) != 0 && errno == ESRCH) {
+    return "interrupted";
+  }
+  return "running";
+}
+
+void TokensJson(JsonWriter& w, const Tokens& t) {
+  w.BeginObject()
+      .Field("inputTokens", t.input)
+      .Field("outputTokens", t.output)
+      .Field("cacheCreationTokens", t.cache_creation)
+      .Field("cacheCreation5mTokens", t.cache_creation_5m)
+      .Field("cacheCreation1hTokens", t.cache_creation_1h)
+      .Field("cacheReadTokens", t.cache_read)
+      .Field("totalTokens", t.Total())
+      .Field("webSearchRequests", t.web_search_requests)
+      .Field("webFetchRequests", t.web_fetch_requests)
+      .EndObject();
+}
+
+void RunJson(JsonWriter& w, const RunInfo& r) {
+  const RunCounters& c = r.counters;
+  w.BeginObject()
+      .Field("id", r.id)
+      .Field("mode", r.mode)
+      .Field("pid", r.pid)
+      .Field("source", r.source)
+      .Field("startedAt", FormatIsoTimestampMs(r.started_ms))
+      .Field("heartbeatAt", FormatIsoTimestampMs(r.heartbeat_ms));
+  w.Key("finishedAt");
+  if (r.finished_ms) {
+    w.String(FormatIsoTimestampMs(*r.finished_ms));
+    w.Field("durationMs", *r.finished_ms - r.started_ms);
+  } else {
+    w.Null();
+  }
+  w.Field("result", EffectiveResult(r))
+      .Field("error", r.error)
+      .Field("filesScanned", c.files_scanned)
+      .Field("filesNew", c.files_new)
+      .Field("filesChanged", c.files_changed)
+      .Field("filesReread", c.files_reread)
+      .Field("filesGone", c.files_gone)
+      .Field("bytesRead", c.bytes_read)
+      .Field("lines", c.lines)
+      .Field("eventsNew", c.events_new)
+      .Field("eventsUpdated", c.events_updated)
+      .Field("rejectedLines", c.rejects)
+      .EndObject();
+}
+
+std::string StatusJson(const Context& ctx, const LedgerSummary& s) {
+  JsonWriter w;
+  w.BeginObject()
+      .Field("ledger", ctx.ledger_path)
+      .Key("files").BeginObject()
+      .Field("active", s.files_active)
+      .Field("gone", s.files_gone)
+      .Field("unreadBytes", s.unread_bytes)
+      .EndObject()
+      .Field("events", s.events);
+  w.Key("tokens");
+  TokensJson(w, s.tokens);
+  w.Key("firstEventAt");
+  if (s.first_event_ms) w.String(FormatIsoTimestampMs(*s.first_event_ms));
+  else w.Null();
+  w.Key("lastEventAt");
+  if (s.last_event_ms) w.String(FormatIsoTimestampMs(*s.last_event_ms));
+  else w.Null();
+  w.Key("rejects").BeginObject().Field("lines", s.rejects).Key("byReason")
+      .BeginArray();
+  for (const auto& [reason, n] : s.reject_reasons) {
+    w.BeginObject().Field("reason", reason).Field("lines", n).EndObject();
+  }
+  w.EndArray().EndObject();
+  w.Key("lastRun");
+  if (s.last_run) RunJson(w, *s.last_run);
+  else w.Null();
+  w.EndObject();
+  return w.Finish();
+}
+
+std::string StatusText(const Context& ctx, const LedgerSummary& s) {
+  std::string out = "ledger:  " + ctx.ledger_path + "\n";
+  out += "files:   " + WithThousands(s.files_active) + " tracked, " +
+         WithThousands(s.files_gone) + " gone (deleted; their events are kept)\n";
+  out += "unread:  " + WithThousands(s.unread_bytes) + " bytes\n";
+  out += "events:  " + WithThousands(s.events);
+  if (s.first_event_ms && s.last_event_ms) {
+    out += " (" + FormatIsoTimestampMs(*s.first_event_ms) + " .. " +
+           FormatIsoTimestampMs(*s.last_event_ms) + ")";
+  }
+  out += "\ntokens:  input " + WithThousands(s.tokens.input) + ", output " +
+         WithThousands(s.tokens.output) + ", cache create " +
+         WithThousands(s.tokens.cache_creation) + ", cache read " +
+         WithThousands(s.tokens.cache_read) + ", total " +
+         WithThousands(s.tokens.Total()) + "\n";
+  out += "rejects: " + WithThousands(s.rejects) + " lines\n";
+  for (const auto& [reason, n] : s.reject_reasons) {
+    out += "         " + WithThousands(n) + "  " + reason + "\n";
+  }
+  if (!s.last_run) return out + "last run: none\n";
+  const RunInfo& r = *s.last_run;
+  std::string result = EffectiveResult(r);
+  out += "last run: " + r.mode + " by pid " + std::to_string(r.pid) + " at " +
+         FormatIsoTimestampMs(r.started_ms) + ", ";
+  if (r.finished_ms) {
+    out += std::to_string(*r.finished_ms - r.started_ms) + " ms, ";
+  } else if (result == "running") {
+    out += "running, last heartbeat " + FormatIsoTimestampMs(r.heartbeat_ms) +
+           ", ";
+  }
+  out += result;
+  if (!r.error.empty()) out += " (" + r.error + ")";
+  out += "\n          " + WithThousands(r.counters.files_scanned) +
+         " files scanned, " + WithThousands(r.counters.bytes_read) +
+         " bytes read, " + WithThousands(r.counters.events_new) + " new / " +
+         WithThousands(r.counters.events_updated) + " updated events, " +
+         WithThousands(r.counters.rejects) + " rejected lines\n";
+  return out;
+}
+
+}  // namespace
+
+int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
+  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path);
+  if (!ledger.ok()) {
+    PrintError(ledger.status().message());
+    return ExitCodeFor(ledger.status());
+  }
+  Result<LedgerSummary> summary = (*ledger)->Summary();
+  if (!summary.ok()) {
+    PrintError(summary.status().message());
+    return ExitCodeFor(summary.status());
+  }
+  PrintOut(args.Has("--json") ? StatusJson(ctx, *summary)
+                              : StatusText(ctx, *summary));
+  return kExitOk;
+}
+
+}  // namespace cc::cli

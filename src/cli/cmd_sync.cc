@@ -1,0 +1,175 @@
+// bridge backfill and bridge sync --once.
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/progress_bar.h"
+#include "core/civil_time.h"
+#include "core/json_writer.h"
+#include "ledger/ledger.h"
+#include "sync/syncer.h"
+
+namespace cc::cli {
+namespace {
+
+size_t DefaultJobs() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+Result<std::optional<int64_t>> DateFlag(const ParsedArgs& args,
+                                        const std::string& flag) {
+  std::optional<std::string> text = args.Get(flag);
+  if (!text) return std::optional<int64_t>();
+  std::optional<int64_t> day = ParseDate(*text);
+  if (!day) {
+    return Status::InvalidArgument(flag + ": expected YYYY-MM-DD or YYYYMMDD, "
+                                          "got '" + *text + "'");
+  }
+  return day;
+}
+
+void ReportProblems(const Context& ctx, const SyncReport& r) {
+  for (const ScanProblem& p : r.scan_problems) {
+    if (p.root_missing) {
+      PrintWarning(ctx, "no transcripts at " + p.path + " (" + p.message + ")");
+    } else {
+      PrintWarning(ctx, p.path + ": " + p.message);
+    }
+  }
+  for (const FileProblem& p : r.file_problems) PrintWarning(ctx, p.message);
+}
+
+std::string SummaryJson(const SyncReport& r, bool dry_run) {
+  const RunCounters& c = r.counters;
+  JsonWriter w;
+  w.BeginObject()
+      .Field("dryRun", dry_run)
+      .Field("filesScanned", c.files_scanned)
+      .Field("filesNew", c.files_new)
+      .Field("filesChanged", c.files_changed)
+      .Field("filesReread", c.files_reread)
+      .Field("filesGone", c.files_gone)
+      .Field("bytesRead", c.bytes_read)
+      .Field("lines", c.lines)
+      .Field("records", r.records)
+      .Field("eventsNew", c.events_new)
+      .Field("eventsUpdated", c.events_updated)
+      .Field("uniqueEventsFound", r.unique_events)
+      .Field("rejectedLines", c.rejects)
+      .Field("unreadableFiles", static_cast<uint64_t>(r.file_problems.size()))
+      .Key("seconds").Double(static_cast<double>(r.elapsed_ns) / 1e9)
+      .Field("runId", r.run_id)
+      .EndObject();
+  return w.Finish();
+}
+
+std::string SummaryText(const SyncReport& r, bool dry_run) {
+  const RunCounters& c = r.counters;
+  double seconds = static_cast<double>(r.elapsed_ns) / 1e9;
+  double mb = static_cast<double>(c.bytes_read) / 1e6;
+  char buf[768];
+  std::snprintf(
+      buf, sizeof buf,
+      "%sfiles: %llu scanned, %llu new, %llu changed, %llu re-read, %llu gone\n"
+      "read:  %.1f MB, %llu lines, %llu usage records in %.2f s (%.0f MB/s)\n"
+      "%s %llu new, %llu updated; %llu rejected lines\n",
+      dry_run ? "dry run: nothing was written\n" : "",
+      static_cast<unsigned long long>(c.files_scanned),
+      static_cast<unsigned long long>(c.files_new),
+      static_cast<unsigned long long>(c.files_changed),
+      static_cast<unsigned long long>(c.files_reread),
+      static_cast<unsigned long long>(c.files_gone), mb,
+      static_cast<unsigned long long>(c.lines),
+      static_cast<unsigned long long>(r.records), seconds,
+      seconds > 0 ? mb / seconds : 0.0, dry_run ? "events found:" : "events:",
+      static_cast<unsigned long long>(dry_run ? r.unique_events : c.events_new),
+      static_cast<unsigned long long>(c.events_updated),
+      static_cast<unsigned long long>(c.rejects));
+  std::string out = buf;
+  if (c.rejects > 0) {
+    out += "       (see `context-cleaner bridge sync-status` for reasons)\n";
+  }
+  return out;
+}
+
+int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
+            const std::string& command) {
+  options.roots = ctx.roots;
+  options.source = ctx.source;
+  std::unique_ptr<Ledger> ledger;
+  if (!options.dry_run) {
+    Result<std::unique_ptr<Ledger>> opened =
+        Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command));
+    if (!opened.ok()) {
+      PrintError(opened.status().message());
+      return ExitCodeFor(opened.status());
+    }
+    ledger = std::move(*opened);
+  }
+  SystemClock clock;
+  Syncer syncer(ledger.get(), clock);
+  ProgressBar bar(ctx.stderr_tty && ctx.verbosity >= 0 && !args.Has("--json"));
+  Result<SyncReport> report = syncer.Run(options, &bar);
+  bar.Clear();
+  if (!report.ok()) {
+    PrintError(report.status().message());
+    return ExitCodeFor(report.status());
+  }
+  ReportProblems(ctx, *report);
+  if (args.Has("--json")) {
+    PrintOut(SummaryJson(*report, options.dry_run));
+  } else if (ctx.verbosity >= 0) {
+    PrintOut(SummaryText(*report, options.dry_run));
+    if (report->counters.files_scanned == 0) {
+      PrintOut("No Claude Code transcripts found yet; they appear under "
+               "<dir>/projects/ once you use Claude Code.\n");
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunBackfill(const Context& ctx, const ParsedArgs& args) {
+  SyncOptions options;
+  options.mode = SyncMode::kBackfill;
+  options.dry_run = args.Has("--dry-run");
+  options.jobs = DefaultJobs();
+  if (auto jobs = args.Get("--jobs")) {
+    Result<size_t> n = ParsePositive("--jobs", *jobs);
+    if (!n.ok()) {
+      PrintError(n.status().message());
+      return kExitUsage;
+    }
+    options.jobs = *n;
+  }
+  for (const char* flag : {"--since", "--until"}) {
+    Result<std::optional<int64_t>> day = DateFlag(args, flag);
+    if (!day.ok()) {
+      PrintError(day.status().message());
+      return kExitUsage;
+    }
+    (std::string(flag) == "--since" ? options.since_day : options.until_day) =
+        *day;
+  }
+  if (options.since_day && options.until_day &&
+      *options.since_day > *options.until_day) {
+    PrintError("--since: later than --until");
+    return kExitUsage;
+  }
+  return RunPass(ctx, args, options, "bridge backfill");
+}
+
+int RunSync(const Context& ctx, const ParsedArgs& args) {
+  if (!args.Has("--once")) {
+    PrintError("bridge sync: say --once (continuous modes --interval and "
+               "--start-monitoring are not in this version yet)");
+    return kExitUsage;
+  }
+  SyncOptions options;
+  options.mode = SyncMode::kOnce;
+  options.jobs = DefaultJobs();
+  return RunPass(ctx, args, options, "bridge sync --once");
+}
+
+}  // namespace cc::cli

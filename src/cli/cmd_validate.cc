@@ -1,0 +1,120 @@
+// bridge validate: re-derive totals from the files, compare, exit 1 on any
+// difference.
+#include <thread>
+
+#include "cli/commands.h"
+#include "core/civil_time.h"
+#include "core/json_writer.h"
+#include "ledger/ledger.h"
+#include "report/daily_report.h"
+#include "validate/validator.h"
+
+namespace cc::cli {
+namespace {
+
+void TokensJson(JsonWriter& w, const Tokens& t, uint64_t events) {
+  w.BeginObject()
+      .Field("inputTokens", t.input)
+      .Field("outputTokens", t.output)
+      .Field("cacheCreationTokens", t.cache_creation)
+      .Field("cacheReadTokens", t.cache_read)
+      .Field("totalTokens", t.Total())
+      .Field("events", events)
+      .EndObject();
+}
+
+std::string ValidationJson(const ValidationReport& r) {
+  JsonWriter w;
+  w.BeginObject()
+      .Field("ok", r.ok())
+      .Field("filesRead", r.files_read)
+      .Field("eventsInFiles", r.events_in_files)
+      .Field("eventsMissingFromLedger", r.events_missing_from_ledger)
+      .Field("eventsOnlyInLedger", r.events_only_in_ledger)
+      .Field("eventsFromGoneFiles", r.events_from_gone_files);
+  w.Key("goneTokens");
+  TokensJson(w, r.gone_tokens, r.events_from_gone_files);
+  w.Key("days").BeginArray();
+  for (const DayComparison& d : r.days) {
+    w.BeginObject().Field("date", FormatDate(d.day)).Field("match", d.matches());
+    w.Key("files");
+    TokensJson(w, d.files, d.file_events);
+    w.Key("ledger");
+    TokensJson(w, d.ledger, d.ledger_events);
+    w.EndObject();
+  }
+  w.EndArray().Key("differences").BeginArray();
+  for (const std::string& s : r.sample_differences) w.String(s);
+  w.EndArray().Key("unreadableFiles").BeginArray();
+  for (const std::string& s : r.unreadable_files) w.String(s);
+  w.EndArray().EndObject();
+  return w.Finish();
+}
+
+std::string Diff(const char* what, uint64_t files, uint64_t ledger) {
+  if (files == ledger) return "";
+  return std::string("  ") + what + ": files " + WithThousands(files) +
+         ", ledger " + WithThousands(ledger) + "\n";
+}
+
+std::string ValidationText(const ValidationReport& r) {
+  std::string out;
+  size_t mismatched = 0;
+  for (const DayComparison& d : r.days) {
+    if (d.matches()) continue;
+    ++mismatched;
+    out += FormatDate(d.day) + " differs:\n";
+    out += Diff("input", d.files.input, d.ledger.input);
+    out += Diff("output", d.files.output, d.ledger.output);
+    out += Diff("cache creation", d.files.cache_creation, d.ledger.cache_creation);
+    out += Diff("cache read", d.files.cache_read, d.ledger.cache_read);
+    out += Diff("events", d.file_events, d.ledger_events);
+  }
+  for (const std::string& s : r.sample_differences) out += "  " + s + "\n";
+  out += std::to_string(r.days.size()) + " days compared, " +
+         std::to_string(mismatched) + " differ; " +
+         WithThousands(r.events_in_files) + " events in " +
+         WithThousands(r.files_read) + " files; " +
+         WithThousands(r.events_missing_from_ledger) + " missing from the ledger, " +
+         WithThousands(r.events_only_in_ledger) + " only in the ledger\n";
+  if (r.events_from_gone_files > 0) {
+    out += WithThousands(r.events_from_gone_files) +
+           " events come from files that no longer exist (" +
+           WithThousands(r.gone_tokens.Total()) +
+           " tokens): kept, not re-derivable, not a mismatch\n";
+  }
+  for (const std::string& f : r.unreadable_files) {
+    out += "unreadable: " + f + "\n";
+  }
+  out += r.ok() ? "OK: the ledger matches the transcripts\n"
+                : "MISMATCH: the ledger differs from the transcripts\n";
+  return out;
+}
+
+}  // namespace
+
+int RunValidate(const Context& ctx, const ParsedArgs& args) {
+  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path);
+  if (!ledger.ok()) {
+    PrintError(ledger.status().message());
+    return ExitCodeFor(ledger.status());
+  }
+  size_t jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (auto text = args.Get("--jobs")) {
+    Result<size_t> n = ParsePositive("--jobs", *text);
+    if (!n.ok()) {
+      PrintError(n.status().message());
+      return kExitUsage;
+    }
+    jobs = *n;
+  }
+  Result<ValidationReport> report = Validate(**ledger, ctx.roots, jobs);
+  if (!report.ok()) {
+    PrintError(report.status().message());
+    return ExitCodeFor(report.status());
+  }
+  PrintOut(args.Has("--json") ? ValidationJson(*report) : ValidationText(*report));
+  return report->ok() ? kExitOk : kExitCheckFailed;
+}
+
+}  // namespace cc::cli

@@ -1,0 +1,30 @@
+// The subcommands. Each returns the process exit code and does its own
+// printing; none of them exits.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context.h"
+#include "cli/flags.h"
+
+namespace cc::cli {
+
+struct Command {
+  std::string path;  // "bridge sync".
+  std::string summary;
+  std::string usage;
+  std::string details;
+  std::vector<std::string> flags;  // Beyond the global ones.
+  int (*run)(const Context&, const ParsedArgs&);
+};
+
+const std::vector<Command>& Commands();
+
+int RunBackfill(const Context& ctx, const ParsedArgs& args);
+int RunSync(const Context& ctx, const ParsedArgs& args);
+int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
+int RunValidate(const Context& ctx, const ParsedArgs& args);
+int RunReportDaily(const Context& ctx, const ParsedArgs& args);
+
+}  // namespace cc::cli

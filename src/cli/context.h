@@ -1,0 +1,44 @@
+// Context: what every command needs, resolved once from flags and the
+// environment: roots, ledger path, source label, output style.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/flags.h"
+#include "core/result.h"
+
+namespace cc::cli {
+
+struct Context {
+  std::vector<std::string> roots;
+  std::string ledger_path;
+  std::string source;
+  int verbosity = 0;   // -1 quiet, 0 normal, 1 verbose.
+  bool color = false;  // Colours only on a terminal and without --no-color.
+  bool stderr_tty = false;
+
+  // Holder line for the writer lock: who we are, for whoever finds it taken.
+  std::string Holder(const std::string& command) const;
+};
+
+Result<Context> ResolveContext(const ParsedArgs& args);
+
+// The flags every command accepts.
+const std::vector<std::string>& GlobalFlagNames();
+// Every flag of every command (for the parser).
+const std::vector<FlagSpec>& AllFlags();
+
+// Printing helpers (only cli/ prints).
+void PrintError(const std::string& message);
+void PrintWarning(const Context& ctx, const std::string& message);
+void PrintOut(const std::string& text);
+
+// Exit codes: 0 ok, 1 a check failed, 2 usage error, 3 environment.
+int ExitCodeFor(const Status& status);
+constexpr int kExitOk = 0;
+constexpr int kExitCheckFailed = 1;
+constexpr int kExitUsage = 2;
+
+}  // namespace cc::cli

@@ -1,0 +1,174 @@
+// context-cleaner: an exact, incremental ledger of Claude Code usage.
+// Parses the command line, picks the command, maps failures to exit codes.
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "cli/flags.h"
+
+namespace cc::cli {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+std::string MainHelp() {
+  std::string out =
+      "context-cleaner: an exact, incremental ledger of what you spend with "
+      "Claude Code.\n\n"
+      "It reads Claude Code's transcripts (<dir>/projects/**/*.jsonl) into a "
+      "SQLite ledger,\ncounting every API response exactly once, and keeps "
+      "that history after Claude Code\ndeletes old transcripts.\n\n"
+      "Usage: context-cleaner [global flags] COMMAND [flags]\n\nCommands:\n";
+  for (const Command& c : Commands()) {
+    std::string name = "  " + c.path;
+    if (name.size() < 26) name.append(26 - name.size(), ' ');
+    out += name + c.summary + "\n";
+  }
+  out += "\nGlobal flags:\n" + FormatFlags(AllFlags(), GlobalFlagNames());
+  out +=
+      "\nFirst time: `context-cleaner bridge sync --once` then "
+      "`context-cleaner report daily`.\n"
+      "Exit codes: 0 ok, 1 a check failed, 2 usage error, 3 environment "
+      "(ledger locked, I/O).\n"
+      "Run `context-cleaner COMMAND --help` for a command's flags.\n";
+  return out;
+}
+
+std::string CommandHelp(const Command& c) {
+  return "Usage: " + c.usage + "\n\n" + c.details + "\n\nFlags:\n" +
+         FormatFlags(AllFlags(), c.flags) + "\nGlobal flags:\n" +
+         FormatFlags(AllFlags(), GlobalFlagNames());
+}
+
+// The command whose words start the positional words, longest first.
+const Command* FindCommand(const std::vector<std::string>& words) {
+  const Command* best = nullptr;
+  size_t best_len = 0;
+  for (const Command& c : Commands()) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start < c.path.size()) {
+      size_t space = c.path.find(' ', start);
+      if (space == std::string::npos) space = c.path.size();
+      parts.push_back(c.path.substr(start, space - start));
+      start = space + 1;
+    }
+    if (parts.size() > words.size() || parts.size() <= best_len) continue;
+    if (std::equal(parts.begin(), parts.end(), words.begin())) {
+      best = &c;
+      best_len = parts.size();
+    }
+  }
+  return best;
+}
+
+size_t WordCount(const std::string& path) {
+  return static_cast<size_t>(std::count(path.begin(), path.end(), ' ')) + 1;
+}
+
+int Main(const std::vector<std::string>& argv) {
+  Result<ParsedArgs> args = ParseArgs(argv, AllFlags());
+  if (!args.ok()) {
+    PrintError(args.status().message());
+    return kExitUsage;
+  }
+  if (args->Has("--version")) {
+    PrintOut(std::string("context-cleaner ") + kVersion + "\n");
+    return kExitOk;
+  }
+  const Command* command = FindCommand(args->words);
+  if (command == nullptr) {
+    if (args->words.empty() || args->Has("--help")) {
+      PrintOut(MainHelp());
+      return args->words.empty() && !args->Has("--help") ? kExitUsage : kExitOk;
+    }
+    std::string said;
+    for (const std::string& w : args->words) said += (said.empty() ? "" : " ") + w;
+    PrintError("unknown command '" + said + "' (see context-cleaner --help)");
+    return kExitUsage;
+  }
+  if (args->Has("--help")) {
+    PrintOut(CommandHelp(*command));
+    return kExitOk;
+  }
+  if (args->words.size() > WordCount(command->path)) {
+    PrintError("unexpected argument '" + args->words[WordCount(command->path)] +
+               "' for '" + command->path + "'");
+    return kExitUsage;
+  }
+  std::vector<std::string> allowed = GlobalFlagNames();
+  allowed.insert(allowed.end(), command->flags.begin(), command->flags.end());
+  if (Status s = CheckAllowed(*args, allowed, command->path); !s.ok()) {
+    PrintError(s.message());
+    return kExitUsage;
+  }
+  Result<Context> ctx = ResolveContext(*args);
+  if (!ctx.ok()) {
+    PrintError(ctx.status().message());
+    return ExitCodeFor(ctx.status());
+  }
+  return command->run(*ctx, *args);
+}
+
+}  // namespace
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {"bridge backfill", "Read every transcript into the ledger (idempotent)",
+       "context-cleaner bridge backfill [--since D] [--until D] [--dry-run] "
+       "[--jobs N] [--json]",
+       "Reads every transcript under the roots from its first byte, in "
+       "parallel, and merges\nwhat it finds into the ledger. Running it twice "
+       "changes nothing. With --since/--until\nonly events of those UTC days "
+       "are counted and no checkpoints are written, so a later\n`bridge sync "
+       "--once` still reads everything. --dry-run writes nothing.",
+       {"--since", "--until", "--dry-run", "--jobs", "--json"},
+       &RunBackfill},
+      {"bridge sync", "Read what changed since the last run (--once)",
+       "context-cleaner bridge sync --once [--json]",
+       "Reads only what changed since the last run: new files, appended "
+       "bytes; files that\nwere replaced or truncated are read again from the "
+       "start. Prints what it did.",
+       {"--once", "--json"},
+       &RunSync},
+      {"bridge sync-status", "Show what the ledger holds and the last run",
+       "context-cleaner bridge sync-status [--json]",
+       "Reads the ledger (safe while a sync runs in another process): files "
+       "tracked and gone,\nevents, tokens by kind, rejected lines and why, "
+       "bytes not yet read, and the last run.",
+       {"--json"},
+       &RunSyncStatus},
+      {"bridge validate", "Re-derive totals from the files and compare",
+       "context-cleaner bridge validate [--json] [--jobs N]",
+       "Re-reads every transcript still present from its first byte, "
+       "independently of the\nledger's incremental path, and compares "
+       "per-day totals with the ledger. Prints each\ndifference; exits 1 on "
+       "any. Events whose files are gone are reported separately.",
+       {"--json", "--jobs"},
+       &RunValidate},
+      {"report daily", "Tokens per UTC day",
+       "context-cleaner report daily [--json] [--since D] [--until D]",
+       "Tokens per UTC day from the ledger: input, output, cache creation, "
+       "cache read, total\nand events. --json uses ccusage's key names "
+       "(daily[], totals{}).",
+       {"--json", "--since", "--until"},
+       &RunReportDaily},
+  };
+  return kCommands;
+}
+
+}  // namespace cc::cli
+
+int main(int argc, char** argv) {
+  try {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    return cc::cli::Main(args);
+  } catch (const std::exception& e) {
+    cc::cli::PrintError(std::string("internal error: ") + e.what());
+    return 3;
+  }
+}

@@ -1,0 +1,33 @@
+// Conversions between UTC timestamps and calendar dates. Pure functions,
+// no time-zone database (time zones come with the reports issue).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cc {
+
+// Days since 1970-01-01 of a proleptic Gregorian date.
+int64_t DaysFromCivil(int year, unsigned month, unsigned day);
+
+// Parses an ISO-8601 timestamp as Claude Code writes them
+// ("2025-09-03T00:52:34.495Z"); also accepts no fraction, any number of
+// fraction digits, lower-case 'z', and "+HH:MM"/"-HH:MM" offsets. Returns
+// milliseconds since the epoch, or nullopt when the text is not such a time.
+std::optional<int64_t> ParseIsoTimestampMs(std::string_view text);
+
+// Parses "YYYY-MM-DD" or "YYYYMMDD" into days since the epoch.
+std::optional<int64_t> ParseDate(std::string_view text);
+
+// "YYYY-MM-DD" of a day number.
+std::string FormatDate(int64_t days_since_epoch);
+
+// The UTC day of a timestamp in milliseconds.
+int64_t UtcDayOfMs(int64_t timestamp_ms);
+
+// "2025-09-03T00:52:34.495Z".
+std::string FormatIsoTimestampMs(int64_t timestamp_ms);
+
+}  // namespace cc

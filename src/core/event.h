@@ -1,0 +1,63 @@
+// UsageRecord and Event: the unit of accounting (see docs/design.md).
+//
+// A UsageRecord is what one transcript line says about one API response. An
+// Event is the merge of every record with the same key: tokens are the
+// field-wise maximum, attributes come from the earliest record, ordered by
+// (timestamp, file, offset). Merging is commutative and associative, so the
+// ledger does not depend on the order in which files or lines are read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/tokens.h"
+
+namespace cc {
+
+// Where and when a record was seen; the order that picks an event's attributes.
+struct Provenance {
+  int64_t timestamp_ms = 0;  // Milliseconds since the Unix epoch, UTC.
+  std::string file;          // Transcript path.
+  uint64_t offset = 0;       // Byte offset of the line in the file.
+
+  bool operator<(const Provenance& o) const;
+  bool operator==(const Provenance&) const = default;
+};
+
+struct Attributes {
+  std::string session_id;
+  std::string project;  // The encoded project directory under projects/.
+  std::string cwd;
+  std::string git_branch;
+  std::string version;  // Claude Code version.
+  std::string model;
+  std::string agent_id;  // Subagent id; empty for the main thread.
+  bool is_sidechain = false;
+
+  bool operator==(const Attributes&) const = default;
+};
+
+struct UsageRecord {
+  std::string key;  // message.id ":" requestId | message.id | uuid.
+  Tokens tokens;
+  Attributes attributes;
+  Provenance provenance;
+};
+
+struct Event {
+  std::string key;
+  Tokens tokens;
+  Attributes attributes;  // From the earliest record.
+  Provenance first;       // The earliest record.
+
+  static Event FromRecord(const UsageRecord& r);
+
+  // Merges a record with the same key. Returns true if the event changed.
+  bool Merge(const UsageRecord& r);
+  // Merges another event with the same key. Returns true if this changed.
+  bool Merge(const Event& other);
+
+  bool operator==(const Event&) const = default;
+};
+
+}  // namespace cc

@@ -1,0 +1,114 @@
+#include "core/json_writer.h"
+
+#include <cstdio>
+
+namespace cc {
+
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+void JsonWriter::Newline() {
+  if (!pretty_) return;
+  out_.push_back('\n');
+  out_.append(2 * has_items_.size(), ' ');
+}
+
+void JsonWriter::BeforeValue() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (has_items_.empty()) return;
+  if (has_items_.back()) out_.push_back(',');
+  has_items_.back() = true;
+  Newline();
+}
+
+void JsonWriter::Open(char c) {
+  BeforeValue();
+  out_.push_back(c);
+  has_items_.push_back(false);
+}
+
+void JsonWriter::Close(char c) {
+  bool had_items = has_items_.back();
+  has_items_.pop_back();
+  if (had_items) Newline();
+  out_.push_back(c);
+}
+
+JsonWriter& JsonWriter::BeginObject() { Open('{'); return *this; }
+JsonWriter& JsonWriter::EndObject() { Close('}'); return *this; }
+JsonWriter& JsonWriter::BeginArray() { Open('['); return *this; }
+JsonWriter& JsonWriter::EndArray() { Close(']'); return *this; }
+
+JsonWriter& JsonWriter::Key(std::string_view key) {
+  BeforeValue();
+  out_ += JsonEscape(key);
+  out_ += pretty_ ? ": " : ":";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::String(std::string_view value) {
+  BeforeValue();
+  out_ += JsonEscape(value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Uint(uint64_t value) {
+  BeforeValue();
+  out_ += std::to_string(value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Int(int64_t value) {
+  BeforeValue();
+  out_ += std::to_string(value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Double(double value) {
+  BeforeValue();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  out_ += buf;
+  return *this;
+}
+
+JsonWriter& JsonWriter::Bool(bool value) {
+  BeforeValue();
+  out_ += value ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::Null() {
+  BeforeValue();
+  out_ += "null";
+  return *this;
+}
+
+}  // namespace cc

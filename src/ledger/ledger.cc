@@ -1,0 +1,330 @@
+#include "ledger/ledger.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "ledger/schema.h"
+#include "ledger/sqlite_db.h"
+#include "ledger/writer_lock.h"
+
+namespace cc {
+namespace {
+
+constexpr const char* kSelectEvent = R"sql(
+SELECT input_tokens, output_tokens, cache_creation_tokens,
+  cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
+  web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset
+FROM events WHERE key = ?1)sql";
+
+// ?1 key, ?2..?9 tokens, ?10 timestamp, ?11 file, ?12 offset, ?13..?20
+// attributes, ?21 source, ?22 now, ?23 change_seq.
+constexpr const char* kInsertEvent = R"sql(
+INSERT INTO events(key, input_tokens, output_tokens, cache_creation_tokens,
+  cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
+  web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset,
+  session_id, project, cwd, git_branch, version, model, agent_id,
+  is_sidechain, source, first_seen_ms, last_seen_ms, change_seq)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+  ?17, ?18, ?19, ?20, ?21, ?22, ?22, ?23))sql";
+
+constexpr const char* kUpdateEvent = R"sql(
+UPDATE events SET input_tokens = ?2, output_tokens = ?3,
+  cache_creation_tokens = ?4, cache_creation_5m_tokens = ?5,
+  cache_creation_1h_tokens = ?6, cache_read_tokens = ?7,
+  web_search_requests = ?8, web_fetch_requests = ?9, timestamp_ms = ?10,
+  file = ?11, line_offset = ?12, session_id = ?13, project = ?14, cwd = ?15,
+  git_branch = ?16, version = ?17, model = ?18, agent_id = ?19,
+  is_sidechain = ?20, source = ?21, last_seen_ms = ?22, change_seq = ?23
+WHERE key = ?1)sql";
+
+constexpr const char* kUpdateTokens = R"sql(
+UPDATE events SET input_tokens = ?2, output_tokens = ?3,
+  cache_creation_tokens = ?4, cache_creation_5m_tokens = ?5,
+  cache_creation_1h_tokens = ?6, cache_read_tokens = ?7,
+  web_search_requests = ?8, web_fetch_requests = ?9, last_seen_ms = ?10,
+  change_seq = ?11
+WHERE key = ?1)sql";
+
+constexpr const char* kUpsertFile = R"sql(
+INSERT INTO files(path, root, project, device, inode, size, mtime_ns, offset,
+  head_length, head_hash, tail_length, tail_hash, state, lines, records,
+  rejects, rereads, first_seen_ms, last_read_ms)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14,
+  ?15, ?16, ?17, ?17)
+ON CONFLICT(path) DO UPDATE SET root = excluded.root,
+  project = excluded.project, device = excluded.device,
+  inode = excluded.inode, size = excluded.size, mtime_ns = excluded.mtime_ns,
+  offset = excluded.offset, head_length = excluded.head_length,
+  head_hash = excluded.head_hash, tail_length = excluded.tail_length,
+  tail_hash = excluded.tail_hash, state = 'active',
+  lines = lines + excluded.lines, records = records + excluded.records,
+  rejects = rejects + excluded.rejects, rereads = rereads + excluded.rereads,
+  last_read_ms = excluded.last_read_ms)sql";
+
+constexpr const char* kInsertReject = R"sql(
+INSERT OR REPLACE INTO rejects(file, offset, length, reason, head, seen_ms)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6))sql";
+
+void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
+               int64_t now_ms, int64_t change_seq) {
+  const Tokens& t = e.tokens;
+  const Attributes& a = e.attributes;
+  st.Bind(1, e.key).Bind(2, t.input).Bind(3, t.output)
+      .Bind(4, t.cache_creation).Bind(5, t.cache_creation_5m)
+      .Bind(6, t.cache_creation_1h).Bind(7, t.cache_read)
+      .Bind(8, t.web_search_requests).Bind(9, t.web_fetch_requests)
+      .Bind(10, e.first.timestamp_ms).Bind(11, e.first.file)
+      .Bind(12, e.first.offset).Bind(13, a.session_id).Bind(14, a.project)
+      .Bind(15, a.cwd).Bind(16, a.git_branch).Bind(17, a.version)
+      .Bind(18, a.model).Bind(19, a.agent_id)
+      .Bind(20, int64_t{a.is_sidechain ? 1 : 0}).Bind(21, source)
+      .Bind(22, now_ms).Bind(23, change_seq);
+}
+
+Tokens ReadTokens(const sql::Statement& st, int first_column) {
+  Tokens t;
+  int c = first_column;
+  t.input = st.Uint(c++);
+  t.output = st.Uint(c++);
+  t.cache_creation = st.Uint(c++);
+  t.cache_creation_5m = st.Uint(c++);
+  t.cache_creation_1h = st.Uint(c++);
+  t.cache_read = st.Uint(c++);
+  t.web_search_requests = st.Uint(c++);
+  t.web_fetch_requests = st.Uint(c);
+  return t;
+}
+
+Status EnsureParentDirectory(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return Status::IoError("cannot create " + parent.string() + ": " +
+                           ec.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct Ledger::Statements {
+  explicit Statements(sqlite3* db)
+      : select_event(db, kSelectEvent),
+        insert_event(db, kInsertEvent),
+        update_event(db, kUpdateEvent),
+        update_tokens(db, kUpdateTokens),
+        upsert_file(db, kUpsertFile),
+        insert_reject(db, kInsertReject) {}
+  sql::Statement select_event;
+  sql::Statement insert_event;
+  sql::Statement update_event;
+  sql::Statement update_tokens;
+  sql::Statement upsert_file;
+  sql::Statement insert_reject;
+  int64_t next_change_seq = 0;
+};
+
+Ledger::Ledger(std::unique_ptr<sql::Database> db,
+               std::unique_ptr<WriterLock> lock)
+    : db_(std::move(db)), lock_(std::move(lock)) {}
+
+Ledger::~Ledger() = default;
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(const std::string& path,
+                                                     const std::string& holder) {
+  if (Status s = EnsureParentDirectory(path); !s.ok()) return s;
+  Result<std::unique_ptr<WriterLock>> lock = WriterLock::Acquire(path, holder);
+  if (!lock.ok()) return lock.status();
+  Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(path, false);
+  if (!db.ok()) return db.status();
+  sql::Database& d = **db;
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+        "PRAGMA cache_size = -16000", "PRAGMA temp_store = MEMORY"}) {
+    if (Status s = d.Exec(pragma); !s.ok()) {
+      return Status::IoError("--ledger: cannot open " + path + ": " +
+                             s.message());
+    }
+  }
+  if (Status s = Migrate(d); !s.ok()) return s;
+  std::unique_ptr<Ledger> ledger(
+      new Ledger(std::move(*db), std::move(*lock)));
+  ledger->st_ = std::make_unique<Statements>(ledger->db_->handle());
+  return ledger;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::IoError("no ledger at " + path +
+                           " (run `context-cleaner bridge sync --once` first)");
+  }
+  Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(path, true);
+  if (!db.ok()) return db.status();
+  Result<int64_t> version = (*db)->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version > kSchemaVersion) {
+    return Status::NotSupported("the ledger " + path + " has schema version " +
+                                std::to_string(*version) +
+                                ", newer than this program's " +
+                                std::to_string(kSchemaVersion));
+  }
+  if (*version < kSchemaVersion) {
+    return Status::NotSupported(
+        "the ledger " + path + " has an older schema; run "
+        "`context-cleaner bridge sync --once` once to migrate it");
+  }
+  return std::unique_ptr<Ledger>(new Ledger(std::move(*db), nullptr));
+}
+
+Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
+                                int64_t now_ms, CommitStats* stats) {
+  sql::Statement& select = st_->select_event;
+  select.Bind(1, e.key);
+  Result<bool> row = select.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    select.Reset();
+    BindEvent(st_->insert_event, e, source, now_ms, st_->next_change_seq++);
+    if (Status s = st_->insert_event.Run(); !s.ok()) return s;
+    ++stats->events_new;
+    return true;
+  }
+  Event stored;
+  stored.key = e.key;
+  stored.tokens = ReadTokens(select, 0);
+  stored.first = Provenance{select.Int(8), select.Text(9), select.Uint(10)};
+  select.Reset();
+
+  // Attributes change only when the incoming record is earlier, so the
+  // stored attributes never need to be read back.
+  const bool earlier = e.first < stored.first;
+  const bool grew = stored.tokens.MaxWith(e.tokens);
+  if (!grew && !earlier) return false;
+  const int64_t seq = st_->next_change_seq++;
+  if (earlier) {
+    Event replacement = e;
+    replacement.tokens = stored.tokens;
+    BindEvent(st_->update_event, replacement, source, now_ms, seq);
+    if (Status s = st_->update_event.Run(); !s.ok()) return s;
+  } else {
+    const Tokens& t = stored.tokens;
+    st_->update_tokens.Bind(1, e.key).Bind(2, t.input).Bind(3, t.output)
+        .Bind(4, t.cache_creation).Bind(5, t.cache_creation_5m)
+        .Bind(6, t.cache_creation_1h).Bind(7, t.cache_read)
+        .Bind(8, t.web_search_requests).Bind(9, t.web_fetch_requests)
+        .Bind(10, now_ms).Bind(11, seq);
+    if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
+  }
+  ++stats->events_updated;
+  return true;
+}
+
+Status Ledger::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
+  sql::Statement& st = st_->upsert_file;
+  st.Bind(1, c.path).Bind(2, c.root).Bind(3, c.project)
+      .Bind(4, c.identity.device).Bind(5, c.identity.inode)
+      .Bind(6, c.identity.size_bytes).Bind(7, c.identity.mtime_ns)
+      .Bind(8, c.offset).Bind(9, c.fingerprint.head_length)
+      .Bind(10, c.fingerprint.head_hash).Bind(11, c.fingerprint.tail_length)
+      .Bind(12, c.fingerprint.tail_hash).Bind(13, c.lines).Bind(14, c.records)
+      .Bind(15, c.rejects).Bind(16, c.rereads).Bind(17, now_ms);
+  return st.Run();
+}
+
+Result<CommitStats> Ledger::Commit(const Batch& batch,
+                                   const std::string& source, int64_t now_ms) {
+  CommitStats stats;
+  Status s = sql::InTransaction(*db_, [&]() -> Status {
+    Result<int64_t> next = db_->QueryInt(
+        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+        "'next_change_seq'");
+    if (!next.ok()) return next.status();
+    st_->next_change_seq = *next;
+    for (const Event& e : batch.events) {
+      Result<bool> merged = MergeEvent(e, source, now_ms, &stats);
+      if (!merged.ok()) return merged.status();
+    }
+    for (const Reject& r : batch.rejects) {
+      st_->insert_reject.Bind(1, r.file).Bind(2, r.offset).Bind(3, r.length)
+          .Bind(4, r.reason).Bind(5, r.head).Bind(6, now_ms);
+      if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
+    }
+    for (const Checkpoint& c : batch.checkpoints) {
+      if (Status cs = WriteCheckpoint(c, now_ms); !cs.ok()) return cs;
+    }
+    sql::Statement save(db_->handle(),
+                        "UPDATE meta SET value = ?1 WHERE key = "
+                        "'next_change_seq'");
+    save.Bind(1, std::to_string(st_->next_change_seq));
+    return save.Run();
+  });
+  if (!s.ok()) return s;
+  return stats;
+}
+
+Status Ledger::MarkGone(const std::vector<std::string>& paths) {
+  if (paths.empty()) return Status::Ok();
+  return sql::InTransaction(*db_, [&]() -> Status {
+    sql::Statement st(db_->handle(),
+                      "UPDATE files SET state = 'gone' WHERE path = ?1");
+    for (const std::string& p : paths) {
+      st.Bind(1, p);
+      if (Status s = st.Run(); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> Ledger::BeginRun(const std::string& mode,
+                                 const std::string& source, int64_t now_ms) {
+  sql::Statement st(db_->handle(), R"sql(
+    INSERT INTO sync_runs(mode, pid, source, started_ms, heartbeat_ms, result)
+    VALUES(?1, ?2, ?3, ?4, ?4, 'running'))sql");
+  st.Bind(1, mode).Bind(2, int64_t{getpid()}).Bind(3, source).Bind(4, now_ms);
+  if (Status s = st.Run(); !s.ok()) return s;
+  return db_->QueryInt("SELECT last_insert_rowid()");
+}
+
+namespace {
+
+constexpr const char* kUpdateRun = R"sql(
+UPDATE sync_runs SET heartbeat_ms = ?2, files_scanned = ?3, files_new = ?4,
+  files_changed = ?5, files_reread = ?6, files_gone = ?7, bytes_read = ?8,
+  lines = ?9, events_new = ?10, events_updated = ?11, rejects = ?12,
+  finished_ms = ?13, result = COALESCE(?14, result),
+  error = COALESCE(?15, error)
+WHERE id = ?1)sql";
+
+void BindRun(sql::Statement& st, int64_t id, const RunCounters& c,
+             int64_t now_ms) {
+  st.Bind(1, id).Bind(2, now_ms).Bind(3, c.files_scanned)
+      .Bind(4, c.files_new).Bind(5, c.files_changed).Bind(6, c.files_reread)
+      .Bind(7, c.files_gone).Bind(8, c.bytes_read).Bind(9, c.lines)
+      .Bind(10, c.events_new).Bind(11, c.events_updated).Bind(12, c.rejects);
+}
+
+}  // namespace
+
+Status Ledger::Heartbeat(int64_t run_id, const RunCounters& counters,
+                         int64_t now_ms) {
+  sql::Statement st(db_->handle(), kUpdateRun);
+  BindRun(st, run_id, counters, now_ms);
+  st.BindNull(13).BindNull(14).BindNull(15);
+  return st.Run();
+}
+
+Status Ledger::FinishRun(int64_t run_id, const RunCounters& counters,
+                         const std::string& result, const std::string& error,
+                         int64_t now_ms) {
+  sql::Statement st(db_->handle(), kUpdateRun);
+  BindRun(st, run_id, counters, now_ms);
+  st.Bind(13, now_ms).Bind(14, result).Bind(15, error);
+  return st.Run();
+}
+
+}  // namespace cc

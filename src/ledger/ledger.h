@@ -1,0 +1,73 @@
+// Ledger: the durable, exactly-once store of events, checkpoints, rejects
+// and sync runs, in one SQLite file (docs/storage.md).
+//
+// Contract:
+//  - Commit() writes a Batch in one BEGIN IMMEDIATE transaction: events are
+//    merged into what is stored (field-wise max, earliest attributes) and the
+//    checkpoints that cover them are written in the same transaction, so a
+//    crash at any instant neither loses nor doubles anything.
+//  - OpenForWrite() takes the WriterLock first: one writer per ledger.
+//    OpenForRead() takes no lock; WAL lets it read while a writer writes.
+//  - Deleting a transcript never deletes events.
+// Thread safety: one thread per Ledger object.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "ledger/ledger_types.h"
+
+namespace cc {
+
+namespace sql {
+class Database;
+}
+class WriterLock;
+
+class Ledger {
+ public:
+  ~Ledger();
+
+  // Creates the file (and its directory) if needed and migrates it.
+  static Result<std::unique_ptr<Ledger>> OpenForWrite(
+      const std::string& path, const std::string& holder);
+  // Fails with IoError if the ledger does not exist.
+  static Result<std::unique_ptr<Ledger>> OpenForRead(const std::string& path);
+
+  // --- Writing (OpenForWrite only) ---
+  Result<CommitStats> Commit(const Batch& batch, const std::string& source,
+                             int64_t now_ms);
+  Status MarkGone(const std::vector<std::string>& paths);
+  Result<int64_t> BeginRun(const std::string& mode, const std::string& source,
+                           int64_t now_ms);
+  Status Heartbeat(int64_t run_id, const RunCounters& counters, int64_t now_ms);
+  Status FinishRun(int64_t run_id, const RunCounters& counters,
+                   const std::string& result, const std::string& error,
+                   int64_t now_ms);
+
+  // --- Reading ---
+  Result<std::map<std::string, Checkpoint>> LoadCheckpoints();
+  // Inclusive day bounds (days since the epoch, UTC); nullopt = unbounded.
+  Result<std::vector<DailyRow>> DailyTotals(std::optional<int64_t> since_day,
+                                            std::optional<int64_t> until_day);
+  Result<LedgerSummary> Summary();
+  Result<std::vector<EventBrief>> AllEvents();
+  Result<std::vector<Reject>> RecentRejects(size_t limit);
+
+ private:
+  Ledger(std::unique_ptr<sql::Database> db, std::unique_ptr<WriterLock> lock);
+  Status WriteCheckpoint(const Checkpoint& c, int64_t now_ms);
+  Result<bool> MergeEvent(const Event& e, const std::string& source,
+                          int64_t now_ms, CommitStats* stats);
+
+  struct Statements;
+  std::unique_ptr<sql::Database> db_;
+  std::unique_ptr<WriterLock> lock_;
+  std::unique_ptr<Statements> st_;  // Prepared once, reused per row.
+};
+
+}  // namespace cc

@@ -1,0 +1,196 @@
+// The read side of Ledger: checkpoints, daily totals, status, validation.
+#include <string>
+
+#include "ledger/ledger.h"
+#include "ledger/sqlite_db.h"
+
+namespace cc {
+namespace {
+
+// UTC day of a millisecond timestamp, floored (also for negative times).
+constexpr const char* kDayExpr =
+    "((timestamp_ms - ((timestamp_ms % 86400000) + 86400000) % 86400000) / "
+    "86400000)";
+
+constexpr const char* kTokenSums =
+    "COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+    "COALESCE(SUM(cache_creation_tokens), 0), "
+    "COALESCE(SUM(cache_creation_5m_tokens), 0), "
+    "COALESCE(SUM(cache_creation_1h_tokens), 0), "
+    "COALESCE(SUM(cache_read_tokens), 0), "
+    "COALESCE(SUM(web_search_requests), 0), "
+    "COALESCE(SUM(web_fetch_requests), 0)";
+
+Tokens TokensAt(const sql::Statement& st, int c) {
+  Tokens t;
+  t.input = st.Uint(c);
+  t.output = st.Uint(c + 1);
+  t.cache_creation = st.Uint(c + 2);
+  t.cache_creation_5m = st.Uint(c + 3);
+  t.cache_creation_1h = st.Uint(c + 4);
+  t.cache_read = st.Uint(c + 5);
+  t.web_search_requests = st.Uint(c + 6);
+  t.web_fetch_requests = st.Uint(c + 7);
+  return t;
+}
+
+// Runs `st` and calls `row` for each result row.
+template <typename F>
+Status ForEachRow(sql::Statement& st, F&& row) {
+  for (;;) {
+    Result<bool> more = st.Step();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    row(st);
+  }
+  st.Reset();
+  return Status::Ok();
+}
+
+RunInfo ReadRun(const sql::Statement& st) {
+  RunInfo r;
+  r.id = st.Int(0);
+  r.mode = st.Text(1);
+  r.pid = st.Int(2);
+  r.source = st.Text(3);
+  r.started_ms = st.Int(4);
+  r.heartbeat_ms = st.Int(5);
+  if (!st.IsNull(6)) r.finished_ms = st.Int(6);
+  r.result = st.Text(7);
+  r.error = st.Text(8);
+  RunCounters& c = r.counters;
+  c.files_scanned = st.Uint(9);
+  c.files_new = st.Uint(10);
+  c.files_changed = st.Uint(11);
+  c.files_reread = st.Uint(12);
+  c.files_gone = st.Uint(13);
+  c.bytes_read = st.Uint(14);
+  c.lines = st.Uint(15);
+  c.events_new = st.Uint(16);
+  c.events_updated = st.Uint(17);
+  c.rejects = st.Uint(18);
+  return r;
+}
+
+}  // namespace
+
+Result<std::map<std::string, Checkpoint>> Ledger::LoadCheckpoints() {
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT path, root, project, device, inode, size, mtime_ns, offset,
+      head_length, head_hash, tail_length, tail_hash, state = 'gone'
+    FROM files)sql");
+  std::map<std::string, Checkpoint> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    Checkpoint c;
+    c.path = row.Text(0);
+    c.root = row.Text(1);
+    c.project = row.Text(2);
+    c.identity = FileIdentity{row.Uint(3), row.Uint(4), row.Uint(5), row.Int(6)};
+    c.offset = row.Uint(7);
+    c.fingerprint = Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10),
+                                row.Uint(11)};
+    c.gone = row.Int(12) != 0;
+    out.emplace(c.path, std::move(c));
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<DailyRow>> Ledger::DailyTotals(
+    std::optional<int64_t> since_day, std::optional<int64_t> until_day) {
+  std::string query = std::string("SELECT ") + kDayExpr + " AS day, " +
+                      kTokenSums +
+                      ", COUNT(*) FROM events WHERE timestamp_ms >= ?1 AND "
+                      "timestamp_ms < ?2 GROUP BY day ORDER BY day";
+  sql::Statement st(db_->handle(), query);
+  constexpr int64_t kMsPerDay = 86'400'000;
+  st.Bind(1, since_day ? *since_day * kMsPerDay : INT64_MIN);
+  st.Bind(2, until_day ? (*until_day + 1) * kMsPerDay : INT64_MAX);
+  std::vector<DailyRow> rows;
+  Status s = ForEachRow(st, [&rows](const sql::Statement& row) {
+    rows.push_back(DailyRow{row.Int(0), TokensAt(row, 1), row.Uint(9)});
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+Result<LedgerSummary> Ledger::Summary() {
+  LedgerSummary out;
+  sql::Statement files(db_->handle(), R"sql(
+    SELECT COALESCE(SUM(state = 'active'), 0), COALESCE(SUM(state = 'gone'), 0),
+      COALESCE(SUM(CASE WHEN state = 'active' AND size > offset
+                   THEN size - offset ELSE 0 END), 0)
+    FROM files)sql");
+  Status s = ForEachRow(files, [&out](const sql::Statement& row) {
+    out.files_active = row.Uint(0);
+    out.files_gone = row.Uint(1);
+    out.unread_bytes = row.Uint(2);
+  });
+  if (!s.ok()) return s;
+
+  sql::Statement events(db_->handle(),
+                        std::string("SELECT COUNT(*), ") + kTokenSums +
+                            ", MIN(timestamp_ms), MAX(timestamp_ms) FROM events");
+  s = ForEachRow(events, [&out](const sql::Statement& row) {
+    out.events = row.Uint(0);
+    out.tokens = TokensAt(row, 1);
+    if (!row.IsNull(9)) out.first_event_ms = row.Int(9);
+    if (!row.IsNull(10)) out.last_event_ms = row.Int(10);
+  });
+  if (!s.ok()) return s;
+
+  sql::Statement reasons(db_->handle(), R"sql(
+    SELECT reason, COUNT(*) AS n FROM rejects GROUP BY reason
+    ORDER BY n DESC, reason LIMIT 10)sql");
+  s = ForEachRow(reasons, [&out](const sql::Statement& row) {
+    out.reject_reasons.emplace_back(row.Text(0), row.Uint(1));
+    out.rejects += row.Uint(1);
+  });
+  if (!s.ok()) return s;
+  Result<int64_t> total_rejects = db_->QueryInt("SELECT COUNT(*) FROM rejects");
+  if (!total_rejects.ok()) return total_rejects.status();
+  out.rejects = static_cast<uint64_t>(*total_rejects);
+
+  sql::Statement run(db_->handle(), R"sql(
+    SELECT id, mode, pid, source, started_ms, heartbeat_ms, finished_ms,
+      result, error, files_scanned, files_new, files_changed, files_reread,
+      files_gone, bytes_read, lines, events_new, events_updated, rejects
+    FROM sync_runs ORDER BY id DESC LIMIT 1)sql");
+  s = ForEachRow(run, [&out](const sql::Statement& row) {
+    out.last_run = ReadRun(row);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<EventBrief>> Ledger::AllEvents() {
+  std::string query = std::string("SELECT key, ") + kDayExpr +
+                      ", input_tokens, output_tokens, cache_creation_tokens, "
+                      "cache_creation_5m_tokens, cache_creation_1h_tokens, "
+                      "cache_read_tokens, web_search_requests, "
+                      "web_fetch_requests, file FROM events";
+  sql::Statement st(db_->handle(), query);
+  std::vector<EventBrief> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.push_back(EventBrief{row.Text(0), row.Int(1), TokensAt(row, 2),
+                             row.Text(10)});
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT file, offset, length, reason, head FROM rejects
+    ORDER BY seen_ms DESC, file, offset LIMIT ?1)sql");
+  st.Bind(1, static_cast<int64_t>(limit));
+  std::vector<Reject> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.push_back(Reject{row.Text(0), row.Uint(1), row.Uint(2), row.Text(3),
+                         row.Text(4)});
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace cc

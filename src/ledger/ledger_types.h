@@ -1,0 +1,108 @@
+// Plain data that crosses the ledger's boundary: what a sync commits and
+// what readers get back. No SQLite here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "tail/file_identity.h"
+
+namespace cc {
+
+// A line that could not be used, with enough to find it again.
+struct Reject {
+  std::string file;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  std::string reason;
+  std::string head;  // The line's first bytes (at most kHeadBytes).
+
+  static constexpr size_t kHeadBytes = 120;
+};
+
+// Where reading a transcript stopped: the end of the last complete line.
+struct Checkpoint {
+  std::string path;
+  std::string root;
+  std::string project;
+  FileIdentity identity;  // As seen when the bytes up to `offset` were read.
+  uint64_t offset = 0;    // First byte not yet read.
+  Fingerprint fingerprint;
+  bool gone = false;
+  // Counters over the file's life (added to on each commit).
+  uint64_t lines = 0;
+  uint64_t records = 0;
+  uint64_t rejects = 0;
+  uint64_t rereads = 0;
+};
+
+// Everything one transaction commits: events merged by key, the rejects
+// found, and the checkpoints that cover exactly those lines.
+struct Batch {
+  std::vector<Event> events;
+  std::vector<Reject> rejects;
+  std::vector<Checkpoint> checkpoints;  // Counters here are increments.
+};
+
+struct CommitStats {
+  uint64_t events_new = 0;
+  uint64_t events_updated = 0;
+};
+
+struct RunCounters {
+  uint64_t files_scanned = 0;
+  uint64_t files_new = 0;
+  uint64_t files_changed = 0;
+  uint64_t files_reread = 0;
+  uint64_t files_gone = 0;
+  uint64_t bytes_read = 0;
+  uint64_t lines = 0;
+  uint64_t events_new = 0;
+  uint64_t events_updated = 0;
+  uint64_t rejects = 0;
+};
+
+struct RunInfo {
+  int64_t id = 0;
+  std::string mode;
+  int64_t pid = 0;
+  std::string source;
+  int64_t started_ms = 0;
+  int64_t heartbeat_ms = 0;
+  std::optional<int64_t> finished_ms;
+  std::string result;  // running | ok | failed | interrupted.
+  std::string error;
+  RunCounters counters;
+};
+
+struct DailyRow {
+  int64_t day = 0;  // Days since the epoch (UTC).
+  Tokens tokens;
+  uint64_t events = 0;
+};
+
+struct LedgerSummary {
+  uint64_t files_active = 0;
+  uint64_t files_gone = 0;
+  uint64_t events = 0;
+  Tokens tokens;
+  uint64_t rejects = 0;
+  uint64_t unread_bytes = 0;  // Sum over active files of size - offset.
+  std::optional<int64_t> first_event_ms;
+  std::optional<int64_t> last_event_ms;
+  std::optional<RunInfo> last_run;
+  std::vector<std::pair<std::string, uint64_t>> reject_reasons;  // Top few.
+};
+
+// One event as validate needs it.
+struct EventBrief {
+  std::string key;
+  int64_t day = 0;
+  Tokens tokens;
+  std::string file;
+};
+
+}  // namespace cc

@@ -1,0 +1,139 @@
+#include "ledger/schema.h"
+
+#include <string>
+
+namespace cc {
+namespace {
+
+// Version 1: events, checkpoints, rejects, runs.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE events(
+  key TEXT PRIMARY KEY,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_creation_tokens INTEGER NOT NULL,
+  cache_creation_5m_tokens INTEGER NOT NULL,
+  cache_creation_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  web_fetch_requests INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  line_offset INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  project TEXT NOT NULL,
+  cwd TEXT NOT NULL,
+  git_branch TEXT NOT NULL,
+  version TEXT NOT NULL,
+  model TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  is_sidechain INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL
+);
+CREATE INDEX events_by_time ON events(timestamp_ms);
+
+CREATE TABLE files(
+  path TEXT PRIMARY KEY,
+  root TEXT NOT NULL,
+  project TEXT NOT NULL,
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  head_length INTEGER NOT NULL,
+  head_hash INTEGER NOT NULL,
+  tail_length INTEGER NOT NULL,
+  tail_hash INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK(state IN ('active', 'gone')),
+  lines INTEGER NOT NULL DEFAULT 0,
+  records INTEGER NOT NULL DEFAULT 0,
+  rejects INTEGER NOT NULL DEFAULT 0,
+  rereads INTEGER NOT NULL DEFAULT 0,
+  first_seen_ms INTEGER NOT NULL,
+  last_read_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE rejects(
+  file TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  head BLOB NOT NULL,
+  seen_ms INTEGER NOT NULL,
+  PRIMARY KEY(file, offset)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_runs(
+  id INTEGER PRIMARY KEY,
+  mode TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  heartbeat_ms INTEGER NOT NULL,
+  finished_ms INTEGER,
+  result TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  files_scanned INTEGER NOT NULL DEFAULT 0,
+  files_new INTEGER NOT NULL DEFAULT 0,
+  files_changed INTEGER NOT NULL DEFAULT 0,
+  files_reread INTEGER NOT NULL DEFAULT 0,
+  files_gone INTEGER NOT NULL DEFAULT 0,
+  bytes_read INTEGER NOT NULL DEFAULT 0,
+  lines INTEGER NOT NULL DEFAULT 0,
+  events_new INTEGER NOT NULL DEFAULT 0,
+  events_updated INTEGER NOT NULL DEFAULT 0,
+  rejects INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+// Version 2: the outbox. Every insert or change of an event takes the next
+// change_seq; a shipper sends events with change_seq above its mark, so an
+// event changed twice before shipping is sent once, in its final state.
+constexpr const char* kVersion2 = R"sql(
+ALTER TABLE events ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET change_seq = rowid;
+CREATE INDEX events_by_change ON events(change_seq);
+INSERT INTO meta(key, value)
+  SELECT 'next_change_seq', CAST(COALESCE(MAX(change_seq), 0) + 1 AS TEXT)
+  FROM events;
+INSERT INTO meta(key, value) VALUES('shipped_change_seq', '0');
+)sql";
+
+constexpr const char* kSteps[] = {kVersion1, kVersion2};
+
+}  // namespace
+
+Status ApplyMigrations(sql::Database& db, int from_version, int to_version) {
+  return sql::InTransaction(db, [&]() -> Status {
+    for (int v = from_version + 1; v <= to_version; ++v) {
+      if (Status s = db.Exec(kSteps[v - 1]); !s.ok()) {
+        return Status::IoError("migrating the ledger to schema " +
+                               std::to_string(v) + ": " + s.message());
+      }
+    }
+    return db.Exec("PRAGMA user_version = " + std::to_string(to_version));
+  });
+}
+
+Status Migrate(sql::Database& db) {
+  Result<int64_t> version = db.QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version > kSchemaVersion) {
+    return Status::NotSupported(
+        "the ledger has schema version " + std::to_string(*version) +
+        ", newer than this program's " + std::to_string(kSchemaVersion) +
+        "; upgrade context-cleaner (the file was left untouched)");
+  }
+  if (*version == kSchemaVersion) return Status::Ok();
+  return ApplyMigrations(db, static_cast<int>(*version), kSchemaVersion);
+}
+
+}  // namespace cc

@@ -1,0 +1,36 @@
+// TranscriptFinder: lists `<root>/projects/**/*.jsonl` (session files and
+// `<session>/subagents/agent-*.jsonl`) with their identity.
+//
+// Never fails as a whole: a missing root, an unreadable directory or a file
+// that vanishes mid-scan becomes a ScanProblem and the scan goes on.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tail/file_identity.h"
+
+namespace cc {
+
+struct TranscriptFile {
+  std::string path;
+  std::string root;     // The configuration directory it was found under.
+  std::string project;  // First directory below projects/ (encoded cwd).
+  FileIdentity identity;
+};
+
+struct ScanProblem {
+  std::string path;
+  std::string message;
+  bool root_missing = false;  // The root (or its projects/) does not exist.
+};
+
+struct ScanResult {
+  std::vector<TranscriptFile> files;  // Sorted by path.
+  std::vector<ScanProblem> problems;
+  std::vector<std::string> scanned_roots;  // Roots whose projects/ was read.
+};
+
+ScanResult FindTranscripts(const std::vector<std::string>& roots);
+
+}  // namespace cc

@@ -1,0 +1,85 @@
+// Syncer: one pass of "find transcripts, read what is new, commit it".
+//
+// The driver behind `bridge sync --once` and `bridge backfill`:
+//   scan roots -> compare with checkpoints -> read changed files in
+//   parallel (OrderedPipeline) -> commit pieces in file-path order, events
+//   and their checkpoints in one transaction -> mark vanished files gone.
+// sync (kOnce) reads only bytes after each checkpoint and skips files whose
+// identity is unchanged without opening them. backfill reads every file
+// from 0 (merging by key makes that idempotent); with --since/--until it
+// writes no checkpoints (its counts are partial by design), and with
+// dry_run it writes nothing at all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "ledger/ledger_types.h"
+#include "source/transcript_finder.h"
+
+namespace cc {
+
+class Ledger;
+
+enum class SyncMode { kOnce, kBackfill };
+
+struct SyncOptions {
+  std::vector<std::string> roots;
+  std::string source;  // Machine label stored with each event.
+  SyncMode mode = SyncMode::kOnce;
+  size_t jobs = 1;
+  std::optional<int64_t> since_day;
+  std::optional<int64_t> until_day;
+  bool dry_run = false;
+  // Commit when a batch holds this many events or input bytes.
+  size_t batch_events = 20'000;
+  uint64_t batch_bytes = 64ull << 20;
+};
+
+struct SyncProgress {
+  uint64_t files_total = 0;  // Files to read (not the unchanged ones).
+  uint64_t files_done = 0;
+  uint64_t bytes_total = 0;
+  uint64_t bytes_done = 0;
+  uint64_t events = 0;       // New + updated so far (found, in a dry run).
+  int64_t elapsed_ns = 0;
+};
+
+class SyncObserver {
+ public:
+  virtual ~SyncObserver() = default;
+  virtual void OnProgress(const SyncProgress& progress) = 0;
+};
+
+struct FileProblem {
+  std::string path;
+  std::string message;
+};
+
+struct SyncReport {
+  RunCounters counters;
+  uint64_t records = 0;        // Usage records read (before merging).
+  uint64_t unique_events = 0;  // Dry run: distinct keys found.
+  std::vector<ScanProblem> scan_problems;
+  std::vector<FileProblem> file_problems;  // Files that could not be read.
+  int64_t elapsed_ns = 0;
+  int64_t run_id = 0;  // 0 in a dry run.
+};
+
+class Syncer {
+ public:
+  // `ledger` may be null only for a dry run. Both must outlive the Syncer.
+  Syncer(Ledger* ledger, const Clock& clock) : ledger_(ledger), clock_(clock) {}
+
+  Result<SyncReport> Run(const SyncOptions& options, SyncObserver* observer);
+
+ private:
+  Ledger* ledger_;
+  const Clock& clock_;
+};
+
+}  // namespace cc

@@ -1,0 +1,188 @@
+#include "sync/transcript_reader.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
+#include <utility>
+
+#include "core/civil_time.h"
+#include "tail/file_identity.h"
+#include "tail/line_reader.h"
+
+namespace cc {
+namespace {
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+struct Start {
+  uint64_t offset = 0;
+  FileChange change = FileChange::kNew;
+};
+
+// Where to resume: the checkpoint's offset if the file is still the one it
+// was taken on, else 0.
+Start DecideStart(int fd, const FileIdentity& now,
+                  const std::optional<Checkpoint>& previous,
+                  bool ignore_checkpoint) {
+  if (!previous) return {0, FileChange::kNew};
+  if (ignore_checkpoint) return {0, FileChange::kReread};
+  const Checkpoint& p = *previous;
+  if (p.identity.device != now.device || p.identity.inode != now.inode ||
+      now.size_bytes < p.offset) {
+    return {0, FileChange::kReread};
+  }
+  Result<Fingerprint> fp = ComputeFingerprint(fd, p.offset);
+  if (!fp.ok() || !(*fp == p.fingerprint)) return {0, FileChange::kReread};
+  return {p.offset, FileChange::kAppended};
+}
+
+// Collects one piece: records merged by key, rejects, counters.
+class PieceBuilder {
+ public:
+  PieceBuilder(const TranscriptFile& file, const ReadOptions& options)
+      : file_(file), options_(options) {}
+
+  void AddRecord(UsageRecord&& record) {
+    ++piece_.records;
+    int64_t day = UtcDayOfMs(record.provenance.timestamp_ms);
+    if ((options_.since_day && day < *options_.since_day) ||
+        (options_.until_day && day > *options_.until_day)) {
+      return;
+    }
+    auto [it, inserted] = index_.try_emplace(record.key, piece_.events.size());
+    if (inserted) {
+      piece_.events.push_back(Event::FromRecord(record));
+    } else {
+      piece_.events[it->second].Merge(record);
+    }
+  }
+
+  void AddReject(const Line& line, std::string reason) {
+    std::string_view head = line.text.substr(0, Reject::kHeadBytes);
+    piece_.rejects.push_back(
+        Reject{file_.path, line.offset, line.length, std::move(reason),
+               std::string(head)});
+  }
+
+  void CountLine(uint64_t bytes) {
+    ++piece_.lines;
+    piece_.bytes_read += bytes;
+  }
+  uint64_t bytes() const { return piece_.bytes_read; }
+
+  FilePiece Take(Checkpoint checkpoint, bool last) {
+    FilePiece out = std::move(piece_);
+    out.checkpoint = std::move(checkpoint);
+    out.checkpoint.lines = out.lines;
+    out.checkpoint.records = out.records;
+    out.checkpoint.rejects = out.rejects.size();
+    out.last = last;
+    piece_ = FilePiece();
+    index_.clear();
+    return out;
+  }
+
+ private:
+  const TranscriptFile& file_;
+  const ReadOptions& options_;
+  FilePiece piece_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+void ProcessLine(const Line& line, const TranscriptFile& file,
+                 LineParser& parser, PieceBuilder& piece) {
+  piece.CountLine(line.length);
+  if (line.overflowed) {
+    piece.AddReject(line, "line too long and too complex to parse (" +
+                              std::to_string(line.length) + " bytes)");
+    return;
+  }
+  UsageRecord record;
+  std::string reason;
+  LineOrigin origin{file.path, file.project, line.offset};
+  switch (parser.Parse(line.text, origin, &record, &reason)) {
+    case LineKind::kUsage:
+      piece.AddRecord(std::move(record));
+      break;
+    case LineKind::kReject:
+      piece.AddReject(line, std::move(reason));
+      break;
+    case LineKind::kBlank:
+    case LineKind::kNoUsage:
+      break;
+  }
+}
+
+}  // namespace
+
+Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
+                                      const std::optional<Checkpoint>& previous,
+                                      const ReadOptions& options,
+                                      LineParser& parser,
+                                      const PieceSink& sink) {
+  FileDescriptor fd(open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return Status::IoError("cannot open " + file.path + ": " +
+                           strerror(errno));
+  }
+  Result<FileIdentity> identity = StatDescriptor(fd.get());
+  if (!identity.ok()) return identity.status();
+  Start start = DecideStart(fd.get(), *identity, previous,
+                            options.ignore_checkpoint);
+
+  bool first_piece = true;
+  // A checkpoint written mid-visit records the offset as the size, so that
+  // a visit cut short (crash) never looks finished to the next scan.
+  auto checkpoint_at = [&](uint64_t offset, bool last) -> Result<Checkpoint> {
+    Result<Fingerprint> fp = ComputeFingerprint(fd.get(), offset);
+    if (!fp.ok()) return fp.status();
+    FileIdentity seen = *identity;
+    if (!last) seen.size_bytes = offset;
+    Checkpoint c{file.path, file.root, file.project, seen, offset, *fp};
+    c.rereads = start.change == FileChange::kReread && first_piece ? 1 : 0;
+    first_piece = false;
+    return c;
+  };
+
+  LineReader reader(fd.get(), start.offset, identity->size_bytes);
+  PieceBuilder piece(file, options);
+  uint64_t covered = start.offset;
+  Line line;
+  for (;;) {
+    Result<bool> more = reader.Next(&line);
+    if (!more.ok()) return Status::IoError(file.path + ": " + more.status().message());
+    if (!*more) break;
+    if (!line.terminated &&
+        (line.overflowed || !parser.IsCompleteObject(line.text))) {
+      break;  // An unfinished write: left for the next visit.
+    }
+    ProcessLine(line, file, parser, piece);
+    covered = line.end();
+    if (piece.bytes() >= options.piece_bytes) {
+      Result<Checkpoint> c = checkpoint_at(covered, false);
+      if (!c.ok()) return c.status();
+      sink(piece.Take(std::move(*c), false));
+    }
+  }
+  Result<Checkpoint> c = checkpoint_at(covered, true);
+  if (!c.ok()) return c.status();
+  sink(piece.Take(std::move(*c), true));
+  return FileReadResult{start.change};
+}
+
+}  // namespace cc

@@ -1,0 +1,69 @@
+// LineReader: the bytes of a transcript from a checkpoint offset, cut into
+// lines, in bounded memory (one buffer, however long the lines).
+//
+// Lines that fit the buffer are returned as they are. A longer line streams
+// through a LongLineCompactor and comes back compacted (its huge strings
+// emptied), with the offset and length it has in the file. The reader stops
+// at `limit` (the size seen when the visit began), so a file growing while
+// it is read is finished on the next visit.
+//
+// The last bytes without '\n' come back once as a Line with terminated ==
+// false: the caller decides whether it is an unfinished write (leave it) or a
+// whole object written without its newline (use it).
+//
+// Not thread-safe; does not own the descriptor.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "tail/long_line_compactor.h"
+
+namespace cc {
+
+struct Line {
+  std::string_view text;  // Without the '\n'. Valid until the next Next().
+  uint64_t offset = 0;    // File offset of the first byte.
+  uint64_t length = 0;    // Bytes in the file, including the '\n'.
+  bool terminated = true;
+  bool compacted = false;   // text is the compactor's output.
+  bool overflowed = false;  // Too long even compacted; text is empty.
+
+  uint64_t end() const { return offset + length; }
+};
+
+class LineReader {
+ public:
+  static constexpr size_t kDefaultBufferBytes = 1 << 20;
+
+  LineReader(int fd, uint64_t start_offset, uint64_t limit,
+             size_t buffer_bytes = kDefaultBufferBytes);
+
+  // The next line; false at the end. I/O failures are errors.
+  Result<bool> Next(Line* line);
+
+  uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  Result<size_t> Fill();  // Reads more bytes after end_; 0 at the end.
+  bool TakeLine(Line* line);
+  void EnterLongLine();
+
+  int fd_;
+  uint64_t limit_;
+  uint64_t file_pos_;          // File offset of buffer_[end_].
+  std::vector<char> buffer_;
+  size_t begin_ = 0;           // First byte of the current line.
+  size_t scan_ = 0;            // Bytes before this hold no '\n'.
+  size_t end_ = 0;             // One past the last valid byte.
+  bool long_line_ = false;     // The current line overflowed the buffer.
+  uint64_t long_offset_ = 0;   // Its file offset.
+  uint64_t long_length_ = 0;   // Bytes of it fed to the compactor.
+  LongLineCompactor compactor_;
+  bool done_ = false;
+  uint64_t bytes_read_ = 0;
+};
+
+}  // namespace cc
