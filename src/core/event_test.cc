@@ -1,0 +1,68 @@
+#include "core/event.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+namespace cc {
+namespace {
+
+UsageRecord Record(uint64_t output, int64_t ts, const std::string& file,
+                   uint64_t offset, const std::string& model = "m") {
+  UsageRecord r;
+  r.key = "msg:req";
+  r.tokens.input = 3;
+  r.tokens.output = output;
+  r.attributes.model = model;
+  r.provenance = Provenance{ts, file, offset};
+  return r;
+}
+
+TEST(Event, TokensAreTheFieldwiseMaximum) {
+  Event e = Event::FromRecord(Record(3, 100, "a", 0));
+  UsageRecord bigger = Record(172, 200, "a", 10);
+  bigger.tokens.input = 1;
+  bigger.tokens.cache_read = 50;
+  EXPECT_TRUE(e.Merge(bigger));
+  EXPECT_EQ(e.tokens.output, 172u);
+  EXPECT_EQ(e.tokens.input, 3u);  // Max, not last.
+  EXPECT_EQ(e.tokens.cache_read, 50u);
+  EXPECT_FALSE(e.Merge(Record(10, 300, "a", 20)));  // Nothing grows.
+}
+
+TEST(Event, AttributesComeFromTheEarliestRecord) {
+  Event e = Event::FromRecord(Record(1, 200, "b", 0, "late"));
+  EXPECT_TRUE(e.Merge(Record(1, 100, "z", 0, "early")));
+  EXPECT_EQ(e.attributes.model, "early");
+  EXPECT_EQ(e.first.timestamp_ms, 100);
+  // Same time: the smaller file path wins, then the smaller offset.
+  EXPECT_TRUE(e.Merge(Record(1, 100, "a", 50, "file-a")));
+  EXPECT_EQ(e.attributes.model, "file-a");
+  EXPECT_TRUE(e.Merge(Record(1, 100, "a", 5, "offset-5")));
+  EXPECT_EQ(e.attributes.model, "offset-5");
+}
+
+TEST(Event, MergeIsIndependentOfOrder) {
+  std::vector<UsageRecord> records;
+  for (int i = 0; i < 12; ++i) {
+    UsageRecord r = Record(static_cast<uint64_t>(i * 37 % 11), 1000 - i * 7 % 5,
+                           "f" + std::to_string(i % 3),
+                           static_cast<uint64_t>(i), "m" + std::to_string(i));
+    r.tokens.cache_creation = static_cast<uint64_t>(i * 13 % 7);
+    records.push_back(r);
+  }
+  Event reference = Event::FromRecord(records[0]);
+  for (const UsageRecord& r : records) reference.Merge(r);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 50; ++round) {
+    std::shuffle(records.begin(), records.end(), rng);
+    Event e = Event::FromRecord(records[0]);
+    for (const UsageRecord& r : records) e.Merge(r);
+    EXPECT_EQ(e, reference);
+  }
+}
+
+}  // namespace
+}  // namespace cc
