@@ -1,0 +1,195 @@
+#include "ledger/ledger.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "ledger/schema.h"
+#include "ledger/sqlite_db.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+Event MakeEvent(const std::string& key, uint64_t output, int64_t ts,
+                const std::string& model = "m") {
+  Event e;
+  e.key = key;
+  e.tokens.input = 1;
+  e.tokens.output = output;
+  e.attributes.model = model;
+  e.first = Provenance{ts, "/f.jsonl", 0};
+  return e;
+}
+
+Checkpoint MakeCheckpoint(const std::string& path, uint64_t offset) {
+  Checkpoint c;
+  c.path = path;
+  c.root = "/root";
+  c.project = "p";
+  c.identity = FileIdentity{1, 2, offset, 3};
+  c.offset = offset;
+  c.lines = 4;
+  return c;
+}
+
+std::unique_ptr<Ledger> OpenWrite(const std::string& path) {
+  Result<std::unique_ptr<Ledger>> l = Ledger::OpenForWrite(path, "pid 1 (test)");
+  EXPECT_TRUE(l.ok()) << l.status().message();
+  return l.ok() ? std::move(*l) : nullptr;
+}
+
+void ExecSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST(Ledger, EventsAndCheckpointCommitTogether) {
+  test::TempDir dir;
+  std::string path = dir.Join("sub/ledger.db");  // Parent is created.
+  {
+    auto ledger = OpenWrite(path);
+    Batch b;
+    b.events = {MakeEvent("a", 10, 1000), MakeEvent("b", 20, 2000)};
+    b.checkpoints = {MakeCheckpoint("/t.jsonl", 77)};
+    Result<CommitStats> s = ledger->Commit(b, "host", 5);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(s->events_new, 2u);
+  }
+  auto reader = Ledger::OpenForRead(path);
+  ASSERT_TRUE(reader.ok());
+  auto checkpoints = (*reader)->LoadCheckpoints();
+  ASSERT_TRUE(checkpoints.ok());
+  ASSERT_EQ(checkpoints->count("/t.jsonl"), 1u);
+  EXPECT_EQ(checkpoints->at("/t.jsonl").offset, 77u);
+  auto summary = (*reader)->Summary();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->events, 2u);
+  EXPECT_EQ(summary->tokens.output, 30u);
+}
+
+TEST(Ledger, AFailedCommitLeavesNothingBehind) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  { OpenWrite(path); }
+  // Make the checkpoint write fail after the events were written.
+  ExecSql(path,
+          "CREATE TRIGGER no_files BEFORE INSERT ON files BEGIN "
+          "SELECT RAISE(ABORT, 'disk on fire'); END;");
+  auto ledger = OpenWrite(path);
+  Batch b;
+  b.events = {MakeEvent("a", 10, 1000)};
+  b.checkpoints = {MakeCheckpoint("/t.jsonl", 77)};
+  Result<CommitStats> s = ledger->Commit(b, "host", 5);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("disk on fire"), std::string::npos);
+  auto summary = ledger->Summary();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->events, 0u);  // The event rolled back with it.
+}
+
+TEST(Ledger, MergesWithWhatIsStored) {
+  test::TempDir dir;
+  auto ledger = OpenWrite(dir.Join("ledger.db"));
+  Batch b;
+  b.events = {MakeEvent("a", 3, 2000, "late")};
+  ASSERT_TRUE(ledger->Commit(b, "h", 1).ok());
+  b.events = {MakeEvent("a", 172, 3000, "later")};
+  Result<CommitStats> grew = ledger->Commit(b, "h", 2);
+  ASSERT_TRUE(grew.ok());
+  EXPECT_EQ(grew->events_updated, 1u);
+  EXPECT_EQ(grew->events_new, 0u);
+  Result<CommitStats> same = ledger->Commit(b, "h", 3);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->events_updated, 0u);  // Nothing grew: no write.
+  b.events = {MakeEvent("a", 1, 1000, "early")};
+  ASSERT_TRUE(ledger->Commit(b, "h", 4).ok());
+  auto events = ledger->AllEvents();
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].tokens.output, 172u);
+  auto rows = ledger->DailyTotals(std::nullopt, std::nullopt);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].tokens.output, 172u);
+}
+
+TEST(Ledger, SecondWriterIsRefusedNamingTheHolder) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  auto first = OpenWrite(path);
+  Result<std::unique_ptr<Ledger>> second =
+      Ledger::OpenForWrite(path, "pid 2 (other)");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kBusy);
+  EXPECT_NE(second.status().message().find("pid 1 (test)"), std::string::npos)
+      << second.status().message();
+  first.reset();
+  EXPECT_TRUE(Ledger::OpenForWrite(path, "pid 2 (other)").ok());
+}
+
+TEST(Ledger, RefusesALedgerFromANewerProgram) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  { OpenWrite(path); }
+  ExecSql(path, "PRAGMA user_version = 99");
+  Result<std::unique_ptr<Ledger>> w = Ledger::OpenForWrite(path, "t");
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.status().code(), Status::Code::kNotSupported);
+  EXPECT_NE(w.status().message().find("99"), std::string::npos);
+  EXPECT_FALSE(Ledger::OpenForRead(path).ok());
+}
+
+TEST(Ledger, MigratesAVersion1Ledger) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  {
+    auto db = sql::Database::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(ApplyMigrations(**db, 0, 1).ok());
+  }
+  ExecSql(path,
+          "INSERT INTO events VALUES('old', 1, 2, 3, 3, 0, 4, 0, 0, 1000, "
+          "'/f', 0, 's', 'p', '/c', 'b', 'v', 'm', '', 0, 'h', 1, 1)");
+  auto ledger = OpenWrite(path);
+  ASSERT_NE(ledger, nullptr);
+  auto events = ledger->AllEvents();
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].tokens.output, 2u);
+  Batch b;
+  b.events = {MakeEvent("new", 5, 2000)};
+  ASSERT_TRUE(ledger->Commit(b, "h", 1).ok());
+  auto version = sql::Database::Open(path, true);
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*(*version)->QueryInt("PRAGMA user_version"), kSchemaVersion);
+  EXPECT_EQ(*(*version)->QueryInt("SELECT COUNT(DISTINCT change_seq) FROM events"),
+            2);
+}
+
+TEST(Ledger, RecordsRunsForOtherProcessesToRead) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  auto ledger = OpenWrite(path);
+  Result<int64_t> run = ledger->BeginRun("once", "host", 1000);
+  ASSERT_TRUE(run.ok());
+  RunCounters c;
+  c.files_scanned = 3;
+  c.events_new = 9;
+  ASSERT_TRUE(ledger->FinishRun(*run, c, "ok", "", 1500).ok());
+  auto reader = Ledger::OpenForRead(path);
+  ASSERT_TRUE(reader.ok());
+  auto summary = (*reader)->Summary();
+  ASSERT_TRUE(summary.ok() && summary->last_run);
+  EXPECT_EQ(summary->last_run->mode, "once");
+  EXPECT_EQ(summary->last_run->result, "ok");
+  EXPECT_EQ(*summary->last_run->finished_ms - summary->last_run->started_ms, 500);
+  EXPECT_EQ(summary->last_run->counters.events_new, 9u);
+}
+
+}  // namespace
+}  // namespace cc
