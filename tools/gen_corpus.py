@@ -406,7 +406,8 @@ class Conversation:
         """
         rng = self.ids.rng
         message_id = self.ids.message() if rng.random() > 0.004 else None
-        request_id = self.ids.request() if rng.random() > 0.04 else None
+        request_id = (self.ids.request()
+                      if self.gen.ccusage_compatible or rng.random() > 0.04 else None)
         if message_id is None:
             blocks = blocks[-1:]  # Without an id every line is its own event: keep one.
         partial = rng.choice((1, 3, 8, 10))
@@ -454,9 +455,13 @@ class Conversation:
             echoed["requestId"] = sub_line["requestId"]
         echoed["uuid"] = sub_line["uuid"]
         rng = self.ids.rng
-        if rng.random() < 0.02:
+        # ccusage keeps the first copy of a message it reads (here, the echo in
+        # the parent file) instead of the largest: compatible corpora echo
+        # the subagent's lines exactly.
+        compatible = self.gen.ccusage_compatible
+        if not compatible and rng.random() < 0.02:
             del echoed["timestamp"]  # Falls back to the progress line's own timestamp.
-        if rng.random() < 0.3:  # Echo of a partial: smaller output than the subagent file.
+        if not compatible and rng.random() < 0.3:  # Echo of a partial: smaller output than the subagent file.
             usage = dict(echoed["message"]["usage"])
             usage["output_tokens"] = min(usage["output_tokens"], 3)
             echoed["message"] = echoed["message"] | {"usage": usage}
@@ -543,7 +548,14 @@ class Conversation:
 class Generator:
     """Plans sessions, then writes them in time order, steering sizes to the byte budget."""
 
-    def __init__(self, out_dir: str, total_bytes: int, files: int, seed: int, bad: bool) -> None:
+    def __init__(self, out_dir: str, total_bytes: int, files: int, seed: int, bad: bool,
+                 ccusage_compatible: bool = False) -> None:
+        # ccusage_compatible avoids the patterns where ccusage 20 counts
+        # differently on purpose or by accident (docs/design.md): responses
+        # without requestId, resumed sessions whose copied history ends inside
+        # a response, and progress echoes of partials (ccusage keeps whichever
+        # copy of a message it reads first, not the largest).
+        self.ccusage_compatible = ccusage_compatible
         self.rng = random.Random(seed)
         self.ids = Ids(self.rng)
         self.root = os.path.join(out_dir, "projects")
@@ -668,7 +680,8 @@ class Generator:
                        if kind == "task" else COMPACT_FLOOR for kind in plan.subagents]
         main_budget = budget - int(sum(sub_budgets))
         if plan.resume_from is not None:
-            self.copy_history(plan, out, main_budget // 3)
+            self.copy_history(plan, out, 1 << 62 if self.ccusage_compatible
+                              else main_budget // 3)
         subagents = list(zip(plan.subagents, sub_budgets))
         turn = 0
         while turn == 0 or out.size < main_budget or subagents:
@@ -852,6 +865,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--files", type=int, help="approximate number of files")
     parser.add_argument("--bad-lines", action="store_true", help="add damaged and odd lines")
+    parser.add_argument("--ccusage-compatible", action="store_true",
+                        help="every response has a requestId and resumed sessions copy "
+                             "whole responses, so ccusage 20 and context-cleaner agree")
     args = parser.parse_args(argv)
     if args.size_mb <= 0 or (args.files is not None and args.files < 1):
         parser.error("--size-mb and --files must be positive")
@@ -862,7 +878,8 @@ def main(argv: list[str]) -> int:
 
     started = time.monotonic()
     files = args.files or default_files(args.size_mb)
-    gen = Generator(args.out, int(args.size_mb * MIB), files, args.seed, args.bad_lines)
+    gen = Generator(args.out, int(args.size_mb * MIB), files, args.seed, args.bad_lines,
+                    args.ccusage_compatible)
     gen.run()
     print(f"gen_corpus.py: {gen.files_written} files, {gen.written} bytes "
           f"({gen.written / MIB:.1f} MiB) in {projects}, seed {args.seed}, "
