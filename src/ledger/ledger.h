@@ -50,7 +50,8 @@ class Ledger {
                    int64_t now_ms);
 
   // --- Reading ---
-  Result<std::map<std::string, Checkpoint>> LoadCheckpoints();
+  // Fills *out with every file's checkpoint, by path.
+  Status LoadCheckpoints(CheckpointMap* out);
   // Inclusive day bounds (days since the epoch, UTC); nullopt = unbounded.
   Result<std::vector<DailyRow>> DailyTotals(std::optional<int64_t> since_day,
                                             std::optional<int64_t> until_day);

@@ -74,13 +74,13 @@ RunInfo ReadRun(const sql::Statement& st) {
 
 }  // namespace
 
-Result<std::map<std::string, Checkpoint>> Ledger::LoadCheckpoints() {
+Status Ledger::LoadCheckpoints(CheckpointMap* out) {
   sql::Statement st(db_->handle(), R"sql(
     SELECT path, root, project, device, inode, size, mtime_ns, offset,
       head_length, head_hash, tail_length, tail_hash, state = 'gone'
     FROM files)sql");
-  std::map<std::string, Checkpoint> out;
-  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+  out->clear();
+  return ForEachRow(st, [out](const sql::Statement& row) {
     Checkpoint c;
     c.path = row.Text(0);
     c.root = row.Text(1);
@@ -90,10 +90,8 @@ Result<std::map<std::string, Checkpoint>> Ledger::LoadCheckpoints() {
     c.fingerprint = Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10),
                                 row.Uint(11)};
     c.gone = row.Int(12) != 0;
-    out.emplace(c.path, std::move(c));
+    out->emplace(c.path, std::move(c));
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 Result<std::vector<DailyRow>> Ledger::DailyTotals(

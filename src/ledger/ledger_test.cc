@@ -62,10 +62,10 @@ TEST(Ledger, EventsAndCheckpointCommitTogether) {
   }
   auto reader = Ledger::OpenForRead(path);
   ASSERT_TRUE(reader.ok());
-  auto checkpoints = (*reader)->LoadCheckpoints();
-  ASSERT_TRUE(checkpoints.ok());
-  ASSERT_EQ(checkpoints->count("/t.jsonl"), 1u);
-  EXPECT_EQ(checkpoints->at("/t.jsonl").offset, 77u);
+  CheckpointMap checkpoints;
+  ASSERT_TRUE((*reader)->LoadCheckpoints(&checkpoints).ok());
+  ASSERT_EQ(checkpoints.count("/t.jsonl"), 1u);
+  EXPECT_EQ(checkpoints.at("/t.jsonl").offset, 77u);
   auto summary = (*reader)->Summary();
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->events, 2u);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/event.h"
@@ -38,6 +39,9 @@ struct Checkpoint {
   uint64_t rejects = 0;
   uint64_t rereads = 0;
 };
+
+// Checkpoints by path.
+using CheckpointMap = std::unordered_map<std::string, Checkpoint>;
 
 // Everything one transaction commits: events merged by key, the rejects
 // found, and the checkpoints that cover exactly those lines.

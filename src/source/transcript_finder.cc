@@ -1,6 +1,11 @@
 #include "source/transcript_finder.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -9,67 +14,86 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool IsTranscript(const fs::directory_entry& entry) {
-  std::error_code ec;
-  return entry.path().extension() == ".jsonl" && entry.is_regular_file(ec);
+constexpr int kMaxDepth = 16;  // Guards against symlink loops.
+
+bool EndsWithJsonl(const char* name) {
+  size_t n = std::strlen(name);
+  return n > 6 && std::strcmp(name + n - 6, ".jsonl") == 0;
 }
 
-// "<root>/projects/<project>/..." -> "<project>".
-std::string ProjectOf(const fs::path& projects_dir, const fs::path& file) {
-  fs::path relative = file.lexically_relative(projects_dir);
-  auto first = relative.begin();
-  if (first == relative.end() || std::next(first) == relative.end()) return "";
-  return first->string();
+FileIdentity FromStat(const struct stat& st) {
+  return FileIdentity{static_cast<uint64_t>(st.st_dev),
+                      static_cast<uint64_t>(st.st_ino),
+                      static_cast<uint64_t>(st.st_size),
+                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
+                          st.st_mtim.tv_nsec};
 }
 
-void AddFile(const fs::path& projects, const fs::path& file,
-             const std::string& root, ScanResult* out) {
-  std::string path = file.string();
-  Result<FileIdentity> identity = StatPath(path);
-  if (!identity.ok()) {  // Deleted between listing and stat.
-    out->problems.push_back({path, identity.status().message(), false});
+class DirCloser {
+ public:
+  explicit DirCloser(DIR* dir) : dir_(dir) {}
+  ~DirCloser() {
+    if (dir_ != nullptr) closedir(dir_);
+  }
+  DirCloser(const DirCloser&) = delete;
+  DirCloser& operator=(const DirCloser&) = delete;
+
+ private:
+  DIR* dir_;
+};
+
+// Walks one directory with readdir and fstatat relative to it (no path
+// walk per file: this is most of a no-change sync's time), recursing by
+// hand so one unreadable directory is reported and skipped, not fatal.
+void ScanDirectory(const std::string& dir, const std::string& root,
+                   const std::string& project, int depth, ScanResult* out) {
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) {
+    out->problems.push_back({dir, std::strerror(errno), false});
     return;
   }
-  out->files.push_back({path, root, ProjectOf(projects, file), *identity});
-}
-
-// Walks one directory level and recurses by hand, so that one unreadable
-// directory is reported and skipped instead of ending the whole walk.
-void ScanDirectory(const fs::path& projects, const fs::path& dir,
-                   const std::string& root, int depth, ScanResult* out) {
-  constexpr int kMaxDepth = 16;  // Guards against symlink loops.
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) {
-    out->problems.push_back({dir.string(), ec.message(), false});
-    return;
-  }
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      out->problems.push_back({dir.string(), ec.message(), false});
-      return;
+  DirCloser closer(handle);
+  const int fd = dirfd(handle);
+  while (const dirent* entry = readdir(handle)) {
+    const char* name = entry->d_name;
+    if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
+    bool maybe_dir = entry->d_type == DT_DIR || entry->d_type == DT_LNK ||
+                     entry->d_type == DT_UNKNOWN;
+    if (!maybe_dir && !EndsWithJsonl(name)) continue;
+    struct stat st;
+    if (fstatat(fd, name, &st, 0) != 0) {  // Follows symlinks.
+      // A dangling link or a file deleted since readdir: nothing to read.
+      if (EndsWithJsonl(name)) {
+        out->problems.push_back({dir + "/" + name, std::strerror(errno), false});
+      }
+      continue;
     }
-    std::error_code type_ec;
-    if (it->is_directory(type_ec) && depth < kMaxDepth) {
-      ScanDirectory(projects, it->path(), root, depth + 1, out);
-    } else if (IsTranscript(*it)) {
-      AddFile(projects, it->path(), root, out);
+    std::string path = dir + "/" + name;
+    if (S_ISDIR(st.st_mode)) {
+      if (depth < kMaxDepth) {
+        ScanDirectory(path, root, depth == 0 ? name : project, depth + 1, out);
+      } else {
+        out->problems.push_back({path, "directory nesting too deep (a link loop?)",
+                                 false});
+      }
+    } else if (S_ISREG(st.st_mode) && EndsWithJsonl(name)) {
+      out->files.push_back({std::move(path), root, project, FromStat(st)});
     }
   }
 }
 
 void ScanRoot(const std::string& root, ScanResult* out) {
-  fs::path projects = fs::path(root) / "projects";
+  std::string projects = root + "/projects";
   std::error_code ec;
   if (!fs::is_directory(projects, ec)) {
     out->problems.push_back(
-        {projects.string(), fs::exists(root, ec) ? "no projects/ directory"
-                                                 : "does not exist",
+        {projects, fs::exists(root, ec) ? "no projects/ directory"
+                                        : "does not exist",
          true});
     return;
   }
   out->scanned_roots.push_back(root);
-  ScanDirectory(projects, projects, root, 0, out);
+  ScanDirectory(projects, root, "", 0, out);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "sync/syncer.h"
 
-#include <map>
+#include <algorithm>
 #include <unordered_set>
 #include <utility>
 
@@ -38,17 +38,17 @@ bool Unchanged(const TranscriptFile& f, const Checkpoint& c) {
 }
 
 Plan MakePlan(const ScanResult& scan,
-              const std::map<std::string, Checkpoint>& checkpoints,
+              const CheckpointMap& checkpoints,
               const SyncOptions& options) {
   Plan plan;
   for (const TranscriptFile& f : scan.files) {
     auto it = checkpoints.find(f.path);
-    std::optional<Checkpoint> previous;
-    if (it != checkpoints.end()) previous = it->second;
-    if (options.mode == SyncMode::kOnce && previous &&
-        Unchanged(f, *previous)) {
+    if (options.mode == SyncMode::kOnce && it != checkpoints.end() &&
+        Unchanged(f, it->second)) {
       continue;
     }
+    std::optional<Checkpoint> previous;
+    if (it != checkpoints.end()) previous = it->second;
     uint64_t from = options.mode == SyncMode::kOnce && previous &&
                             previous->offset <= f.identity.size_bytes
                         ? previous->offset
@@ -56,12 +56,17 @@ Plan MakePlan(const ScanResult& scan,
     plan.bytes_total += f.identity.size_bytes - from;
     plan.tasks.push_back(Task{&f, std::move(previous)});
   }
-  std::unordered_set<std::string> present;
-  for (const TranscriptFile& f : scan.files) present.insert(f.path);
+  // scan.files is sorted by path: a binary search tells what is present.
+  auto present = [&scan](const std::string& path) {
+    auto it = std::lower_bound(
+        scan.files.begin(), scan.files.end(), path,
+        [](const TranscriptFile& f, const std::string& p) { return f.path < p; });
+    return it != scan.files.end() && it->path == path;
+  };
   std::unordered_set<std::string> roots(scan.scanned_roots.begin(),
                                         scan.scanned_roots.end());
   for (const auto& [path, c] : checkpoints) {
-    if (!c.gone && roots.count(c.root) && !present.count(path)) {
+    if (!c.gone && roots.count(c.root) && !present(path)) {
       plan.gone.push_back(path);
     }
   }
@@ -91,11 +96,9 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
   report.scan_problems = scan.problems;
   report.counters.files_scanned = scan.files.size();
 
-  std::map<std::string, Checkpoint> checkpoints;
+  CheckpointMap checkpoints;
   if (writing) {
-    Result<std::map<std::string, Checkpoint>> loaded = ledger_->LoadCheckpoints();
-    if (!loaded.ok()) return loaded.status();
-    checkpoints = std::move(*loaded);
+    if (Status s = ledger_->LoadCheckpoints(&checkpoints); !s.ok()) return s;
   }
   Plan plan = MakePlan(scan, checkpoints, options);
   report.counters.files_gone = plan.gone.size();

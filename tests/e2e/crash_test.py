@@ -72,6 +72,12 @@ def dumps(obj) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def condensed(values: list) -> str:
+    if len(values) <= 32:
+        return str(values)
+    return f"{values[:12]} ... {values[-6:]}".replace("] ... [", ", ..., ")
+
+
 def diff_reports(expected: dict, actual: dict) -> str:
     """A readable difference of two {"daily","totals"} reports."""
     lines = []
@@ -638,7 +644,7 @@ def main(argv: list[str]) -> int:
             if rng.random() < 0.5:
                 grower.grow()
         log(f"{backfill_rounds} backfill rounds on ledger A: {outcomes}; events in the ledger "
-            f"after each round: {progress_a}")
+            f"after each round: {condensed(progress_a)}")
         outcomes_sync = {"killed": 0, "finished": 0}
         progress_b = []
         clocks = {ledger_a: KillClock(rng, t_sync), ledger_b: KillClock(rng, t_sync)}
@@ -654,7 +660,7 @@ def main(argv: list[str]) -> int:
             if rng.random() < 0.5:
                 grower.grow()
         log(f"{sync_rounds} sync rounds on ledgers A and B: {outcomes_sync}; events in ledger B "
-            f"after each round: {progress_b}")
+            f"after each round: {condensed(progress_b)}")
         grower.finish()
         log(f"corpus growth: {grower.counts}")
         log(f"{checks.done} intermediate comparisons with the oracle after uninterrupted runs")

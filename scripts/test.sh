@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the tests (CMake preset "dev": warnings are errors) and runs the
+# whole suite with ctest: unit tests and the end-to-end scripts in
+# tests/e2e/ (crash, shuffle and bad-input tests at CI scale).
+# Extra arguments go to ctest (e.g. -R Syncer, -L e2e).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${CC_PRESET:-dev}"
+cmake --preset "$preset" >/dev/null
+cmake --build "build/$preset" -j"$(nproc)"
+ctest --test-dir "build/$preset" --output-on-failure -j"$(nproc)" "$@"
