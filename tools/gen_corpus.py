@@ -405,7 +405,8 @@ class Conversation:
         partial_only: the response was cut off after its first partial (compaction agents).
         """
         rng = self.ids.rng
-        message_id = self.ids.message() if rng.random() > 0.004 else None
+        message_id = (self.ids.message()
+                      if self.gen.ccusage_compatible or rng.random() > 0.004 else None)
         request_id = (self.ids.request()
                       if self.gen.ccusage_compatible or rng.random() > 0.04 else None)
         if message_id is None:
@@ -552,7 +553,7 @@ class Generator:
                  ccusage_compatible: bool = False) -> None:
         # ccusage_compatible avoids the patterns where ccusage 20 counts
         # differently on purpose or by accident (docs/design.md): responses
-        # without requestId, resumed sessions whose copied history ends inside
+        # without requestId or message id, resumed sessions whose copied history ends inside
         # a response, and progress echoes of partials (ccusage keeps whichever
         # copy of a message it reads first, not the largest).
         self.ccusage_compatible = ccusage_compatible
