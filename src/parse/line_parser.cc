@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "parse/lone_surrogates.h"
 
 namespace cc {
 namespace {
@@ -234,10 +235,25 @@ std::string MakeKey(const std::string& message_id,
 struct LineParser::Impl {
   dom::parser parser;
   std::vector<char> padded;  // The line copied with SIMDJSON_PADDING after it.
+  std::string repaired_;     // A line with its lone surrogates replaced.
 
   // Parses the whole line (the DOM parser validates all of it, UTF-8
   // included), or says why it is not a JSON object.
   MaybeFailure ParseObject(std::string_view line, dom::object* out) {
+    MaybeFailure failure = ParseObjectOnce(line, out);
+    if (!failure || failure->reason != StringError()) return failure;
+    std::optional<std::string> repaired = ReplaceLoneSurrogates(line);
+    if (!repaired) return failure;
+    repaired_ = std::move(*repaired);
+    return ParseObjectOnce(repaired_, out);
+  }
+
+  static std::string StringError() {
+    return std::string("invalid JSON: ") +
+           simdjson::error_message(simdjson::STRING_ERROR);
+  }
+
+  MaybeFailure ParseObjectOnce(std::string_view line, dom::object* out) {
     size_t need = line.size() + simdjson::SIMDJSON_PADDING;
     if (padded.size() < need) padded.resize(need);
     std::memcpy(padded.data(), line.data(), line.size());

@@ -216,3 +216,16 @@ TEST(LineParserExamples, ClassifiesEachExamplePattern) {
 
 }  // namespace
 }  // namespace cc
+
+namespace cc {
+namespace {
+
+TEST_F(LineParserTest, ALoneSurrogateDoesNotLoseTheLine) {
+  std::string line = test::AssistantLine(test::LineSpec());
+  line.replace(line.find("\"hi\""), 4, R"("cut \ud83d")");
+  ASSERT_EQ(Parse(line), LineKind::kUsage) << reason_;
+  EXPECT_EQ(record_.tokens.output, 2u);
+}
+
+}  // namespace
+}  // namespace cc

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
+#include <utility>
 #include <system_error>
 
 namespace cc {
@@ -42,11 +44,16 @@ class DirCloser {
   DIR* dir_;
 };
 
+// Directories already walked, by device and inode: a symlink back up the
+// tree (or two links to one directory) is walked once, not in a loop.
+using Visited = std::set<std::pair<uint64_t, uint64_t>>;
+
 // Walks one directory with readdir and fstatat relative to it (no path
 // walk per file: this is most of a no-change sync's time), recursing by
 // hand so one unreadable directory is reported and skipped, not fatal.
 void ScanDirectory(const std::string& dir, const std::string& root,
-                   const std::string& project, int depth, ScanResult* out) {
+                   const std::string& project, int depth, Visited* visited,
+                   ScanResult* out) {
   DIR* handle = opendir(dir.c_str());
   if (handle == nullptr) {
     out->problems.push_back({dir, std::strerror(errno), false});
@@ -70,8 +77,11 @@ void ScanDirectory(const std::string& dir, const std::string& root,
     }
     std::string path = dir + "/" + name;
     if (S_ISDIR(st.st_mode)) {
+      bool first_visit = visited->insert({st.st_dev, st.st_ino}).second;
+      if (!first_visit) continue;
       if (depth < kMaxDepth) {
-        ScanDirectory(path, root, depth == 0 ? name : project, depth + 1, out);
+        ScanDirectory(path, root, depth == 0 ? name : project, depth + 1,
+                      visited, out);
       } else {
         out->problems.push_back({path, "directory nesting too deep (a link loop?)",
                                  false});
@@ -82,7 +92,7 @@ void ScanDirectory(const std::string& dir, const std::string& root,
   }
 }
 
-void ScanRoot(const std::string& root, ScanResult* out) {
+void ScanRoot(const std::string& root, Visited* visited, ScanResult* out) {
   std::string projects = root + "/projects";
   std::error_code ec;
   if (!fs::is_directory(projects, ec)) {
@@ -93,25 +103,30 @@ void ScanRoot(const std::string& root, ScanResult* out) {
     return;
   }
   out->scanned_roots.push_back(root);
-  ScanDirectory(projects, root, "", 0, out);
+  struct stat st;
+  if (stat(projects.c_str(), &st) == 0 &&
+      !visited->insert({st.st_dev, st.st_ino}).second) {
+    return;  // The same projects/ reached through another root.
+  }
+  ScanDirectory(projects, root, "", 0, visited, out);
 }
 
 }  // namespace
 
 ScanResult FindTranscripts(const std::vector<std::string>& roots) {
   ScanResult result;
-  for (const std::string& root : roots) ScanRoot(root, &result);
+  Visited visited;
+  for (const std::string& root : roots) ScanRoot(root, &visited, &result);
   std::sort(result.files.begin(), result.files.end(),
             [](const TranscriptFile& a, const TranscriptFile& b) {
               return a.path < b.path;
             });
-  // The same file reachable from two roots (a symlinked root) counts once.
-  result.files.erase(
-      std::unique(result.files.begin(), result.files.end(),
-                  [](const TranscriptFile& a, const TranscriptFile& b) {
-                    return a.path == b.path;
-                  }),
-      result.files.end());
+  // The same file under two names (a hard link, or a file symlink) is read
+  // once, under the first name in path order.
+  std::set<std::pair<uint64_t, uint64_t>> seen;
+  std::erase_if(result.files, [&seen](const TranscriptFile& f) {
+    return !seen.insert({f.identity.device, f.identity.inode}).second;
+  });
   return result;
 }
 

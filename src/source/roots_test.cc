@@ -1,0 +1,25 @@
+#include "source/roots.h"
+
+#include <gtest/gtest.h>
+
+namespace cc {
+namespace {
+
+TEST(Roots, FlagsWinOverTheEnvironment) {
+  RootsInput in{{"/a", "/b/"}, "/env", "/home/u"};
+  EXPECT_EQ(ResolveRoots(in), (std::vector<std::string>{"/a", "/b"}));
+}
+
+TEST(Roots, EnvironmentIsACommaSeparatedList) {
+  RootsInput in{{}, " /x , /y,,/x ", "/home/u"};
+  EXPECT_EQ(ResolveRoots(in), (std::vector<std::string>{"/x", "/y"}));
+}
+
+TEST(Roots, DefaultsToBothConfigLocations) {
+  RootsInput in{{}, std::nullopt, "/home/u"};
+  EXPECT_EQ(ResolveRoots(in), (std::vector<std::string>{
+                                  "/home/u/.config/claude", "/home/u/.claude"}));
+}
+
+}  // namespace
+}  // namespace cc
