@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "core/civil_time.h"
+#include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "ledger/ledger.h"
 #include "report/daily_report.h"
@@ -38,7 +39,6 @@ void TokensJson(JsonWriter& w, const Tokens& t) {
 }
 
 void RunJson(JsonWriter& w, const RunInfo& r) {
-  const RunCounters& c = r.counters;
   w.BeginObject()
       .Field("id", r.id)
       .Field("mode", r.mode)
@@ -53,19 +53,9 @@ void RunJson(JsonWriter& w, const RunInfo& r) {
   } else {
     w.Null();
   }
-  w.Field("result", EffectiveResult(r))
-      .Field("error", r.error)
-      .Field("filesScanned", c.files_scanned)
-      .Field("filesNew", c.files_new)
-      .Field("filesChanged", c.files_changed)
-      .Field("filesReread", c.files_reread)
-      .Field("filesGone", c.files_gone)
-      .Field("bytesRead", c.bytes_read)
-      .Field("lines", c.lines)
-      .Field("eventsNew", c.events_new)
-      .Field("eventsUpdated", c.events_updated)
-      .Field("rejectedLines", c.rejects)
-      .EndObject();
+  w.Field("result", EffectiveResult(r)).Field("error", r.error);
+  RunCounterFields(w, r.counters);
+  w.EndObject();
 }
 
 std::string StatusJson(const Context& ctx, const LedgerSummary& s) {

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "core/civil_time.h"
+#include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "ledger/ledger.h"
 #include "sync/syncer.h"
@@ -42,20 +43,10 @@ void ReportProblems(const Context& ctx, const SyncReport& r) {
 std::string SummaryJson(const SyncReport& r, bool dry_run) {
   const RunCounters& c = r.counters;
   JsonWriter w;
-  w.BeginObject()
-      .Field("dryRun", dry_run)
-      .Field("filesScanned", c.files_scanned)
-      .Field("filesNew", c.files_new)
-      .Field("filesChanged", c.files_changed)
-      .Field("filesReread", c.files_reread)
-      .Field("filesGone", c.files_gone)
-      .Field("bytesRead", c.bytes_read)
-      .Field("lines", c.lines)
-      .Field("records", r.records)
-      .Field("eventsNew", c.events_new)
-      .Field("eventsUpdated", c.events_updated)
+  w.BeginObject().Field("dryRun", dry_run);
+  RunCounterFields(w, c);
+  w.Field("records", r.records)
       .Field("uniqueEventsFound", r.unique_events)
-      .Field("rejectedLines", c.rejects)
       .Field("unreadableFiles", static_cast<uint64_t>(r.file_problems.size()))
       .Key("seconds").Double(static_cast<double>(r.elapsed_ns) / 1e9)
       .Field("runId", r.run_id)

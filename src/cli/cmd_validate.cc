@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "core/civil_time.h"
+#include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "ledger/ledger.h"
 #include "report/daily_report.h"
@@ -11,17 +12,6 @@
 
 namespace cc::cli {
 namespace {
-
-void TokensJson(JsonWriter& w, const Tokens& t, uint64_t events) {
-  w.BeginObject()
-      .Field("inputTokens", t.input)
-      .Field("outputTokens", t.output)
-      .Field("cacheCreationTokens", t.cache_creation)
-      .Field("cacheReadTokens", t.cache_read)
-      .Field("totalTokens", t.Total())
-      .Field("events", events)
-      .EndObject();
-}
 
 std::string ValidationJson(const ValidationReport& r) {
   JsonWriter w;
@@ -33,14 +23,14 @@ std::string ValidationJson(const ValidationReport& r) {
       .Field("eventsOnlyInLedger", r.events_only_in_ledger)
       .Field("eventsFromGoneFiles", r.events_from_gone_files);
   w.Key("goneTokens");
-  TokensJson(w, r.gone_tokens, r.events_from_gone_files);
+  TokensObject(w, r.gone_tokens, r.events_from_gone_files);
   w.Key("days").BeginArray();
   for (const DayComparison& d : r.days) {
     w.BeginObject().Field("date", FormatDate(d.day)).Field("match", d.matches());
     w.Key("files");
-    TokensJson(w, d.files, d.file_events);
+    TokensObject(w, d.files, d.file_events);
     w.Key("ledger");
-    TokensJson(w, d.ledger, d.ledger_events);
+    TokensObject(w, d.ledger, d.ledger_events);
     w.EndObject();
   }
   w.EndArray().Key("differences").BeginArray();

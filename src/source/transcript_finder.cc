@@ -23,14 +23,6 @@ bool EndsWithJsonl(const char* name) {
   return n > 6 && std::strcmp(name + n - 6, ".jsonl") == 0;
 }
 
-FileIdentity FromStat(const struct stat& st) {
-  return FileIdentity{static_cast<uint64_t>(st.st_dev),
-                      static_cast<uint64_t>(st.st_ino),
-                      static_cast<uint64_t>(st.st_size),
-                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
-                          st.st_mtim.tv_nsec};
-}
-
 class DirCloser {
  public:
   explicit DirCloser(DIR* dir) : dir_(dir) {}
@@ -87,7 +79,7 @@ void ScanDirectory(const std::string& dir, const std::string& root,
                                  false});
       }
     } else if (S_ISREG(st.st_mode) && EndsWithJsonl(name)) {
-      out->files.push_back({std::move(path), root, project, FromStat(st)});
+      out->files.push_back({std::move(path), root, project, IdentityFromStat(st)});
     }
   }
 }

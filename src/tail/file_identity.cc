@@ -10,14 +10,6 @@
 namespace cc {
 namespace {
 
-FileIdentity FromStat(const struct stat& st) {
-  return FileIdentity{static_cast<uint64_t>(st.st_dev),
-                      static_cast<uint64_t>(st.st_ino),
-                      static_cast<uint64_t>(st.st_size),
-                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
-                          st.st_mtim.tv_nsec};
-}
-
 Result<uint64_t> HashRange(int fd, uint64_t begin, uint64_t length) {
   std::vector<char> bytes(length);
   uint64_t done = 0;
@@ -34,6 +26,14 @@ Result<uint64_t> HashRange(int fd, uint64_t begin, uint64_t length) {
 
 }  // namespace
 
+FileIdentity IdentityFromStat(const struct ::stat& st) {
+  return FileIdentity{static_cast<uint64_t>(st.st_dev),
+                      static_cast<uint64_t>(st.st_ino),
+                      static_cast<uint64_t>(st.st_size),
+                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
+                          st.st_mtim.tv_nsec};
+}
+
 uint64_t Fnv1a64(const char* data, size_t size) {
   uint64_t hash = 14695981039346656037ULL;
   for (size_t i = 0; i < size; ++i) {
@@ -48,7 +48,7 @@ Result<FileIdentity> StatPath(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0) {
     return Status::IoError("stat " + path + ": " + strerror(errno));
   }
-  return FromStat(st);
+  return IdentityFromStat(st);
 }
 
 Result<FileIdentity> StatDescriptor(int fd) {
@@ -56,7 +56,7 @@ Result<FileIdentity> StatDescriptor(int fd) {
   if (::fstat(fd, &st) != 0) {
     return Status::IoError(std::string("fstat: ") + strerror(errno));
   }
-  return FromStat(st);
+  return IdentityFromStat(st);
 }
 
 Result<Fingerprint> ComputeFingerprint(int fd, uint64_t offset) {

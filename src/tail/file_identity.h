@@ -6,6 +6,8 @@
 // place); any difference means "read it again from 0" (docs/design.md).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <string>
 
@@ -32,6 +34,8 @@ struct Fingerprint {
 
   bool operator==(const Fingerprint&) const = default;
 };
+
+FileIdentity IdentityFromStat(const struct ::stat& st);
 
 Result<FileIdentity> StatPath(const std::string& path);
 Result<FileIdentity> StatDescriptor(int fd);
