@@ -88,7 +88,15 @@ int Main(const std::vector<std::string>& argv) {
     }
     std::string said;
     for (const std::string& w : args->words) said += (said.empty() ? "" : " ") + w;
-    PrintError("unknown command '" + said + "' (see context-cleaner --help)");
+    std::string choices;
+    for (const Command& c : Commands()) {
+      if (c.path.rfind(said + " ", 0) == 0) {
+        choices += (choices.empty() ? "" : ", ") + c.path.substr(said.size() + 1);
+      }
+    }
+    PrintError(choices.empty()
+                   ? "unknown command '" + said + "' (see context-cleaner --help)"
+                   : "'" + said + "' needs a subcommand: " + choices);
     return kExitUsage;
   }
   if (args->Has("--help")) {
