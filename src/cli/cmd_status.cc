@@ -11,6 +11,7 @@
 #include "core/json_writer.h"
 #include "ledger/ledger.h"
 #include "report/daily_report.h"
+#include "sync/backlog.h"
 
 namespace cc::cli {
 namespace {
@@ -58,14 +59,17 @@ void RunJson(JsonWriter& w, const RunInfo& r) {
   w.EndObject();
 }
 
-std::string StatusJson(const Context& ctx, const LedgerSummary& s) {
+std::string StatusJson(const Context& ctx, const LedgerSummary& s,
+                       const Backlog& b) {
   JsonWriter w;
   w.BeginObject()
       .Field("ledger", ctx.ledger_path)
       .Key("files").BeginObject()
       .Field("active", s.files_active)
       .Field("gone", s.files_gone)
-      .Field("unreadBytes", s.unread_bytes)
+      .Field("unreadBytes", b.unread_bytes)
+      .Field("filesBehind", b.files_behind)
+      .Field("filesMissing", b.files_missing)
       .EndObject()
       .Field("events", s.events);
   w.Key("tokens");
@@ -89,11 +93,18 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s) {
   return w.Finish();
 }
 
-std::string StatusText(const Context& ctx, const LedgerSummary& s) {
+std::string StatusText(const Context& ctx, const LedgerSummary& s,
+                       const Backlog& b) {
   std::string out = "ledger:  " + ctx.ledger_path + "\n";
   out += "files:   " + WithThousands(s.files_active) + " tracked, " +
          WithThousands(s.files_gone) + " gone (deleted; their events are kept)\n";
-  out += "unread:  " + WithThousands(s.unread_bytes) + " bytes\n";
+  out += "unread:  " + WithThousands(b.unread_bytes) + " bytes in " +
+         WithThousands(b.files_behind) + " files";
+  if (b.files_missing > 0) {
+    out += " (" + WithThousands(b.files_missing) +
+           " tracked files are gone since the last sync)";
+  }
+  out += "\n";
   out += "events:  " + WithThousands(s.events);
   if (s.first_event_ms && s.last_event_ms) {
     out += " (" + FormatIsoTimestampMs(*s.first_event_ms) + " .. " +
@@ -142,8 +153,13 @@ int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
     PrintError(summary.status().message());
     return ExitCodeFor(summary.status());
   }
-  PrintOut(args.Has("--json") ? StatusJson(ctx, *summary)
-                              : StatusText(ctx, *summary));
+  Result<Backlog> backlog = MeasureBacklog(**ledger);
+  if (!backlog.ok()) {
+    PrintError(backlog.status().message());
+    return ExitCodeFor(backlog.status());
+  }
+  PrintOut(args.Has("--json") ? StatusJson(ctx, *summary, *backlog)
+                              : StatusText(ctx, *summary, *backlog));
   return kExitOk;
 }
 

@@ -115,14 +115,11 @@ Result<std::vector<DailyRow>> Ledger::DailyTotals(
 Result<LedgerSummary> Ledger::Summary() {
   LedgerSummary out;
   sql::Statement files(db_->handle(), R"sql(
-    SELECT COALESCE(SUM(state = 'active'), 0), COALESCE(SUM(state = 'gone'), 0),
-      COALESCE(SUM(CASE WHEN state = 'active' AND size > offset
-                   THEN size - offset ELSE 0 END), 0)
+    SELECT COALESCE(SUM(state = 'active'), 0), COALESCE(SUM(state = 'gone'), 0)
     FROM files)sql");
   Status s = ForEachRow(files, [&out](const sql::Statement& row) {
     out.files_active = row.Uint(0);
     out.files_gone = row.Uint(1);
-    out.unread_bytes = row.Uint(2);
   });
   if (!s.ok()) return s;
 

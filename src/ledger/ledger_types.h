@@ -94,7 +94,6 @@ struct LedgerSummary {
   uint64_t events = 0;
   Tokens tokens;
   uint64_t rejects = 0;
-  uint64_t unread_bytes = 0;  // Sum over active files of size - offset.
   std::optional<int64_t> first_event_ms;
   std::optional<int64_t> last_event_ms;
   std::optional<RunInfo> last_run;

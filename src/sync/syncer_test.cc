@@ -7,6 +7,7 @@
 
 #include "core/civil_time.h"
 #include "ledger/ledger.h"
+#include "sync/backlog.h"
 #include "test_util.h"
 
 namespace cc {
@@ -61,6 +62,14 @@ class SyncerTest : public ::testing::Test {
     return test::AssistantLine(spec) + "\n";
   }
 
+  cc::Backlog Backlog() {
+    auto ledger = Ledger::OpenForRead(ledger_path_);
+    EXPECT_TRUE(ledger.ok());
+    auto b = MeasureBacklog(**ledger);
+    EXPECT_TRUE(b.ok());
+    return *b;
+  }
+
   test::TempDir dir_;
   std::string root_;
   std::string ledger_path_;
@@ -100,11 +109,13 @@ TEST_F(SyncerTest, APartialLineWaitsForItsNewline) {
   std::string line = Line("m1", 10);
   test::WriteFile(Transcript("a.jsonl"), line.substr(0, 40));
   EXPECT_EQ(Run().counters.events_new, 0u);
-  EXPECT_EQ(Summary().unread_bytes, 40u);
+  EXPECT_EQ(Backlog().unread_bytes, 40u);
   EXPECT_EQ(Summary().rejects, 0u);  // Unfinished, not bad.
   test::AppendFile(Transcript("a.jsonl"), line.substr(40));
   EXPECT_EQ(Run().counters.events_new, 1u);
-  EXPECT_EQ(Summary().unread_bytes, 0u);
+  EXPECT_EQ(Backlog().unread_bytes, 0u);
+  test::AppendFile(Transcript("a.jsonl"), "{\"partial");  // Measured, not stored.
+  EXPECT_EQ(Backlog().unread_bytes, 9u);
 }
 
 TEST_F(SyncerTest, AWholeObjectWithoutNewlineCountsOnce) {

@@ -1,0 +1,31 @@
+#include "sync/backlog.h"
+
+#include "ledger/ledger.h"
+#include "tail/file_identity.h"
+
+namespace cc {
+
+Result<Backlog> MeasureBacklog(Ledger& ledger) {
+  CheckpointMap checkpoints;
+  if (Status s = ledger.LoadCheckpoints(&checkpoints); !s.ok()) return s;
+  Backlog backlog;
+  for (const auto& [path, c] : checkpoints) {
+    if (c.gone) continue;
+    Result<FileIdentity> now = StatPath(path);
+    if (!now.ok()) {
+      ++backlog.files_missing;
+      continue;
+    }
+    bool replaced = now->inode != c.identity.inode ||
+                    now->device != c.identity.device ||
+                    now->size_bytes < c.offset;
+    uint64_t unread = replaced ? now->size_bytes : now->size_bytes - c.offset;
+    if (unread > 0) {
+      backlog.unread_bytes += unread;
+      ++backlog.files_behind;
+    }
+  }
+  return backlog;
+}
+
+}  // namespace cc

@@ -1,0 +1,23 @@
+// MeasureBacklog: how many bytes of the tracked transcripts are not in the
+// ledger yet, measured now (stat of every active file against its
+// checkpoint), so `sync-status` in another process tells the truth even
+// while files grow between syncs.
+#pragma once
+
+#include <cstdint>
+
+#include "core/result.h"
+
+namespace cc {
+
+class Ledger;
+
+struct Backlog {
+  uint64_t unread_bytes = 0;  // Sum over active files of size - offset.
+  uint64_t files_behind = 0;  // Active files with unread bytes.
+  uint64_t files_missing = 0;  // Active in the ledger, gone from disk now.
+};
+
+Result<Backlog> MeasureBacklog(Ledger& ledger);
+
+}  // namespace cc
