@@ -174,9 +174,15 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path) {
                                 std::to_string(kSchemaVersion));
   }
   if (*version < kSchemaVersion) {
-    return Status::NotSupported(
-        "the ledger " + path + " has an older schema; run "
-        "`context-cleaner bridge sync --once` once to migrate it");
+    // Left by an older program, or by a first sync killed before it created
+    // the tables: bring it up to date as a writer would, then read.
+    db->reset();
+    Result<std::unique_ptr<Ledger>> writer = OpenForWrite(
+        path, "pid " + std::to_string(getpid()) +
+                  " (context-cleaner, migrating the ledger for a reader)");
+    if (!writer.ok()) return writer.status();
+    writer->reset();
+    return OpenForRead(path);
   }
   return std::unique_ptr<Ledger>(new Ledger(std::move(*db), nullptr));
 }

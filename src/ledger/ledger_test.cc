@@ -171,6 +171,17 @@ TEST(Ledger, MigratesAVersion1Ledger) {
             2);
 }
 
+TEST(Ledger, AReaderInitialisesALedgerAWriterNeverFinishedCreating) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  { auto db = sql::Database::Open(path, false); }  // Empty file, version 0.
+  auto reader = Ledger::OpenForRead(path);
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  auto summary = (*reader)->Summary();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->events, 0u);
+}
+
 TEST(Ledger, RecordsRunsForOtherProcessesToRead) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");

@@ -6,6 +6,7 @@
 
 #include "ledger/ledger.h"
 #include "parse/line_parser.h"
+#include "sync/async_committer.h"
 #include "sync/batch_builder.h"
 #include "sync/ordered_pipeline.h"
 #include "sync/transcript_reader.h"
@@ -81,74 +82,54 @@ void CountChange(FileChange change, RunCounters* c) {
   }
 }
 
-}  // namespace
-
-Result<SyncReport> Syncer::Run(const SyncOptions& options,
-                               SyncObserver* observer) {
-  const int64_t started_ns = clock_.SteadyNs();
-  SyncReport report;
-  const bool writing = !options.dry_run;
-  if (writing && ledger_ == nullptr) {
-    return Status::InvalidArgument("a ledger is required unless dry-running");
+// One pass: the state shared by the producer (worker threads) and the
+// consumer (the calling thread) of the OrderedPipeline.
+class Pass {
+ public:
+  Pass(const SyncOptions& options, const Plan& plan, const Clock& clock,
+       SyncObserver* observer, SyncReport* report)
+      : options_(options), plan_(plan), clock_(clock), observer_(observer),
+        report_(*report), started_ns_(clock.SteadyNs()) {
+    read_options_.since_day = options.since_day;
+    read_options_.until_day = options.until_day;
+    read_options_.ignore_checkpoint = options.mode == SyncMode::kBackfill;
+    progress_.files_total = plan.tasks.size();
+    progress_.bytes_total = plan.bytes_total;
   }
 
-  ScanResult scan = FindTranscripts(options.roots);
-  report.scan_problems = scan.problems;
-  report.counters.files_scanned = scan.files.size();
-
-  CheckpointMap checkpoints;
-  if (writing) {
-    if (Status s = ledger_->LoadCheckpoints(&checkpoints); !s.ok()) return s;
-  }
-  Plan plan = MakePlan(scan, checkpoints, options);
-  report.counters.files_gone = plan.gone.size();
-
-  if (writing) {
-    Result<int64_t> run = ledger_->BeginRun(
-        options.mode == SyncMode::kOnce ? "once" : "backfill", options.source,
-        clock_.NowMs());
-    if (!run.ok()) return run.status();
-    report.run_id = *run;
+  // Reads every planned file; commits through `committer` (null: dry run).
+  void Run(AsyncCommitter* committer) {
+    committer_ = committer;
+    OrderedPipeline<TaskOutput, LineParser> pipeline(
+        options_.jobs, 4 * options_.jobs + 4, 4);
+    pipeline.Run(
+        plan_.tasks.size(),
+        [this](size_t i, LineParser& parser,
+               const std::function<void(TaskOutput&&)>& sink) {
+          Produce(i, parser, sink);
+        },
+        [this](size_t i, TaskOutput&& out) { Consume(i, std::move(out)); });
+    SubmitBatch();
+    report_.unique_events = dry_run_keys_.size();
   }
 
-  ReadOptions read_options;
-  read_options.since_day = options.since_day;
-  read_options.until_day = options.until_day;
-  read_options.ignore_checkpoint = options.mode == SyncMode::kBackfill;
-  const bool keep_checkpoints =
-      writing && !options.since_day && !options.until_day;
-
-  SyncProgress progress;
-  progress.files_total = plan.tasks.size();
-  progress.bytes_total = plan.bytes_total;
-  BatchBuilder batch;
-  std::unordered_set<std::string> dry_run_keys;
-  Status failure;
-  int64_t last_heartbeat_ns = started_ns;
-
-  auto commit = [&]() {
-    if (batch.empty() || !failure.ok()) return;
-    Batch b = batch.Take();
-    Result<CommitStats> stats =
-        ledger_->Commit(b, options.source, clock_.NowMs());
-    if (!stats.ok()) {
-      failure = stats.status();
-      return;
+  void ReportProgress() {
+    if (observer_ == nullptr) return;
+    progress_.elapsed_ns = clock_.SteadyNs() - started_ns_;
+    if (committer_ != nullptr) {
+      CommitStats s = committer_->stats();
+      progress_.events = s.events_new + s.events_updated;
     }
-    report.counters.events_new += stats->events_new;
-    report.counters.events_updated += stats->events_updated;
-    progress.events = report.counters.events_new + report.counters.events_updated;
-    if (clock_.SteadyNs() - last_heartbeat_ns > 1'000'000'000) {
-      last_heartbeat_ns = clock_.SteadyNs();
-      (void)ledger_->Heartbeat(report.run_id, report.counters, clock_.NowMs());
-    }
-  };
+    observer_->OnProgress(progress_);
+  }
 
-  auto produce = [&](size_t i, LineParser& parser,
-                     const std::function<void(TaskOutput&&)>& sink) {
-    const Task& task = plan.tasks[i];
+ private:
+  // Worker thread: read one file, hand out its pieces, then how it ended.
+  void Produce(size_t i, LineParser& parser,
+               const std::function<void(TaskOutput&&)>& sink) {
+    const Task& task = plan_.tasks[i];
     Result<FileReadResult> done = ReadTranscript(
-        *task.file, task.previous, read_options, parser,
+        *task.file, task.previous, read_options_, parser,
         [&sink](FilePiece&& piece) {
           TaskOutput out;
           out.piece = std::move(piece);
@@ -159,66 +140,121 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     end.error = done.status();
     if (done.ok()) end.change = done->change;
     sink(std::move(end));
-  };
+  }
 
-  auto consume = [&](size_t i, TaskOutput&& out) {
-    if (!out.is_piece) {
-      ++progress.files_done;
+  // Calling thread, in file order.
+  void Consume(size_t i, TaskOutput&& out) {
+    if (out.is_piece) {
+      AddPiece(std::move(out.piece));
+    } else {
+      ++progress_.files_done;
       if (out.error.ok()) {
-        CountChange(out.change, &report.counters);
+        CountChange(out.change, &report_.counters);
       } else {
-        report.file_problems.push_back(
-            {plan.tasks[i].file->path, out.error.message()});
+        report_.file_problems.push_back(
+            {plan_.tasks[i].file->path, out.error.message()});
       }
+    }
+    ReportProgress();
+  }
+
+  void AddPiece(FilePiece&& piece) {
+    RunCounters& c = report_.counters;
+    c.bytes_read += piece.bytes_read;
+    c.lines += piece.lines;
+    c.rejects += piece.rejects.size();
+    report_.records += piece.records;
+    progress_.bytes_done += piece.bytes_read;
+    if (committer_ == nullptr) {
+      for (const Event& e : piece.events) dry_run_keys_.insert(e.key);
+      progress_.events = dry_run_keys_.size();
       return;
     }
-    FilePiece& piece = out.piece;
-    report.counters.bytes_read += piece.bytes_read;
-    report.counters.lines += piece.lines;
-    report.counters.rejects += piece.rejects.size();
-    report.records += piece.records;
-    progress.bytes_done += piece.bytes_read;
-    if (!writing) {
-      for (const Event& e : piece.events) dry_run_keys.insert(e.key);
-      progress.events = dry_run_keys.size();
-    } else {
-      batch.Add(std::move(piece), keep_checkpoints);
-      if (batch.events() >= options.batch_events ||
-          batch.bytes() >= options.batch_bytes) {
-        commit();
-      }
+    // A date-limited backfill did not count everything it read: it must
+    // not claim so in a checkpoint.
+    bool keep_checkpoint = !options_.since_day && !options_.until_day;
+    batch_.Add(std::move(piece), keep_checkpoint);
+    if (batch_.events() >= options_.batch_events ||
+        batch_.bytes() >= options_.batch_bytes) {
+      SubmitBatch();
     }
-    if (observer) {
-      progress.elapsed_ns = clock_.SteadyNs() - started_ns;
-      observer->OnProgress(progress);
-    }
-  };
+  }
 
-  OrderedPipeline<TaskOutput, LineParser> pipeline(options.jobs,
-                                                   4 * options.jobs + 4, 4);
-  pipeline.Run(plan.tasks.size(), produce, consume);
-  if (writing) {
-    commit();
-    if (failure.ok() && keep_checkpoints) failure = ledger_->MarkGone(plan.gone);
+  void SubmitBatch() {
+    if (committer_ == nullptr || batch_.empty()) return;
+    committer_->Submit(batch_.Take(), report_.counters);
   }
-  report.unique_events = dry_run_keys.size();
+
+  const SyncOptions& options_;
+  const Plan& plan_;
+  const Clock& clock_;
+  SyncObserver* observer_;
+  SyncReport& report_;
+  const int64_t started_ns_;
+  ReadOptions read_options_;
+  SyncProgress progress_;
+  AsyncCommitter* committer_ = nullptr;
+  BatchBuilder batch_;
+  std::unordered_set<std::string> dry_run_keys_;
+};
+
+}  // namespace
+
+Result<SyncReport> Syncer::Run(const SyncOptions& options,
+                               SyncObserver* observer) {
+  const int64_t started_ns = clock_.SteadyNs();
+  const bool writing = !options.dry_run;
+  if (writing && ledger_ == nullptr) {
+    return Status::InvalidArgument("a ledger is required unless dry-running");
+  }
+  SyncReport report;
+  ScanResult scan = FindTranscripts(options.roots);
+  report.scan_problems = scan.problems;
+  report.counters.files_scanned = scan.files.size();
+  CheckpointMap checkpoints;
+  if (writing) {
+    if (Status s = ledger_->LoadCheckpoints(&checkpoints); !s.ok()) return s;
+  }
+  Plan plan = MakePlan(scan, checkpoints, options);
+  report.counters.files_gone = plan.gone.size();
+
+  Pass pass(options, plan, clock_, observer, &report);
+  if (!writing) {
+    pass.Run(nullptr);
+    report.elapsed_ns = clock_.SteadyNs() - started_ns;
+    return report;
+  }
+
+  Result<int64_t> run = ledger_->BeginRun(
+      options.mode == SyncMode::kOnce ? "once" : "backfill", options.source,
+      clock_.NowMs());
+  if (!run.ok()) return run.status();
+  report.run_id = *run;
+  Status failure;
+  {
+    AsyncCommitter committer(*ledger_, options.source, clock_, report.run_id);
+    pass.Run(&committer);
+    failure = committer.Finish();
+    report.counters.events_new = committer.stats().events_new;
+    report.counters.events_updated = committer.stats().events_updated;
+  }
+  bool date_limited = options.since_day || options.until_day;
+  if (failure.ok() && !date_limited) failure = ledger_->MarkGone(plan.gone);
   report.elapsed_ns = clock_.SteadyNs() - started_ns;
-  if (writing) {
-    std::string error = failure.ok() ? "" : failure.message();
-    if (error.empty() && !report.file_problems.empty()) {
-      error = std::to_string(report.file_problems.size()) +
-              " file(s) could not be read";
-    }
-    Status finished = ledger_->FinishRun(report.run_id, report.counters,
-                                         failure.ok() ? "ok" : "failed", error,
-                                         clock_.NowMs());
-    if (failure.ok() && !finished.ok()) failure = finished;
+  return Finish(report, failure);
+}
+
+Result<SyncReport> Syncer::Finish(SyncReport& report, const Status& failure) {
+  std::string error = failure.ok() ? "" : failure.message();
+  if (error.empty() && !report.file_problems.empty()) {
+    error = std::to_string(report.file_problems.size()) +
+            " file(s) could not be read";
   }
+  Status finished =
+      ledger_->FinishRun(report.run_id, report.counters,
+                         failure.ok() ? "ok" : "failed", error, clock_.NowMs());
   if (!failure.ok()) return failure;
-  if (observer) {
-    progress.elapsed_ns = report.elapsed_ns;
-    observer->OnProgress(progress);
-  }
+  if (!finished.ok()) return finished;
   return report;
 }
 

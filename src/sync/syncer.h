@@ -78,6 +78,9 @@ class Syncer {
   Result<SyncReport> Run(const SyncOptions& options, SyncObserver* observer);
 
  private:
+  // Records how the run ended; returns the report, or the failure.
+  Result<SyncReport> Finish(SyncReport& report, const Status& failure);
+
   Ledger* ledger_;
   const Clock& clock_;
 };
