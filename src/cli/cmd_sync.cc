@@ -127,7 +127,7 @@ int RunBackfill(const Context& ctx, const ParsedArgs& args) {
   options.dry_run = args.Has("--dry-run");
   options.jobs = DefaultJobs();
   if (auto jobs = args.Get("--jobs")) {
-    Result<size_t> n = ParsePositive("--jobs", *jobs);
+    Result<size_t> n = ParseJobs(*jobs);
     if (!n.ok()) {
       PrintError(n.status().message());
       return kExitUsage;

@@ -91,7 +91,7 @@ int RunValidate(const Context& ctx, const ParsedArgs& args) {
   }
   size_t jobs = std::max(1u, std::thread::hardware_concurrency());
   if (auto text = args.Get("--jobs")) {
-    Result<size_t> n = ParsePositive("--jobs", *text);
+    Result<size_t> n = ParseJobs(*text);
     if (!n.ok()) {
       PrintError(n.status().message());
       return kExitUsage;

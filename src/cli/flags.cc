@@ -91,6 +91,15 @@ Result<size_t> ParsePositive(const std::string& flag, const std::string& text) {
   return value;
 }
 
+Result<size_t> ParseJobs(const std::string& text) {
+  Result<size_t> n = ParsePositive("--jobs", text);
+  if (n.ok() && *n > kMaxJobs) {
+    return Status::InvalidArgument("--jobs: at most " + std::to_string(kMaxJobs) +
+                                   ", got " + text);
+  }
+  return n;
+}
+
 std::string FormatFlags(const std::vector<FlagSpec>& specs,
                         const std::vector<std::string>& names) {
   std::string out;

@@ -47,6 +47,10 @@ Status CheckAllowed(const ParsedArgs& args,
 
 Result<size_t> ParsePositive(const std::string& flag, const std::string& text);
 
+// --jobs: 1 to kMaxJobs (each job holds a 1 MiB buffer and a parser).
+inline constexpr size_t kMaxJobs = 64;
+Result<size_t> ParseJobs(const std::string& text);
+
 // "  --jobs N       Read N files at once..." lines for --help.
 std::string FormatFlags(const std::vector<FlagSpec>& specs,
                         const std::vector<std::string>& names);

@@ -288,7 +288,8 @@ std::string_view TrimLine(std::string_view line) {
 bool MightCarryUsage(std::string_view line) {
   // Inside a JSON string a quote is escaped, so `"usage"` with both quotes
   // bare can only be a key (or the value "usage"): false positives cost a
-  // parse, false negatives cannot happen.
+  // parse. The only false negative is a key written with escapes, which
+  // Claude Code never does (see the header).
   static constexpr std::string_view kNeedle = "\"usage\"";
   return memmem(line.data(), line.size(), kNeedle.data(), kNeedle.size()) !=
          nullptr;

@@ -2,8 +2,13 @@
 //
 // Most bytes in real transcripts are tool output on lines that carry no
 // usage; those are recognised without parsing (a line can only hold a usage
-// record if the bytes `"usage"` occur in it unescaped). Lines that might are
-// parsed with simdjson On-Demand. The parser never throws and never prints.
+// record if the bytes `"usage"` occur in it: Claude Code writes keys
+// unescaped, and inside a JSON string every quote is escaped). Lines that
+// might are parsed completely with simdjson's DOM parser (full JSON and
+// UTF-8 validation). The parser never throws and never prints.
+//
+// Accepted limitation: a usage key spelled with escapes ("\u0075sage"),
+// which no Claude Code version writes, is not recognised.
 //
 // Thread safety: one LineParser per thread; it owns reusable buffers.
 #pragma once

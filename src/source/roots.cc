@@ -3,12 +3,18 @@
 #include <algorithm>
 #include <filesystem>
 #include <string_view>
+#include <system_error>
 
 namespace cc {
 namespace {
 
+// Absolute and normal, so that stored paths mean the same from any working
+// directory and one root spelled two ways is one root.
 std::string Normalise(const std::string& dir) {
-  std::string out = std::filesystem::path(dir).lexically_normal().string();
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
+  if (ec) absolute = dir;
+  std::string out = absolute.lexically_normal().string();
   while (out.size() > 1 && out.back() == '/') out.pop_back();
   return out;
 }

@@ -2,7 +2,7 @@
 //
 // Precedence (DESIGN §2): --claude-dir flags; else CLAUDE_CONFIG_DIR (a
 // comma-separated list); else ~/.config/claude and ~/.claude. Duplicates
-// (after normalisation) are dropped; missing roots are kept and reported by
+// (after making them absolute and normal) are dropped; missing roots are kept and reported by
 // the scanner, never fatal.
 #pragma once
 

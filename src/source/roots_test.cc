@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace cc {
 namespace {
 
@@ -13,6 +15,13 @@ TEST(Roots, FlagsWinOverTheEnvironment) {
 TEST(Roots, EnvironmentIsACommaSeparatedList) {
   RootsInput in{{}, " /x , /y,,/x ", "/home/u"};
   EXPECT_EQ(ResolveRoots(in), (std::vector<std::string>{"/x", "/y"}));
+}
+
+TEST(Roots, RelativeDirectoriesBecomeAbsolute) {
+  RootsInput in{{"rel/./dir"}, std::nullopt, std::nullopt};
+  std::vector<std::string> roots = ResolveRoots(in);
+  ASSERT_EQ(roots.size(), 1u);
+  EXPECT_EQ(roots[0], (std::filesystem::current_path() / "rel/dir").string());
 }
 
 TEST(Roots, DefaultsToBothConfigLocations) {

@@ -53,11 +53,20 @@ void ScanDirectory(const std::string& dir, const std::string& root,
   }
   DirCloser closer(handle);
   const int fd = dirfd(handle);
+  // Names in order, so that a directory reachable under two names (a
+  // symlink) is always walked under the same one, whatever readdir's order.
+  std::vector<std::pair<std::string, unsigned char>> entries;
   while (const dirent* entry = readdir(handle)) {
-    const char* name = entry->d_name;
-    if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-    bool maybe_dir = entry->d_type == DT_DIR || entry->d_type == DT_LNK ||
-                     entry->d_type == DT_UNKNOWN;
+    if (std::strcmp(entry->d_name, ".") == 0 ||
+        std::strcmp(entry->d_name, "..") == 0) {
+      continue;
+    }
+    entries.emplace_back(entry->d_name, entry->d_type);
+  }
+  std::sort(entries.begin(), entries.end());
+  for (const auto& [entry_name, type] : entries) {
+    const char* name = entry_name.c_str();
+    bool maybe_dir = type == DT_DIR || type == DT_LNK || type == DT_UNKNOWN;
     if (!maybe_dir && !EndsWithJsonl(name)) continue;
     struct stat st;
     if (fstatat(fd, name, &st, 0) != 0) {  // Follows symlinks.

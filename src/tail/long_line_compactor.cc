@@ -1,5 +1,6 @@
 #include "tail/long_line_compactor.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace cc {
@@ -43,16 +44,20 @@ void LongLineCompactor::FeedStringByte(char c) {
 }
 
 // Inside an elided string only a quote or a backslash matters; find the
-// next one with memchr (vectorised) instead of looking at every byte.
+// next one with memchr (vectorised) instead of looking at every byte. Both
+// searches stay within a small window so that each costs at most what it
+// skips plus the window: backslash-dense text (escaped newlines, or hostile
+// runs of backslashes) stays linear.
 size_t LongLineCompactor::SkipElided(std::string_view bytes, size_t pos) {
+  constexpr size_t kWindow = 4096;
   const char* begin = bytes.data() + pos;
-  size_t n = bytes.size() - pos;
-  const void* quote = std::memchr(begin, '"', n);
-  size_t limit = quote ? static_cast<size_t>(static_cast<const char*>(quote) -
-                                             begin)
-                       : n;
-  const void* slash = std::memchr(begin, '\\', limit);
-  if (slash) limit = static_cast<size_t>(static_cast<const char*>(slash) - begin);
+  size_t limit = std::min(bytes.size() - pos, kWindow);
+  if (const void* slash = std::memchr(begin, '\\', limit)) {
+    limit = static_cast<size_t>(static_cast<const char*>(slash) - begin);
+  }
+  if (const void* quote = std::memchr(begin, '"', limit)) {
+    limit = static_cast<size_t>(static_cast<const char*>(quote) - begin);
+  }
   return pos + limit;
 }
 
@@ -62,6 +67,7 @@ void LongLineCompactor::Feed(std::string_view bytes) {
     if (in_string_ && string_elided_ && !escaped_) {
       pos = SkipElided(bytes, pos);
       if (pos == bytes.size()) break;
+      if (bytes[pos] != '"' && bytes[pos] != '\\') continue;  // Window end.
     }
     char c = bytes[pos++];
     if (in_string_) {

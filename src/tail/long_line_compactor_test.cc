@@ -46,3 +46,20 @@ TEST(LongLineCompactor, OverflowsWhenStructureItselfIsHuge) {
 
 }  // namespace
 }  // namespace cc
+
+namespace cc {
+namespace {
+
+TEST(LongLineCompactor, BackslashRunsStayLinear) {
+  // 4 MB of backslash pairs inside one string: quadratic scanning would
+  // take minutes; linear takes milliseconds.
+  std::string in = R"({"usage":")" + std::string(4'000'000, '\\') + R"(","k":1})";
+  LongLineCompactor c(1 << 20);
+  for (size_t i = 0; i < in.size(); i += 1 << 20) {
+    c.Feed(std::string_view(in).substr(i, 1 << 20));
+  }
+  EXPECT_EQ(c.output(), R"({"usage":"","k":1})");
+}
+
+}  // namespace
+}  // namespace cc
