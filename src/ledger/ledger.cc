@@ -59,13 +59,20 @@ ON CONFLICT(path) DO UPDATE SET root = excluded.root,
   offset = excluded.offset, head_length = excluded.head_length,
   head_hash = excluded.head_hash, tail_length = excluded.tail_length,
   tail_hash = excluded.tail_hash, state = 'active',
-  lines = lines + excluded.lines, records = records + excluded.records,
-  rejects = rejects + excluded.rejects, rereads = rereads + excluded.rereads,
+  lines = CASE WHEN ?18 THEN excluded.lines ELSE lines + excluded.lines END,
+  records = CASE WHEN ?18 THEN excluded.records
+            ELSE records + excluded.records END,
+  rejects = CASE WHEN ?18 THEN excluded.rejects
+            ELSE rejects + excluded.rejects END,
+  rereads = rereads + excluded.rereads,
   last_read_ms = excluded.last_read_ms)sql";
 
 constexpr const char* kInsertReject = R"sql(
-INSERT OR REPLACE INTO rejects(file, offset, length, reason, head, seen_ms)
-VALUES(?1, ?2, ?3, ?4, ?5, ?6))sql";
+INSERT OR REPLACE INTO rejects(file, offset, length, reason, head, lines,
+  seen_ms)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7))sql";
+
+constexpr const char* kDeleteRejects = "DELETE FROM rejects WHERE file = ?1";
 
 void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
                int64_t now_ms, int64_t change_seq) {
@@ -118,13 +125,15 @@ struct Ledger::Statements {
         update_event(db, kUpdateEvent),
         update_tokens(db, kUpdateTokens),
         upsert_file(db, kUpsertFile),
-        insert_reject(db, kInsertReject) {}
+        insert_reject(db, kInsertReject),
+        delete_rejects(db, kDeleteRejects) {}
   sql::Statement select_event;
   sql::Statement insert_event;
   sql::Statement update_event;
   sql::Statement update_tokens;
   sql::Statement upsert_file;
   sql::Statement insert_reject;
+  sql::Statement delete_rejects;
   int64_t next_change_seq = 0;
 };
 
@@ -238,7 +247,8 @@ Status Ledger::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
       .Bind(8, c.offset).Bind(9, c.fingerprint.head_length)
       .Bind(10, c.fingerprint.head_hash).Bind(11, c.fingerprint.tail_length)
       .Bind(12, c.fingerprint.tail_hash).Bind(13, c.lines).Bind(14, c.records)
-      .Bind(15, c.rejects).Bind(16, c.rereads).Bind(17, now_ms);
+      .Bind(15, c.rejects).Bind(16, c.rereads).Bind(17, now_ms)
+      .Bind(18, int64_t{c.restarted ? 1 : 0});
   return st.Run();
 }
 
@@ -251,13 +261,19 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
         "'next_change_seq'");
     if (!next.ok()) return next.status();
     st_->next_change_seq = *next;
+    // A file read again from 0 gets its rejects anew (its lines may differ).
+    for (const Checkpoint& c : batch.checkpoints) {
+      if (!c.restarted) continue;
+      st_->delete_rejects.Bind(1, c.path);
+      if (Status ds = st_->delete_rejects.Run(); !ds.ok()) return ds;
+    }
     for (const Event& e : batch.events) {
       Result<bool> merged = MergeEvent(e, source, now_ms, &stats);
       if (!merged.ok()) return merged.status();
     }
     for (const Reject& r : batch.rejects) {
       st_->insert_reject.Bind(1, r.file).Bind(2, r.offset).Bind(3, r.length)
-          .Bind(4, r.reason).Bind(5, r.head).Bind(6, now_ms);
+          .Bind(4, r.reason).Bind(5, r.head).Bind(6, r.lines).Bind(7, now_ms);
       if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
     }
     for (const Checkpoint& c : batch.checkpoints) {

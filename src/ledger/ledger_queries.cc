@@ -135,14 +135,15 @@ Result<LedgerSummary> Ledger::Summary() {
   if (!s.ok()) return s;
 
   sql::Statement reasons(db_->handle(), R"sql(
-    SELECT reason, COUNT(*) AS n FROM rejects GROUP BY reason
+    SELECT reason, SUM(lines) AS n FROM rejects GROUP BY reason
     ORDER BY n DESC, reason LIMIT 10)sql");
   s = ForEachRow(reasons, [&out](const sql::Statement& row) {
     out.reject_reasons.emplace_back(row.Text(0), row.Uint(1));
     out.rejects += row.Uint(1);
   });
   if (!s.ok()) return s;
-  Result<int64_t> total_rejects = db_->QueryInt("SELECT COUNT(*) FROM rejects");
+  Result<int64_t> total_rejects =
+      db_->QueryInt("SELECT COALESCE(SUM(lines), 0) FROM rejects");
   if (!total_rejects.ok()) return total_rejects.status();
   out.rejects = static_cast<uint64_t>(*total_rejects);
 
@@ -176,13 +177,13 @@ Result<std::vector<EventBrief>> Ledger::AllEvents() {
 
 Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {
   sql::Statement st(db_->handle(), R"sql(
-    SELECT file, offset, length, reason, head FROM rejects
+    SELECT file, offset, length, reason, head, lines FROM rejects
     ORDER BY seen_ms DESC, file, offset LIMIT ?1)sql");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Reject> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
     out.push_back(Reject{row.Text(0), row.Uint(1), row.Uint(2), row.Text(3),
-                         row.Text(4)});
+                         row.Text(4), row.Uint(5)});
   });
   if (!s.ok()) return s;
   return out;

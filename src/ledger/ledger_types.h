@@ -19,7 +19,8 @@ struct Reject {
   uint64_t offset = 0;
   uint64_t length = 0;
   std::string reason;
-  std::string head;  // The line's first bytes (at most kHeadBytes).
+  std::string head;  // The first line's first bytes (at most kHeadBytes).
+  uint64_t lines = 1;  // Adjacent bad lines with one reason share a row.
 
   static constexpr size_t kHeadBytes = 120;
 };
@@ -33,6 +34,9 @@ struct Checkpoint {
   uint64_t offset = 0;    // First byte not yet read.
   Fingerprint fingerprint;
   bool gone = false;
+  // This visit read the file from byte 0: the file's rejects and counters
+  // are replaced, not added to.
+  bool restarted = false;
   // Counters over the file's life (added to on each commit).
   uint64_t lines = 0;
   uint64_t records = 0;

@@ -67,6 +67,7 @@ CREATE TABLE rejects(
   length INTEGER NOT NULL,
   reason TEXT NOT NULL,
   head BLOB NOT NULL,
+  lines INTEGER NOT NULL DEFAULT 1,
   seen_ms INTEGER NOT NULL,
   PRIMARY KEY(file, offset)
 ) WITHOUT ROWID;

@@ -162,7 +162,7 @@ class Pass {
     RunCounters& c = report_.counters;
     c.bytes_read += piece.bytes_read;
     c.lines += piece.lines;
-    c.rejects += piece.rejects.size();
+    c.rejects += piece.rejected_lines;
     report_.records += piece.records;
     progress_.bytes_done += piece.bytes_read;
     if (committer_ == nullptr) {

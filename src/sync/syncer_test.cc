@@ -193,6 +193,30 @@ TEST_F(SyncerTest, BadLinesAreRecordedAndGoodLinesKept) {
   EXPECT_EQ(Summary().rejects, 2u);
 }
 
+TEST_F(SyncerTest, RunsOfJunkBecomeOneRejectRange) {
+  std::string junk;
+  for (int i = 0; i < 100'000; ++i) junk += "x\n";
+  test::WriteFile(Transcript("a.jsonl"), junk + Line("m1", 10) + "y\n");
+  SyncReport r = Run();
+  EXPECT_EQ(r.counters.rejects, 100'001u);
+  EXPECT_EQ(Summary().rejects, 100'001u);
+  auto ledger = Ledger::OpenForRead(ledger_path_);
+  auto rejects = (*ledger)->RecentRejects(10);
+  ASSERT_TRUE(rejects.ok());
+  ASSERT_EQ(rejects->size(), 2u);  // Two ranges, not 100,001 rows.
+  EXPECT_EQ(Summary().tokens.output, 10u);
+}
+
+TEST_F(SyncerTest, ARewrittenFileGetsItsRejectsAnew) {
+  test::WriteFile(Transcript("a.jsonl"), Line("m1", 10) + "junk\n");
+  Run();
+  EXPECT_EQ(Summary().rejects, 1u);
+  test::WriteFile(Transcript("a.jsonl"), Line("m2", 5));  // Bad line gone.
+  EXPECT_EQ(Run().counters.files_reread, 1u);
+  EXPECT_EQ(Summary().rejects, 0u);
+  EXPECT_EQ(Summary().tokens.output, 15u);  // m1 is history, kept.
+}
+
 TEST_F(SyncerTest, AHugeLineWithUsageCounts) {
   test::LineSpec spec;
   spec.output = 4242;

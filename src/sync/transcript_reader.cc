@@ -72,25 +72,42 @@ class PieceBuilder {
     }
   }
 
+  // Adjacent bad lines with the same reason become one range, so a file of
+  // junk costs a few rows, not one per line.
   void AddReject(const Line& line, std::string reason) {
+    ++piece_.rejected_lines;
+    if (!piece_.rejects.empty()) {
+      Reject& last = piece_.rejects.back();
+      if (last.offset + last.length == line.offset && last.reason == reason) {
+        last.length += line.length;
+        ++last.lines;
+        return;
+      }
+    }
     std::string_view head = line.text.substr(0, Reject::kHeadBytes);
-    piece_.rejects.push_back(
-        Reject{file_.path, line.offset, line.length, std::move(reason),
-               std::string(head)});
+    piece_.rejects.push_back(Reject{file_.path, line.offset, line.length,
+                                    std::move(reason), std::string(head), 1});
+  }
+
+  // A piece is cut after piece_bytes of input or this many reject ranges,
+  // whichever comes first, so memory stays bounded on any input.
+  bool Full(uint64_t piece_bytes) const {
+    constexpr size_t kMaxRejectRanges = 10'000;
+    return piece_.bytes_read >= piece_bytes ||
+           piece_.rejects.size() >= kMaxRejectRanges;
   }
 
   void CountLine(uint64_t bytes) {
     ++piece_.lines;
     piece_.bytes_read += bytes;
   }
-  uint64_t bytes() const { return piece_.bytes_read; }
 
   FilePiece Take(Checkpoint checkpoint, bool last) {
     FilePiece out = std::move(piece_);
     out.checkpoint = std::move(checkpoint);
     out.checkpoint.lines = out.lines;
     out.checkpoint.records = out.records;
-    out.checkpoint.rejects = out.rejects.size();
+    out.checkpoint.rejects = out.rejected_lines;
     out.last = last;
     piece_ = FilePiece();
     index_.clear();
@@ -155,6 +172,7 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
     if (!last) seen.size_bytes = offset;
     Checkpoint c{file.path, file.root, file.project, seen, offset, *fp};
     c.rereads = start.change == FileChange::kReread && first_piece ? 1 : 0;
+    c.restarted = start.offset == 0 && first_piece;
     first_piece = false;
     return c;
   };
@@ -173,7 +191,7 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
     }
     ProcessLine(line, file, parser, piece);
     covered = line.end();
-    if (piece.bytes() >= options.piece_bytes) {
+    if (piece.Full(options.piece_bytes)) {
       Result<Checkpoint> c = checkpoint_at(covered, false);
       if (!c.ok()) return c.status();
       sink(piece.Take(std::move(*c), false));

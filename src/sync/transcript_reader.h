@@ -39,6 +39,7 @@ struct FilePiece {
   uint64_t bytes_read = 0;
   uint64_t lines = 0;
   uint64_t records = 0;       // Usage records found (before merging).
+  uint64_t rejected_lines = 0;  // May exceed rejects.size(): ranges merge.
   bool last = false;          // The final piece of this file for this visit.
 };
 
