@@ -140,11 +140,11 @@ int RunBackfill(const Context& ctx, const ParsedArgs& args) {
       PrintError(day.status().message());
       return kExitUsage;
     }
-    (std::string(flag) == "--since" ? options.since_day : options.until_day) =
+    (std::string(flag) == "--since" ? options.days.since : options.days.until) =
         *day;
   }
-  if (options.since_day && options.until_day &&
-      *options.since_day > *options.until_day) {
+  if (options.days.since && options.days.until &&
+      *options.days.since > *options.days.until) {
     PrintError("--since: later than --until");
     return kExitUsage;
   }

@@ -27,6 +27,17 @@ std::string FormatDate(int64_t days_since_epoch);
 // The UTC day of a timestamp in milliseconds.
 int64_t UtcDayOfMs(int64_t timestamp_ms);
 
+// Inclusive bounds on UTC days (days since the epoch); unset = unbounded.
+struct DayRange {
+  std::optional<int64_t> since;
+  std::optional<int64_t> until;
+
+  bool bounded() const { return since.has_value() || until.has_value(); }
+  bool Contains(int64_t day) const {
+    return (!since || day >= *since) && (!until || day <= *until);
+  }
+};
+
 // "2025-09-03T00:52:34.495Z".
 std::string FormatIsoTimestampMs(int64_t timestamp_ms);
 

@@ -20,6 +20,11 @@ void BatchBuilder::Add(FilePiece&& piece, bool keep_checkpoint) {
 
 Batch BatchBuilder::Take() {
   Batch out = std::move(batch_);
+  if (days_.bounded()) {
+    std::erase_if(out.events, [this](const Event& e) {
+      return !days_.Contains(UtcDayOfMs(e.first.timestamp_ms));
+    });
+  }
   batch_ = Batch();
   index_.clear();
   bytes_ = 0;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/civil_time.h"
 #include "ledger/ledger_types.h"
 #include "sync/transcript_reader.h"
 
@@ -14,6 +15,9 @@ namespace cc {
 
 class BatchBuilder {
  public:
+  // Take() keeps only events whose merged earliest day is in `days`.
+  explicit BatchBuilder(DayRange days = {}) : days_(days) {}
+
   // Adds a piece; its checkpoint is kept only if `keep_checkpoint`.
   void Add(FilePiece&& piece, bool keep_checkpoint);
 
@@ -28,6 +32,7 @@ class BatchBuilder {
   Batch Take();
 
  private:
+  DayRange days_;
   Batch batch_;
   std::unordered_map<std::string, size_t> index_;  // key -> events position.
   uint64_t bytes_ = 0;

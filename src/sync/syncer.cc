@@ -90,8 +90,6 @@ class Pass {
        SyncObserver* observer, SyncReport* report)
       : options_(options), plan_(plan), clock_(clock), observer_(observer),
         report_(*report), started_ns_(clock.SteadyNs()) {
-    read_options_.since_day = options.since_day;
-    read_options_.until_day = options.until_day;
     read_options_.ignore_checkpoint = options.mode == SyncMode::kBackfill;
     progress_.files_total = plan.tasks.size();
     progress_.bytes_total = plan.bytes_total;
@@ -166,13 +164,17 @@ class Pass {
     report_.records += piece.records;
     progress_.bytes_done += piece.bytes_read;
     if (committer_ == nullptr) {
-      for (const Event& e : piece.events) dry_run_keys_.insert(e.key);
+      for (const Event& e : piece.events) {
+        if (options_.days.Contains(UtcDayOfMs(e.first.timestamp_ms))) {
+          dry_run_keys_.insert(e.key);
+        }
+      }
       progress_.events = dry_run_keys_.size();
       return;
     }
     // A date-limited backfill did not count everything it read: it must
     // not claim so in a checkpoint.
-    bool keep_checkpoint = !options_.since_day && !options_.until_day;
+    bool keep_checkpoint = !options_.days.bounded();
     batch_.Add(std::move(piece), keep_checkpoint);
     if (batch_.events() >= options_.batch_events ||
         batch_.bytes() >= options_.batch_bytes) {
@@ -194,7 +196,7 @@ class Pass {
   ReadOptions read_options_;
   SyncProgress progress_;
   AsyncCommitter* committer_ = nullptr;
-  BatchBuilder batch_;
+  BatchBuilder batch_{options_.days};
   std::unordered_set<std::string> dry_run_keys_;
 };
 
@@ -238,8 +240,9 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     report.counters.events_new = committer.stats().events_new;
     report.counters.events_updated = committer.stats().events_updated;
   }
-  bool date_limited = options.since_day || options.until_day;
-  if (failure.ok() && !date_limited) failure = ledger_->MarkGone(plan.gone);
+  if (failure.ok() && !options.days.bounded()) {
+    failure = ledger_->MarkGone(plan.gone);
+  }
   report.elapsed_ns = clock_.SteadyNs() - started_ns;
   return Finish(report, failure);
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/civil_time.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "ledger/ledger_types.h"
@@ -32,8 +33,9 @@ struct SyncOptions {
   std::string source;  // Machine label stored with each event.
   SyncMode mode = SyncMode::kOnce;
   size_t jobs = 1;
-  std::optional<int64_t> since_day;
-  std::optional<int64_t> until_day;
+  // Backfill: count only events whose day (of their earliest line) is in
+  // range; records are merged by key before the test.
+  DayRange days;
   bool dry_run = false;
   // Commit when a batch holds this many events or input bytes.
   size_t batch_events = 20'000;

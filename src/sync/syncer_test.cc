@@ -35,7 +35,7 @@ class SyncerTest : public ::testing::Test {
     options.mode = mode;
     options.jobs = jobs;
     options.dry_run = dry_run;
-    options.since_day = since;
+    options.days.since = since;
     SystemClock clock;
     Syncer syncer(ledger->get(), clock);
     Result<SyncReport> report = syncer.Run(options, nullptr);
@@ -249,6 +249,22 @@ TEST_F(SyncerTest, BackfillSinceCountsOnlyThoseDaysAndKeepsNoCheckpoint) {
   EXPECT_EQ(Summary().files_active, 0u);
   Run();  // A later sync reads everything.
   EXPECT_EQ(Summary().tokens.output, 3u);
+}
+
+TEST_F(SyncerTest, BackfillDateLimitsApplyToMergedEvents) {
+  // One response straddling midnight: its day is the earliest line's.
+  test::WriteFile(Transcript("a.jsonl"),
+                  Line("m1", 3, "2025-09-01T23:59:59.900Z") +
+                      Line("m1", 100, "2025-09-02T00:00:00.100Z"));
+  Run(SyncMode::kBackfill, false, ParseDate("2025-09-02"));
+  EXPECT_EQ(Summary().events, 0u);
+  Run();
+  auto ledger = Ledger::OpenForRead(ledger_path_);
+  auto rows = (*ledger)->DailyTotals(std::nullopt, std::nullopt);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(FormatDate((*rows)[0].day), "2025-09-01");
+  EXPECT_EQ((*rows)[0].tokens.output, 100u);
 }
 
 TEST_F(SyncerTest, DryRunWritesNothing) {

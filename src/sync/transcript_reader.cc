@@ -59,11 +59,6 @@ class PieceBuilder {
 
   void AddRecord(UsageRecord&& record) {
     ++piece_.records;
-    int64_t day = UtcDayOfMs(record.provenance.timestamp_ms);
-    if ((options_.since_day && day < *options_.since_day) ||
-        (options_.until_day && day > *options_.until_day)) {
-      return;
-    }
     auto [it, inserted] = index_.try_emplace(record.key, piece_.events.size());
     if (inserted) {
       piece_.events.push_back(Event::FromRecord(record));

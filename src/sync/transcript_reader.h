@@ -24,8 +24,6 @@
 namespace cc {
 
 struct ReadOptions {
-  std::optional<int64_t> since_day;  // Inclusive, UTC days since the epoch.
-  std::optional<int64_t> until_day;
   bool ignore_checkpoint = false;    // Read from 0 regardless (backfill).
   uint64_t piece_bytes = 16 << 20;
 };
