@@ -60,6 +60,96 @@ bool ValidationReport::ok() const {
   return events_missing_from_ledger == 0 && events_only_in_ledger == 0;
 }
 
+namespace {
+
+bool Dominates(const Tokens& a, const Tokens& b) {
+  return a.input >= b.input && a.output >= b.output &&
+         a.cache_creation >= b.cache_creation &&
+         a.cache_creation_5m >= b.cache_creation_5m &&
+         a.cache_creation_1h >= b.cache_creation_1h &&
+         a.cache_read >= b.cache_read &&
+         a.web_search_requests >= b.web_search_requests &&
+         a.web_fetch_requests >= b.web_fetch_requests;
+}
+
+// Compares the ledger's events with the events re-derived from the files.
+class Comparison {
+ public:
+  Comparison(const ScanResult& scan, Derived& derived, bool ledger_has_gone_files,
+             ValidationReport* report)
+      : derived_(derived), has_gone_(ledger_has_gone_files), report_(*report) {
+    for (const TranscriptFile& f : scan.files) present_.insert(f.path);
+  }
+
+  void AddLedgerEvent(const EventBrief& e) {
+    in_ledger_.insert(e.key);
+    auto it = derived_.events.find(e.key);
+    if (FromGoneFiles(e, it)) {
+      ++report_.events_from_gone_files;
+      report_.gone_tokens += e.tokens;
+      excluded_.insert(e.key);
+      return;
+    }
+    DayComparison& d = Day(e.day);
+    d.ledger += e.tokens;
+    ++d.ledger_events;
+    if (it == derived_.events.end()) {
+      ++report_.events_only_in_ledger;
+      Sample(e.key + ": in the ledger, not in " + e.file);
+    } else if (!(it->second.tokens == e.tokens)) {
+      Sample(e.key + ": tokens differ from the files");
+    }
+  }
+
+  void AddDerivedEvents() {
+    for (const auto& [key, e] : derived_.events) {
+      if (excluded_.count(key)) continue;
+      DayComparison& d = Day(UtcDayOfMs(e.first.timestamp_ms));
+      d.files += e.tokens;
+      ++d.file_events;
+      if (!in_ledger_.count(key)) {
+        ++report_.events_missing_from_ledger;
+        Sample(key + ": in " + e.first.file + ", not in the ledger");
+      }
+    }
+    for (auto& [day, c] : days_) report_.days.push_back(c);
+  }
+
+ private:
+  // Whether the files still present cannot vouch for this event because
+  // some of its lines were in files that are gone: none of its lines is
+  // left, or what is left is smaller (a surviving partial copy, e.g. a
+  // progress echo of a deleted subagent file's final line).
+  bool FromGoneFiles(const EventBrief& e,
+                     std::unordered_map<std::string, Event>::iterator it) {
+    if (it == derived_.events.end()) return !present_.count(e.file);
+    return has_gone_ && !(it->second.tokens == e.tokens) &&
+           Dominates(e.tokens, it->second.tokens);
+  }
+
+  DayComparison& Day(int64_t day) {
+    DayComparison& c = days_[day];
+    c.day = day;
+    return c;
+  }
+
+  void Sample(std::string text) {
+    if (report_.sample_differences.size() < kMaxSamples) {
+      report_.sample_differences.push_back(std::move(text));
+    }
+  }
+
+  Derived& derived_;
+  const bool has_gone_;
+  ValidationReport& report_;
+  std::unordered_set<std::string> present_;
+  std::unordered_set<std::string> in_ledger_;
+  std::unordered_set<std::string> excluded_;
+  std::map<int64_t, DayComparison> days_;
+};
+
+}  // namespace
+
 Result<ValidationReport> Validate(Ledger& ledger,
                                   const std::vector<std::string>& roots,
                                   size_t jobs) {
@@ -67,57 +157,16 @@ Result<ValidationReport> Validate(Ledger& ledger,
   Derived derived = DeriveFromFiles(scan, jobs);
   Result<std::vector<EventBrief>> stored = ledger.AllEvents();
   if (!stored.ok()) return stored.status();
+  Result<LedgerSummary> summary = ledger.Summary();
+  if (!summary.ok()) return summary.status();
 
   ValidationReport report;
   report.files_read = scan.files.size();
   report.events_in_files = derived.events.size();
   report.unreadable_files = std::move(derived.unreadable);
-  std::unordered_set<std::string> present;
-  for (const TranscriptFile& f : scan.files) present.insert(f.path);
-
-  std::map<int64_t, DayComparison> days;
-  auto day = [&days](int64_t d) -> DayComparison& {
-    DayComparison& c = days[d];
-    c.day = d;
-    return c;
-  };
-  std::unordered_set<std::string> in_ledger;
-  for (const EventBrief& e : *stored) {
-    in_ledger.insert(e.key);
-    auto it = derived.events.find(e.key);
-    if (it == derived.events.end() && !present.count(e.file)) {
-      ++report.events_from_gone_files;
-      report.gone_tokens += e.tokens;
-      continue;
-    }
-    DayComparison& d = day(e.day);
-    d.ledger += e.tokens;
-    ++d.ledger_events;
-    if (it == derived.events.end()) {
-      ++report.events_only_in_ledger;
-      if (report.sample_differences.size() < kMaxSamples) {
-        report.sample_differences.push_back(
-            e.key + ": in the ledger, not in " + e.file);
-      }
-    } else if (!(it->second.tokens == e.tokens) &&
-               report.sample_differences.size() < kMaxSamples) {
-      report.sample_differences.push_back(e.key +
-                                          ": tokens differ from the files");
-    }
-  }
-  for (const auto& [key, e] : derived.events) {
-    DayComparison& d = day(UtcDayOfMs(e.first.timestamp_ms));
-    d.files += e.tokens;
-    ++d.file_events;
-    if (!in_ledger.count(key)) {
-      ++report.events_missing_from_ledger;
-      if (report.sample_differences.size() < kMaxSamples) {
-        report.sample_differences.push_back(
-            key + ": in " + e.first.file + ", not in the ledger");
-      }
-    }
-  }
-  for (auto& [d, c] : days) report.days.push_back(c);
+  Comparison comparison(scan, derived, summary->files_gone > 0, &report);
+  for (const EventBrief& e : *stored) comparison.AddLedgerEvent(e);
+  comparison.AddDerivedEvents();
   return report;
 }
 

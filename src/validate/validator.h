@@ -2,8 +2,11 @@
 // from byte 0 and in memory, without checkpoints or the ledger's
 // incremental path, and compares them with the ledger.
 //
-// Events whose files are all gone (Claude Code's 30-day cleanup) cannot be
-// re-derived: they are counted separately, never as mismatches.
+// Events whose files are gone (Claude Code's 30-day cleanup) cannot be
+// re-derived: they are counted separately, never as mismatches. That covers
+// events with no line left in any present file, and, when the ledger knows
+// of deleted files, events whose surviving lines are smaller copies (the
+// ledger holds at least what the files show, field by field).
 #pragma once
 
 #include <cstdint>
