@@ -32,6 +32,7 @@ class FileDescriptor {
 struct Start {
   uint64_t offset = 0;
   FileChange change = FileChange::kNew;
+  FingerprintBytes verified;  // The bytes behind offset, as checked.
 };
 
 // Where to resume: the checkpoint's offset if the file is still the one it
@@ -39,16 +40,18 @@ struct Start {
 Start DecideStart(int fd, const FileIdentity& now,
                   const std::optional<Checkpoint>& previous,
                   bool ignore_checkpoint) {
-  if (!previous) return {0, FileChange::kNew};
-  if (ignore_checkpoint) return {0, FileChange::kReread};
+  if (!previous) return {0, FileChange::kNew, {}};
+  if (ignore_checkpoint) return {0, FileChange::kReread, {}};
   const Checkpoint& p = *previous;
   if (p.identity.device != now.device || p.identity.inode != now.inode ||
       now.size_bytes < p.offset) {
-    return {0, FileChange::kReread};
+    return {0, FileChange::kReread, {}};
   }
-  Result<Fingerprint> fp = ComputeFingerprint(fd, p.offset);
-  if (!fp.ok() || !(*fp == p.fingerprint)) return {0, FileChange::kReread};
-  return {p.offset, FileChange::kAppended};
+  Result<FingerprintBytes> bytes = ReadFingerprintBytes(fd, p.offset);
+  if (!bytes.ok() || !(FingerprintOf(*bytes) == p.fingerprint)) {
+    return {0, FileChange::kReread, {}};
+  }
+  return {p.offset, FileChange::kAppended, std::move(*bytes)};
 }
 
 // Collects one piece: records merged by key, rejects, counters.
@@ -160,19 +163,22 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
   bool first_piece = true;
   // A checkpoint written mid-visit records the offset as the size, so that
   // a visit cut short (crash) never looks finished to the next scan.
-  auto checkpoint_at = [&](uint64_t offset, bool last) -> Result<Checkpoint> {
-    Result<Fingerprint> fp = ComputeFingerprint(fd.get(), offset);
-    if (!fp.ok()) return fp.status();
+  LineReader reader(fd.get(), start.offset, identity->size_bytes,
+                    std::move(start.verified));
+  // The fingerprint comes from the bytes the reader handed out, never from
+  // reading the file again: if the file was rewritten meanwhile, the next
+  // visit sees a different fingerprint and reads it again from 0.
+  auto checkpoint_at = [&](uint64_t offset, bool last) -> Checkpoint {
     FileIdentity seen = *identity;
     if (!last) seen.size_bytes = offset;
-    Checkpoint c{file.path, file.root, file.project, seen, offset, *fp};
+    Checkpoint c{file.path, file.root, file.project, seen, offset,
+                 reader.FingerprintAt(offset)};
     c.rereads = start.change == FileChange::kReread && first_piece ? 1 : 0;
     c.restarted = start.offset == 0 && first_piece;
     first_piece = false;
     return c;
   };
 
-  LineReader reader(fd.get(), start.offset, identity->size_bytes);
   PieceBuilder piece(file, options);
   uint64_t covered = start.offset;
   Line line;
@@ -187,14 +193,10 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
     ProcessLine(line, file, parser, piece);
     covered = line.end();
     if (piece.Full(options.piece_bytes)) {
-      Result<Checkpoint> c = checkpoint_at(covered, false);
-      if (!c.ok()) return c.status();
-      sink(piece.Take(std::move(*c), false));
+      sink(piece.Take(checkpoint_at(covered, false), false));
     }
   }
-  Result<Checkpoint> c = checkpoint_at(covered, true);
-  if (!c.ok()) return c.status();
-  sink(piece.Take(std::move(*c), true));
+  sink(piece.Take(checkpoint_at(covered, true), true));
   return FileReadResult{start.change};
 }
 

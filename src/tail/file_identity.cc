@@ -3,15 +3,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
+#include <string>
 
 namespace cc {
 namespace {
 
-Result<uint64_t> HashRange(int fd, uint64_t begin, uint64_t length) {
-  std::vector<char> bytes(length);
+Result<std::string> ReadRange(int fd, uint64_t begin, uint64_t length) {
+  std::string bytes(length, '\0');
   uint64_t done = 0;
   while (done < length) {
     ssize_t n = pread(fd, bytes.data() + done, length - done,
@@ -21,7 +22,7 @@ Result<uint64_t> HashRange(int fd, uint64_t begin, uint64_t length) {
     if (n == 0) return Status::IoError("file shorter than its checkpoint");
     done += static_cast<uint64_t>(n);
   }
-  return Fnv1a64(bytes.data(), bytes.size());
+  return bytes;
 }
 
 }  // namespace
@@ -59,17 +60,25 @@ Result<FileIdentity> StatDescriptor(int fd) {
   return IdentityFromStat(st);
 }
 
-Result<Fingerprint> ComputeFingerprint(int fd, uint64_t offset) {
-  Fingerprint fp;
-  fp.head_length = std::min(Fingerprint::kSpanBytes, offset);
-  fp.tail_length = fp.head_length;
-  Result<uint64_t> head = HashRange(fd, 0, fp.head_length);
+Result<FingerprintBytes> ReadFingerprintBytes(int fd, uint64_t offset) {
+  uint64_t span = std::min(Fingerprint::kSpanBytes, offset);
+  Result<std::string> head = ReadRange(fd, 0, span);
   if (!head.ok()) return head.status();
-  Result<uint64_t> tail = HashRange(fd, offset - fp.tail_length, fp.tail_length);
+  Result<std::string> tail = ReadRange(fd, offset - span, span);
   if (!tail.ok()) return tail.status();
-  fp.head_hash = *head;
-  fp.tail_hash = *tail;
-  return fp;
+  return FingerprintBytes{std::move(*head), std::move(*tail)};
 }
 
+Fingerprint FingerprintOf(const FingerprintBytes& bytes) {
+  return Fingerprint{bytes.head.size(),
+                     Fnv1a64(bytes.head.data(), bytes.head.size()),
+                     bytes.tail.size(),
+                     Fnv1a64(bytes.tail.data(), bytes.tail.size())};
+}
+
+Result<Fingerprint> ComputeFingerprint(int fd, uint64_t offset) {
+  Result<FingerprintBytes> bytes = ReadFingerprintBytes(fd, offset);
+  if (!bytes.ok()) return bytes.status();
+  return FingerprintOf(*bytes);
+}
 }  // namespace cc

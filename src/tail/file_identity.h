@@ -40,8 +40,19 @@ FileIdentity IdentityFromStat(const struct ::stat& st);
 Result<FileIdentity> StatPath(const std::string& path);
 Result<FileIdentity> StatDescriptor(int fd);
 
-// The fingerprint of the first `offset` bytes of an open file. Reads at most
-// 2 * kSpanBytes. Fails if the file is shorter than `offset`.
+// The bytes a fingerprint of the first `offset` bytes is made of.
+struct FingerprintBytes {
+  std::string head;  // [0, min(kSpanBytes, offset)).
+  std::string tail;  // [offset - min(kSpanBytes, offset), offset).
+};
+
+// Reads them from an open file (at most 2 * kSpanBytes). Fails if the file
+// is shorter than `offset`.
+Result<FingerprintBytes> ReadFingerprintBytes(int fd, uint64_t offset);
+
+Fingerprint FingerprintOf(const FingerprintBytes& bytes);
+
+// FingerprintOf(ReadFingerprintBytes(fd, offset)).
 Result<Fingerprint> ComputeFingerprint(int fd, uint64_t offset);
 
 // 64-bit FNV-1a; stable across versions (it is stored in the ledger).

@@ -4,17 +4,52 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <string>
 
 namespace cc {
 
 LineReader::LineReader(int fd, uint64_t start_offset, uint64_t limit,
-                       size_t buffer_bytes)
+                       FingerprintBytes verified, size_t buffer_bytes)
     : fd_(fd),
       limit_(limit),
       file_pos_(start_offset),
       buffer_(buffer_bytes),
-      compactor_(buffer_bytes) {}
+      compactor_(buffer_bytes),
+      head_(std::move(verified.head)),
+      history_(std::move(verified.tail)) {}
+
+void LineReader::Drop(size_t bytes) {
+  constexpr size_t kSpan = Fingerprint::kSpanBytes;
+  if (bytes >= kSpan) {
+    history_.assign(buffer_.data() + bytes - kSpan, kSpan);
+  } else {
+    history_.append(buffer_.data(), bytes);
+    if (history_.size() > kSpan) history_.erase(0, history_.size() - kSpan);
+  }
+  std::memmove(buffer_.data(), buffer_.data() + bytes, end_ - bytes);
+  end_ -= bytes;
+}
+
+Fingerprint LineReader::FingerprintAt(uint64_t offset) const {
+  constexpr uint64_t kSpan = Fingerprint::kSpanBytes;
+  const uint64_t span = std::min(kSpan, offset);
+  const uint64_t buffer_offset = file_pos_ - end_;
+  std::string tail;
+  if (offset < buffer_offset) {
+    // Only possible for the start of an unfinished long line, whose bytes
+    // streamed away: the history saved when it began ends there.
+    tail = history_before_long_;
+  } else {
+    // The bytes before `offset`: history_, then buffer_[0, in_buffer).
+    const size_t in_buffer = offset - buffer_offset;
+    if (in_buffer < span) tail = history_;
+    size_t from = in_buffer > span ? in_buffer - span : 0;
+    tail.append(buffer_.data() + from, in_buffer - from);
+  }
+  tail.erase(0, tail.size() - std::min<size_t>(tail.size(), span));
+  return FingerprintOf(FingerprintBytes{head_.substr(0, span), tail});
+}
 
 Result<size_t> LineReader::Fill() {
   if (file_pos_ >= limit_ || end_ == buffer_.size()) return size_t{0};
@@ -25,6 +60,10 @@ Result<size_t> LineReader::Fill() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::IoError(std::string("read: ") + strerror(errno));
     auto got = static_cast<size_t>(n);
+    if (file_pos_ < Fingerprint::kSpanBytes) {  // Keep the file's head.
+      size_t keep = std::min<size_t>(got, Fingerprint::kSpanBytes - file_pos_);
+      head_.append(buffer_.data() + end_, keep);
+    }
     end_ += got;
     file_pos_ += got;
     bytes_read_ += got;
@@ -65,10 +104,12 @@ void LineReader::EnterLongLine() {
     long_offset_ = file_pos_ - end_;
     long_length_ = 0;
     compactor_.Reset();
+    history_before_long_ = history_;  // The line starts at buffer_[0].
   }
   compactor_.Feed({buffer_.data(), end_});
   long_length_ += end_;
-  begin_ = scan_ = end_ = 0;
+  Drop(end_);
+  begin_ = scan_ = 0;
 }
 
 Result<bool> LineReader::Next(Line* line) {
@@ -76,9 +117,8 @@ Result<bool> LineReader::Next(Line* line) {
   for (;;) {
     if (TakeLine(line)) return true;
     if (begin_ > 0) {  // Make room: move the partial line to the front.
-      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-      end_ -= begin_;
       scan_ -= begin_;
+      Drop(begin_);
       begin_ = 0;
     }
     if (end_ == buffer_.size()) EnterLongLine();

@@ -11,14 +11,21 @@
 // false: the caller decides whether it is an unfinished write (leave it) or a
 // whole object written without its newline (use it).
 //
+// It also keeps the bytes a checkpoint's fingerprint is made of (the
+// file's first 4 KiB and the 4 KiB before any line end it returned), taken
+// from the very bytes it handed out: a file rewritten while it is read can
+// then never get a fingerprint that matches content we did not count.
+//
 // Not thread-safe; does not own the descriptor.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
+#include "tail/file_identity.h"
 #include "tail/long_line_compactor.h"
 
 namespace cc {
@@ -38,7 +45,10 @@ class LineReader {
  public:
   static constexpr size_t kDefaultBufferBytes = 1 << 20;
 
+  // `verified` holds the fingerprint bytes of [0, start_offset), as checked
+  // against the previous checkpoint (empty when starting at 0).
   LineReader(int fd, uint64_t start_offset, uint64_t limit,
+             FingerprintBytes verified = {},
              size_t buffer_bytes = kDefaultBufferBytes);
 
   // The next line; false at the end. I/O failures are errors.
@@ -46,10 +56,15 @@ class LineReader {
 
   uint64_t bytes_read() const { return bytes_read_; }
 
+  // The fingerprint of [0, offset), where `offset` is the start offset or
+  // the end of a line returned by the latest Next().
+  Fingerprint FingerprintAt(uint64_t offset) const;
+
  private:
   Result<size_t> Fill();  // Reads more bytes after end_; 0 at the end.
   bool TakeLine(Line* line);
   void EnterLongLine();
+  void Drop(size_t bytes);  // Forgets buffer_[0, bytes), keeping history.
 
   int fd_;
   uint64_t limit_;
@@ -64,6 +79,9 @@ class LineReader {
   LongLineCompactor compactor_;
   bool done_ = false;
   uint64_t bytes_read_ = 0;
+  std::string head_;     // The file's first min(4 KiB, bytes seen) bytes.
+  std::string history_;  // The <= 4 KiB just before buffer_[0].
+  std::string history_before_long_;  // The <= 4 KiB before long_offset_.
 };
 
 }  // namespace cc

@@ -24,7 +24,9 @@ std::vector<Got> ReadAll(const std::string& path, uint64_t start,
                          size_t buffer_bytes, uint64_t limit = UINT64_MAX) {
   int fd = open(path.c_str(), O_RDONLY);
   EXPECT_GE(fd, 0);
-  LineReader reader(fd, start, limit, buffer_bytes);
+  Result<FingerprintBytes> verified = ReadFingerprintBytes(fd, start);
+  EXPECT_TRUE(verified.ok());
+  LineReader reader(fd, start, limit, *verified, buffer_bytes);
   std::vector<Got> out;
   Line line;
   for (;;) {
@@ -120,6 +122,72 @@ TEST(LineReader, CompactsALineLongerThanTheBuffer) {
   EXPECT_EQ(lines[0].length, big.size() + 1);
   EXPECT_EQ(lines[1].text, "{\"after\":1}");
   EXPECT_EQ(lines[1].offset, big.size() + 1);
+}
+
+// The fingerprint at every line end equals one computed from the file,
+// whatever the buffer size, long lines and starting point.
+TEST(LineReader, FingerprintsMatchTheFileAtEveryLineEnd) {
+  test::TempDir dir;
+  std::string path = dir.Join("a.jsonl");
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    size_t pad = static_cast<size_t>(i * 7919 % 6000);
+    if (i % 50 == 7) pad = 20'000;  // Longer than the buffer: compacted.
+    text += "{\"i\":" + std::to_string(i) + ",\"p\":\"" +
+            std::string(pad, static_cast<char>('a' + i % 26)) + "\"}\n";
+  }
+  test::WriteFile(path, text);
+  int fd = open(path.c_str(), O_RDONLY);
+  for (uint64_t start : {uint64_t{0}, uint64_t{text.find('\n', 5000) + 1}}) {
+    Result<FingerprintBytes> verified = ReadFingerprintBytes(fd, start);
+    ASSERT_TRUE(verified.ok());
+    LineReader reader(fd, start, text.size(), *verified, 8192);
+    EXPECT_EQ(reader.FingerprintAt(start), *ComputeFingerprint(fd, start));
+    Line line;
+    int lines = 0;
+    while (*reader.Next(&line)) {
+      ASSERT_EQ(reader.FingerprintAt(line.end()),
+                *ComputeFingerprint(fd, line.end()))
+          << "line at " << line.offset;
+      ++lines;
+    }
+    EXPECT_GT(lines, 100);
+  }
+  close(fd);
+}
+
+TEST(LineReader, FingerprintBeforeAnUnfinishedLongLine) {
+  test::TempDir dir;
+  std::string path = dir.Join("a.jsonl");
+  std::string done = "{\"a\":\"" + std::string(6000, 'x') + "\"}\n";
+  std::string unfinished = "{\"b\":\"" + std::string(30'000, 'y');
+  test::WriteFile(path, done + unfinished);
+  int fd = open(path.c_str(), O_RDONLY);
+  LineReader reader(fd, 0, done.size() + unfinished.size(), {}, 8192);
+  Line line;
+  ASSERT_TRUE(*reader.Next(&line));
+  ASSERT_TRUE(line.terminated);
+  ASSERT_TRUE(*reader.Next(&line));
+  ASSERT_FALSE(line.terminated);  // Streamed through the compactor.
+  EXPECT_EQ(reader.FingerprintAt(done.size()),
+            *ComputeFingerprint(fd, done.size()));
+  close(fd);
+}
+
+TEST(LineReader, AFingerprintDescribesTheBytesRead) {
+  test::TempDir dir;
+  std::string path = dir.Join("a.jsonl");
+  test::WriteFile(path, "{\"a\":1}\n{\"b\":2}\n");
+  int fd = open(path.c_str(), O_RDONLY);
+  LineReader reader(fd, 0, 16, {}, 64);
+  Line line;
+  while (*reader.Next(&line)) {
+  }
+  // Rewritten in place (same inode) after the lines were read.
+  test::WriteFile(path, "{\"c\":3}\n{\"d\":4}\n");
+  Fingerprint read = reader.FingerprintAt(16);
+  EXPECT_NE(read, *ComputeFingerprint(fd, 16));
+  close(fd);
 }
 
 }  // namespace
