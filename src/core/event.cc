@@ -14,7 +14,13 @@ Event Event::FromRecord(const UsageRecord& r) {
 }
 
 bool Event::Merge(const UsageRecord& r) {
-  return Merge(FromRecord(r));
+  bool changed = tokens.MaxWith(r.tokens);
+  if (r.provenance < first) {  // Copies strings only when they are used.
+    first = r.provenance;
+    attributes = r.attributes;
+    changed = true;
+  }
+  return changed;
 }
 
 bool Event::Merge(const Event& other) {

@@ -7,6 +7,7 @@
 
 #include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
+#include "ledger/token_columns.h"
 #include "ledger/writer_lock.h"
 
 namespace cc {
@@ -88,20 +89,6 @@ void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
       .Bind(18, a.model).Bind(19, a.agent_id)
       .Bind(20, int64_t{a.is_sidechain ? 1 : 0}).Bind(21, source)
       .Bind(22, now_ms).Bind(23, change_seq);
-}
-
-Tokens ReadTokens(const sql::Statement& st, int first_column) {
-  Tokens t;
-  int c = first_column;
-  t.input = st.Uint(c++);
-  t.output = st.Uint(c++);
-  t.cache_creation = st.Uint(c++);
-  t.cache_creation_5m = st.Uint(c++);
-  t.cache_creation_1h = st.Uint(c++);
-  t.cache_read = st.Uint(c++);
-  t.web_search_requests = st.Uint(c++);
-  t.web_fetch_requests = st.Uint(c);
-  return t;
 }
 
 Status EnsureParentDirectory(const std::string& path) {
@@ -211,7 +198,7 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   }
   Event stored;
   stored.key = e.key;
-  stored.tokens = ReadTokens(select, 0);
+  stored.tokens = TokensFromRow(select, 0);
   stored.first = Provenance{select.Int(8), select.Text(9), select.Uint(10)};
   select.Reset();
 

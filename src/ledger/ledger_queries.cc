@@ -3,6 +3,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/sqlite_db.h"
+#include "ledger/token_columns.h"
 
 namespace cc {
 namespace {
@@ -20,19 +21,6 @@ constexpr const char* kTokenSums =
     "COALESCE(SUM(cache_read_tokens), 0), "
     "COALESCE(SUM(web_search_requests), 0), "
     "COALESCE(SUM(web_fetch_requests), 0)";
-
-Tokens TokensAt(const sql::Statement& st, int c) {
-  Tokens t;
-  t.input = st.Uint(c);
-  t.output = st.Uint(c + 1);
-  t.cache_creation = st.Uint(c + 2);
-  t.cache_creation_5m = st.Uint(c + 3);
-  t.cache_creation_1h = st.Uint(c + 4);
-  t.cache_read = st.Uint(c + 5);
-  t.web_search_requests = st.Uint(c + 6);
-  t.web_fetch_requests = st.Uint(c + 7);
-  return t;
-}
 
 // Runs `st` and calls `row` for each result row.
 template <typename F>
@@ -106,7 +94,7 @@ Result<std::vector<DailyRow>> Ledger::DailyTotals(
   st.Bind(2, until_day ? (*until_day + 1) * kMsPerDay : INT64_MAX);
   std::vector<DailyRow> rows;
   Status s = ForEachRow(st, [&rows](const sql::Statement& row) {
-    rows.push_back(DailyRow{row.Int(0), TokensAt(row, 1), row.Uint(9)});
+    rows.push_back(DailyRow{row.Int(0), TokensFromRow(row, 1), row.Uint(9)});
   });
   if (!s.ok()) return s;
   return rows;
@@ -128,7 +116,7 @@ Result<LedgerSummary> Ledger::Summary() {
                             ", MIN(timestamp_ms), MAX(timestamp_ms) FROM events");
   s = ForEachRow(events, [&out](const sql::Statement& row) {
     out.events = row.Uint(0);
-    out.tokens = TokensAt(row, 1);
+    out.tokens = TokensFromRow(row, 1);
     if (!row.IsNull(9)) out.first_event_ms = row.Int(9);
     if (!row.IsNull(10)) out.last_event_ms = row.Int(10);
   });
@@ -168,7 +156,7 @@ Result<std::vector<EventBrief>> Ledger::AllEvents() {
   sql::Statement st(db_->handle(), query);
   std::vector<EventBrief> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
-    out.push_back(EventBrief{row.Text(0), row.Int(1), TokensAt(row, 2),
+    out.push_back(EventBrief{row.Text(0), row.Int(1), TokensFromRow(row, 2),
                              row.Text(10)});
   });
   if (!s.ok()) return s;
