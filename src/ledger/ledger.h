@@ -52,6 +52,9 @@ class Ledger {
   // --- Reading ---
   // Fills *out with every file's checkpoint, by path.
   Status LoadCheckpoints(CheckpointMap* out);
+  // The same for just these paths (those the ledger has).
+  Status LoadCheckpoints(const std::vector<std::string>& paths,
+                         CheckpointMap* out);
   // Inclusive day bounds (days since the epoch, UTC); nullopt = unbounded.
   Result<std::vector<DailyRow>> DailyTotals(std::optional<int64_t> since_day,
                                             std::optional<int64_t> until_day);

@@ -62,24 +62,53 @@ RunInfo ReadRun(const sql::Statement& st) {
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kCheckpointColumns = R"sql(
+  SELECT path, root, project, device, inode, size, mtime_ns, offset,
+    head_length, head_hash, tail_length, tail_hash, state = 'gone'
+  FROM files)sql";
+
+Checkpoint CheckpointFromRow(const sql::Statement& row) {
+  Checkpoint c;
+  c.path = row.Text(0);
+  c.root = row.Text(1);
+  c.project = row.Text(2);
+  c.identity = FileIdentity{row.Uint(3), row.Uint(4), row.Uint(5), row.Int(6)};
+  c.offset = row.Uint(7);
+  c.fingerprint = Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10),
+                              row.Uint(11)};
+  c.gone = row.Int(12) != 0;
+  return c;
+}
+
+}  // namespace
+
 Status Ledger::LoadCheckpoints(CheckpointMap* out) {
-  sql::Statement st(db_->handle(), R"sql(
-    SELECT path, root, project, device, inode, size, mtime_ns, offset,
-      head_length, head_hash, tail_length, tail_hash, state = 'gone'
-    FROM files)sql");
+  sql::Statement st(db_->handle(), kCheckpointColumns);
   out->clear();
   return ForEachRow(st, [out](const sql::Statement& row) {
-    Checkpoint c;
-    c.path = row.Text(0);
-    c.root = row.Text(1);
-    c.project = row.Text(2);
-    c.identity = FileIdentity{row.Uint(3), row.Uint(4), row.Uint(5), row.Int(6)};
-    c.offset = row.Uint(7);
-    c.fingerprint = Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10),
-                                row.Uint(11)};
-    c.gone = row.Int(12) != 0;
-    out->emplace(c.path, std::move(c));
+    Checkpoint c = CheckpointFromRow(row);
+    std::string path = c.path;
+    out->emplace(std::move(path), std::move(c));
   });
+}
+
+Status Ledger::LoadCheckpoints(const std::vector<std::string>& paths,
+                               CheckpointMap* out) {
+  sql::Statement st(db_->handle(),
+                    std::string(kCheckpointColumns) + " WHERE path = ?1");
+  out->clear();
+  for (const std::string& path : paths) {
+    st.Bind(1, path);
+    Status s = ForEachRow(st, [out](const sql::Statement& row) {
+      Checkpoint c = CheckpointFromRow(row);
+      std::string p = c.path;
+      out->emplace(std::move(p), std::move(c));
+    });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<DailyRow>> Ledger::DailyTotals(

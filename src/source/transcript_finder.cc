@@ -112,22 +112,51 @@ void ScanRoot(const std::string& root, Visited* visited, ScanResult* out) {
   ScanDirectory(projects, root, "", 0, visited, out);
 }
 
-}  // namespace
-
-ScanResult FindTranscripts(const std::vector<std::string>& roots) {
-  ScanResult result;
-  Visited visited;
-  for (const std::string& root : roots) ScanRoot(root, &visited, &result);
-  std::sort(result.files.begin(), result.files.end(),
+// Sorted by path; the same file under two names (a hard link, or a file
+// symlink) is kept once, under the first name in path order.
+void SortAndDeduplicate(ScanResult* result) {
+  std::sort(result->files.begin(), result->files.end(),
             [](const TranscriptFile& a, const TranscriptFile& b) {
               return a.path < b.path;
             });
   // The same file under two names (a hard link, or a file symlink) is read
   // once, under the first name in path order.
   std::set<std::pair<uint64_t, uint64_t>> seen;
-  std::erase_if(result.files, [&seen](const TranscriptFile& f) {
+  std::erase_if(result->files, [&seen](const TranscriptFile& f) {
     return !seen.insert({f.identity.device, f.identity.inode}).second;
   });
+}
+
+}  // namespace
+
+ScanResult DescribeTranscripts(const std::vector<std::string>& paths,
+                               const std::vector<std::string>& roots) {
+  ScanResult result;
+  result.scanned_roots = roots;
+  for (const std::string& path : paths) {
+    if (!EndsWithJsonl(path.c_str())) continue;
+    for (const std::string& root : roots) {
+      std::string projects = root + "/projects/";
+      if (path.rfind(projects, 0) != 0) continue;
+      size_t slash = path.find('/', projects.size());
+      if (slash == std::string::npos) slash = projects.size();
+      std::string project = path.substr(projects.size(), slash - projects.size());
+      struct stat st;
+      if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        result.files.push_back({path, root, project, IdentityFromStat(st)});
+      }
+      break;
+    }
+  }
+  SortAndDeduplicate(&result);
+  return result;
+}
+
+ScanResult FindTranscripts(const std::vector<std::string>& roots) {
+  ScanResult result;
+  Visited visited;
+  for (const std::string& root : roots) ScanRoot(root, &visited, &result);
+  SortAndDeduplicate(&result);
   return result;
 }
 

@@ -33,4 +33,10 @@ struct ScanResult {
 
 ScanResult FindTranscripts(const std::vector<std::string>& roots);
 
+// The listed paths that are transcripts under one of `roots` and exist now,
+// described as FindTranscripts would (sorted, each once). Paths outside the
+// roots or not ending in .jsonl are ignored; missing ones are left out.
+ScanResult DescribeTranscripts(const std::vector<std::string>& paths,
+                               const std::vector<std::string>& roots);
+
 }  // namespace cc

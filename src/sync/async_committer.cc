@@ -73,7 +73,7 @@ void AsyncCommitter::CommitOne(Job& job) {
     counters.events_updated = stats_.events_updated;
   }
   // Only this thread touches last_heartbeat_ns_ and the ledger.
-  if (clock_.SteadyNs() - last_heartbeat_ns_ > 1'000'000'000) {
+  if (run_id_ != 0 && clock_.SteadyNs() - last_heartbeat_ns_ > 1'000'000'000) {
     last_heartbeat_ns_ = clock_.SteadyNs();
     // A missed heartbeat only makes sync-status staler; the run goes on.
     (void)ledger_.Heartbeat(run_id_, counters, clock_.NowMs());

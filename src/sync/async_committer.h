@@ -32,7 +32,8 @@ class AsyncCommitter {
   AsyncCommitter& operator=(const AsyncCommitter&) = delete;
 
   // Queues a batch; `progress` is the run's counters so far, written as the
-  // run's heartbeat (at most once a second) after a commit.
+  // run's heartbeat (at most once a second, unless run_id is 0) after a
+  // commit.
   void Submit(Batch&& batch, const RunCounters& progress);
 
   // Waits until every submitted batch is committed (or dropped).

@@ -71,6 +71,7 @@ Plan MakePlan(const ScanResult& scan,
       plan.gone.push_back(path);
     }
   }
+  std::sort(plan.gone.begin(), plan.gone.end());
   return plan;
 }
 
@@ -210,12 +211,17 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     return Status::InvalidArgument("a ledger is required unless dry-running");
   }
   SyncReport report;
-  ScanResult scan = FindTranscripts(options.roots);
+  ScanResult scan = options.only_paths
+                        ? DescribeTranscripts(*options.only_paths, options.roots)
+                        : FindTranscripts(options.roots);
   report.scan_problems = scan.problems;
   report.counters.files_scanned = scan.files.size();
   CheckpointMap checkpoints;
   if (writing) {
-    if (Status s = ledger_->LoadCheckpoints(&checkpoints); !s.ok()) return s;
+    Status s = options.only_paths
+                   ? ledger_->LoadCheckpoints(*options.only_paths, &checkpoints)
+                   : ledger_->LoadCheckpoints(&checkpoints);
+    if (!s.ok()) return s;
   }
   Plan plan = MakePlan(scan, checkpoints, options);
   report.counters.files_gone = plan.gone.size();
@@ -227,14 +233,21 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     return report;
   }
 
-  Result<int64_t> run = ledger_->BeginRun(
-      options.mode == SyncMode::kOnce ? "once" : "backfill", options.source,
-      clock_.NowMs());
-  if (!run.ok()) return run.status();
-  report.run_id = *run;
+  const bool own_run = options.run_id == 0;
+  report.run_id = options.run_id;
+  if (own_run) {
+    Result<int64_t> run = ledger_->BeginRun(
+        options.mode == SyncMode::kOnce ? "once" : "backfill", options.source,
+        clock_.NowMs());
+    if (!run.ok()) return run.status();
+    report.run_id = *run;
+  }
   Status failure;
   {
-    AsyncCommitter committer(*ledger_, options.source, clock_, report.run_id);
+    // Heartbeats only for a run this pass owns: the owner of a longer run
+    // writes its own, with its own totals.
+    AsyncCommitter committer(*ledger_, options.source, clock_,
+                             own_run ? report.run_id : 0);
     pass.Run(&committer);
     failure = committer.Finish();
     report.counters.events_new = committer.stats().events_new;
@@ -244,6 +257,10 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     failure = ledger_->MarkGone(plan.gone);
   }
   report.elapsed_ns = clock_.SteadyNs() - started_ns;
+  if (!own_run) {
+    if (!failure.ok()) return failure;
+    return report;
+  }
   return Finish(report, failure);
 }
 

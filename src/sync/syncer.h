@@ -37,6 +37,12 @@ struct SyncOptions {
   // range; records are merged by key before the test.
   DayRange days;
   bool dry_run = false;
+  // For a long-running caller (the monitor): it owns the sync_runs row, so
+  // this pass neither begins nor finishes one (0: the pass makes its own).
+  int64_t run_id = 0;
+  // For the monitor: visit only these transcript paths instead of walking
+  // the roots; a listed path that no longer exists is marked gone.
+  std::optional<std::vector<std::string>> only_paths;
   // Commit when a batch holds this many events or input bytes.
   size_t batch_events = 20'000;
   uint64_t batch_bytes = 64ull << 20;

@@ -25,6 +25,19 @@ class SyncerTest : public ::testing::Test {
     return root_ + "/projects/proj/" + name;
   }
 
+  SyncReport RunPaths(std::vector<std::string> paths) {
+    auto ledger = Ledger::OpenForWrite(ledger_path_, "test");
+    EXPECT_TRUE(ledger.ok());
+    SyncOptions options;
+    options.roots = {root_};
+    options.source = "test-host";
+    options.only_paths = std::move(paths);
+    SystemClock clock;
+    Result<SyncReport> report = Syncer(ledger->get(), clock).Run(options, nullptr);
+    EXPECT_TRUE(report.ok()) << report.status().message();
+    return report.ok() ? *report : SyncReport();
+  }
+
   SyncReport Run(SyncMode mode = SyncMode::kOnce, bool dry_run = false,
                  std::optional<int64_t> since = std::nullopt, size_t jobs = 2) {
     auto ledger = Ledger::OpenForWrite(ledger_path_, "test");
@@ -90,6 +103,21 @@ TEST_F(SyncerTest, ReadsNewFilesThenOnlyAppendedBytes) {
   EXPECT_EQ(third.counters.bytes_read, 0u);
   EXPECT_EQ(third.counters.files_scanned, 1u);
   EXPECT_EQ(Summary().tokens.output, 30u);
+}
+
+TEST_F(SyncerTest, ATargetedPassVisitsOnlyTheListedFiles) {
+  test::WriteFile(Transcript("a.jsonl"), Line("m1", 10));
+  test::WriteFile(Transcript("b.jsonl"), Line("m2", 20));
+  SyncReport r = RunPaths({Transcript("a.jsonl"), root_ + "/elsewhere.jsonl"});
+  EXPECT_EQ(r.counters.files_scanned, 1u);
+  EXPECT_EQ(Summary().tokens.output, 10u);
+  Run();  // The full pass finds b.
+  EXPECT_EQ(Summary().tokens.output, 30u);
+  std::filesystem::remove(Transcript("b.jsonl"));
+  r = RunPaths({Transcript("b.jsonl")});
+  EXPECT_EQ(r.counters.files_gone, 1u);
+  EXPECT_EQ(Summary().files_gone, 1u);
+  EXPECT_EQ(Summary().files_active, 1u);  // a.jsonl was not touched.
 }
 
 TEST_F(SyncerTest, StreamingDuplicatesBecomeOneEventWithTheMaximum) {
