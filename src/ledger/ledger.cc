@@ -194,6 +194,7 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
     BindEvent(st_->insert_event, e, source, now_ms, st_->next_change_seq++);
     if (Status s = st_->insert_event.Run(); !s.ok()) return s;
     ++stats->events_new;
+    stats->tokens_added += e.tokens.Total();
     return true;
   }
   Event stored;
@@ -205,6 +206,7 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   // Attributes change only when the incoming record is earlier, so the
   // stored attributes never need to be read back.
   const bool earlier = e.first < stored.first;
+  const uint64_t total_before = stored.tokens.Total();
   const bool grew = stored.tokens.MaxWith(e.tokens);
   if (!grew && !earlier) return false;
   const int64_t seq = st_->next_change_seq++;
@@ -223,6 +225,7 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
     if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
   }
   ++stats->events_updated;
+  stats->tokens_added += stored.tokens.Total() - total_before;
   return true;
 }
 
@@ -306,7 +309,7 @@ UPDATE sync_runs SET heartbeat_ms = ?2, files_scanned = ?3, files_new = ?4,
   files_changed = ?5, files_reread = ?6, files_gone = ?7, bytes_read = ?8,
   lines = ?9, events_new = ?10, events_updated = ?11, rejects = ?12,
   finished_ms = ?13, result = COALESCE(?14, result),
-  error = COALESCE(?15, error)
+  error = COALESCE(?15, error), last_sync_ms = COALESCE(?16, last_sync_ms)
 WHERE id = ?1)sql";
 
 void BindRun(sql::Statement& st, int64_t id, const RunCounters& c,
@@ -320,10 +323,11 @@ void BindRun(sql::Statement& st, int64_t id, const RunCounters& c,
 }  // namespace
 
 Status Ledger::Heartbeat(int64_t run_id, const RunCounters& counters,
-                         int64_t now_ms) {
+                         int64_t now_ms, std::optional<int64_t> last_sync_ms) {
   sql::Statement st(db_->handle(), kUpdateRun);
   BindRun(st, run_id, counters, now_ms);
   st.BindNull(13).BindNull(14).BindNull(15);
+  if (last_sync_ms) st.Bind(16, *last_sync_ms);
   return st.Run();
 }
 
@@ -332,7 +336,7 @@ Status Ledger::FinishRun(int64_t run_id, const RunCounters& counters,
                          int64_t now_ms) {
   sql::Statement st(db_->handle(), kUpdateRun);
   BindRun(st, run_id, counters, now_ms);
-  st.Bind(13, now_ms).Bind(14, result).Bind(15, error);
+  st.Bind(13, now_ms).Bind(14, result).Bind(15, error).Bind(16, now_ms);
   return st.Run();
 }
 

@@ -44,7 +44,10 @@ class Ledger {
   Status MarkGone(const std::vector<std::string>& paths);
   Result<int64_t> BeginRun(const std::string& mode, const std::string& source,
                            int64_t now_ms);
-  Status Heartbeat(int64_t run_id, const RunCounters& counters, int64_t now_ms);
+  // Updates a running run's counters and heartbeat; `last_sync_ms` (when
+  // set) is when its latest pass finished.
+  Status Heartbeat(int64_t run_id, const RunCounters& counters, int64_t now_ms,
+                   std::optional<int64_t> last_sync_ms = std::nullopt);
   Status FinishRun(int64_t run_id, const RunCounters& counters,
                    const std::string& result, const std::string& error,
                    int64_t now_ms);

@@ -57,6 +57,7 @@ RunInfo ReadRun(const sql::Statement& st) {
   c.events_new = st.Uint(16);
   c.events_updated = st.Uint(17);
   c.rejects = st.Uint(18);
+  if (!st.IsNull(19)) r.last_sync_ms = st.Int(19);
   return r;
 }
 
@@ -167,7 +168,8 @@ Result<LedgerSummary> Ledger::Summary() {
   sql::Statement run(db_->handle(), R"sql(
     SELECT id, mode, pid, source, started_ms, heartbeat_ms, finished_ms,
       result, error, files_scanned, files_new, files_changed, files_reread,
-      files_gone, bytes_read, lines, events_new, events_updated, rejects
+      files_gone, bytes_read, lines, events_new, events_updated, rejects,
+      last_sync_ms
     FROM sync_runs ORDER BY id DESC LIMIT 1)sql");
   s = ForEachRow(run, [&out](const sql::Statement& row) {
     out.last_run = ReadRun(row);

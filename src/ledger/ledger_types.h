@@ -58,6 +58,7 @@ struct Batch {
 struct CommitStats {
   uint64_t events_new = 0;
   uint64_t events_updated = 0;
+  uint64_t tokens_added = 0;  // Growth of the sum of Tokens::Total().
 };
 
 struct RunCounters {
@@ -82,6 +83,7 @@ struct RunInfo {
   int64_t heartbeat_ms = 0;
   std::optional<int64_t> finished_ms;
   std::string result;  // running | ok | failed | interrupted.
+  std::optional<int64_t> last_sync_ms;  // A monitor's latest finished pass.
   std::string error;
   RunCounters counters;
 };

@@ -108,7 +108,13 @@ INSERT INTO meta(key, value)
 INSERT INTO meta(key, value) VALUES('shipped_change_seq', '0');
 )sql";
 
-constexpr const char* kSteps[] = {kVersion1, kVersion2};
+// Version 3: a long-running monitor records when it last synced, so that
+// sync-status in another process can show its lag.
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE sync_runs ADD COLUMN last_sync_ms INTEGER;
+)sql";
+
+constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

@@ -69,6 +69,7 @@ void AsyncCommitter::CommitOne(Job& job) {
     }
     stats_.events_new += s->events_new;
     stats_.events_updated += s->events_updated;
+    stats_.tokens_added += s->tokens_added;
     counters.events_new = stats_.events_new;
     counters.events_updated = stats_.events_updated;
   }

@@ -26,6 +26,7 @@ struct TaskOutput {
   bool is_piece = false;
   Status error;
   FileChange change = FileChange::kNew;
+  bool skipped = false;  // Not read: the pass was asked to stop.
 };
 
 struct Plan {
@@ -127,6 +128,13 @@ class Pass {
   void Produce(size_t i, LineParser& parser,
                const std::function<void(TaskOutput&&)>& sink) {
     const Task& task = plan_.tasks[i];
+    if (options_.stop != nullptr && options_.stop->load()) {
+      TaskOutput skipped;
+      skipped.error = Status::Busy("interrupted before it was read");
+      skipped.skipped = true;
+      sink(std::move(skipped));
+      return;
+    }
     Result<FileReadResult> done = ReadTranscript(
         *task.file, task.previous, read_options_, parser,
         [&sink](FilePiece&& piece) {
@@ -147,7 +155,9 @@ class Pass {
       AddPiece(std::move(out.piece));
     } else {
       ++progress_.files_done;
-      if (out.error.ok()) {
+      if (out.skipped) {
+        report_.interrupted = true;
+      } else if (out.error.ok()) {
         CountChange(out.change, &report_.counters);
       } else {
         report_.file_problems.push_back(
@@ -252,6 +262,7 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     failure = committer.Finish();
     report.counters.events_new = committer.stats().events_new;
     report.counters.events_updated = committer.stats().events_updated;
+    report.tokens_added = committer.stats().tokens_added;
   }
   if (failure.ok() && !options.days.bounded()) {
     failure = ledger_->MarkGone(plan.gone);
@@ -270,9 +281,11 @@ Result<SyncReport> Syncer::Finish(SyncReport& report, const Status& failure) {
     error = std::to_string(report.file_problems.size()) +
             " file(s) could not be read";
   }
-  Status finished =
-      ledger_->FinishRun(report.run_id, report.counters,
-                         failure.ok() ? "ok" : "failed", error, clock_.NowMs());
+  const char* result = !failure.ok()         ? "failed"
+                       : report.interrupted ? "interrupted"
+                                            : "ok";
+  Status finished = ledger_->FinishRun(report.run_id, report.counters, result,
+                                       error, clock_.NowMs());
   if (!failure.ok()) return failure;
   if (!finished.ok()) return finished;
   return report;

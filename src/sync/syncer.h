@@ -11,6 +11,7 @@
 // dry_run it writes nothing at all.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ struct SyncOptions {
   // For the monitor: visit only these transcript paths instead of walking
   // the roots; a listed path that no longer exists is marked gone.
   std::optional<std::vector<std::string>> only_paths;
+  // When set and true, files not yet started are skipped and the pass ends
+  // after committing what it read (SIGINT/SIGTERM: finish the batch).
+  const std::atomic<bool>* stop = nullptr;
   // Commit when a batch holds this many events or input bytes.
   size_t batch_events = 20'000;
   uint64_t batch_bytes = 64ull << 20;
@@ -70,6 +74,8 @@ struct FileProblem {
 
 struct SyncReport {
   RunCounters counters;
+  uint64_t tokens_added = 0;   // Growth of the ledger's token total.
+  bool interrupted = false;    // Stopped early (SyncOptions::stop).
   uint64_t records = 0;        // Usage records read (before merging).
   uint64_t unique_events = 0;  // Dry run: distinct keys found.
   std::vector<ScanProblem> scan_problems;
