@@ -2,11 +2,13 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "core/civil_time.h"
+#include "core/clock.h"
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "ledger/ledger.h"
@@ -39,7 +41,23 @@ void TokensJson(JsonWriter& w, const Tokens& t) {
       .EndObject();
 }
 
-void RunJson(JsonWriter& w, const RunInfo& r) {
+int64_t NowMs() {
+  return SystemClock().NowMs();
+}
+
+std::string Ago(int64_t then_ms) {
+  int64_t seconds = std::max<int64_t>(0, (NowMs() - then_ms) / 1000);
+  return std::to_string(seconds) + " s ago";
+}
+
+// Lag: how long the oldest byte not yet in the ledger may have waited —
+// zero when nothing is unread, else the time since the last pass.
+int64_t LagMs(const RunInfo& r, const Backlog& b) {
+  if (b.unread_bytes == 0) return 0;
+  return NowMs() - r.last_sync_ms.value_or(r.started_ms);
+}
+
+void RunJson(JsonWriter& w, const RunInfo& r, const Backlog& b) {
   w.BeginObject()
       .Field("id", r.id)
       .Field("mode", r.mode)
@@ -54,6 +72,10 @@ void RunJson(JsonWriter& w, const RunInfo& r) {
   } else {
     w.Null();
   }
+  w.Key("lastSyncAt");
+  if (r.last_sync_ms) w.String(FormatIsoTimestampMs(*r.last_sync_ms));
+  else w.Null();
+  w.Field("lagMs", LagMs(r, b));
   w.Field("result", EffectiveResult(r)).Field("error", r.error);
   RunCounterFields(w, r.counters);
   w.EndObject();
@@ -87,10 +109,28 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
   }
   w.EndArray().EndObject();
   w.Key("lastRun");
-  if (s.last_run) RunJson(w, *s.last_run);
+  if (s.last_run) RunJson(w, *s.last_run, b);
   else w.Null();
   w.EndObject();
   return w.Finish();
+}
+
+// "running since ..., pid ..., last sync ..., lag ..." for a live run.
+std::string RunningText(const RunInfo& r, const Backlog& b) {
+  std::string out = "running:  " + r.mode + " since " +
+                    FormatIsoTimestampMs(r.started_ms) + ", pid " +
+                    std::to_string(r.pid) + "\n";
+  out += "          last sync " +
+         (r.last_sync_ms ? FormatIsoTimestampMs(*r.last_sync_ms) + " (" +
+                               Ago(*r.last_sync_ms) + ")"
+                         : std::string("not yet")) +
+         ", heartbeat " + Ago(r.heartbeat_ms) + ", lag " +
+         std::to_string(LagMs(r, b)) + " ms\n";
+  out += "          " + WithThousands(r.counters.events_new) + " new / " +
+         WithThousands(r.counters.events_updated) + " updated events, " +
+         WithThousands(r.counters.bytes_read) + " bytes read, " +
+         WithThousands(r.counters.rejects) + " rejected lines so far\n";
+  return out;
 }
 
 std::string StatusText(const Context& ctx, const LedgerSummary& s,
@@ -122,13 +162,11 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
   if (!s.last_run) return out + "last run: none\n";
   const RunInfo& r = *s.last_run;
   std::string result = EffectiveResult(r);
+  if (result == "running") return out + RunningText(r, b);
   out += "last run: " + r.mode + " by pid " + std::to_string(r.pid) + " at " +
          FormatIsoTimestampMs(r.started_ms) + ", ";
   if (r.finished_ms) {
     out += std::to_string(*r.finished_ms - r.started_ms) + " ms, ";
-  } else if (result == "running") {
-    out += "running, last heartbeat " + FormatIsoTimestampMs(r.heartbeat_ms) +
-           ", ";
   }
   out += result;
   if (!r.error.empty()) out += " (" + r.error + ")";

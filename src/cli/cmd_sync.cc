@@ -152,9 +152,16 @@ int RunBackfill(const Context& ctx, const ParsedArgs& args) {
 }
 
 int RunSync(const Context& ctx, const ParsedArgs& args) {
-  if (!args.Has("--once")) {
-    PrintError("bridge sync: say --once (continuous modes --interval and "
-               "--start-monitoring are not in this version yet)");
+  int modes = args.Has("--once") + args.Has("--start-monitoring") +
+              args.Has("--interval");
+  if (modes != 1) {
+    PrintError("bridge sync: say one of --once, --start-monitoring, "
+               "--interval MINUTES");
+    return kExitUsage;
+  }
+  if (!args.Has("--once")) return RunMonitor(ctx, args);
+  if (args.Has("--poll") || args.Has("--reconcile")) {
+    PrintError("--poll and --reconcile go with --start-monitoring");
     return kExitUsage;
   }
   SyncOptions options;

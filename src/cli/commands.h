@@ -23,6 +23,7 @@ const std::vector<Command>& Commands();
 
 int RunBackfill(const Context& ctx, const ParsedArgs& args);
 int RunSync(const Context& ctx, const ParsedArgs& args);
+int RunMonitor(const Context& ctx, const ParsedArgs& args);
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
 int RunValidate(const Context& ctx, const ParsedArgs& args);
 int RunReportDaily(const Context& ctx, const ParsedArgs& args);

@@ -55,6 +55,14 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--dry-run", "", "Read and report, write nothing"},
       {"--jobs", "N", "Files read in parallel. Default: all cores"},
       {"--once", "", "One incremental pass, then exit"},
+      {"--start-monitoring", "",
+       "Catch up, then keep the ledger current as transcripts change "
+       "(inotify); Ctrl-C or SIGTERM to stop"},
+      {"--interval", "MINUTES", "A pass every MINUTES until stopped"},
+      {"--poll", "SECONDS",
+       "With --start-monitoring: poll every SECONDS instead of inotify"},
+      {"--reconcile", "SECONDS",
+       "With --start-monitoring: a full scan every SECONDS (default 60)"},
   };
   return kFlags;
 }

@@ -136,12 +136,23 @@ const std::vector<Command>& Commands() {
        "--once` still reads everything. --dry-run writes nothing.",
        {"--since", "--until", "--dry-run", "--jobs", "--json"},
        &RunBackfill},
-      {"bridge sync", "Read what changed since the last run (--once)",
-       "context-cleaner bridge sync --once [--json]",
-       "Reads only what changed since the last run: new files, appended "
-       "bytes; files that\nwere replaced or truncated are read again from the "
-       "start. Prints what it did.",
-       {"--once", "--json"},
+      {"bridge sync", "Read what changed (--once), or keep watching",
+       "context-cleaner bridge sync --once [--json]\n"
+       "       context-cleaner bridge sync --start-monitoring [--poll SECONDS] "
+       "[--reconcile SECONDS]\n"
+       "       context-cleaner bridge sync --interval MINUTES",
+       "--once reads only what changed since the last run: new files, appended "
+       "bytes; files\nthat were replaced or truncated are read again from the "
+       "start. Prints what it did.\n\n"
+       "--start-monitoring catches up the same way, then watches every "
+       "directory of the roots\n(inotify) and reads a transcript within "
+       "milliseconds of a line being written. A full\nscan reconciles every 60 "
+       "s; if watching fails it says so and polls. --interval runs a\npass every "
+       "MINUTES. Both print a line per pass that changed something (-v: every "
+       "pass),\nstop cleanly on Ctrl-C or SIGTERM, and hold the ledger: a "
+       "second one exits 3.",
+       {"--once", "--json", "--start-monitoring", "--interval", "--poll",
+        "--reconcile"},
        &RunSync},
       {"bridge sync-status", "Show what the ledger holds and the last run",
        "context-cleaner bridge sync-status [--json]",

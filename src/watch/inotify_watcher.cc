@@ -93,39 +93,38 @@ void InotifyWatcher::Drain(std::vector<WatchEvent>* out) {
     if (n <= 0) return;  // EAGAIN: drained.
     for (ssize_t i = 0; i < n;) {
       const auto* e = reinterpret_cast<const struct inotify_event*>(buf + i);
-      Handle(*e, out);
+      Handle(e->wd, e->mask, e->len > 0 ? std::string(e->name) : "", out);
       i += static_cast<ssize_t>(sizeof(struct inotify_event) + e->len);
     }
   }
 }
 
-void InotifyWatcher::Handle(const struct inotify_event& e,
+void InotifyWatcher::Handle(int wd, uint32_t mask, const std::string& name,
                             std::vector<WatchEvent>* out) {
-  if (e.mask & IN_Q_OVERFLOW) {
+  if (mask & IN_Q_OVERFLOW) {
     out->push_back({WatchEvent::Kind::kRescan, "", "inotify queue overflow"});
     return;
   }
-  auto it = paths_.find(e.wd);
+  auto it = paths_.find(wd);
   if (it == paths_.end()) return;
   const std::string dir = it->second;
-  if (e.mask & IN_IGNORED) {
+  if (mask & IN_IGNORED) {
     paths_.erase(it);
     if (std::find(tops_.begin(), tops_.end(), dir) != tops_.end()) {
       out->push_back({WatchEvent::Kind::kRescan, dir, dir + " went away"});
     }
     return;
   }
-  if (e.len == 0) return;  // An event on the directory itself.
-  std::string name = e.name;
+  if (name.empty()) return;  // An event on the directory itself.
   std::string path = dir + "/" + name;
-  if (e.mask & IN_ISDIR) {
-    if (e.mask & (IN_CREATE | IN_MOVED_TO)) {
+  if (mask & IN_ISDIR) {
+    if (mask & (IN_CREATE | IN_MOVED_TO)) {
       if (Status s = WatchOne(path, 1); !s.ok()) {
         out->push_back({WatchEvent::Kind::kRescan, path, s.message()});
       }
       out->push_back({WatchEvent::Kind::kDirectoryCreated, path, ""});
     }
-    if (e.mask & IN_MOVED_FROM) {
+    if (mask & IN_MOVED_FROM) {
       // Its watches would keep reporting the old path; if it moved inside
       // the tree, IN_MOVED_TO watches it again under the new one. Files
       // below it now live elsewhere (or nowhere): rescan.

@@ -31,7 +31,8 @@ class InotifyWatcher final : public Watcher {
   explicit InotifyWatcher(int fd) : fd_(fd) {}
   Status WatchOne(const std::string& dir, int depth);
   void ForgetTree(const std::string& dir);
-  void Handle(const struct inotify_event& e, std::vector<WatchEvent>* out);
+  void Handle(int wd, uint32_t mask, const std::string& name,
+              std::vector<WatchEvent>* out);
 
   int fd_;
   std::unordered_map<int, std::string> paths_;  // Watch descriptor -> dir.

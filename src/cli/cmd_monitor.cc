@@ -1,0 +1,147 @@
+// bridge sync --start-monitoring | --interval MINUTES: a long-running sync.
+#include <cstdio>
+#include <ctime>
+#include <thread>
+
+#include "cli/commands.h"
+#include "core/civil_time.h"
+#include "daemon/monitor.h"
+#include "daemon/stop_signal.h"
+#include "ledger/ledger.h"
+#include "report/daily_report.h"
+#include "watch/inotify_watcher.h"
+
+namespace cc::cli {
+namespace {
+
+std::string LocalTime() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+// Prints one line per pass that changed something (every pass with -v).
+class MonitorPrinter final : public MonitorObserver {
+ public:
+  explicit MonitorPrinter(const Context& ctx) : ctx_(ctx) {}
+
+  void OnPass(const char* why, const SyncReport& r) override {
+    const RunCounters& c = r.counters;
+    bool changed = c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
+    if (ctx_.verbosity < 0 || (!changed && ctx_.verbosity < 1)) return;
+    std::string line = LocalTime() + " " + why + ": ";
+    if (changed) {
+      line += "+" + WithThousands(c.events_new) + " events, " +
+              WithThousands(c.events_updated) + " updated, +" +
+              WithThousands(r.tokens_added) + " tokens";
+    } else {
+      line += "no change";
+    }
+    line += " (" + WithThousands(c.files_scanned) + " files, " +
+            WithThousands(c.bytes_read) + " bytes read";
+    if (c.rejects > 0) line += ", " + WithThousands(c.rejects) + " rejected lines";
+    if (c.files_gone > 0) line += ", " + WithThousands(c.files_gone) + " gone";
+    line += ")\n";
+    PrintOut(line);
+  }
+
+  void OnNotice(const std::string& message) override {
+    PrintWarning(ctx_, message);
+  }
+
+ private:
+  const Context& ctx_;
+};
+
+Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,
+                                          const std::string& flag,
+                                          double unit_seconds,
+                                          std::chrono::milliseconds fallback) {
+  std::optional<std::string> text = args.Get(flag);
+  if (!text) return fallback;
+  char* end = nullptr;
+  double value = std::strtod(text->c_str(), &end);
+  if (end == text->c_str() || *end != '\0' || !(value > 0) || value > 1e6) {
+    return Status::InvalidArgument(flag + ": expected a positive number, got '" +
+                                   *text + "'");
+  }
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(value * unit_seconds * 1000));
+}
+
+Result<MonitorOptions> MonitorOptionsFrom(const Context& ctx,
+                                          const ParsedArgs& args) {
+  MonitorOptions o;
+  o.roots = ctx.roots;
+  o.source = ctx.source;
+  o.jobs = std::max(1u, std::thread::hardware_concurrency());
+  o.mode = args.Has("--interval") ? MonitorMode::kInterval
+           : args.Has("--poll")   ? MonitorMode::kPoll
+                                  : MonitorMode::kWatch;
+  Result<std::chrono::milliseconds> poll =
+      Seconds(args, "--poll", 1, o.poll_interval);
+  if (!poll.ok()) return poll.status();
+  o.poll_interval = *poll;
+  Result<std::chrono::milliseconds> interval =
+      Seconds(args, "--interval", 60, o.interval);
+  if (!interval.ok()) return interval.status();
+  o.interval = *interval;
+  Result<std::chrono::milliseconds> reconcile =
+      Seconds(args, "--reconcile", 1, o.reconcile);
+  if (!reconcile.ok()) return reconcile.status();
+  o.reconcile = *reconcile;
+  return o;
+}
+
+}  // namespace
+
+int RunMonitor(const Context& ctx, const ParsedArgs& args) {
+  if (args.Has("--interval") && args.Has("--start-monitoring")) {
+    PrintError("--interval: choose it or --start-monitoring, not both");
+    return kExitUsage;
+  }
+  Result<MonitorOptions> options = MonitorOptionsFrom(ctx, args);
+  if (!options.ok()) {
+    PrintError(options.status().message());
+    return kExitUsage;
+  }
+  std::string command = args.Has("--interval") ? "bridge sync --interval"
+                                               : "bridge sync --start-monitoring";
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command));
+  if (!ledger.ok()) {
+    PrintError(ledger.status().message());
+    return ExitCodeFor(ledger.status());
+  }
+  std::unique_ptr<InotifyWatcher> watcher;
+  if (options->mode == MonitorMode::kWatch) {
+    Result<std::unique_ptr<InotifyWatcher>> created = InotifyWatcher::Create();
+    if (created.ok()) {
+      watcher = std::move(*created);
+    } else {
+      PrintWarning(ctx, created.status().message() + "; polling instead");
+      options->mode = MonitorMode::kPoll;
+    }
+  }
+  StopSignal stop;
+  SystemClock clock;
+  MonitorPrinter printer(ctx);
+  if (ctx.verbosity >= 0) {
+    std::fprintf(stderr,
+                 "context-cleaner: keeping %s current (%s); Ctrl-C to stop\n",
+                 ctx.ledger_path.c_str(),
+                 options->mode == MonitorMode::kWatch    ? "watching"
+                 : options->mode == MonitorMode::kPoll   ? "polling"
+                                                         : "every interval");
+  }
+  Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
+  Status s = monitor.Run(stop.fd(), stop.flag());
+  if (!s.ok()) {
+    PrintError(s.message());
+    return ExitCodeFor(s);
+  }
+  return kExitOk;
+}
+
+}  // namespace cc::cli

@@ -1,0 +1,202 @@
+#include "daemon/monitor.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "ledger/ledger.h"
+
+namespace cc {
+namespace {
+
+int64_t Ns(std::chrono::milliseconds ms) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(ms).count();
+}
+
+void Add(RunCounters& total, const RunCounters& pass) {
+  total.files_scanned += pass.files_scanned;
+  total.files_new += pass.files_new;
+  total.files_changed += pass.files_changed;
+  total.files_reread += pass.files_reread;
+  total.files_gone += pass.files_gone;
+  total.bytes_read += pass.bytes_read;
+  total.lines += pass.lines;
+  total.events_new += pass.events_new;
+  total.events_updated += pass.events_updated;
+  total.rejects += pass.rejects;
+}
+
+const char* ModeName(MonitorMode mode) {
+  switch (mode) {
+    case MonitorMode::kWatch: return "monitor";
+    case MonitorMode::kPoll: return "poll";
+    case MonitorMode::kInterval: return "interval";
+  }
+  return "monitor";
+}
+
+}  // namespace
+
+Monitor::Monitor(Ledger& ledger, MonitorOptions options, const Clock& clock,
+                 Watcher* watcher, MonitorObserver* observer)
+    : ledger_(ledger),
+      options_(std::move(options)),
+      clock_(clock),
+      watcher_(options_.mode == MonitorMode::kWatch ? watcher : nullptr),
+      observer_(observer) {}
+
+bool Monitor::Polling() const {
+  return options_.mode == MonitorMode::kPoll ||
+         (options_.mode == MonitorMode::kWatch && watch_failed_);
+}
+
+Status Monitor::Run(int stop_fd, const std::atomic<bool>& stop) {
+  stop_ = &stop;
+  Result<int64_t> run =
+      ledger_.BeginRun(ModeName(options_.mode), options_.source, clock_.NowMs());
+  if (!run.ok()) return run.status();
+  run_id_ = *run;
+  last_heartbeat_ns_ = clock_.SteadyNs() - Ns(options_.heartbeat);
+
+  // Watch first, then catch up: a line written in between is seen by both
+  // (harmless) rather than by neither.
+  if (watcher_ != nullptr) WatchRoots();
+  Status status = Pass("catch-up", std::nullopt);
+  while (status.ok() && !stop.load()) {
+    struct pollfd fds[2] = {{stop_fd, POLLIN, 0},
+                            {watcher_ ? watcher_->fd() : -1, POLLIN, 0}};
+    int64_t wait_ns = NsToNextWork();
+    int timeout_ms = static_cast<int>(std::min<int64_t>(
+        (wait_ns + 999'999) / 1'000'000, 60'000));
+    int ready = poll(fds, 2, std::max(timeout_ms, 0));
+    if (stop.load()) break;
+    if (ready > 0 && (fds[1].revents & POLLIN)) HandleEvents();
+    status = DoDueWork();
+  }
+  std::string error = status.ok() ? "" : status.message();
+  Status finished = ledger_.FinishRun(run_id_, totals_,
+                                      status.ok() ? "ok" : "failed", error,
+                                      clock_.NowMs());
+  return status.ok() ? finished : status;
+}
+
+void Monitor::WatchRoots() {
+  for (const std::string& root : options_.roots) {
+    std::string projects = root + "/projects";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(projects, ec)) {
+      unwatched_.insert(root);
+      continue;
+    }
+    if (Status s = watcher_->WatchTree(projects); !s.ok()) {
+      if (!watch_failed_ && observer_) {
+        observer_->OnNotice(s.message() + "; polling every " +
+                            std::to_string(options_.poll_interval.count()) +
+                            " ms instead");
+      }
+      watch_failed_ = true;
+    }
+    unwatched_.erase(root);
+  }
+}
+
+void Monitor::HandleEvents() {
+  std::vector<WatchEvent> events;
+  watcher_->Drain(&events);
+  for (const WatchEvent& e : events) {
+    switch (e.kind) {
+      case WatchEvent::Kind::kFileChanged:
+        if (dirty_.empty()) dirty_since_ns_ = clock_.SteadyNs();
+        dirty_.insert(e.path);
+        break;
+      case WatchEvent::Kind::kDirectoryCreated:  // May hold files already.
+      case WatchEvent::Kind::kRescan:
+        rescan_ = true;
+        if (e.kind == WatchEvent::Kind::kRescan && observer_ &&
+            !e.detail.empty()) {
+          observer_->OnNotice(e.detail + ": rescanning");
+        }
+        break;
+    }
+  }
+}
+
+int64_t Monitor::NsToNextWork() const {
+  const int64_t now = clock_.SteadyNs();
+  int64_t next = last_heartbeat_ns_ + Ns(options_.heartbeat);
+  next = std::min(next, next_full_ns_);
+  if (rescan_) next = now;
+  if (!dirty_.empty()) {
+    next = std::min(next, dirty_since_ns_ + Ns(options_.debounce));
+  }
+  if (!unwatched_.empty()) next = std::min(next, next_root_check_ns_);
+  return std::max<int64_t>(0, next - now);
+}
+
+Status Monitor::DoDueWork() {
+  const int64_t now = clock_.SteadyNs();
+  if (watcher_ != nullptr && !unwatched_.empty() && now >= next_root_check_ns_) {
+    size_t before = unwatched_.size();
+    WatchRoots();
+    if (unwatched_.size() < before) rescan_ = true;  // A tree came back.
+    next_root_check_ns_ = now + Ns(options_.poll_interval);
+  }
+  if (rescan_) return Pass("rescan", std::nullopt);
+  if (now >= next_full_ns_) {
+    const char* why = options_.mode == MonitorMode::kInterval ? "interval"
+                      : Polling()                             ? "poll"
+                                                              : "reconcile";
+    return Pass(why, std::nullopt);
+  }
+  if (!dirty_.empty() && now >= dirty_since_ns_ + Ns(options_.debounce)) {
+    std::vector<std::string> paths(dirty_.begin(), dirty_.end());
+    return Pass("changes", std::move(paths));
+  }
+  return MaybeHeartbeat(false);
+}
+
+Status Monitor::Pass(const char* why,
+                     std::optional<std::vector<std::string>> paths) {
+  const bool full = !paths.has_value();
+  // Hints arriving during the pass stay for the next one.
+  dirty_.clear();
+  if (full) rescan_ = false;
+  SyncOptions options;
+  options.roots = options_.roots;
+  options.source = options_.source;
+  options.jobs = options_.jobs;
+  options.run_id = run_id_;
+  options.only_paths = std::move(paths);
+  options.stop = stop_;
+  Syncer syncer(&ledger_, clock_);
+  Result<SyncReport> report = syncer.Run(options, nullptr);
+  if (!report.ok()) return report.status();
+  if (full) {
+    std::chrono::milliseconds period =
+        options_.mode == MonitorMode::kInterval ? options_.interval
+        : Polling()                            ? options_.poll_interval
+                                               : options_.reconcile;
+    next_full_ns_ = clock_.SteadyNs() + Ns(period);
+  }
+  Add(totals_, report->counters);
+  last_sync_ms_ = clock_.NowMs();
+  if (observer_) observer_->OnPass(why, *report);
+  const RunCounters& c = report->counters;
+  bool changed = c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
+  return MaybeHeartbeat(changed);
+}
+
+Status Monitor::MaybeHeartbeat(bool changed) {
+  const int64_t now = clock_.SteadyNs();
+  const int64_t since = now - last_heartbeat_ns_;
+  // Changes show in sync-status promptly, without a write per pass.
+  if (since < Ns(options_.heartbeat) && !(changed && since >= 200'000'000)) {
+    return Status::Ok();
+  }
+  last_heartbeat_ns_ = now;
+  return ledger_.Heartbeat(run_id_, totals_, clock_.NowMs(), last_sync_ms_);
+}
+
+}  // namespace cc
