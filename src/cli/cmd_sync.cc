@@ -6,6 +6,7 @@
 #include "core/civil_time.h"
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
+#include "daemon/stop_signal.h"
 #include "ledger/ledger.h"
 #include "sync/syncer.h"
 
@@ -98,6 +99,8 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
     ledger = std::move(*opened);
   }
   SystemClock clock;
+  StopSignal stop;  // Ctrl-C: finish the batch in hand, commit, exit 0.
+  options.stop = &stop.flag();
   Syncer syncer(ledger.get(), clock);
   ProgressBar bar(ctx.stderr_tty && ctx.verbosity >= 0 && !args.Has("--json"));
   Result<SyncReport> report = syncer.Run(options, &bar);
@@ -107,6 +110,10 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
     return ExitCodeFor(report.status());
   }
   ReportProblems(ctx, *report);
+  if (report->interrupted) {
+    PrintWarning(ctx, "interrupted: what was read is committed; the next run "
+                      "goes on from there");
+  }
   if (args.Has("--json")) {
     PrintOut(SummaryJson(*report, options.dry_run));
   } else if (ctx.verbosity >= 0) {
