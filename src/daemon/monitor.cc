@@ -114,11 +114,23 @@ void Monitor::HandleEvents() {
       case WatchEvent::Kind::kDirectoryCreated:  // May hold files already.
       case WatchEvent::Kind::kRescan:
         rescan_ = true;
+        ForgetRootIfGone(e.path);
         if (e.kind == WatchEvent::Kind::kRescan && observer_ &&
             !e.detail.empty()) {
           observer_->OnNotice(e.detail + ": rescanning");
         }
         break;
+    }
+  }
+}
+
+// A root whose projects/ went away (unmounted, deleted) is watched again,
+// and scanned in full, when it is back.
+void Monitor::ForgetRootIfGone(const std::string& path) {
+  for (const std::string& root : options_.roots) {
+    if (path == root + "/projects" || path == root) {
+      unwatched_.insert(root);
+      next_root_check_ns_ = clock_.SteadyNs() + Ns(options_.poll_interval);
     }
   }
 }

@@ -76,6 +76,7 @@ class Monitor {
   Status Pass(const char* why, std::optional<std::vector<std::string>> paths);
   void WatchRoots();
   void HandleEvents();
+  void ForgetRootIfGone(const std::string& path);
   int64_t NsToNextWork() const;
   Status DoDueWork();
   Status MaybeHeartbeat(bool changed);

@@ -283,6 +283,19 @@ TEST_F(MonitorTest, ARootThatAppearsLaterIsWatched) {
   WaitForOutput(4);
 }
 
+TEST_F(MonitorTest, ARootDeletedAndRecreatedRecovers) {
+  test::WriteFile(Path("p/a.jsonl"), Line("m1", 3));
+  Start();
+  WaitForOutput(3);
+  fs::remove_all(root_);
+  WaitFor([&] { return observer_.notices >= 1; }, "the loss to be noticed");
+  test::WriteFile(Path("q/b.jsonl"), Line("m2", 4));
+  WaitForOutput(7);
+  // a.jsonl really was deleted with its tree: gone, its events kept.
+  EXPECT_EQ(Summary().files_gone, 1u);
+  EXPECT_EQ(Summary().events, 2u);
+}
+
 TEST_F(MonitorTest, StoppingFinishesTheRunCleanly) {
   test::WriteFile(Path("p/a.jsonl"), Line("m1", 3));
   Start();
