@@ -292,7 +292,7 @@ TEST_F(MonitorTest, ARootDeletedAndRecreatedRecovers) {
   test::WriteFile(Path("q/b.jsonl"), Line("m2", 4));
   WaitForOutput(7);
   // a.jsonl really was deleted with its tree: gone, its events kept.
-  EXPECT_EQ(Summary().files_gone, 1u);
+  WaitFor([&] { return Summary().files_gone == 1; }, "a.jsonl marked gone");
   EXPECT_EQ(Summary().events, 2u);
 }
 
