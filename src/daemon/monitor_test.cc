@@ -110,7 +110,7 @@ class MonitorTest : public ::testing::Test {
 
   // Waits, up to a bounded deadline, for a condition on the ledger.
   void WaitFor(const std::function<bool()>& done, const std::string& what) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!done()) {
       ASSERT_LT(std::chrono::steady_clock::now(), deadline)
           << "timed out waiting for " << what;
