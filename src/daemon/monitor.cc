@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "ledger/ledger.h"
+#include "source/transcript_finder.h"
 
 namespace cc {
 namespace {
@@ -160,13 +161,63 @@ Status Monitor::DoDueWork() {
     const char* why = options_.mode == MonitorMode::kInterval ? "interval"
                       : Polling()                             ? "poll"
                                                               : "reconcile";
-    return Pass(why, std::nullopt);
+    return Reconcile(why);
   }
   if (!dirty_.empty() && now >= dirty_since_ns_ + Ns(options_.debounce)) {
     std::vector<std::string> paths(dirty_.begin(), dirty_.end());
     return Pass("changes", std::move(paths));
   }
   return MaybeHeartbeat(false);
+}
+
+// A periodic full scan, made cheap: the tree is listed and statted, and
+// only files whose identity differs from what the last scan saw (or that
+// vanished) get a pass — no checkpoints are loaded for the rest. Safe
+// because a file that changed since that scan has a different identity,
+// and files that failed to read were never remembered as seen.
+Status Monitor::Reconcile(const char* why) {
+  ScanResult scan = FindTranscripts(options_.roots);
+  std::set<std::string> scanned_roots(scan.scanned_roots.begin(),
+                                      scan.scanned_roots.end());
+  std::vector<std::string> differ;
+  std::unordered_map<std::string, TranscriptFile> now;
+  for (TranscriptFile& f : scan.files) {
+    auto it = seen_.find(f.path);
+    if (it == seen_.end() || !(it->second.identity == f.identity)) {
+      differ.push_back(f.path);
+    }
+    std::string path = f.path;
+    now.emplace(std::move(path), std::move(f));
+  }
+  for (const auto& [path, f] : seen_) {
+    if (!now.count(path) && scanned_roots.count(f.root)) differ.push_back(path);
+  }
+  seen_ = std::move(now);
+  next_full_ns_ = clock_.SteadyNs() + Ns(PeriodicInterval());
+  if (differ.empty()) {
+    SyncReport nothing;
+    nothing.counters.files_scanned = seen_.size();
+    if (observer_) observer_->OnPass(why, nothing);
+    last_sync_ms_ = clock_.NowMs();
+    return MaybeHeartbeat(false);
+  }
+  return Pass(why, std::move(differ));
+}
+
+std::chrono::milliseconds Monitor::PeriodicInterval() const {
+  return options_.mode == MonitorMode::kInterval ? options_.interval
+         : Polling()                             ? options_.poll_interval
+                                                 : options_.reconcile;
+}
+
+// Remembers what a pass saw; a file that failed is forgotten, so the next
+// periodic scan tries it again.
+void Monitor::Remember(const SyncReport& report, bool full) {
+  if (full) {
+    seen_.clear();
+    for (const TranscriptFile& f : report.seen) seen_.emplace(f.path, f);
+  }
+  for (const FileProblem& p : report.file_problems) seen_.erase(p.path);
 }
 
 Status Monitor::Pass(const char* why,
@@ -182,16 +233,12 @@ Status Monitor::Pass(const char* why,
   options.run_id = run_id_;
   options.only_paths = std::move(paths);
   options.stop = stop_;
+  options.collect_seen = full;
   Syncer syncer(&ledger_, clock_);
   Result<SyncReport> report = syncer.Run(options, nullptr);
   if (!report.ok()) return report.status();
-  if (full) {
-    std::chrono::milliseconds period =
-        options_.mode == MonitorMode::kInterval ? options_.interval
-        : Polling()                            ? options_.poll_interval
-                                               : options_.reconcile;
-    next_full_ns_ = clock_.SteadyNs() + Ns(period);
-  }
+  if (full) next_full_ns_ = clock_.SteadyNs() + Ns(PeriodicInterval());
+  Remember(*report, full);
   Add(totals_, report->counters);
   last_sync_ms_ = clock_.NowMs();
   if (observer_) observer_->OnPass(why, *report);

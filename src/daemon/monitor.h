@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,8 @@ class Monitor {
 
  private:
   Status Pass(const char* why, std::optional<std::vector<std::string>> paths);
+  Status Reconcile(const char* why);
+  void Remember(const SyncReport& report, bool full);
   void WatchRoots();
   void HandleEvents();
   void ForgetRootIfGone(const std::string& path);
@@ -81,6 +84,7 @@ class Monitor {
   Status DoDueWork();
   Status MaybeHeartbeat(bool changed);
   bool Polling() const;
+  std::chrono::milliseconds PeriodicInterval() const;
 
   Ledger& ledger_;
   const MonitorOptions options_;
@@ -93,6 +97,8 @@ class Monitor {
   RunCounters totals_;
   std::optional<int64_t> last_sync_ms_;
   std::set<std::string> dirty_;          // Transcripts named by hints.
+  // What the last scan saw: a periodic scan reads only what differs from it.
+  std::unordered_map<std::string, TranscriptFile> seen_;
   int64_t dirty_since_ns_ = 0;
   bool rescan_ = false;                  // Hints were lost: full pass next.
   std::set<std::string> unwatched_;      // Roots not (yet) watched.

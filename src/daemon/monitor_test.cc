@@ -76,7 +76,8 @@ class MonitorTest : public ::testing::Test {
     close(stop_pipe_[1]);
   }
 
-  void Start(MonitorMode mode = MonitorMode::kWatch, Watcher* watcher = nullptr) {
+  void Start(MonitorMode mode = MonitorMode::kWatch, Watcher* watcher = nullptr,
+             milliseconds reconcile = milliseconds(60'000)) {
     auto ledger = Ledger::OpenForWrite(ledger_path_, "test monitor");
     ASSERT_TRUE(ledger.ok()) << ledger.status().message();
     ledger_ = std::move(*ledger);
@@ -91,6 +92,7 @@ class MonitorTest : public ::testing::Test {
     options.source = "test";
     options.mode = mode;
     options.poll_interval = milliseconds(50);
+    options.reconcile = reconcile;
     monitor_ = std::make_unique<Monitor>(*ledger_, options, clock_, watcher,
                                          &observer_);
     thread_ = std::thread([this] {
@@ -264,6 +266,18 @@ TEST_F(MonitorTest, ABurstOfThousandsOfFilesLosesNothing) {
   }
   WaitForOutput(kFiles);
   EXPECT_EQ(Summary().files_active, static_cast<uint64_t>(kFiles));
+}
+
+TEST_F(MonitorTest, AReconcileFindsWhatNoHintNamed) {
+  FakeWatcher watcher;  // Says nothing at all.
+  test::WriteFile(Path("p/a.jsonl"), Line("m1", 1));
+  Start(MonitorMode::kWatch, &watcher, milliseconds(30));
+  WaitForOutput(1);
+  test::AppendFile(Path("p/a.jsonl"), Line("m2", 2));  // Changed.
+  test::WriteFile(Path("q/b.jsonl"), Line("m3", 4));   // New.
+  WaitForOutput(7);
+  std::filesystem::remove(Path("p/a.jsonl"));          // Vanished.
+  WaitFor([&] { return Summary().files_gone == 1; }, "a.jsonl marked gone");
 }
 
 TEST_F(MonitorTest, PollingFindsChangesWithoutInotify) {

@@ -235,6 +235,7 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
   }
   Plan plan = MakePlan(scan, checkpoints, options);
   report.counters.files_gone = plan.gone.size();
+  if (options.collect_seen) report.seen = scan.files;
 
   Pass pass(options, plan, clock_, observer, &report);
   if (!writing) {
@@ -268,6 +269,13 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     failure = ledger_->MarkGone(plan.gone);
   }
   report.elapsed_ns = clock_.SteadyNs() - started_ns;
+  if (options.collect_seen) {  // Files that failed are not "seen": retry.
+    std::unordered_set<std::string> failed;
+    for (const FileProblem& p : report.file_problems) failed.insert(p.path);
+    std::erase_if(report.seen, [&failed](const TranscriptFile& f) {
+      return failed.count(f.path) > 0;
+    });
+  }
   if (!own_run) {
     if (!failure.ok()) return failure;
     return report;

@@ -44,6 +44,9 @@ struct SyncOptions {
   // For the monitor: visit only these transcript paths instead of walking
   // the roots; a listed path that no longer exists is marked gone.
   std::optional<std::vector<std::string>> only_paths;
+  // Fill SyncReport::seen with every transcript the scan found (and could
+  // read), for a caller that diffs later scans against it.
+  bool collect_seen = false;
   // When set and true, files not yet started are skipped and the pass ends
   // after committing what it read (SIGINT/SIGTERM: finish the batch).
   const std::atomic<bool>* stop = nullptr;
@@ -80,6 +83,7 @@ struct SyncReport {
   uint64_t unique_events = 0;  // Dry run: distinct keys found.
   std::vector<ScanProblem> scan_problems;
   std::vector<FileProblem> file_problems;  // Files that could not be read.
+  std::vector<TranscriptFile> seen;  // With collect_seen: found and read.
   int64_t elapsed_ns = 0;
   int64_t run_id = 0;  // 0 in a dry run.
 };
