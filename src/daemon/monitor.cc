@@ -179,20 +179,22 @@ Status Monitor::Reconcile(const char* why) {
   ScanResult scan = FindTranscripts(options_.roots);
   std::set<std::string> scanned_roots(scan.scanned_roots.begin(),
                                       scan.scanned_roots.end());
+  // Both lists are sorted by path: walk them together.
   std::vector<std::string> differ;
-  std::unordered_map<std::string, TranscriptFile> now;
-  for (TranscriptFile& f : scan.files) {
-    auto it = seen_.find(f.path);
-    if (it == seen_.end() || !(it->second.identity == f.identity)) {
-      differ.push_back(f.path);
+  auto old = seen_.begin();
+  for (const TranscriptFile& f : scan.files) {
+    for (; old != seen_.end() && old->path < f.path; ++old) {
+      if (scanned_roots.count(old->root)) differ.push_back(old->path);  // Gone.
     }
-    std::string path = f.path;
-    now.emplace(std::move(path), std::move(f));
+    bool same = old != seen_.end() && old->path == f.path &&
+                old->identity == f.identity;
+    if (!same) differ.push_back(f.path);
+    if (old != seen_.end() && old->path == f.path) ++old;
   }
-  for (const auto& [path, f] : seen_) {
-    if (!now.count(path) && scanned_roots.count(f.root)) differ.push_back(path);
+  for (; old != seen_.end(); ++old) {
+    if (scanned_roots.count(old->root)) differ.push_back(old->path);
   }
-  seen_ = std::move(now);
+  seen_ = std::move(scan.files);
   next_full_ns_ = clock_.SteadyNs() + Ns(PeriodicInterval());
   if (differ.empty()) {
     SyncReport nothing;
@@ -213,11 +215,13 @@ std::chrono::milliseconds Monitor::PeriodicInterval() const {
 // Remembers what a pass saw; a file that failed is forgotten, so the next
 // periodic scan tries it again.
 void Monitor::Remember(const SyncReport& report, bool full) {
-  if (full) {
-    seen_.clear();
-    for (const TranscriptFile& f : report.seen) seen_.emplace(f.path, f);
-  }
-  for (const FileProblem& p : report.file_problems) seen_.erase(p.path);
+  if (full) seen_ = report.seen;  // Sorted, failures already left out.
+  if (report.file_problems.empty()) return;
+  std::set<std::string> failed;
+  for (const FileProblem& p : report.file_problems) failed.insert(p.path);
+  std::erase_if(seen_, [&failed](const TranscriptFile& f) {
+    return failed.count(f.path) > 0;
+  });
 }
 
 Status Monitor::Pass(const char* why,

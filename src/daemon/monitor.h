@@ -23,7 +23,6 @@
 #include <chrono>
 #include <cstdint>
 #include <set>
-#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -97,8 +96,9 @@ class Monitor {
   RunCounters totals_;
   std::optional<int64_t> last_sync_ms_;
   std::set<std::string> dirty_;          // Transcripts named by hints.
-  // What the last scan saw: a periodic scan reads only what differs from it.
-  std::unordered_map<std::string, TranscriptFile> seen_;
+  // What the last scan saw, sorted by path: a periodic scan reads only what
+  // differs from it.
+  std::vector<TranscriptFile> seen_;
   int64_t dirty_since_ns_ = 0;
   bool rescan_ = false;                  // Hints were lost: full pass next.
   std::set<std::string> unwatched_;      // Roots not (yet) watched.
