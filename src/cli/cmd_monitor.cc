@@ -115,6 +115,7 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
   }
   std::string command = args.Has("--interval") ? "bridge sync --interval"
                                                : "bridge sync --start-monitoring";
+  StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
   Result<std::unique_ptr<Ledger>> ledger =
       Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command));
   if (!ledger.ok()) {
@@ -131,7 +132,6 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
       options->mode = MonitorMode::kPoll;
     }
   }
-  StopSignal stop;
   SystemClock clock;
   MonitorPrinter printer(ctx);
   if (ctx.verbosity >= 0) {

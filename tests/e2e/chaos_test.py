@@ -3,15 +3,16 @@
 
 A writer thread appends realistic Claude Code lines to many transcripts across several
 projects while `bridge sync --start-monitoring --reconcile 1` is killed with SIGKILL at random
-instants (uptimes ~20 ms .. 1.5 s, a tenth of them 3-20 ms) and restarted, over and over; sometimes it is stopped with
-SIGTERM instead, and must then exit 0 within one second. The writer does what Claude Code and
-the tools around it do to transcripts:
+instants (uptimes ~20 ms .. 1.5 s, a tenth of them 3-20 ms; downtimes 0 .. 1.5 s) and
+restarted, over and over; sometimes it is stopped with SIGTERM instead (only once its banner
+says its handler is installed), and must then exit 0 within one second. The writer does what
+Claude Code and the tools around it do to transcripts:
 
   * streaming: one response written as one line per content block, the same
-    message.id + requestId on every line, output_tokens growing (3 -> 1500), the blocks of one
+    message.id + requestId on every line, output_tokens growing (e.g. 3 -> 1500), the blocks of one
     response spread over many writer steps (so over kills and restarts); responses that
     straddle midnight UTC; responses without requestId; lines without message id;
-    "<synthetic>" API-error lines; tool results of 1 KiB .. 1 MiB (4 MiB in large);
+    "<synthetic>" API-error lines; tool results of ~1 KiB .. 1 MiB (4 MiB in large);
   * partial writes: a line (or several) written in two or three write() calls with small
     pauses, cut mid-line and often inside a UTF-8 multibyte character; partial lines left
     unfinished for a while (across kills) and completed later; a whole JSON object whose
@@ -37,6 +38,12 @@ Every complete line written to a transcript is also appended to a journal file w
 relative path; tools/oracle.py over the journal is the expected result (merging by key makes
 the copies in resumed sessions, rotated copies and rewrites harmless).
 
+`bridge validate` re-derives from the files on disk and matches an event to the path of its
+earliest line, so the writer keeps what the files can vouch for: the copy made before a
+delete-and-recreate at the same path, and the rotated copy of a file whose response was
+still streaming, are never deleted; subagent responses stay inside one UTC day and their
+echoes carry the same timestamps.
+
 At the end: a monitor runs until every transcript is read (bounded wait), stops on SIGTERM
 (exit 0 within 1 s), `bridge validate` exits 0, and `report daily --json` (daily and totals),
 the event count and the reject count equal the oracle exactly. Also checked along the way: a
@@ -47,10 +54,11 @@ ledger never goes down; a monitor never exits on its own.
 Usage:
     python3 tests/e2e/chaos_test.py --binary PATH [--scale ci|large] [--seed S] [--keep]
 
-ci: >= 90 monitor starts (>= 75 SIGKILLs), ~100 transcripts, ~40 MiB, ~1.5 minutes on 2 cores.
-large: >= 400 starts (>= 340 SIGKILLs), more projects and files, bigger lines (~10 minutes).
-The seed fixes what the writer writes and the kill schedule; the interleaving with the
-monitor depends on timing and is not reproducible.
+ci: >= 90 monitor starts (>= 75 SIGKILLs), ~130 transcripts, ~60 MiB written, ~75 s on 2 cores.
+large: >= 400 starts (>= 340 SIGKILLs), ~600 transcripts, ~600 MiB (twice on disk), ~6 min.
+The seed fixes the writer's and the killer's random choices; which operations run while the
+monitor is down, and the interleaving with it, depend on timing and are not reproducible.
+ops.log in the temp dir (--keep) lists every operation, with whether a monitor was up.
 """
 
 from __future__ import annotations
@@ -76,6 +84,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 ORACLE = os.path.join(REPO, "tools", "oracle.py")
 
 SCALES = {
+    # max_files: no new sessions, projects or subagents beyond it (copies still appear).
     "ci": dict(min_starts=90, min_sigkills=75, projects=4, sessions=10, max_files=100,
                big_max=1 << 20, pace=0.012, read_deadline=30.0, final_deadline=120.0,
                lock_checks=3),
@@ -361,7 +370,29 @@ class Keeper:
                 fail(f"while monitor pid {proc.pid} held the ledger, `{' '.join(cmd)}` exited "
                      f"{p.returncode} (expected 3) with stderr {err.strip()!r} (expected it "
                      f"to name pid {proc.pid})")
-        self.counts["lock_checks"] += 1
+        if self.shows_running(proc):
+            self.counts["lock_checks"] += 1
+
+    def shows_running(self, proc: subprocess.Popen) -> bool:
+        """sync-status in another process shows this monitor running (its sync_runs row).
+
+        False if the monitor died meanwhile (the caller checks that)."""
+        deadline = time.monotonic() + 10
+        while True:
+            p = self.cli.run("bridge", "sync-status", "--json", timeout=20)
+            if proc.poll() is not None:
+                return False
+            if p.returncode != 0:
+                fail(f"`bridge sync-status --json` while monitor pid {proc.pid} runs exited "
+                     f"{p.returncode}: {p.stderr.decode(errors='replace')}")
+            run = json.loads(p.stdout).get("lastRun") or {}
+            if run.get("pid") == proc.pid and run.get("result") == "running":
+                return True
+            if time.monotonic() > deadline:
+                fail(f"`bridge sync-status --json` 10 s after monitor pid {proc.pid} started: "
+                     f"lastRun pid {run.get('pid')} result {run.get('result')!r}, expected "
+                     f"pid {proc.pid} and 'running'")
+            time.sleep(0.01)
 
     def uptime(self) -> float:
         u = self.rng.random()
@@ -495,8 +526,8 @@ class Writer:
 
     def note(self, what: str, *rels: str) -> None:
         """One line per operation in ops.log (kept with --keep), for post-mortems."""
-        self.oplog.write(f"{time.monotonic() - self.t0:9.3f} {'up  ' if self.keeper.up() else 'down'}"
-                         f" {what} {' '.join(rels)}\n")
+        state = "up  " if self.keeper.up() else "down"
+        self.oplog.write(f"{time.monotonic() - self.t0:9.3f} {state} {what} {' '.join(rels)}\n")
 
     # --- ids and text
 
@@ -972,21 +1003,49 @@ class Writer:
                     self.append_lines(target, [line], "whole")
         return out
 
+    @staticmethod
+    def head_lines(old: bytes, rng: random.Random) -> bytes:
+        """The first k complete lines of `old`, k < all of them (b"" for a one-line file)."""
+        ends = [i + 1 for i in range(len(old)) if old[i] == 0x0A]
+        return old[:ends[rng.randrange(len(ends) - 1)]] if len(ends) > 1 else b""
+
+    def edit_a_prompt(self, old: bytes) -> tuple[bytes, bytes]:
+        """`old` with one user prompt (not a usage record) rewritten to another length."""
+        lines = old.split(b"\n")
+        prompts = []
+        for i, line in enumerate(lines):
+            if line.startswith(b'{"parentUuid"') and b'"type":"user","message":{"role":"user",' \
+                    b'"content":"' in line and len(line) < 20_000:
+                prompts.append(i)
+        if not prompts:
+            return old, b""
+        i = self.rng.choice(prompts)
+        obj = json.loads(lines[i])
+        obj["message"]["content"] = "(edited) " + self.words(self.rng.randrange(1, 30))
+        lines[i] = dumps(obj)
+        return b"\n".join(lines), lines[i] + b"\n"
+
     def op_rewrite(self) -> None:
-        """Truncate and rewrite in place (same inode): old content + new lines."""
+        """Truncate and rewrite in place (same inode): old content + new lines; sometimes
+        with a user prompt in the middle edited (the bytes before the old end shift)."""
         f = self.rng.choice(self.sessions())
         self.wait_read([f], "truncate-and-rewrite")
         path = self.path(f.rel)
         with open(path, "rb") as src:
             old = src.read()
+        edited = b""
+        if self.rng.random() < 0.4:
+            old, edited = self.edit_a_prompt(old)
+            if edited:
+                self.count("rewrites_with_edit")
         new = b"".join(line + b"\n" for line in self.grow_lines(f))
         data = old + new
         chunks = sorted(set(self.rng.sample(range(1, len(data)), min(2, len(data) - 1))))
         self.raw_write(path, data, flags=os.O_WRONLY | os.O_TRUNC,
                        chunks=chunks if self.rng.random() < 0.5 else None)
-        self.journal_add(f.rel, new)
+        self.journal_add(f.rel, edited + new)
         self.count("rewrites_same_inode")
-        self.note("rewrite-same-inode", f.rel)
+        self.note("rewrite-same-inode" + ("-edited" if edited else ""), f.rel)
 
     def op_rename_over(self) -> None:
         """Atomic save: a temp file with old content + new lines renamed over the file."""
@@ -1027,13 +1086,18 @@ class Writer:
         copy.keep = f.session.response is not None
         self.note("copytruncate", f.rel, "copy", copy_rel)
         old_size = os.path.getsize(path)
+        with open(path, "rb") as src:
+            old = src.read()
         os.truncate(path, 0)
         if self.rng.random() < 0.5 and old_size < (4 << 20):
-            # More than the old size in one write: only the identity check sees the change.
-            data = b"".join(line + b"\n" for line in self.grow_lines(f, old_size + 1))
+            # More than the old size in one write: only the identity check sees the change;
+            # sometimes starting with the old first lines (same head, different tail).
+            head = self.head_lines(old, self.rng) if self.rng.random() < 0.4 else b""
+            data = head + b"".join(line + b"\n" for line in
+                                   self.grow_lines(f, old_size + 1 - len(head)))
             self.raw_write(path, data)
             self.journal_add(f.rel, data)
-            self.count("copytruncate_bigger")
+            self.count("copytruncate_bigger_same_head" if head else "copytruncate_bigger")
         else:
             if self.rng.random() < 0.5:
                 time.sleep(self.rng.uniform(0, 0.02))
@@ -1072,6 +1136,9 @@ class Writer:
         self.new_session(s.project, resume_from=f).keep = True
         path = self.path(f.rel)
         old_size = os.path.getsize(path)
+        old_inode = os.stat(path).st_ino
+        with open(path, "rb") as src:
+            old = src.read()
         os.unlink(path)
         del self.files[f.rel]
         nf = TFile(f.rel, Session(s.project, s.session_id, f.rel, s.v2, self.session_clock(),
@@ -1081,12 +1148,22 @@ class Writer:
             if sub.session is not None and sub.session.parent is s:
                 sub.session.parent = nf.session
         lines = [self.prompt(nf.session)]
+        head = b""
         if self.rng.random() < 0.5 and old_size < (4 << 20):
-            lines += self.grow_lines(nf, old_size + 1)
+            # Bigger than the old file at once, sometimes starting with its first lines
+            # (same path, same head, maybe the same inode: only the tail tells).
+            head = self.head_lines(old, self.rng) if self.rng.random() < 0.5 else b""
+            if head:
+                self.count("recreate_same_head")
+            lines += self.grow_lines(nf, old_size + 1 - len(head))
             self.count("recreate_bigger")
-        self.append_lines(nf, lines, "whole")
+        data = head + b"".join(line + b"\n" for line in lines)
+        self.raw_write(path, data)  # one write()
+        self.journal_add(nf.rel, data)
+        if os.stat(path).st_ino == old_inode:
+            self.count("recreate_same_inode")
         self.count("delete_recreates")
-        self.note("delete-recreate", f.rel)
+        self.note("delete-recreate" + ("-same-head" if head else ""), f.rel)
 
     def op_rmtree_subagents(self) -> None:
         """Deletes a session's whole <session>/ directory of subagents."""
@@ -1234,12 +1311,8 @@ def main(argv: list[str]) -> int:
 
         view = LedgerView(cli.ledger)
         caught = wait_caught_up(view, root, scale["final_deadline"], keeper, final)
-        status = cli.status()
-        run = status.get("lastRun") or {}
-        if run.get("pid") != final.pid or run.get("result") != "running":
-            fail(f"sync-status while the final monitor (pid {final.pid}) runs: lastRun "
-                 f"pid {run.get('pid')} result {run.get('result')!r}, expected pid "
-                 f"{final.pid} and 'running'")
+        keeper.shows_running(final)
+        keeper.check_alive(final, "at the end")
         took = keeper.stop_term(final, "final monitor")
         view.close()
         log(f"final monitor caught up in {caught:.2f} s, exited 0 {took * 1000:.0f} ms "
