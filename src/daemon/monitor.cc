@@ -1,5 +1,6 @@
 #include "daemon/monitor.h"
 
+#include <malloc.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -241,7 +242,12 @@ Status Monitor::Pass(const char* why,
   Syncer syncer(&ledger_, clock_);
   Result<SyncReport> report = syncer.Run(options, nullptr);
   if (!report.ok()) return report.status();
-  if (full) next_full_ns_ = clock_.SteadyNs() + Ns(PeriodicInterval());
+  if (full) {
+    next_full_ns_ = clock_.SteadyNs() + Ns(PeriodicInterval());
+    // A big pass (the catch-up) leaves freed buffers in malloc's arenas;
+    // a long-running process gives them back instead of sitting on them.
+    malloc_trim(0);
+  }
   Remember(*report, full);
   Add(totals_, report->counters);
   last_sync_ms_ = clock_.NowMs();
