@@ -1,6 +1,7 @@
 #include "sync/syncer.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 #include <utility>
 
@@ -39,25 +40,16 @@ bool Unchanged(const TranscriptFile& f, const Checkpoint& c) {
   return !c.gone && c.identity == f.identity;
 }
 
+// Checkpoints of files that are no longer at their path, by device and
+// inode: a file renamed or moved inside the tree resumes from its old
+// checkpoint instead of being read again (its fingerprint is still checked:
+// a reused inode of another file fails it and is read from 0).
+using MovedIndex = std::map<std::pair<uint64_t, uint64_t>, const Checkpoint*>;
+
 Plan MakePlan(const ScanResult& scan,
               const CheckpointMap& checkpoints,
               const SyncOptions& options) {
   Plan plan;
-  for (const TranscriptFile& f : scan.files) {
-    auto it = checkpoints.find(f.path);
-    if (options.mode == SyncMode::kOnce && it != checkpoints.end() &&
-        Unchanged(f, it->second)) {
-      continue;
-    }
-    std::optional<Checkpoint> previous;
-    if (it != checkpoints.end()) previous = it->second;
-    uint64_t from = options.mode == SyncMode::kOnce && previous &&
-                            previous->offset <= f.identity.size_bytes
-                        ? previous->offset
-                        : 0;
-    plan.bytes_total += f.identity.size_bytes - from;
-    plan.tasks.push_back(Task{&f, std::move(previous)});
-  }
   // scan.files is sorted by path: a binary search tells what is present.
   auto present = [&scan](const std::string& path) {
     auto it = std::lower_bound(
@@ -67,12 +59,38 @@ Plan MakePlan(const ScanResult& scan,
   };
   std::unordered_set<std::string> roots(scan.scanned_roots.begin(),
                                         scan.scanned_roots.end());
+  MovedIndex moved;
   for (const auto& [path, c] : checkpoints) {
-    if (!c.gone && roots.count(c.root) && !present(path)) {
-      plan.gone.push_back(path);
-    }
+    if (present(path)) continue;
+    moved[{c.identity.device, c.identity.inode}] = &c;
+    if (!c.gone && roots.count(c.root)) plan.gone.push_back(path);
   }
   std::sort(plan.gone.begin(), plan.gone.end());
+
+  for (const TranscriptFile& f : scan.files) {
+    auto it = checkpoints.find(f.path);
+    if (options.mode == SyncMode::kOnce && it != checkpoints.end() &&
+        Unchanged(f, it->second)) {
+      continue;
+    }
+    std::optional<Checkpoint> previous;
+    if (it != checkpoints.end()) {
+      previous = it->second;
+    } else if (auto m = moved.find({f.identity.device, f.identity.inode});
+               m != moved.end() && options.mode == SyncMode::kOnce) {
+      previous = *m->second;  // Moved here: resume where it was.
+      previous->path = f.path;
+      previous->root = f.root;
+      previous->project = f.project;
+      previous->gone = false;
+    }
+    uint64_t from = options.mode == SyncMode::kOnce && previous &&
+                            previous->offset <= f.identity.size_bytes
+                        ? previous->offset
+                        : 0;
+    plan.bytes_total += f.identity.size_bytes - from;
+    plan.tasks.push_back(Task{&f, std::move(previous)});
+  }
   return plan;
 }
 

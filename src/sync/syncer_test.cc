@@ -181,6 +181,22 @@ TEST_F(SyncerTest, AFileReplacedByRenameIsReadAgain) {
   EXPECT_EQ(Summary().tokens.output, 30u);
 }
 
+TEST_F(SyncerTest, AFileMovedInsideTheTreeIsNotReadAgain) {
+  std::string first = Line("m1", 10);
+  test::WriteFile(Transcript("a.jsonl"), first);
+  Run();
+  std::filesystem::create_directories(root_ + "/projects/other");
+  std::filesystem::rename(Transcript("a.jsonl"),
+                          root_ + "/projects/other/a.jsonl");
+  std::string more = Line("m2", 5);
+  test::AppendFile(root_ + "/projects/other/a.jsonl", more);
+  SyncReport r = Run();
+  EXPECT_EQ(r.counters.bytes_read, more.size());  // Resumed, not re-read.
+  EXPECT_EQ(r.counters.files_gone, 1u);
+  EXPECT_EQ(r.counters.files_changed, 1u);
+  EXPECT_EQ(Summary().tokens.output, 15u);
+}
+
 TEST_F(SyncerTest, DeletedFilesKeepTheirEvents) {
   test::WriteFile(Transcript("a.jsonl"), Line("m1", 10));
   test::WriteFile(Transcript("b.jsonl"), Line("m2", 20));
