@@ -44,6 +44,10 @@ import tempfile
 import time
 import traceback
 
+from e2e_common import TestFailure, fail, make_log
+
+log = make_log("bad_input_test")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ORACLE = os.path.join(REPO, "tools", "oracle.py")
@@ -53,18 +57,6 @@ BIG = 50 * 1024 * 1024
 REPORT_KEYS = ("daily", "totals")
 SESSION = "5f0c1a52-3b7e-4c1d-9a57-0d6f3e8b2a11"
 PROJECT = "-home-u-bad"
-
-
-class TestFailure(Exception):
-    pass
-
-
-def fail(msg: str) -> None:
-    raise TestFailure(msg)
-
-
-def log(msg: str) -> None:
-    print(f"[bad_input_test] {msg}", flush=True)
 
 
 def j(obj) -> bytes:

@@ -79,6 +79,10 @@ import time
 import traceback
 import uuid as uuidlib
 
+from e2e_common import TestFailure, fail, make_log, dumps, diff_reports
+
+log = make_log("chaos_test")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ORACLE = os.path.join(REPO, "tools", "oracle.py")
@@ -116,41 +120,10 @@ FRAGMENTS = (
 )
 
 
-class TestFailure(Exception):
-    pass
-
-
-def log(msg: str) -> None:
-    print(f"[chaos_test] {msg}", flush=True)
-
-
-def fail(msg: str) -> None:
-    raise TestFailure(msg)
-
-
-def dumps(obj) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def format_ts(ms: int) -> str:
     t = time.gmtime(ms // 1000)
     return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{ms % 1000:03d}Z")
-
-
-def diff_reports(expected: dict, actual: dict) -> str:
-    """A readable difference of two {"daily","totals"} reports."""
-    lines = []
-    exp_days = {d["date"]: d for d in expected.get("daily", [])}
-    act_days = {d["date"]: d for d in actual.get("daily", [])}
-    for day in sorted(set(exp_days) | set(act_days)):
-        e, a = exp_days.get(day), act_days.get(day)
-        if e != a:
-            lines.append(f"  {day}: expected {e}\n  {' ' * len(day)}  actual   {a}")
-    if expected.get("totals") != actual.get("totals"):
-        lines.append(f"  totals: expected {expected.get('totals')}\n"
-                     f"          actual   {actual.get('totals')}")
-    return "\n".join(lines) or "  (no difference in daily/totals)"
 
 
 def tail_of(path: str, limit: int = 1500) -> str:

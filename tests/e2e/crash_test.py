@@ -42,6 +42,10 @@ import tempfile
 import time
 import uuid as uuidlib
 
+from e2e_common import TestFailure, fail, make_log, dumps, diff_reports
+
+log = make_log("crash_test")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ORACLE = os.path.join(REPO, "tools", "oracle.py")
@@ -56,41 +60,10 @@ BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 REPORT_KEYS = ("daily", "totals")
 
 
-class TestFailure(Exception):
-    pass
-
-
-def log(msg: str) -> None:
-    print(f"[crash_test] {msg}", flush=True)
-
-
-def fail(msg: str) -> None:
-    raise TestFailure(msg)
-
-
-def dumps(obj) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def condensed(values: list) -> str:
     if len(values) <= 32:
         return str(values)
     return f"{values[:12]} ... {values[-6:]}".replace("] ... [", ", ..., ")
-
-
-def diff_reports(expected: dict, actual: dict) -> str:
-    """A readable difference of two {"daily","totals"} reports."""
-    lines = []
-    exp_days = {d["date"]: d for d in expected.get("daily", [])}
-    act_days = {d["date"]: d for d in actual.get("daily", [])}
-    for day in sorted(set(exp_days) | set(act_days)):
-        e, a = exp_days.get(day), act_days.get(day)
-        if e != a:
-            lines.append(f"  {day}: expected {e}\n  {' ' * len(day)}  actual   {a}")
-    if expected.get("totals") != actual.get("totals"):
-        lines.append(f"  totals: expected {expected.get('totals')}\n"
-                     f"          actual   {actual.get('totals')}")
-    return "\n".join(lines) or "  (no difference in daily/totals)"
 
 
 # --------------------------------------------------------------------------- the CLI

@@ -52,6 +52,11 @@ import tempfile
 import time
 import uuid as uuidlib
 
+from e2e_common import TestFailure, fail, make_log, diff_reports
+
+log = make_log("shuffle_test")
+SAME_BUT_BYTES = "(daily/totals equal; the bytes differ in formatting)"
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ORACLE = os.path.join(REPO, "tools", "oracle.py")
@@ -61,37 +66,11 @@ BOM = b"\xef\xbb\xbf"
 REPORT_KEYS = ("daily", "totals")
 
 
-class TestFailure(Exception):
-    pass
-
-
-def fail(msg: str) -> None:
-    raise TestFailure(msg)
-
-
-def log(msg: str) -> None:
-    print(f"[shuffle_test] {msg}", flush=True)
-
-
 def load_oracle_module():
     spec = importlib.util.spec_from_file_location("cc_oracle", ORACLE)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
-
-
-def diff_reports(expected: dict, actual: dict) -> str:
-    lines = []
-    exp_days = {d["date"]: d for d in expected.get("daily", [])}
-    act_days = {d["date"]: d for d in actual.get("daily", [])}
-    for day in sorted(set(exp_days) | set(act_days)):
-        e, a = exp_days.get(day), act_days.get(day)
-        if e != a:
-            lines.append(f"  {day}: expected {e}\n  {' ' * len(day)}  actual   {a}")
-    if expected.get("totals") != actual.get("totals"):
-        lines.append(f"  totals: expected {expected.get('totals')}\n"
-                     f"          actual   {actual.get('totals')}")
-    return "\n".join(lines) or "  (daily/totals equal; the bytes differ in formatting)"
 
 
 # --------------------------------------------------------------------------- corpus model
@@ -424,7 +403,7 @@ def main(argv: list[str]) -> int:
                 elif report != reference:
                     fail(f"{label}: report daily --json is not byte-identical to (a) "
                          f"`backfill --jobs 1`\n"
-                         f"{diff_reports(json.loads(reference), json.loads(report))}\n"
+                         f"{diff_reports(json.loads(reference), json.loads(report), SAME_BUT_BYTES)}\n"
                          f"{first_difference(reference, report)}")
                 rejects = runner.rejects(root, ledger)
                 if rejects != expected["rejects"]:
@@ -444,7 +423,7 @@ def main(argv: list[str]) -> int:
             check_oracle(f"(e) incremental, after chunk {k} of 5", report, oracle(root_e))
         if report != reference:
             fail("(e) incremental: the final report daily --json is not byte-identical to (a)\n"
-                 f"{diff_reports(json.loads(reference), json.loads(report))}\n"
+                 f"{diff_reports(json.loads(reference), json.loads(report), SAME_BUT_BYTES)}\n"
                  f"{first_difference(reference, report)}")
         rejects = runner.rejects(root_e, ledger)
         if rejects != ref_rejects:

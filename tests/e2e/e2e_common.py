@@ -1,0 +1,43 @@
+"""Helpers shared by the end-to-end scripts in this folder.
+
+Each script runs as `python3 tests/e2e/NAME.py`, so this folder is on
+sys.path and `from e2e_common import ...` works without packaging.
+"""
+
+import json
+
+
+class TestFailure(Exception):
+    """A check failed; the message says expected vs actual."""
+
+
+def fail(msg: str) -> None:
+    raise TestFailure(msg)
+
+
+def make_log(name: str):
+    """A progress printer that prefixes every line with [name]."""
+    def log(msg: str) -> None:
+        print(f"[{name}] {msg}", flush=True)
+    return log
+
+
+def dumps(obj) -> bytes:
+    """Compact JSON bytes, as Claude Code writes its lines."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def diff_reports(expected: dict, actual: dict,
+                 when_equal: str = "(no difference in daily/totals)") -> str:
+    """A readable difference of two {"daily","totals"} reports."""
+    lines = []
+    exp_days = {d["date"]: d for d in expected.get("daily", [])}
+    act_days = {d["date"]: d for d in actual.get("daily", [])}
+    for day in sorted(set(exp_days) | set(act_days)):
+        e, a = exp_days.get(day), act_days.get(day)
+        if e != a:
+            lines.append(f"  {day}: expected {e}\n  {' ' * len(day)}  actual   {a}")
+    if expected.get("totals") != actual.get("totals"):
+        lines.append(f"  totals: expected {expected.get('totals')}\n"
+                     f"          actual   {actual.get('totals')}")
+    return "\n".join(lines) or f"  {when_equal}"
