@@ -31,7 +31,14 @@ Result<std::optional<int64_t>> DateFlag(const ParsedArgs& args,
 }
 
 void ReportProblems(const Context& ctx, const SyncReport& r) {
+  size_t missing = 0;
+  for (const ScanProblem& p : r.scan_problems) missing += p.root_missing;
+  // Of the two default locations one is usually absent: say so only if
+  // both are, or with -v.
+  bool quiet_missing = ctx.default_roots && missing < ctx.roots.size() &&
+                       ctx.verbosity < 1;
   for (const ScanProblem& p : r.scan_problems) {
+    if (p.root_missing && quiet_missing) continue;
     if (p.root_missing) {
       PrintWarning(ctx, "no transcripts at " + p.path + " (" + p.message + ")");
     } else {

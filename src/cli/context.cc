@@ -92,6 +92,7 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
     if (dir.empty()) return Status::InvalidArgument("--claude-dir: empty path");
   }
   ctx.roots = ResolveRoots(roots);
+  ctx.default_roots = roots.flag_dirs.empty() && !roots.config_dir_env;
   ctx.ledger_path = args.Get("--ledger").value_or(DefaultLedgerPath());
   if (ctx.ledger_path.empty()) {
     return Status::InvalidArgument("--ledger: empty path");

@@ -13,6 +13,9 @@ namespace cc::cli {
 
 struct Context {
   std::vector<std::string> roots;
+  // No --claude-dir and no CLAUDE_CONFIG_DIR: the two default locations,
+  // of which a user usually has one; the other is not worth a warning.
+  bool default_roots = false;
   std::string ledger_path;
   std::string source;
   int verbosity = 0;   // -1 quiet, 0 normal, 1 verbose.
