@@ -177,7 +177,7 @@ Status Monitor::DoDueWork() {
 // because a file that changed since that scan has a different identity,
 // and files that failed to read were never remembered as seen.
 Status Monitor::Reconcile(const char* why) {
-  ScanResult scan = FindTranscripts(options_.roots);
+  ScanResult scan = FindTranscripts(options_.roots, &scan_cache_);
   std::set<std::string> scanned_roots(scan.scanned_roots.begin(),
                                       scan.scanned_roots.end());
   // Both lists are sorted by path: walk them together.

@@ -28,6 +28,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "source/transcript_finder.h"
 #include "sync/syncer.h"
 #include "watch/watcher.h"
 
@@ -99,6 +100,7 @@ class Monitor {
   // What the last scan saw, sorted by path: a periodic scan reads only what
   // differs from it.
   std::vector<TranscriptFile> seen_;
+  ScanCache scan_cache_;  // Directory listings for periodic scans.
   int64_t dirty_since_ns_ = 0;
   bool rescan_ = false;                  // Hints were lost: full pass next.
   std::set<std::string> unwatched_;      // Roots not (yet) watched.

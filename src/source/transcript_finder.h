@@ -5,6 +5,7 @@
 // that vanishes mid-scan becomes a ScanProblem and the scan goes on.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,27 @@ struct ScanResult {
   std::vector<std::string> scanned_roots;  // Roots whose projects/ was read.
 };
 
-ScanResult FindTranscripts(const std::vector<std::string>& roots);
+// Directory listings kept between scans by a long-running caller (the
+// monitor's periodic reconcile): a directory whose device, inode, mtime and
+// ctime are unchanged, and whose last change was over a second before it was
+// listed (so a later change within the same timestamp tick is impossible),
+// is not listed again; its files are still statted. Not thread-safe.
+class ScanCache {
+ public:
+  ScanCache();
+  ~ScanCache();
+  ScanCache(const ScanCache&) = delete;
+  ScanCache& operator=(const ScanCache&) = delete;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+ScanResult FindTranscripts(const std::vector<std::string>& roots,
+                           ScanCache* cache = nullptr);
 
 // The listed paths that are transcripts under one of `roots` and exist now,
 // described as FindTranscripts would (sorted, each once). Paths outside the

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "test_util.h"
 
@@ -35,6 +37,29 @@ TEST(TranscriptFinder, SymlinkLoopsAreWalkedOnce) {
   fs::create_directory_symlink("-p", dir.Join("projects/-alias"));
   ScanResult r = FindTranscripts({dir.path()});
   ASSERT_EQ(r.files.size(), 1u);
+}
+
+TEST(TranscriptFinder, ACachedListingNeverHidesAChange) {
+  test::TempDir dir;
+  test::WriteFile(dir.Join("projects/-p/s1.jsonl"), "{}\n");
+  test::WriteFile(dir.Join("projects/-p/s1/subagents/agent-1.jsonl"), "{}\n");
+  // A listing is only trusted once its directory's last change (ctime,
+  // which cannot be set) is over a second old: let it age, so the scans
+  // below really run from the cache.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ScanCache cache;
+  EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 2u);
+  EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 2u);
+  // Added, appended, deleted: each is seen through the cache.
+  test::WriteFile(dir.Join("projects/-p/s2.jsonl"), "{}\n");
+  test::AppendFile(dir.Join("projects/-p/s1/subagents/agent-1.jsonl"), "{}\n");
+  ScanResult r = FindTranscripts({dir.path()}, &cache);
+  ASSERT_EQ(r.files.size(), 3u);
+  EXPECT_EQ(r.files[1].identity.size_bytes, 6u);  // agent-1.jsonl, grown.
+  fs::remove(dir.Join("projects/-p/s1.jsonl"));
+  EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 2u);
+  fs::remove_all(dir.Join("projects/-p"));
+  EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 0u);
 }
 
 TEST(TranscriptFinder, MissingRootsAreReportedNotFatal) {
