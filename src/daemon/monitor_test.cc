@@ -161,6 +161,8 @@ class MonitorTest : public ::testing::Test {
   std::atomic<bool> stop_{false};
   SystemClock clock_;
   CountingObserver observer_;
+  // Outlives the monitor thread (TearDown stops it before members die).
+  FakeWatcher fake_watcher_;
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<InotifyWatcher> inotify_;
   std::unique_ptr<Monitor> monitor_;
@@ -229,7 +231,7 @@ TEST_F(MonitorTest, RewritesRenamesAndDeletionsKeepTotalsRight) {
 }
 
 TEST_F(MonitorTest, LostHintsTriggerAFullRescan) {
-  FakeWatcher watcher;
+  FakeWatcher& watcher = fake_watcher_;
   Start(MonitorMode::kWatch, &watcher);
   test::WriteFile(Path("p/a.jsonl"), Line("m1", 3));  // No hint for it.
   int seen = observer_.passes;
@@ -242,7 +244,7 @@ TEST_F(MonitorTest, LostHintsTriggerAFullRescan) {
 }
 
 TEST_F(MonitorTest, AHintReadsOnlyTheNamedFile) {
-  FakeWatcher watcher;
+  FakeWatcher& watcher = fake_watcher_;
   test::WriteFile(Path("p/a.jsonl"), "");
   Start(MonitorMode::kWatch, &watcher);
   test::AppendFile(Path("p/a.jsonl"), Line("m1", 3));
@@ -269,7 +271,7 @@ TEST_F(MonitorTest, ABurstOfThousandsOfFilesLosesNothing) {
 }
 
 TEST_F(MonitorTest, AReconcileFindsWhatNoHintNamed) {
-  FakeWatcher watcher;  // Says nothing at all.
+  FakeWatcher& watcher = fake_watcher_;  // Says nothing at all.
   test::WriteFile(Path("p/a.jsonl"), Line("m1", 1));
   Start(MonitorMode::kWatch, &watcher, milliseconds(30));
   WaitForOutput(1);
