@@ -33,6 +33,7 @@ struct Attributes {
   std::string model;
   std::string agent_id;  // Subagent id; empty for the main thread.
   bool is_sidechain = false;
+  std::string speed;  // usage.speed ("fast" costs more); empty if absent.
 
   bool operator==(const Attributes&) const = default;
 };

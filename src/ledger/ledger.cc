@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "ledger/rollup.h"
 #include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
 #include "ledger/token_columns.h"
@@ -16,19 +17,22 @@ namespace {
 constexpr const char* kSelectEvent = R"sql(
 SELECT input_tokens, output_tokens, cache_creation_tokens,
   cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-  web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset
+  web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset,
+  project, session_id, model, source, speed, cost_pico, priced
 FROM events WHERE key = ?1)sql";
 
 // ?1 key, ?2..?9 tokens, ?10 timestamp, ?11 file, ?12 offset, ?13..?20
-// attributes, ?21 source, ?22 now, ?23 change_seq.
+// attributes, ?21 source, ?22 now, ?23 change_seq, ?24 speed, ?25 cost,
+// ?26 priced, ?27 price version.
 constexpr const char* kInsertEvent = R"sql(
 INSERT INTO events(key, input_tokens, output_tokens, cache_creation_tokens,
   cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
   web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset,
   session_id, project, cwd, git_branch, version, model, agent_id,
-  is_sidechain, source, first_seen_ms, last_seen_ms, change_seq)
+  is_sidechain, source, first_seen_ms, last_seen_ms, change_seq, speed,
+  cost_pico, priced, price_version)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-  ?17, ?18, ?19, ?20, ?21, ?22, ?22, ?23))sql";
+  ?17, ?18, ?19, ?20, ?21, ?22, ?22, ?23, ?24, ?25, ?26, ?27))sql";
 
 constexpr const char* kUpdateEvent = R"sql(
 UPDATE events SET input_tokens = ?2, output_tokens = ?3,
@@ -37,7 +41,8 @@ UPDATE events SET input_tokens = ?2, output_tokens = ?3,
   web_search_requests = ?8, web_fetch_requests = ?9, timestamp_ms = ?10,
   file = ?11, line_offset = ?12, session_id = ?13, project = ?14, cwd = ?15,
   git_branch = ?16, version = ?17, model = ?18, agent_id = ?19,
-  is_sidechain = ?20, source = ?21, last_seen_ms = ?22, change_seq = ?23
+  is_sidechain = ?20, source = ?21, last_seen_ms = ?22, change_seq = ?23,
+  speed = ?24, cost_pico = ?25, priced = ?26, price_version = ?27
 WHERE key = ?1)sql";
 
 constexpr const char* kUpdateTokens = R"sql(
@@ -45,7 +50,7 @@ UPDATE events SET input_tokens = ?2, output_tokens = ?3,
   cache_creation_tokens = ?4, cache_creation_5m_tokens = ?5,
   cache_creation_1h_tokens = ?6, cache_read_tokens = ?7,
   web_search_requests = ?8, web_fetch_requests = ?9, last_seen_ms = ?10,
-  change_seq = ?11
+  change_seq = ?11, cost_pico = ?12, priced = ?13, price_version = ?14
 WHERE key = ?1)sql";
 
 constexpr const char* kUpsertFile = R"sql(
@@ -76,7 +81,8 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7))sql";
 constexpr const char* kDeleteRejects = "DELETE FROM rejects WHERE file = ?1";
 
 void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
-               int64_t now_ms, int64_t change_seq) {
+               int64_t now_ms, int64_t change_seq, const Cost& cost,
+               const std::string& price_version) {
   const Tokens& t = e.tokens;
   const Attributes& a = e.attributes;
   st.Bind(1, e.key).Bind(2, t.input).Bind(3, t.output)
@@ -88,7 +94,15 @@ void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
       .Bind(15, a.cwd).Bind(16, a.git_branch).Bind(17, a.version)
       .Bind(18, a.model).Bind(19, a.agent_id)
       .Bind(20, int64_t{a.is_sidechain ? 1 : 0}).Bind(21, source)
-      .Bind(22, now_ms).Bind(23, change_seq);
+      .Bind(22, now_ms).Bind(23, change_seq).Bind(24, a.speed)
+      .Bind(25, cost.pico).Bind(26, int64_t{cost.known ? 1 : 0})
+      .Bind(27, price_version);
+}
+
+RollupKey KeyOf(const Event& e, const std::string& source) {
+  return RollupKey{e.first.timestamp_ms / kRollupBucketMs,
+                   e.attributes.project, e.attributes.session_id,
+                   e.attributes.model, source};
 }
 
 Status EnsureParentDirectory(const std::string& path) {
@@ -122,6 +136,7 @@ struct Ledger::Statements {
   sql::Statement insert_reject;
   sql::Statement delete_rejects;
   int64_t next_change_seq = 0;
+  RollupDelta rollup;  // This transaction's changes to usage_rollup.
 };
 
 Ledger::Ledger(std::unique_ptr<sql::Database> db,
@@ -183,6 +198,11 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path) {
   return std::unique_ptr<Ledger>(new Ledger(std::move(*db), nullptr));
 }
 
+Cost Ledger::CostOf(const Event& e) const {
+  return prices_->CostOf(CostInput{e.tokens, e.attributes.model,
+                                   e.attributes.speed, e.first.timestamp_ms});
+}
+
 Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
                                 int64_t now_ms, CommitStats* stats) {
   sql::Statement& select = st_->select_event;
@@ -191,16 +211,30 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   if (!row.ok()) return row.status();
   if (!*row) {
     select.Reset();
-    BindEvent(st_->insert_event, e, source, now_ms, st_->next_change_seq++);
+    const Cost cost = CostOf(e);
+    if (!cost.known) stats->unpriced_models.insert(e.attributes.model);
+    BindEvent(st_->insert_event, e, source, now_ms, st_->next_change_seq++,
+              cost, prices_->version());
     if (Status s = st_->insert_event.Run(); !s.ok()) return s;
+    st_->rollup.Insert(KeyOf(e, source),
+                       Contribution{e.first.timestamp_ms, e.tokens, cost.pico,
+                                    cost.known});
     ++stats->events_new;
     stats->tokens_added += e.tokens.Total();
     return true;
   }
+  // What is stored: enough to merge, re-price and move its rollup share.
   Event stored;
   stored.key = e.key;
   stored.tokens = TokensFromRow(select, 0);
   stored.first = Provenance{select.Int(8), select.Text(9), select.Uint(10)};
+  stored.attributes.project = select.Text(11);
+  stored.attributes.session_id = select.Text(12);
+  stored.attributes.model = select.Text(13);
+  const std::string stored_source = select.Text(14);
+  stored.attributes.speed = select.Text(15);
+  const Contribution before{stored.first.timestamp_ms, stored.tokens,
+                            select.Int(16), select.Int(17) != 0};
   select.Reset();
 
   // Attributes change only when the incoming record is earlier, so the
@@ -210,10 +244,18 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   const bool grew = stored.tokens.MaxWith(e.tokens);
   if (!grew && !earlier) return false;
   const int64_t seq = st_->next_change_seq++;
+  Event merged = stored;
+  std::string merged_source = stored_source;
   if (earlier) {
-    Event replacement = e;
-    replacement.tokens = stored.tokens;
-    BindEvent(st_->update_event, replacement, source, now_ms, seq);
+    merged = e;
+    merged.tokens = stored.tokens;
+    merged_source = source;
+  }
+  const Cost cost = CostOf(merged);
+  if (!cost.known) stats->unpriced_models.insert(merged.attributes.model);
+  if (earlier) {
+    BindEvent(st_->update_event, merged, source, now_ms, seq, cost,
+              prices_->version());
     if (Status s = st_->update_event.Run(); !s.ok()) return s;
   } else {
     const Tokens& t = stored.tokens;
@@ -221,9 +263,14 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
         .Bind(4, t.cache_creation).Bind(5, t.cache_creation_5m)
         .Bind(6, t.cache_creation_1h).Bind(7, t.cache_read)
         .Bind(8, t.web_search_requests).Bind(9, t.web_fetch_requests)
-        .Bind(10, now_ms).Bind(11, seq);
+        .Bind(10, now_ms).Bind(11, seq).Bind(12, cost.pico)
+        .Bind(13, int64_t{cost.known ? 1 : 0}).Bind(14, prices_->version());
     if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
   }
+  st_->rollup.Move(KeyOf(stored, stored_source), before,
+                   KeyOf(merged, merged_source),
+                   Contribution{merged.first.timestamp_ms, merged.tokens,
+                                cost.pico, cost.known});
   ++stats->events_updated;
   stats->tokens_added += stored.tokens.Total() - total_before;
   return true;
@@ -244,8 +291,10 @@ Status Ledger::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
 
 Result<CommitStats> Ledger::Commit(const Batch& batch,
                                    const std::string& source, int64_t now_ms) {
+  if (Status ps = PriceOnFirstCommit(); !ps.ok()) return ps;
   CommitStats stats;
   Status s = sql::InTransaction(*db_, [&]() -> Status {
+    st_->rollup = RollupDelta();  // Nothing left from a rolled-back try.
     Result<int64_t> next = db_->QueryInt(
         "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
         "'next_change_seq'");
@@ -266,6 +315,8 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
           .Bind(4, r.reason).Bind(5, r.head).Bind(6, r.lines).Bind(7, now_ms);
       if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
     }
+    if (Status rs = st_->rollup.Apply(*db_); !rs.ok()) return rs;
+    if (Status ns = NotePriceVersion(); !ns.ok()) return ns;
     for (const Checkpoint& c : batch.checkpoints) {
       if (Status cs = WriteCheckpoint(c, now_ms); !cs.ok()) return cs;
     }
@@ -276,6 +327,133 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
     return save.Run();
   });
   if (!s.ok()) return s;
+  return stats;
+}
+
+namespace {
+
+constexpr const char* kPriceVersionsKey = "price_versions";
+
+Result<std::string> ReadMeta(sql::Database& db, const char* key) {
+  sql::Statement st(db.handle(), "SELECT value FROM meta WHERE key = ?1");
+  st.Bind(1, std::string_view(key));
+  Result<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  return *row ? st.Text(0) : std::string();
+}
+
+Status WriteMeta(sql::Database& db, const char* key, const std::string& v) {
+  sql::Statement st(db.handle(),
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+  st.Bind(1, std::string_view(key)).Bind(2, v);
+  return st.Run();
+}
+
+// The versions are kept one per line.
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find('\n', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Ledger::PriceOnFirstCommit() {
+  if (price_state_checked_) return Status::Ok();
+  Result<std::string> versions = ReadMeta(*db_, kPriceVersionsKey);
+  if (!versions.ok()) return versions.status();
+  if (versions->empty()) {
+    Result<RepriceStats> r = Reprice();
+    if (!r.ok()) return r.status();
+  }
+  price_state_checked_ = true;
+  return Status::Ok();
+}
+
+Status Ledger::NotePriceVersion() {
+  Result<std::string> versions = ReadMeta(*db_, kPriceVersionsKey);
+  if (!versions.ok()) return versions.status();
+  for (const std::string& v : SplitLines(*versions)) {
+    if (v == prices_->version()) return Status::Ok();
+  }
+  return WriteMeta(*db_, kPriceVersionsKey,
+                   *versions + prices_->version() + "\n");
+}
+
+Result<std::vector<std::string>> Ledger::PriceVersions() {
+  Result<std::string> versions = ReadMeta(*db_, kPriceVersionsKey);
+  if (!versions.ok()) return versions.status();
+  return SplitLines(*versions);
+}
+
+Result<RepriceStats> Ledger::Reprice() {
+  RepriceStats stats;
+  stats.price_version = prices_->version();
+  Status s = sql::InTransaction(*db_, [&]() -> Status {
+    struct Change {
+      int64_t rowid;
+      Cost cost;
+      bool changed;
+    };
+    std::vector<Change> changes;
+    sql::Statement read(db_->handle(), R"sql(
+      SELECT rowid, input_tokens, output_tokens, cache_creation_tokens,
+        cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
+        web_search_requests, web_fetch_requests, timestamp_ms, model, speed,
+        cost_pico, priced FROM events)sql");
+    for (;;) {
+      Result<bool> more = read.Step();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      const Tokens t = TokensFromRow(read, 1);
+      const std::string model = read.Text(10);
+      const std::string speed = read.Text(11);
+      const Cost cost =
+          prices_->CostOf(CostInput{t, model, speed, read.Int(9)});
+      const int64_t old_cost = read.Int(12);
+      const bool old_priced = read.Int(13) != 0;
+      stats.cost_before_pico += old_cost;
+      stats.cost_after_pico += cost.pico;
+      if (!cost.known) {
+        ++stats.unpriced_events;
+        stats.unpriced_models.insert(model);
+      }
+      const bool changed = cost.pico != old_cost || cost.known != old_priced;
+      stats.events_changed += changed ? 1 : 0;
+      changes.push_back(Change{read.Int(0), cost, changed});
+    }
+    stats.events = changes.size();
+    Result<int64_t> next = db_->QueryInt(
+        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+        "'next_change_seq'");
+    if (!next.ok()) return next.status();
+    int64_t seq = *next;
+    sql::Statement update(db_->handle(), R"sql(
+      UPDATE events SET cost_pico = ?2, priced = ?3, price_version = ?4,
+        change_seq = CASE WHEN ?5 THEN ?6 ELSE change_seq END
+      WHERE rowid = ?1)sql");
+    for (const Change& c : changes) {
+      update.Bind(1, c.rowid).Bind(2, c.cost.pico)
+          .Bind(3, int64_t{c.cost.known ? 1 : 0}).Bind(4, prices_->version())
+          .Bind(5, int64_t{c.changed ? 1 : 0}).Bind(6, seq);
+      if (c.changed) ++seq;
+      if (Status us = update.Run(); !us.ok()) return us;
+    }
+    if (Status ms = WriteMeta(*db_, "next_change_seq", std::to_string(seq));
+        !ms.ok()) {
+      return ms;
+    }
+    if (Status rs = RebuildRollup(*db_); !rs.ok()) return rs;
+    return WriteMeta(*db_, kPriceVersionsKey, prices_->version() + "\n");
+  });
+  if (!s.ok()) return s;
+  price_state_checked_ = true;
   return stats;
 }
 

@@ -20,6 +20,7 @@
 
 #include "core/result.h"
 #include "ledger/ledger_types.h"
+#include "price/price_table.h"
 
 namespace cc {
 
@@ -39,6 +40,14 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> OpenForRead(const std::string& path);
 
   // --- Writing (OpenForWrite only) ---
+  // The table that prices new and changed events (default: the built-in
+  // one). It must outlive the ledger. A ledger whose events were never
+  // priced (one made before costs existed) is priced on the first commit.
+  void SetPrices(const PriceTable* prices) { prices_ = prices; }
+  // Recomputes every event's cost with the current table, in one
+  // transaction, and rebuilds the rollup. Events whose cost changed take a
+  // new change_seq, so they ship again.
+  Result<RepriceStats> Reprice();
   Result<CommitStats> Commit(const Batch& batch, const std::string& source,
                              int64_t now_ms);
   Status MarkGone(const std::vector<std::string>& paths);
@@ -58,6 +67,12 @@ class Ledger {
   // The same for just these paths (those the ledger has).
   Status LoadCheckpoints(const std::vector<std::string>& paths,
                          CheckpointMap* out);
+  // Rollup rows (ledger/rollup.h) for events in [since_ms, until_ms),
+  // optionally of one project or source. Reports aggregate these.
+  Result<std::vector<UsageRow>> Usage(const UsageFilter& filter);
+  // Price table versions the stored costs come from (more than one, or
+  // one other than the current table's: `bridge reprice` would change them).
+  Result<std::vector<std::string>> PriceVersions();
   // Inclusive day bounds (days since the epoch, UTC); nullopt = unbounded.
   Result<std::vector<DailyRow>> DailyTotals(std::optional<int64_t> since_day,
                                             std::optional<int64_t> until_day);
@@ -68,6 +83,9 @@ class Ledger {
  private:
   Ledger(std::unique_ptr<sql::Database> db, std::unique_ptr<WriterLock> lock);
   Status WriteCheckpoint(const Checkpoint& c, int64_t now_ms);
+  Cost CostOf(const Event& e) const;
+  Status PriceOnFirstCommit();
+  Status NotePriceVersion();
   Result<bool> MergeEvent(const Event& e, const std::string& source,
                           int64_t now_ms, CommitStats* stats);
 
@@ -75,6 +93,8 @@ class Ledger {
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<WriterLock> lock_;
   std::unique_ptr<Statements> st_;  // Prepared once, reused per row.
+  const PriceTable* prices_ = &PriceTable::Embedded();
+  bool price_state_checked_ = false;
 };
 
 }  // namespace cc

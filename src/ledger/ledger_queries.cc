@@ -2,6 +2,7 @@
 #include <string>
 
 #include "ledger/ledger.h"
+#include "ledger/rollup.h"
 #include "ledger/sqlite_db.h"
 #include "ledger/token_columns.h"
 
@@ -203,6 +204,50 @@ Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
     out.push_back(Reject{row.Text(0), row.Uint(1), row.Uint(2), row.Text(3),
                          row.Text(4), row.Uint(5)});
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace cc
+
+namespace cc {
+
+Result<std::vector<UsageRow>> Ledger::Usage(const UsageFilter& filter) {
+  // Bounds are whole buckets: local day starts fall on bucket boundaries.
+  const int64_t lo = filter.since_ms ? *filter.since_ms / kRollupBucketMs
+                                     : INT64_MIN;
+  const int64_t hi =
+      filter.until_ms
+          ? (*filter.until_ms + kRollupBucketMs - 1) / kRollupBucketMs
+          : INT64_MAX;
+  std::string query = R"sql(
+    SELECT bucket, project, session_id, model, source, events,
+      unpriced_events, input_tokens, output_tokens, cache_creation_tokens,
+      cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
+      web_search_requests, web_fetch_requests, cost_pico, first_ms, last_ms
+    FROM usage_rollup WHERE bucket >= ?1 AND bucket < ?2)sql";
+  if (filter.project) query += " AND project = ?3";
+  if (filter.source) query += " AND source = ?4";
+  sql::Statement st(db_->handle(), query);
+  st.Bind(1, lo).Bind(2, hi);
+  if (filter.project) st.Bind(3, *filter.project);
+  if (filter.source) st.Bind(4, *filter.source);
+  std::vector<UsageRow> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    UsageRow u;
+    u.bucket_start_ms = row.Int(0) * kRollupBucketMs;
+    u.project = row.Text(1);
+    u.session_id = row.Text(2);
+    u.model = row.Text(3);
+    u.source = row.Text(4);
+    u.events = row.Uint(5);
+    u.unpriced_events = row.Uint(6);
+    u.tokens = TokensFromRow(row, 7);
+    u.cost_pico = row.Int(15);
+    u.first_ms = row.Int(16);
+    u.last_ms = row.Int(17);
+    out.push_back(std::move(u));
   });
   if (!s.ok()) return s;
   return out;

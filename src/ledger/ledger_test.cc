@@ -171,6 +171,30 @@ TEST(Ledger, MigratesAVersion1Ledger) {
             2);
 }
 
+TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpOnItsFirstCommit) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  {
+    auto db = sql::Database::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(ApplyMigrations(**db, 0, 3).ok());
+  }
+  // Sonnet 4 at $3 / $15 per MTok: 1000 input + 2000 output = $0.033.
+  ExecSql(path,
+          "INSERT INTO events VALUES('old', 1000, 2000, 0, 0, 0, 0, 0, 0, "
+          "1756857600000, '/f', 0, 's', 'p', '/c', 'b', 'v', "
+          "'claude-sonnet-4-20250514', '', 0, 'h', 1, 1, 1)");
+  auto ledger = OpenWrite(path);
+  ASSERT_NE(ledger, nullptr);
+  ASSERT_TRUE(ledger->Commit(Batch{}, "h", 1).ok());
+  auto rows = ledger->Usage(UsageFilter{});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].cost_pico, int64_t{33'000} * 1'000'000);
+  EXPECT_EQ((*rows)[0].tokens.output, 2000u);
+  EXPECT_EQ((*rows)[0].first_ms, 1756857600000);
+}
+
 TEST(Ledger, AReaderInitialisesALedgerAWriterNeverFinishedCreating) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -59,6 +60,41 @@ struct CommitStats {
   uint64_t events_new = 0;
   uint64_t events_updated = 0;
   uint64_t tokens_added = 0;  // Growth of the sum of Tokens::Total().
+  std::set<std::string> unpriced_models;  // Models the price table lacks.
+};
+
+struct RepriceStats {
+  uint64_t events = 0;
+  uint64_t events_changed = 0;
+  int64_t cost_before_pico = 0;
+  int64_t cost_after_pico = 0;
+  uint64_t unpriced_events = 0;
+  std::set<std::string> unpriced_models;
+  std::string price_version;
+};
+
+// Which rollup rows a report wants: [since_ms, until_ms) in UTC.
+struct UsageFilter {
+  std::optional<int64_t> since_ms;
+  std::optional<int64_t> until_ms;
+  std::optional<std::string> project;
+  std::optional<std::string> source;
+};
+
+// One rollup row: the events of one project, session, model and source in
+// one UTC quarter hour.
+struct UsageRow {
+  int64_t bucket_start_ms = 0;
+  std::string project;
+  std::string session_id;
+  std::string model;
+  std::string source;
+  uint64_t events = 0;
+  uint64_t unpriced_events = 0;
+  Tokens tokens;
+  int64_t cost_pico = 0;
+  int64_t first_ms = 0;
+  int64_t last_ms = 0;
 };
 
 struct RunCounters {

@@ -114,7 +114,40 @@ constexpr const char* kVersion3 = R"sql(
 ALTER TABLE sync_runs ADD COLUMN last_sync_ms INTEGER;
 )sql";
 
-constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3};
+// Version 4: cost per event (integer pico-dollars, with the price table's
+// version; `priced` 0 = the model had no price) and the usage rollup that
+// reports read (ledger/rollup.h). Events from before are priced, and the
+// rollup built, by the first writer to open the ledger (Ledger::Reprice).
+constexpr const char* kVersion4 = R"sql(
+ALTER TABLE events ADD COLUMN speed TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN cost_pico INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN priced INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN price_version TEXT NOT NULL DEFAULT '';
+CREATE TABLE usage_rollup(
+  bucket INTEGER NOT NULL,
+  project TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  source TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  unpriced_events INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_creation_tokens INTEGER NOT NULL,
+  cache_creation_5m_tokens INTEGER NOT NULL,
+  cache_creation_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  web_fetch_requests INTEGER NOT NULL,
+  cost_pico INTEGER NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  PRIMARY KEY(bucket, project, session_id, model, source)
+) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES('price_version', '');
+)sql";
+
+constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 

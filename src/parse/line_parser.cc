@@ -30,6 +30,7 @@ struct MessageFields {
   std::string model;
   bool has_usage = false;
   Tokens tokens;
+  std::string speed;  // usage.speed: "fast" or "standard" (Claude Code 2.x).
 };
 
 // The fields of a progress line's `data.message` (a subagent's message).
@@ -140,9 +141,10 @@ MaybeFailure ReadServerToolUse(dom::element v, Tokens* t) {
                       });
 }
 
-MaybeFailure ReadUsage(dom::element v, Tokens* t) {
+MaybeFailure ReadUsage(dom::element v, Tokens* t, std::string* speed) {
   return ForEachField(
-      v, "usage", [t](std::string_view key, dom::element f) -> MaybeFailure {
+      v, "usage",
+      [t, speed](std::string_view key, dom::element f) -> MaybeFailure {
         if (key == "input_tokens") return ReadCount(f, key, &t->input);
         if (key == "output_tokens") return ReadCount(f, key, &t->output);
         if (key == "cache_creation_input_tokens") {
@@ -153,6 +155,11 @@ MaybeFailure ReadUsage(dom::element v, Tokens* t) {
         }
         if (key == "cache_creation") return ReadCacheCreation(f, t);
         if (key == "server_tool_use") return ReadServerToolUse(f, t);
+        if (key == "speed") {
+          // Only prices depend on it: an odd value is ignored, not fatal.
+          std::string_view s;
+          if (!f.get_string().get(s)) speed->assign(s);
+        }
         return std::nullopt;
       });
 }
@@ -165,7 +172,7 @@ MaybeFailure ReadMessage(dom::element v, std::optional<MessageFields>* out) {
         if (key == "model") return ReadString(f, "message.model", &m.model);
         if (key == "usage" && !f.is_null()) {
           m.has_usage = true;
-          return ReadUsage(f, &m.tokens);
+          return ReadUsage(f, &m.tokens, &m.speed);
         }
         return std::nullopt;
       });
@@ -359,7 +366,8 @@ LineKind LineParser::Parse(std::string_view raw, const LineOrigin& origin,
   record->attributes = Attributes{
       std::move(f.session_id), std::string(origin.project), std::move(f.cwd),
       std::move(f.git_branch), std::move(f.version),
-      message->model,          std::string(agent_id),       f.is_sidechain};
+      message->model,          std::string(agent_id),       f.is_sidechain,
+      message->speed};
   record->provenance = Provenance{*ms, std::string(origin.file), origin.offset};
   return LineKind::kUsage;
 }

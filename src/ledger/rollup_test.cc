@@ -1,0 +1,183 @@
+// The rollup must always equal the sums over the events table, whatever
+// order events and their updates arrive in.
+#include "ledger/rollup.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "ledger/ledger.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+constexpr int64_t kDay = 86'400'000;
+constexpr int64_t kStart = 1'756'857'600'000;  // 2025-09-03T00:00:00Z.
+
+Event RandomRecord(std::mt19937_64& rng, int key) {
+  Event e;
+  e.key = "k" + std::to_string(key);
+  e.tokens.input = rng() % 1000;
+  e.tokens.output = rng() % 5000;
+  e.tokens.cache_creation = rng() % 20000;
+  e.tokens.cache_read = rng() % 100000;
+  // Later copies of one key are sometimes earlier in time (and so move the
+  // event's attributes, bucket and model).
+  e.first = Provenance{kStart + static_cast<int64_t>(rng() % (3 * kDay)),
+                       "/f" + std::to_string(rng() % 3) + ".jsonl",
+                       rng() % 100};
+  e.attributes.session_id = "s" + std::to_string(key % 7);
+  e.attributes.project = "p" + std::to_string(key % 3);
+  const char* models[] = {"claude-sonnet-4-20250514", "claude-opus-4-6",
+                          "claude-mystery-1"};
+  e.attributes.model = models[rng() % 3];
+  return e;
+}
+
+struct Sums {
+  uint64_t events = 0, unpriced = 0;
+  Tokens tokens;
+  int64_t cost = 0;
+  int64_t first = INT64_MAX, last = INT64_MIN;
+};
+
+// What the rollup should say, computed by brute force from the final
+// events (merged here, independently of the ledger).
+std::map<std::string, Sums> Expected(const std::vector<Event>& records,
+                                     const PriceTable& prices) {
+  std::map<std::string, Event> events;
+  for (const Event& r : records) {
+    auto [it, inserted] = events.emplace(r.key, r);
+    if (!inserted) it->second.Merge(r);
+  }
+  std::map<std::string, Sums> out;
+  for (const auto& [key, e] : events) {
+    const std::string row =
+        std::to_string(e.first.timestamp_ms / kRollupBucketMs) + "|" +
+        e.attributes.project + "|" + e.attributes.session_id + "|" +
+        e.attributes.model;
+    Sums& s = out[row];
+    Cost c = prices.CostOf(CostInput{e.tokens, e.attributes.model, "",
+                                     e.first.timestamp_ms});
+    ++s.events;
+    s.unpriced += c.known ? 0 : 1;
+    s.tokens += e.tokens;
+    s.cost += c.pico;
+    s.first = std::min(s.first, e.first.timestamp_ms);
+    s.last = std::max(s.last, e.first.timestamp_ms);
+  }
+  return out;
+}
+
+std::map<std::string, Sums> Actual(Ledger& ledger) {
+  std::map<std::string, Sums> out;
+  Result<std::vector<UsageRow>> rows = ledger.Usage(UsageFilter{});
+  EXPECT_TRUE(rows.ok()) << rows.status().message();
+  for (const UsageRow& u : *rows) {
+    const std::string row = std::to_string(u.bucket_start_ms / kRollupBucketMs) +
+                            "|" + u.project + "|" + u.session_id + "|" +
+                            u.model;
+    Sums& s = out[row];
+    s.events += u.events;
+    s.unpriced += u.unpriced_events;
+    s.tokens += u.tokens;
+    s.cost += u.cost_pico;
+    s.first = std::min(s.first, u.first_ms);
+    s.last = std::max(s.last, u.last_ms);
+  }
+  return out;
+}
+
+void ExpectSame(const std::map<std::string, Sums>& want,
+                const std::map<std::string, Sums>& got) {
+  ASSERT_EQ(want.size(), got.size());
+  for (const auto& [row, w] : want) {
+    auto it = got.find(row);
+    ASSERT_NE(it, got.end()) << row;
+    const Sums& g = it->second;
+    EXPECT_EQ(w.events, g.events) << row;
+    EXPECT_EQ(w.unpriced, g.unpriced) << row;
+    EXPECT_EQ(w.tokens, g.tokens) << row;
+    EXPECT_EQ(w.cost, g.cost) << row;
+    EXPECT_EQ(w.first, g.first) << row;
+    EXPECT_EQ(w.last, g.last) << row;
+  }
+}
+
+TEST(Rollup, EqualsTheEventsInAnyArrivalOrder) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    std::mt19937_64 rng(seed);
+    std::vector<Event> records;
+    for (int i = 0; i < 600; ++i) {
+      records.push_back(RandomRecord(rng, static_cast<int>(rng() % 150)));
+    }
+    std::shuffle(records.begin(), records.end(), rng);
+    test::TempDir dir;
+    auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+    ASSERT_TRUE(ledger.ok());
+    // Small batches with one record per key each, as a sync would commit.
+    for (size_t i = 0; i < records.size(); i += 5) {
+      Batch b;
+      std::map<std::string, Event> merged;
+      for (size_t j = i; j < std::min(records.size(), i + 5); ++j) {
+        auto [it, inserted] = merged.emplace(records[j].key, records[j]);
+        if (!inserted) it->second.Merge(records[j]);
+      }
+      for (auto& [k, e] : merged) b.events.push_back(e);
+      ASSERT_TRUE((*ledger)->Commit(b, "host", 1).ok());
+    }
+    const auto want = Expected(records, PriceTable::Embedded());
+    ExpectSame(want, Actual(**ledger));
+    // A rebuild from the events gives the same rows.
+    Result<RepriceStats> r = (*ledger)->Reprice();
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->events_changed, 0u);
+    EXPECT_EQ(r->unpriced_models.count("claude-mystery-1"), 1u);
+    ExpectSame(want, Actual(**ledger));
+  }
+}
+
+TEST(Rollup, RepriceAppliesANewTableToHistory) {
+  test::TempDir dir;
+  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  ASSERT_TRUE(ledger.ok());
+  Event e;
+  e.key = "a";
+  e.tokens.input = 1'000'000;
+  e.attributes.model = "claude-mystery-1";
+  e.first = Provenance{kStart, "/f", 0};
+  Batch b;
+  b.events = {e};
+  Result<CommitStats> c = (*ledger)->Commit(b, "host", 1);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->unpriced_models, std::set<std::string>{"claude-mystery-1"});
+  Result<PriceTable> mine = PriceTable::Parse(R"({
+    "format": "context-cleaner-prices/1", "version": "mine",
+    "models": [{"id": "claude-mystery-1", "prices": [{"effective_from":
+      "2025-01-01", "input": 2, "output": 0, "cache_write_5m": 0,
+      "cache_write_1h": 0, "cache_read": 0}]}]})",
+                                              "mine.json");
+  ASSERT_TRUE(mine.ok());
+  PriceTable table = PriceTable::Embedded();
+  table.Overlay(*mine);
+  (*ledger)->SetPrices(&table);
+  Result<RepriceStats> r = (*ledger)->Reprice();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->events_changed, 1u);
+  EXPECT_EQ(r->cost_after_pico, 2 * kPicoPerDollar);  // 1 MTok at $2.
+  EXPECT_TRUE(r->unpriced_models.empty());
+  Result<std::vector<UsageRow>> rows = (*ledger)->Usage(UsageFilter{});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].cost_pico, 2 * kPicoPerDollar);
+  EXPECT_EQ((*rows)[0].unpriced_events, 0u);
+  Result<std::vector<std::string>> versions = (*ledger)->PriceVersions();
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(*versions, std::vector<std::string>{table.version()});
+}
+
+}  // namespace
+}  // namespace cc
