@@ -8,7 +8,7 @@
 #include "daemon/monitor.h"
 #include "daemon/stop_signal.h"
 #include "ledger/ledger.h"
-#include "report/daily_report.h"
+#include "report/report_render.h"
 #include "watch/inotify_watcher.h"
 
 namespace cc::cli {
@@ -27,6 +27,7 @@ class MonitorPrinter final : public MonitorObserver {
   explicit MonitorPrinter(const Context& ctx) : ctx_(ctx) {}
 
   void OnPass(const char* why, const SyncReport& r) override {
+    WarnUnpricedModels(ctx_, r.unpriced_models);
     const RunCounters& c = r.counters;
     bool changed = c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
     if (ctx_.verbosity < 0 || (!changed && ctx_.verbosity < 1)) return;
@@ -122,6 +123,7 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
   }
+  (*ledger)->SetPrices(ctx.prices.get());
   std::unique_ptr<InotifyWatcher> watcher;
   if (options->mode == MonitorMode::kWatch) {
     Result<std::unique_ptr<InotifyWatcher>> created = InotifyWatcher::Create();

@@ -1,43 +1,215 @@
-// report daily: tokens per UTC day from the ledger.
+// report daily|weekly|monthly|session|blocks: the ledger's rollup, grouped
+// in the user's time zone, as a table or ccusage-compatible JSON.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+
 #include "cli/commands.h"
 #include "core/civil_time.h"
 #include "ledger/ledger.h"
-#include "report/daily_report.h"
+#include "report/report_render.h"
+#include "report/usage_report.h"
 
 namespace cc::cli {
+namespace {
 
-int RunReportDaily(const Context& ctx, const ParsedArgs& args) {
-  std::optional<int64_t> since, until;
-  for (const char* flag : {"--since", "--until"}) {
-    std::optional<std::string> text = args.Get(flag);
-    if (!text) continue;
-    std::optional<int64_t> day = ParseDate(*text);
-    if (!day) {
-      PrintError(std::string(flag) + ": expected YYYY-MM-DD or YYYYMMDD, got '" +
-                 *text + "'");
-      return kExitUsage;
+size_t TerminalWidth() {
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) == 1 &&
+      ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  if (const char* c = std::getenv("COLUMNS")) {
+    long n = std::strtol(c, nullptr, 10);
+    if (n > 0) return static_cast<size_t>(n);
+  }
+  return 1000;  // A pipe: every column.
+}
+
+Result<std::optional<int64_t>> DayFlag(const ParsedArgs& args,
+                                       const std::string& flag) {
+  std::optional<std::string> text = args.Get(flag);
+  if (!text) return std::optional<int64_t>();
+  std::optional<int64_t> day = ParseDate(*text);
+  if (!day) {
+    return Status::InvalidArgument(flag + ": expected a date as YYYY-MM-DD "
+                                          "or YYYYMMDD, got '" + *text + "'");
+  }
+  return std::optional<int64_t>(day);
+}
+
+Result<int> StartOfWeek(const ParsedArgs& args) {
+  std::optional<std::string> text = args.Get("--start-of-week");
+  if (!text) return 0;
+  static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                "thursday", "friday", "saturday"};
+  std::string lower = *text;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (int i = 0; i < 7; ++i) {
+    const std::string day = kDays[i];
+    if (lower.size() >= 3 && day.rfind(lower, 0) == 0) return i;
+  }
+  return Status::InvalidArgument("--start-of-week: expected a day name "
+                                 "(sunday ... saturday), got '" + *text + "'");
+}
+
+Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {
+  std::optional<std::string> name = args.Get("--timezone");
+  if (!name) {
+    if (auto it = ctx.config.find("timezone"); it != ctx.config.end()) {
+      name = it->second;
     }
-    (std::string(flag) == "--since" ? since : until) = day;
+  }
+  if (!name) return TimeZone::System();
+  Result<TimeZone> zone = TimeZone::Load(*name);
+  if (!zone.ok()) return Status::InvalidArgument("--timezone: " +
+                                                 zone.status().message());
+  return zone;
+}
+
+// Everything a report needs from the command line, checked.
+struct ReportRequest {
+  ReportSpec spec;
+  RenderOptions render;
+  UsageFilter filter;
+  std::optional<std::string> token_limit;  // "max" or a number.
+};
+
+Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
+                                   ReportKind kind) {
+  ReportRequest r;
+  Result<std::optional<int64_t>> since = DayFlag(args, "--since");
+  if (!since.ok()) return since.status();
+  Result<std::optional<int64_t>> until = DayFlag(args, "--until");
+  if (!until.ok()) return until.status();
+  if (*since && *until && **since > **until) {
+    return Status::InvalidArgument(
+        "--since " + FormatDate(**since) + " is after --until " +
+        FormatDate(**until));
+  }
+  Result<TimeZone> zone = ZoneFlag(ctx, args);
+  if (!zone.ok()) return zone.status();
+  Result<int> week_start = StartOfWeek(args);
+  if (!week_start.ok()) return week_start.status();
+  std::string order = args.Get("--order").value_or("asc");
+  if (order != "asc" && order != "desc") {
+    return Status::InvalidArgument("--order: expected asc or desc, got '" +
+                                   order + "'");
+  }
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  r.spec.kind = kind;
+  r.spec.zone = *zone;
+  r.spec.start_of_week = *week_start;
+  r.spec.descending = order == "desc";
+  r.spec.now_ms = now_ms;
+  r.render.zone = *zone;
+  r.render.breakdown = args.Has("--breakdown");
+  r.render.compact = args.Has("--compact");
+  r.render.color = ctx.color;
+  r.render.width = TerminalWidth();
+  r.render.now_ms = now_ms;
+  if (kind == ReportKind::kBlocks) {
+    // A block is kept or dropped whole: build from everything.
+    r.spec.since_day = *since;
+    r.spec.until_day = *until;
+  } else {
+    if (*since) r.filter.since_ms = zone->LocalDayStart(**since);
+    if (*until) r.filter.until_ms = zone->LocalDayStart(**until + 1);
+  }
+  if (auto p = args.Get("--project")) r.filter.project = *p;
+  if (auto s = args.Get("--source")) r.filter.source = *s;
+  if (auto limit = args.Get("--token-limit")) {
+    if (*limit != "max") {
+      Result<size_t> n = ParsePositive("--token-limit", *limit);
+      if (!n.ok()) return n.status();
+    }
+    r.token_limit = *limit;
+  }
+  return r;
+}
+
+// "max": the most tokens any finished block used (ccusage's meaning).
+std::optional<uint64_t> ResolveTokenLimit(const std::string& text,
+                                          const UsageReport& report) {
+  if (text != "max") return std::stoull(text);
+  uint64_t most = 0;
+  for (const ReportRow& b : report.rows) {
+    if (!b.is_gap && !b.is_active) most = std::max(most, b.totals.tokens.Total());
+  }
+  return most > 0 ? std::optional<uint64_t>(most) : std::nullopt;
+}
+
+void WarnStalePrices(const Context& ctx, Ledger& ledger) {
+  Result<std::vector<std::string>> versions = ledger.PriceVersions();
+  if (!versions.ok() || versions->empty()) return;
+  if (versions->size() == 1 && versions->front() == ctx.prices->version()) {
+    return;
+  }
+  std::string list;
+  for (const std::string& v : *versions) list += (list.empty() ? "" : ", ") + v;
+  PrintWarning(ctx, "costs in the ledger come from price table " + list +
+                        "; the current table is " + ctx.prices->version() +
+                        ". Run `context-cleaner bridge reprice` to apply it.");
+}
+
+int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
+  Result<ReportRequest> request = ParseRequest(ctx, args, kind);
+  if (!request.ok()) {
+    PrintError(request.status().message());
+    return ExitCodeFor(request.status());
   }
   Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path);
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
   }
-  Result<std::vector<DailyRow>> rows = (*ledger)->DailyTotals(since, until);
+  Result<std::vector<UsageRow>> rows = (*ledger)->Usage(request->filter);
   if (!rows.ok()) {
     PrintError(rows.status().message());
     return ExitCodeFor(rows.status());
   }
-  DailyReport report = DailyReport::FromRows(std::move(*rows));
+  WarnStalePrices(ctx, **ledger);
+  UsageReport report = BuildReport(*rows, request->spec);
+  if (request->token_limit) {
+    request->render.token_limit = ResolveTokenLimit(*request->token_limit, report);
+  }
   if (args.Has("--json")) {
-    PrintOut(DailyReportJson(report));
-  } else if (report.rows.empty()) {
-    PrintOut("No usage recorded yet for this period.\n");
-  } else {
-    PrintOut(DailyReportTable(report, ctx.color));
+    PrintOut(ReportJson(report, request->render));
+    return kExitOk;
+  }
+  if (report.rows.empty()) {
+    PrintOut("No usage recorded for this period.\n");
+    return kExitOk;
+  }
+  PrintOut(ReportTable(report, request->render));
+  if (!report.unpriced_models.empty()) {
+    WarnUnpricedModels(ctx, report.unpriced_models);
   }
   return kExitOk;
+}
+
+}  // namespace
+
+int RunReportDaily(const Context& ctx, const ParsedArgs& args) {
+  return RunReport(ctx, args, ReportKind::kDaily);
+}
+int RunReportWeekly(const Context& ctx, const ParsedArgs& args) {
+  return RunReport(ctx, args, ReportKind::kWeekly);
+}
+int RunReportMonthly(const Context& ctx, const ParsedArgs& args) {
+  return RunReport(ctx, args, ReportKind::kMonthly);
+}
+int RunReportSession(const Context& ctx, const ParsedArgs& args) {
+  return RunReport(ctx, args, ReportKind::kSession);
+}
+int RunReportBlocks(const Context& ctx, const ParsedArgs& args) {
+  return RunReport(ctx, args, ReportKind::kBlocks);
 }
 
 }  // namespace cc::cli

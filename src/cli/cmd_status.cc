@@ -12,7 +12,7 @@
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "ledger/ledger.h"
-#include "report/daily_report.h"
+#include "report/report_render.h"
 #include "sync/backlog.h"
 
 namespace cc::cli {

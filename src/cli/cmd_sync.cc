@@ -46,6 +46,7 @@ void ReportProblems(const Context& ctx, const SyncReport& r) {
     }
   }
   for (const FileProblem& p : r.file_problems) PrintWarning(ctx, p.message);
+  WarnUnpricedModels(ctx, r.unpriced_models);
 }
 
 std::string SummaryJson(const SyncReport& r, bool dry_run) {
@@ -104,6 +105,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
       return ExitCodeFor(opened.status());
     }
     ledger = std::move(*opened);
+    ledger->SetPrices(ctx.prices.get());
   }
   SystemClock clock;
   StopSignal stop;  // Ctrl-C: finish the batch in hand, commit, exit 0.

@@ -26,6 +26,11 @@ int RunSync(const Context& ctx, const ParsedArgs& args);
 int RunMonitor(const Context& ctx, const ParsedArgs& args);
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
 int RunValidate(const Context& ctx, const ParsedArgs& args);
+int RunReprice(const Context& ctx, const ParsedArgs& args);
 int RunReportDaily(const Context& ctx, const ParsedArgs& args);
+int RunReportWeekly(const Context& ctx, const ParsedArgs& args);
+int RunReportMonthly(const Context& ctx, const ParsedArgs& args);
+int RunReportSession(const Context& ctx, const ParsedArgs& args);
+int RunReportBlocks(const Context& ctx, const ParsedArgs& args);
 
 }  // namespace cc::cli

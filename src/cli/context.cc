@@ -5,6 +5,9 @@
 #include <chrono>
 #include <cstdlib>
 
+#include <filesystem>
+
+#include "cli/config_file.h"
 #include "core/civil_time.h"
 #include "source/roots.h"
 
@@ -22,6 +25,44 @@ std::string DefaultLedgerPath() {
     return *xdg + "/context-cleaner/ledger.db";
   }
   return Env("HOME").value_or(".") + "/.local/share/context-cleaner/ledger.db";
+}
+
+std::string DefaultConfigPath() {
+  if (auto xdg = Env("XDG_CONFIG_HOME")) {
+    return *xdg + "/context-cleaner/config.json";
+  }
+  return Env("HOME").value_or(".") + "/.config/context-cleaner/config.json";
+}
+
+// share/context-cleaner/prices.json beside the installed binary's bin/.
+std::optional<std::string> InstalledPricesPath() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  std::filesystem::path p =
+      exe.parent_path().parent_path() / "share/context-cleaner/prices.json";
+  if (!std::filesystem::exists(p, ec)) return std::nullopt;
+  return p.string();
+}
+
+// The installed table (else the built-in one) with any override on top.
+Result<std::shared_ptr<const PriceTable>> ResolvePrices(
+    std::optional<std::string> override_path) {
+  auto table = std::make_shared<PriceTable>(PriceTable::Embedded());
+  if (std::optional<std::string> installed = InstalledPricesPath()) {
+    Result<PriceTable> t = PriceTable::Load(*installed);
+    if (!t.ok()) return t.status();
+    *table = std::move(*t);
+  }
+  if (override_path) {
+    if (override_path->empty()) {
+      return Status::InvalidArgument("--prices: empty path");
+    }
+    Result<PriceTable> extra = PriceTable::Load(*override_path);
+    if (!extra.ok()) return extra.status();
+    table->Overlay(*extra);
+  }
+  return std::shared_ptr<const PriceTable>(std::move(table));
 }
 
 std::string HostName() {
@@ -63,6 +104,24 @@ const std::vector<FlagSpec>& AllFlags() {
        "With --start-monitoring: poll every SECONDS instead of inotify"},
       {"--reconcile", "SECONDS",
        "With --start-monitoring: a full scan every SECONDS (default 60)"},
+      {"--config", "FILE",
+       "Settings file (JSON: {\"prices\": FILE, \"timezone\": ZONE}). "
+       "Default: $XDG_CONFIG_HOME/context-cleaner/config.json"},
+      {"--prices", "FILE",
+       "Prices that override or extend the built-in table (our format or "
+       "LiteLLM's model_prices_and_context_window.json)"},
+      {"--timezone", "ZONE",
+       "IANA time zone for days, weeks, months (default: the system's)", false,
+       "-z"},
+      {"--breakdown", "", "Per-model lines under each row", false, "-b"},
+      {"--project", "NAME", "Only this project (its directory under projects/)"},
+      {"--order", "asc|desc", "Oldest first (asc, default) or newest first"},
+      {"--compact", "", "Fewer columns"},
+      {"--start-of-week", "DAY", "weekly: the first day of a week (default "
+                                 "sunday)"},
+      {"--token-limit", "N|max",
+       "blocks: warn at 80 % of N tokens per block (max: the largest block "
+       "seen)"},
   };
   return kFlags;
 }
@@ -70,7 +129,8 @@ const std::vector<FlagSpec>& AllFlags() {
 const std::vector<std::string>& GlobalFlagNames() {
   static const std::vector<std::string> kNames = {
       "--claude-dir", "--ledger", "--source", "--verbose",
-      "--quiet",      "--no-color", "--help", "--version"};
+      "--quiet",      "--no-color", "--help", "--version",
+      "--config",     "--prices"};
   return kNames;
 }
 
@@ -86,6 +146,19 @@ std::string Context::Holder(const std::string& command) const {
 
 Result<Context> ResolveContext(const ParsedArgs& args) {
   Context ctx;
+  {
+    std::optional<std::string> config_flag = args.Get("--config");
+    Result<ConfigValues> config = ReadConfigFile(
+        config_flag.value_or(DefaultConfigPath()), config_flag.has_value());
+    if (!config.ok()) return config.status();
+    ctx.config = std::move(*config);
+  }
+  auto setting = [&](const std::string& flag,
+                     const std::string& key) -> std::optional<std::string> {
+    if (std::optional<std::string> v = args.Get(flag)) return v;
+    if (auto it = ctx.config.find(key); it != ctx.config.end()) return it->second;
+    return std::nullopt;
+  };
   RootsInput roots{args.GetAll("--claude-dir"), Env("CLAUDE_CONFIG_DIR"),
                    Env("HOME")};
   for (const std::string& dir : roots.flag_dirs) {
@@ -93,15 +166,19 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
   }
   ctx.roots = ResolveRoots(roots);
   ctx.default_roots = roots.flag_dirs.empty() && !roots.config_dir_env;
-  ctx.ledger_path = args.Get("--ledger").value_or(DefaultLedgerPath());
+  ctx.ledger_path = setting("--ledger", "ledger").value_or(DefaultLedgerPath());
   if (ctx.ledger_path.empty()) {
     return Status::InvalidArgument("--ledger: empty path");
   }
-  ctx.source = args.Get("--source").value_or(HostName());
+  ctx.source = setting("--source", "source").value_or(HostName());
   if (ctx.source.empty()) return Status::InvalidArgument("--source: empty name");
   if (args.Has("--quiet")) ctx.verbosity = -1;
   if (args.Has("--verbose")) ctx.verbosity = 1;
   ctx.stderr_tty = isatty(STDERR_FILENO) == 1;
+  Result<std::shared_ptr<const PriceTable>> prices =
+      ResolvePrices(setting("--prices", "prices"));
+  if (!prices.ok()) return prices.status();
+  ctx.prices = std::move(*prices);
   ctx.color = isatty(STDOUT_FILENO) == 1 && !args.Has("--no-color") &&
               !Env("NO_COLOR");
   return ctx;
@@ -124,6 +201,22 @@ void PrintOut(const std::string& text) {
 int ExitCodeFor(const Status& status) {
   if (status.ok()) return kExitOk;
   return status.code() == Status::Code::kInvalidArgument ? kExitUsage : 3;
+}
+
+}  // namespace cc::cli
+
+namespace cc::cli {
+
+void WarnUnpricedModels(const Context& ctx,
+                        const std::set<std::string>& models) {
+  static std::set<std::string> warned;  // Once per model per process.
+  for (const std::string& m : models) {
+    if (!warned.insert(m).second) continue;
+    PrintWarning(ctx, "no price for model '" + (m.empty() ? "(none)" : m) +
+                          "': its tokens are counted, its cost shown as "
+                          "unknown; add it with --prices FILE, then run "
+                          "`context-cleaner bridge reprice`");
+  }
 }
 
 }  // namespace cc::cli

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cli/flags.h"
 #include "core/result.h"
+#include "price/price_table.h"
 
 namespace cc::cli {
 
@@ -21,6 +24,12 @@ struct Context {
   int verbosity = 0;   // -1 quiet, 0 normal, 1 verbose.
   bool color = false;  // Colours only on a terminal and without --no-color.
   bool stderr_tty = false;
+  // The price table: the installed data file (else the built-in copy),
+  // overlaid with --prices / the config's "prices".
+  std::shared_ptr<const PriceTable> prices;
+  // The config file's values (--config, else
+  // $XDG_CONFIG_HOME/context-cleaner/config.json); flags win over them.
+  std::map<std::string, std::string> config;
 
   // Holder line for the writer lock: who we are, for whoever finds it taken.
   std::string Holder(const std::string& command) const;
@@ -37,6 +46,8 @@ const std::vector<FlagSpec>& AllFlags();
 void PrintError(const std::string& message);
 void PrintWarning(const Context& ctx, const std::string& message);
 void PrintOut(const std::string& text);
+// "no price for model X" once per model per process.
+void WarnUnpricedModels(const Context& ctx, const std::set<std::string>& models);
 
 // Exit codes: 0 ok, 1 a check failed, 2 usage error, 3 environment.
 int ExitCodeFor(const Status& status);

@@ -124,6 +124,34 @@ int Main(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kReportDetails =
+    "\n\nFrom the ledger (instant: nothing is re-read). Costs use the price "
+    "table stored with\neach event; a model without a price is counted with "
+    "its cost marked unknown (*).\n--json prints ccusage's shapes (arrays, "
+    "totals, modelBreakdowns, totalCost) with exact\ndecimal costs, so "
+    "tools written for ccusage work unchanged.\n\nExamples:\n"
+    "  context-cleaner report daily --since 2025-09-01 --timezone Asia/Tokyo\n"
+    "  context-cleaner report monthly --breakdown --json | jq .totals";
+
+std::string ReportUsage(const std::string& kind) {
+  return "context-cleaner report " + kind +
+         " [--json] [--since D] [--until D] [--timezone ZONE]\n"
+         "       [--breakdown] [--project P] [--source S] [--order asc|desc] "
+         "[--compact]";
+}
+
+std::vector<std::string> ReportFlags(std::vector<std::string> extra = {}) {
+  std::vector<std::string> flags = {"--json",      "--since",   "--until",
+                                    "--timezone",  "--breakdown", "--project",
+                                    "--order",     "--compact"};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  return flags;
+}
+
+}  // namespace
+
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"bridge backfill", "Read every transcript into the ledger (idempotent)",
@@ -169,13 +197,43 @@ const std::vector<Command>& Commands() {
        "any. Events whose files are gone are reported separately.",
        {"--json", "--jobs"},
        &RunValidate},
-      {"report daily", "Tokens per UTC day",
-       "context-cleaner report daily [--json] [--since D] [--until D]",
-       "Tokens per UTC day from the ledger: input, output, cache creation, "
-       "cache read, total\nand events. --json uses ccusage's key names "
-       "(daily[], totals{}).",
-       {"--json", "--since", "--until"},
-       &RunReportDaily},
+      {"bridge reprice", "Recompute every cost with the current price table",
+       "context-cleaner bridge reprice [--prices FILE] [--json]",
+       "Each event's cost is computed when it is stored, with the price table "
+       "of that moment,\nso reports are instant. After the table changes (a "
+       "new release, --prices, the\nconfig's \"prices\"), reprice applies it "
+       "to the whole history in one transaction.\nEvents whose cost changed "
+       "are marked for shipping again.",
+       {"--json"},
+       &RunReprice},
+      {"report daily", "Tokens and cost per day", ReportUsage("daily"),
+       "One row per day in the report's time zone." + std::string(kReportDetails),
+       ReportFlags(), &RunReportDaily},
+      {"report weekly", "Tokens and cost per week",
+       ReportUsage("weekly") + " [--start-of-week DAY]",
+       "One row per week, labelled with its first day (--start-of-week, "
+       "default sunday)." + std::string(kReportDetails),
+       ReportFlags({"--start-of-week"}), &RunReportWeekly},
+      {"report monthly", "Tokens and cost per month", ReportUsage("monthly"),
+       "One row per calendar month in the report's time zone." +
+           std::string(kReportDetails),
+       ReportFlags(), &RunReportMonthly},
+      {"report session", "Tokens and cost per Claude Code session",
+       ReportUsage("session"),
+       "One row per session id, with its project, models and first and last "
+       "activity;\nthe most recent last (--order desc: first)." +
+           std::string(kReportDetails),
+       ReportFlags(), &RunReportSession},
+      {"report blocks", "Claude's 5-hour usage windows",
+       ReportUsage("blocks") + " [--token-limit N|max]",
+       "A block starts at the (UTC) hour of its first request and lasts 5 "
+       "hours; a request\nafter its end, or after 5 hours of silence, starts "
+       "the next (silences show as gaps).\nThe active block shows time "
+       "elapsed and left, the burn rate in tokens and dollars\nper hour, and "
+       "the projection to its end. --token-limit warns at 80 % of N (max: "
+       "the\nlargest finished block)." +
+           std::string(kReportDetails),
+       ReportFlags({"--token-limit"}), &RunReportBlocks},
   };
   return kCommands;
 }

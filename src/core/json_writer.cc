@@ -1,5 +1,8 @@
 #include "core/json_writer.h"
 
+#include <charconv>
+#include <cmath>
+
 #include <cstdio>
 
 namespace cc {
@@ -93,9 +96,20 @@ JsonWriter& JsonWriter::Int(int64_t value) {
 
 JsonWriter& JsonWriter::Double(double value) {
   BeforeValue();
+  if (!std::isfinite(value)) {
+    out_ += "null";  // JSON has no NaN or infinity.
+    return *this;
+  }
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  out_ += buf;
+  // The shortest text that reads back as the same double.
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out_.append(buf, ec == std::errc() ? end : buf);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Number(std::string_view json_number) {
+  BeforeValue();
+  out_ += json_number;
   return *this;
 }
 

@@ -22,6 +22,8 @@ class JsonWriter {
   JsonWriter& Uint(uint64_t value);
   JsonWriter& Int(int64_t value);
   JsonWriter& Double(double value);
+  // A number already formatted as JSON (e.g. exact decimal dollars).
+  JsonWriter& Number(std::string_view json_number);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
 

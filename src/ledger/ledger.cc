@@ -192,6 +192,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path) {
         path, "pid " + std::to_string(getpid()) +
                   " (context-cleaner, migrating the ledger for a reader)");
     if (!writer.ok()) return writer.status();
+    if (Status s = (*writer)->EnsurePriced(); !s.ok()) return s;
     writer->reset();
     return OpenForRead(path);
   }
@@ -291,7 +292,7 @@ Status Ledger::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
 
 Result<CommitStats> Ledger::Commit(const Batch& batch,
                                    const std::string& source, int64_t now_ms) {
-  if (Status ps = PriceOnFirstCommit(); !ps.ok()) return ps;
+  if (Status ps = EnsurePriced(); !ps.ok()) return ps;
   CommitStats stats;
   Status s = sql::InTransaction(*db_, [&]() -> Status {
     st_->rollup = RollupDelta();  // Nothing left from a rolled-back try.
@@ -364,7 +365,7 @@ std::vector<std::string> SplitLines(const std::string& s) {
 
 }  // namespace
 
-Status Ledger::PriceOnFirstCommit() {
+Status Ledger::EnsurePriced() {
   if (price_state_checked_) return Status::Ok();
   Result<std::string> versions = ReadMeta(*db_, kPriceVersionsKey);
   if (!versions.ok()) return versions.status();

@@ -48,6 +48,9 @@ class Ledger {
   // transaction, and rebuilds the rollup. Events whose cost changed take a
   // new change_seq, so they ship again.
   Result<RepriceStats> Reprice();
+  // Prices a ledger whose events were never priced (Reprice); otherwise
+  // does nothing. Commit calls it first.
+  Status EnsurePriced();
   Result<CommitStats> Commit(const Batch& batch, const std::string& source,
                              int64_t now_ms);
   Status MarkGone(const std::vector<std::string>& paths);
@@ -84,7 +87,6 @@ class Ledger {
   Ledger(std::unique_ptr<sql::Database> db, std::unique_ptr<WriterLock> lock);
   Status WriteCheckpoint(const Checkpoint& c, int64_t now_ms);
   Cost CostOf(const Event& e) const;
-  Status PriceOnFirstCommit();
   Status NotePriceVersion();
   Result<bool> MergeEvent(const Event& e, const std::string& source,
                           int64_t now_ms, CommitStats* stats);

@@ -70,6 +70,8 @@ void AsyncCommitter::CommitOne(Job& job) {
     stats_.events_new += s->events_new;
     stats_.events_updated += s->events_updated;
     stats_.tokens_added += s->tokens_added;
+    stats_.unpriced_models.insert(s->unpriced_models.begin(),
+                                  s->unpriced_models.end());
     counters.events_new = stats_.events_new;
     counters.events_updated = stats_.events_updated;
   }

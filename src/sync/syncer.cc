@@ -282,6 +282,7 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
     report.counters.events_new = committer.stats().events_new;
     report.counters.events_updated = committer.stats().events_updated;
     report.tokens_added = committer.stats().tokens_added;
+    report.unpriced_models = committer.stats().unpriced_models;
   }
   if (failure.ok() && !options.days.bounded()) {
     failure = ledger_->MarkGone(plan.gone);

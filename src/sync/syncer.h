@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,7 @@ struct FileProblem {
 struct SyncReport {
   RunCounters counters;
   uint64_t tokens_added = 0;   // Growth of the ledger's token total.
+  std::set<std::string> unpriced_models;  // Committed without a price.
   bool interrupted = false;    // Stopped early (SyncOptions::stop).
   uint64_t records = 0;        // Usage records read (before merging).
   uint64_t unique_events = 0;  // Dry run: distinct keys found.

@@ -1,0 +1,50 @@
+// bridge reprice: recompute every event's cost with the current price table.
+#include "cli/commands.h"
+#include "core/json_writer.h"
+#include "ledger/ledger.h"
+#include "report/report_render.h"
+
+namespace cc::cli {
+
+int RunReprice(const Context& ctx, const ParsedArgs& args) {
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder("bridge reprice"));
+  if (!ledger.ok()) {
+    PrintError(ledger.status().message());
+    return ExitCodeFor(ledger.status());
+  }
+  (*ledger)->SetPrices(ctx.prices.get());
+  Result<RepriceStats> r = (*ledger)->Reprice();
+  if (!r.ok()) {
+    PrintError(r.status().message());
+    return ExitCodeFor(r.status());
+  }
+  WarnUnpricedModels(ctx, r->unpriced_models);
+  if (args.Has("--json")) {
+    JsonWriter w;
+    w.BeginObject().Field("priceTable", r->price_version)
+        .Field("events", r->events).Field("eventsChanged", r->events_changed)
+        .Key("costBefore").Number(DollarsJsonNumber(r->cost_before_pico))
+        .Key("costAfter").Number(DollarsJsonNumber(r->cost_after_pico))
+        .Field("unpricedEvents", r->unpriced_events)
+        .Key("unpricedModels").BeginArray();
+    for (const std::string& m : r->unpriced_models) w.String(m);
+    w.EndArray().EndObject();
+    PrintOut(w.Finish());
+    return kExitOk;
+  }
+  if (ctx.verbosity >= 0) {
+    PrintOut("Repriced " + WithThousands(r->events) + " events with price table " +
+             r->price_version + ": " + WithThousands(r->events_changed) +
+             " changed; total cost " + FormatDollars(r->cost_before_pico, 2) +
+             " -> " + FormatDollars(r->cost_after_pico, 2) +
+             (r->unpriced_events > 0
+                  ? " (" + WithThousands(r->unpriced_events) +
+                        " events without a price)"
+                  : std::string()) +
+             "\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace cc::cli

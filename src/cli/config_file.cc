@@ -1,0 +1,44 @@
+#include "cli/config_file.h"
+
+#include <simdjson.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace cc::cli {
+
+Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!must_exist) return ConfigValues{};
+    return Status::InvalidArgument("--config: cannot read " + path);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string json = text.str();
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (auto err = parser.parse(json).get_object().get(obj)) {
+    return Status::InvalidArgument(path + ": not a JSON object (" +
+                                   simdjson::error_message(err) + ")");
+  }
+  ConfigValues out;
+  for (simdjson::dom::key_value_pair kv : obj) {
+    const std::string key(kv.key);
+    if (key != "prices" && key != "timezone" && key != "ledger" &&
+        key != "source") {
+      return Status::InvalidArgument(path + ": unknown setting \"" + key +
+                                     "\" (known: prices, timezone, ledger, "
+                                     "source)");
+    }
+    std::string_view value;
+    if (kv.value.get_string().get(value)) {
+      return Status::InvalidArgument(path + ": \"" + key +
+                                     "\" must be a string");
+    }
+    out[key] = std::string(value);
+  }
+  return out;
+}
+
+}  // namespace cc::cli

@@ -1,0 +1,18 @@
+// The config file: a JSON object of settings a user would otherwise pass as
+// flags every time. Flags win over it. Keys: "prices", "timezone",
+// "ledger", "source" (strings). An unknown key or a non-string is an error
+// that names it; a missing default file is not.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/result.h"
+
+namespace cc::cli {
+
+using ConfigValues = std::map<std::string, std::string>;
+
+Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist);
+
+}  // namespace cc::cli

@@ -1,0 +1,204 @@
+// ReportTable: a UsageReport as a table for a terminal (report_render.h).
+#include <cstdio>
+
+#include "price/price_table.h"
+#include "report/report_render.h"
+#include "report/text_table.h"
+
+namespace cc {
+namespace {
+
+using Style = TextTable::Style;
+
+std::string CostCell(const UsageTotals& t) {
+  return FormatDollars(t.cost_pico, 2) + (t.unpriced_events > 0 ? "*" : "");
+}
+
+std::string ModelsCell(const ReportRow& row) {
+  std::string out;
+  for (const auto& [model, t] : row.by_model) {
+    if (!out.empty()) out += ", ";
+    out += ShortModelName(model);
+  }
+  return out;
+}
+
+// "2h 05m".
+std::string Duration(int64_t ms) {
+  const int64_t minutes = std::max<int64_t>(0, ms) / 60000;
+  char buf[48];
+  if (minutes >= 24 * 60) {
+    std::snprintf(buf, sizeof buf, "%lldd %lldh",
+                  static_cast<long long>(minutes / (24 * 60)),
+                  static_cast<long long>(minutes / 60 % 24));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldh %02lldm",
+                  static_cast<long long>(minutes / 60),
+                  static_cast<long long>(minutes % 60));
+  }
+  return buf;
+}
+
+// "2025-09-03 10:02" in the report's zone.
+std::string LocalMinute(const TimeZone& zone, int64_t ms) {
+  std::string iso = zone.FormatLocal(ms);  // 2025-09-03T10:02:34+09:00
+  return iso.size() >= 16 ? iso.substr(0, 10) + " " + iso.substr(11, 5) : iso;
+}
+
+const char* LabelTitle(ReportKind kind) {
+  switch (kind) {
+    case ReportKind::kWeekly: return "Week of";
+    case ReportKind::kMonthly: return "Month";
+    case ReportKind::kSession: return "Session";
+    case ReportKind::kBlocks: return "Block start";
+    default: return "Date";
+  }
+}
+
+std::vector<std::string> TokenCells(const UsageTotals& t) {
+  return {WithThousands(t.tokens.input), WithThousands(t.tokens.output),
+          WithThousands(t.tokens.cache_creation),
+          WithThousands(t.tokens.cache_read), WithThousands(t.tokens.Total()),
+          CostCell(t)};
+}
+
+std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
+  const bool session = report.kind == ReportKind::kSession;
+  std::vector<TextTable::Column> columns = {{LabelTitle(report.kind), false, 0}};
+  if (session) columns.push_back({"Project", false, 4});
+  columns.insert(columns.end(), {{"Models", false, 3},
+                                 {"Input", true, 0},
+                                 {"Output", true, 0},
+                                 {"Cache create", true, 2},
+                                 {"Cache read", true, 2},
+                                 {"Total tokens", true, 1},
+                                 {"Cost (USD)", true, 0}});
+  if (session) columns.push_back({"Last activity", false, 1});
+  TextTable table(columns);
+  auto cells = [&](const std::string& label, const std::string& project,
+                   const std::string& models, const UsageTotals& t,
+                   const std::string& last) {
+    std::vector<std::string> c = {label};
+    if (session) c.push_back(project);
+    c.push_back(models);
+    for (std::string& s : TokenCells(t)) c.push_back(std::move(s));
+    if (session) c.push_back(last);
+    return c;
+  };
+  for (const ReportRow& row : report.rows) {
+    table.AddRow(cells(row.label, row.project, ModelsCell(row), row.totals,
+                       LocalMinute(opt.zone, row.last_ms)));
+    if (!opt.breakdown) continue;
+    for (const auto& [model, t] : row.by_model) {
+      table.AddRow(cells("  - " + ShortModelName(model), "", "", t, ""),
+                   Style::kDim);
+    }
+  }
+  table.AddRule();
+  table.AddRow(cells("Total", "", "", report.totals, ""), Style::kBold);
+  return table.Render(opt.compact ? 0 : opt.width, opt.color);
+}
+
+std::string BlockStatus(const ReportRow& b, int64_t now_ms) {
+  if (b.is_gap) return "gap " + Duration(b.end_ms - b.start_ms);
+  if (b.is_active) return "ACTIVE, " + Duration(b.end_ms - now_ms) + " left";
+  return Duration(b.last_ms - b.start_ms);
+}
+
+std::string BlocksTable(const UsageReport& report, const RenderOptions& opt) {
+  std::vector<TextTable::Column> columns = {{"Block start", false, 0},
+                                            {"Status", false, 0},
+                                            {"Models", false, 3},
+                                            {"Requests", true, 2},
+                                            {"Tokens", true, 0}};
+  if (opt.token_limit) columns.push_back({"% of limit", true, 1});
+  columns.push_back({"Cost (USD)", true, 0});
+  TextTable table(columns);
+  for (const ReportRow& b : report.rows) {
+    std::vector<std::string> c = {LocalMinute(opt.zone, b.start_ms),
+                                  BlockStatus(b, opt.now_ms), ModelsCell(b),
+                                  b.is_gap ? "" : WithThousands(b.totals.events),
+                                  b.is_gap ? "" : WithThousands(b.totals.tokens.Total())};
+    if (opt.token_limit) {
+      char pct[32] = "";
+      if (!b.is_gap && *opt.token_limit > 0) {
+        std::snprintf(pct, sizeof pct, "%.1f%%",
+                      100.0 * static_cast<double>(b.totals.tokens.Total()) /
+                          static_cast<double>(*opt.token_limit));
+      }
+      c.push_back(pct);
+    }
+    c.push_back(b.is_gap ? "" : CostCell(b.totals));
+    table.AddRow(c, b.is_gap ? Style::kDim
+                             : (b.is_active ? Style::kBold : Style::kNormal));
+  }
+  return table.Render(opt.compact ? 0 : opt.width, opt.color);
+}
+
+std::string ActiveBlockSummary(const UsageReport& report,
+                               const RenderOptions& opt) {
+  const ReportRow* active = nullptr;
+  for (const ReportRow& b : report.rows) {
+    if (b.is_active) active = &b;
+  }
+  if (active == nullptr) return "\nNo active block.\n";
+  std::string out = "\nActive block: started " +
+                    LocalMinute(opt.zone, active->start_ms) + ", " +
+                    Duration(opt.now_ms - active->start_ms) + " elapsed, " +
+                    Duration(active->end_ms - opt.now_ms) + " left (ends " +
+                    LocalMinute(opt.zone, active->end_ms) + ")\n";
+  char buf[256];
+  if (report.burn_rate && report.projection) {
+    std::snprintf(buf, sizeof buf,
+                  "Burn rate: %s tokens/min, $%.2f/hour\n"
+                  "Projected by the block's end: %s tokens, $%.2f\n",
+                  WithThousands(static_cast<uint64_t>(
+                                    report.burn_rate->tokens_per_minute + 0.5))
+                      .c_str(),
+                  report.burn_rate->cost_per_hour,
+                  WithThousands(report.projection->total_tokens).c_str(),
+                  report.projection->total_cost);
+    out += buf;
+  } else {
+    out += "Burn rate: not yet known (one request so far)\n";
+  }
+  if (opt.token_limit) {
+    const uint64_t projected = report.projection
+                                   ? report.projection->total_tokens
+                                   : active->totals.tokens.Total();
+    const double share = static_cast<double>(projected) /
+                         static_cast<double>(std::max<uint64_t>(1, *opt.token_limit));
+    std::snprintf(buf, sizeof buf, "Token limit %s: %.0f%% projected%s\n",
+                  WithThousands(*opt.token_limit).c_str(), share * 100,
+                  share > 1.0    ? " - EXCEEDS the limit"
+                  : share >= 0.8 ? " - warning: over 80%"
+                                 : "");
+    out += buf;
+  }
+  return out;
+}
+
+std::string UnpricedNote(const UsageReport& report) {
+  if (report.unpriced_models.empty()) return "";
+  std::string models;
+  for (const std::string& m : report.unpriced_models) {
+    models += (models.empty() ? "" : ", ") + (m.empty() ? "(no model)" : m);
+  }
+  return "* cost excludes " + WithThousands(report.totals.unpriced_events) +
+         " request(s) of models without a price: " + models +
+         " (add them with --prices FILE)\n";
+}
+
+}  // namespace
+
+std::string ReportTable(const UsageReport& report, const RenderOptions& opt) {
+  std::string out;
+  if (report.kind == ReportKind::kBlocks) {
+    out = BlocksTable(report, opt) + ActiveBlockSummary(report, opt);
+  } else {
+    out = PeriodTable(report, opt);
+  }
+  return out + UnpricedNote(report);
+}
+
+}  // namespace cc

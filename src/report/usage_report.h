@@ -1,0 +1,92 @@
+// UsageReport: the ledger's rollup rows grouped the way a person asks:
+// by local day, week or month, by session, or into Claude's 5-hour blocks.
+// Pure computation over UsageRow values; rendering is in report_render.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/ledger_types.h"
+#include "report/time_zone.h"
+
+namespace cc {
+
+enum class ReportKind { kDaily, kWeekly, kMonthly, kSession, kBlocks };
+
+// Sums over events; cost is exact (pico-dollars) and complete only when
+// no event lacked a price.
+struct UsageTotals {
+  Tokens tokens;
+  int64_t cost_pico = 0;
+  uint64_t events = 0;
+  uint64_t unpriced_events = 0;
+
+  void Add(const UsageRow& row);
+  void Add(const UsageTotals& other);
+};
+
+// One line of a report: a day ("2025-09-03"), a week (its first day), a
+// month ("2025-09"), a session (its id) or a block (its start).
+struct ReportRow {
+  std::string label;
+  UsageTotals totals;
+  std::map<std::string, UsageTotals> by_model;
+  int64_t first_ms = INT64_MAX;  // First and last event.
+  int64_t last_ms = INT64_MIN;
+  std::string project;  // Sessions: the project directory.
+
+  // Blocks only.
+  bool is_gap = false;
+  bool is_active = false;
+  int64_t start_ms = 0;  // Floored to the hour.
+  int64_t end_ms = 0;    // start + 5 h (a gap: when the next block starts).
+};
+
+struct BurnRate {
+  double tokens_per_minute = 0;
+  double tokens_per_minute_for_indicator = 0;  // Input + output only.
+  double cost_per_hour = 0;                     // Dollars.
+};
+
+struct Projection {
+  uint64_t total_tokens = 0;
+  double total_cost = 0;  // Dollars.
+  int64_t remaining_minutes = 0;
+};
+
+struct UsageReport {
+  ReportKind kind = ReportKind::kDaily;
+  std::vector<ReportRow> rows;
+  UsageTotals totals;
+  std::set<std::string> unpriced_models;
+  // Blocks: the active block's rates and projection, when there is one.
+  std::optional<BurnRate> burn_rate;
+  std::optional<Projection> projection;
+};
+
+struct ReportSpec {
+  ReportKind kind = ReportKind::kDaily;
+  TimeZone zone = TimeZone::Utc();
+  int start_of_week = 0;  // 0 = Sunday ... 6 = Saturday.
+  bool descending = false;
+  int64_t now_ms = 0;  // For the active block.
+  // Blocks are built from every event, then kept whole when their start's
+  // local day is in this range (inclusive; unset = unbounded).
+  std::optional<int64_t> since_day;
+  std::optional<int64_t> until_day;
+};
+
+constexpr int64_t kBlockMs = 5 * 3600 * 1000;
+
+UsageReport BuildReport(const std::vector<UsageRow>& rows,
+                        const ReportSpec& spec);
+
+// Local-day label helpers, shared with the renderers and the CLI.
+std::string WeekLabel(int64_t local_day, int start_of_week);
+std::string MonthLabel(int64_t local_day);
+
+}  // namespace cc
