@@ -154,7 +154,7 @@ Cost PriceTable::CostOf(const CostInput& in) const {
   pico = Plus(pico, Times(t.cache_read, r.cache_read));
   if (fast > 1) pico = pico > INT64_MAX / fast ? INT64_MAX : pico * fast;
   pico = Plus(pico, Times(t.web_search_requests, row.web_search_per_request));
-  return Cost{true, pico};
+  return Cost{true, std::min(pico, kMaxRequestCostPico)};
 }
 
 std::string FormatDollars(int64_t pico, int decimals) {

@@ -27,6 +27,11 @@
 namespace cc {
 
 constexpr int64_t kPicoPerDollar = 1'000'000'000'000;
+// No real request costs this much (a full 1M-token prompt at fast-mode
+// rates is a few hundred dollars); a cost above it comes from corrupt
+// counts (the parser admits up to 2^40 tokens a field) and is capped so
+// that sums over millions of events stay far from int64's limit.
+constexpr int64_t kMaxRequestCostPico = 10'000 * kPicoPerDollar;
 
 struct Rates {  // Pico-dollars per token.
   int64_t input = 0;

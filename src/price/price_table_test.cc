@@ -235,6 +235,14 @@ TEST(PriceTable, BadFilesAreRefusedWithTheirPlace) {
   }
 }
 
+TEST(PriceTable, ImplausibleCountsAreCappedNotOverflowed) {
+  Tokens t;
+  t.output = uint64_t{1} << 40;  // The parser's bound: $16 million at $15.
+  Cost c = CostFor(t, "claude-sonnet-4");
+  EXPECT_TRUE(c.known);
+  EXPECT_EQ(c.pico, kMaxRequestCostPico);
+}
+
 TEST(PriceTable, DollarsAreExact) {
   EXPECT_EQ(DollarsJsonNumber(2'817'523'350'000), "2.81752335");
   EXPECT_EQ(DollarsJsonNumber(0), "0");

@@ -44,7 +44,7 @@ import tempfile
 import time
 import traceback
 
-from e2e_common import TestFailure, fail, make_log
+from e2e_common import TestFailure, fail, make_log, token_report
 
 log = make_log("bad_input_test")
 
@@ -360,9 +360,9 @@ def must_succeed(r: Run, what: str) -> Run:
 
 
 def report(binary: str, base: list[str]) -> dict:
-    r = must_succeed(run(binary, base + ["report", "daily", "--json"]), "report daily --json")
+    r = must_succeed(run(binary, base + ["report", "daily", "--json", "--timezone", "UTC"]), "report daily --json")
     rep = json.loads(r.stdout)
-    return {k: rep.get(k) for k in REPORT_KEYS}
+    return token_report(rep)
 
 
 def status(binary: str, base: list[str]) -> dict:
@@ -633,7 +633,7 @@ def test_newer_schema(binary: str, tmp: str, results: list[str]) -> None:
     db.commit()
     db.close()
     digest = hashlib.sha256(open(ledger, "rb").read()).hexdigest()
-    for cmd in (["bridge", "sync", "--once"], ["report", "daily", "--json"]):
+    for cmd in (["bridge", "sync", "--once"], ["report", "daily", "--json", "--timezone", "UTC"]):
         r = run(binary, base + cmd)
         err = (r.stderr + r.stdout).decode(errors="replace")
         if r.returncode != 3:

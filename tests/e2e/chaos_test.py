@@ -79,7 +79,7 @@ import time
 import traceback
 import uuid as uuidlib
 
-from e2e_common import TestFailure, fail, make_log, dumps, diff_reports
+from e2e_common import TestFailure, fail, make_log, dumps, diff_reports, token_report
 
 log = make_log("chaos_test")
 
@@ -169,8 +169,8 @@ class Cli:
         return {}
 
     def report(self) -> dict:
-        rep = self.json_of("report", "daily", "--json")
-        return {k: rep.get(k) for k in REPORT_KEYS}
+        rep = self.json_of("report", "daily", "--json", "--timezone", "UTC")
+        return token_report(rep)
 
     def status(self) -> dict:
         return self.json_of("bridge", "sync-status", "--json")

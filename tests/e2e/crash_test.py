@@ -42,7 +42,7 @@ import tempfile
 import time
 import uuid as uuidlib
 
-from e2e_common import TestFailure, fail, make_log, dumps, diff_reports
+from e2e_common import TestFailure, fail, make_log, dumps, diff_reports, token_report
 
 log = make_log("crash_test")
 
@@ -89,12 +89,12 @@ class Cli:
         return p
 
     def report(self, ledger: str) -> dict:
-        p = self.run_ok(ledger, "report", "daily", "--json")
+        p = self.run_ok(ledger, "report", "daily", "--json", "--timezone", "UTC")
         try:
             rep = json.loads(p.stdout)
         except ValueError:
             fail(f"report daily --json printed invalid JSON: {p.stdout[:500]!r}")
-        return {k: rep.get(k) for k in REPORT_KEYS}
+        return token_report(rep)
 
     def events(self, ledger: str) -> int | None:
         """Events in the ledger (None before the ledger exists)."""

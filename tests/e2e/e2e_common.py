@@ -27,6 +27,21 @@ def dumps(obj) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+# What the token oracle (tools/oracle.py) computes of `report daily --json`;
+# the report has more (costs, breakdowns), checked by report_test.py.
+DAY_KEYS = ("date", "inputTokens", "outputTokens", "cacheCreationTokens",
+            "cacheReadTokens", "totalTokens", "events")
+
+
+def token_report(rep: dict) -> dict:
+    """The oracle's view of a `report daily --json` output."""
+    days = [{k: d.get(k) for k in DAY_KEYS} for d in rep.get("daily") or []]
+    totals = rep.get("totals")
+    if totals is not None:
+        totals = {k: totals.get(k) for k in DAY_KEYS if k != "date"}
+    return {"daily": days, "totals": totals}
+
+
 def diff_reports(expected: dict, actual: dict,
                  when_equal: str = "(no difference in daily/totals)") -> str:
     """A readable difference of two {"daily","totals"} reports."""

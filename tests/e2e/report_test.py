@@ -1,0 +1,443 @@
+#!/usr/bin/env python3
+"""report_test: the reports, end to end, against oracles.
+
+1. The real transcripts in ../shared/fixtures give exactly the reference
+   tokens and costs of that folder's README, per day and in total.
+2. Every report agrees with ccusage 20.0.24's output on the same files
+   (tests/data/ccusage/, captured by capture.sh there): tokens exactly,
+   costs to 1e-9 (ccusage sums floats), the same days/weeks/months/
+   sessions/blocks, in UTC and other zones.
+3. Hand-built transcripts: time zones, a cost for every pricing rule
+   computed by hand, an unknown model reported and never free, --prices
+   (ours and LiteLLM's format) with bridge reprice, filters, bad options.
+
+Parts 1 and 2 need ../shared; without it they are reported as skipped.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+CCUSAGE = os.path.join(REPO, "tests", "data", "ccusage")
+FIXTURES = os.path.join(os.path.dirname(REPO), "shared", "fixtures", "claude-code", "real")
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+class Cli:
+    def __init__(self, binary, tmp, name):
+        self.binary = binary
+        self.root = os.path.join(tmp, name, "claude")
+        self.ledger = os.path.join(tmp, name, "ledger.db")
+        os.makedirs(os.path.join(self.root, "projects"), exist_ok=True)
+        self.env = dict(os.environ, TZ="UTC", HOME=os.path.join(tmp, name),
+                        XDG_CONFIG_HOME=os.path.join(tmp, name, "config"))
+        self.env.pop("CLAUDE_CONFIG_DIR", None)
+
+    def run(self, *args, expect=0):
+        cmd = [self.binary, "--claude-dir", self.root, "--ledger", self.ledger, *args]
+        p = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=120)
+        if expect is not None and p.returncode != expect:
+            raise Failure(f"{' '.join(args)}: exit {p.returncode}, expected {expect}\n"
+                          f"stdout: {p.stdout[-2000:]}\nstderr: {p.stderr[-2000:]}")
+        return p
+
+    def json(self, *args):
+        return json.loads(self.run(*args, "--json").stdout)
+
+    def sync(self):
+        self.run("bridge", "sync", "--once", "-q")
+
+
+def assistant(msg_id, ts, model="claude-sonnet-4-20250514", session="s-1",
+              usage=None, speed=None):
+    usage = dict(usage or {"input_tokens": 1, "output_tokens": 1})
+    if speed:
+        usage["speed"] = speed
+    return json.dumps({
+        "type": "assistant", "uuid": "u-" + msg_id, "sessionId": session,
+        "timestamp": ts, "requestId": "req_" + msg_id, "cwd": "/w", "version": "2.0.0",
+        "message": {"id": "msg_" + msg_id, "model": model, "role": "assistant",
+                    "usage": usage, "content": []}})
+
+
+def write_transcript(cli, project, session, lines):
+    d = os.path.join(cli.root, "projects", project)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, session + ".jsonl"), "a") as f:
+        for line in lines:
+            f.write(line + "\n")
+
+
+PICO = 10**12
+
+
+def dollars_to_pico(text):
+    """Our JSON costs are exact decimals: parse them exactly."""
+    whole, _, frac = str(text).partition(".")
+    return int(whole) * PICO + int((frac + "0" * 12)[:12] or 0)
+
+
+def cost_pico(value):
+    return dollars_to_pico(repr(value) if isinstance(value, float) else value)
+
+
+# --- 1 and 2: the real fixtures -------------------------------------------
+
+def fixture_cli(binary, tmp):
+    cli = Cli(binary, tmp, "fixtures")
+    d = os.path.join(cli.root, "projects", "sample-project")
+    os.makedirs(d)
+    for name in sorted(os.listdir(FIXTURES)):
+        if name.endswith(".jsonl"):
+            shutil.copy(os.path.join(FIXTURES, name), d)
+    cli.sync()
+    return cli
+
+
+def test_reference_totals(cli):
+    # ../shared/fixtures/claude-code/README.md, to the last digit.
+    want = {"2025-09-03": (911, 52886, 150674, 3751073, "2.48637240"),
+            "2025-09-07": (129, 3629, 47747, 324259, "0.33115095")}
+    got = cli.run("report", "daily", "--json", "--timezone", "UTC").stdout
+    report = json.loads(got)
+    days = {d["date"]: d for d in report["daily"]}
+    check(sorted(days) == sorted(want), f"days {sorted(days)}")
+    for day, (i, o, cc, cr, cost) in want.items():
+        d = days[day]
+        check((d["inputTokens"], d["outputTokens"], d["cacheCreationTokens"],
+               d["cacheReadTokens"]) == (i, o, cc, cr), f"{day} tokens {d}")
+        # Compare the printed decimal itself: no float in between.
+        raw = got.split(f'"date": "{day}"')[1].split('"totalCost": ')[1].split(",")[0]
+        check(dollars_to_pico(raw) == dollars_to_pico(cost), f"{day} cost {raw} != {cost}")
+    t = report["totals"]
+    check((t["inputTokens"], t["outputTokens"], t["cacheCreationTokens"],
+           t["cacheReadTokens"], t["events"]) == (1040, 56515, 198421, 4075332, 197),
+          f"totals {t}")
+    check(cost_pico(t["totalCost"]) == dollars_to_pico("2.81752335"), f"total cost {t}")
+    return "reference totals exact (2 days, $2.81752335, 197 events)"
+
+
+TOKEN_KEYS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens",
+              "totalTokens")
+
+
+def same_usage(ours, theirs, what, cost_key="totalCost"):
+    for k in TOKEN_KEYS:
+        check(ours[k] == theirs[k], f"{what}: {k} {ours[k]} != ccusage {theirs[k]}")
+    check(abs(cost_pico(ours[cost_key]) - cost_pico(theirs[cost_key])) <= 1000,
+          f"{what}: cost {ours[cost_key]} != ccusage {theirs[cost_key]}")
+    check(set(ours["modelsUsed"]) == set(theirs["modelsUsed"]), f"{what}: models")
+    for mb in theirs["modelBreakdowns"]:
+        mine = [m for m in ours["modelBreakdowns"] if m["modelName"] == mb["modelName"]]
+        check(len(mine) == 1, f"{what}: breakdown for {mb['modelName']}")
+        for k in TOKEN_KEYS[:4]:
+            check(mine[0][k] == mb[k], f"{what}/{mb['modelName']}: {k}")
+        check(abs(cost_pico(mine[0]["cost"]) - cost_pico(mb["cost"])) <= 1000,
+              f"{what}/{mb['modelName']}: cost")
+
+
+def near(ours, theirs, what):
+    """An event's time is its earliest line's (DESIGN §3); ccusage takes the
+    line of its largest copy, a few seconds later (docs/reports.md)."""
+    if ours is None or theirs is None:
+        check(ours == theirs, f"{what}: {ours} != {theirs}")
+        return
+    from datetime import datetime
+    a = datetime.fromisoformat(ours.replace("Z", "+00:00"))
+    b = datetime.fromisoformat(theirs.replace("Z", "+00:00"))
+    check(abs((a - b).total_seconds()) <= 60, f"{what}: {ours} vs ccusage {theirs}")
+
+
+def load_oracle(name):
+    with open(os.path.join(CCUSAGE, name)) as f:
+        return json.load(f)
+
+
+def test_matches_ccusage_periods(cli):
+    cases = [("claude-daily.json", "daily", "date", []),
+             ("claude-daily-tokyo.json", "daily", "date", ["--timezone", "Asia/Tokyo"]),
+             ("claude-daily-los-angeles.json", "daily", "date",
+              ["--timezone", "America/Los_Angeles"]),
+             ("claude-daily-since.json", "daily", "date", ["--since", "20250904"]),
+             ("claude-weekly.json", "weekly", "week", []),
+             ("claude-weekly-monday.json", "weekly", "week", ["--start-of-week", "monday"]),
+             ("claude-monthly.json", "monthly", "month", [])]
+    for oracle, kind, label, extra in cases:
+        theirs = load_oracle(oracle)
+        args = ["--timezone", "UTC", *extra] if "--timezone" not in extra else extra
+        ours = cli.json("report", kind, *args)
+        o_rows = {r[label]: r for r in ours[kind]}
+        t_rows = {r[label]: r for r in theirs[kind]}
+        check(sorted(o_rows) == sorted(t_rows),
+              f"{oracle}: {label}s {sorted(o_rows)} != ccusage {sorted(t_rows)}")
+        for key, row in t_rows.items():
+            same_usage(o_rows[key], row, f"{oracle} {key}")
+        for k in TOKEN_KEYS:
+            check(ours["totals"][k] == theirs["totals"][k], f"{oracle}: totals {k}")
+    return f"{len(cases)} period reports equal ccusage's"
+
+
+def test_matches_ccusage_sessions(cli):
+    for oracle, extra in [("claude-session.json", []),
+                          ("claude-session-since.json", ["--since", "20250904"])]:
+        theirs = load_oracle(oracle)
+        ours = cli.json("report", "session", "--timezone", "UTC", *extra)
+        o = {s["sessionId"]: s for s in ours["sessions"]}
+        t = {s["sessionId"]: s for s in theirs["sessions"]}
+        check(sorted(o) == sorted(t), f"{oracle}: sessions {sorted(o)} != {sorted(t)}")
+        for sid, s in t.items():
+            same_usage(o[sid], s, f"{oracle} {sid}")
+            check(o[sid]["projectPath"] == s["projectPath"], f"{oracle} {sid}: project")
+            for k in ("firstActivity", "lastActivity"):
+                near(o[sid][k], s[k], f"{oracle} {sid}: {k}")
+    return "session reports equal ccusage's"
+
+
+def test_matches_ccusage_blocks(cli):
+    cases = [("claude-blocks.json", []), ("claude-blocks-since.json", ["--since", "20250904"]),
+             ("claude-blocks-until.json", ["--until", "20250903"]),
+             ("claude-blocks-until-los-angeles.json",
+              ["--until", "20250902", "--timezone", "America/Los_Angeles"]),
+             ("blocks-kolkata.json", ["--timezone", "Asia/Kolkata"])]
+    for oracle, extra in cases:
+        theirs = load_oracle(oracle)
+        args = extra if "--timezone" in extra else ["--timezone", "UTC", *extra]
+        ours = cli.json("report", "blocks", *args)
+        o = {b["id"]: b for b in ours["blocks"]}
+        t = {b["id"]: b for b in theirs["blocks"]}
+        check(sorted(o) == sorted(t), f"{oracle}: blocks {sorted(o)} != {sorted(t)}")
+        for bid, b in t.items():
+            for k in ("startTime", "isActive", "isGap", "entries", "totalTokens",
+                      "tokenCounts", "burnRate", "projection"):
+                check(o[bid][k] == b[k], f"{oracle} {bid}: {k} {o[bid][k]} != {b[k]}")
+            for k in ("endTime", "actualEndTime"):
+                near(o[bid][k], b[k], f"{oracle} {bid}: {k}")
+            check(abs(cost_pico(o[bid]["costUSD"]) - cost_pico(b["costUSD"])) <= 1000,
+                  f"{oracle} {bid}: cost")
+            check(set(o[bid]["models"]) == set(b["models"]), f"{oracle} {bid}: models")
+    return f"{len(cases)} block reports equal ccusage's"
+
+
+# --- 3: hand-built transcripts --------------------------------------------
+
+def test_time_zones(binary, tmp):
+    cli = Cli(binary, tmp, "zones")
+    write_transcript(cli, "p", "s-1", [assistant("a", "2025-09-02T23:30:00.000Z")])
+    cli.sync()
+    for zone, day in [("Asia/Tokyo", "2025-09-03"), ("America/Los_Angeles", "2025-09-02"),
+                      ("UTC", "2025-09-02")]:
+        days = [d["date"] for d in cli.json("report", "daily", "--timezone", zone)["daily"]]
+        check(days == [day], f"{zone}: {days}, expected [{day}]")
+    # The config file's zone is the default; the flag wins over it.
+    os.makedirs(os.path.join(cli.env["XDG_CONFIG_HOME"], "context-cleaner"))
+    with open(os.path.join(cli.env["XDG_CONFIG_HOME"], "context-cleaner", "config.json"), "w") as f:
+        json.dump({"timezone": "Asia/Tokyo"}, f)
+    check(cli.json("report", "daily")["daily"][0]["date"] == "2025-09-03", "config zone")
+    check(cli.json("report", "daily", "-z", "UTC")["daily"][0]["date"] == "2025-09-02",
+          "flag over config")
+    return "23:30 UTC is the next day in Tokyo, the same day in Los Angeles"
+
+
+def test_pricing_rules(binary, tmp):
+    """Each line is one request; its cost computed by hand (Sonnet 4: $3 in,
+    $15 out, $3.75 5m write, $6 1h write, $0.30 read, over 200k prompt
+    tokens $6/$22.50/$7.50/$12/$0.60; web search $10/1000; Opus 4.6 fast 6x
+    of $5/$25)."""
+    cli = Cli(binary, tmp, "pricing")
+    cases = [  # (usage, model, speed, expected dollars as an exact decimal)
+        ({"input_tokens": 1000, "output_tokens": 2000}, None, None, "0.033"),
+        ({"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 1000,
+          "cache_creation": {"ephemeral_5m_input_tokens": 600,
+                             "ephemeral_1h_input_tokens": 400}}, None, None, "0.00465"),
+        ({"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 10000},
+         None, None, "0.003"),
+        ({"input_tokens": 200000, "output_tokens": 1000}, None, None, "0.615"),
+        ({"input_tokens": 200001, "output_tokens": 1000}, None, None, "1.222506"),
+        ({"input_tokens": 0, "output_tokens": 0,
+          "server_tool_use": {"web_search_requests": 3}}, None, None, "0.03"),
+        ({"input_tokens": 0, "output_tokens": 1000}, "claude-opus-4-6", "fast", "0.15"),
+        ({"input_tokens": 0, "output_tokens": 1000}, "claude-opus-4-6", None, "0.025"),
+        ({"input_tokens": 100, "output_tokens": 100}, "<synthetic>", None, "0"),
+    ]
+    lines = []
+    for n, (usage, model, speed, _) in enumerate(cases):
+        lines.append(assistant(f"p{n}", f"2026-06-0{1 + n % 9}T12:00:00.000Z",
+                               model or "claude-sonnet-4-20250514", usage=usage,
+                               speed=speed))
+    write_transcript(cli, "p", "s-1", lines)
+    cli.sync()
+    days = {d["date"]: d for d in cli.json("report", "daily", "-z", "UTC")["daily"]}
+    total = 0
+    for n, (_, model, speed, want) in enumerate(cases):
+        day = f"2026-06-0{1 + n % 9}"
+        got = cost_pico(days[day]["totalCost"])
+        check(got == dollars_to_pico(want),
+              f"case {n} ({model or 'sonnet-4'} {speed or ''}): ${days[day]['totalCost']} "
+              f"!= ${want}")
+        total += got
+    return f"{len(cases)} hand-computed costs exact"
+
+
+def test_unknown_model_and_overrides(binary, tmp):
+    cli = Cli(binary, tmp, "unknown")
+    write_transcript(cli, "p", "s-1", [
+        assistant("x1", "2025-09-03T10:00:00.000Z", "claude-future-9",
+                  usage={"input_tokens": 100000, "output_tokens": 0}),
+        assistant("x2", "2025-09-03T10:01:00.000Z", "claude-future-9",
+                  usage={"input_tokens": 100000, "output_tokens": 0}),
+        assistant("k1", "2025-09-03T10:02:00.000Z",
+                  usage={"input_tokens": 100000, "output_tokens": 0})])
+    p = cli.run("bridge", "sync", "--once")
+    check(p.stderr.count("claude-future-9") == 1,
+          f"one warning naming the model, got:\n{p.stderr}")
+    r = cli.json("report", "daily", "-z", "UTC")
+    day = r["daily"][0]
+    check(day["inputTokens"] == 300000, "unknown model's tokens are counted")
+    check(day["unpricedEvents"] == 2 and r["unpricedModels"] == ["claude-future-9"],
+          f"marked unknown: {day['unpricedEvents']} {r['unpricedModels']}")
+    check(cost_pico(day["totalCost"]) == 3 * PICO // 10,
+          f"only known cost: {day['totalCost']}")
+    table = cli.run("report", "daily", "-z", "UTC").stdout
+    check("$0.30*" in table and "claude-future-9" in table, f"table marks it:\n{table}")
+
+    # Our format: price it, reprice, and history changes.
+    ours = os.path.join(tmp, "mine.json")
+    with open(ours, "w") as f:
+        json.dump({"format": "context-cleaner-prices/1", "version": "mine", "models": [
+            {"id": "claude-future-9", "prices": [{"effective_from": "2025-01-01", "input": 7,
+             "output": 70, "cache_write_5m": 0, "cache_write_1h": 0, "cache_read": 0}]}]}, f)
+    p = cli.run("--prices", ours, "report", "daily")
+    check("bridge reprice" in p.stderr, f"a report says the table changed:\n{p.stderr}")
+    r = cli.json("--prices", ours, "bridge", "reprice")
+    check(r["eventsChanged"] == 2 and r["unpricedEvents"] == 0, f"reprice {r}")
+    day = cli.json("--prices", ours, "report", "daily", "-z", "UTC")["daily"][0]
+    # 200,000 tokens at $7 + 100,000 at $3 per MTok.
+    check(cost_pico(day["totalCost"]) == 17 * PICO // 10 and day["unpricedEvents"] == 0,
+          f"after reprice: {day['totalCost']}")
+
+    # LiteLLM's format, as is: Sonnet 4 at a made-up $1 per MTok input.
+    litellm = os.path.join(tmp, "litellm.json")
+    with open(litellm, "w") as f:
+        json.dump({"sample_spec": {"max_tokens": "x"},
+                   "claude-sonnet-4-20250514": {"input_cost_per_token": 1e-06,
+                                                "output_cost_per_token": 5e-06,
+                                                "litellm_provider": "anthropic"}}, f)
+    cli.run("--prices", litellm, "bridge", "reprice", "-q")
+    day = cli.json("--prices", litellm, "report", "daily", "-z", "UTC")["daily"][0]
+    check(cost_pico(day["totalCost"]) == PICO // 10 and day["unpricedEvents"] == 2,
+          f"LiteLLM table: {day['totalCost']} {day['unpricedEvents']}")
+    bad = os.path.join(tmp, "bad.json")
+    with open(bad, "w") as f:
+        f.write('{"format": "context-cleaner-prices/1", "models": [{"id": "m"}]}')
+    p = cli.run("--prices", bad, "report", "daily", expect=2)
+    check("bad.json" in p.stderr and "prices" in p.stderr, f"bad file named: {p.stderr}")
+    return "unknown model warned once, counted, cost unknown; --prices + reprice exact"
+
+
+def test_filters(binary, tmp):
+    cli = Cli(binary, tmp, "filters")
+    write_transcript(cli, "alpha", "s-a", [assistant("a", "2025-09-03T10:00:00.000Z",
+                                                     session="s-a")])
+    write_transcript(cli, "beta", "s-b", [assistant("b", "2025-09-04T10:00:00.000Z",
+                                                    session="s-b")])
+    cli.sync()
+    def dates(*args):
+        return [d["date"] for d in cli.json("report", "daily", "-z", "UTC", *args)["daily"]]
+    check(dates("--project", "alpha") == ["2025-09-03"], "project filter")
+    check(dates("--since", "20250904") == ["2025-09-04"], "since")
+    check(dates("--until", "2025-09-03") == ["2025-09-03"], "until")
+    check(dates("--order", "desc") == ["2025-09-04", "2025-09-03"], "order")
+    check(dates("--source", "elsewhere") == [], "source filter")
+    host = cli.json("report", "session")["sessions"]
+    check({s["sessionId"] for s in host} == {"s-a", "s-b"}, "sessions")
+    p = cli.run("report", "daily")
+    check("\033[" not in p.stdout, "no colour in a pipe")
+    return "project, source, since, until, order"
+
+
+def test_bad_options(binary, tmp):
+    cli = Cli(binary, tmp, "bad")
+    write_transcript(cli, "p", "s", [assistant("a", "2025-09-03T10:00:00.000Z")])
+    cli.sync()
+    cases = [(["--since", "2025-13-45"], "--since"),
+             (["--until", "yesterday"], "--until"),
+             (["--since", "2025-09-05", "--until", "2025-09-01"], "after --until"),
+             (["--timezone", "Mars/Base"], "Mars/Base"),
+             (["--timezone", "../../etc/passwd"], "--timezone"),
+             (["--order", "sideways"], "--order"),
+             (["--bogus"], "--bogus")]
+    for args, says in cases:
+        p = cli.run("report", "daily", *args, expect=2)
+        check(says in p.stderr, f"{args}: stderr does not name {says!r}: {p.stderr}")
+    p = cli.run("report", "weekly", "--start-of-week", "funday", expect=2)
+    check("--start-of-week" in p.stderr, p.stderr)
+    p = cli.run("report", "blocks", "--token-limit", "lots", expect=2)
+    check("--token-limit" in p.stderr, p.stderr)
+    return f"{len(cases) + 2} bad options exit 2 naming themselves"
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args(argv)
+    started = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="cc-report-")
+    failures, results = [], []
+
+    def attempt(name, fn, *a):
+        try:
+            results.append(f"{name}: {fn(*a)}")
+        except Failure as e:
+            failures.append(f"[{name}] {e}")
+        except Exception:
+            failures.append(f"[{name}] unexpected error:\n{traceback.format_exc()}")
+
+    try:
+        if os.path.isdir(FIXTURES):
+            try:
+                cli = fixture_cli(args.binary, tmp)
+                attempt("reference", test_reference_totals, cli)
+                attempt("ccusage periods", test_matches_ccusage_periods, cli)
+                attempt("ccusage sessions", test_matches_ccusage_sessions, cli)
+                attempt("ccusage blocks", test_matches_ccusage_blocks, cli)
+            except Failure as e:
+                failures.append(f"[fixtures] {e}")
+        else:
+            results.append(f"SKIPPED fixture parts: {FIXTURES} is absent")
+        attempt("time zones", test_time_zones, args.binary, tmp)
+        attempt("pricing", test_pricing_rules, args.binary, tmp)
+        attempt("unknown/overrides", test_unknown_model_and_overrides, args.binary, tmp)
+        attempt("filters", test_filters, args.binary, tmp)
+        attempt("bad options", test_bad_options, args.binary, tmp)
+        for line in results:
+            print("report_test: " + line)
+        if failures:
+            print("report_test: FAIL:\n" + "\n\n".join(failures), file=sys.stderr)
+            return 1
+        print(f"report_test: PASS ({len(results)} parts) in {time.monotonic() - started:.1f} s")
+        return 0
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
