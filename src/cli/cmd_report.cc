@@ -169,7 +169,7 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
   }
-  Result<std::vector<UsageRow>> rows = (*ledger)->Usage(request->filter);
+  Result<UsageData> rows = (*ledger)->Usage(request->filter);
   if (!rows.ok()) {
     PrintError(rows.status().message());
     return ExitCodeFor(rows.status());

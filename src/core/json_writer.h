@@ -60,5 +60,7 @@ class JsonWriter {
 };
 
 std::string JsonEscape(std::string_view text);
+// Appends `text` as a quoted, escaped JSON string.
+void AppendJsonString(std::string& out, std::string_view text);
 
 }  // namespace cc

@@ -72,7 +72,7 @@ class Ledger {
                          CheckpointMap* out);
   // Rollup rows (ledger/rollup.h) for events in [since_ms, until_ms),
   // optionally of one project or source. Reports aggregate these.
-  Result<std::vector<UsageRow>> Usage(const UsageFilter& filter);
+  Result<UsageData> Usage(const UsageFilter& filter);
   // Price table versions the stored costs come from (more than one, or
   // one other than the current table's: `bridge reprice` would change them).
   Result<std::vector<std::string>> PriceVersions();

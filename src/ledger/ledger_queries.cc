@@ -1,5 +1,6 @@
 // The read side of Ledger: checkpoints, daily totals, status, validation.
 #include <string>
+#include <unordered_map>
 
 #include "ledger/ledger.h"
 #include "ledger/rollup.h"
@@ -213,7 +214,19 @@ Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {
 
 namespace cc {
 
-Result<std::vector<UsageRow>> Ledger::Usage(const UsageFilter& filter) {
+Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
+  UsageData out;
+  // Dimensions first (few), then the rows (many, integers only).
+  std::unordered_map<int64_t, uint32_t> index_of;
+  sql::Statement dims(db_->handle(),
+                      "SELECT id, project, session_id, model, source FROM "
+                      "usage_dims");
+  Status s = ForEachRow(dims, [&](const sql::Statement& row) {
+    index_of[row.Int(0)] = static_cast<uint32_t>(out.dims.size());
+    out.dims.push_back(
+        UsageDim{row.Text(1), row.Text(2), row.Text(3), row.Text(4)});
+  });
+  if (!s.ok()) return s;
   // Bounds are whole buckets: local day starts fall on bucket boundaries.
   const int64_t lo = filter.since_ms ? *filter.since_ms / kRollupBucketMs
                                      : INT64_MIN;
@@ -222,32 +235,32 @@ Result<std::vector<UsageRow>> Ledger::Usage(const UsageFilter& filter) {
           ? (*filter.until_ms + kRollupBucketMs - 1) / kRollupBucketMs
           : INT64_MAX;
   std::string query = R"sql(
-    SELECT bucket, project, session_id, model, source, events,
-      unpriced_events, input_tokens, output_tokens, cache_creation_tokens,
-      cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-      web_search_requests, web_fetch_requests, cost_pico, first_ms, last_ms
+    SELECT bucket, dim, events, unpriced_events, input_tokens, output_tokens,
+      cache_creation_tokens, cache_creation_5m_tokens,
+      cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
+      web_fetch_requests, cost_pico, first_ms, last_ms
     FROM usage_rollup WHERE bucket >= ?1 AND bucket < ?2)sql";
-  if (filter.project) query += " AND project = ?3";
-  if (filter.source) query += " AND source = ?4";
+  if (filter.project || filter.source) {
+    query += " AND dim IN (SELECT id FROM usage_dims WHERE 1";
+    if (filter.project) query += " AND project = ?3";
+    if (filter.source) query += " AND source = ?4";
+    query += ")";
+  }
   sql::Statement st(db_->handle(), query);
   st.Bind(1, lo).Bind(2, hi);
   if (filter.project) st.Bind(3, *filter.project);
   if (filter.source) st.Bind(4, *filter.source);
-  std::vector<UsageRow> out;
-  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+  s = ForEachRow(st, [&](const sql::Statement& row) {
     UsageRow u;
     u.bucket_start_ms = row.Int(0) * kRollupBucketMs;
-    u.project = row.Text(1);
-    u.session_id = row.Text(2);
-    u.model = row.Text(3);
-    u.source = row.Text(4);
-    u.events = row.Uint(5);
-    u.unpriced_events = row.Uint(6);
-    u.tokens = TokensFromRow(row, 7);
-    u.cost_pico = row.Int(15);
-    u.first_ms = row.Int(16);
-    u.last_ms = row.Int(17);
-    out.push_back(std::move(u));
+    u.dim = index_of[row.Int(1)];
+    u.events = row.Uint(2);
+    u.unpriced_events = row.Uint(3);
+    u.tokens = TokensFromRow(row, 4);
+    u.cost_pico = row.Int(12);
+    u.first_ms = row.Int(13);
+    u.last_ms = row.Int(14);
+    out.rows.push_back(u);
   });
   if (!s.ok()) return s;
   return out;

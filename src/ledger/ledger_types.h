@@ -81,20 +81,33 @@ struct UsageFilter {
   std::optional<std::string> source;
 };
 
-// One rollup row: the events of one project, session, model and source in
-// one UTC quarter hour.
-struct UsageRow {
-  int64_t bucket_start_ms = 0;
+// What a rollup row is about: one project, session, model and source.
+struct UsageDim {
   std::string project;
   std::string session_id;
   std::string model;
   std::string source;
+};
+
+// One rollup row: the events of one UsageDim in one UTC quarter hour.
+struct UsageRow {
+  int64_t bucket_start_ms = 0;
+  uint32_t dim = 0;  // Index into UsageData::dims.
   uint64_t events = 0;
   uint64_t unpriced_events = 0;
   Tokens tokens;
   int64_t cost_pico = 0;
   int64_t first_ms = 0;
   int64_t last_ms = 0;
+};
+
+// Rollup rows with the dimensions they refer to (strings once, not once
+// per row: a million events make ~10^5 rows but ~10^4 dimensions).
+struct UsageData {
+  std::vector<UsageDim> dims;
+  std::vector<UsageRow> rows;
+
+  const UsageDim& dim(const UsageRow& r) const { return dims[r.dim]; }
 };
 
 struct RunCounters {

@@ -6,12 +6,11 @@ namespace cc {
 namespace {
 
 constexpr const char* kUpsert = R"sql(
-INSERT INTO usage_rollup(bucket, project, session_id, model, source, events,
-  unpriced_events, input_tokens, output_tokens, cache_creation_tokens,
-  cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-  web_search_requests, web_fetch_requests, cost_pico, first_ms, last_ms)
-VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-  ?17, ?18)
+INSERT INTO usage_rollup(bucket, dim, events, unpriced_events, input_tokens,
+  output_tokens, cache_creation_tokens, cache_creation_5m_tokens,
+  cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
+  web_fetch_requests, cost_pico, first_ms, last_ms)
+VALUES(?1, ?2, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
 ON CONFLICT DO UPDATE SET events = events + excluded.events,
   unpriced_events = unpriced_events + excluded.unpriced_events,
   input_tokens = input_tokens + excluded.input_tokens,
@@ -28,25 +27,47 @@ ON CONFLICT DO UPDATE SET events = events + excluded.events,
   first_ms = MIN(first_ms, excluded.first_ms),
   last_ms = MAX(last_ms, excluded.last_ms))sql";
 
-constexpr const char* kKeyMatch =
-    " WHERE bucket = ?1 AND project = ?2 AND session_id = ?3 AND model = ?4 "
-    "AND source = ?5";
+constexpr const char* kFindDim = R"sql(
+SELECT id FROM usage_dims WHERE project = ?1 AND session_id = ?2 AND model = ?3
+  AND source = ?4)sql";
+constexpr const char* kInsertDim = R"sql(
+INSERT INTO usage_dims(project, session_id, model, source)
+VALUES(?1, ?2, ?3, ?4))sql";
 
 // After an event left a row: drop the row if empty, else recompute the row's
 // first and last times from the events still in it.
-constexpr const char* kDeleteEmpty = "DELETE FROM usage_rollup";
+constexpr const char* kDeleteEmpty =
+    "DELETE FROM usage_rollup WHERE bucket = ?1 AND dim = ?2 AND events <= 0";
 constexpr const char* kRecomputeSpan = R"sql(
 UPDATE usage_rollup SET
-  first_ms = (SELECT MIN(timestamp_ms) FROM events WHERE timestamp_ms >= ?6
-    AND timestamp_ms < ?7 AND project = ?2 AND session_id = ?3 AND model = ?4
-    AND source = ?5),
-  last_ms = (SELECT MAX(timestamp_ms) FROM events WHERE timestamp_ms >= ?6
-    AND timestamp_ms < ?7 AND project = ?2 AND session_id = ?3 AND model = ?4
-    AND source = ?5))sql";
+  first_ms = (SELECT MIN(timestamp_ms) FROM events WHERE timestamp_ms >= ?3
+    AND timestamp_ms < ?4 AND project = ?5 AND session_id = ?6 AND model = ?7
+    AND source = ?8),
+  last_ms = (SELECT MAX(timestamp_ms) FROM events WHERE timestamp_ms >= ?3
+    AND timestamp_ms < ?4 AND project = ?5 AND session_id = ?6 AND model = ?7
+    AND source = ?8)
+WHERE bucket = ?1 AND dim = ?2)sql";
 
-void BindKey(sql::Statement& st, const RollupKey& k) {
-  st.Bind(1, k.bucket).Bind(2, k.project).Bind(3, k.session_id)
-      .Bind(4, k.model).Bind(5, k.source);
+void BindDimStrings(sql::Statement& st, int first, const RollupKey& k) {
+  st.Bind(first, k.project).Bind(first + 1, k.session_id)
+      .Bind(first + 2, k.model).Bind(first + 3, k.source);
+}
+
+// The id of the key's dimension, created if new.
+Result<int64_t> DimId(sql::Database& db, sql::Statement& find,
+                      sql::Statement& insert, const RollupKey& k) {
+  BindDimStrings(find, 1, k);
+  Result<bool> row = find.Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    int64_t id = find.Int(0);
+    find.Reset();
+    return id;
+  }
+  find.Reset();
+  BindDimStrings(insert, 1, k);
+  if (Status s = insert.Run(); !s.ok()) return s;
+  return db.QueryInt("SELECT last_insert_rowid()");
 }
 
 }  // namespace
@@ -87,25 +108,27 @@ void RollupDelta::Move(const RollupKey& from, const Contribution& before,
 }
 
 Status RollupDelta::Apply(sql::Database& db) {
+  sql::Statement find(db.handle(), kFindDim);
+  sql::Statement insert(db.handle(), kInsertDim);
   sql::Statement upsert(db.handle(), kUpsert);
+  sql::Statement drop(db.handle(), kDeleteEmpty);
+  sql::Statement span(db.handle(), kRecomputeSpan);
   for (const auto& [key, cell] : cells_) {
-    BindKey(upsert, key);
+    Result<int64_t> dim = DimId(db, find, insert, key);
+    if (!dim.ok()) return dim.status();
+    upsert.Bind(1, key.bucket).Bind(2, *dim);
     upsert.Bind(6, cell.events).Bind(7, cell.unpriced);
     for (int i = 0; i < 8; ++i) upsert.Bind(8 + i, cell.tokens[i]);
     upsert.Bind(16, cell.cost_pico).Bind(17, cell.first_ms)
         .Bind(18, cell.last_ms);
     if (Status s = upsert.Run(); !s.ok()) return s;
-  }
-  sql::Statement drop(db.handle(), std::string(kDeleteEmpty) + kKeyMatch +
-                                       " AND events <= 0");
-  sql::Statement span(db.handle(), std::string(kRecomputeSpan) + kKeyMatch);
-  for (const auto& [key, cell] : cells_) {
     if (!cell.lost_an_event) continue;
-    BindKey(drop, key);
+    drop.Bind(1, key.bucket).Bind(2, *dim);
     if (Status s = drop.Run(); !s.ok()) return s;
-    BindKey(span, key);
-    span.Bind(6, key.bucket * kRollupBucketMs)
-        .Bind(7, (key.bucket + 1) * kRollupBucketMs);
+    span.Bind(1, key.bucket).Bind(2, *dim)
+        .Bind(3, key.bucket * kRollupBucketMs)
+        .Bind(4, (key.bucket + 1) * kRollupBucketMs);
+    BindDimStrings(span, 5, key);
     if (Status s = span.Run(); !s.ok()) return s;
   }
   cells_.clear();
@@ -113,19 +136,23 @@ Status RollupDelta::Apply(sql::Database& db) {
 }
 
 Status RebuildRollup(sql::Database& db) {
-  if (Status s = db.Exec("DELETE FROM usage_rollup"); !s.ok()) return s;
   return db.Exec(R"sql(
-INSERT INTO usage_rollup(bucket, project, session_id, model, source, events,
-  unpriced_events, input_tokens, output_tokens, cache_creation_tokens,
-  cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-  web_search_requests, web_fetch_requests, cost_pico, first_ms, last_ms)
-SELECT timestamp_ms / 900000, project, session_id, model, source, COUNT(*),
+DELETE FROM usage_rollup;
+DELETE FROM usage_dims;
+INSERT INTO usage_dims(project, session_id, model, source)
+  SELECT DISTINCT project, session_id, model, source FROM events;
+INSERT INTO usage_rollup(bucket, dim, events, unpriced_events, input_tokens,
+  output_tokens, cache_creation_tokens, cache_creation_5m_tokens,
+  cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
+  web_fetch_requests, cost_pico, first_ms, last_ms)
+SELECT timestamp_ms / 900000, d.id, COUNT(*),
   SUM(priced = 0), SUM(input_tokens), SUM(output_tokens),
   SUM(cache_creation_tokens), SUM(cache_creation_5m_tokens),
   SUM(cache_creation_1h_tokens), SUM(cache_read_tokens),
   SUM(web_search_requests), SUM(web_fetch_requests), SUM(cost_pico),
   MIN(timestamp_ms), MAX(timestamp_ms)
-FROM events GROUP BY 1, 2, 3, 4, 5)sql");
+FROM events JOIN usage_dims d USING(project, session_id, model, source)
+GROUP BY 1, 2)sql");
 }
 
 }  // namespace cc

@@ -1,8 +1,9 @@
 // Rollup: the ledger's pre-aggregated usage, kept in the same transaction
 // as the events it sums, so reports never scan the events table.
 //
-// One row per (UTC quarter hour, project, session, model, source): event
-// count, token sums, cost, and the first and last event time in it. Every
+// One row per (UTC quarter hour, dimension): event count, token sums, cost,
+// and the first and last event time in it. A dimension (usage_dims) is one
+// (project, session, model, source), so rows hold integers only. Every
 // time zone in use today is offset from UTC by a multiple of 15 minutes, so
 // local days, weeks, months and hours are unions of whole rows, and a
 // 5-hour block (which starts on an hour) never splits one. Sums, not

@@ -74,12 +74,12 @@ std::map<std::string, Sums> Expected(const std::vector<Event>& records,
 
 std::map<std::string, Sums> Actual(Ledger& ledger) {
   std::map<std::string, Sums> out;
-  Result<std::vector<UsageRow>> rows = ledger.Usage(UsageFilter{});
-  EXPECT_TRUE(rows.ok()) << rows.status().message();
-  for (const UsageRow& u : *rows) {
+  Result<UsageData> data = ledger.Usage(UsageFilter{});
+  EXPECT_TRUE(data.ok()) << data.status().message();
+  for (const UsageRow& u : data->rows) {
+    const UsageDim& d = data->dim(u);
     const std::string row = std::to_string(u.bucket_start_ms / kRollupBucketMs) +
-                            "|" + u.project + "|" + u.session_id + "|" +
-                            u.model;
+                            "|" + d.project + "|" + d.session_id + "|" + d.model;
     Sums& s = out[row];
     s.events += u.events;
     s.unpriced += u.unpriced_events;
@@ -169,11 +169,11 @@ TEST(Rollup, RepriceAppliesANewTableToHistory) {
   EXPECT_EQ(r->events_changed, 1u);
   EXPECT_EQ(r->cost_after_pico, 2 * kPicoPerDollar);  // 1 MTok at $2.
   EXPECT_TRUE(r->unpriced_models.empty());
-  Result<std::vector<UsageRow>> rows = (*ledger)->Usage(UsageFilter{});
-  ASSERT_TRUE(rows.ok());
-  ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ((*rows)[0].cost_pico, 2 * kPicoPerDollar);
-  EXPECT_EQ((*rows)[0].unpriced_events, 0u);
+  Result<UsageData> data = (*ledger)->Usage(UsageFilter{});
+  ASSERT_TRUE(data.ok());
+  ASSERT_EQ(data->rows.size(), 1u);
+  EXPECT_EQ(data->rows[0].cost_pico, 2 * kPicoPerDollar);
+  EXPECT_EQ(data->rows[0].unpriced_events, 0u);
   Result<std::vector<std::string>> versions = (*ledger)->PriceVersions();
   ASSERT_TRUE(versions.ok());
   EXPECT_EQ(*versions, std::vector<std::string>{table.version()});

@@ -123,12 +123,17 @@ ALTER TABLE events ADD COLUMN speed TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN cost_pico INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN priced INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN price_version TEXT NOT NULL DEFAULT '';
-CREATE TABLE usage_rollup(
-  bucket INTEGER NOT NULL,
+CREATE TABLE usage_dims(
+  id INTEGER PRIMARY KEY,
   project TEXT NOT NULL,
   session_id TEXT NOT NULL,
   model TEXT NOT NULL,
   source TEXT NOT NULL,
+  UNIQUE(project, session_id, model, source)
+);
+CREATE TABLE usage_rollup(
+  bucket INTEGER NOT NULL,
+  dim INTEGER NOT NULL,
   events INTEGER NOT NULL,
   unpriced_events INTEGER NOT NULL,
   input_tokens INTEGER NOT NULL,
@@ -142,7 +147,7 @@ CREATE TABLE usage_rollup(
   cost_pico INTEGER NOT NULL,
   first_ms INTEGER NOT NULL,
   last_ms INTEGER NOT NULL,
-  PRIMARY KEY(bucket, project, session_id, model, source)
+  PRIMARY KEY(bucket, dim)
 ) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES('price_version', '');
 )sql";

@@ -170,15 +170,20 @@ std::string FormatDollars(int64_t pico, int decimals) {
   out += std::to_string(v / unit);
   if (decimals > 0) {
     std::string frac = std::to_string(v % unit);
-    out += "." + std::string(static_cast<size_t>(decimals) - frac.size(), '0') +
-           frac;
+    // Appended piece by piece: g++ 12 -O2 warns falsely (-Wrestrict) on
+    // chains of `"literal" + std::string`.
+    out.push_back('.');
+    out.append(static_cast<size_t>(decimals) - frac.size(), '0');
+    out.append(frac);
   }
   return out;
 }
 
 std::string DollarsJsonNumber(int64_t pico) {
   std::string s = FormatDollars(pico, 12);
-  s.erase(s.find('$'), 1);
+  if (size_t dollar = s.find('$'); dollar != std::string::npos) {
+    s.erase(dollar, 1);
+  }
   // Trim trailing zeros of the fraction (and the point if nothing is left).
   while (!s.empty() && s.back() == '0') s.pop_back();
   if (!s.empty() && s.back() == '.') s.pop_back();

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +30,10 @@ constexpr int64_t kMaxAbsDay = kMaxAbsSeconds / kSecondsPerDay;
 constexpr int32_t kMinOffset = -89'999;
 constexpr int32_t kMaxOffset = 93'599;
 constexpr int kMaxRuleHours = 167;  // RFC 8536 section 3.3.1.
+// Rules are expanded into transitions up to the start of 2101 (see
+// ExpandRule); 4133980800 is 2101-01-01T00:00:00Z.
+constexpr int64_t kExpandThroughYear = 2100;
+constexpr int64_t kExpandUntilSeconds = 4'133'980'800;
 constexpr size_t kMaxZoneFileBytes = 1 << 20;  // Real files are < 10 KiB.
 constexpr size_t kTzifHeaderBytes = 44;
 constexpr const char* kDefaultZoneDir = "/usr/share/zoneinfo";
@@ -94,8 +99,8 @@ int64_t RuleDay(const RuleDate& date, int64_t year) {
   }
   const int64_t first = FirstDayOfMonth(year, date.month);
   const int64_t first_weekday = FloorMod(first + 4, 7);  // 1970-01-01: Thu.
-  int64_t day = first + FloorMod(date.weekday - first_weekday, 7) +
-                7 * (date.week - 1);
+  int64_t day =
+      first + FloorMod(date.weekday - first_weekday, 7) + 7 * (date.week - 1);
   const int64_t last = first + DaysInMonth(year, date.month) - 1;
   while (day > last) day -= 7;  // Week 5 means the last such weekday.
   return day;
@@ -106,40 +111,50 @@ struct RuleEvent {
   bool to_dst;
 };
 
-// The rule's changes in years [first_year, last_year], in time order. At
-// equal instants the change to daylight time sorts last, so it wins: that
-// is how an all-year daylight rule ("EST5EDT,0/0,J365/25") ends one year
-// exactly as the next begins.
+// Time order; at equal instants the change to daylight time is the later,
+// so it wins: that is how an all-year daylight rule ("EST5EDT,0/0,J365/25")
+// ends one year exactly as the next begins.
+bool Before(const RuleEvent& a, const RuleEvent& b) {
+  return a.at_s != b.at_s ? a.at_s < b.at_s : a.to_dst < b.to_dst;
+}
+
+std::array<RuleEvent, 2> YearEvents(const PosixRule& rule, int64_t year) {
+  return {{{RuleDay(rule.dst_start, year) * kSecondsPerDay +
+                rule.dst_start.time_s - rule.std_offset_s,
+            true},
+           {RuleDay(rule.dst_end, year) * kSecondsPerDay + rule.dst_end.time_s -
+                rule.dst_offset_s,
+            false}}};
+}
+
+// A year's changes lie within about ten days of it (rule times reach
+// +-167 h): all of year-2's are before any instant of `year`, and all of
+// year+2's after it.
+int32_t RuleOffsetAt(const PosixRule& rule, int64_t utc_s) {
+  if (!rule.has_dst) return rule.std_offset_s;
+  const int64_t year = YearOfSeconds(utc_s);
+  std::optional<RuleEvent> latest;  // The last change at or before utc_s.
+  for (int64_t y = year - 2; y <= year + 1; ++y) {
+    for (const RuleEvent& event : YearEvents(rule, y)) {
+      if (event.at_s <= utc_s && (!latest || Before(*latest, event))) {
+        latest = event;
+      }
+    }
+  }
+  return latest && latest->to_dst ? rule.dst_offset_s : rule.std_offset_s;
+}
+
+// The rule's changes in years [first_year, last_year], in time order.
 std::vector<RuleEvent> RuleEvents(const PosixRule& rule, int64_t first_year,
                                   int64_t last_year) {
   std::vector<RuleEvent> events;
   for (int64_t year = first_year; year <= last_year; ++year) {
-    events.push_back({RuleDay(rule.dst_start, year) * kSecondsPerDay +
-                          rule.dst_start.time_s - rule.std_offset_s,
-                      true});
-    events.push_back({RuleDay(rule.dst_end, year) * kSecondsPerDay +
-                          rule.dst_end.time_s - rule.dst_offset_s,
-                      false});
+    for (const RuleEvent& event : YearEvents(rule, year)) {
+      events.push_back(event);
+    }
   }
-  std::sort(events.begin(), events.end(),
-            [](const RuleEvent& a, const RuleEvent& b) {
-              return a.at_s != b.at_s ? a.at_s < b.at_s : a.to_dst < b.to_dst;
-            });
+  std::sort(events.begin(), events.end(), Before);
   return events;
-}
-
-int32_t RuleOffsetAt(const PosixRule& rule, int64_t utc_s) {
-  if (!rule.has_dst) return rule.std_offset_s;
-  // A year's changes lie within about ten days of it (rule times reach
-  // +-167 h), so all of year-2's are before utc_s and decide the state
-  // when nothing later is.
-  const int64_t year = YearOfSeconds(utc_s);
-  int32_t offset = rule.std_offset_s;
-  for (const RuleEvent& event : RuleEvents(rule, year - 2, year + 1)) {
-    if (event.at_s > utc_s) break;
-    offset = event.to_dst ? rule.dst_offset_s : rule.std_offset_s;
-  }
-  return offset;
 }
 
 // Parses a POSIX TZ string (see TimeZone::FromPosixString).
@@ -190,9 +205,9 @@ class PosixParser {
   bool SkipName() {
     const bool quoted = Consume('<');
     const size_t begin = pos_;
-    while (!AtEnd() && (IsAlpha(Peek()) ||
-                        (quoted && (IsDigit(Peek()) || Peek() == '+' ||
-                                    Peek() == '-')))) {
+    while (!AtEnd() &&
+           (IsAlpha(Peek()) ||
+            (quoted && (IsDigit(Peek()) || Peek() == '+' || Peek() == '-')))) {
       ++pos_;
     }
     if (pos_ - begin < 3) return false;
@@ -313,8 +328,7 @@ struct TzifHeader {
   // times (4 in version 1's block, 8 in the version 2+ block).
   uint64_t DataBytes(uint64_t time_bytes) const {
     return uint64_t{timecnt} * (time_bytes + 1) + uint64_t{typecnt} * 6 +
-           charcnt + uint64_t{leapcnt} * (time_bytes + 4) + isstdcnt +
-           isutcnt;
+           charcnt + uint64_t{leapcnt} * (time_bytes + 4) + isstdcnt + isutcnt;
   }
 };
 
@@ -469,7 +483,8 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
   std::string bytes;
   Status status;
   if (fstat(fd, &st) != 0) {
-    status = Status::IoError("cannot stat " + path + ": " + std::strerror(errno));
+    status =
+        Status::IoError("cannot stat " + path + ": " + std::strerror(errno));
   } else if (!S_ISREG(st.st_mode)) {
     status = Status::InvalidArgument(path + " is not a regular file");
   }
@@ -478,7 +493,8 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
     const ssize_t n = read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      status = Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+      status =
+          Status::IoError("cannot read " + path + ": " + std::strerror(errno));
     } else if (n == 0) {
       break;
     } else if (bytes.size() + static_cast<size_t>(n) > max_bytes) {
@@ -496,12 +512,13 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
 // Why `name` cannot be a zone name, or "" when it can.
 std::string NameProblem(std::string_view name) {
   if (name.empty()) return "time zone name is empty";
-  const std::string quoted = "invalid time zone name '" + std::string(name) +
-                             "': ";
+  const std::string quoted =
+      "invalid time zone name '" + std::string(name) + "': ";
   if (name.front() == '/') {
     return quoted + "an absolute path; give a name like 'Europe/Paris'";
   }
-  if (name.find("..") != std::string_view::npos) return quoted + "contains '..'";
+  if (name.find("..") != std::string_view::npos)
+    return quoted + "contains '..'";
   if (name.find('\0') != std::string_view::npos) {
     return quoted + "contains a NUL byte";
   }
@@ -562,8 +579,8 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) {
-      return Status::InvalidArgument("unknown " + quoted + " (no such file in " +
-                                     dir + ")");
+      return Status::InvalidArgument("unknown " + quoted +
+                                     " (no such file in " + dir + ")");
     }
     return Status::IoError(quoted + ": cannot stat " + path + ": " +
                            std::strerror(errno));
@@ -580,8 +597,8 @@ Result<TimeZone> TimeZone::LoadFile(std::string name, const std::string& path) {
   Result<std::string> bytes = ReadSmallFile(path, kMaxZoneFileBytes);
   if (!bytes.ok()) {
     if (bytes.status().code() == Status::Code::kInvalidArgument) {
-      return Status::InvalidArgument(where + ": not a TZif file: " +
-                                     bytes.status().message());
+      return Status::InvalidArgument(
+          where + ": not a TZif file: " + bytes.status().message());
     }
     return Status::IoError(where + ": " + bytes.status().message());
   }
@@ -601,6 +618,7 @@ Result<TimeZone> TimeZone::FromTzifAt(std::string name, std::string_view bytes,
   zone.transitions_ = std::move(contents->transitions);
   zone.offsets_ = std::move(contents->offsets);
   zone.rule_ = contents->rule;
+  zone.ExpandRule();
   return zone;
 }
 
@@ -626,8 +644,9 @@ TimeZone TimeZone::System() {
 TimeZone TimeZone::FromTzVariable(std::string_view tz) {
   if (!tz.empty() && tz.front() == ':') tz.remove_prefix(1);
   if (tz.empty()) return Utc();
-  Result<TimeZone> zone =
-      tz.front() == '/' ? LoadFile(NameFromPath(tz), std::string(tz)) : Load(tz);
+  Result<TimeZone> zone = tz.front() == '/'
+                              ? LoadFile(NameFromPath(tz), std::string(tz))
+                              : Load(tz);
   if (!zone.ok()) zone = FromPosixString(tz);
   return zone.ok() ? *std::move(zone) : Utc();
 }
@@ -637,7 +656,8 @@ std::optional<TimeZone> TimeZone::FromEtcLocaltime() {
   char target[4096];
   const ssize_t n = readlink(kLocaltime, target, sizeof target - 1);
   if (n > 0) {
-    std::string name = NameFromPath(std::string_view(target, static_cast<size_t>(n)));
+    std::string name =
+        NameFromPath(std::string_view(target, static_cast<size_t>(n)));
     if (Result<TimeZone> zone = LoadFile(std::move(name), kLocaltime)) {
       return *std::move(zone);
     }
@@ -651,6 +671,25 @@ std::optional<TimeZone> TimeZone::FromEtcLocaltime() {
   return std::nullopt;
 }
 
+void TimeZone::ExpandRule() {
+  // Without transitions the rule also rules the past, which a table cannot
+  // say; such zones (POSIX strings) evaluate the rule on every query.
+  if (!rule_ || !rule_->has_dst || transitions_.empty()) return;
+  const int64_t from = transitions_.back();
+  if (from >= kExpandUntilSeconds) return;
+  int32_t previous = RuleOffsetAt(*rule_, from);
+  offsets_.back() = previous;  // The rule decides from here on anyway.
+  for (const RuleEvent& event :
+       RuleEvents(*rule_, YearOfSeconds(from) - 1, kExpandThroughYear + 1)) {
+    if (event.at_s <= from || event.at_s > kExpandUntilSeconds) continue;
+    const int32_t offset = RuleOffsetAt(*rule_, event.at_s);
+    if (offset == previous) continue;
+    transitions_.push_back(event.at_s);
+    offsets_.push_back(offset);
+    previous = offset;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Queries.
 
@@ -658,7 +697,8 @@ int32_t TimeZone::OffsetAtSeconds(int64_t utc_s) const {
   if (rule_ && (transitions_.empty() || utc_s >= transitions_.back())) {
     return RuleOffsetAt(*rule_, utc_s);
   }
-  auto after = std::upper_bound(transitions_.begin(), transitions_.end(), utc_s);
+  auto after =
+      std::upper_bound(transitions_.begin(), transitions_.end(), utc_s);
   if (after == transitions_.begin()) return initial_offset_s_;
   return offsets_[static_cast<size_t>(after - transitions_.begin() - 1)];
 }
@@ -671,8 +711,8 @@ std::vector<TimeZone::Change> TimeZone::ChangesIn(int64_t lo_s,
   const int64_t rule_from =
       transitions_.empty() ? lo_s : std::max(lo_s, transitions_.back());
   if (rule_ && rule_->has_dst && rule_from < hi_s) {
-    for (const RuleEvent& event : RuleEvents(*rule_, YearOfSeconds(rule_from) - 1,
-                                             YearOfSeconds(hi_s) + 1)) {
+    for (const RuleEvent& event : RuleEvents(
+             *rule_, YearOfSeconds(rule_from) - 1, YearOfSeconds(hi_s) + 1)) {
       if (event.at_s > rule_from && event.at_s <= hi_s) {
         candidates.push_back(event.at_s);
       }
@@ -700,8 +740,8 @@ int64_t TimeZone::LocalDay(int64_t utc_ms) const {
 }
 
 int64_t TimeZone::LocalDayStart(int64_t day) const {
-  const int64_t midnight = std::clamp(day, -kMaxAbsDay, kMaxAbsDay) *
-                           kSecondsPerDay;  // Local.
+  const int64_t midnight =
+      std::clamp(day, -kMaxAbsDay, kMaxAbsDay) * kSecondsPerDay;  // Local.
   // Offsets are under 26 hours, so local time is before midnight at `lo`
   // and after it at `hi`. Walk the stretches of constant offset between
   // them; the first with an instant at or after local midnight holds it.

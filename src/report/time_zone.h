@@ -8,6 +8,8 @@
 // from several threads at once. It holds the file's transitions and, for
 // instants after the last one, the file's POSIX TZ rule (Debian may ship
 // "slim" files in which that rule is the only source for future years).
+// Loading expands the rule into transitions through 2100, so a query is a
+// binary search (~10-40 ns); later instants evaluate the rule each time.
 //
 // Zone files are untrusted input: every count and index is checked, and a
 // truncated or corrupt file is an error, never a crash. Leap-second records
@@ -33,15 +35,15 @@ namespace time_zone_internal {
 // The day of a POSIX TZ rule ("Jn", "n" or "Mm.w.d") and its local time.
 struct RuleDate {
   enum class Kind : uint8_t {
-    kJulian,      // Jn: day 1..365 of the year, February 29 never counted.
-    kDayOfYear,   // n: day 0..365 of the year, February 29 counted.
-    kMonthWeek,   // Mm.w.d: weekday d (0 = Sunday) of week w (5 = last).
+    kJulian,     // Jn: day 1..365 of the year, February 29 never counted.
+    kDayOfYear,  // n: day 0..365 of the year, February 29 counted.
+    kMonthWeek,  // Mm.w.d: weekday d (0 = Sunday) of week w (5 = last).
   };
   Kind kind = Kind::kMonthWeek;
-  int day = 0;      // n of Jn or n.
-  int month = 0;    // m of Mm.w.d, 1..12.
-  int week = 0;     // w of Mm.w.d, 1..5.
-  int weekday = 0;  // d of Mm.w.d, 0..6.
+  int day = 0;                // n of Jn or n.
+  int month = 0;              // m of Mm.w.d, 1..12.
+  int week = 0;               // w of Mm.w.d, 1..5.
+  int weekday = 0;            // d of Mm.w.d, 0..6.
   int32_t time_s = 2 * 3600;  // Local wall time of the change; -167h..167h.
 };
 
@@ -98,7 +100,8 @@ class TimeZone {
   // The UTC instant (ms) at which local day `day` begins: its first local
   // instant, or on a day whose midnight a daylight-saving change skips, the
   // first instant that exists. Consecutive starts are 23, 24 or 25 hours
-  // apart where the clocks change by an hour.
+  // apart where the clocks change by an hour, and 0 for a day a change
+  // skips entirely (Pacific/Apia, 2011-12-30).
   int64_t LocalDayStart(int64_t day) const;
 
   // The UTC instant (ms) at which the local hour containing `utc_ms`
@@ -131,6 +134,9 @@ class TimeZone {
   static TimeZone FromTzVariable(std::string_view tz);
   static std::optional<TimeZone> FromEtcLocaltime();
 
+  // Appends the rule's changes through 2100 to the transitions, so that
+  // queries in practical years are a binary search even for slim files.
+  void ExpandRule();
   int32_t OffsetAtSeconds(int64_t utc_s) const;
   // The instants in (lo_s, hi_s] at which the offset changes, in order.
   std::vector<Change> ChangesIn(int64_t lo_s, int64_t hi_s) const;
@@ -139,7 +145,7 @@ class TimeZone {
   int32_t initial_offset_s_;          // Before the first transition.
   std::vector<int64_t> transitions_;  // UTC seconds, strictly ascending.
   std::vector<int32_t> offsets_;      // offsets_[i] from transitions_[i] on.
-  // From the last transition on (from the start of time if there are none).
+  // Decides from the last transition on (at all times if there are none).
   std::optional<time_zone_internal::PosixRule> rule_;
 };
 

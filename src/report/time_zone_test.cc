@@ -25,9 +25,11 @@ bool HaveZoneinfo() {
   return std::filesystem::exists(std::string(kZoneDir) + "/America/New_York");
 }
 
-#define REQUIRE_ZONEINFO()                                              \
-  if (!HaveZoneinfo()) GTEST_SKIP() << kZoneDir << " is absent (install " \
-                                       "tzdata)"
+// Tests that read the system's database skip when it is absent.
+#define REQUIRE_ZONEINFO()                                                  \
+  do {                                                                      \
+    if (!HaveZoneinfo()) GTEST_SKIP() << kZoneDir << " is absent (tzdata)"; \
+  } while (false)
 
 // Sets (or with nullptr, unsets) an environment variable for one scope.
 class ScopedEnv {
@@ -68,8 +70,7 @@ TimeZone MustParsePosix(const char* spec) {
 // Length of a local day, from LocalDayStart of it and of the next.
 int64_t MinutesIn(const TimeZone& zone, const char* date) {
   const int64_t day = Day(date);
-  return (zone.LocalDayStart(day + 1) - zone.LocalDayStart(day)) /
-         kMsPerMinute;
+  return (zone.LocalDayStart(day + 1) - zone.LocalDayStart(day)) / kMsPerMinute;
 }
 
 constexpr int64_t k23h = 23 * 60, k24h = 24 * 60, k25h = 25 * 60;
@@ -94,8 +95,8 @@ struct TzifSpec {
   std::vector<int64_t> transitions;
   std::vector<uint8_t> indices;
   std::vector<int32_t> offsets = {0};
-  std::string footer;             // The TZ string, without newlines.
-  bool with_footer = true;        // Whether the "\n...\n" lines are there.
+  std::string footer;               // The TZ string, without newlines.
+  bool with_footer = true;          // Whether the "\n...\n" lines are there.
   std::optional<uint32_t> timecnt;  // Overrides the count in the header.
 };
 
@@ -116,10 +117,10 @@ std::string Tzif(const TzifSpec& spec) {
   if (spec.version != '\0') {
     out = Header(spec.version, 0, 1) + BigEndian(0, 6) + std::string(1, '\0');
   }
-  out += Header(spec.version,
-                spec.timecnt.value_or(
-                    static_cast<uint32_t>(spec.transitions.size())),
-                static_cast<uint32_t>(spec.offsets.size()));
+  out += Header(
+      spec.version,
+      spec.timecnt.value_or(static_cast<uint32_t>(spec.transitions.size())),
+      static_cast<uint32_t>(spec.offsets.size()));
   for (int64_t at : spec.transitions) {
     out += BigEndian(static_cast<uint64_t>(at), static_cast<int>(time_bytes));
   }
@@ -276,6 +277,13 @@ TEST(TimeZone, FarFutureUsesTheFooterRule) {
   EXPECT_EQ(MinutesIn(ny, "2090-03-13"), k24h);
   EXPECT_EQ(ny.FormatLocal(Ms("2090-03-12T07:00:00Z")),
             "2090-03-12T03:00:00-04:00");
+  // Past 2100 the rule is evaluated on each query, not from the table:
+  // March 8 and November 1 in 2150.
+  EXPECT_EQ(ny.OffsetAt(Ms("2150-07-01T12:00:00Z")), -4 * 3600);
+  EXPECT_EQ(ny.OffsetAt(Ms("2150-01-15T12:00:00Z")), -5 * 3600);
+  EXPECT_EQ(MinutesIn(ny, "2150-03-08"), k23h);
+  EXPECT_EQ(MinutesIn(ny, "2150-11-01"), k25h);
+  EXPECT_EQ(MinutesIn(ny, "2150-11-02"), k24h);
 }
 
 TEST(TimeZone, DayWhoseMidnightIsSkippedStartsAtTheChange) {
@@ -376,10 +384,9 @@ TEST(TimeZone, PosixStringTimesMayBeNegativeOrPast24Hours) {
 TEST(TimeZone, PosixStringAllYearDaylightTime) {
   // RFC 8536's example of daylight time all year round.
   TimeZone zone = MustParsePosix("EST5EDT,0/0,J365/25");
-  for (const char* instant :
-       {"2025-01-01T00:00:00Z", "2025-01-01T05:00:00Z", "2025-06-01T00:00:00Z",
-        "2025-12-31T23:59:59Z", "2026-01-01T04:59:59Z",
-        "2024-12-31T12:00:00Z"}) {
+  for (const char* instant : {"2025-01-01T00:00:00Z", "2025-01-01T05:00:00Z",
+                              "2025-06-01T00:00:00Z", "2025-12-31T23:59:59Z",
+                              "2026-01-01T04:59:59Z", "2024-12-31T12:00:00Z"}) {
     EXPECT_EQ(zone.OffsetAt(Ms(instant)), -4 * 3600) << instant;
   }
   EXPECT_EQ(MinutesIn(zone, "2025-01-01"), k24h);
@@ -391,8 +398,8 @@ TEST(TimeZone, RejectsMalformedPosixStrings) {
        {"", "AB5", "EST", "5", "EST5EDT,", "EST5EDT,M3.2.0",
         "EST5EDT,M13.2.0,M11.1.0", "EST5EDT,M3.6.0,M11.1.0",
         "EST5EDT,M3.2.7,M11.1.0", "EST5EDT,J0,J365", "EST5EDT,366,J365",
-        "EST25", "EST5:60", "EST5EDT,M3.2.0/168,M11.1.0", "EST5junk!",
-        "<EST5", "EST5EDT,M3.2.0,M11.1.0,", "EST1000"}) {
+        "EST25", "EST5:60", "EST5EDT,M3.2.0/168,M11.1.0", "EST5junk!", "<EST5",
+        "EST5EDT,M3.2.0,M11.1.0,", "EST1000"}) {
     Result<TimeZone> zone = TimeZone::FromPosixString(bad);
     EXPECT_FALSE(zone.ok()) << bad;
     if (!zone.ok()) {
@@ -413,9 +420,9 @@ TEST(TimeZone, ReadsVersion1Files) {
   for (int i = 0; i < 6; ++i) {
     counts[i] = 0;
     for (int b = 0; b < 4; ++b) {
-      counts[i] = counts[i] << 8 |
-                  static_cast<unsigned char>(bytes[static_cast<size_t>(
-                      20 + 4 * i + b)]);
+      counts[i] =
+          counts[i] << 8 | static_cast<unsigned char>(
+                               bytes[static_cast<size_t>(20 + 4 * i + b)]);
     }
   }
   const uint32_t timecnt = counts[3], typecnt = counts[4];
@@ -515,14 +522,14 @@ TEST(TimeZone, DamagedBytesNeverCrash) {
   for (size_t i = 0; i < bytes.size(); ++i) {
     for (int flip : {0x01, 0x80, 0xff}) {
       std::string damaged = bytes;
-      damaged[i] = static_cast<char>(static_cast<unsigned char>(damaged[i]) ^
-                                     flip);
+      damaged[i] =
+          static_cast<char>(static_cast<unsigned char>(damaged[i]) ^ flip);
       Result<TimeZone> zone = TimeZone::FromTzif("damaged", damaged);
       if (!zone.ok()) continue;
       ++accepted;
       // Whatever the data says, the queries keep their contracts.
-      for (int64_t day : {Day("1900-01-01"), Day("2025-10-05"),
-                          Day("2100-04-04")}) {
+      for (int64_t day :
+           {Day("1900-01-01"), Day("2025-10-05"), Day("2100-04-04")}) {
         const int64_t start = zone->LocalDayStart(day);
         EXPECT_LE(start, zone->LocalDayStart(day + 1));
         EXPECT_GE(zone->LocalDay(start), day);

@@ -18,42 +18,130 @@ int Weekday(int64_t day) {
   return static_cast<int>(((day % 7) + 7 + 4) % 7);
 }
 
-void AddToRow(ReportRow& row, const UsageRow& u) {
-  row.totals.Add(u);
-  row.by_model[u.model].Add(u);
-  row.first_ms = std::min(row.first_ms, u.first_ms);
-  row.last_ms = std::max(row.last_ms, u.last_ms);
-}
+// Small integer ids for the models and sessions the dimensions name, so
+// that grouping a row costs an index, not a string comparison.
+struct DimIndex {
+  std::vector<std::string> models;
+  std::vector<std::string> sessions;
+  std::vector<uint32_t> model_of;    // By dimension.
+  std::vector<uint32_t> session_of;  // By dimension.
 
-std::string PeriodLabel(const UsageRow& u, const ReportSpec& spec) {
-  // Every event of a rollup row is in one quarter hour, so in one local
-  // day: its first event's day is the row's day.
-  const int64_t day = spec.zone.LocalDay(u.first_ms);
+  explicit DimIndex(const std::vector<UsageDim>& dims) {
+    std::map<std::string, uint32_t> model_ids, session_ids;
+    for (const UsageDim& d : dims) {
+      model_of.push_back(Intern(d.model, model_ids, models));
+      session_of.push_back(Intern(d.session_id, session_ids, sessions));
+    }
+  }
+  static uint32_t Intern(const std::string& s,
+                         std::map<std::string, uint32_t>& ids,
+                         std::vector<std::string>& names) {
+    auto [it, added] = ids.emplace(s, static_cast<uint32_t>(names.size()));
+    if (added) names.push_back(s);
+    return it->second;
+  }
+};
+
+// A row being summed: per-model totals by model id.
+struct Accumulator {
+  UsageTotals totals;
+  std::vector<UsageTotals> by_model;
+  int64_t first_ms = INT64_MAX;
+  int64_t last_ms = INT64_MIN;
+  uint32_t first_dim = 0;
+
+  void Add(const UsageRow& u, uint32_t model) {
+    totals.Add(u);
+    if (by_model.size() <= model) by_model.resize(model + 1);
+    by_model[model].Add(u);
+    if (u.first_ms < first_ms) first_dim = u.dim;
+    first_ms = std::min(first_ms, u.first_ms);
+    last_ms = std::max(last_ms, u.last_ms);
+  }
+
+  void Into(ReportRow& row, const DimIndex& index) const {
+    row.totals = totals;
+    for (size_t m = 0; m < by_model.size(); ++m) {
+      if (by_model[m].events > 0) row.by_model[index.models[m]] = by_model[m];
+    }
+    row.first_ms = first_ms;
+    row.last_ms = last_ms;
+  }
+};
+
+// Days since the epoch of the first day of the period containing `day`.
+int64_t PeriodStart(int64_t day, const ReportSpec& spec) {
   switch (spec.kind) {
     case ReportKind::kWeekly:
-      return WeekLabel(day, spec.start_of_week);
-    case ReportKind::kMonthly:
-      return MonthLabel(day);
+      return day - (Weekday(day) - spec.start_of_week + 7) % 7;
+    case ReportKind::kMonthly: {
+      const std::string date = FormatDate(day);
+      return day - (std::stoi(date.substr(8, 2)) - 1);
+    }
     default:
-      return FormatDate(day);
+      return day;
   }
 }
 
-std::vector<ReportRow> GroupBy(const std::vector<UsageRow>& rows,
-                               const ReportSpec& spec) {
-  std::map<std::string, ReportRow> groups;
-  for (const UsageRow& u : rows) {
-    const std::string label = spec.kind == ReportKind::kSession
-                                  ? u.session_id
-                                  : PeriodLabel(u, spec);
-    ReportRow& row = groups[label];
-    row.label = label;
-    if (row.project.empty()) row.project = u.project;
-    AddToRow(row, u);
+std::string PeriodLabel(int64_t period_start, ReportKind kind) {
+  return kind == ReportKind::kMonthly ? MonthLabel(period_start)
+                                      : FormatDate(period_start);
+}
+
+std::vector<ReportRow> GroupByPeriod(const UsageData& data,
+                                     const DimIndex& index,
+                                     const ReportSpec& spec) {
+  std::map<int64_t, Accumulator> groups;
+  // Rows come in bucket order: a local day spans 96 buckets, so the day of
+  // the previous bucket usually holds (checked by its bounds).
+  int64_t day_lo = 1, day_hi = 0, period = 0;
+  Accumulator* current = nullptr;
+  int64_t current_period = INT64_MIN;
+  for (const UsageRow& u : data.rows) {
+    // Every event of a rollup row is in one quarter hour, so in one local
+    // day: its first event's day is the row's day.
+    if (u.first_ms < day_lo || u.first_ms >= day_hi) {
+      const int64_t day = spec.zone.LocalDay(u.first_ms);
+      day_lo = spec.zone.LocalDayStart(day);
+      day_hi = spec.zone.LocalDayStart(day + 1);
+      period = PeriodStart(day, spec);
+    }
+    if (current == nullptr || period != current_period) {
+      current = &groups[period];
+      current_period = period;
+    }
+    current->Add(u, index.model_of[u.dim]);
   }
   std::vector<ReportRow> out;
   out.reserve(groups.size());
-  for (auto& [label, row] : groups) out.push_back(std::move(row));
+  for (const auto& [start, acc] : groups) {
+    ReportRow row;
+    row.label = PeriodLabel(start, spec.kind);
+    acc.Into(row, index);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::vector<ReportRow> GroupBySession(const UsageData& data,
+                                      const DimIndex& index) {
+  std::vector<Accumulator> sessions(index.sessions.size());
+  for (const UsageRow& u : data.rows) {
+    sessions[index.session_of[u.dim]].Add(u, index.model_of[u.dim]);
+  }
+  std::vector<ReportRow> out;
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    if (sessions[i].totals.events == 0) continue;
+    ReportRow row;
+    row.label = index.sessions[i];
+    row.project = data.dims[sessions[i].first_dim].project;
+    sessions[i].Into(row, index);
+    out.push_back(std::move(row));
+  }
+  // The most recent session last (first with --order desc).
+  std::sort(out.begin(), out.end(), [](const ReportRow& a, const ReportRow& b) {
+    return a.last_ms != b.last_ms ? a.last_ms < b.last_ms : a.label < b.label;
+  });
   return out;
 }
 
@@ -61,37 +149,44 @@ std::vector<ReportRow> GroupBy(const std::vector<UsageRow>& rows,
 // event and lasts 5 hours; an event at or after the block's end, or more
 // than 5 hours after the previous event, starts the next one. A silence
 // longer than 5 hours is shown as a gap block.
-std::vector<ReportRow> GroupIntoBlocks(std::vector<UsageRow> rows,
-                                       int64_t now_ms) {
-  std::sort(rows.begin(), rows.end(), [](const UsageRow& a, const UsageRow& b) {
-    return a.first_ms < b.first_ms;
+std::vector<ReportRow> GroupIntoBlocks(const UsageData& data,
+                                       const DimIndex& index, int64_t now_ms) {
+  std::vector<const UsageRow*> rows;
+  rows.reserve(data.rows.size());
+  for (const UsageRow& u : data.rows) rows.push_back(&u);
+  std::sort(rows.begin(), rows.end(), [](const UsageRow* a, const UsageRow* b) {
+    return a->first_ms < b->first_ms;
   });
   std::vector<ReportRow> blocks;
-  ReportRow* current = nullptr;
-  for (const UsageRow& u : rows) {
-    const bool silence =
-        current != nullptr && u.first_ms - current->last_ms > kBlockMs;
-    if (current == nullptr || u.first_ms >= current->end_ms || silence) {
+  std::vector<Accumulator> sums;
+  for (const UsageRow* u : rows) {
+    ReportRow* current = blocks.empty() ? nullptr : &blocks.back();
+    const bool silence = current != nullptr && !current->is_gap &&
+                         u->first_ms - sums.back().last_ms > kBlockMs;
+    if (current == nullptr || u->first_ms >= current->end_ms || silence) {
       if (silence) {
         ReportRow gap;
         gap.is_gap = true;
-        gap.start_ms = current->last_ms + kBlockMs;
-        gap.end_ms = u.first_ms;
+        gap.start_ms = sums.back().last_ms + kBlockMs;
+        gap.end_ms = u->first_ms;
         gap.label = "gap-" + FormatIsoTimestampMs(gap.start_ms);
         blocks.push_back(std::move(gap));
+        sums.emplace_back();
       }
       ReportRow block;
-      block.start_ms = FloorDiv(u.first_ms, 3'600'000) * 3'600'000;
+      block.start_ms = FloorDiv(u->first_ms, 3'600'000) * 3'600'000;
       block.end_ms = block.start_ms + kBlockMs;
       block.label = FormatIsoTimestampMs(block.start_ms);
       blocks.push_back(std::move(block));
-      current = &blocks.back();
+      sums.emplace_back();
     }
-    AddToRow(*current, u);
+    sums.back().Add(*u, index.model_of[u->dim]);
   }
-  for (ReportRow& b : blocks) {
-    b.is_active = !b.is_gap && now_ms < b.end_ms &&
-                  now_ms - b.last_ms < kBlockMs;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    ReportRow& b = blocks[i];
+    if (b.is_gap) continue;
+    sums[i].Into(b, index);
+    b.is_active = now_ms < b.end_ms && now_ms - b.last_ms < kBlockMs;
   }
   return blocks;
 }
@@ -112,13 +207,17 @@ void RateAndProjection(const ReportRow& block, int64_t now_ms,
       static_cast<double>(t.input + t.output) / minutes;
   rate.cost_per_hour = dollars / minutes * 60.0;
   report->burn_rate = rate;
-  const double remaining =
-      std::max<double>(0, static_cast<double>(block.end_ms - now_ms) / 60000.0);
+  // As ccusage: whole minutes left, then the pace over them.
+  const int64_t remaining = std::max<int64_t>(
+      0, (block.end_ms - now_ms + 30'000) / 60'000);
   Projection p;
-  p.remaining_minutes = static_cast<int64_t>(remaining + 0.5);
-  p.total_tokens = t.Total() + static_cast<uint64_t>(
-                                   rate.tokens_per_minute * remaining + 0.5);
-  p.total_cost = dollars + rate.cost_per_hour / 60.0 * remaining;
+  p.remaining_minutes = remaining;
+  p.total_tokens =
+      t.Total() + static_cast<uint64_t>(rate.tokens_per_minute *
+                                            static_cast<double>(remaining) +
+                                        0.5);
+  p.total_cost = dollars + rate.cost_per_hour / 60.0 *
+                               static_cast<double>(remaining);
   report->projection = p;
 }
 
@@ -147,41 +246,33 @@ std::string MonthLabel(int64_t local_day) {
   return FormatDate(local_day).substr(0, 7);
 }
 
-UsageReport BuildReport(const std::vector<UsageRow>& rows,
-                        const ReportSpec& spec) {
+UsageReport BuildReport(const UsageData& data, const ReportSpec& spec) {
+  const DimIndex index(data.dims);
   UsageReport report;
   report.kind = spec.kind;
-  for (const UsageRow& u : rows) {
-    report.totals.Add(u);
-    if (u.unpriced_events > 0) report.unpriced_models.insert(u.model);
-  }
-  if (spec.kind == ReportKind::kBlocks) {
-    report.rows = GroupIntoBlocks(rows, spec.now_ms);
-    std::erase_if(report.rows, [&spec](const ReportRow& b) {
-      const int64_t day = spec.zone.LocalDay(b.start_ms);
-      return (spec.since_day && day < *spec.since_day) ||
-             (spec.until_day && day > *spec.until_day);
-    });
-    report.totals = UsageTotals();
-    report.unpriced_models.clear();
-    for (const ReportRow& b : report.rows) {
-      report.totals.Add(b.totals);
-      for (const auto& [model, t] : b.by_model) {
-        if (t.unpriced_events > 0) report.unpriced_models.insert(model);
+  switch (spec.kind) {
+    case ReportKind::kBlocks:
+      report.rows = GroupIntoBlocks(data, index, spec.now_ms);
+      std::erase_if(report.rows, [&spec](const ReportRow& b) {
+        const int64_t day = spec.zone.LocalDay(b.start_ms);
+        return (spec.since_day && day < *spec.since_day) ||
+               (spec.until_day && day > *spec.until_day);
+      });
+      for (const ReportRow& b : report.rows) {
+        if (b.is_active) RateAndProjection(b, spec.now_ms, &report);
       }
-    }
-    for (const ReportRow& b : report.rows) {
-      if (b.is_active) RateAndProjection(b, spec.now_ms, &report);
-    }
-  } else {
-    report.rows = GroupBy(rows, spec);
+      break;
+    case ReportKind::kSession:
+      report.rows = GroupBySession(data, index);
+      break;
+    default:
+      report.rows = GroupByPeriod(data, index, spec);
   }
-  if (spec.kind == ReportKind::kSession) {
-    // The most recent session last (first with --order desc).
-    std::sort(report.rows.begin(), report.rows.end(),
-              [](const ReportRow& a, const ReportRow& b) {
-                return a.last_ms < b.last_ms;
-              });
+  for (const ReportRow& r : report.rows) {
+    report.totals.Add(r.totals);
+    for (const auto& [model, t] : r.by_model) {
+      if (t.unpriced_events > 0) report.unpriced_models.insert(model);
+    }
   }
   if (spec.descending) std::reverse(report.rows.begin(), report.rows.end());
   return report;

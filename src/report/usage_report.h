@@ -82,8 +82,7 @@ struct ReportSpec {
 
 constexpr int64_t kBlockMs = 5 * 3600 * 1000;
 
-UsageReport BuildReport(const std::vector<UsageRow>& rows,
-                        const ReportSpec& spec);
+UsageReport BuildReport(const UsageData& data, const ReportSpec& spec);
 
 // Local-day label helpers, shared with the renderers and the CLI.
 std::string WeekLabel(int64_t local_day, int start_of_week);

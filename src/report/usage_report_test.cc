@@ -13,21 +13,35 @@ namespace {
 int64_t Ms(const char* iso) { return *ParseIsoTimestampMs(iso); }
 
 // One event of `tokens` output tokens costing `cost_pico`, as the rollup
-// holds it (a row per quarter hour).
-UsageRow Event(const char* iso, uint64_t output, const std::string& model = "m",
-               const std::string& session = "s1", int64_t cost_pico = 0) {
-  UsageRow r;
+// holds it (a row per quarter hour), with its dimension.
+struct Row {
+  UsageRow row;
+  UsageDim dim;
+};
+
+UsageData Data(const std::vector<Row>& rows) {
+  UsageData d;
+  for (const Row& r : rows) {
+    d.rows.push_back(r.row);
+    d.rows.back().dim = static_cast<uint32_t>(d.dims.size());
+    d.dims.push_back(r.dim);
+  }
+  return d;
+}
+
+Row Event(const char* iso, uint64_t output, const std::string& model = "m",
+          const std::string& session = "s1", int64_t cost_pico = 0) {
+  Row out;
+  out.dim = UsageDim{"proj", session, model, "host"};
+  UsageRow& r = out.row;
   const int64_t ms = Ms(iso);
   r.bucket_start_ms = ms / (15 * 60 * 1000) * (15 * 60 * 1000);
-  r.session_id = session;
-  r.project = "proj";
-  r.model = model;
   r.events = 1;
   r.tokens.output = output;
   r.cost_pico = cost_pico;
   r.first_ms = ms;
   r.last_ms = ms;
-  return r;
+  return out;
 }
 
 TimeZone Zone(const char* name) {
@@ -36,15 +50,15 @@ TimeZone Zone(const char* name) {
   return z.ok() ? *z : TimeZone::Utc();
 }
 
-UsageReport Daily(const std::vector<UsageRow>& rows, const char* zone) {
+UsageReport Daily(const std::vector<Row>& rows, const char* zone) {
   ReportSpec spec;
   spec.kind = ReportKind::kDaily;
   spec.zone = Zone(zone);
-  return BuildReport(rows, spec);
+  return BuildReport(Data(rows), spec);
 }
 
 TEST(UsageReport, AnEventLateInTheUtcDayBelongsToTheLocalDay) {
-  std::vector<UsageRow> rows = {Event("2025-09-02T23:30:00Z", 5)};
+  std::vector<Row> rows = {Event("2025-09-02T23:30:00Z", 5)};
   UsageReport tokyo = Daily(rows, "Asia/Tokyo");  // 08:30 on the 3rd.
   ASSERT_EQ(tokyo.rows.size(), 1u);
   EXPECT_EQ(tokyo.rows[0].label, "2025-09-03");
@@ -57,13 +71,14 @@ TEST(UsageReport, AnEventLateInTheUtcDayBelongsToTheLocalDay) {
 TEST(UsageReport, DaylightSavingDaysHave23And25HoursAndLoseNothing) {
   // One event at the start of every UTC hour from 2025-03-08 to 03-11 and
   // from 2025-11-01 to 11-04 (New York's changes: 03-09 and 11-02).
-  std::vector<UsageRow> rows;
+  std::vector<Row> rows;
   for (const char* first : {"2025-03-08T00:00:00Z", "2025-11-01T00:00:00Z"}) {
     for (int h = 0; h < 96; ++h) {
       rows.push_back(Event(first, 1));
-      rows.back().first_ms += h * 3'600'000LL;
-      rows.back().last_ms = rows.back().first_ms;
-      rows.back().bucket_start_ms = rows.back().first_ms;
+      UsageRow& r = rows.back().row;
+      r.first_ms += h * 3'600'000LL;
+      r.last_ms = r.first_ms;
+      r.bucket_start_ms = r.first_ms;
     }
   }
   UsageReport ny = Daily(rows, "America/New_York");
@@ -83,26 +98,26 @@ TEST(UsageReport, DaylightSavingDaysHave23And25HoursAndLoseNothing) {
 
 TEST(UsageReport, WeeksStartOnTheChosenDayAndMonthsAreCalendarMonths) {
   // 2025-09-06 is a Saturday, 09-07 a Sunday, 09-08 a Monday.
-  std::vector<UsageRow> rows = {Event("2025-09-06T12:00:00Z", 1),
+  std::vector<Row> rows = {Event("2025-09-06T12:00:00Z", 1),
                                 Event("2025-09-07T12:00:00Z", 2),
                                 Event("2025-09-08T12:00:00Z", 4),
                                 Event("2025-10-01T12:00:00Z", 8)};
   ReportSpec spec;
   spec.kind = ReportKind::kWeekly;
-  UsageReport sunday = BuildReport(rows, spec);
+  UsageReport sunday = BuildReport(Data(rows), spec);
   ASSERT_EQ(sunday.rows.size(), 3u);
   EXPECT_EQ(sunday.rows[0].label, "2025-08-31");
   EXPECT_EQ(sunday.rows[0].totals.tokens.output, 1u);
   EXPECT_EQ(sunday.rows[1].label, "2025-09-07");
   EXPECT_EQ(sunday.rows[1].totals.tokens.output, 6u);
   spec.start_of_week = 1;  // Monday.
-  UsageReport monday = BuildReport(rows, spec);
+  UsageReport monday = BuildReport(Data(rows), spec);
   ASSERT_EQ(monday.rows.size(), 3u);
   EXPECT_EQ(monday.rows[0].label, "2025-09-01");
   EXPECT_EQ(monday.rows[0].totals.tokens.output, 3u);
   EXPECT_EQ(monday.rows[1].label, "2025-09-08");
   spec.kind = ReportKind::kMonthly;
-  UsageReport months = BuildReport(rows, spec);
+  UsageReport months = BuildReport(Data(rows), spec);
   ASSERT_EQ(months.rows.size(), 2u);
   EXPECT_EQ(months.rows[0].label, "2025-09");
   EXPECT_EQ(months.rows[0].totals.tokens.output, 7u);
@@ -110,13 +125,13 @@ TEST(UsageReport, WeeksStartOnTheChosenDayAndMonthsAreCalendarMonths) {
 }
 
 TEST(UsageReport, SessionsCarryTheirSpanModelsAndCost) {
-  std::vector<UsageRow> rows = {
+  std::vector<Row> rows = {
       Event("2025-09-03T10:00:00Z", 10, "claude-a", "s1", 100),
       Event("2025-09-03T11:40:00Z", 20, "claude-b", "s1", 200),
       Event("2025-09-02T09:00:00Z", 5, "claude-a", "s2", 50)};
   ReportSpec spec;
   spec.kind = ReportKind::kSession;
-  UsageReport r = BuildReport(rows, spec);
+  UsageReport r = BuildReport(Data(rows), spec);
   ASSERT_EQ(r.rows.size(), 2u);
   EXPECT_EQ(r.rows[0].label, "s2");  // Least recent first.
   const ReportRow& s1 = r.rows[1];
@@ -137,14 +152,14 @@ ReportSpec BlockSpec(const char* now) {
 }
 
 TEST(UsageReport, BlocksStartOnTheHourAndSplitOnEndAndSilence) {
-  std::vector<UsageRow> rows = {
+  std::vector<Row> rows = {
       Event("2025-09-03T21:47:00Z", 1),  // Block 21:00-02:00, over midnight.
       Event("2025-09-04T01:59:00Z", 2),  // Still in it.
       Event("2025-09-04T02:00:00Z", 4),  // At its end: the next, 02:00.
       Event("2025-09-04T03:10:00Z", 8),
       Event("2025-09-04T08:11:00Z", 16),  // 5 h 01 m of silence: a gap.
   };
-  UsageReport r = BuildReport(rows, BlockSpec("2025-09-10T00:00:00Z"));
+  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-10T00:00:00Z"));
   ASSERT_EQ(r.rows.size(), 4u);
   EXPECT_EQ(r.rows[0].label, "2025-09-03T21:00:00.000Z");
   EXPECT_EQ(r.rows[0].end_ms, Ms("2025-09-04T02:00:00Z"));
@@ -162,11 +177,11 @@ TEST(UsageReport, BlocksStartOnTheHourAndSplitOnEndAndSilence) {
 
 TEST(UsageReport, TheActiveBlockHasABurnRateAndAProjection) {
   // 60,000 tokens over 30 minutes, $0.50: 2,000 tokens/min, $1/hour.
-  std::vector<UsageRow> rows = {
+  std::vector<Row> rows = {
       Event("2025-09-03T10:05:00Z", 20'000, "m", "s1", kPicoPerDollar / 4),
       Event("2025-09-03T10:35:00Z", 40'000, "m", "s1", kPicoPerDollar / 4)};
-  rows[1].tokens.input = 0;
-  UsageReport r = BuildReport(rows, BlockSpec("2025-09-03T11:00:00Z"));
+
+  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_TRUE(r.rows[0].is_active);
   ASSERT_TRUE(r.burn_rate.has_value());
@@ -178,15 +193,15 @@ TEST(UsageReport, TheActiveBlockHasABurnRateAndAProjection) {
   EXPECT_EQ(r.projection->total_tokens, 540'000u);
   EXPECT_DOUBLE_EQ(r.projection->total_cost, 4.5);
   // Five hours after the last request it is no longer active.
-  UsageReport later = BuildReport(rows, BlockSpec("2025-09-03T15:00:00Z"));
+  UsageReport later = BuildReport(Data(rows), BlockSpec("2025-09-03T15:00:00Z"));
   EXPECT_FALSE(later.rows[0].is_active);
 }
 
 TEST(UsageReport, BlocksJsonHasCcusageKeys) {
-  std::vector<UsageRow> rows = {
+  std::vector<Row> rows = {
       Event("2025-09-03T10:05:00Z", 100, "claude-x", "s1", kPicoPerDollar),
       Event("2025-09-03T10:35:00Z", 100, "claude-x", "s1", kPicoPerDollar)};
-  UsageReport r = BuildReport(rows, BlockSpec("2025-09-03T11:00:00Z"));
+  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
   RenderOptions opt;
   opt.now_ms = Ms("2025-09-03T11:00:00Z");
   opt.token_limit = 1000;
@@ -204,8 +219,8 @@ TEST(UsageReport, BlocksJsonHasCcusageKeys) {
 }
 
 TEST(UsageReport, UnpricedEventsAreMarkedNotFree) {
-  std::vector<UsageRow> rows = {Event("2025-09-03T10:05:00Z", 100, "claude-new")};
-  rows[0].unpriced_events = 1;
+  std::vector<Row> rows = {Event("2025-09-03T10:05:00Z", 100, "claude-new")};
+  rows[0].row.unpriced_events = 1;
   UsageReport r = Daily(rows, "UTC");
   EXPECT_EQ(r.unpriced_models, std::set<std::string>{"claude-new"});
   RenderOptions opt;
@@ -219,7 +234,7 @@ TEST(UsageReport, UnpricedEventsAreMarkedNotFree) {
 }
 
 TEST(UsageReport, TablesDropColumnsToFitTheWidth) {
-  std::vector<UsageRow> rows = {
+  std::vector<Row> rows = {
       Event("2025-09-03T10:05:00Z", 1234567, "claude-sonnet-4-20250514")};
   UsageReport r = Daily(rows, "UTC");
   RenderOptions wide;
