@@ -2,7 +2,8 @@
 # Sets up context-cleaner on a fresh Debian 12 machine and runs it once:
 #   1. installs the build dependencies from Debian's packages (apt),
 #   2. builds an optimised binary (CMake preset "release"),
-#   3. installs it as /usr/local/bin/context-cleaner,
+#   3. installs it as /usr/local/bin/context-cleaner (and the price table as
+#      /usr/local/share/context-cleaner/prices.json),
 #   4. syncs your Claude Code transcripts into the ledger
 #      (~/.local/share/context-cleaner/ledger.db) and prints the daily report.
 # Run as root or as a user with sudo. Safe to run again (it updates).
@@ -13,7 +14,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 DEPS=(build-essential cmake pkg-config libsqlite3-dev libsimdjson-dev
-      libgtest-dev libgmock-dev libbenchmark-dev python3)
+      libgtest-dev libgmock-dev libbenchmark-dev python3 tzdata)
 missing=()
 for p in "${DEPS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
@@ -29,8 +30,12 @@ echo "==> building (release)"
 cmake --preset release -DCC_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j"$(nproc)" --target context-cleaner
 
-echo "==> installing /usr/local/bin/context-cleaner"
+echo "==> installing /usr/local/bin/context-cleaner and its price table"
 $SUDO install -m 0755 build/release/context-cleaner /usr/local/bin/context-cleaner
+# The price table beside the binary (the same table is compiled in as the
+# fallback); edit it or pass --prices FILE, then `bridge reprice`.
+$SUDO install -D -m 0644 data/prices.json \
+  /usr/local/share/context-cleaner/prices.json
 
 echo "==> syncing your transcripts"
 context-cleaner bridge sync --once
