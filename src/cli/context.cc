@@ -83,15 +83,17 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--ledger", "PATH",
        "The ledger file. Default: $XDG_DATA_HOME/context-cleaner/ledger.db "
        "(~/.local/share/...)"},
-      {"--source", "NAME", "Machine label stored with each event. Default: "
-                           "the host name"},
+      {"--source", "NAME", "Machine label stored with each event (default: "
+                           "the host name); reports: only that machine's"},
       {"--verbose", "", "Say more", false, "-v"},
       {"--quiet", "", "Print only errors and results", false, "-q"},
       {"--no-color", "", "No colours even on a terminal"},
       {"--help", "", "Show help for the command", false, "-h"},
       {"--version", "", "Print the version"},
       {"--json", "", "Machine-readable output"},
-      {"--since", "DATE", "First day counted (YYYY-MM-DD or YYYYMMDD, UTC)"},
+      {"--since", "DATE",
+       "First day counted (YYYY-MM-DD or YYYYMMDD; reports: a day in "
+       "--timezone, backfill: a UTC day)"},
       {"--until", "DATE", "Last day counted (inclusive)"},
       {"--dry-run", "", "Read and report, write nothing"},
       {"--jobs", "N", "Files read in parallel. Default: all cores"},

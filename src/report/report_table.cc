@@ -150,8 +150,11 @@ std::string ActiveBlockSummary(const UsageReport& report,
   char buf[256];
   if (report.burn_rate && report.projection) {
     std::snprintf(buf, sizeof buf,
-                  "Burn rate: %s tokens/min, $%.2f/hour\n"
+                  "Burn rate: %s tokens/hour (%s/min), $%.2f/hour\n"
                   "Projected by the block's end: %s tokens, $%.2f\n",
+                  WithThousands(static_cast<uint64_t>(
+                                    report.burn_rate->tokens_per_minute * 60 + 0.5))
+                      .c_str(),
                   WithThousands(static_cast<uint64_t>(
                                     report.burn_rate->tokens_per_minute + 0.5))
                       .c_str(),

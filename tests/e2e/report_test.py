@@ -349,6 +349,40 @@ def test_unknown_model_and_overrides(binary, tmp):
     return "unknown model warned once, counted, cost unknown; --prices + reprice exact"
 
 
+def test_active_block(binary, tmp):
+    """Two requests 40 and 10 minutes ago: an active block with a burn rate
+    and a projection (computed here from the same numbers)."""
+    from datetime import datetime, timedelta, timezone
+    cli = Cli(binary, tmp, "active")
+    now = datetime.now(timezone.utc)
+    t1, t2 = now - timedelta(minutes=40), now - timedelta(minutes=10)
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    write_transcript(cli, "p", "s-1", [
+        assistant("a1", iso(t1), usage={"input_tokens": 1000, "output_tokens": 2000}),
+        assistant("a2", iso(t2), usage={"input_tokens": 3000, "output_tokens": 4000})])
+    cli.sync()
+    blocks = cli.json("report", "blocks", "--token-limit", "20000")["blocks"]
+    check(len(blocks) >= 1, f"blocks: {blocks}")
+    b = blocks[-1]
+    check(b["isActive"], f"the last block is active: {b}")
+    # 10,000 tokens over the 30 minutes between the two requests.
+    br = b["burnRate"]
+    check(abs(br["tokensPerMinute"] - 10000 / 30) < 1e-6, f"burn rate {br}")
+    # $0.003 + $0.03 + $0.009 + $0.06 = $0.102 over 30 min = $0.204/hour.
+    check(abs(br["costPerHour"] - 0.204) < 1e-9, f"cost per hour {br}")
+    p = b["projection"]
+    end = datetime.fromisoformat(b["endTime"].replace("Z", "+00:00"))
+    left = (end - datetime.now(timezone.utc)).total_seconds() / 60
+    check(abs(p["remainingMinutes"] - left) <= 1.5, f"remaining {p} vs {left:.1f}")
+    want = 10000 + round(10000 / 30 * p["remainingMinutes"])
+    check(abs(p["totalTokens"] - want) <= 1, f"projected {p['totalTokens']} != {want}")
+    check(b["tokenLimitStatus"]["status"] in ("warning", "exceeds") if want >= 16000
+          else b["tokenLimitStatus"]["status"] == "ok", f"limit {b['tokenLimitStatus']}")
+    table = cli.run("report", "blocks", "--token-limit", "20000").stdout
+    check("ACTIVE" in table and "Burn rate" in table and "left" in table, table)
+    return "active block: burn rate, projection and limit status as computed by hand"
+
+
 def test_filters(binary, tmp):
     cli = Cli(binary, tmp, "filters")
     write_transcript(cli, "alpha", "s-a", [assistant("a", "2025-09-03T10:00:00.000Z",
@@ -423,6 +457,7 @@ def main(argv):
         attempt("time zones", test_time_zones, args.binary, tmp)
         attempt("pricing", test_pricing_rules, args.binary, tmp)
         attempt("unknown/overrides", test_unknown_model_and_overrides, args.binary, tmp)
+        attempt("active block", test_active_block, args.binary, tmp)
         attempt("filters", test_filters, args.binary, tmp)
         attempt("bad options", test_bad_options, args.binary, tmp)
         for line in results:
