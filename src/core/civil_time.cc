@@ -126,8 +126,8 @@ std::optional<int64_t> ParseDate(std::string_view text) {
                        static_cast<unsigned>(*day));
 }
 
-std::string FormatDate(int64_t days_since_epoch) {
-  // Inverse of DaysFromCivil.
+CivilDate CivilFromDays(int64_t days_since_epoch) {
+  // Howard Hinnant's days_from_civil, inverted.
   const int64_t z = days_since_epoch + 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const int64_t day_of_era = z - era * 146097;
@@ -139,11 +139,15 @@ std::string FormatDate(int64_t days_since_epoch) {
   const int64_t mp = (5 * day_of_year + 2) / 153;
   const int64_t day = day_of_year - (153 * mp + 2) / 5 + 1;
   const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  return CivilDate{year_of_era + era * 400 + (month <= 2 ? 1 : 0),
+                   static_cast<unsigned>(month), static_cast<unsigned>(day)};
+}
+
+std::string FormatDate(int64_t days_since_epoch) {
+  const CivilDate d = CivilFromDays(days_since_epoch);
   char buf[80];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld",
-                static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u",
+                static_cast<long long>(d.year), d.month, d.day);
   return buf;
 }
 

@@ -12,6 +12,14 @@ namespace cc {
 // Days since 1970-01-01 of a proleptic Gregorian date.
 int64_t DaysFromCivil(int year, unsigned month, unsigned day);
 
+struct CivilDate {
+  int64_t year = 1970;
+  unsigned month = 1;  // 1..12
+  unsigned day = 1;    // 1..31
+};
+// The inverse of DaysFromCivil.
+CivilDate CivilFromDays(int64_t days_since_epoch);
+
 // Parses an ISO-8601 timestamp as Claude Code writes them
 // ("2025-09-03T00:52:34.495Z"); also accepts no fraction, any number of
 // fraction digits, lower-case 'z', and "+HH:MM"/"-HH:MM" offsets. Returns

@@ -60,19 +60,8 @@ int DaysInMonth(int64_t year, int month) {
   return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
 }
 
-// The proleptic Gregorian year of a day number (inverse of DaysFromCivil,
-// year part; see FormatDate in core/civil_time.cc for the full inverse).
 int64_t YearOfDay(int64_t days_since_epoch) {
-  const int64_t z = days_since_epoch + 719468;
-  const int64_t era = FloorDiv(z, 146097);
-  const int64_t day_of_era = z - era * 146097;
-  const int64_t year_of_era = (day_of_era - day_of_era / 1460 +
-                               day_of_era / 36524 - day_of_era / 146096) /
-                              365;
-  const int64_t day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t march_based_month = (5 * day_of_year + 2) / 153;
-  return year_of_era + era * 400 + (march_based_month >= 10 ? 1 : 0);
+  return CivilFromDays(days_since_epoch).year;
 }
 
 int64_t YearOfSeconds(int64_t utc_s) {

@@ -74,10 +74,8 @@ int64_t PeriodStart(int64_t day, const ReportSpec& spec) {
   switch (spec.kind) {
     case ReportKind::kWeekly:
       return day - (Weekday(day) - spec.start_of_week + 7) % 7;
-    case ReportKind::kMonthly: {
-      const std::string date = FormatDate(day);
-      return day - (std::stoi(date.substr(8, 2)) - 1);
-    }
+    case ReportKind::kMonthly:
+      return day - (CivilFromDays(day).day - 1);
     default:
       return day;
   }

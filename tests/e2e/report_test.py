@@ -422,7 +422,17 @@ def test_bad_options(binary, tmp):
     check("--start-of-week" in p.stderr, p.stderr)
     p = cli.run("report", "blocks", "--token-limit", "lots", expect=2)
     check("--token-limit" in p.stderr, p.stderr)
-    return f"{len(cases) + 2} bad options exit 2 naming themselves"
+    # The config file: an unknown key or a bad value names itself.
+    config = os.path.join(tmp, "bad-config.json")
+    for text, says in [('{"timezon": "UTC"}', "timezon"), ('{"prices": 3}', "prices"),
+                       ('[1, 2]', "not a JSON object")]:
+        with open(config, "w") as f:
+            f.write(text)
+        p = cli.run("--config", config, "report", "daily", expect=2)
+        check(says in p.stderr and "bad-config.json" in p.stderr, f"{text}: {p.stderr}")
+    p = cli.run("--config", os.path.join(tmp, "absent.json"), "report", "daily", expect=2)
+    check("--config" in p.stderr, p.stderr)
+    return f"{len(cases) + 6} bad options and config files exit 2 naming themselves"
 
 
 def main(argv):
