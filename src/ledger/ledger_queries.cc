@@ -145,12 +145,16 @@ Result<LedgerSummary> Ledger::Summary() {
 
   sql::Statement events(db_->handle(),
                         std::string("SELECT COUNT(*), ") + kTokenSums +
-                            ", MIN(timestamp_ms), MAX(timestamp_ms) FROM events");
+                            ", MIN(timestamp_ms), MAX(timestamp_ms), "
+                            "COALESCE(SUM(cost_pico), 0), "
+                            "COALESCE(SUM(priced = 0), 0) FROM events");
   s = ForEachRow(events, [&out](const sql::Statement& row) {
     out.events = row.Uint(0);
     out.tokens = TokensFromRow(row, 1);
     if (!row.IsNull(9)) out.first_event_ms = row.Int(9);
     if (!row.IsNull(10)) out.last_event_ms = row.Int(10);
+    out.cost_pico = row.Int(11);
+    out.unpriced_events = row.Uint(12);
   });
   if (!s.ok()) return s;
 

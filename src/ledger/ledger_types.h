@@ -148,6 +148,8 @@ struct LedgerSummary {
   uint64_t files_gone = 0;
   uint64_t events = 0;
   Tokens tokens;
+  int64_t cost_pico = 0;         // Of the priced events.
+  uint64_t unpriced_events = 0;  // Models the price table lacks.
   uint64_t rejects = 0;
   std::optional<int64_t> first_event_ms;
   std::optional<int64_t> last_event_ms;
