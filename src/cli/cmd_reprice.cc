@@ -24,8 +24,8 @@ int RunReprice(const Context& ctx, const ParsedArgs& args) {
     JsonWriter w;
     w.BeginObject().Field("priceTable", r->price_version)
         .Field("events", r->events).Field("eventsChanged", r->events_changed)
-        .Key("costBefore").Number(DollarsJsonNumber(r->cost_before_pico))
-        .Key("costAfter").Number(DollarsJsonNumber(r->cost_after_pico))
+        .Key("costBefore").Number(DollarsJsonNumber(r->cost_before_nano))
+        .Key("costAfter").Number(DollarsJsonNumber(r->cost_after_nano))
         .Field("unpricedEvents", r->unpriced_events)
         .Key("unpricedModels").BeginArray();
     for (const std::string& m : r->unpriced_models) w.String(m);
@@ -36,8 +36,8 @@ int RunReprice(const Context& ctx, const ParsedArgs& args) {
   if (ctx.verbosity >= 0) {
     PrintOut("Repriced " + WithThousands(r->events) + " events with price table " +
              r->price_version + ": " + WithThousands(r->events_changed) +
-             " changed; total cost " + FormatDollars(r->cost_before_pico, 2) +
-             " -> " + FormatDollars(r->cost_after_pico, 2) +
+             " changed; total cost " + FormatDollars(r->cost_before_nano, 2) +
+             " -> " + FormatDollars(r->cost_after_nano, 2) +
              (r->unpriced_events > 0
                   ? " (" + WithThousands(r->unpriced_events) +
                         " events without a price)"

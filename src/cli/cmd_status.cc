@@ -96,7 +96,7 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
       .Field("events", s.events);
   w.Key("tokens");
   TokensJson(w, s.tokens);
-  w.Key("costUSD").Number(DollarsJsonNumber(s.cost_pico));
+  w.Key("costUSD").Number(DollarsJsonNumber(s.cost_nano));
   w.Field("unpricedEvents", s.unpriced_events);
   w.Key("firstEventAt");
   if (s.first_event_ms) w.String(FormatIsoTimestampMs(*s.first_event_ms));
@@ -157,7 +157,7 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
          WithThousands(s.tokens.cache_creation) + ", cache read " +
          WithThousands(s.tokens.cache_read) + ", total " +
          WithThousands(s.tokens.Total()) + "\n";
-  out += "cost:    " + FormatDollars(s.cost_pico, 2);
+  out += "cost:    " + FormatDollars(s.cost_nano, 2);
   if (s.unpriced_events > 0) {
     out += " (+ " + WithThousands(s.unpriced_events) +
            " requests of models without a price)";

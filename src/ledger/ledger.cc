@@ -18,7 +18,7 @@ constexpr const char* kSelectEvent = R"sql(
 SELECT input_tokens, output_tokens, cache_creation_tokens,
   cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
   web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset,
-  project, session_id, model, source, speed, cost_pico, priced
+  project, session_id, model, source, speed, cost_nano, priced
 FROM events WHERE key = ?1)sql";
 
 // ?1 key, ?2..?9 tokens, ?10 timestamp, ?11 file, ?12 offset, ?13..?20
@@ -30,7 +30,7 @@ INSERT INTO events(key, input_tokens, output_tokens, cache_creation_tokens,
   web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset,
   session_id, project, cwd, git_branch, version, model, agent_id,
   is_sidechain, source, first_seen_ms, last_seen_ms, change_seq, speed,
-  cost_pico, priced, price_version)
+  cost_nano, priced, price_version)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
   ?17, ?18, ?19, ?20, ?21, ?22, ?22, ?23, ?24, ?25, ?26, ?27))sql";
 
@@ -42,7 +42,7 @@ UPDATE events SET input_tokens = ?2, output_tokens = ?3,
   file = ?11, line_offset = ?12, session_id = ?13, project = ?14, cwd = ?15,
   git_branch = ?16, version = ?17, model = ?18, agent_id = ?19,
   is_sidechain = ?20, source = ?21, last_seen_ms = ?22, change_seq = ?23,
-  speed = ?24, cost_pico = ?25, priced = ?26, price_version = ?27
+  speed = ?24, cost_nano = ?25, priced = ?26, price_version = ?27
 WHERE key = ?1)sql";
 
 constexpr const char* kUpdateTokens = R"sql(
@@ -50,7 +50,7 @@ UPDATE events SET input_tokens = ?2, output_tokens = ?3,
   cache_creation_tokens = ?4, cache_creation_5m_tokens = ?5,
   cache_creation_1h_tokens = ?6, cache_read_tokens = ?7,
   web_search_requests = ?8, web_fetch_requests = ?9, last_seen_ms = ?10,
-  change_seq = ?11, cost_pico = ?12, priced = ?13, price_version = ?14
+  change_seq = ?11, cost_nano = ?12, priced = ?13, price_version = ?14
 WHERE key = ?1)sql";
 
 constexpr const char* kUpsertFile = R"sql(
@@ -95,7 +95,7 @@ void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
       .Bind(18, a.model).Bind(19, a.agent_id)
       .Bind(20, int64_t{a.is_sidechain ? 1 : 0}).Bind(21, source)
       .Bind(22, now_ms).Bind(23, change_seq).Bind(24, a.speed)
-      .Bind(25, cost.pico).Bind(26, int64_t{cost.known ? 1 : 0})
+      .Bind(25, cost.nano).Bind(26, int64_t{cost.known ? 1 : 0})
       .Bind(27, price_version);
 }
 
@@ -218,7 +218,7 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
               cost, prices_->version());
     if (Status s = st_->insert_event.Run(); !s.ok()) return s;
     st_->rollup.Insert(KeyOf(e, source),
-                       Contribution{e.first.timestamp_ms, e.tokens, cost.pico,
+                       Contribution{e.first.timestamp_ms, e.tokens, cost.nano,
                                     cost.known});
     ++stats->events_new;
     stats->tokens_added += e.tokens.Total();
@@ -264,14 +264,14 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
         .Bind(4, t.cache_creation).Bind(5, t.cache_creation_5m)
         .Bind(6, t.cache_creation_1h).Bind(7, t.cache_read)
         .Bind(8, t.web_search_requests).Bind(9, t.web_fetch_requests)
-        .Bind(10, now_ms).Bind(11, seq).Bind(12, cost.pico)
+        .Bind(10, now_ms).Bind(11, seq).Bind(12, cost.nano)
         .Bind(13, int64_t{cost.known ? 1 : 0}).Bind(14, prices_->version());
     if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
   }
   st_->rollup.Move(KeyOf(stored, stored_source), before,
                    KeyOf(merged, merged_source),
                    Contribution{merged.first.timestamp_ms, merged.tokens,
-                                cost.pico, cost.known});
+                                cost.nano, cost.known});
   ++stats->events_updated;
   stats->tokens_added += stored.tokens.Total() - total_before;
   return true;
@@ -407,7 +407,7 @@ Result<RepriceStats> Ledger::Reprice() {
       SELECT rowid, input_tokens, output_tokens, cache_creation_tokens,
         cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
         web_search_requests, web_fetch_requests, timestamp_ms, model, speed,
-        cost_pico, priced FROM events)sql");
+        cost_nano, priced FROM events)sql");
     for (;;) {
       Result<bool> more = read.Step();
       if (!more.ok()) return more.status();
@@ -419,13 +419,13 @@ Result<RepriceStats> Ledger::Reprice() {
           prices_->CostOf(CostInput{t, model, speed, read.Int(9)});
       const int64_t old_cost = read.Int(12);
       const bool old_priced = read.Int(13) != 0;
-      stats.cost_before_pico += old_cost;
-      stats.cost_after_pico += cost.pico;
+      stats.cost_before_nano += old_cost;
+      stats.cost_after_nano += cost.nano;
       if (!cost.known) {
         ++stats.unpriced_events;
         stats.unpriced_models.insert(model);
       }
-      const bool changed = cost.pico != old_cost || cost.known != old_priced;
+      const bool changed = cost.nano != old_cost || cost.known != old_priced;
       stats.events_changed += changed ? 1 : 0;
       changes.push_back(Change{read.Int(0), cost, changed});
     }
@@ -436,11 +436,11 @@ Result<RepriceStats> Ledger::Reprice() {
     if (!next.ok()) return next.status();
     int64_t seq = *next;
     sql::Statement update(db_->handle(), R"sql(
-      UPDATE events SET cost_pico = ?2, priced = ?3, price_version = ?4,
+      UPDATE events SET cost_nano = ?2, priced = ?3, price_version = ?4,
         change_seq = CASE WHEN ?5 THEN ?6 ELSE change_seq END
       WHERE rowid = ?1)sql");
     for (const Change& c : changes) {
-      update.Bind(1, c.rowid).Bind(2, c.cost.pico)
+      update.Bind(1, c.rowid).Bind(2, c.cost.nano)
           .Bind(3, int64_t{c.cost.known ? 1 : 0}).Bind(4, prices_->version())
           .Bind(5, int64_t{c.changed ? 1 : 0}).Bind(6, seq);
       if (c.changed) ++seq;

@@ -146,14 +146,14 @@ Result<LedgerSummary> Ledger::Summary() {
   sql::Statement events(db_->handle(),
                         std::string("SELECT COUNT(*), ") + kTokenSums +
                             ", MIN(timestamp_ms), MAX(timestamp_ms), "
-                            "COALESCE(SUM(cost_pico), 0), "
+                            "COALESCE(SUM(cost_nano), 0), "
                             "COALESCE(SUM(priced = 0), 0) FROM events");
   s = ForEachRow(events, [&out](const sql::Statement& row) {
     out.events = row.Uint(0);
     out.tokens = TokensFromRow(row, 1);
     if (!row.IsNull(9)) out.first_event_ms = row.Int(9);
     if (!row.IsNull(10)) out.last_event_ms = row.Int(10);
-    out.cost_pico = row.Int(11);
+    out.cost_nano = row.Int(11);
     out.unpriced_events = row.Uint(12);
   });
   if (!s.ok()) return s;
@@ -242,7 +242,7 @@ Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
     SELECT bucket, dim, events, unpriced_events, input_tokens, output_tokens,
       cache_creation_tokens, cache_creation_5m_tokens,
       cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
-      web_fetch_requests, cost_pico, first_ms, last_ms
+      web_fetch_requests, cost_nano, first_ms, last_ms
     FROM usage_rollup WHERE bucket >= ?1 AND bucket < ?2)sql";
   if (filter.project || filter.source) {
     query += " AND dim IN (SELECT id FROM usage_dims WHERE 1";
@@ -261,7 +261,7 @@ Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
     u.events = row.Uint(2);
     u.unpriced_events = row.Uint(3);
     u.tokens = TokensFromRow(row, 4);
-    u.cost_pico = row.Int(12);
+    u.cost_nano = row.Int(12);
     u.first_ms = row.Int(13);
     u.last_ms = row.Int(14);
     out.rows.push_back(u);

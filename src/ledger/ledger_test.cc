@@ -190,7 +190,7 @@ TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpOnItsFirstCommit) {
   auto rows = ledger->Usage(UsageFilter{});
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->rows.size(), 1u);
-  EXPECT_EQ(rows->rows[0].cost_pico, int64_t{33'000} * 1'000'000);
+  EXPECT_EQ(rows->rows[0].cost_nano, int64_t{33'000} * 1'000);
   EXPECT_EQ(rows->rows[0].tokens.output, 2000u);
   EXPECT_EQ(rows->rows[0].first_ms, 1756857600000);
   EXPECT_EQ(rows->dim(rows->rows[0]).model, "claude-sonnet-4-20250514");

@@ -66,8 +66,8 @@ struct CommitStats {
 struct RepriceStats {
   uint64_t events = 0;
   uint64_t events_changed = 0;
-  int64_t cost_before_pico = 0;
-  int64_t cost_after_pico = 0;
+  int64_t cost_before_nano = 0;
+  int64_t cost_after_nano = 0;
   uint64_t unpriced_events = 0;
   std::set<std::string> unpriced_models;
   std::string price_version;
@@ -96,7 +96,7 @@ struct UsageRow {
   uint64_t events = 0;
   uint64_t unpriced_events = 0;
   Tokens tokens;
-  int64_t cost_pico = 0;
+  int64_t cost_nano = 0;
   int64_t first_ms = 0;
   int64_t last_ms = 0;
 };
@@ -148,7 +148,7 @@ struct LedgerSummary {
   uint64_t files_gone = 0;
   uint64_t events = 0;
   Tokens tokens;
-  int64_t cost_pico = 0;         // Of the priced events.
+  int64_t cost_nano = 0;         // Of the priced events.
   uint64_t unpriced_events = 0;  // Models the price table lacks.
   uint64_t rejects = 0;
   std::optional<int64_t> first_event_ms;

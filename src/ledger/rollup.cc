@@ -9,7 +9,7 @@ constexpr const char* kUpsert = R"sql(
 INSERT INTO usage_rollup(bucket, dim, events, unpriced_events, input_tokens,
   output_tokens, cache_creation_tokens, cache_creation_5m_tokens,
   cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
-  web_fetch_requests, cost_pico, first_ms, last_ms)
+  web_fetch_requests, cost_nano, first_ms, last_ms)
 VALUES(?1, ?2, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
 ON CONFLICT DO UPDATE SET events = events + excluded.events,
   unpriced_events = unpriced_events + excluded.unpriced_events,
@@ -23,7 +23,7 @@ ON CONFLICT DO UPDATE SET events = events + excluded.events,
   cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
   web_search_requests = web_search_requests + excluded.web_search_requests,
   web_fetch_requests = web_fetch_requests + excluded.web_fetch_requests,
-  cost_pico = cost_pico + excluded.cost_pico,
+  cost_nano = cost_nano + excluded.cost_nano,
   first_ms = MIN(first_ms, excluded.first_ms),
   last_ms = MAX(last_ms, excluded.last_ms))sql";
 
@@ -84,7 +84,7 @@ void RollupDelta::Add(const RollupKey& key, const Contribution& c, int sign) {
   for (int i = 0; i < 8; ++i) {
     cell.tokens[i] += sign * static_cast<int64_t>(values[i]);
   }
-  cell.cost_pico += sign * c.cost_pico;
+  cell.cost_nano += sign * c.cost_nano;
   if (sign > 0) {
     cell.first_ms = std::min(cell.first_ms, c.timestamp_ms);
     cell.last_ms = std::max(cell.last_ms, c.timestamp_ms);
@@ -119,7 +119,7 @@ Status RollupDelta::Apply(sql::Database& db) {
     upsert.Bind(1, key.bucket).Bind(2, *dim);
     upsert.Bind(6, cell.events).Bind(7, cell.unpriced);
     for (int i = 0; i < 8; ++i) upsert.Bind(8 + i, cell.tokens[i]);
-    upsert.Bind(16, cell.cost_pico).Bind(17, cell.first_ms)
+    upsert.Bind(16, cell.cost_nano).Bind(17, cell.first_ms)
         .Bind(18, cell.last_ms);
     if (Status s = upsert.Run(); !s.ok()) return s;
     if (!cell.lost_an_event) continue;
@@ -144,12 +144,12 @@ INSERT INTO usage_dims(project, session_id, model, source)
 INSERT INTO usage_rollup(bucket, dim, events, unpriced_events, input_tokens,
   output_tokens, cache_creation_tokens, cache_creation_5m_tokens,
   cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
-  web_fetch_requests, cost_pico, first_ms, last_ms)
+  web_fetch_requests, cost_nano, first_ms, last_ms)
 SELECT timestamp_ms / 900000, d.id, COUNT(*),
   SUM(priced = 0), SUM(input_tokens), SUM(output_tokens),
   SUM(cache_creation_tokens), SUM(cache_creation_5m_tokens),
   SUM(cache_creation_1h_tokens), SUM(cache_read_tokens),
-  SUM(web_search_requests), SUM(web_fetch_requests), SUM(cost_pico),
+  SUM(web_search_requests), SUM(web_fetch_requests), SUM(cost_nano),
   MIN(timestamp_ms), MAX(timestamp_ms)
 FROM events JOIN usage_dims d USING(project, session_id, model, source)
 GROUP BY 1, 2)sql");

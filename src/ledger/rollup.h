@@ -47,7 +47,7 @@ struct RollupKey {
 struct Contribution {
   int64_t timestamp_ms = 0;
   Tokens tokens;
-  int64_t cost_pico = 0;
+  int64_t cost_nano = 0;
   bool priced = false;
 };
 
@@ -69,7 +69,7 @@ class RollupDelta {
     int64_t events = 0;
     int64_t unpriced = 0;
     int64_t tokens[8] = {};
-    int64_t cost_pico = 0;
+    int64_t cost_nano = 0;
     int64_t first_ms = INT64_MAX;  // Of the events added.
     int64_t last_ms = INT64_MIN;
     bool lost_an_event = false;  // First/last must be recomputed.

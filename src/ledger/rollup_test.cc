@@ -65,7 +65,7 @@ std::map<std::string, Sums> Expected(const std::vector<Event>& records,
     ++s.events;
     s.unpriced += c.known ? 0 : 1;
     s.tokens += e.tokens;
-    s.cost += c.pico;
+    s.cost += c.nano;
     s.first = std::min(s.first, e.first.timestamp_ms);
     s.last = std::max(s.last, e.first.timestamp_ms);
   }
@@ -84,7 +84,7 @@ std::map<std::string, Sums> Actual(Ledger& ledger) {
     s.events += u.events;
     s.unpriced += u.unpriced_events;
     s.tokens += u.tokens;
-    s.cost += u.cost_pico;
+    s.cost += u.cost_nano;
     s.first = std::min(s.first, u.first_ms);
     s.last = std::max(s.last, u.last_ms);
   }
@@ -167,12 +167,12 @@ TEST(Rollup, RepriceAppliesANewTableToHistory) {
   Result<RepriceStats> r = (*ledger)->Reprice();
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->events_changed, 1u);
-  EXPECT_EQ(r->cost_after_pico, 2 * kPicoPerDollar);  // 1 MTok at $2.
+  EXPECT_EQ(r->cost_after_nano, 2 * kNanoPerDollar);  // 1 MTok at $2.
   EXPECT_TRUE(r->unpriced_models.empty());
   Result<UsageData> data = (*ledger)->Usage(UsageFilter{});
   ASSERT_TRUE(data.ok());
   ASSERT_EQ(data->rows.size(), 1u);
-  EXPECT_EQ(data->rows[0].cost_pico, 2 * kPicoPerDollar);
+  EXPECT_EQ(data->rows[0].cost_nano, 2 * kNanoPerDollar);
   EXPECT_EQ(data->rows[0].unpriced_events, 0u);
   Result<std::vector<std::string>> versions = (*ledger)->PriceVersions();
   ASSERT_TRUE(versions.ok());

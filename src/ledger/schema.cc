@@ -114,13 +114,13 @@ constexpr const char* kVersion3 = R"sql(
 ALTER TABLE sync_runs ADD COLUMN last_sync_ms INTEGER;
 )sql";
 
-// Version 4: cost per event (integer pico-dollars, with the price table's
+// Version 4: cost per event (integer nano-dollars, with the price table's
 // version; `priced` 0 = the model had no price) and the usage rollup that
 // reports read (ledger/rollup.h). Events from before are priced, and the
 // rollup built, by the first writer to open the ledger (Ledger::Reprice).
 constexpr const char* kVersion4 = R"sql(
 ALTER TABLE events ADD COLUMN speed TEXT NOT NULL DEFAULT '';
-ALTER TABLE events ADD COLUMN cost_pico INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN cost_nano INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN priced INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN price_version TEXT NOT NULL DEFAULT '';
 CREATE TABLE usage_dims(
@@ -144,7 +144,7 @@ CREATE TABLE usage_rollup(
   cache_read_tokens INTEGER NOT NULL,
   web_search_requests INTEGER NOT NULL,
   web_fetch_requests INTEGER NOT NULL,
-  cost_pico INTEGER NOT NULL,
+  cost_nano INTEGER NOT NULL,
   first_ms INTEGER NOT NULL,
   last_ms INTEGER NOT NULL,
   PRIMARY KEY(bucket, dim)

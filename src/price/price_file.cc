@@ -17,8 +17,8 @@ namespace dom = simdjson::dom;
 
 constexpr std::string_view kOurFormat = "context-cleaner-prices/1";
 
-// A price as a JSON number times `scale` (1e6 for $/MTok, 1e12 for $/token),
-// rounded to the nearest pico-dollar.
+// A price as a JSON number times `scale` (1e3 for $/MTok, 1e9 for $/token),
+// rounded to the nearest nano-dollar.
 Result<int64_t> ReadPrice(dom::element v, const std::string& where,
                           double scale) {
   double d = 0;
@@ -47,7 +47,7 @@ Status ReadRates(dom::object obj, const std::string& where, Rates* out) {
     if (obj[f.name].get(v)) {
       return Status::InvalidArgument(where + ": missing \"" + f.name + "\"");
     }
-    Result<int64_t> p = ReadPrice(v, where + "." + f.name, 1e6);
+    Result<int64_t> p = ReadPrice(v, where + "." + f.name, 1e3);
     if (!p.ok()) return p.status();
     *f.slot = *p;
   }
@@ -97,8 +97,8 @@ Result<PriceRow> ReadRow(dom::object obj, const std::string& where) {
   if (Status s = ReadTiers(obj, where, &row); !s.ok()) return s;
   dom::element v;
   if (!obj["web_search"].get(v)) {
-    // $ per 1,000 requests -> pico-dollars per request.
-    Result<int64_t> p = ReadPrice(v, where + ".web_search", 1e9);
+    // $ per 1,000 requests -> nano-dollars per request.
+    Result<int64_t> p = ReadPrice(v, where + ".web_search", 1e6);
     if (!p.ok()) return p.status();
     row.web_search_per_request = *p;
   }
@@ -190,9 +190,9 @@ std::optional<ModelPrices> LiteLlmModel(std::string_view key,
   const std::string id = PriceTable::NormalizeModel(key);
   if (id.find("claude") == std::string::npos) return std::nullopt;
   std::optional<int64_t> input =
-      LiteLlmPrice(entry, "input_cost_per_token", 1e12);
+      LiteLlmPrice(entry, "input_cost_per_token", 1e9);
   std::optional<int64_t> output =
-      LiteLlmPrice(entry, "output_cost_per_token", 1e12);
+      LiteLlmPrice(entry, "output_cost_per_token", 1e9);
   if (!input || !output) return std::nullopt;
   PriceRow row;
   row.rates.input = *input;
@@ -200,37 +200,37 @@ std::optional<ModelPrices> LiteLlmModel(std::string_view key,
   // Anthropic's multipliers where the file leaves a rate out: cache write
   // 1.25x (5 min) and 2x (1 h) input, cache read 0.1x input.
   row.rates.cache_write_5m =
-      LiteLlmPrice(entry, "cache_creation_input_token_cost", 1e12)
+      LiteLlmPrice(entry, "cache_creation_input_token_cost", 1e9)
           .value_or(*input * 5 / 4);
   row.rates.cache_write_1h =
-      LiteLlmPrice(entry, "cache_creation_input_token_cost_above_1hr", 1e12)
+      LiteLlmPrice(entry, "cache_creation_input_token_cost_above_1hr", 1e9)
           .value_or(*input * 2);
   row.rates.cache_read =
-      LiteLlmPrice(entry, "cache_read_input_token_cost", 1e12)
+      LiteLlmPrice(entry, "cache_read_input_token_cost", 1e9)
           .value_or(*input / 10);
   if (std::optional<int64_t> in200 =
-          LiteLlmPrice(entry, "input_cost_per_token_above_200k_tokens", 1e12)) {
+          LiteLlmPrice(entry, "input_cost_per_token_above_200k_tokens", 1e9)) {
     PriceTier tier;
     tier.above_prompt_tokens = 200000;
     tier.rates.input = *in200;
     tier.rates.output =
-        LiteLlmPrice(entry, "output_cost_per_token_above_200k_tokens", 1e12)
+        LiteLlmPrice(entry, "output_cost_per_token_above_200k_tokens", 1e9)
             .value_or(row.rates.output);
     tier.rates.cache_write_5m =
         LiteLlmPrice(entry,
-                     "cache_creation_input_token_cost_above_200k_tokens", 1e12)
+                     "cache_creation_input_token_cost_above_200k_tokens", 1e9)
             .value_or(*in200 * 5 / 4);
     tier.rates.cache_write_1h = *in200 * 2;
     tier.rates.cache_read =
         LiteLlmPrice(entry, "cache_read_input_token_cost_above_200k_tokens",
-                     1e12)
+                     1e9)
             .value_or(*in200 / 10);
     row.tiers.push_back(tier);
   }
   dom::object search;
   if (!entry["search_context_cost_per_query"].get_object().get(search)) {
     row.web_search_per_request =
-        LiteLlmPrice(search, "search_context_size_medium", 1e12).value_or(0);
+        LiteLlmPrice(search, "search_context_size_medium", 1e9).value_or(0);
   }
   row.source = "LiteLLM entry \"" + std::string(key) + "\"";
   ModelPrices m;

@@ -146,23 +146,23 @@ Cost PriceTable::CostOf(const CostInput& in) const {
     if (prompt > tier.above_prompt_tokens) r = tier.rates;
   }
   const int64_t fast = in.speed == "fast" ? row.fast_multiplier : 1;
-  int64_t pico = 0;
-  pico = Plus(pico, Times(t.input, r.input));
-  pico = Plus(pico, Times(t.output, r.output));
-  pico = Plus(pico, Times(write_5m, r.cache_write_5m));
-  pico = Plus(pico, Times(write_1h, r.cache_write_1h));
-  pico = Plus(pico, Times(t.cache_read, r.cache_read));
-  if (fast > 1) pico = pico > INT64_MAX / fast ? INT64_MAX : pico * fast;
-  pico = Plus(pico, Times(t.web_search_requests, row.web_search_per_request));
-  return Cost{true, std::min(pico, kMaxRequestCostPico)};
+  int64_t nano = 0;
+  nano = Plus(nano, Times(t.input, r.input));
+  nano = Plus(nano, Times(t.output, r.output));
+  nano = Plus(nano, Times(write_5m, r.cache_write_5m));
+  nano = Plus(nano, Times(write_1h, r.cache_write_1h));
+  nano = Plus(nano, Times(t.cache_read, r.cache_read));
+  if (fast > 1) nano = nano > INT64_MAX / fast ? INT64_MAX : nano * fast;
+  nano = Plus(nano, Times(t.web_search_requests, row.web_search_per_request));
+  return Cost{true, std::min(nano, kMaxRequestCostNano)};
 }
 
-std::string FormatDollars(int64_t pico, int decimals) {
-  const bool negative = pico < 0;
-  uint64_t v = negative ? static_cast<uint64_t>(-(pico + 1)) + 1
-                        : static_cast<uint64_t>(pico);
+std::string FormatDollars(int64_t nano, int decimals) {
+  const bool negative = nano < 0;
+  uint64_t v = negative ? static_cast<uint64_t>(-(nano + 1)) + 1
+                        : static_cast<uint64_t>(nano);
   uint64_t scale = 1;
-  for (int i = decimals; i < 12; ++i) scale *= 10;
+  for (int i = decimals; i < 9; ++i) scale *= 10;
   v = (v + scale / 2) / scale;  // Units of 10^-decimals dollars.
   uint64_t unit = 1;
   for (int i = 0; i < decimals; ++i) unit *= 10;
@@ -179,8 +179,8 @@ std::string FormatDollars(int64_t pico, int decimals) {
   return out;
 }
 
-std::string DollarsJsonNumber(int64_t pico) {
-  std::string s = FormatDollars(pico, 12);
+std::string DollarsJsonNumber(int64_t nano) {
+  std::string s = FormatDollars(nano, 9);
   if (size_t dollar = s.find('$'); dollar != std::string::npos) {
     s.erase(dollar, 1);
   }

@@ -1,6 +1,6 @@
 // PriceTable: what one API request costs, per model, as of a date.
 //
-// Prices are held as integer pico-dollars (1e-12 USD) per token, so a cost
+// Prices are held as integer nano-dollars (1e-9 USD) per token, so a cost
 // is an exact integer and sums do not depend on the order they are added in
 // (a float sum does). The rules (docs/pricing.md):
 //  - each token kind has its rate: input, output, cache write 5 minutes,
@@ -26,14 +26,14 @@
 
 namespace cc {
 
-constexpr int64_t kPicoPerDollar = 1'000'000'000'000;
+constexpr int64_t kNanoPerDollar = 1'000'000'000;
 // No real request costs this much (a full 1M-token prompt at fast-mode
-// rates is a few hundred dollars); a cost above it comes from corrupt
+// rates is well under a hundred dollars); a cost above it comes from corrupt
 // counts (the parser admits up to 2^40 tokens a field) and is capped so
 // that sums over millions of events stay far from int64's limit.
-constexpr int64_t kMaxRequestCostPico = 10'000 * kPicoPerDollar;
+constexpr int64_t kMaxRequestCostNano = 1'000 * kNanoPerDollar;
 
-struct Rates {  // Pico-dollars per token.
+struct Rates {  // Nano-dollars per token.
   int64_t input = 0;
   int64_t output = 0;
   int64_t cache_write_5m = 0;
@@ -52,7 +52,7 @@ struct PriceRow {
   int64_t effective_from_day = 0;  // Days since the epoch (UTC).
   Rates rates;
   std::vector<PriceTier> tiers;        // Ascending thresholds.
-  int64_t web_search_per_request = 0;  // Pico-dollars.
+  int64_t web_search_per_request = 0;  // Nano-dollars.
   int64_t fast_multiplier = 1;         // 1 = no fast mode surcharge.
   std::string source;
 };
@@ -66,7 +66,7 @@ struct ModelPrices {
 
 struct Cost {
   bool known = false;  // False: the model has no price.
-  int64_t pico = 0;
+  int64_t nano = 0;
 };
 
 // The request's billable parts, for display and tests.
@@ -114,9 +114,9 @@ class PriceTable {
 };
 
 // "$1.234567" style: dollars with `decimals` places (rounded half up).
-std::string FormatDollars(int64_t pico, int decimals);
-// Pico-dollars as a JSON number in dollars, exact to the pico-dollar
+std::string FormatDollars(int64_t nano, int decimals);
+// Nano-dollars as a JSON number in dollars, exact to the nano-dollar
 // ("2.81752335").
-std::string DollarsJsonNumber(int64_t pico);
+std::string DollarsJsonNumber(int64_t nano);
 
 }  // namespace cc

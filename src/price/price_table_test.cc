@@ -47,21 +47,21 @@ Cost CostFor(const Tokens& t, std::string_view model,
   return Table().CostOf(CostInput{t, model, speed, Ms(when)});
 }
 
-constexpr int64_t kMicro = 1'000'000;  // Pico-dollars per micro-dollar.
+constexpr int64_t kMicro = 1'000;  // Nano-dollars per micro-dollar.
 
 TEST(PriceTable, EachTokenKindAtItsRate) {
   Tokens t;
   t.input = 1000;  // 1000 × $3/MTok = $0.003.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 3000 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 3000 * kMicro);
   t = Tokens{};
   t.output = 1000;  // $0.015
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 15000 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 15000 * kMicro);
   t = Tokens{};
   t.cache_creation = 1000;  // No split: all at the 5 m rate, $0.00375.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 3750 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 3750 * kMicro);
   t = Tokens{};
   t.cache_read = 1000;  // $0.0003
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 300 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 300 * kMicro);
   EXPECT_TRUE(CostFor(t, "claude-sonnet-4").known);
 }
 
@@ -71,7 +71,7 @@ TEST(PriceTable, OneHourCacheWritesCostMoreThanFiveMinute) {
   t.cache_creation_5m = 600;
   t.cache_creation_1h = 400;
   // 600 × 3.75 + 400 × 6 = 2250 + 2400 micro-dollars.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 4650 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 4650 * kMicro);
 }
 
 TEST(PriceTable, LongContextTierRepricesTheWholeRequest) {
@@ -80,42 +80,42 @@ TEST(PriceTable, LongContextTierRepricesTheWholeRequest) {
   t.cache_read = 50000;  // Prompt exactly 200,000: the base rates.
   t.output = 1000;
   // 150000×3 + 50000×0.3 + 1000×15 = 450000 + 15000 + 15000.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 480000 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 480000 * kMicro);
   t.cache_creation = 1;  // 200,001: every token at the tier's rates.
   // 150000×6 + 50000×0.6 + 1×7.5 + 1000×22.5
   //   = 900000 + 30000 + 7.5 + 22500 micro-dollars.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 952507 * kMicro + kMicro / 2);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 952507 * kMicro + kMicro / 2);
 }
 
 TEST(PriceTable, WebSearchIsChargedPerRequest) {
   Tokens t;
   t.web_search_requests = 3;  // $10 / 1,000 = $0.01 each.
   t.web_fetch_requests = 5;   // Free beyond its tokens.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4").pico, 30000 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4").nano, 30000 * kMicro);
 }
 
 TEST(PriceTable, FastModeMultipliesTokenRates) {
   Tokens t;
   t.output = 1000;  // 1000 × $25/MTok = $0.025; fast: 6× = $0.15.
-  EXPECT_EQ(CostFor(t, "claude-opus-4-6", "2026-03-01T00:00:00Z").pico,
+  EXPECT_EQ(CostFor(t, "claude-opus-4-6", "2026-03-01T00:00:00Z").nano,
             25000 * kMicro);
   EXPECT_EQ(
-      CostFor(t, "claude-opus-4-6", "2026-03-01T00:00:00Z", "fast").pico,
+      CostFor(t, "claude-opus-4-6", "2026-03-01T00:00:00Z", "fast").nano,
       150000 * kMicro);
   // A model without fast mode pays its standard rate.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-4", "2026-03-01T00:00:00Z", "fast").pico,
+  EXPECT_EQ(CostFor(t, "claude-sonnet-4", "2026-03-01T00:00:00Z", "fast").nano,
             15000 * kMicro);
 }
 
 TEST(PriceTable, EffectiveDatesPickTheRowInForce) {
   Tokens t;
   t.cache_read = 1'000'000;
-  EXPECT_EQ(CostFor(t, "claude-sonnet-5-5", "2026-10-06T23:59:59Z").pico,
+  EXPECT_EQ(CostFor(t, "claude-sonnet-5-5", "2026-10-06T23:59:59Z").nano,
             200000 * kMicro);
-  EXPECT_EQ(CostFor(t, "claude-sonnet-5-5", "2026-10-07T00:00:00Z").pico,
+  EXPECT_EQ(CostFor(t, "claude-sonnet-5-5", "2026-10-07T00:00:00Z").nano,
             100000 * kMicro);
   // Before the first row: the first row.
-  EXPECT_EQ(CostFor(t, "claude-sonnet-5-5", "2026-01-01T00:00:00Z").pico,
+  EXPECT_EQ(CostFor(t, "claude-sonnet-5-5", "2026-01-01T00:00:00Z").nano,
             200000 * kMicro);
 }
 
@@ -126,7 +126,7 @@ TEST(PriceTable, UnknownModelHasNoPriceAndSyntheticIsFree) {
   EXPECT_FALSE(CostFor(t, "").known);
   Cost synthetic = CostFor(t, "<synthetic>");
   EXPECT_TRUE(synthetic.known);
-  EXPECT_EQ(synthetic.pico, 0);
+  EXPECT_EQ(synthetic.nano, 0);
 }
 
 TEST(PriceTable, ModelIdsInEveryForm) {
@@ -161,12 +161,12 @@ TEST(PriceTable, OverlayReplacesAndExtends) {
   Tokens tok;
   tok.input = 1'000'000;
   int64_t when = Ms("2025-09-03T00:00:00Z");
-  EXPECT_EQ(t.CostOf({tok, "claude-sonnet-4", "", when}).pico,
-            1 * kPicoPerDollar);
-  EXPECT_EQ(t.CostOf({tok, "claude-new-1", "", when}).pico,
-            7 * kPicoPerDollar);
-  EXPECT_EQ(t.CostOf({tok, "claude-opus-4-6", "", when}).pico,
-            5 * kPicoPerDollar);
+  EXPECT_EQ(t.CostOf({tok, "claude-sonnet-4", "", when}).nano,
+            1 * kNanoPerDollar);
+  EXPECT_EQ(t.CostOf({tok, "claude-new-1", "", when}).nano,
+            7 * kNanoPerDollar);
+  EXPECT_EQ(t.CostOf({tok, "claude-opus-4-6", "", when}).nano,
+            5 * kNanoPerDollar);
   EXPECT_NE(t.version(), Table().version());
 }
 
@@ -201,7 +201,7 @@ TEST(PriceTable, LiteLlmFormatIsAcceptedAsIs) {
   large.input = 250000;
   for (const Tokens& tok : {small, large}) {
     CostInput in{tok, "claude-sonnet-4-20250514", "", Ms("2025-09-03T00:00:00Z")};
-    EXPECT_EQ(t->CostOf(in).pico, Table().CostOf(in).pico);
+    EXPECT_EQ(t->CostOf(in).nano, Table().CostOf(in).nano);
   }
 }
 
@@ -240,18 +240,18 @@ TEST(PriceTable, ImplausibleCountsAreCappedNotOverflowed) {
   t.output = uint64_t{1} << 40;  // The parser's bound: $16 million at $15.
   Cost c = CostFor(t, "claude-sonnet-4");
   EXPECT_TRUE(c.known);
-  EXPECT_EQ(c.pico, kMaxRequestCostPico);
+  EXPECT_EQ(c.nano, kMaxRequestCostNano);
 }
 
 TEST(PriceTable, DollarsAreExact) {
-  EXPECT_EQ(DollarsJsonNumber(2'817'523'350'000), "2.81752335");
+  EXPECT_EQ(DollarsJsonNumber(2'817'523'350), "2.81752335");
   EXPECT_EQ(DollarsJsonNumber(0), "0");
-  EXPECT_EQ(DollarsJsonNumber(5 * kPicoPerDollar), "5");
-  EXPECT_EQ(DollarsJsonNumber(1), "0.000000000001");
-  EXPECT_EQ(FormatDollars(2'817'523'350'000, 2), "$2.82");
-  EXPECT_EQ(FormatDollars(4'999'999'999, 2), "$0.00");
-  EXPECT_EQ(FormatDollars(5'000'000'000, 2), "$0.01");
-  EXPECT_EQ(FormatDollars(1234 * kPicoPerDollar, 2), "$1234.00");
+  EXPECT_EQ(DollarsJsonNumber(5 * kNanoPerDollar), "5");
+  EXPECT_EQ(DollarsJsonNumber(1), "0.000000001");
+  EXPECT_EQ(FormatDollars(2'817'523'350, 2), "$2.82");
+  EXPECT_EQ(FormatDollars(4'999'999, 2), "$0.00");
+  EXPECT_EQ(FormatDollars(5'000'000, 2), "$0.01");
+  EXPECT_EQ(FormatDollars(1234 * kNanoPerDollar, 2), "$1234.00");
 }
 
 TEST(PriceTable, TheBuiltInTableParsesAndCoversClaudeCodeModels) {
@@ -269,7 +269,7 @@ TEST(PriceTable, TheBuiltInTableParsesAndCoversClaudeCodeModels) {
   const ModelPrices* sonnet = t.Find("claude-sonnet-4-20250514");
   ASSERT_NE(sonnet, nullptr);
   EXPECT_EQ(sonnet->rows.back().rates,
-            (Rates{3 * kMicro, 15 * kMicro, 3750000, 6 * kMicro, 300000}));
+            (Rates{3 * kMicro, 15 * kMicro, 3750, 6 * kMicro, 300}));
 }
 
 }  // namespace

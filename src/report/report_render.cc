@@ -56,13 +56,13 @@ void ModelArrays(JsonWriter& w, const ReportRow& row) {
                                                           row.by_model.end());
   std::stable_sort(models.begin(), models.end(),
                    [](const auto& a, const auto& b) {
-                     return a.second.cost_pico > b.second.cost_pico;
+                     return a.second.cost_nano > b.second.cost_nano;
                    });
   w.EndArray().Key("modelBreakdowns").BeginArray();
   for (const auto& [model, t] : models) {
     w.BeginObject().Field("modelName", model);
     TokenFields(w, t);
-    w.Key("cost").Number(DollarsJsonNumber(t.cost_pico));
+    w.Key("cost").Number(DollarsJsonNumber(t.cost_nano));
     w.Field("events", t.events).Field("unpricedEvents", t.unpriced_events);
     w.EndObject();
   }
@@ -82,7 +82,7 @@ void PeriodJson(JsonWriter& w, const UsageReport& report,
     }
     TokenFields(w, row.totals);
     w.Field("totalTokens", row.totals.tokens.Total());
-    w.Key("totalCost").Number(DollarsJsonNumber(row.totals.cost_pico));
+    w.Key("totalCost").Number(DollarsJsonNumber(row.totals.cost_nano));
     ExtraFields(w, row.totals);
     ModelArrays(w, row);
     w.EndObject();
@@ -90,7 +90,7 @@ void PeriodJson(JsonWriter& w, const UsageReport& report,
   w.EndArray().Key("totals").BeginObject();
   TokenFields(w, report.totals);
   w.Field("totalTokens", report.totals.tokens.Total());
-  w.Key("totalCost").Number(DollarsJsonNumber(report.totals.cost_pico));
+  w.Key("totalCost").Number(DollarsJsonNumber(report.totals.cost_nano));
   ExtraFields(w, report.totals);
   w.EndObject();
   w.Key("unpricedModels").BeginArray();
@@ -128,7 +128,7 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
         .Field("cacheCreationInputTokens", t.cache_creation)
         .Field("cacheReadInputTokens", t.cache_read).EndObject();
     w.Field("totalTokens", t.Total());
-    w.Key("costUSD").Number(DollarsJsonNumber(b.totals.cost_pico));
+    w.Key("costUSD").Number(DollarsJsonNumber(b.totals.cost_nano));
     w.Key("models").BeginArray();
     for (const auto& [model, mt] : b.by_model) w.String(model);
     w.EndArray();

@@ -11,7 +11,7 @@ namespace {
 using Style = TextTable::Style;
 
 std::string CostCell(const UsageTotals& t) {
-  return FormatDollars(t.cost_pico, 2) + (t.unpriced_events > 0 ? "*" : "");
+  return FormatDollars(t.cost_nano, 2) + (t.unpriced_events > 0 ? "*" : "");
 }
 
 std::string ModelsCell(const ReportRow& row) {

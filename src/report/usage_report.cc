@@ -197,8 +197,8 @@ void RateAndProjection(const ReportRow& block, int64_t now_ms,
       static_cast<double>(block.last_ms - block.first_ms) / 60000.0;
   if (minutes <= 0) return;
   const Tokens& t = block.totals.tokens;
-  const double dollars = static_cast<double>(block.totals.cost_pico) /
-                         static_cast<double>(kPicoPerDollar);
+  const double dollars = static_cast<double>(block.totals.cost_nano) /
+                         static_cast<double>(kNanoPerDollar);
   BurnRate rate;
   rate.tokens_per_minute = static_cast<double>(t.Total()) / minutes;
   rate.tokens_per_minute_for_indicator =
@@ -223,14 +223,14 @@ void RateAndProjection(const ReportRow& block, int64_t now_ms,
 
 void UsageTotals::Add(const UsageRow& row) {
   tokens += row.tokens;
-  cost_pico += row.cost_pico;
+  cost_nano += row.cost_nano;
   events += row.events;
   unpriced_events += row.unpriced_events;
 }
 
 void UsageTotals::Add(const UsageTotals& other) {
   tokens += other.tokens;
-  cost_pico += other.cost_pico;
+  cost_nano += other.cost_nano;
   events += other.events;
   unpriced_events += other.unpriced_events;
 }

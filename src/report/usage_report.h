@@ -17,11 +17,11 @@ namespace cc {
 
 enum class ReportKind { kDaily, kWeekly, kMonthly, kSession, kBlocks };
 
-// Sums over events; cost is exact (pico-dollars) and complete only when
+// Sums over events; cost is exact (nano-dollars) and complete only when
 // no event lacked a price.
 struct UsageTotals {
   Tokens tokens;
-  int64_t cost_pico = 0;
+  int64_t cost_nano = 0;
   uint64_t events = 0;
   uint64_t unpriced_events = 0;
 

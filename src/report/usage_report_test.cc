@@ -12,7 +12,7 @@ namespace {
 
 int64_t Ms(const char* iso) { return *ParseIsoTimestampMs(iso); }
 
-// One event of `tokens` output tokens costing `cost_pico`, as the rollup
+// One event of `tokens` output tokens costing `cost_nano`, as the rollup
 // holds it (a row per quarter hour), with its dimension.
 struct Row {
   UsageRow row;
@@ -30,7 +30,7 @@ UsageData Data(const std::vector<Row>& rows) {
 }
 
 Row Event(const char* iso, uint64_t output, const std::string& model = "m",
-          const std::string& session = "s1", int64_t cost_pico = 0) {
+          const std::string& session = "s1", int64_t cost_nano = 0) {
   Row out;
   out.dim = UsageDim{"proj", session, model, "host"};
   UsageRow& r = out.row;
@@ -38,7 +38,7 @@ Row Event(const char* iso, uint64_t output, const std::string& model = "m",
   r.bucket_start_ms = ms / (15 * 60 * 1000) * (15 * 60 * 1000);
   r.events = 1;
   r.tokens.output = output;
-  r.cost_pico = cost_pico;
+  r.cost_nano = cost_nano;
   r.first_ms = ms;
   r.last_ms = ms;
   return out;
@@ -139,9 +139,9 @@ TEST(UsageReport, SessionsCarryTheirSpanModelsAndCost) {
   EXPECT_EQ(s1.project, "proj");
   EXPECT_EQ(s1.first_ms, Ms("2025-09-03T10:00:00Z"));
   EXPECT_EQ(s1.last_ms, Ms("2025-09-03T11:40:00Z"));
-  EXPECT_EQ(s1.totals.cost_pico, 300);
+  EXPECT_EQ(s1.totals.cost_nano, 300);
   EXPECT_EQ(s1.by_model.size(), 2u);
-  EXPECT_EQ(r.totals.cost_pico, 350);
+  EXPECT_EQ(r.totals.cost_nano, 350);
 }
 
 ReportSpec BlockSpec(const char* now) {
@@ -178,8 +178,8 @@ TEST(UsageReport, BlocksStartOnTheHourAndSplitOnEndAndSilence) {
 TEST(UsageReport, TheActiveBlockHasABurnRateAndAProjection) {
   // 60,000 tokens over 30 minutes, $0.50: 2,000 tokens/min, $1/hour.
   std::vector<Row> rows = {
-      Event("2025-09-03T10:05:00Z", 20'000, "m", "s1", kPicoPerDollar / 4),
-      Event("2025-09-03T10:35:00Z", 40'000, "m", "s1", kPicoPerDollar / 4)};
+      Event("2025-09-03T10:05:00Z", 20'000, "m", "s1", kNanoPerDollar / 4),
+      Event("2025-09-03T10:35:00Z", 40'000, "m", "s1", kNanoPerDollar / 4)};
 
   UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
   ASSERT_EQ(r.rows.size(), 1u);
@@ -199,8 +199,8 @@ TEST(UsageReport, TheActiveBlockHasABurnRateAndAProjection) {
 
 TEST(UsageReport, BlocksJsonHasCcusageKeys) {
   std::vector<Row> rows = {
-      Event("2025-09-03T10:05:00Z", 100, "claude-x", "s1", kPicoPerDollar),
-      Event("2025-09-03T10:35:00Z", 100, "claude-x", "s1", kPicoPerDollar)};
+      Event("2025-09-03T10:05:00Z", 100, "claude-x", "s1", kNanoPerDollar),
+      Event("2025-09-03T10:35:00Z", 100, "claude-x", "s1", kNanoPerDollar)};
   UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
   RenderOptions opt;
   opt.now_ms = Ms("2025-09-03T11:00:00Z");
