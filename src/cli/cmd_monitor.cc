@@ -118,12 +118,11 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
                                                : "bridge sync --start-monitoring";
   StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
   Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command));
+      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
   }
-  (*ledger)->SetPrices(ctx.prices.get());
   std::unique_ptr<InotifyWatcher> watcher;
   if (options->mode == MonitorMode::kWatch) {
     Result<std::unique_ptr<InotifyWatcher>> created = InotifyWatcher::Create();

@@ -164,7 +164,7 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     PrintError(request.status().message());
     return ExitCodeFor(request.status());
   }
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path);
+  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());

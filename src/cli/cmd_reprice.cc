@@ -8,12 +8,12 @@ namespace cc::cli {
 
 int RunReprice(const Context& ctx, const ParsedArgs& args) {
   Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder("bridge reprice"));
+      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder("bridge reprice"),
+                            ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
   }
-  (*ledger)->SetPrices(ctx.prices.get());
   Result<RepriceStats> r = (*ledger)->Reprice();
   if (!r.ok()) {
     PrintError(r.status().message());

@@ -99,13 +99,12 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   std::unique_ptr<Ledger> ledger;
   if (!options.dry_run) {
     Result<std::unique_ptr<Ledger>> opened =
-        Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command));
+        Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
     if (!opened.ok()) {
       PrintError(opened.status().message());
       return ExitCodeFor(opened.status());
     }
     ledger = std::move(*opened);
-    ledger->SetPrices(ctx.prices.get());
   }
   SystemClock clock;
   StopSignal stop;  // Ctrl-C: finish the batch in hand, commit, exit 0.

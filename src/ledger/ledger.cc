@@ -100,7 +100,7 @@ void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
 }
 
 RollupKey KeyOf(const Event& e, const std::string& source) {
-  return RollupKey{e.first.timestamp_ms / kRollupBucketMs,
+  return RollupKey{RollupBucket(e.first.timestamp_ms),
                    e.attributes.project, e.attributes.session_id,
                    e.attributes.model, source};
 }
@@ -145,8 +145,9 @@ Ledger::Ledger(std::unique_ptr<sql::Database> db,
 
 Ledger::~Ledger() = default;
 
-Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(const std::string& path,
-                                                     const std::string& holder) {
+Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(
+    const std::string& path, const std::string& holder,
+    const PriceTable* prices) {
   if (Status s = EnsureParentDirectory(path); !s.ok()) return s;
   Result<std::unique_ptr<WriterLock>> lock = WriterLock::Acquire(path, holder);
   if (!lock.ok()) return lock.status();
@@ -165,10 +166,13 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(const std::string& path,
   std::unique_ptr<Ledger> ledger(
       new Ledger(std::move(*db), std::move(*lock)));
   ledger->st_ = std::make_unique<Statements>(ledger->db_->handle());
+  if (prices != nullptr) ledger->SetPrices(prices);
+  if (Status s = ledger->EnsurePriced(); !s.ok()) return s;
   return ledger;
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path) {
+Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path,
+                                                    const PriceTable* prices) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status::IoError("no ledger at " + path +
@@ -184,17 +188,26 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path) {
                                 ", newer than this program's " +
                                 std::to_string(kSchemaVersion));
   }
-  if (*version < kSchemaVersion) {
+  bool never_priced = false;
+  if (*version == kSchemaVersion) {
+    Result<int64_t> priced = (*db)->QueryInt(
+        "SELECT COUNT(*) FROM meta WHERE key = 'price_versions' AND value <> ''");
+    if (!priced.ok()) return priced.status();
+    never_priced = *priced == 0;
+  }
+  if (*version < kSchemaVersion || never_priced) {
     // Left by an older program, or by a first sync killed before it created
-    // the tables: bring it up to date as a writer would, then read.
+    // the tables or priced them: bring it up to date as a writer would,
+    // then read.
     db->reset();
     Result<std::unique_ptr<Ledger>> writer = OpenForWrite(
-        path, "pid " + std::to_string(getpid()) +
-                  " (context-cleaner, migrating the ledger for a reader)");
+        path,
+        "pid " + std::to_string(getpid()) +
+            " (context-cleaner, migrating the ledger for a reader)",
+        prices);
     if (!writer.ok()) return writer.status();
-    if (Status s = (*writer)->EnsurePriced(); !s.ok()) return s;
     writer->reset();
-    return OpenForRead(path);
+    return OpenForRead(path, prices);
   }
   return std::unique_ptr<Ledger>(new Ledger(std::move(*db), nullptr));
 }
@@ -292,7 +305,6 @@ Status Ledger::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
 
 Result<CommitStats> Ledger::Commit(const Batch& batch,
                                    const std::string& source, int64_t now_ms) {
-  if (Status ps = EnsurePriced(); !ps.ok()) return ps;
   CommitStats stats;
   Status s = sql::InTransaction(*db_, [&]() -> Status {
     st_->rollup = RollupDelta();  // Nothing left from a rolled-back try.

@@ -34,10 +34,17 @@ class Ledger {
   ~Ledger();
 
   // Creates the file (and its directory) if needed and migrates it.
+  // `prices` (default: the built-in table; it must outlive the ledger)
+  // prices what is committed; a ledger whose events were never priced
+  // (made before costs existed) is priced here, before anything else.
   static Result<std::unique_ptr<Ledger>> OpenForWrite(
-      const std::string& path, const std::string& holder);
-  // Fails with IoError if the ledger does not exist.
-  static Result<std::unique_ptr<Ledger>> OpenForRead(const std::string& path);
+      const std::string& path, const std::string& holder,
+      const PriceTable* prices = nullptr);
+  // Fails with IoError if the ledger does not exist. A ledger from an older
+  // program, or never priced, is first brought up to date by a writer
+  // (which needs the lock for a moment) using `prices`.
+  static Result<std::unique_ptr<Ledger>> OpenForRead(
+      const std::string& path, const PriceTable* prices = nullptr);
 
   // --- Writing (OpenForWrite only) ---
   // The table that prices new and changed events (default: the built-in
@@ -49,7 +56,7 @@ class Ledger {
   // new change_seq, so they ship again.
   Result<RepriceStats> Reprice();
   // Prices a ledger whose events were never priced (Reprice); otherwise
-  // does nothing. Commit calls it first.
+  // does nothing. OpenForWrite calls it.
   Status EnsurePriced();
   Result<CommitStats> Commit(const Batch& batch, const std::string& source,
                              int64_t now_ms);

@@ -217,12 +217,13 @@ Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {
 }  // namespace cc
 
 namespace cc {
+namespace {
 
-Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
+Result<UsageData> ReadUsage(sql::Database& db, const UsageFilter& filter) {
   UsageData out;
   // Dimensions first (few), then the rows (many, integers only).
   std::unordered_map<int64_t, uint32_t> index_of;
-  sql::Statement dims(db_->handle(),
+  sql::Statement dims(db.handle(),
                       "SELECT id, project, session_id, model, source FROM "
                       "usage_dims");
   Status s = ForEachRow(dims, [&](const sql::Statement& row) {
@@ -232,12 +233,11 @@ Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
   });
   if (!s.ok()) return s;
   // Bounds are whole buckets: local day starts fall on bucket boundaries.
-  const int64_t lo = filter.since_ms ? *filter.since_ms / kRollupBucketMs
-                                     : INT64_MIN;
-  const int64_t hi =
-      filter.until_ms
-          ? (*filter.until_ms + kRollupBucketMs - 1) / kRollupBucketMs
-          : INT64_MAX;
+  const int64_t lo =
+      filter.since_ms ? RollupBucket(*filter.since_ms) : INT64_MIN;
+  const int64_t hi = filter.until_ms
+                         ? RollupBucket(*filter.until_ms + kRollupBucketMs - 1)
+                         : INT64_MAX;
   std::string query = R"sql(
     SELECT bucket, dim, events, unpriced_events, input_tokens, output_tokens,
       cache_creation_tokens, cache_creation_5m_tokens,
@@ -250,14 +250,20 @@ Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
     if (filter.source) query += " AND source = ?4";
     query += ")";
   }
-  sql::Statement st(db_->handle(), query);
+  sql::Statement st(db.handle(), query);
   st.Bind(1, lo).Bind(2, hi);
   if (filter.project) st.Bind(3, *filter.project);
   if (filter.source) st.Bind(4, *filter.source);
+  bool unknown_dim = false;
   s = ForEachRow(st, [&](const sql::Statement& row) {
     UsageRow u;
     u.bucket_start_ms = row.Int(0) * kRollupBucketMs;
-    u.dim = index_of[row.Int(1)];
+    auto dim = index_of.find(row.Int(1));
+    if (dim == index_of.end()) {
+      unknown_dim = true;
+      return;
+    }
+    u.dim = dim->second;
     u.events = row.Uint(2);
     u.unpriced_events = row.Uint(3);
     u.tokens = TokensFromRow(row, 4);
@@ -267,6 +273,22 @@ Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
     out.rows.push_back(u);
   });
   if (!s.ok()) return s;
+  if (unknown_dim) {
+    return Status::Corruption("usage_rollup refers to a dimension missing "
+                              "from usage_dims; `bridge reprice` rebuilds "
+                              "both");
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
+  // One read transaction: dimensions and rows from the same snapshot, even
+  // while a writer commits (or a reprice renumbers the dimensions).
+  if (Status s = db_->Exec("BEGIN"); !s.ok()) return s;
+  Result<UsageData> out = ReadUsage(*db_, filter);
+  (void)db_->Exec("COMMIT");  // Ends a read: nothing to lose if it fails.
   return out;
 }
 

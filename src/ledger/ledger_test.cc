@@ -171,7 +171,7 @@ TEST(Ledger, MigratesAVersion1Ledger) {
             2);
 }
 
-TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpOnItsFirstCommit) {
+TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpWhenAWriterOpensIt) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");
   {
@@ -184,16 +184,40 @@ TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpOnItsFirstCommit) {
           "INSERT INTO events VALUES('old', 1000, 2000, 0, 0, 0, 0, 0, 0, "
           "1756857600000, '/f', 0, 's', 'p', '/c', 'b', 'v', "
           "'claude-sonnet-4-20250514', '', 0, 'h', 1, 1, 1)");
-  auto ledger = OpenWrite(path);
-  ASSERT_NE(ledger, nullptr);
-  ASSERT_TRUE(ledger->Commit(Batch{}, "h", 1).ok());
-  auto rows = ledger->Usage(UsageFilter{});
+  {
+    // A writer with nothing to commit (a sync that found no change).
+    auto writer = OpenWrite(path);
+    ASSERT_NE(writer, nullptr);
+  }
+  auto ledger = Ledger::OpenForRead(path);
+  ASSERT_TRUE(ledger.ok());
+  auto rows = (*ledger)->Usage(UsageFilter{});
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->rows.size(), 1u);
   EXPECT_EQ(rows->rows[0].cost_nano, int64_t{33'000} * 1'000);
   EXPECT_EQ(rows->rows[0].tokens.output, 2000u);
   EXPECT_EQ(rows->rows[0].first_ms, 1756857600000);
   EXPECT_EQ(rows->dim(rows->rows[0]).model, "claude-sonnet-4-20250514");
+}
+
+TEST(Ledger, AReaderPricesAVersion3LedgerToo) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  {
+    auto db = sql::Database::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(ApplyMigrations(**db, 0, 3).ok());
+  }
+  ExecSql(path,
+          "INSERT INTO events VALUES('old', 1000, 2000, 0, 0, 0, 0, 0, 0, "
+          "1756857600000, '/f', 0, 's', 'p', '/c', 'b', 'v', "
+          "'claude-sonnet-4-20250514', '', 0, 'h', 1, 1, 1)");
+  auto ledger = Ledger::OpenForRead(path);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+  auto rows = (*ledger)->Usage(UsageFilter{});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->rows.size(), 1u);
+  EXPECT_EQ(rows->rows[0].cost_nano, int64_t{33'000} * 1'000);
 }
 
 TEST(Ledger, AReaderInitialisesALedgerAWriterNeverFinishedCreating) {

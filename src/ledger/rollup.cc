@@ -72,7 +72,8 @@ Result<int64_t> DimId(sql::Database& db, sql::Statement& find,
 
 }  // namespace
 
-void RollupDelta::Add(const RollupKey& key, const Contribution& c, int sign) {
+void RollupDelta::Add(const RollupKey& key, const Contribution& c, int sign,
+                      bool span_changes) {
   Cell& cell = cells_[key];
   cell.events += sign;
   cell.unpriced += c.priced ? 0 : sign;
@@ -88,23 +89,22 @@ void RollupDelta::Add(const RollupKey& key, const Contribution& c, int sign) {
   if (sign > 0) {
     cell.first_ms = std::min(cell.first_ms, c.timestamp_ms);
     cell.last_ms = std::max(cell.last_ms, c.timestamp_ms);
-  } else {
-    cell.lost_an_event = true;
   }
+  // Once set for this transaction, never cleared: another event may have
+  // left the row earlier in the same batch.
+  cell.lost_an_event = cell.lost_an_event || span_changes;
 }
 
 void RollupDelta::Insert(const RollupKey& to, const Contribution& after) {
-  Add(to, after, +1);
+  Add(to, after, +1, false);
 }
 
 void RollupDelta::Move(const RollupKey& from, const Contribution& before,
                        const RollupKey& to, const Contribution& after) {
-  Add(from, before, -1);
-  Add(to, after, +1);
-  // Same row, same time: the row's span is unchanged.
-  if (from == to && before.timestamp_ms == after.timestamp_ms) {
-    cells_[to].lost_an_event = false;
-  }
+  // Same row, same time (only tokens or cost grew): the span is unchanged.
+  const bool stays = from == to && before.timestamp_ms == after.timestamp_ms;
+  Add(from, before, -1, !stays);
+  Add(to, after, +1, false);
 }
 
 Status RollupDelta::Apply(sql::Database& db) {
@@ -145,7 +145,8 @@ INSERT INTO usage_rollup(bucket, dim, events, unpriced_events, input_tokens,
   output_tokens, cache_creation_tokens, cache_creation_5m_tokens,
   cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
   web_fetch_requests, cost_nano, first_ms, last_ms)
-SELECT timestamp_ms / 900000, d.id, COUNT(*),
+SELECT ((timestamp_ms - ((timestamp_ms % 900000) + 900000) % 900000) / 900000),
+  d.id, COUNT(*),
   SUM(priced = 0), SUM(input_tokens), SUM(output_tokens),
   SUM(cache_creation_tokens), SUM(cache_creation_5m_tokens),
   SUM(cache_creation_1h_tokens), SUM(cache_read_tokens),

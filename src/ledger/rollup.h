@@ -29,6 +29,12 @@ class Database;
 
 constexpr int64_t kRollupBucketMs = 15 * 60 * 1000;
 
+// The quarter hour of a time, floored (also before 1970).
+inline int64_t RollupBucket(int64_t timestamp_ms) {
+  const int64_t q = timestamp_ms / kRollupBucketMs;
+  return timestamp_ms % kRollupBucketMs < 0 ? q - 1 : q;
+}
+
 struct RollupKey {
   int64_t bucket = 0;  // timestamp_ms / kRollupBucketMs.
   std::string project;
@@ -74,7 +80,10 @@ class RollupDelta {
     int64_t last_ms = INT64_MIN;
     bool lost_an_event = false;  // First/last must be recomputed.
   };
-  void Add(const RollupKey& key, const Contribution& c, int sign);
+  // `span_changes`: the row's first/last times may have changed (an event
+  // left it, or came back at another time) and must be recomputed.
+  void Add(const RollupKey& key, const Contribution& c, int sign,
+           bool span_changes);
 
   std::map<RollupKey, Cell> cells_;
 };

@@ -17,7 +17,13 @@ namespace {
 constexpr int64_t kDay = 86'400'000;
 constexpr int64_t kStart = 1'756'857'600'000;  // 2025-09-03T00:00:00Z.
 
-Event RandomRecord(std::mt19937_64& rng, int key) {
+// How random records are spread: over `span_ms` from `start_ms`.
+struct Spread {
+  int64_t start_ms = kStart;
+  int64_t span_ms = 3 * kDay;
+};
+
+Event RandomRecord(std::mt19937_64& rng, int key, const Spread& spread = {}) {
   Event e;
   e.key = "k" + std::to_string(key);
   e.tokens.input = rng() % 1000;
@@ -26,7 +32,9 @@ Event RandomRecord(std::mt19937_64& rng, int key) {
   e.tokens.cache_read = rng() % 100000;
   // Later copies of one key are sometimes earlier in time (and so move the
   // event's attributes, bucket and model).
-  e.first = Provenance{kStart + static_cast<int64_t>(rng() % (3 * kDay)),
+  e.first = Provenance{spread.start_ms + static_cast<int64_t>(
+                                             rng() % static_cast<uint64_t>(
+                                                          spread.span_ms)),
                        "/f" + std::to_string(rng() % 3) + ".jsonl",
                        rng() % 100};
   e.attributes.session_id = "s" + std::to_string(key % 7);
@@ -56,7 +64,7 @@ std::map<std::string, Sums> Expected(const std::vector<Event>& records,
   std::map<std::string, Sums> out;
   for (const auto& [key, e] : events) {
     const std::string row =
-        std::to_string(e.first.timestamp_ms / kRollupBucketMs) + "|" +
+        std::to_string(RollupBucket(e.first.timestamp_ms)) + "|" +
         e.attributes.project + "|" + e.attributes.session_id + "|" +
         e.attributes.model;
     Sums& s = out[row];
@@ -107,36 +115,56 @@ void ExpectSame(const std::map<std::string, Sums>& want,
   }
 }
 
+// Commits `records` in batches of `batch` (merged by key within a batch,
+// as a sync does) and checks the rollup against brute force, then against a
+// rebuild.
+void CheckArrivalOrder(uint64_t seed, int records_n, int keys, size_t batch,
+                       const Spread& spread) {
+  std::mt19937_64 rng(seed);
+  std::vector<Event> records;
+  for (int i = 0; i < records_n; ++i) {
+    records.push_back(RandomRecord(
+        rng, static_cast<int>(rng() % static_cast<uint64_t>(keys)), spread));
+  }
+  std::shuffle(records.begin(), records.end(), rng);
+  test::TempDir dir;
+  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  ASSERT_TRUE(ledger.ok());
+  for (size_t i = 0; i < records.size(); i += batch) {
+    Batch b;
+    std::map<std::string, Event> merged;
+    for (size_t j = i; j < std::min(records.size(), i + batch); ++j) {
+      auto [it, inserted] = merged.emplace(records[j].key, records[j]);
+      if (!inserted) it->second.Merge(records[j]);
+    }
+    for (auto& [k, e] : merged) b.events.push_back(e);
+    ASSERT_TRUE((*ledger)->Commit(b, "host", 1).ok());
+  }
+  const auto want = Expected(records, PriceTable::Embedded());
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  ExpectSame(want, Actual(**ledger));
+  // A rebuild from the events gives the same rows.
+  Result<RepriceStats> r = (*ledger)->Reprice();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->events_changed, 0u);
+  ExpectSame(want, Actual(**ledger));
+}
+
 TEST(Rollup, EqualsTheEventsInAnyArrivalOrder) {
-  for (uint64_t seed : {1u, 2u, 3u}) {
-    std::mt19937_64 rng(seed);
-    std::vector<Event> records;
-    for (int i = 0; i < 600; ++i) {
-      records.push_back(RandomRecord(rng, static_cast<int>(rng() % 150)));
-    }
-    std::shuffle(records.begin(), records.end(), rng);
-    test::TempDir dir;
-    auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
-    ASSERT_TRUE(ledger.ok());
-    // Small batches with one record per key each, as a sync would commit.
-    for (size_t i = 0; i < records.size(); i += 5) {
-      Batch b;
-      std::map<std::string, Event> merged;
-      for (size_t j = i; j < std::min(records.size(), i + 5); ++j) {
-        auto [it, inserted] = merged.emplace(records[j].key, records[j]);
-        if (!inserted) it->second.Merge(records[j]);
-      }
-      for (auto& [k, e] : merged) b.events.push_back(e);
-      ASSERT_TRUE((*ledger)->Commit(b, "host", 1).ok());
-    }
-    const auto want = Expected(records, PriceTable::Embedded());
-    ExpectSame(want, Actual(**ledger));
-    // A rebuild from the events gives the same rows.
-    Result<RepriceStats> r = (*ledger)->Reprice();
-    ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r->events_changed, 0u);
-    EXPECT_EQ(r->unpriced_models.count("claude-mystery-1"), 1u);
-    ExpectSame(want, Actual(**ledger));
+  for (uint64_t seed : {1u, 2u, 3u}) CheckArrivalOrder(seed, 600, 150, 5, {});
+}
+
+TEST(Rollup, DenseUpdatesInOneHourKeepEveryRowsSpanExact) {
+  // Many copies of few keys in a few rows: events leave and re-enter rows
+  // within one batch, which is where a row's first/last time goes stale.
+  for (uint64_t seed = 1; seed <= 150; ++seed) {
+    CheckArrivalOrder(seed, 60, 20, 6, Spread{kStart, 3'600'000});
+  }
+}
+
+TEST(Rollup, TimesBefore1970AreBucketedByFloor) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    CheckArrivalOrder(seed, 40, 10, 4, Spread{-1'800'000, 3'600'000});
   }
 }
 

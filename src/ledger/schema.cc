@@ -149,7 +149,7 @@ CREATE TABLE usage_rollup(
   last_ms INTEGER NOT NULL,
   PRIMARY KEY(bucket, dim)
 ) WITHOUT ROWID;
-INSERT INTO meta(key, value) VALUES('price_version', '');
+INSERT INTO meta(key, value) VALUES('price_versions', '');
 )sql";
 
 constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4};
