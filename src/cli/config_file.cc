@@ -2,14 +2,20 @@
 
 #include <simdjson.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace cc::cli {
 
 Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
+  std::error_code ec;
+  const bool is_file = std::filesystem::is_regular_file(path, ec);
+  if (!is_file && std::filesystem::exists(path, ec)) {
+    return Status::InvalidArgument("--config: " + path + " is not a file");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!is_file || !in) {
     if (!must_exist) return ConfigValues{};
     return Status::InvalidArgument("--config: cannot read " + path);
   }

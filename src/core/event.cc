@@ -13,24 +13,40 @@ Event Event::FromRecord(const UsageRecord& r) {
   return Event{r.key, r.tokens, r.attributes, r.provenance};
 }
 
+namespace {
+
+// A request is fast if any of its lines says so (a streaming partial may
+// not carry `usage.speed`): an OR, so the merge stays order-independent.
+bool KeepFast(bool was_fast, Attributes& merged) {
+  if (!was_fast || merged.speed == kFastSpeed) return false;
+  merged.speed = kFastSpeed;
+  return true;
+}
+
+}  // namespace
+
 bool Event::Merge(const UsageRecord& r) {
+  const bool fast =
+      attributes.speed == kFastSpeed || r.attributes.speed == kFastSpeed;
   bool changed = tokens.MaxWith(r.tokens);
   if (r.provenance < first) {  // Copies strings only when they are used.
     first = r.provenance;
     attributes = r.attributes;
     changed = true;
   }
-  return changed;
+  return KeepFast(fast, attributes) || changed;
 }
 
 bool Event::Merge(const Event& other) {
+  const bool fast =
+      attributes.speed == kFastSpeed || other.attributes.speed == kFastSpeed;
   bool changed = tokens.MaxWith(other.tokens);
   if (other.first < first) {
     first = other.first;
     attributes = other.attributes;
     changed = true;
   }
-  return changed;
+  return KeepFast(fast, attributes) || changed;
 }
 
 }  // namespace cc

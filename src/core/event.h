@@ -33,10 +33,14 @@ struct Attributes {
   std::string model;
   std::string agent_id;  // Subagent id; empty for the main thread.
   bool is_sidechain = false;
-  std::string speed;  // usage.speed ("fast" costs more); empty if absent.
+  // usage.speed: "fast" (costs more) if any record of the event says so,
+  // else the earliest record's; empty if absent.
+  std::string speed;
 
   bool operator==(const Attributes&) const = default;
 };
+
+inline constexpr const char* kFastSpeed = "fast";
 
 struct UsageRecord {
   std::string key;  // message.id ":" requestId | message.id | uuid.

@@ -44,6 +44,18 @@ TEST(Event, AttributesComeFromTheEarliestRecord) {
   EXPECT_EQ(e.attributes.model, "offset-5");
 }
 
+TEST(Event, FastModeFromAnyRecordInAnyOrder) {
+  UsageRecord early = Record(3, 100, "a", 0);  // A partial without speed.
+  UsageRecord late = Record(90, 200, "a", 10);
+  late.attributes.speed = kFastSpeed;
+  Event one = Event::FromRecord(early);
+  EXPECT_TRUE(one.Merge(late));
+  Event other = Event::FromRecord(late);
+  other.Merge(early);
+  EXPECT_EQ(one.attributes.speed, "fast");
+  EXPECT_EQ(one, other);
+}
+
 TEST(Event, MergeIsIndependentOfOrder) {
   std::vector<UsageRecord> records;
   for (int i = 0; i < 12; ++i) {

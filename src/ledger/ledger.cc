@@ -50,7 +50,8 @@ UPDATE events SET input_tokens = ?2, output_tokens = ?3,
   cache_creation_tokens = ?4, cache_creation_5m_tokens = ?5,
   cache_creation_1h_tokens = ?6, cache_read_tokens = ?7,
   web_search_requests = ?8, web_fetch_requests = ?9, last_seen_ms = ?10,
-  change_seq = ?11, cost_nano = ?12, priced = ?13, price_version = ?14
+  change_seq = ?11, cost_nano = ?12, priced = ?13, price_version = ?14,
+  speed = ?15
 WHERE key = ?1)sql";
 
 constexpr const char* kUpsertFile = R"sql(
@@ -256,7 +257,10 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   const bool earlier = e.first < stored.first;
   const uint64_t total_before = stored.tokens.Total();
   const bool grew = stored.tokens.MaxWith(e.tokens);
-  if (!grew && !earlier) return false;
+  // Fast mode is an OR over the event's records (core/event.cc).
+  const bool now_fast = e.attributes.speed == kFastSpeed &&
+                        stored.attributes.speed != kFastSpeed;
+  if (!grew && !earlier && !now_fast) return false;
   const int64_t seq = st_->next_change_seq++;
   Event merged = stored;
   std::string merged_source = stored_source;
@@ -264,6 +268,9 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
     merged = e;
     merged.tokens = stored.tokens;
     merged_source = source;
+  }
+  if (now_fast || stored.attributes.speed == kFastSpeed) {
+    merged.attributes.speed = kFastSpeed;
   }
   const Cost cost = CostOf(merged);
   if (!cost.known) stats->unpriced_models.insert(merged.attributes.model);
@@ -278,7 +285,8 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
         .Bind(6, t.cache_creation_1h).Bind(7, t.cache_read)
         .Bind(8, t.web_search_requests).Bind(9, t.web_fetch_requests)
         .Bind(10, now_ms).Bind(11, seq).Bind(12, cost.nano)
-        .Bind(13, int64_t{cost.known ? 1 : 0}).Bind(14, prices_->version());
+        .Bind(13, int64_t{cost.known ? 1 : 0}).Bind(14, prices_->version())
+        .Bind(15, merged.attributes.speed);
     if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
   }
   st_->rollup.Move(KeyOf(stored, stored_source), before,

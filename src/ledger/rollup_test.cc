@@ -168,6 +168,30 @@ TEST(Rollup, TimesBefore1970AreBucketedByFloor) {
   }
 }
 
+TEST(Rollup, AFastLineArrivingLaterRepricesTheStoredEvent) {
+  test::TempDir dir;
+  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  ASSERT_TRUE(ledger.ok());
+  Event e;
+  e.key = "f";
+  e.tokens.output = 1000;  // Opus 4.6: $0.025; fast (6x): $0.15.
+  e.attributes.model = "claude-opus-4-6";
+  e.first = Provenance{kStart + 200 * kDay, "/f", 0};  // 2026-03-22.
+  Batch b;
+  b.events = {e};
+  ASSERT_TRUE((*ledger)->Commit(b, "host", 1).ok());
+  e.first.offset = 10;  // A later line of the same request says "fast".
+  e.attributes.speed = kFastSpeed;
+  b.events = {e};
+  Result<CommitStats> c = (*ledger)->Commit(b, "host", 2);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->events_updated, 1u);
+  Result<UsageData> data = (*ledger)->Usage(UsageFilter{});
+  ASSERT_TRUE(data.ok());
+  ASSERT_EQ(data->rows.size(), 1u);
+  EXPECT_EQ(data->rows[0].cost_nano, 150 * kNanoPerDollar / 1000);
+}
+
 TEST(Rollup, RepriceAppliesANewTableToHistory) {
   test::TempDir dir;
   auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -232,6 +233,7 @@ std::optional<ModelPrices> LiteLlmModel(std::string_view key,
     row.web_search_per_request =
         LiteLlmPrice(search, "search_context_size_medium", 1e9).value_or(0);
   }
+  row.fast_multiplier = 0;  // LiteLLM does not say; an overlay keeps ours.
   row.source = "LiteLLM entry \"" + std::string(key) + "\"";
   ModelPrices m;
   m.id = id;
@@ -312,6 +314,11 @@ Result<PriceTable> PriceTable::Parse(std::string_view json,
 }
 
 Result<PriceTable> PriceTable::Load(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::InvalidArgument("--prices: " + path +
+                                   " is not a readable file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidArgument("--prices: cannot read " + path);
   std::stringstream ss;

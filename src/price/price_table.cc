@@ -100,12 +100,19 @@ void PriceTable::Index() {
 void PriceTable::Overlay(const PriceTable& other) {
   for (const ModelPrices& m : other.models_) {
     const ModelPrices* existing = Find(m.id);
+    for (size_t a = 0; existing == nullptr && a < m.aliases.size(); ++a) {
+      existing = Find(m.aliases[a]);
+    }
     if (existing == nullptr) {
       models_.push_back(m);
     } else {
       // Same model: the new rows win; every name either side used stays.
       ModelPrices& mine = models_[static_cast<size_t>(existing - models_.data())];
+      const int64_t fast = mine.rows.empty() ? 1 : mine.rows.back().fast_multiplier;
       mine.rows = m.rows;
+      for (PriceRow& r : mine.rows) {
+        if (r.fast_multiplier == 0) r.fast_multiplier = fast;
+      }
       if (!m.name.empty()) mine.name = m.name;
       mine.aliases.push_back(m.id);
       mine.aliases.insert(mine.aliases.end(), m.aliases.begin(),
@@ -145,7 +152,8 @@ Cost PriceTable::CostOf(const CostInput& in) const {
   for (const PriceTier& tier : row.tiers) {
     if (prompt > tier.above_prompt_tokens) r = tier.rates;
   }
-  const int64_t fast = in.speed == "fast" ? row.fast_multiplier : 1;
+  const int64_t fast =
+      in.speed == "fast" ? std::max<int64_t>(1, row.fast_multiplier) : 1;
   int64_t nano = 0;
   nano = Plus(nano, Times(t.input, r.input));
   nano = Plus(nano, Times(t.output, r.output));

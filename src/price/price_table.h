@@ -53,7 +53,9 @@ struct PriceRow {
   Rates rates;
   std::vector<PriceTier> tiers;        // Ascending thresholds.
   int64_t web_search_per_request = 0;  // Nano-dollars.
-  int64_t fast_multiplier = 1;         // 1 = no fast mode surcharge.
+  // 1 = no fast mode surcharge; 0 = not stated (a LiteLLM entry): an
+  // overlay keeps the multiplier of the model it replaces.
+  int64_t fast_multiplier = 1;
   std::string source;
 };
 

@@ -205,6 +205,36 @@ TEST(PriceTable, LiteLlmFormatIsAcceptedAsIs) {
   }
 }
 
+TEST(PriceTable, ALiteLlmOverlayKeepsFastModeAndMatchesAliases) {
+  Result<PriceTable> litellm = PriceTable::Parse(R"({
+    "claude-opus-4-6": {"input_cost_per_token": 5e-06,
+      "output_cost_per_token": 2.5e-05, "litellm_provider": "anthropic"}})",
+                                                 "litellm.json");
+  ASSERT_TRUE(litellm.ok());
+  PriceTable t = Table();
+  t.Overlay(*litellm);
+  Tokens tok;
+  tok.output = 1000;  // $0.025 standard, 6x fast.
+  CostInput fast{tok, "claude-opus-4-6", "fast", Ms("2026-03-01T00:00:00Z")};
+  EXPECT_EQ(t.CostOf(fast).nano, 150000 * kMicro);
+  // An overlay naming a known model only by an alias replaces it.
+  Result<PriceTable> by_alias = PriceTable::Parse(R"({
+    "format": "context-cleaner-prices/1", "version": "x",
+    "models": [{"id": "my-sonnet", "aliases": ["claude-sonnet-4-20250514"],
+      "prices": [{"effective_from": "2025-01-01", "input": 1, "output": 1,
+        "cache_write_5m": 1, "cache_write_1h": 1, "cache_read": 1}]}]})",
+                                                  "alias.json");
+  ASSERT_TRUE(by_alias.ok());
+  t.Overlay(*by_alias);
+  tok = Tokens{};
+  tok.input = 1'000'000;
+  for (const char* id : {"claude-sonnet-4", "claude-sonnet-4-20250514", "my-sonnet"}) {
+    EXPECT_EQ(t.CostOf({tok, id, "", Ms("2025-09-03T00:00:00Z")}).nano,
+              kNanoPerDollar)
+        << id;
+  }
+}
+
 TEST(PriceTable, BadFilesAreRefusedWithTheirPlace) {
   struct Case {
     const char* json;
