@@ -27,10 +27,12 @@ constexpr int64_t kDayMs = 86'400'000;
 // A year of work: sessions of 20-200 requests 5-60 s apart, in working
 // hours, across 30 projects and three models.
 std::string BuildLedger(size_t events) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("cc-report-bench-" + std::to_string(events) + ".db"))
-                               .string();
-  if (std::getenv("CC_BENCH_KEEP") && std::filesystem::exists(path)) return path;
+  const std::string path =
+      (std::filesystem::temp_directory_path() /
+       ("cc-report-bench-" + std::to_string(events) + ".db"))
+          .string();
+  if (std::getenv("CC_BENCH_KEEP") && std::filesystem::exists(path))
+    return path;
   for (const char* suffix : {"", "-wal", "-shm", ".lock"}) {
     std::filesystem::remove(path + suffix);
   }
@@ -40,14 +42,16 @@ std::string BuildLedger(size_t events) {
     std::exit(1);
   }
   std::mt19937_64 rng(42);
-  const char* models[] = {"claude-sonnet-4-5-20250929", "claude-opus-4-5-20251101",
+  const char* models[] = {"claude-sonnet-4-5-20250929",
+                          "claude-opus-4-5-20251101",
                           "claude-haiku-4-5-20251001"};
   Batch batch;
   size_t made = 0;
   int session = 0;
   while (made < events) {
     const int64_t day = static_cast<int64_t>(rng() % 365);
-    int64_t t = kYearStart + day * kDayMs + (8 + static_cast<int64_t>(rng() % 10)) * 3'600'000 +
+    int64_t t = kYearStart + day * kDayMs +
+                (8 + static_cast<int64_t>(rng() % 10)) * 3'600'000 +
                 static_cast<int64_t>(rng() % 3'600'000);
     const std::string sid = "session-" + std::to_string(session++);
     const std::string project = "project-" + std::to_string(rng() % 30);
@@ -111,9 +115,11 @@ void BM_Report(benchmark::State& state, ReportKind kind) {
   state.counters["report_rows"] = static_cast<double>(lines);
 }
 
-#define REPORT_BENCH(name, kind)                                        \
-  BENCHMARK_CAPTURE(BM_Report, name, kind)                              \
-      ->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)     \
+#define REPORT_BENCH(name, kind)           \
+  BENCHMARK_CAPTURE(BM_Report, name, kind) \
+      ->Arg(100'000)                       \
+      ->Arg(1'000'000)                     \
+      ->Unit(benchmark::kMillisecond)      \
       ->MinTime(0.5)
 REPORT_BENCH(daily, ReportKind::kDaily);
 REPORT_BENCH(weekly, ReportKind::kWeekly);

@@ -117,8 +117,8 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
   std::string command = args.Has("--interval") ? "bridge sync --interval"
                                                : "bridge sync --start-monitoring";
   StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
+  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
+      ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());

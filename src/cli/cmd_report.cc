@@ -35,8 +35,10 @@ Result<std::optional<int64_t>> DayFlag(const ParsedArgs& args,
   if (!text) return std::optional<int64_t>();
   std::optional<int64_t> day = ParseDate(*text);
   if (!day) {
-    return Status::InvalidArgument(flag + ": expected a date as YYYY-MM-DD "
-                                          "or YYYYMMDD, got '" + *text + "'");
+    return Status::InvalidArgument(flag +
+                                   ": expected a date as YYYY-MM-DD "
+                                   "or YYYYMMDD, got '" +
+                                   *text + "'");
   }
   return std::optional<int64_t>(day);
 }
@@ -47,14 +49,17 @@ Result<int> StartOfWeek(const ParsedArgs& args) {
   static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
                                 "thursday", "friday", "saturday"};
   std::string lower = *text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(
+      lower.begin(), lower.end(), lower.begin(),
+      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (int i = 0; i < 7; ++i) {
     const std::string day = kDays[i];
     if (lower.size() >= 3 && day.rfind(lower, 0) == 0) return i;
   }
-  return Status::InvalidArgument("--start-of-week: expected a day name "
-                                 "(sunday ... saturday), got '" + *text + "'");
+  return Status::InvalidArgument(
+      "--start-of-week: expected a day name "
+      "(sunday ... saturday), got '" +
+      *text + "'");
 }
 
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {
@@ -66,8 +71,8 @@ Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {
   }
   if (!name) return TimeZone::System();
   Result<TimeZone> zone = TimeZone::Load(*name);
-  if (!zone.ok()) return Status::InvalidArgument("--timezone: " +
-                                                 zone.status().message());
+  if (!zone.ok())
+    return Status::InvalidArgument("--timezone: " + zone.status().message());
   return zone;
 }
 
@@ -87,9 +92,8 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
   Result<std::optional<int64_t>> until = DayFlag(args, "--until");
   if (!until.ok()) return until.status();
   if (*since && *until && **since > **until) {
-    return Status::InvalidArgument(
-        "--since " + FormatDate(**since) + " is after --until " +
-        FormatDate(**until));
+    return Status::InvalidArgument("--since " + FormatDate(**since) +
+                                   " is after --until " + FormatDate(**until));
   }
   Result<TimeZone> zone = ZoneFlag(ctx, args);
   if (!zone.ok()) return zone.status();
@@ -100,9 +104,10 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
     return Status::InvalidArgument("--order: expected asc or desc, got '" +
                                    order + "'");
   }
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count();
   r.spec.kind = kind;
   r.spec.zone = *zone;
   r.spec.start_of_week = *week_start;
@@ -140,7 +145,8 @@ std::optional<uint64_t> ResolveTokenLimit(const std::string& text,
   if (text != "max") return std::stoull(text);
   uint64_t most = 0;
   for (const ReportRow& b : report.rows) {
-    if (!b.is_gap && !b.is_active) most = std::max(most, b.totals.tokens.Total());
+    if (!b.is_gap && !b.is_active)
+      most = std::max(most, b.totals.tokens.Total());
   }
   return most > 0 ? std::optional<uint64_t>(most) : std::nullopt;
 }
@@ -164,7 +170,8 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     PrintError(request.status().message());
     return ExitCodeFor(request.status());
   }
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
@@ -177,7 +184,8 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
   WarnStalePrices(ctx, **ledger);
   UsageReport report = BuildReport(*rows, request->spec);
   if (request->token_limit) {
-    request->render.token_limit = ResolveTokenLimit(*request->token_limit, report);
+    request->render.token_limit =
+        ResolveTokenLimit(*request->token_limit, report);
   }
   if (args.Has("--json")) {
     PrintOut(ReportJson(report, request->render));

@@ -7,9 +7,8 @@
 namespace cc::cli {
 
 int RunReprice(const Context& ctx, const ParsedArgs& args) {
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder("bridge reprice"),
-                            ctx.prices.get());
+  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
+      ctx.ledger_path, ctx.Holder("bridge reprice"), ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
@@ -22,27 +21,32 @@ int RunReprice(const Context& ctx, const ParsedArgs& args) {
   WarnUnpricedModels(ctx, r->unpriced_models);
   if (args.Has("--json")) {
     JsonWriter w;
-    w.BeginObject().Field("priceTable", r->price_version)
-        .Field("events", r->events).Field("eventsChanged", r->events_changed)
-        .Key("costBefore").Number(DollarsJsonNumber(r->cost_before_nano))
-        .Key("costAfter").Number(DollarsJsonNumber(r->cost_after_nano))
+    w.BeginObject()
+        .Field("priceTable", r->price_version)
+        .Field("events", r->events)
+        .Field("eventsChanged", r->events_changed)
+        .Key("costBefore")
+        .Number(DollarsJsonNumber(r->cost_before_nano))
+        .Key("costAfter")
+        .Number(DollarsJsonNumber(r->cost_after_nano))
         .Field("unpricedEvents", r->unpriced_events)
-        .Key("unpricedModels").BeginArray();
+        .Key("unpricedModels")
+        .BeginArray();
     for (const std::string& m : r->unpriced_models) w.String(m);
     w.EndArray().EndObject();
     PrintOut(w.Finish());
     return kExitOk;
   }
   if (ctx.verbosity >= 0) {
-    PrintOut("Repriced " + WithThousands(r->events) + " events with price table " +
-             r->price_version + ": " + WithThousands(r->events_changed) +
-             " changed; total cost " + FormatDollars(r->cost_before_nano, 2) +
-             " -> " + FormatDollars(r->cost_after_nano, 2) +
-             (r->unpriced_events > 0
-                  ? " (" + WithThousands(r->unpriced_events) +
-                        " events without a price)"
-                  : std::string()) +
-             "\n");
+    PrintOut(
+        "Repriced " + WithThousands(r->events) + " events with price table " +
+        r->price_version + ": " + WithThousands(r->events_changed) +
+        " changed; total cost " + FormatDollars(r->cost_before_nano, 2) +
+        " -> " + FormatDollars(r->cost_after_nano, 2) +
+        (r->unpriced_events > 0 ? " (" + WithThousands(r->unpriced_events) +
+                                      " events without a price)"
+                                : std::string()) +
+        "\n");
   }
   return kExitOk;
 }

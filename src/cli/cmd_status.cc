@@ -189,7 +189,8 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
 }  // namespace
 
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());

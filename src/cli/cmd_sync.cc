@@ -98,8 +98,8 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   options.source = ctx.source;
   std::unique_ptr<Ledger> ledger;
   if (!options.dry_run) {
-    Result<std::unique_ptr<Ledger>> opened =
-        Ledger::OpenForWrite(ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
+    Result<std::unique_ptr<Ledger>> opened = Ledger::OpenForWrite(
+        ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
     if (!opened.ok()) {
       PrintError(opened.status().message());
       return ExitCodeFor(opened.status());

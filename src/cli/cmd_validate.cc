@@ -84,7 +84,8 @@ std::string ValidationText(const ValidationReport& r) {
 }  // namespace
 
 int RunValidate(const Context& ctx, const ParsedArgs& args) {
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());

@@ -49,8 +49,10 @@ UPDATE usage_rollup SET
 WHERE bucket = ?1 AND dim = ?2)sql";
 
 void BindDimStrings(sql::Statement& st, int first, const RollupKey& k) {
-  st.Bind(first, k.project).Bind(first + 1, k.session_id)
-      .Bind(first + 2, k.model).Bind(first + 3, k.source);
+  st.Bind(first, k.project)
+      .Bind(first + 1, k.session_id)
+      .Bind(first + 2, k.model)
+      .Bind(first + 3, k.source);
 }
 
 // The id of the key's dimension, created if new.
@@ -78,10 +80,14 @@ void RollupDelta::Add(const RollupKey& key, const Contribution& c, int sign,
   cell.events += sign;
   cell.unpriced += c.priced ? 0 : sign;
   const Tokens& t = c.tokens;
-  const uint64_t values[8] = {t.input,           t.output,
-                              t.cache_creation,  t.cache_creation_5m,
-                              t.cache_creation_1h, t.cache_read,
-                              t.web_search_requests, t.web_fetch_requests};
+  const uint64_t values[8] = {t.input,
+                              t.output,
+                              t.cache_creation,
+                              t.cache_creation_5m,
+                              t.cache_creation_1h,
+                              t.cache_read,
+                              t.web_search_requests,
+                              t.web_fetch_requests};
   for (int i = 0; i < 8; ++i) {
     cell.tokens[i] += sign * static_cast<int64_t>(values[i]);
   }
@@ -119,13 +125,15 @@ Status RollupDelta::Apply(sql::Database& db) {
     upsert.Bind(1, key.bucket).Bind(2, *dim);
     upsert.Bind(6, cell.events).Bind(7, cell.unpriced);
     for (int i = 0; i < 8; ++i) upsert.Bind(8 + i, cell.tokens[i]);
-    upsert.Bind(16, cell.cost_nano).Bind(17, cell.first_ms)
+    upsert.Bind(16, cell.cost_nano)
+        .Bind(17, cell.first_ms)
         .Bind(18, cell.last_ms);
     if (Status s = upsert.Run(); !s.ok()) return s;
     if (!cell.lost_an_event) continue;
     drop.Bind(1, key.bucket).Bind(2, *dim);
     if (Status s = drop.Run(); !s.ok()) return s;
-    span.Bind(1, key.bucket).Bind(2, *dim)
+    span.Bind(1, key.bucket)
+        .Bind(2, *dim)
         .Bind(3, key.bucket * kRollupBucketMs)
         .Bind(4, (key.bucket + 1) * kRollupBucketMs);
     BindDimStrings(span, 5, key);

@@ -32,11 +32,10 @@ Event RandomRecord(std::mt19937_64& rng, int key, const Spread& spread = {}) {
   e.tokens.cache_read = rng() % 100000;
   // Later copies of one key are sometimes earlier in time (and so move the
   // event's attributes, bucket and model).
-  e.first = Provenance{spread.start_ms + static_cast<int64_t>(
-                                             rng() % static_cast<uint64_t>(
-                                                          spread.span_ms)),
-                       "/f" + std::to_string(rng() % 3) + ".jsonl",
-                       rng() % 100};
+  e.first = Provenance{
+      spread.start_ms +
+          static_cast<int64_t>(rng() % static_cast<uint64_t>(spread.span_ms)),
+      "/f" + std::to_string(rng() % 3) + ".jsonl", rng() % 100};
   e.attributes.session_id = "s" + std::to_string(key % 7);
   e.attributes.project = "p" + std::to_string(key % 3);
   const char* models[] = {"claude-sonnet-4-20250514", "claude-opus-4-6",
@@ -63,13 +62,12 @@ std::map<std::string, Sums> Expected(const std::vector<Event>& records,
   }
   std::map<std::string, Sums> out;
   for (const auto& [key, e] : events) {
-    const std::string row =
-        std::to_string(RollupBucket(e.first.timestamp_ms)) + "|" +
-        e.attributes.project + "|" + e.attributes.session_id + "|" +
-        e.attributes.model;
+    const std::string row = std::to_string(RollupBucket(e.first.timestamp_ms)) +
+                            "|" + e.attributes.project + "|" +
+                            e.attributes.session_id + "|" + e.attributes.model;
     Sums& s = out[row];
-    Cost c = prices.CostOf(CostInput{e.tokens, e.attributes.model, "",
-                                     e.first.timestamp_ms});
+    Cost c = prices.CostOf(
+        CostInput{e.tokens, e.attributes.model, "", e.first.timestamp_ms});
     ++s.events;
     s.unpriced += c.known ? 0 : 1;
     s.tokens += e.tokens;
@@ -86,8 +84,9 @@ std::map<std::string, Sums> Actual(Ledger& ledger) {
   EXPECT_TRUE(data.ok()) << data.status().message();
   for (const UsageRow& u : data->rows) {
     const UsageDim& d = data->dim(u);
-    const std::string row = std::to_string(u.bucket_start_ms / kRollupBucketMs) +
-                            "|" + d.project + "|" + d.session_id + "|" + d.model;
+    const std::string row =
+        std::to_string(u.bucket_start_ms / kRollupBucketMs) + "|" + d.project +
+        "|" + d.session_id + "|" + d.model;
     Sums& s = out[row];
     s.events += u.events;
     s.unpriced += u.unpriced_events;

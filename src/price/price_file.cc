@@ -73,8 +73,7 @@ Status ReadTiers(dom::object row, const std::string& where, PriceRow* out) {
     }
     PriceTier tier;
     if (obj["above_prompt_tokens"].get_uint64().get(tier.above_prompt_tokens)) {
-      return Status::InvalidArgument(at +
-                                     ": missing \"above_prompt_tokens\"");
+      return Status::InvalidArgument(at + ": missing \"above_prompt_tokens\"");
     }
     if (Status s = ReadRates(obj, at, &tier.rates); !s.ok()) return s;
     out->tiers.push_back(tier);
@@ -133,7 +132,8 @@ Result<ModelPrices> ReadModel(dom::object obj, const std::string& where) {
   }
   dom::array prices;
   if (obj["prices"].get_array().get(prices) || prices.size() == 0) {
-    return Status::InvalidArgument(at + ": \"prices\" must be a non-empty "
+    return Status::InvalidArgument(at +
+                                   ": \"prices\" must be a non-empty "
                                    "array");
   }
   size_t i = 0;
@@ -206,9 +206,8 @@ std::optional<ModelPrices> LiteLlmModel(std::string_view key,
   row.rates.cache_write_1h =
       LiteLlmPrice(entry, "cache_creation_input_token_cost_above_1hr", 1e9)
           .value_or(*input * 2);
-  row.rates.cache_read =
-      LiteLlmPrice(entry, "cache_read_input_token_cost", 1e9)
-          .value_or(*input / 10);
+  row.rates.cache_read = LiteLlmPrice(entry, "cache_read_input_token_cost", 1e9)
+                             .value_or(*input / 10);
   if (std::optional<int64_t> in200 =
           LiteLlmPrice(entry, "input_cost_per_token_above_200k_tokens", 1e9)) {
     PriceTier tier;
@@ -218,8 +217,8 @@ std::optional<ModelPrices> LiteLlmModel(std::string_view key,
         LiteLlmPrice(entry, "output_cost_per_token_above_200k_tokens", 1e9)
             .value_or(row.rates.output);
     tier.rates.cache_write_5m =
-        LiteLlmPrice(entry,
-                     "cache_creation_input_token_cost_above_200k_tokens", 1e9)
+        LiteLlmPrice(entry, "cache_creation_input_token_cost_above_200k_tokens",
+                     1e9)
             .value_or(*in200 * 5 / 4);
     tier.rates.cache_write_1h = *in200 * 2;
     tier.rates.cache_read =
@@ -251,7 +250,8 @@ std::vector<ModelPrices> ReadLiteLlm(dom::object root) {
     std::optional<ModelPrices> m = LiteLlmModel(kv.key, entry);
     if (!m) continue;
     // The first-party entry wins over resellers' copies of the same id.
-    const bool first_party = GetString(entry, "litellm_provider") == "anthropic";
+    const bool first_party =
+        GetString(entry, "litellm_provider") == "anthropic";
     auto it = seen.find(m->id);
     if (it == seen.end()) {
       seen[m->id] = out.size();
@@ -266,7 +266,8 @@ std::vector<ModelPrices> ReadLiteLlm(dom::object root) {
 std::string Hex(uint64_t v) {
   static const char* digits = "0123456789abcdef";
   std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<size_t>(i)] = digits[v & 15];
+  for (int i = 15; i >= 0; --i, v >>= 4)
+    s[static_cast<size_t>(i)] = digits[v & 15];
   return s;
 }
 

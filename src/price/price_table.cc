@@ -9,9 +9,8 @@ namespace cc {
 namespace {
 
 bool IsDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool StripPrefix(std::string& s, std::string_view prefix) {
@@ -79,8 +78,8 @@ std::string PriceTable::NormalizeModel(std::string_view model) {
   }
   StripPrefix(s, "anthropic.");
   // Bedrock's "-v1:0"; Vertex's "@20250514".
-  if (size_t v = s.rfind("-v"); v != std::string::npos &&
-                                s.find(':', v) != std::string::npos) {
+  if (size_t v = s.rfind("-v");
+      v != std::string::npos && s.find(':', v) != std::string::npos) {
     s.resize(v);
   }
   if (size_t at = s.find('@'); at != std::string::npos) s[at] = '-';
@@ -107,8 +106,10 @@ void PriceTable::Overlay(const PriceTable& other) {
       models_.push_back(m);
     } else {
       // Same model: the new rows win; every name either side used stays.
-      ModelPrices& mine = models_[static_cast<size_t>(existing - models_.data())];
-      const int64_t fast = mine.rows.empty() ? 1 : mine.rows.back().fast_multiplier;
+      ModelPrices& mine =
+          models_[static_cast<size_t>(existing - models_.data())];
+      const int64_t fast =
+          mine.rows.empty() ? 1 : mine.rows.back().fast_multiplier;
       mine.rows = m.rows;
       for (PriceRow& r : mine.rows) {
         if (r.fast_multiplier == 0) r.fast_multiplier = fast;
@@ -139,8 +140,7 @@ const ModelPrices* PriceTable::Find(std::string_view model) const {
 Cost PriceTable::CostOf(const CostInput& in) const {
   const ModelPrices* m = Find(in.model);
   if (m == nullptr || m->rows.empty()) return Cost{};
-  const PriceRow& row =
-      RowInForce(*m, UtcDayOfMs(in.timestamp_ms));
+  const PriceRow& row = RowInForce(*m, UtcDayOfMs(in.timestamp_ms));
   const Tokens& t = in.tokens;
   // The 5m/1h split, when written, says which part was which; anything
   // the split does not cover was written at the 5-minute rate.

@@ -99,9 +99,8 @@ TEST(PriceTable, FastModeMultipliesTokenRates) {
   t.output = 1000;  // 1000 × $25/MTok = $0.025; fast: 6× = $0.15.
   EXPECT_EQ(CostFor(t, "claude-opus-4-6", "2026-03-01T00:00:00Z").nano,
             25000 * kMicro);
-  EXPECT_EQ(
-      CostFor(t, "claude-opus-4-6", "2026-03-01T00:00:00Z", "fast").nano,
-      150000 * kMicro);
+  EXPECT_EQ(CostFor(t, "claude-opus-4-6", "2026-03-01T00:00:00Z", "fast").nano,
+            150000 * kMicro);
   // A model without fast mode pays its standard rate.
   EXPECT_EQ(CostFor(t, "claude-sonnet-4", "2026-03-01T00:00:00Z", "fast").nano,
             15000 * kMicro);
@@ -163,8 +162,7 @@ TEST(PriceTable, OverlayReplacesAndExtends) {
   int64_t when = Ms("2025-09-03T00:00:00Z");
   EXPECT_EQ(t.CostOf({tok, "claude-sonnet-4", "", when}).nano,
             1 * kNanoPerDollar);
-  EXPECT_EQ(t.CostOf({tok, "claude-new-1", "", when}).nano,
-            7 * kNanoPerDollar);
+  EXPECT_EQ(t.CostOf({tok, "claude-new-1", "", when}).nano, 7 * kNanoPerDollar);
   EXPECT_EQ(t.CostOf({tok, "claude-opus-4-6", "", when}).nano,
             5 * kNanoPerDollar);
   EXPECT_NE(t.version(), Table().version());
@@ -200,7 +198,8 @@ TEST(PriceTable, LiteLlmFormatIsAcceptedAsIs) {
   Tokens large = small;
   large.input = 250000;
   for (const Tokens& tok : {small, large}) {
-    CostInput in{tok, "claude-sonnet-4-20250514", "", Ms("2025-09-03T00:00:00Z")};
+    CostInput in{tok, "claude-sonnet-4-20250514", "",
+                 Ms("2025-09-03T00:00:00Z")};
     EXPECT_EQ(t->CostOf(in).nano, Table().CostOf(in).nano);
   }
 }
@@ -228,7 +227,8 @@ TEST(PriceTable, ALiteLlmOverlayKeepsFastModeAndMatchesAliases) {
   t.Overlay(*by_alias);
   tok = Tokens{};
   tok.input = 1'000'000;
-  for (const char* id : {"claude-sonnet-4", "claude-sonnet-4-20250514", "my-sonnet"}) {
+  for (const char* id :
+       {"claude-sonnet-4", "claude-sonnet-4-20250514", "my-sonnet"}) {
     EXPECT_EQ(t.CostOf({tok, id, "", Ms("2025-09-03T00:00:00Z")}).nano,
               kNanoPerDollar)
         << id;

@@ -12,21 +12,30 @@ namespace {
 
 const char* ArrayKey(ReportKind kind) {
   switch (kind) {
-    case ReportKind::kDaily: return "daily";
-    case ReportKind::kWeekly: return "weekly";
-    case ReportKind::kMonthly: return "monthly";
-    case ReportKind::kSession: return "sessions";
-    case ReportKind::kBlocks: return "blocks";
+    case ReportKind::kDaily:
+      return "daily";
+    case ReportKind::kWeekly:
+      return "weekly";
+    case ReportKind::kMonthly:
+      return "monthly";
+    case ReportKind::kSession:
+      return "sessions";
+    case ReportKind::kBlocks:
+      return "blocks";
   }
   return "daily";
 }
 
 const char* LabelKey(ReportKind kind) {
   switch (kind) {
-    case ReportKind::kWeekly: return "week";
-    case ReportKind::kMonthly: return "month";
-    case ReportKind::kSession: return "sessionId";
-    default: return "date";
+    case ReportKind::kWeekly:
+      return "week";
+    case ReportKind::kMonthly:
+      return "month";
+    case ReportKind::kSession:
+      return "sessionId";
+    default:
+      return "date";
   }
 }
 
@@ -40,8 +49,8 @@ void TokenFields(JsonWriter& w, const UsageTotals& t) {
 // Fields beyond ccusage's: exact counts tools may want.
 void ExtraFields(JsonWriter& w, const UsageTotals& t) {
   w.Field("cacheCreation5mTokens",
-          t.tokens.cache_creation - std::min(t.tokens.cache_creation_1h,
-                                             t.tokens.cache_creation))
+          t.tokens.cache_creation -
+              std::min(t.tokens.cache_creation_1h, t.tokens.cache_creation))
       .Field("cacheCreation1hTokens", t.tokens.cache_creation_1h)
       .Field("webSearchRequests", t.tokens.web_search_requests)
       .Field("events", t.events)
@@ -121,12 +130,16 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
     } else {
       w.String(FormatIsoTimestampMs(b.last_ms));
     }
-    w.Field("isActive", b.is_active).Field("isGap", b.is_gap)
+    w.Field("isActive", b.is_active)
+        .Field("isGap", b.is_gap)
         .Field("entries", b.totals.events);
-    w.Key("tokenCounts").BeginObject()
-        .Field("inputTokens", t.input).Field("outputTokens", t.output)
+    w.Key("tokenCounts")
+        .BeginObject()
+        .Field("inputTokens", t.input)
+        .Field("outputTokens", t.output)
         .Field("cacheCreationInputTokens", t.cache_creation)
-        .Field("cacheReadInputTokens", t.cache_read).EndObject();
+        .Field("cacheReadInputTokens", t.cache_read)
+        .EndObject();
     w.Field("totalTokens", t.Total());
     w.Key("costUSD").Number(DollarsJsonNumber(b.totals.cost_nano));
     w.Key("models").BeginArray();
@@ -137,10 +150,12 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
     w.Key("burnRate");
     if (with_rates) {
       w.BeginObject()
-          .Key("tokensPerMinute").Double(report.burn_rate->tokens_per_minute)
+          .Key("tokensPerMinute")
+          .Double(report.burn_rate->tokens_per_minute)
           .Key("tokensPerMinuteForIndicator")
           .Double(report.burn_rate->tokens_per_minute_for_indicator)
-          .Key("costPerHour").Double(report.burn_rate->cost_per_hour)
+          .Key("costPerHour")
+          .Double(report.burn_rate->cost_per_hour)
           .EndObject();
     } else {
       w.Null();
@@ -148,16 +163,20 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
     w.Key("projection");
     if (with_rates) {
       const Projection& p = *report.projection;
-      w.BeginObject().Field("totalTokens", p.total_tokens)
-          .Key("totalCost").Double(std::round(p.total_cost * 100) / 100)
-          .Field("remainingMinutes", p.remaining_minutes).EndObject();
+      w.BeginObject()
+          .Field("totalTokens", p.total_tokens)
+          .Key("totalCost")
+          .Double(std::round(p.total_cost * 100) / 100)
+          .Field("remainingMinutes", p.remaining_minutes)
+          .EndObject();
     } else {
       w.Null();
     }
     if (b.is_active && opt.token_limit) {
       const uint64_t projected =
           with_rates ? report.projection->total_tokens : t.Total();
-      w.Key("tokenLimitStatus").BeginObject()
+      w.Key("tokenLimitStatus")
+          .BeginObject()
           .Field("limit", *opt.token_limit)
           .Field("projectedUsage", projected)
           .Key("percentUsed")
@@ -190,7 +209,8 @@ std::string ShortModelName(const std::string& model) {
   if (s.rfind("claude-", 0) == 0) s.erase(0, 7);
   // Drop a trailing "-YYYYMMDD".
   if (s.size() > 9 && s[s.size() - 9] == '-' &&
-      std::all_of(s.end() - 8, s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      std::all_of(s.end() - 8, s.end(),
+                  [](char c) { return c >= '0' && c <= '9'; })) {
     s.resize(s.size() - 9);
   }
   return s.empty() ? model : s;

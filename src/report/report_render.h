@@ -14,7 +14,7 @@ struct RenderOptions {
   bool breakdown = false;           // Per-model lines under each row.
   bool compact = false;             // Fewer columns.
   bool color = false;
-  size_t width = 120;               // Terminal columns.
+  size_t width = 120;  // Terminal columns.
   int64_t now_ms = 0;
   // Blocks: --token-limit (already resolved from "max").
   std::optional<uint64_t> token_limit;

@@ -47,24 +47,32 @@ std::string LocalMinute(const TimeZone& zone, int64_t ms) {
 
 const char* LabelTitle(ReportKind kind) {
   switch (kind) {
-    case ReportKind::kWeekly: return "Week of";
-    case ReportKind::kMonthly: return "Month";
-    case ReportKind::kSession: return "Session";
-    case ReportKind::kBlocks: return "Block start";
-    default: return "Date";
+    case ReportKind::kWeekly:
+      return "Week of";
+    case ReportKind::kMonthly:
+      return "Month";
+    case ReportKind::kSession:
+      return "Session";
+    case ReportKind::kBlocks:
+      return "Block start";
+    default:
+      return "Date";
   }
 }
 
 std::vector<std::string> TokenCells(const UsageTotals& t) {
-  return {WithThousands(t.tokens.input), WithThousands(t.tokens.output),
+  return {WithThousands(t.tokens.input),
+          WithThousands(t.tokens.output),
           WithThousands(t.tokens.cache_creation),
-          WithThousands(t.tokens.cache_read), WithThousands(t.tokens.Total()),
+          WithThousands(t.tokens.cache_read),
+          WithThousands(t.tokens.Total()),
           CostCell(t)};
 }
 
 std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
   const bool session = report.kind == ReportKind::kSession;
-  std::vector<TextTable::Column> columns = {{LabelTitle(report.kind), false, 0}};
+  std::vector<TextTable::Column> columns = {
+      {LabelTitle(report.kind), false, 0}};
   if (session) columns.push_back({"Project", false, 4});
   columns.insert(columns.end(), {{"Models", false, 3},
                                  {"Input", true, 0},
@@ -115,10 +123,10 @@ std::string BlocksTable(const UsageReport& report, const RenderOptions& opt) {
   columns.push_back({"Cost (USD)", true, 0});
   TextTable table(columns);
   for (const ReportRow& b : report.rows) {
-    std::vector<std::string> c = {LocalMinute(opt.zone, b.start_ms),
-                                  BlockStatus(b, opt.now_ms), ModelsCell(b),
-                                  b.is_gap ? "" : WithThousands(b.totals.events),
-                                  b.is_gap ? "" : WithThousands(b.totals.tokens.Total())};
+    std::vector<std::string> c = {
+        LocalMinute(opt.zone, b.start_ms), BlockStatus(b, opt.now_ms),
+        ModelsCell(b), b.is_gap ? "" : WithThousands(b.totals.events),
+        b.is_gap ? "" : WithThousands(b.totals.tokens.Total())};
     if (opt.token_limit) {
       char pct[32] = "";
       if (!b.is_gap && *opt.token_limit > 0) {
@@ -149,18 +157,19 @@ std::string ActiveBlockSummary(const UsageReport& report,
                     LocalMinute(opt.zone, active->end_ms) + ")\n";
   char buf[256];
   if (report.burn_rate && report.projection) {
-    std::snprintf(buf, sizeof buf,
-                  "Burn rate: %s tokens/hour (%s/min), $%.2f/hour\n"
-                  "Projected by the block's end: %s tokens, $%.2f\n",
-                  WithThousands(static_cast<uint64_t>(
-                                    report.burn_rate->tokens_per_minute * 60 + 0.5))
-                      .c_str(),
-                  WithThousands(static_cast<uint64_t>(
-                                    report.burn_rate->tokens_per_minute + 0.5))
-                      .c_str(),
-                  report.burn_rate->cost_per_hour,
-                  WithThousands(report.projection->total_tokens).c_str(),
-                  report.projection->total_cost);
+    std::snprintf(
+        buf, sizeof buf,
+        "Burn rate: %s tokens/hour (%s/min), $%.2f/hour\n"
+        "Projected by the block's end: %s tokens, $%.2f\n",
+        WithThousands(static_cast<uint64_t>(
+                          report.burn_rate->tokens_per_minute * 60 + 0.5))
+            .c_str(),
+        WithThousands(
+            static_cast<uint64_t>(report.burn_rate->tokens_per_minute + 0.5))
+            .c_str(),
+        report.burn_rate->cost_per_hour,
+        WithThousands(report.projection->total_tokens).c_str(),
+        report.projection->total_cost);
     out += buf;
   } else {
     out += "Burn rate: not yet known (one request so far)\n";
@@ -169,8 +178,9 @@ std::string ActiveBlockSummary(const UsageReport& report,
     const uint64_t projected = report.projection
                                    ? report.projection->total_tokens
                                    : active->totals.tokens.Total();
-    const double share = static_cast<double>(projected) /
-                         static_cast<double>(std::max<uint64_t>(1, *opt.token_limit));
+    const double share =
+        static_cast<double>(projected) /
+        static_cast<double>(std::max<uint64_t>(1, *opt.token_limit));
     std::snprintf(buf, sizeof buf, "Token limit %s: %.0f%% projected%s\n",
                   WithThousands(*opt.token_limit).c_str(), share * 100,
                   share > 1.0    ? " - EXCEEDS the limit"

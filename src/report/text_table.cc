@@ -6,7 +6,8 @@ namespace cc {
 
 size_t DisplayWidth(const std::string& text) {
   size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  for (char c : text)
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
   return n;
 }
 
@@ -22,7 +23,8 @@ std::vector<bool> TextTable::VisibleColumns(size_t width) const {
   for (size_t c = 0; c < columns_.size(); ++c) {
     widths[c] = DisplayWidth(columns_[c].title);
     for (const Row& r : rows_) {
-      if (!r.cells.empty()) widths[c] = std::max(widths[c], DisplayWidth(r.cells[c]));
+      if (!r.cells.empty())
+        widths[c] = std::max(widths[c], DisplayWidth(r.cells[c]));
     }
   }
   std::vector<bool> visible(columns_.size(), true);
@@ -36,7 +38,8 @@ std::vector<bool> TextTable::VisibleColumns(size_t width) const {
     return sum + (shown > 0 ? 2 * (shown - 1) : 0);
   };
   int max_order = 0;
-  for (const Column& c : columns_) max_order = std::max(max_order, c.drop_order);
+  for (const Column& c : columns_)
+    max_order = std::max(max_order, c.drop_order);
   for (int order = max_order; order > 0 && total() > width; --order) {
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (columns_[c].drop_order == order) visible[c] = false;
@@ -51,7 +54,8 @@ std::string TextTable::Render(size_t width, bool color) const {
   for (size_t c = 0; c < columns_.size(); ++c) {
     widths[c] = DisplayWidth(columns_[c].title);
     for (const Row& r : rows_) {
-      if (!r.cells.empty()) widths[c] = std::max(widths[c], DisplayWidth(r.cells[c]));
+      if (!r.cells.empty())
+        widths[c] = std::max(widths[c], DisplayWidth(r.cells[c]));
     }
   }
   auto line = [&](const std::vector<std::string>& cells) {
@@ -61,7 +65,8 @@ std::string TextTable::Render(size_t width, bool color) const {
       if (!visible[c]) continue;
       if (!first) out += "  ";
       first = false;
-      const size_t pad = widths[c] - std::min(widths[c], DisplayWidth(cells[c]));
+      const size_t pad =
+          widths[c] - std::min(widths[c], DisplayWidth(cells[c]));
       if (columns_[c].right) out.append(pad, ' ');
       out += cells[c];
       if (!columns_[c].right) out.append(pad, ' ');
@@ -81,7 +86,8 @@ std::string TextTable::Render(size_t width, bool color) const {
   const std::string rule(DisplayWidth(header), '-');
   out += styled(rule, Style::kDim);
   for (const Row& r : rows_) {
-    out += r.cells.empty() ? styled(rule, Style::kDim) : styled(line(r.cells), r.style);
+    out += r.cells.empty() ? styled(rule, Style::kDim)
+                           : styled(line(r.cells), r.style);
   }
   return out;
 }

@@ -14,9 +14,7 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 }
 
 // 0 = Sunday (1970-01-01 was a Thursday).
-int Weekday(int64_t day) {
-  return static_cast<int>(((day % 7) + 7 + 4) % 7);
-}
+int Weekday(int64_t day) { return static_cast<int>(((day % 7) + 7 + 4) % 7); }
 
 // Small integer ids for the models and sessions the dimensions name, so
 // that grouping a row costs an index, not a string comparison.
@@ -206,16 +204,16 @@ void RateAndProjection(const ReportRow& block, int64_t now_ms,
   rate.cost_per_hour = dollars / minutes * 60.0;
   report->burn_rate = rate;
   // As ccusage: whole minutes left, then the pace over them.
-  const int64_t remaining = std::max<int64_t>(
-      0, (block.end_ms - now_ms + 30'000) / 60'000);
+  const int64_t remaining =
+      std::max<int64_t>(0, (block.end_ms - now_ms + 30'000) / 60'000);
   Projection p;
   p.remaining_minutes = remaining;
   p.total_tokens =
-      t.Total() + static_cast<uint64_t>(rate.tokens_per_minute *
-                                            static_cast<double>(remaining) +
-                                        0.5);
-  p.total_cost = dollars + rate.cost_per_hour / 60.0 *
-                               static_cast<double>(remaining);
+      t.Total() +
+      static_cast<uint64_t>(
+          rate.tokens_per_minute * static_cast<double>(remaining) + 0.5);
+  p.total_cost =
+      dollars + rate.cost_per_hour / 60.0 * static_cast<double>(remaining);
   report->projection = p;
 }
 

@@ -49,7 +49,7 @@ struct ReportRow {
 struct BurnRate {
   double tokens_per_minute = 0;
   double tokens_per_minute_for_indicator = 0;  // Input + output only.
-  double cost_per_hour = 0;                     // Dollars.
+  double cost_per_hour = 0;                    // Dollars.
 };
 
 struct Projection {
