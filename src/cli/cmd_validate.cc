@@ -7,6 +7,7 @@
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "ledger/ledger.h"
+#include "price/price_table.h"
 #include "report/report_render.h"
 #include "validate/validator.h"
 
@@ -21,7 +22,11 @@ std::string ValidationJson(const ValidationReport& r) {
       .Field("eventsInFiles", r.events_in_files)
       .Field("eventsMissingFromLedger", r.events_missing_from_ledger)
       .Field("eventsOnlyInLedger", r.events_only_in_ledger)
-      .Field("eventsFromGoneFiles", r.events_from_gone_files);
+      .Field("eventsFromGoneFiles", r.events_from_gone_files)
+      .Field("costsCompared", r.costs_not_compared.empty());
+  if (!r.costs_not_compared.empty()) {
+    w.Field("costsNotComparedBecause", r.costs_not_compared);
+  }
   w.Key("goneTokens");
   TokensObject(w, r.gone_tokens, r.events_from_gone_files);
   w.Key("days").BeginArray();
@@ -31,6 +36,10 @@ std::string ValidationJson(const ValidationReport& r) {
     TokensObject(w, d.files, d.file_events);
     w.Key("ledger");
     TokensObject(w, d.ledger, d.ledger_events);
+    if (d.costs_compared) {
+      w.Key("filesCost").Number(DollarsJsonNumber(d.files_cost_nano));
+      w.Key("ledgerCost").Number(DollarsJsonNumber(d.ledger_cost_nano));
+    }
     w.EndObject();
   }
   w.EndArray().Key("differences").BeginArray();
@@ -59,6 +68,10 @@ std::string ValidationText(const ValidationReport& r) {
     out += Diff("cache creation", d.files.cache_creation, d.ledger.cache_creation);
     out += Diff("cache read", d.files.cache_read, d.ledger.cache_read);
     out += Diff("events", d.file_events, d.ledger_events);
+    if (d.costs_compared && d.files_cost_nano != d.ledger_cost_nano) {
+      out += "  cost: files " + FormatDollars(d.files_cost_nano, 9) +
+             ", ledger " + FormatDollars(d.ledger_cost_nano, 9) + "\n";
+    }
   }
   for (const std::string& s : r.sample_differences) out += "  " + s + "\n";
   out += std::to_string(r.days.size()) + " days compared, " +
@@ -75,6 +88,9 @@ std::string ValidationText(const ValidationReport& r) {
   }
   for (const std::string& f : r.unreadable_files) {
     out += "unreadable: " + f + "\n";
+  }
+  if (!r.costs_not_compared.empty()) {
+    out += "costs not compared: " + r.costs_not_compared + "\n";
   }
   out += r.ok() ? "OK: the ledger matches the transcripts\n"
                 : "MISMATCH: the ledger differs from the transcripts\n";
@@ -99,7 +115,8 @@ int RunValidate(const Context& ctx, const ParsedArgs& args) {
     }
     jobs = *n;
   }
-  Result<ValidationReport> report = Validate(**ledger, ctx.roots, jobs);
+  Result<ValidationReport> report =
+      Validate(**ledger, ctx.roots, jobs, ctx.prices.get());
   if (!report.ok()) {
     PrintError(report.status().message());
     return ExitCodeFor(report.status());

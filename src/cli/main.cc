@@ -193,8 +193,9 @@ const std::vector<Command>& Commands() {
        "context-cleaner bridge validate [--json] [--jobs N]",
        "Re-reads every transcript still present from its first byte, "
        "independently of the\nledger's incremental path, and compares "
-       "per-day totals with the ledger. Prints each\ndifference; exits 1 on "
-       "any. Events whose files are gone are reported separately.",
+       "per-day totals (tokens, events, and costs\npriced afresh) with the "
+       "ledger. Prints each difference; exits 1 on any. Events\nwhose files "
+       "are gone are reported separately.",
        {"--json", "--jobs"},
        &RunValidate},
       {"bridge reprice", "Recompute every cost with the current price table",

@@ -163,6 +163,7 @@ struct EventBrief {
   int64_t day = 0;
   Tokens tokens;
   std::string file;
+  int64_t cost_nano = 0;  // As stored (0 when the model has no price).
 };
 
 }  // namespace cc

@@ -76,8 +76,11 @@ bool Dominates(const Tokens& a, const Tokens& b) {
 class Comparison {
  public:
   Comparison(const ScanResult& scan, Derived& derived, bool ledger_has_gone_files,
-             ValidationReport* report)
-      : derived_(derived), has_gone_(ledger_has_gone_files), report_(*report) {
+             const PriceTable* prices, ValidationReport* report)
+      : derived_(derived),
+        has_gone_(ledger_has_gone_files),
+        prices_(prices),
+        report_(*report) {
     for (const TranscriptFile& f : scan.files) present_.insert(f.path);
   }
 
@@ -92,12 +95,17 @@ class Comparison {
     }
     DayComparison& d = Day(e.day);
     d.ledger += e.tokens;
+    d.ledger_cost_nano += e.cost_nano;
     ++d.ledger_events;
     if (it == derived_.events.end()) {
       ++report_.events_only_in_ledger;
       Sample(e.key + ": in the ledger, not in " + e.file);
     } else if (!(it->second.tokens == e.tokens)) {
       Sample(e.key + ": tokens differ from the files");
+    } else if (prices_ != nullptr && CostOf(it->second) != e.cost_nano) {
+      Sample(e.key + ": stored cost " + std::to_string(e.cost_nano) +
+             " n$ differs from its price now, " +
+             std::to_string(CostOf(it->second)) + " n$");
     }
   }
 
@@ -107,6 +115,7 @@ class Comparison {
       DayComparison& d = Day(UtcDayOfMs(e.first.timestamp_ms));
       d.files += e.tokens;
       ++d.file_events;
+      if (prices_ != nullptr) d.files_cost_nano += CostOf(e);
       if (!in_ledger_.count(key)) {
         ++report_.events_missing_from_ledger;
         Sample(key + ": in " + e.first.file + ", not in the ledger");
@@ -130,7 +139,16 @@ class Comparison {
   DayComparison& Day(int64_t day) {
     DayComparison& c = days_[day];
     c.day = day;
+    c.costs_compared = prices_ != nullptr;
     return c;
+  }
+
+  // As the ledger stores it: 0 for a model without a price.
+  int64_t CostOf(const Event& e) const {
+    return prices_
+        ->CostOf(CostInput{e.tokens, e.attributes.model, e.attributes.speed,
+                           e.first.timestamp_ms})
+        .nano;
   }
 
   void Sample(std::string text) {
@@ -141,6 +159,7 @@ class Comparison {
 
   Derived& derived_;
   const bool has_gone_;
+  const PriceTable* prices_;  // Null: costs are not compared.
   ValidationReport& report_;
   std::unordered_set<std::string> present_;
   std::unordered_set<std::string> in_ledger_;
@@ -152,7 +171,7 @@ class Comparison {
 
 Result<ValidationReport> Validate(Ledger& ledger,
                                   const std::vector<std::string>& roots,
-                                  size_t jobs) {
+                                  size_t jobs, const PriceTable* prices) {
   ScanResult scan = FindTranscripts(roots);
   Derived derived = DeriveFromFiles(scan, jobs);
   Result<std::vector<EventBrief>> stored = ledger.AllEvents();
@@ -161,10 +180,23 @@ Result<ValidationReport> Validate(Ledger& ledger,
   if (!summary.ok()) return summary.status();
 
   ValidationReport report;
+  if (prices == nullptr) {
+    report.costs_not_compared = "no price table given";
+  } else {
+    Result<std::vector<std::string>> versions = ledger.PriceVersions();
+    if (!versions.ok()) return versions.status();
+    if (*versions != std::vector<std::string>{prices->version()}) {
+      report.costs_not_compared =
+          "the ledger's costs come from another price table (run `bridge "
+          "reprice`)";
+      prices = nullptr;
+    }
+  }
   report.files_read = scan.files.size();
   report.events_in_files = derived.events.size();
   report.unreadable_files = std::move(derived.unreadable);
-  Comparison comparison(scan, derived, summary->files_gone > 0, &report);
+  Comparison comparison(scan, derived, summary->files_gone > 0, prices,
+                        &report);
   for (const EventBrief& e : *stored) comparison.AddLedgerEvent(e);
   comparison.AddDerivedEvents();
   return report;

@@ -19,6 +19,7 @@
 namespace cc {
 
 class Ledger;
+class PriceTable;
 
 struct DayComparison {
   int64_t day = 0;
@@ -26,7 +27,15 @@ struct DayComparison {
   Tokens ledger;  // The ledger's events that the files can vouch for.
   uint64_t file_events = 0;
   uint64_t ledger_events = 0;
-  bool matches() const { return files == ledger && file_events == ledger_events; }
+  // Costs: the files' events priced afresh with the ledger's price table,
+  // and the costs the ledger stored (compared when `costs_compared`).
+  int64_t files_cost_nano = 0;
+  int64_t ledger_cost_nano = 0;
+  bool costs_compared = false;
+  bool matches() const {
+    return files == ledger && file_events == ledger_events &&
+           (!costs_compared || files_cost_nano == ledger_cost_nano);
+  }
 };
 
 struct ValidationReport {
@@ -39,12 +48,19 @@ struct ValidationReport {
   Tokens gone_tokens;
   std::vector<std::string> unreadable_files;
   std::vector<std::string> sample_differences;  // A few keys, explained.
+  // Why costs were not compared (empty when they were).
+  std::string costs_not_compared;
 
   bool ok() const;
 };
 
+// With `prices` (the table the ledger's costs should come from), costs are
+// compared too: each re-derived event is priced afresh and the sum per day
+// must equal the stored costs. Skipped, and said why, when the ledger's
+// costs come from another table (run `bridge reprice` first).
 Result<ValidationReport> Validate(Ledger& ledger,
                                   const std::vector<std::string>& roots,
-                                  size_t jobs);
+                                  size_t jobs,
+                                  const PriceTable* prices = nullptr);
 
 }  // namespace cc

@@ -29,10 +29,10 @@ class ValidatorTest : public ::testing::Test {
     ASSERT_TRUE(Syncer(ledger->get(), clock).Run(options, nullptr).ok());
   }
 
-  ValidationReport Validate() {
+  ValidationReport Validate(const PriceTable* prices = nullptr) {
     auto ledger = Ledger::OpenForRead(ledger_path_);
     EXPECT_TRUE(ledger.ok());
-    Result<ValidationReport> r = cc::Validate(**ledger, {root_}, 2);
+    Result<ValidationReport> r = cc::Validate(**ledger, {root_}, 2, prices);
     EXPECT_TRUE(r.ok());
     return r.ok() ? *r : ValidationReport();
   }
@@ -111,6 +111,41 @@ TEST_F(ValidatorTest, ASurvivingPartialCopyOfADeletedFileIsNotAMismatch) {
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.events_from_gone_files, 1u);
   EXPECT_EQ(r.gone_tokens.output, 500u);
+}
+
+TEST_F(ValidatorTest, ComparesStoredCostsWithFreshPrices) {
+  // Sonnet 4: 1 input, 9 output, 3 cache write, 4 cache read tokens
+  // = 3 + 135 + 11.25 + 1.2 micro-dollars = 150,450 nano-dollars.
+  test::WriteFile(root_ + "/projects/p/a.jsonl", Line("m1", 3) + Line("m1", 9));
+  Sync();
+  ValidationReport r = Validate(&PriceTable::Embedded());
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(r.costs_not_compared.empty()) << r.costs_not_compared;
+  ASSERT_EQ(r.days.size(), 1u);
+  EXPECT_TRUE(r.days[0].costs_compared);
+  EXPECT_EQ(r.days[0].files_cost_nano, 150'450);
+  EXPECT_EQ(r.days[0].ledger_cost_nano, 150'450);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(ledger_path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE events SET cost_nano = cost_nano + 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  r = Validate(&PriceTable::Embedded());
+  EXPECT_FALSE(r.ok());
+  ASSERT_FALSE(r.sample_differences.empty());
+  EXPECT_NE(r.sample_differences[0].find("stored cost"), std::string::npos);
+
+  // Costs from another table are not compared (and say why).
+  Result<PriceTable> other = PriceTable::Parse(
+      R"({"format": "context-cleaner-prices/1", "version": "other",
+          "models": []})",
+      "other");
+  ASSERT_TRUE(other.ok());
+  r = Validate(&*other);
+  EXPECT_TRUE(r.ok());
+  EXPECT_NE(r.costs_not_compared.find("reprice"), std::string::npos);
 }
 
 }  // namespace
