@@ -1,0 +1,162 @@
+// CurlHttpClient: HttpClient over libcurl. curl.h stays in this file.
+#include <curl/curl.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include "clickhouse/http_client.h"
+
+namespace cc {
+namespace {
+
+size_t AppendBody(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t count, void* out) {
+  std::string_view line(data, size * count);
+  const size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+      return static_cast<char>(std::tolower(c));
+    });
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) {
+      value.remove_suffix(1);
+    }
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
+        std::string(value);
+  }
+  return size * count;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  CurlHttpClient(CURL* curl, CurlOptions options)
+      : curl_(curl), options_(std::move(options)) {}
+  ~CurlHttpClient() override { curl_easy_cleanup(curl_); }
+
+  Result<HttpResponse> Post(const HttpRequest& request) override {
+    std::string body = request.body;
+    if (request.gzip_body) {
+      Result<std::string> packed = Gzip(request.body);
+      if (!packed.ok()) return packed.status();
+      body = std::move(*packed);
+    }
+    // The handle keeps its connection between requests (keep-alive); the
+    // options are set afresh each time.
+    curl_easy_reset(curl_);
+    curl_slist* headers = nullptr;
+    bool has_type = false;
+    for (const auto& [name, value] : request.headers) {
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+      has_type = has_type || EqualsIgnoringCase(name, "Content-Type");
+    }
+    // libcurl would say application/x-www-form-urlencoded, which servers may
+    // parse (and limit) as a form.
+    if (!has_type) {
+      headers = curl_slist_append(headers,
+                                  "Content-Type: text/plain; charset=utf-8");
+    }
+    if (request.gzip_body) {
+      headers = curl_slist_append(headers, "Content-Encoding: gzip");
+    }
+    headers = curl_slist_append(headers, "Expect:");  // No 100-continue wait.
+    HttpResponse response;
+    curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, request.timeout_ms);
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
+                     request.connect_timeout_ms);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");  // gzip replies.
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) {
+      curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file.c_str());
+    }
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &AppendBody);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &AppendHeader);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response.headers);
+    const CURLcode code = curl_easy_perform(curl_);
+    curl_slist_free_all(headers);
+    if (code != CURLE_OK) {
+      return Status::IoError(std::string(curl_easy_strerror(code)));
+    }
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+  }
+
+ private:
+  CURL* curl_;
+  CurlOptions options_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpClient>> MakeCurlHttpClient(
+    const CurlOptions& options) {
+  static std::once_flag global_init;
+  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return Status::IoError("libcurl: cannot initialise");
+  return std::unique_ptr<HttpClient>(new CurlHttpClient(curl, options));
+}
+
+Result<std::string> Gzip(std::string_view data) {
+  if (data.size() > (uInt{1} << 31)) {
+    return Status::InvalidArgument("gzip: over 2 GiB in one piece");
+  }
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Status::IoError("zlib: deflateInit2 failed");
+  }
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  const size_t written = out.size() - z.avail_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return Status::IoError("zlib: deflate failed");
+  out.resize(written);
+  return out;
+}
+
+std::string UrlEncode(std::string_view text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace cc
