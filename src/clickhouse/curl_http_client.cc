@@ -68,8 +68,8 @@ class CurlHttpClient final : public HttpClient {
     // libcurl would say application/x-www-form-urlencoded, which servers may
     // parse (and limit) as a form.
     if (!has_type) {
-      headers = curl_slist_append(headers,
-                                  "Content-Type: text/plain; charset=utf-8");
+      headers =
+          curl_slist_append(headers, "Content-Type: text/plain; charset=utf-8");
     }
     if (request.gzip_body) {
       headers = curl_slist_append(headers, "Content-Encoding: gzip");

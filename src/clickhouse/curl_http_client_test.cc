@@ -30,22 +30,22 @@ std::string Gunzip(const std::string& data) {
 class LoopbackServer {
  public:
   LoopbackServer() {
-    server_.Post("/echo", [this](const httplib::Request& req,
-                                 httplib::Response& res) {
-      ++requests_;
-      ports_.insert(req.remote_port);
-      last_encoding_ = req.get_header_value("Content-Encoding");
-      last_query_ = req.get_param_value("query");
-      last_user_ = req.get_header_value("X-Test-User");
-      // httplib inflates gzip bodies itself; report what arrived.
-      res.set_header("X-Body-Size", std::to_string(req.body.size()));
-      res.set_content(req.body, "text/plain");
-    });
-    server_.Post("/status", [](const httplib::Request& req,
-                               httplib::Response& res) {
-      res.status = std::stoi(req.get_param_value("code"));
-      res.set_content("status body", "text/plain");
-    });
+    server_.Post(
+        "/echo", [this](const httplib::Request& req, httplib::Response& res) {
+          ++requests_;
+          ports_.insert(req.remote_port);
+          last_encoding_ = req.get_header_value("Content-Encoding");
+          last_query_ = req.get_param_value("query");
+          last_user_ = req.get_header_value("X-Test-User");
+          // httplib inflates gzip bodies itself; report what arrived.
+          res.set_header("X-Body-Size", std::to_string(req.body.size()));
+          res.set_content(req.body, "text/plain");
+        });
+    server_.Post("/status",
+                 [](const httplib::Request& req, httplib::Response& res) {
+                   res.status = std::stoi(req.get_param_value("code"));
+                   res.set_content("status body", "text/plain");
+                 });
     server_.Post("/slow", [](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       res.set_content("late", "text/plain");
@@ -77,9 +77,11 @@ TEST(CurlHttpClient, PostsGzipBodiesAndReadsStatusHeadersAndBody) {
   auto client = MakeCurlHttpClient({});
   ASSERT_TRUE(client.ok()) << client.status().message();
   std::string body;
-  for (int i = 0; i < 2000; ++i) body += "{\"row\":" + std::to_string(i) + "}\n";
+  for (int i = 0; i < 2000; ++i)
+    body += "{\"row\":" + std::to_string(i) + "}\n";
   HttpRequest req;
-  req.url = server.Url("/echo?query=" + UrlEncode("INSERT INTO t FORMAT JSONEachRow"));
+  req.url = server.Url("/echo?query=" +
+                       UrlEncode("INSERT INTO t FORMAT JSONEachRow"));
   req.headers = {{"X-Test-User", "alice"}};
   req.body = body;
   req.gzip_body = true;

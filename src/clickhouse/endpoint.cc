@@ -32,7 +32,8 @@ std::optional<std::string> PercentDecode(std::string_view s) {
 bool ValidDatabase(std::string_view db) {
   if (db.empty() || db.size() > 128) return false;
   for (char c : db) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+      return false;
   }
   return true;
 }
@@ -102,7 +103,8 @@ Result<ClickHouseEndpoint> ParseClickHouseUrl(std::string_view url) {
   } else {
     const size_t colon = authority.rfind(':');
     e.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+    if (colon != std::string_view::npos)
+      port_text = authority.substr(colon + 1);
   }
   if (e.host.empty()) return Bad("no host");
   e.port = e.tls ? 8443 : 8123;

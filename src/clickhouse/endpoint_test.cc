@@ -8,8 +8,8 @@ namespace cc {
 namespace {
 
 TEST(ClickHouseEndpoint, ParsesEveryPartWithDefaults) {
-  Result<ClickHouseEndpoint> e =
-      ParseClickHouseUrl("https://alice:s%40cret%3A1@ch.example.com/team_usage");
+  Result<ClickHouseEndpoint> e = ParseClickHouseUrl(
+      "https://alice:s%40cret%3A1@ch.example.com/team_usage");
   ASSERT_TRUE(e.ok()) << e.status().message();
   EXPECT_TRUE(e->tls);
   EXPECT_EQ(e->host, "ch.example.com");
