@@ -1,0 +1,114 @@
+#include "clickhouse/schema.h"
+
+namespace cc {
+namespace {
+
+// Name, type. LowCardinality where values repeat (a few dozen models,
+// projects, branches); Delta+ZSTD on times; ZSTD on long strings.
+constexpr const char* kColumns[][2] = {
+    {"key", "String"},
+    {"source", "LowCardinality(String)"},
+    {"user", "LowCardinality(String)"},
+    {"timestamp", "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"},
+    {"session_id", "String CODEC(ZSTD(1))"},
+    {"project", "LowCardinality(String)"},
+    {"cwd", "String CODEC(ZSTD(1))"},
+    {"git_branch", "LowCardinality(String)"},
+    {"version", "LowCardinality(String)"},
+    {"model", "LowCardinality(String)"},
+    {"agent_id", "String CODEC(ZSTD(1))"},
+    {"is_sidechain", "UInt8"},
+    {"speed", "LowCardinality(String)"},
+    {"input_tokens", "UInt64"},
+    {"output_tokens", "UInt64"},
+    {"cache_creation_tokens", "UInt64"},
+    {"cache_creation_5m_tokens", "UInt64"},
+    {"cache_creation_1h_tokens", "UInt64"},
+    {"cache_read_tokens", "UInt64"},
+    {"web_search_requests", "UInt64"},
+    {"web_fetch_requests", "UInt64"},
+    {"cost_nano", "Int64"},
+    {"priced", "UInt8"},
+    {"price_version", "LowCardinality(String)"},
+    {"change_seq", "UInt64"},
+    {"first_seen", "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"},
+    {"last_seen", "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"},
+};
+
+std::string ColumnList() {
+  std::string out;
+  for (const auto& c : kColumns) {
+    out += std::string(out.empty() ? "" : ",\n") + "  `" + c[0] + "` " + c[1];
+  }
+  return out;
+}
+
+std::string OnCluster(const ClickHouseSchemaOptions& o) {
+  return o.cluster ? " ON CLUSTER `" + *o.cluster + "`" : "";
+}
+
+}  // namespace
+
+const std::vector<std::string>& ClickHouseEventColumns() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& c : kColumns) n.emplace_back(c[0]);
+    return n;
+  }();
+  return names;
+}
+
+std::vector<std::string> ClickHouseSchemaStatements(
+    const ClickHouseSchemaOptions& o) {
+  const std::string db = "`" + o.database + "`";
+  const std::string on = OnCluster(o);
+  const std::string table = o.cluster ? "events_local" : "events";
+  const std::string engine =
+      o.cluster ? "ReplicatedReplacingMergeTree("
+                  "'/clickhouse/tables/{shard}/{database}/events_local', "
+                  "'{replica}', change_seq)"
+                : "ReplacingMergeTree(change_seq)";
+  std::vector<std::string> out;
+  out.push_back("CREATE DATABASE IF NOT EXISTS " + db + on);
+  out.push_back(
+      "CREATE TABLE IF NOT EXISTS " + db + "." + table + on + " (\n" +
+      ColumnList() +
+      ",\n  INDEX timestamp_range `timestamp` TYPE minmax GRANULARITY 4"
+      "\n) ENGINE = " +
+      engine +
+      "\nORDER BY key"
+      // Batches are retried with the same token: remember enough
+      // recent ones to drop the replays (replicated tables do by
+      // default; plain MergeTree needs the window).
+      "\nSETTINGS non_replicated_deduplication_window = 1000");
+  if (o.cluster) {
+    out.push_back("CREATE TABLE IF NOT EXISTS " + db + ".events" + on + " AS " +
+                  db + ".events_local ENGINE = Distributed(`" + *o.cluster +
+                  "`, " + db +
+                  ", events_local, "
+                  "cityHash64(key))");
+  }
+  // The seed's shape, for dashboards written against it.
+  out.push_back("CREATE VIEW IF NOT EXISTS " + db + ".token_usage_summary" +
+                on +
+                " AS SELECT toDate(`timestamp`) AS date, source AS "
+                "service_name, sum(input_tokens) AS input_tokens, "
+                "sum(output_tokens) AS output_tokens, "
+                "sum(cache_creation_tokens) AS cache_creation_tokens, "
+                "sum(cache_read_tokens) AS cache_read_tokens, "
+                "sum(cost_nano) / 1e9 AS cost_usd FROM " +
+                db + ".events FINAL GROUP BY date, service_name");
+  out.push_back("CREATE TABLE IF NOT EXISTS " + db + ".schema_versions" + on +
+                " (version UInt32, applied DateTime DEFAULT now()) ENGINE = " +
+                (o.cluster ? std::string("ReplicatedReplacingMergeTree("
+                                         "'/clickhouse/tables/{shard}/"
+                                         "{database}/schema_versions', "
+                                         "'{replica}')")
+                           : std::string("ReplacingMergeTree")) +
+                " ORDER BY version");
+  out.push_back("INSERT INTO " + db + ".schema_versions (version) VALUES (" +
+                std::to_string(kClickHouseSchemaVersion) + ")");
+  return out;
+}
+
+}  // namespace cc
