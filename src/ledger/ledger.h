@@ -88,6 +88,10 @@ class Ledger {
                                             std::optional<int64_t> until_day);
   Result<LedgerSummary> Summary();
   Result<std::vector<EventBrief>> AllEvents();
+  // Up to `limit` events with change_seq > `after_seq`, in change_seq
+  // order: what a shipper sends next.
+  Result<std::vector<OutboxEvent>> OutboxAfter(int64_t after_seq,
+                                               size_t limit);
   Result<std::vector<Reject>> RecentRejects(size_t limit);
 
  private:

@@ -157,6 +157,18 @@ struct LedgerSummary {
   std::vector<std::pair<std::string, uint64_t>> reject_reasons;  // Top few.
 };
 
+// An event as the outbox ships it: everything the ledger stores of it.
+struct OutboxEvent {
+  Event event;
+  std::string source;
+  int64_t cost_nano = 0;
+  bool priced = false;
+  std::string price_version;
+  int64_t change_seq = 0;
+  int64_t first_seen_ms = 0;
+  int64_t last_seen_ms = 0;
+};
+
 // One event as validate needs it.
 struct EventBrief {
   std::string key;

@@ -1,0 +1,90 @@
+// Outbox events -> JSONEachRow -> the real engine: every column arrives as
+// the ledger holds it (strings with quotes and non-ASCII text, times to
+// the millisecond, 64-bit counts, costs).
+#include <gtest/gtest.h>
+
+#include "chdb/chdb_test_util.h"
+#include "clickhouse/row_format.h"
+#include "clickhouse/schema.h"
+#include "ledger/ledger.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+std::string Value(test::ChdbSession* ch, const std::string& sql) {
+  Result<std::string> r = ch->Query(sql);
+  EXPECT_TRUE(r.ok()) << r.status().message() << "\nin: " << sql;
+  std::string v = r.ok() ? *r : "";
+  while (!v.empty() && v.back() == '\n') v.pop_back();
+  return v;
+}
+
+TEST(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
+  CC_CHDB_SESSION_OR_SKIP(ch);
+  test::TempDir dir;
+  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  ASSERT_TRUE(ledger.ok());
+  Batch b;
+  for (int i = 0; i < 3; ++i) {
+    Event e;
+    e.key = "msg_" + std::to_string(i) + ":req_\"q\"";
+    e.tokens.input = uint64_t{1'000'000'000'000} + static_cast<uint64_t>(i);
+    e.tokens.output = 172;
+    e.tokens.cache_creation = 10;
+    e.tokens.cache_creation_1h = 4;
+    e.tokens.cache_read = 5;
+    e.tokens.web_search_requests = 2;
+    e.attributes.session_id = "s-" + std::to_string(i);
+    e.attributes.project = "-home-me-projét";
+    e.attributes.cwd = "/home/me/\"quoted\"\\path";
+    e.attributes.git_branch = "main";
+    e.attributes.version = "2.1.39";
+    e.attributes.model = "claude-sonnet-4-20250514";
+    e.attributes.is_sidechain = i == 1;
+    e.attributes.speed = i == 2 ? "fast" : "";
+    e.first = Provenance{1'756'893'600'123 + i, "/f.jsonl", 0};
+    b.events.push_back(e);
+  }
+  ASSERT_TRUE((*ledger)->Commit(b, "host-ä", 1'756'900'000'456).ok());
+  Result<std::vector<OutboxEvent>> rows = (*ledger)->OutboxAfter(0, 100);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+
+  ClickHouseSchemaOptions o;
+  o.database = "cc_rows";
+  for (const std::string& sql : ClickHouseSchemaStatements(o)) {
+    ASSERT_TRUE(ch->Query(sql).ok()) << sql;
+  }
+  const std::string data = EventsAsJsonEachRow(*rows, "alice");
+  Result<std::string> ins =
+      ch->Query("INSERT INTO cc_rows.events FORMAT JSONEachRow\n" + data);
+  ASSERT_TRUE(ins.ok()) << ins.status().message() << "\n" << data;
+
+  int64_t cost = 0;
+  for (const OutboxEvent& e : *rows) cost += e.cost_nano;
+  EXPECT_EQ(
+      Value(ch,
+            "SELECT count(), sum(input_tokens), sum(output_tokens), "
+            "sum(cache_creation_1h_tokens), sum(web_search_requests), "
+            "sum(cost_nano), sum(is_sidechain) FROM cc_rows.events FINAL"),
+      "3\t3000000000003\t516\t12\t6\t" + std::to_string(cost) + "\t1");
+  EXPECT_EQ(
+      Value(ch,
+            "SELECT key, source, user, cwd, project, speed, "
+            "toUnixTimestamp64Milli(timestamp), "
+            "toUnixTimestamp64Milli(first_seen), change_seq "
+            "FROM cc_rows.events FINAL ORDER BY key LIMIT 1 "
+            "FORMAT JSONEachRow SETTINGS "
+            "output_format_json_quote_64bit_integers = 0"),
+      "{\"key\":\"msg_0:req_\\\"q\\\"\",\"source\":\"host-ä\","
+      "\"user\":\"alice\",\"cwd\":\"\\/home\\/me\\/\\\"quoted\\\"\\\\path\","
+      "\"project\":\"-home-me-projét\",\"speed\":\"\","
+      "\"toUnixTimestamp64Milli(timestamp)\":1756893600123,"
+      "\"toUnixTimestamp64Milli(first_seen)\":1756900000456,"
+      "\"change_seq\":" +
+          std::to_string((*rows)[0].change_seq) + "}");
+}
+
+}  // namespace
+}  // namespace cc
