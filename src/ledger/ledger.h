@@ -94,6 +94,25 @@ class Ledger {
                                                size_t limit);
   Result<std::vector<Reject>> RecentRejects(size_t limit);
 
+  // --- Shipping (ledger/ship_queue.cc; the outbox's frozen batches) ---
+  Result<ShipState> ShippingState();
+  // Freezes `batch` (rows first_seq..last_seq) and moves the frozen mark.
+  Status FreezeShipBatch(ShipBatch batch);
+  // The oldest frozen batch, if any.
+  Result<std::optional<ShipBatch>> OldestShipBatch();
+  // Confirmed by ClickHouse: drop it; the shipped mark moves to the end of
+  // the oldest batch still waiting (or the frozen mark if none is).
+  Status AckShipBatch(int64_t id, int64_t now_ms);
+  Status DeferShipBatch(int64_t id, uint64_t attempts, int64_t next_attempt_ms,
+                        const std::string& error);
+  // Replaces a batch by its parts (a split to isolate a bad row).
+  Status SplitShipBatch(int64_t id, const std::vector<ShipBatch>& parts);
+  // A row ClickHouse refused on its own: kept here, never sent again.
+  Status RejectShipRow(const std::string& token, const std::string& row,
+                       const std::string& error, int64_t now_ms);
+  Status SetShipStatus(const std::string& target, const std::string& status,
+                       const std::string& error);
+
  private:
   Ledger(std::unique_ptr<sql::Database> db, std::unique_ptr<WriterLock> lock);
   Status WriteCheckpoint(const Checkpoint& c, int64_t now_ms);

@@ -157,6 +157,36 @@ struct LedgerSummary {
   std::vector<std::pair<std::string, uint64_t>> reject_reasons;  // Top few.
 };
 
+// A batch of outbox rows frozen for shipping: sent, and re-sent, exactly
+// as frozen.
+struct ShipBatch {
+  int64_t id = 0;
+  int64_t first_seq = 0;  // The change_seq range it covers (inclusive).
+  int64_t last_seq = 0;
+  uint64_t rows = 0;
+  std::string token;    // insert_deduplication_token.
+  std::string payload;  // JSONEachRow, one row per line.
+  int64_t frozen_ms = 0;
+  uint64_t attempts = 0;
+  int64_t next_attempt_ms = 0;
+  std::string last_error;
+};
+
+// Where shipping stands (sync-status).
+struct ShipState {
+  std::string ledger_id;
+  int64_t shipped_seq = 0;  // Everything up to here is confirmed.
+  int64_t frozen_seq = 0;   // Everything up to here is in a batch.
+  uint64_t batches = 0;     // Frozen, not yet confirmed.
+  uint64_t pending_events = 0;  // change_seq > shipped_seq.
+  std::optional<int64_t> oldest_pending_ms;  // Its last change.
+  uint64_t rejected_rows = 0;
+  std::string target;
+  std::string status;  // "", "ok", "retrying", "stopped".
+  std::string last_error;
+  std::optional<int64_t> last_success_ms;
+};
+
 // An event as the outbox ships it: everything the ledger stores of it.
 struct OutboxEvent {
   Event event;

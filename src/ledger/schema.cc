@@ -152,7 +152,37 @@ CREATE TABLE usage_rollup(
 INSERT INTO meta(key, value) VALUES('price_versions', '');
 )sql";
 
-constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: shipping to ClickHouse. A batch is frozen (its rows, as sent,
+// and its deduplication token) before its first send, so a retry sends the
+// same bytes with the same token and ClickHouse drops the replay. The
+// ledger gets a random id so that a rebuilt ledger's batches never share a
+// token with an old one's.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE ship_batches(
+  id INTEGER PRIMARY KEY,
+  first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  token TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  frozen_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE ship_rejects(
+  id INTEGER PRIMARY KEY,
+  token TEXT NOT NULL,
+  row TEXT NOT NULL,
+  error TEXT NOT NULL,
+  seen_ms INTEGER NOT NULL
+);
+INSERT INTO meta(key, value) VALUES('ledger_id', lower(hex(randomblob(8))));
+INSERT INTO meta(key, value) VALUES('frozen_change_seq', '0');
+)sql";
+
+constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                  kVersion5};
 
 }  // namespace
 

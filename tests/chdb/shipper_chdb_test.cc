@@ -1,0 +1,263 @@
+// The shipper end to end: ledger outbox -> libcurl -> HTTP -> the real
+// ClickHouse engine (chDB), with faults injected at the server. After each
+// scenario, ClickHouse's totals (FINAL) must equal the ledger's.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "chdb/chdb_http_server.h"
+#include "chdb/chdb_test_util.h"
+#include "clickhouse/shipper.h"
+#include "ledger/ledger.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+class FakeClock final : public Clock {
+ public:
+  int64_t NowMs() const override { return now_ms.load(); }
+  int64_t SteadyNs() const override { return now_ms.load() * 1'000'000; }
+  std::atomic<int64_t> now_ms{1'800'000'000'000};
+};
+
+constexpr int64_t kStart = 1'756'857'600'000;  // 2025-09-03T00:00:00Z.
+
+Event MakeEvent(int i, uint64_t output, const std::string& key_prefix = "k") {
+  Event e;
+  e.key = key_prefix + std::to_string(i);
+  e.tokens.input = 10;
+  e.tokens.output = output;
+  e.tokens.cache_read = 100;
+  e.attributes.session_id = "s" + std::to_string(i % 3);
+  e.attributes.project = "p";
+  e.attributes.model = "claude-sonnet-4-20250514";
+  e.first =
+      Provenance{kStart + i * 60'000, "/f.jsonl", static_cast<uint64_t>(i)};
+  return e;
+}
+
+class ShipperInChdb : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    ch_ = test::ChdbSession::Get(&why);
+    if (ch_ == nullptr) {
+      if (std::getenv("CONTEXT_CLEANER_REQUIRE_CHDB")) FAIL() << why;
+      GTEST_SKIP() << "chDB unavailable: " << why;
+    }
+    static int n = 0;
+    db_ = "ship" + std::to_string(++n);
+    server_ = std::make_unique<test::ChdbHttpServer>(ch_, "writer", "s3cret");
+    ledger_path_ = dir_.Join("ledger.db");
+    OpenLedger();
+    auto http = MakeCurlHttpClient({});
+    ASSERT_TRUE(http.ok());
+    http_ = std::move(*http);
+    client_ = std::make_unique<ClickHouseClient>(
+        *ParseClickHouseUrl(server_->Url(db_)), *http_);
+  }
+
+  void OpenLedger() {
+    shipper_.reset();
+    ledger_.reset();
+    auto l = Ledger::OpenForWrite(ledger_path_, "test");
+    ASSERT_TRUE(l.ok()) << l.status().message();
+    ledger_ = std::move(*l);
+  }
+
+  // A new Shipper over the current ledger (as after a restart).
+  Shipper& NewShipper(size_t max_rows = 50'000, bool ensure_schema = true) {
+    ShipperOptions o;
+    o.user = "alice";
+    o.max_rows = max_rows;
+    o.request_timeout_ms = 500;
+    shipper_ = std::make_unique<Shipper>(*ledger_, *client_, clock_, o, 7);
+    if (!ensure_schema) return *shipper_;
+    ClickHouseSchemaOptions schema;
+    schema.database = db_;
+    Status s = shipper_->EnsureSchema(schema);
+    EXPECT_TRUE(s.ok()) << s.message();
+    return *shipper_;
+  }
+
+  void Commit(const std::vector<Event>& events) {
+    Batch b;
+    b.events = events;
+    ASSERT_TRUE(ledger_->Commit(b, "host-a", clock_.NowMs()).ok());
+  }
+
+  // Steps (advancing the clock past any backoff) until all is shipped.
+  void ShipAll(Shipper& s) {
+    for (int i = 0; i < 200; ++i) {
+      Result<ShipStep> step = s.Step(true);
+      ASSERT_TRUE(step.ok()) << step.status().message();
+      if (step->what == ShipStep::What::kIdle) return;
+      ASSERT_NE(step->what, ShipStep::What::kStopped) << step->error;
+      clock_.now_ms += 400'000;
+    }
+    FAIL() << "never finished shipping";
+  }
+
+  std::string ClickHouseTotals() {
+    Result<std::string> r = ch_->Query(
+        "SELECT count(), sum(input_tokens), sum(output_tokens), "
+        "sum(cache_read_tokens), sum(cost_nano) FROM `" +
+        db_ + "`.events FINAL");
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    std::string v = r.ok() ? *r : "";
+    while (!v.empty() && v.back() == '\n') v.pop_back();
+    return v;
+  }
+
+  std::string LedgerTotals() {
+    LedgerSummary s = *ledger_->Summary();
+    return std::to_string(s.events) + "\t" + std::to_string(s.tokens.input) +
+           "\t" + std::to_string(s.tokens.output) + "\t" +
+           std::to_string(s.tokens.cache_read) + "\t" +
+           std::to_string(s.cost_nano);
+  }
+
+  test::ChdbSession* ch_ = nullptr;
+  std::string db_;
+  std::unique_ptr<test::ChdbHttpServer> server_;
+  test::TempDir dir_;
+  std::string ledger_path_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<ClickHouseClient> client_;
+  std::unique_ptr<Shipper> shipper_;
+  FakeClock clock_;
+};
+
+TEST_F(ShipperInChdb, ShipsEverythingAndLaterVersionsReplace) {
+  std::vector<Event> events;
+  for (int i = 0; i < 25; ++i) events.push_back(MakeEvent(i, 3));
+  Commit(events);
+  Shipper& s = NewShipper(/*max_rows=*/10);
+  Result<ShipSummary> d = s.Drain();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->batches_sent, 3u);
+  EXPECT_EQ(d->rows_sent, 25u);
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+  // Streaming partials grow into finals: the new versions replace.
+  for (Event& e : events) e.tokens.output = 172;
+  Commit(events);
+  ASSERT_TRUE(s.Drain().ok());
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+  EXPECT_EQ(ClickHouseTotals().substr(0, 3), "25\t");
+  ShipState st = *ledger_->ShippingState();
+  EXPECT_EQ(st.pending_events, 0u);
+  EXPECT_EQ(st.batches, 0u);
+  EXPECT_EQ(st.status, "ok");
+}
+
+TEST_F(ShipperInChdb, ATimeoutAfterTheInsertCommittedDoesNotDouble) {
+  Commit({MakeEvent(1, 5), MakeEvent(2, 7)});
+  Shipper& s = NewShipper();
+  const int before = server_->executed_inserts();
+  server_->Inject(
+      {test::Fault::Kind::kTimeoutAfterCommit, 200, 0, 1500, "", false});
+  Result<ShipStep> step = s.Step(true);
+  ASSERT_TRUE(step.ok());
+  EXPECT_EQ(step->what, ShipStep::What::kRetryLater) << step->error;
+  EXPECT_EQ(server_->executed_inserts(), before + 1);  // It did commit.
+  clock_.now_ms += 400'000;
+  ShipAll(s);
+  EXPECT_EQ(server_->executed_inserts(), before + 2);  // Sent again...
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());       // ...and dropped.
+}
+
+TEST_F(ShipperInChdb, ServerErrorsAndExceptionsInside200AreRetried) {
+  Commit({MakeEvent(1, 5), MakeEvent(2, 7), MakeEvent(3, 9)});
+  Shipper& s = NewShipper();
+  server_->Inject({test::Fault::Kind::kStatus, 500, 252, 0, "", false});
+  server_->Inject({test::Fault::Kind::kStatus, 503, 0, 0, "", false});
+  server_->Inject({test::Fault::Kind::kExceptionIn200, 200, 0, 0, "", false});
+  for (int i = 0; i < 3; ++i) {
+    Result<ShipStep> step = s.Step(true);
+    ASSERT_TRUE(step.ok());
+    EXPECT_EQ(step->what, ShipStep::What::kRetryLater) << i;
+    // Not before its backoff: nothing is sent meanwhile.
+    Result<ShipStep> early = s.Step(true);
+    ASSERT_TRUE(early.ok());
+    EXPECT_EQ(early->what, ShipStep::What::kWaiting);
+    clock_.now_ms += 400'000;
+  }
+  EXPECT_EQ(ledger_->ShippingState()->status, "retrying");
+  ShipAll(s);
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+  EXPECT_EQ(ledger_->ShippingState()->status, "ok");
+}
+
+TEST_F(ShipperInChdb, ABadRowIsIsolatedByHalvingAndTheRestArrives) {
+  std::vector<Event> events;
+  for (int i = 0; i < 8; ++i) events.push_back(MakeEvent(i, 3));
+  events[5].key = "POISON5";
+  Commit(events);
+  Shipper& s = NewShipper();
+  server_->Inject(
+      {test::Fault::Kind::kBadRowsMarked, 400, 27, 0, "POISON", true});
+  ShipAll(s);
+  ShipState st = *ledger_->ShippingState();
+  EXPECT_EQ(st.rejected_rows, 1u);
+  EXPECT_EQ(st.pending_events, 0u);
+  Result<std::string> r = ch_->Query(
+      "SELECT count(), countIf(key = 'POISON5') "
+      "FROM `" +
+      db_ + "`.events FINAL");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "7\t0\n");
+}
+
+TEST_F(ShipperInChdb, AuthFailureStopsAndKeepsTheOutbox) {
+  Commit({MakeEvent(1, 5)});
+  Shipper& good = NewShipper();  // Creates the schema.
+  (void)good;
+  ClickHouseClient wrong(
+      *ParseClickHouseUrl("http://writer:nope@127.0.0.1:" +
+                          std::to_string(server_->port()) + "/" + db_),
+      *http_);
+  ShipperOptions o;
+  Shipper s(*ledger_, wrong, clock_, o, 1);
+  Result<ShipSummary> d = s.Drain();
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->stopped);
+  ShipState st = *ledger_->ShippingState();
+  EXPECT_EQ(st.status, "stopped");
+  EXPECT_NE(st.last_error.find("516"), std::string::npos) << st.last_error;
+  EXPECT_EQ(st.last_error.find("nope"), std::string::npos);
+  EXPECT_EQ(st.pending_events, 1u);
+  // Fixed (the right password): everything arrives.
+  ShipAll(NewShipper());
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+}
+
+TEST_F(ShipperInChdb, AnOutageAcrossManyBatchesAndARestartLosesNothing) {
+  NewShipper(/*max_rows=*/5);
+  server_->Down();
+  for (int round = 0; round < 4; ++round) {
+    std::vector<Event> events;
+    for (int i = 0; i < 7; ++i) events.push_back(MakeEvent(round * 7 + i, 11));
+    Commit(events);
+    Result<ShipStep> step = shipper_->Step(true);
+    ASSERT_TRUE(step.ok());
+    EXPECT_NE(step->what, ShipStep::What::kSent);
+    clock_.now_ms += 60'000;
+  }
+  EXPECT_GT(ledger_->ShippingState()->batches, 1u);
+  // context-cleaner restarts in the middle of the outage.
+  OpenLedger();
+  Shipper& s = NewShipper(5, /*ensure_schema=*/false);
+  Result<ShipStep> step = s.Step(true);
+  ASSERT_TRUE(step.ok());
+  EXPECT_EQ(step->what, ShipStep::What::kRetryLater);
+  clock_.now_ms += 400'000;
+  server_->Up();
+  ShipAll(*shipper_);
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+  EXPECT_EQ(ClickHouseTotals().substr(0, 3), "28\t");
+}
+
+}  // namespace
+}  // namespace cc
