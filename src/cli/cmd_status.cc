@@ -81,8 +81,70 @@ void RunJson(JsonWriter& w, const RunInfo& r, const Backlog& b) {
   w.EndObject();
 }
 
+// Shipping is described when it is configured or has ever run.
+bool ShowShipping(const Context& ctx, const ShipState& ship) {
+  return ctx.clickhouse.has_value() || !ship.status.empty();
+}
+
+std::string ShipTarget(const Context& ctx, const ShipState& ship) {
+  return ctx.clickhouse ? ctx.clickhouse->Redacted() : ship.target;
+}
+
+void ShippingJson(JsonWriter& w, const Context& ctx, const ShipState& ship,
+                  int64_t now_ms) {
+  w.Key("shipping");
+  if (!ShowShipping(ctx, ship)) {
+    w.Null();
+    return;
+  }
+  w.BeginObject()
+      .Field("target", ShipTarget(ctx, ship))
+      .Field("status", ship.status.empty() ? "never run" : ship.status)
+      .Field("rowsPending", ship.pending_events)
+      .Field("batchesFrozen", ship.batches)
+      .Field("rowsRejected", ship.rejected_rows)
+      .Field("lastError", ship.last_error);
+  w.Key("lastSuccessAt");
+  if (ship.last_success_ms) {
+    w.String(FormatIsoTimestampMs(*ship.last_success_ms));
+  } else {
+    w.Null();
+  }
+  w.Key("oldestPendingSeconds");
+  if (ship.oldest_pending_ms) {
+    w.Int((now_ms - *ship.oldest_pending_ms) / 1000);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+std::string ShippingText(const Context& ctx, const ShipState& ship,
+                         int64_t now_ms) {
+  if (!ShowShipping(ctx, ship)) {
+    return "shipping: not configured (--clickhouse URL ships the ledger to a "
+           "team's ClickHouse)\n";
+  }
+  std::string out = "shipping: to " + ShipTarget(ctx, ship) + ", " +
+                    (ship.status.empty() ? "never run" : ship.status);
+  if (ship.last_success_ms) {
+    out += ", last success " + FormatIsoTimestampMs(*ship.last_success_ms);
+  }
+  out += "\n          " + WithThousands(ship.pending_events) + " rows pending";
+  if (ship.oldest_pending_ms) {
+    out += " (oldest " +
+           WithThousands(static_cast<uint64_t>(
+               std::max<int64_t>(0, now_ms - *ship.oldest_pending_ms) / 1000)) +
+           " s)";
+  }
+  out += ", " + WithThousands(ship.rejected_rows) + " rows refused\n";
+  if (!ship.last_error.empty()) out += "          last error: " + ship.last_error + "\n";
+  return out;
+}
+
 std::string StatusJson(const Context& ctx, const LedgerSummary& s,
-                       const Backlog& b) {
+                       const Backlog& b, const ShipState& ship,
+                       int64_t now_ms) {
   JsonWriter w;
   w.BeginObject()
       .Field("ledger", ctx.ledger_path)
@@ -113,6 +175,7 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
   w.Key("lastRun");
   if (s.last_run) RunJson(w, *s.last_run, b);
   else w.Null();
+  ShippingJson(w, ctx, ship, now_ms);
   w.EndObject();
   return w.Finish();
 }
@@ -136,7 +199,8 @@ std::string RunningText(const RunInfo& r, const Backlog& b) {
 }
 
 std::string StatusText(const Context& ctx, const LedgerSummary& s,
-                       const Backlog& b) {
+                       const Backlog& b, const ShipState& ship,
+                       int64_t now_ms) {
   std::string out = "ledger:  " + ctx.ledger_path + "\n";
   out += "files:   " + WithThousands(s.files_active) + " tracked, " +
          WithThousands(s.files_gone) + " gone (deleted; their events are kept)\n";
@@ -167,6 +231,7 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
   for (const auto& [reason, n] : s.reject_reasons) {
     out += "         " + WithThousands(n) + "  " + reason + "\n";
   }
+  out += ShippingText(ctx, ship, now_ms);
   if (!s.last_run) return out + "last run: none\n";
   const RunInfo& r = *s.last_run;
   std::string result = EffectiveResult(r);
@@ -205,8 +270,15 @@ int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
     PrintError(backlog.status().message());
     return ExitCodeFor(backlog.status());
   }
-  PrintOut(args.Has("--json") ? StatusJson(ctx, *summary, *backlog)
-                              : StatusText(ctx, *summary, *backlog));
+  Result<ShipState> ship = (*ledger)->ShippingState();
+  if (!ship.ok()) {
+    PrintError(ship.status().message());
+    return ExitCodeFor(ship.status());
+  }
+  const int64_t now_ms = SystemClock().NowMs();
+  PrintOut(args.Has("--json")
+               ? StatusJson(ctx, *summary, *backlog, *ship, now_ms)
+               : StatusText(ctx, *summary, *backlog, *ship, now_ms));
   return kExitOk;
 }
 

@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/ship.h"
 #include "cli/progress_bar.h"
 #include "core/civil_time.h"
 #include "cli/json_fields.h"
@@ -49,7 +50,8 @@ void ReportProblems(const Context& ctx, const SyncReport& r) {
   WarnUnpricedModels(ctx, r.unpriced_models);
 }
 
-std::string SummaryJson(const SyncReport& r, bool dry_run) {
+std::string SummaryJson(const SyncReport& r, bool dry_run,
+                        const ShipOutcome& shipped) {
   const RunCounters& c = r.counters;
   JsonWriter w;
   w.BeginObject().Field("dryRun", dry_run);
@@ -58,8 +60,19 @@ std::string SummaryJson(const SyncReport& r, bool dry_run) {
       .Field("uniqueEventsFound", r.unique_events)
       .Field("unreadableFiles", static_cast<uint64_t>(r.file_problems.size()))
       .Key("seconds").Double(static_cast<double>(r.elapsed_ns) / 1e9)
-      .Field("runId", r.run_id)
-      .EndObject();
+      .Field("runId", r.run_id);
+  if (shipped.attempted) {
+    w.Key("shipping")
+        .BeginObject()
+        .Field("rowsShipped", shipped.rows_sent)
+        .Field("batchesShipped", shipped.batches_sent)
+        .Field("rowsRejectedByClickHouse", shipped.rows_rejected)
+        .Field("rowsWaiting", shipped.rows_waiting)
+        .Field("stopped", shipped.stopped)
+        .Field("problem", shipped.problem)
+        .EndObject();
+  }
+  w.EndObject();
   return w.Finish();
 }
 
@@ -122,10 +135,20 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
     PrintWarning(ctx, "interrupted: what was read is committed; the next run "
                       "goes on from there");
   }
+  ShipOutcome shipped;
+  if (!options.dry_run && !report->interrupted && !options.days.bounded()) {
+    shipped = ShipOutbox(ctx, *ledger);
+    if (shipped.attempted && shipped.rows_waiting > 0) {
+      PrintWarning(ctx, ShipOutcomeText(ctx, shipped));
+    }
+  }
   if (args.Has("--json")) {
-    PrintOut(SummaryJson(*report, options.dry_run));
+    PrintOut(SummaryJson(*report, options.dry_run, shipped));
   } else if (ctx.verbosity >= 0) {
     PrintOut(SummaryText(*report, options.dry_run));
+    if (shipped.attempted && shipped.rows_waiting == 0) {
+      PrintOut(ShipOutcomeText(ctx, shipped));
+    }
     if (report->counters.files_scanned == 0) {
       PrintOut("No Claude Code transcripts found yet; they appear under "
                "<dir>/projects/ once you use Claude Code.\n");

@@ -32,10 +32,10 @@ Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
   for (simdjson::dom::key_value_pair kv : obj) {
     const std::string key(kv.key);
     if (key != "prices" && key != "timezone" && key != "ledger" &&
-        key != "source") {
+        key != "source" && key != "clickhouse" && key != "cluster") {
       return Status::InvalidArgument(path + ": unknown setting \"" + key +
                                      "\" (known: prices, timezone, ledger, "
-                                     "source)");
+                                     "source, clickhouse, cluster)");
     }
     std::string_view value;
     if (kv.value.get_string().get(value)) {

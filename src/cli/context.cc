@@ -109,6 +109,16 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--config", "FILE",
        "Settings file (JSON: {\"prices\": FILE, \"timezone\": ZONE}). "
        "Default: $XDG_CONFIG_HOME/context-cleaner/config.json"},
+      {"--clickhouse", "URL",
+       "Ship the ledger to ClickHouse: http(s)://[user[:password]@]host[:port]"
+       "/database (or $CONTEXT_CLEANER_CLICKHOUSE; password also from "
+       "$CLICKHOUSE_PASSWORD)"},
+      {"--clickhouse-password-file", "FILE",
+       "Read the ClickHouse password from FILE (its first line)"},
+      {"--clickhouse-ca", "FILE", "Extra CA certificates for https"},
+      {"--cluster", "NAME",
+       "Create the ClickHouse tables ON CLUSTER NAME (replicated + "
+       "distributed)"},
       {"--prices", "FILE",
        "Prices that override or extend the built-in table (our format or "
        "LiteLLM's model_prices_and_context_window.json)"},
@@ -132,7 +142,8 @@ const std::vector<std::string>& GlobalFlagNames() {
   static const std::vector<std::string> kNames = {
       "--claude-dir", "--ledger", "--source", "--verbose",
       "--quiet",      "--no-color", "--help", "--version",
-      "--config",     "--prices"};
+      "--config",     "--prices", "--clickhouse", "--clickhouse-password-file",
+      "--clickhouse-ca", "--cluster"};
   return kNames;
 }
 
@@ -181,6 +192,26 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
       ResolvePrices(setting("--prices", "prices"));
   if (!prices.ok()) return prices.status();
   ctx.prices = std::move(*prices);
+  std::optional<std::string> url = args.Get("--clickhouse");
+  if (!url) url = Env("CONTEXT_CLEANER_CLICKHOUSE");
+  if (!url) {
+    if (auto it = ctx.config.find("clickhouse"); it != ctx.config.end()) {
+      url = it->second;
+    }
+  }
+  if (url) {
+    Result<ClickHouseEndpoint> endpoint = ParseClickHouseUrl(*url);
+    if (!endpoint.ok()) return endpoint.status();
+    if (Status s = ResolvePassword(&*endpoint, Env("CLICKHOUSE_PASSWORD"),
+                                   args.Get("--clickhouse-password-file"));
+        !s.ok()) {
+      return s;
+    }
+    endpoint->ca_file = args.Get("--clickhouse-ca").value_or("");
+    ctx.clickhouse = std::move(*endpoint);
+  }
+  ctx.cluster = setting("--cluster", "cluster");
+  ctx.user_label = Env("USER").value_or("unknown");
   ctx.color = isatty(STDOUT_FILENO) == 1 && !args.Has("--no-color") &&
               !Env("NO_COLOR");
   return ctx;

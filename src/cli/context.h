@@ -4,12 +4,14 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cli/flags.h"
 #include "core/result.h"
+#include "clickhouse/endpoint.h"
 #include "price/price_table.h"
 
 namespace cc::cli {
@@ -30,6 +32,11 @@ struct Context {
   // The config file's values (--config, else
   // $XDG_CONFIG_HOME/context-cleaner/config.json); flags win over them.
   std::map<std::string, std::string> config;
+  // Shipping: --clickhouse (or $CONTEXT_CLEANER_CLICKHOUSE, or the config's
+  // "clickhouse"), with the password resolved; unset: no shipping.
+  std::optional<ClickHouseEndpoint> clickhouse;
+  std::optional<std::string> cluster;  // --cluster NAME
+  std::string user_label;              // The `user` on shipped rows ($USER).
 
   // Holder line for the writer lock: who we are, for whoever finds it taken.
   std::string Holder(const std::string& command) const;

@@ -43,9 +43,12 @@ Status Shipper::EnsureSchema(const ClickHouseSchemaOptions& schema) {
   for (const std::string& sql : ClickHouseSchemaStatements(schema)) {
     ClickHouseReply r = client_.Execute(sql);
     if (!r.ok) {
-      return Status::IoError("creating the ClickHouse schema at " +
-                             client_.endpoint().Redacted() + ": " +
-                             r.error.message);
+      const std::string message =
+          "creating the ClickHouse schema: " + r.error.message;
+      stopped_ = r.error.kind == ClickHouseError::Kind::kFatal;
+      (void)ledger_.SetShipStatus(client_.endpoint().Redacted(),
+                                  stopped_ ? "stopped" : "retrying", message);
+      return Status::IoError(message);
     }
   }
   return Status::Ok();

@@ -71,8 +71,11 @@ class Shipper {
   Shipper(Ledger& ledger, ClickHouseClient& client, const Clock& clock,
           ShipperOptions options, uint64_t seed = std::random_device{}());
 
-  // Creates the schema (idempotent) once per Shipper.
+  // Creates the schema (idempotent). A failure is recorded in the ledger
+  // as shipping's state: "stopped" when it needs a person (401/403/404),
+  // else "retrying".
   Status EnsureSchema(const ClickHouseSchemaOptions& schema);
+  bool stopped() const { return stopped_; }
 
   // One unit of work: freeze what is due, then send the oldest batch if
   // its time has come. `flush` freezes small batches at once.
