@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "clickhouse/usage_query.h"
 #include "core/civil_time.h"
 #include "ledger/ledger.h"
 #include "report/report_render.h"
@@ -164,24 +165,48 @@ void WarnStalePrices(const Context& ctx, Ledger& ledger) {
                         ". Run `context-cleaner bridge reprice` to apply it.");
 }
 
+Result<UsageData> UsageFromLedger(const Context& ctx, const UsageFilter& f) {
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
+  if (!ledger.ok()) return ledger.status();
+  Result<UsageData> rows = (*ledger)->Usage(f);
+  if (rows.ok()) WarnStalePrices(ctx, **ledger);
+  return rows;
+}
+
+// The whole team's events (all sources, or --source S), as shipped.
+Result<UsageData> UsageFromClickHouse(const Context& ctx,
+                                      const UsageFilter& f) {
+  if (!ctx.clickhouse) {
+    return Status::InvalidArgument(
+        "--from clickhouse: say where with --clickhouse URL (or "
+        "$CONTEXT_CLEANER_CLICKHOUSE)");
+  }
+  Result<std::unique_ptr<HttpClient>> http =
+      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
+  if (!http.ok()) return http.status();
+  ClickHouseClient client(*ctx.clickhouse, **http);
+  return QueryClickHouseUsage(client, f);
+}
+
 int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
   Result<ReportRequest> request = ParseRequest(ctx, args, kind);
   if (!request.ok()) {
     PrintError(request.status().message());
     return ExitCodeFor(request.status());
   }
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
-  if (!ledger.ok()) {
-    PrintError(ledger.status().message());
-    return ExitCodeFor(ledger.status());
+  const std::string from = args.Get("--from").value_or("ledger");
+  if (from != "ledger" && from != "clickhouse") {
+    PrintError("--from: expected ledger or clickhouse, got '" + from + "'");
+    return kExitUsage;
   }
-  Result<UsageData> rows = (*ledger)->Usage(request->filter);
+  Result<UsageData> rows = from == "clickhouse"
+                               ? UsageFromClickHouse(ctx, request->filter)
+                               : UsageFromLedger(ctx, request->filter);
   if (!rows.ok()) {
     PrintError(rows.status().message());
     return ExitCodeFor(rows.status());
   }
-  WarnStalePrices(ctx, **ledger);
   UsageReport report = BuildReport(*rows, request->spec);
   if (request->token_limit) {
     request->render.token_limit =

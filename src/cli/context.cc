@@ -129,6 +129,8 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--project", "NAME", "Only this project (its directory under projects/)"},
       {"--order", "asc|desc", "Oldest first (asc, default) or newest first"},
       {"--compact", "", "Fewer columns"},
+      {"--from", "ledger|clickhouse",
+       "Read the ledger (default) or the team's ClickHouse (--clickhouse)"},
       {"--start-of-week", "DAY", "weekly: the first day of a week (default "
                                  "sunday)"},
       {"--token-limit", "N|max",

@@ -139,13 +139,13 @@ std::string ReportUsage(const std::string& kind) {
   return "context-cleaner report " + kind +
          " [--json] [--since D] [--until D] [--timezone ZONE]\n"
          "       [--breakdown] [--project P] [--source S] [--order asc|desc] "
-         "[--compact]";
+         "[--compact]\n       [--from ledger|clickhouse]";
 }
 
 std::vector<std::string> ReportFlags(std::vector<std::string> extra = {}) {
   std::vector<std::string> flags = {"--json",      "--since",   "--until",
                                     "--timezone",  "--breakdown", "--project",
-                                    "--order",     "--compact"};
+                                    "--order",     "--compact",   "--from"};
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
 }

@@ -139,7 +139,15 @@ def scenario(env):
     check(st["status"] == "stopped" and st["rowsPending"] == 1, f"stopped status: {st}")
     env.run("bridge", "sync", "--once")
     check(env.compare("after fixing the password") == 26, "26 events")
-    return "ship, replace, outage, auth failure: ClickHouse equals the ledger"
+
+    # Every report, from ClickHouse, is the ledger's report.
+    for kind in ("daily", "weekly", "monthly", "session", "blocks"):
+        args = ("report", kind, "--json", "-z", "Asia/Tokyo")
+        ours = env.run(*args).stdout
+        theirs = env.run(*args, "--from", "clickhouse").stdout
+        check(ours == theirs, f"report {kind}: from ClickHouse differs:\n{ours}\n{theirs}")
+    return ("ship, replace, outage, auth failure, reports from ClickHouse: "
+            "ClickHouse equals the ledger")
 
 
 def main(argv):

@@ -1,0 +1,129 @@
+#include "clickhouse/usage_query.h"
+
+#include <charconv>
+#include <map>
+#include <tuple>
+
+namespace cc {
+namespace {
+
+constexpr const char* kBucketMs = "900000";
+
+// Splits one TabSeparated line into its fields (unescaping \t \n \\).
+std::vector<std::string> Fields(std::string_view line) {
+  std::vector<std::string> out(1);
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\t') {
+      out.emplace_back();
+    } else if (c == '\\' && i + 1 < line.size()) {
+      const char n = line[++i];
+      out.back().push_back(n == 't'   ? '\t'
+                           : n == 'n' ? '\n'
+                           : n == '0' ? '\0'
+                                      : n);
+    } else {
+      out.back().push_back(c);
+    }
+  }
+  return out;
+}
+
+// Numbers from the server: a malformed one is an error, never a crash.
+template <typename T>
+bool Parse(const std::string& s, T* out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+}  // namespace
+
+std::string ClickHouseQuote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
+                                       const UsageFilter& filter) {
+  const std::string ms = "toUnixTimestamp64Milli(`timestamp`)";
+  const std::string bucket = "intDiv(" + ms + " - ((" + ms + " % " + kBucketMs +
+                             ") + " + kBucketMs + ") % " + kBucketMs + ", " +
+                             kBucketMs + ")";
+  std::string where = "1";
+  if (filter.since_ms) {
+    where += " AND " + bucket + " >= intDiv(" +
+             std::to_string(*filter.since_ms) + ", " + kBucketMs + ")";
+  }
+  if (filter.until_ms) {
+    where += " AND " + bucket + " < intDiv(" +
+             std::to_string(*filter.until_ms + 900000 - 1) + ", " + kBucketMs +
+             ")";
+  }
+  if (filter.project)
+    where += " AND project = " + ClickHouseQuote(*filter.project);
+  if (filter.source)
+    where += " AND source = " + ClickHouseQuote(*filter.source);
+  const std::string sql =
+      "SELECT " + bucket +
+      " AS b, project, session_id, model, source, count(), "
+      "countIf(priced = 0), sum(input_tokens), sum(output_tokens), "
+      "sum(cache_creation_tokens), sum(cache_creation_5m_tokens), "
+      "sum(cache_creation_1h_tokens), sum(cache_read_tokens), "
+      "sum(web_search_requests), sum(web_fetch_requests), sum(cost_nano), "
+      "min(" +
+      ms + "), max(" + ms + ") FROM `" + client.endpoint().database +
+      "`.events FINAL WHERE " + where +
+      " GROUP BY b, project, session_id, model, source FORMAT TabSeparated";
+  ClickHouseReply reply = client.Execute(sql);
+  if (!reply.ok) {
+    return Status::IoError("reading from ClickHouse at " +
+                           client.endpoint().Redacted() + ": " +
+                           reply.error.message);
+  }
+  UsageData out;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>,
+           uint32_t>
+      dims;
+  size_t start = 0;
+  const std::string& body = reply.body;
+  while (start < body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    std::vector<std::string> f =
+        Fields(std::string_view(body).substr(start, end - start));
+    start = end + 1;
+    if (f.size() != 18) {
+      return Status::Corruption("ClickHouse answered a row of " +
+                                std::to_string(f.size()) + " fields");
+    }
+    auto key = std::make_tuple(f[1], f[2], f[3], f[4]);
+    auto [it, added] =
+        dims.emplace(key, static_cast<uint32_t>(out.dims.size()));
+    if (added) out.dims.push_back(UsageDim{f[1], f[2], f[3], f[4]});
+    UsageRow r;
+    int64_t bucket_index = 0;
+    Tokens& t = r.tokens;
+    const bool parsed =
+        Parse(f[0], &bucket_index) && Parse(f[5], &r.events) &&
+        Parse(f[6], &r.unpriced_events) && Parse(f[7], &t.input) &&
+        Parse(f[8], &t.output) && Parse(f[9], &t.cache_creation) &&
+        Parse(f[10], &t.cache_creation_5m) &&
+        Parse(f[11], &t.cache_creation_1h) && Parse(f[12], &t.cache_read) &&
+        Parse(f[13], &t.web_search_requests) &&
+        Parse(f[14], &t.web_fetch_requests) && Parse(f[15], &r.cost_nano) &&
+        Parse(f[16], &r.first_ms) && Parse(f[17], &r.last_ms);
+    if (!parsed) {
+      return Status::Corruption("ClickHouse answered a malformed number");
+    }
+    r.bucket_start_ms = bucket_index * 900000;
+    r.dim = it->second;
+    out.rows.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace cc

@@ -1,0 +1,20 @@
+// The ledger's rollup, computed by ClickHouse from the shipped events
+// (FINAL), so that every report can run against the whole team's data
+// with the same code and the same results as against the ledger.
+#pragma once
+
+#include "clickhouse/clickhouse_client.h"
+#include "core/result.h"
+#include "ledger/ledger_types.h"
+
+namespace cc {
+
+// The rows of Ledger::Usage(filter), from ClickHouse: events summed per
+// UTC quarter hour and (project, session, model, source).
+Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
+                                       const UsageFilter& filter);
+
+// 'text' as a ClickHouse string literal.
+std::string ClickHouseQuote(std::string_view text);
+
+}  // namespace cc
