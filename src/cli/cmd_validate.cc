@@ -6,6 +6,7 @@
 #include "core/civil_time.h"
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
+#include "clickhouse/totals_check.h"
 #include "ledger/ledger.h"
 #include "price/price_table.h"
 #include "report/report_render.h"
@@ -99,12 +100,82 @@ std::string ValidationText(const ValidationReport& r) {
 
 }  // namespace
 
+std::string DayTotalsText(const DayTotals& t) {
+  return WithThousands(t.events) + " events, " +
+         WithThousands(t.tokens.Total()) + " tokens, " +
+         FormatDollars(t.cost_nano, 6);
+}
+
+void DayTotalsJson(JsonWriter& w, const char* key, const DayTotals& t) {
+  w.Key(key).BeginObject().Field("events", t.events);
+  w.Key("tokens");
+  TokensObject(w, t.tokens, t.events);
+  w.Key("cost").Number(DollarsJsonNumber(t.cost_nano)).EndObject();
+}
+
+// bridge validate --clickhouse URL: this machine's rows in ClickHouse
+// against the ledger.
+int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
+                              Ledger& ledger) {
+  Result<std::unique_ptr<HttpClient>> http =
+      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
+  if (!http.ok()) {
+    PrintError(http.status().message());
+    return ExitCodeFor(http.status());
+  }
+  ClickHouseClient client(*ctx.clickhouse, **http);
+  Result<TotalsCheck> check = CheckClickHouseTotals(ledger, client, ctx.source);
+  if (!check.ok()) {
+    PrintError(check.status().message());
+    return ExitCodeFor(check.status());
+  }
+  if (args.Has("--json")) {
+    JsonWriter w;
+    w.BeginObject()
+        .Field("ok", check->ok())
+        .Field("target", ctx.clickhouse->Redacted())
+        .Field("source", ctx.source)
+        .Field("daysCompared", check->days)
+        .Field("rowsNotYetShipped", check->rows_not_yet_shipped)
+        .Key("differences")
+        .BeginArray();
+    for (const TotalsDifference& d : check->differences) {
+      w.BeginObject().Field("date", FormatDate(d.day));
+      DayTotalsJson(w, "ledger", d.ledger);
+      DayTotalsJson(w, "clickhouse", d.clickhouse);
+      w.EndObject();
+    }
+    w.EndArray().EndObject();
+    PrintOut(w.Finish());
+  } else {
+    std::string out;
+    for (const TotalsDifference& d : check->differences) {
+      out += FormatDate(d.day) + ": ledger " + DayTotalsText(d.ledger) +
+             "; ClickHouse " + DayTotalsText(d.clickhouse) + "\n";
+    }
+    out += WithThousands(check->days) + " days compared with " +
+           ctx.clickhouse->Redacted() + " (source " + ctx.source + "), " +
+           WithThousands(check->differences.size()) + " differ\n";
+    if (check->rows_not_yet_shipped > 0) {
+      out += WithThousands(check->rows_not_yet_shipped) +
+             " rows are not shipped yet (`bridge sync --once` sends them)\n";
+    }
+    out += check->ok() ? "OK: ClickHouse matches the ledger\n"
+                       : "MISMATCH: ClickHouse differs from the ledger\n";
+    PrintOut(out);
+  }
+  return check->ok() ? kExitOk : kExitCheckFailed;
+}
+
 int RunValidate(const Context& ctx, const ParsedArgs& args) {
   Result<std::unique_ptr<Ledger>> ledger =
       Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
+  }
+  if (args.Has("--clickhouse")) {
+    return ValidateAgainstClickHouse(ctx, args, **ledger);
   }
   size_t jobs = std::max(1u, std::thread::hardware_concurrency());
   if (auto text = args.Get("--jobs")) {

@@ -190,12 +190,15 @@ const std::vector<Command>& Commands() {
        {"--json"},
        &RunSyncStatus},
       {"bridge validate", "Re-derive totals from the files and compare",
-       "context-cleaner bridge validate [--json] [--jobs N]",
+       "context-cleaner bridge validate [--json] [--jobs N]\n"
+       "       context-cleaner bridge validate --clickhouse URL [--json]",
        "Re-reads every transcript still present from its first byte, "
        "independently of the\nledger's incremental path, and compares "
        "per-day totals (tokens, events, and costs\npriced afresh) with the "
        "ledger. Prints each difference; exits 1 on any. Events\nwhose files "
-       "are gone are reported separately.",
+       "are gone are reported separately.\n\nWith --clickhouse URL it compares "
+       "instead this machine's rows in ClickHouse (FINAL)\nwith the ledger, per "
+       "day: events, tokens and cost; exits 1 on a difference.",
        {"--json", "--jobs"},
        &RunValidate},
       {"bridge reprice", "Recompute every cost with the current price table",

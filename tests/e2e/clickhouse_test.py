@@ -140,6 +140,18 @@ def scenario(env):
     env.run("bridge", "sync", "--once")
     check(env.compare("after fixing the password") == 26, "26 events")
 
+    # validate --clickhouse: equal now; a row changed behind our back is seen.
+    v = json.loads(env.run("bridge", "validate", "--json").stdout)
+    check(v["ok"] and v["daysCompared"] == 3 and v["rowsNotYetShipped"] == 0,
+          f"validate --clickhouse: {v}")
+    env.clickhouse(
+        "INSERT INTO team.events (key, source, user, timestamp, output_tokens, "
+        "change_seq) SELECT key, source, user, timestamp, output_tokens + 1, "
+        "change_seq + 1000000 FROM team.events FINAL WHERE key LIKE 'msg_c1%'")
+    p = env.run("bridge", "validate", expect=1)
+    check("MISMATCH" in p.stdout and "2025-09-05" in p.stdout, f"tampered: {p.stdout}")
+    env.clickhouse("DELETE FROM team.events WHERE change_seq > 1000000")
+
     # Every report, from ClickHouse, is the ledger's report.
     for kind in ("daily", "weekly", "monthly", "session", "blocks"):
         args = ("report", kind, "--json", "-z", "Asia/Tokyo")
