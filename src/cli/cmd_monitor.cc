@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/ship.h"
 #include "core/civil_time.h"
 #include "daemon/monitor.h"
 #include "daemon/stop_signal.h"
@@ -144,7 +145,10 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
                                                          : "every interval");
   }
   Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
+  BackgroundShipper shipper(ctx);  // With --clickhouse: ships beside it.
+  shipper.Start();
   Status s = monitor.Run(stop.fd(), stop.flag());
+  shipper.Stop();
   if (!s.ok()) {
     PrintError(s.message());
     return ExitCodeFor(s);

@@ -63,4 +63,91 @@ std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o) {
   return text + "\n";
 }
 
+void BackgroundShipper::Start() {
+  if (!ctx_.clickhouse || thread_.joinable()) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void BackgroundShipper::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool BackgroundShipper::Sleep(int64_t ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.wait_for(lock, std::chrono::milliseconds(ms),
+                 [this] { return stopping_; });
+  return !stopping_;
+}
+
+void BackgroundShipper::Run() {
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForShipping(ctx_.ledger_path);
+  Result<std::unique_ptr<HttpClient>> http =
+      MakeCurlHttpClient(CurlOptions{ctx_.clickhouse->ca_file});
+  if (!ledger.ok() || !http.ok()) {
+    PrintWarning(ctx_,
+                 "shipping disabled: " +
+                     (ledger.ok() ? http.status() : ledger.status()).message());
+    return;
+  }
+  ClickHouseClient client(*ctx_.clickhouse, **http);
+  SystemClock clock;
+  ShipperOptions options;
+  options.user = ctx_.user_label;
+  options.request_timeout_ms = 10'000;
+  Shipper shipper(**ledger, client, clock, options);
+  ClickHouseSchemaOptions schema;
+  schema.database = ctx_.clickhouse->database;
+  schema.cluster = ctx_.cluster;
+  const std::string target = ctx_.clickhouse->Redacted();
+  int64_t schema_wait_ms = 1000;
+  while (true) {
+    Status s = shipper.EnsureSchema(schema);
+    if (s.ok()) break;
+    PrintWarning(ctx_, s.message() + (shipper.stopped()
+                                          ? " (shipping STOPPED until restart)"
+                                          : " (will retry)"));
+    if (shipper.stopped()) return;
+    if (!Sleep(schema_wait_ms)) return;
+    schema_wait_ms = std::min<int64_t>(schema_wait_ms * 2, 300'000);
+  }
+  bool failing = false;
+  while (true) {
+    Result<ShipStep> step = shipper.Step(/*flush=*/false);
+    if (!step.ok()) {
+      PrintWarning(ctx_, "shipping: " + step.status().message());
+      if (!Sleep(5'000)) return;
+      continue;
+    }
+    switch (step->what) {
+      case ShipStep::What::kSent:
+      case ShipStep::What::kSplit:
+      case ShipStep::What::kRejectedRow:
+        if (failing) PrintWarning(ctx_, "shipping to " + target + " recovered");
+        failing = false;
+        continue;  // More may be due at once.
+      case ShipStep::What::kStopped:
+        PrintWarning(ctx_, "shipping to " + target +
+                               " STOPPED (the outbox is kept): " + step->error);
+        return;
+      case ShipStep::What::kRetryLater:
+        if (!failing) {
+          PrintWarning(ctx_, "shipping to " + target +
+                                 " failing, will retry: " + step->error);
+        }
+        failing = true;
+        break;
+      case ShipStep::What::kIdle:
+      case ShipStep::What::kWaiting:
+        break;
+    }
+    if (!Sleep(1'000)) return;
+  }
+}
+
 }  // namespace cc::cli

@@ -2,7 +2,10 @@
 // ClickHouse when one is configured (docs/clickhouse.md).
 #pragma once
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "cli/context.h"
 #include "ledger/ledger.h"
@@ -26,5 +29,27 @@ ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger);
 
 // "shipped 1,234 rows to https://u:***@host:8443/db" or the warning.
 std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o);
+
+// Shipping beside a monitor (--start-monitoring, --interval): a thread of
+// its own with its own ledger connection, so an outage never slows
+// ingestion. It ships what is due about once a second and says so on
+// stderr when shipping starts failing, stops, or recovers.
+class BackgroundShipper {
+ public:
+  explicit BackgroundShipper(const Context& ctx) : ctx_(ctx) {}
+  ~BackgroundShipper() { Stop(); }
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+  bool Sleep(int64_t ms);  // False when stopping.
+
+  const Context& ctx_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+};
 
 }  // namespace cc::cli

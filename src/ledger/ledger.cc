@@ -172,6 +172,19 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(
   return ledger;
 }
 
+Result<std::unique_ptr<Ledger>> Ledger::OpenForShipping(
+    const std::string& path) {
+  Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(path, false);
+  if (!db.ok()) return db.status();
+  Result<int64_t> version = (*db)->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version != kSchemaVersion) {
+    return Status::NotSupported("shipping needs a ledger at schema " +
+                                std::to_string(kSchemaVersion));
+  }
+  return std::unique_ptr<Ledger>(new Ledger(std::move(*db), nullptr));
+}
+
 Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path,
                                                     const PriceTable* prices) {
   std::error_code ec;

@@ -46,6 +46,13 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> OpenForRead(
       const std::string& path, const PriceTable* prices = nullptr);
 
+  // A second connection for the shipping thread of the process that holds
+  // the writer lock (OpenForWrite): it takes no lock and runs no migration,
+  // and uses only the Shipping and outbox calls below. SQLite serialises
+  // its short transactions with the committer's.
+  static Result<std::unique_ptr<Ledger>> OpenForShipping(
+      const std::string& path);
+
   // --- Writing (OpenForWrite only) ---
   // The table that prices new and changed events (default: the built-in
   // one). It must outlive the ledger. A ledger whose events were never

@@ -158,8 +158,31 @@ def scenario(env):
         ours = env.run(*args).stdout
         theirs = env.run(*args, "--from", "clickhouse").stdout
         check(ours == theirs, f"report {kind}: from ClickHouse differs:\n{ours}\n{theirs}")
-    return ("ship, replace, outage, auth failure, reports from ClickHouse: "
-            "ClickHouse equals the ledger")
+    # The monitor ships beside its ingestion, within seconds of a line.
+    cmd = [env.binary, "--claude-dir", env.root, "--ledger", env.ledger,
+           "--clickhouse", env.url, "bridge", "sync", "--start-monitoring"]
+    mon = subprocess.Popen(cmd, env=env.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        env.append(*[assistant(f"m{i}", f"2025-09-06T08:{i:02d}:00.000Z", 77) for i in range(3)])
+        deadline = time.monotonic() + 20
+        count = 0
+        while time.monotonic() < deadline:
+            count = int(env.clickhouse(
+                "SELECT count() FROM team.events FINAL FORMAT TabSeparated").strip())
+            if count == 29:
+                break
+            time.sleep(0.2)
+        check(count == 29, f"monitor shipping: {count} rows in ClickHouse, want 29")
+    finally:
+        mon.send_signal(signal.SIGTERM)
+        out, err = mon.communicate(timeout=30)
+    check(mon.returncode == 0, f"monitor exit {mon.returncode}: {err[-1500:]}")
+    check(PASSWORD not in out + err, "the monitor printed the password")
+    check(env.compare("after the monitor") == 29, "29 events")
+    return ("ship, replace, outage, auth failure, reports from ClickHouse, "
+            "monitor shipping: ClickHouse equals the ledger")
 
 
 def main(argv):
