@@ -123,8 +123,10 @@ ClickHouseReply ClickHouseClient::Execute(
   for (const auto& [name, value] : settings) {
     // Appended piece by piece: g++ 12 -O2 warns falsely (-Wrestrict) on
     // `"literal" + std::string`.
-    req.url.append("&").append(UrlEncode(name)).append("=").append(
-        UrlEncode(value));
+    req.url.append("&")
+        .append(UrlEncode(name))
+        .append("=")
+        .append(UrlEncode(value));
   }
   if (data.empty()) {
     req.body = std::string(sql);

@@ -17,7 +17,13 @@ std::string ClickHouseDateTime64(int64_t utc_ms) {
 std::string EventsAsJsonEachRow(const std::vector<OutboxEvent>& events,
                                 const std::string& user) {
   std::string out;
-  for (const OutboxEvent& o : events) {
+  for (const OutboxEvent& o : events) AppendJsonEachRow(out, o, user);
+  return out;
+}
+
+void AppendJsonEachRow(std::string& out, const OutboxEvent& o,
+                       const std::string& user) {
+  {
     const Event& e = o.event;
     const Attributes& a = e.attributes;
     const Tokens& t = e.tokens;
@@ -51,10 +57,8 @@ std::string EventsAsJsonEachRow(const std::vector<OutboxEvent>& events,
         .Field("first_seen", ClickHouseDateTime64(o.first_seen_ms))
         .Field("last_seen", ClickHouseDateTime64(o.last_seen_ms))
         .EndObject();
-    std::string line = w.Finish();  // Ends in "\n".
-    out += line;
+    out += w.Finish();  // Ends in "\n".
   }
-  return out;
 }
 
 }  // namespace cc

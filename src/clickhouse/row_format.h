@@ -13,6 +13,9 @@ namespace cc {
 // One line per event, each ending in "\n". `user` labels every row.
 std::string EventsAsJsonEachRow(const std::vector<OutboxEvent>& events,
                                 const std::string& user);
+// Appends one event's line to `out`.
+void AppendJsonEachRow(std::string& out, const OutboxEvent& event,
+                       const std::string& user);
 
 // "2025-09-03 10:00:00.123".
 std::string ClickHouseDateTime64(int64_t utc_ms);

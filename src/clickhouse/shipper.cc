@@ -56,19 +56,22 @@ Status Shipper::EnsureSchema(const ClickHouseSchemaOptions& schema) {
 
 Status Shipper::FreezeDue(bool flush) {
   for (;;) {
-    Result<ShipState> state = ledger_.ShippingState();
-    if (!state.ok()) return state.status();
+    Result<ShipMarks> marks = ledger_.ShippingMarks();
+    if (!marks.ok()) return marks.status();
     Result<std::vector<OutboxEvent>> events =
-        ledger_.OutboxAfter(state->frozen_seq, options_.max_rows);
+        ledger_.OutboxAfter(marks->frozen_seq, options_.max_rows);
     if (!events.ok()) return events.status();
     if (events->empty()) return Status::Ok();
     // Cut at max_bytes (at least one row).
     std::string payload;
     size_t taken = 0;
     for (const OutboxEvent& e : *events) {
-      std::string row = EventsAsJsonEachRow({e}, options_.user);
-      if (taken > 0 && payload.size() + row.size() > options_.max_bytes) break;
-      payload += row;
+      const size_t before = payload.size();
+      AppendJsonEachRow(payload, e, options_.user);
+      if (taken > 0 && payload.size() > options_.max_bytes) {
+        payload.resize(before);  // This row starts the next batch.
+        break;
+      }
       ++taken;
     }
     const bool full = taken < events->size() || taken == options_.max_rows;
@@ -83,7 +86,7 @@ Status Shipper::FreezeDue(bool flush) {
     b.first_seq = (*events)[0].change_seq;
     b.last_seq = (*events)[taken - 1].change_seq;
     b.rows = taken;
-    b.token = state->ledger_id + ":" + std::to_string(b.first_seq) + "-" +
+    b.token = marks->ledger_id + ":" + std::to_string(b.first_seq) + "-" +
               std::to_string(b.last_seq);
     b.payload = std::move(payload);
     b.frozen_ms = clock_.NowMs();

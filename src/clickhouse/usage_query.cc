@@ -47,8 +47,8 @@ std::string ClickHouseQuote(std::string_view text) {
   return out + "'";
 }
 
-Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
-                                       const UsageFilter& filter) {
+std::string ClickHouseUsageSql(const std::string& database,
+                               const UsageFilter& filter) {
   const std::string ms = "toUnixTimestamp64Milli(`timestamp`)";
   const std::string bucket = "intDiv(" + ms + " - ((" + ms + " % " + kBucketMs +
                              ") + " + kBucketMs + ") % " + kBucketMs + ", " +
@@ -67,17 +67,22 @@ Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
     where += " AND project = " + ClickHouseQuote(*filter.project);
   if (filter.source)
     where += " AND source = " + ClickHouseQuote(*filter.source);
+  return "SELECT " + bucket +
+         " AS b, project, session_id, model, source, count(), "
+         "countIf(priced = 0), sum(input_tokens), sum(output_tokens), "
+         "sum(cache_creation_tokens), sum(cache_creation_5m_tokens), "
+         "sum(cache_creation_1h_tokens), sum(cache_read_tokens), "
+         "sum(web_search_requests), sum(web_fetch_requests), sum(cost_nano), "
+         "min(" +
+         ms + "), max(" + ms + ") FROM `" + database + "`.events FINAL WHERE " +
+         where +
+         " GROUP BY b, project, session_id, model, source FORMAT TabSeparated";
+}
+
+Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
+                                       const UsageFilter& filter) {
   const std::string sql =
-      "SELECT " + bucket +
-      " AS b, project, session_id, model, source, count(), "
-      "countIf(priced = 0), sum(input_tokens), sum(output_tokens), "
-      "sum(cache_creation_tokens), sum(cache_creation_5m_tokens), "
-      "sum(cache_creation_1h_tokens), sum(cache_read_tokens), "
-      "sum(web_search_requests), sum(web_fetch_requests), sum(cost_nano), "
-      "min(" +
-      ms + "), max(" + ms + ") FROM `" + client.endpoint().database +
-      "`.events FINAL WHERE " + where +
-      " GROUP BY b, project, session_id, model, source FORMAT TabSeparated";
+      ClickHouseUsageSql(client.endpoint().database, filter);
   ClickHouseReply reply = client.Execute(sql);
   if (!reply.ok) {
     return Status::IoError("reading from ClickHouse at " +

@@ -14,6 +14,10 @@ namespace cc {
 Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
                                        const UsageFilter& filter);
 
+// The query QueryClickHouseUsage sends (TabSeparated, 18 columns).
+std::string ClickHouseUsageSql(const std::string& database,
+                               const UsageFilter& filter);
+
 // 'text' as a ClickHouse string literal.
 std::string ClickHouseQuote(std::string_view text);
 

@@ -103,6 +103,7 @@ class Ledger {
 
   // --- Shipping (ledger/ship_queue.cc; the outbox's frozen batches) ---
   Result<ShipState> ShippingState();
+  Result<ShipMarks> ShippingMarks();
   // Freezes `batch` (rows first_seq..last_seq) and moves the frozen mark.
   Status FreezeShipBatch(ShipBatch batch);
   // The oldest frozen batch, if any.

@@ -172,6 +172,12 @@ struct ShipBatch {
   std::string last_error;
 };
 
+// The two things freezing needs, cheaply.
+struct ShipMarks {
+  std::string ledger_id;
+  int64_t frozen_seq = 0;
+};
+
 // Where shipping stands (sync-status).
 struct ShipState {
   std::string ledger_id;

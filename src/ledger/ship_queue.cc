@@ -104,6 +104,17 @@ Result<ShipState> Ledger::ShippingState() {
   return s;
 }
 
+Result<ShipMarks> Ledger::ShippingMarks() {
+  ShipMarks m;
+  Result<std::string> id = Meta(*db_, "ledger_id");
+  if (!id.ok()) return id.status();
+  Result<std::string> frozen = Meta(*db_, "frozen_change_seq");
+  if (!frozen.ok()) return frozen.status();
+  m.ledger_id = *id;
+  m.frozen_seq = AsInt(*frozen);
+  return m;
+}
+
 Status Ledger::FreezeShipBatch(ShipBatch batch) {
   return sql::InTransaction(*db_, [&]() -> Status {
     if (Status s = InsertBatch(*db_, batch); !s.ok()) return s;
