@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "ledger/meta.h"
 #include "ledger/rollup.h"
 #include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
@@ -86,24 +87,38 @@ void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
                const std::string& price_version) {
   const Tokens& t = e.tokens;
   const Attributes& a = e.attributes;
-  st.Bind(1, e.key).Bind(2, t.input).Bind(3, t.output)
-      .Bind(4, t.cache_creation).Bind(5, t.cache_creation_5m)
-      .Bind(6, t.cache_creation_1h).Bind(7, t.cache_read)
-      .Bind(8, t.web_search_requests).Bind(9, t.web_fetch_requests)
-      .Bind(10, e.first.timestamp_ms).Bind(11, e.first.file)
-      .Bind(12, e.first.offset).Bind(13, a.session_id).Bind(14, a.project)
-      .Bind(15, a.cwd).Bind(16, a.git_branch).Bind(17, a.version)
-      .Bind(18, a.model).Bind(19, a.agent_id)
-      .Bind(20, int64_t{a.is_sidechain ? 1 : 0}).Bind(21, source)
-      .Bind(22, now_ms).Bind(23, change_seq).Bind(24, a.speed)
-      .Bind(25, cost.nano).Bind(26, int64_t{cost.known ? 1 : 0})
+  st.Bind(1, e.key)
+      .Bind(2, t.input)
+      .Bind(3, t.output)
+      .Bind(4, t.cache_creation)
+      .Bind(5, t.cache_creation_5m)
+      .Bind(6, t.cache_creation_1h)
+      .Bind(7, t.cache_read)
+      .Bind(8, t.web_search_requests)
+      .Bind(9, t.web_fetch_requests)
+      .Bind(10, e.first.timestamp_ms)
+      .Bind(11, e.first.file)
+      .Bind(12, e.first.offset)
+      .Bind(13, a.session_id)
+      .Bind(14, a.project)
+      .Bind(15, a.cwd)
+      .Bind(16, a.git_branch)
+      .Bind(17, a.version)
+      .Bind(18, a.model)
+      .Bind(19, a.agent_id)
+      .Bind(20, int64_t{a.is_sidechain ? 1 : 0})
+      .Bind(21, source)
+      .Bind(22, now_ms)
+      .Bind(23, change_seq)
+      .Bind(24, a.speed)
+      .Bind(25, cost.nano)
+      .Bind(26, int64_t{cost.known ? 1 : 0})
       .Bind(27, price_version);
 }
 
 RollupKey KeyOf(const Event& e, const std::string& source) {
-  return RollupKey{RollupBucket(e.first.timestamp_ms),
-                   e.attributes.project, e.attributes.session_id,
-                   e.attributes.model, source};
+  return RollupKey{RollupBucket(e.first.timestamp_ms), e.attributes.project,
+                   e.attributes.session_id, e.attributes.model, source};
 }
 
 Status EnsureParentDirectory(const std::string& path) {
@@ -146,9 +161,9 @@ Ledger::Ledger(std::unique_ptr<sql::Database> db,
 
 Ledger::~Ledger() = default;
 
-Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(
-    const std::string& path, const std::string& holder,
-    const PriceTable* prices) {
+Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(const std::string& path,
+                                                     const std::string& holder,
+                                                     const PriceTable* prices) {
   if (Status s = EnsureParentDirectory(path); !s.ok()) return s;
   Result<std::unique_ptr<WriterLock>> lock = WriterLock::Acquire(path, holder);
   if (!lock.ok()) return lock.status();
@@ -164,8 +179,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(
     }
   }
   if (Status s = Migrate(d); !s.ok()) return s;
-  std::unique_ptr<Ledger> ledger(
-      new Ledger(std::move(*db), std::move(*lock)));
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(*db), std::move(*lock)));
   ledger->st_ = std::make_unique<Statements>(ledger->db_->handle());
   if (prices != nullptr) ledger->SetPrices(prices);
   if (Status s = ledger->EnsurePriced(); !s.ok()) return s;
@@ -205,7 +219,8 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path,
   bool never_priced = false;
   if (*version == kSchemaVersion) {
     Result<int64_t> priced = (*db)->QueryInt(
-        "SELECT COUNT(*) FROM meta WHERE key = 'price_versions' AND value <> ''");
+        "SELECT COUNT(*) FROM meta WHERE key = 'price_versions' AND value <> "
+        "''");
     if (!priced.ok()) return priced.status();
     never_priced = *priced == 0;
   }
@@ -244,9 +259,9 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
     BindEvent(st_->insert_event, e, source, now_ms, st_->next_change_seq++,
               cost, prices_->version());
     if (Status s = st_->insert_event.Run(); !s.ok()) return s;
-    st_->rollup.Insert(KeyOf(e, source),
-                       Contribution{e.first.timestamp_ms, e.tokens, cost.nano,
-                                    cost.known});
+    st_->rollup.Insert(
+        KeyOf(e, source),
+        Contribution{e.first.timestamp_ms, e.tokens, cost.nano, cost.known});
     ++stats->events_new;
     stats->tokens_added += e.tokens.Total();
     return true;
@@ -271,8 +286,8 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   const uint64_t total_before = stored.tokens.Total();
   const bool grew = stored.tokens.MaxWith(e.tokens);
   // Fast mode is an OR over the event's records (core/event.cc).
-  const bool now_fast = e.attributes.speed == kFastSpeed &&
-                        stored.attributes.speed != kFastSpeed;
+  const bool now_fast =
+      e.attributes.speed == kFastSpeed && stored.attributes.speed != kFastSpeed;
   if (!grew && !earlier && !now_fast) return false;
   const int64_t seq = st_->next_change_seq++;
   Event merged = stored;
@@ -293,12 +308,20 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
     if (Status s = st_->update_event.Run(); !s.ok()) return s;
   } else {
     const Tokens& t = stored.tokens;
-    st_->update_tokens.Bind(1, e.key).Bind(2, t.input).Bind(3, t.output)
-        .Bind(4, t.cache_creation).Bind(5, t.cache_creation_5m)
-        .Bind(6, t.cache_creation_1h).Bind(7, t.cache_read)
-        .Bind(8, t.web_search_requests).Bind(9, t.web_fetch_requests)
-        .Bind(10, now_ms).Bind(11, seq).Bind(12, cost.nano)
-        .Bind(13, int64_t{cost.known ? 1 : 0}).Bind(14, prices_->version())
+    st_->update_tokens.Bind(1, e.key)
+        .Bind(2, t.input)
+        .Bind(3, t.output)
+        .Bind(4, t.cache_creation)
+        .Bind(5, t.cache_creation_5m)
+        .Bind(6, t.cache_creation_1h)
+        .Bind(7, t.cache_read)
+        .Bind(8, t.web_search_requests)
+        .Bind(9, t.web_fetch_requests)
+        .Bind(10, now_ms)
+        .Bind(11, seq)
+        .Bind(12, cost.nano)
+        .Bind(13, int64_t{cost.known ? 1 : 0})
+        .Bind(14, prices_->version())
         .Bind(15, merged.attributes.speed);
     if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
   }
@@ -313,13 +336,23 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
 
 Status Ledger::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
   sql::Statement& st = st_->upsert_file;
-  st.Bind(1, c.path).Bind(2, c.root).Bind(3, c.project)
-      .Bind(4, c.identity.device).Bind(5, c.identity.inode)
-      .Bind(6, c.identity.size_bytes).Bind(7, c.identity.mtime_ns)
-      .Bind(8, c.offset).Bind(9, c.fingerprint.head_length)
-      .Bind(10, c.fingerprint.head_hash).Bind(11, c.fingerprint.tail_length)
-      .Bind(12, c.fingerprint.tail_hash).Bind(13, c.lines).Bind(14, c.records)
-      .Bind(15, c.rejects).Bind(16, c.rereads).Bind(17, now_ms)
+  st.Bind(1, c.path)
+      .Bind(2, c.root)
+      .Bind(3, c.project)
+      .Bind(4, c.identity.device)
+      .Bind(5, c.identity.inode)
+      .Bind(6, c.identity.size_bytes)
+      .Bind(7, c.identity.mtime_ns)
+      .Bind(8, c.offset)
+      .Bind(9, c.fingerprint.head_length)
+      .Bind(10, c.fingerprint.head_hash)
+      .Bind(11, c.fingerprint.tail_length)
+      .Bind(12, c.fingerprint.tail_hash)
+      .Bind(13, c.lines)
+      .Bind(14, c.records)
+      .Bind(15, c.rejects)
+      .Bind(16, c.rereads)
+      .Bind(17, now_ms)
       .Bind(18, int64_t{c.restarted ? 1 : 0});
   return st.Run();
 }
@@ -345,8 +378,13 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
       if (!merged.ok()) return merged.status();
     }
     for (const Reject& r : batch.rejects) {
-      st_->insert_reject.Bind(1, r.file).Bind(2, r.offset).Bind(3, r.length)
-          .Bind(4, r.reason).Bind(5, r.head).Bind(6, r.lines).Bind(7, now_ms);
+      st_->insert_reject.Bind(1, r.file)
+          .Bind(2, r.offset)
+          .Bind(3, r.length)
+          .Bind(4, r.reason)
+          .Bind(5, r.head)
+          .Bind(6, r.lines)
+          .Bind(7, now_ms);
       if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
     }
     if (Status rs = st_->rollup.Apply(*db_); !rs.ok()) return rs;
@@ -367,21 +405,6 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
 namespace {
 
 constexpr const char* kPriceVersionsKey = "price_versions";
-
-Result<std::string> ReadMeta(sql::Database& db, const char* key) {
-  sql::Statement st(db.handle(), "SELECT value FROM meta WHERE key = ?1");
-  st.Bind(1, std::string_view(key));
-  Result<bool> row = st.Step();
-  if (!row.ok()) return row.status();
-  return *row ? st.Text(0) : std::string();
-}
-
-Status WriteMeta(sql::Database& db, const char* key, const std::string& v) {
-  sql::Statement st(db.handle(),
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
-  st.Bind(1, std::string_view(key)).Bind(2, v);
-  return st.Run();
-}
 
 // The versions are kept one per line.
 std::vector<std::string> SplitLines(const std::string& s) {
@@ -473,9 +496,12 @@ Result<RepriceStats> Ledger::Reprice() {
         change_seq = CASE WHEN ?5 THEN ?6 ELSE change_seq END
       WHERE rowid = ?1)sql");
     for (const Change& c : changes) {
-      update.Bind(1, c.rowid).Bind(2, c.cost.nano)
-          .Bind(3, int64_t{c.cost.known ? 1 : 0}).Bind(4, prices_->version())
-          .Bind(5, int64_t{c.changed ? 1 : 0}).Bind(6, seq);
+      update.Bind(1, c.rowid)
+          .Bind(2, c.cost.nano)
+          .Bind(3, int64_t{c.cost.known ? 1 : 0})
+          .Bind(4, prices_->version())
+          .Bind(5, int64_t{c.changed ? 1 : 0})
+          .Bind(6, seq);
       if (c.changed) ++seq;
       if (Status us = update.Run(); !us.ok()) return us;
     }
@@ -526,10 +552,18 @@ WHERE id = ?1)sql";
 
 void BindRun(sql::Statement& st, int64_t id, const RunCounters& c,
              int64_t now_ms) {
-  st.Bind(1, id).Bind(2, now_ms).Bind(3, c.files_scanned)
-      .Bind(4, c.files_new).Bind(5, c.files_changed).Bind(6, c.files_reread)
-      .Bind(7, c.files_gone).Bind(8, c.bytes_read).Bind(9, c.lines)
-      .Bind(10, c.events_new).Bind(11, c.events_updated).Bind(12, c.rejects);
+  st.Bind(1, id)
+      .Bind(2, now_ms)
+      .Bind(3, c.files_scanned)
+      .Bind(4, c.files_new)
+      .Bind(5, c.files_changed)
+      .Bind(6, c.files_reread)
+      .Bind(7, c.files_gone)
+      .Bind(8, c.bytes_read)
+      .Bind(9, c.lines)
+      .Bind(10, c.events_new)
+      .Bind(11, c.events_updated)
+      .Bind(12, c.rejects);
 }
 
 }  // namespace

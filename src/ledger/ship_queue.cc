@@ -6,25 +6,11 @@
 #include <string>
 
 #include "ledger/ledger.h"
+#include "ledger/meta.h"
 #include "ledger/sqlite_db.h"
 
 namespace cc {
 namespace {
-
-Result<std::string> Meta(sql::Database& db, const char* key) {
-  sql::Statement st(db.handle(), "SELECT value FROM meta WHERE key = ?1");
-  st.Bind(1, std::string_view(key));
-  Result<bool> row = st.Step();
-  if (!row.ok()) return row.status();
-  return *row ? st.Text(0) : std::string();
-}
-
-Status SetMeta(sql::Database& db, const char* key, const std::string& value) {
-  sql::Statement st(db.handle(),
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
-  st.Bind(1, std::string_view(key)).Bind(2, value);
-  return st.Run();
-}
 
 int64_t AsInt(const std::string& s) { return s.empty() ? 0 : std::stoll(s); }
 
@@ -73,13 +59,13 @@ Result<ShipState> Ledger::ShippingState() {
         {"ship_target", &s.target},
         {"ship_status", &s.status},
         {"ship_last_error", &s.last_error}}) {
-    Result<std::string> v = Meta(*db_, key);
+    Result<std::string> v = ReadMeta(*db_, key);
     if (!v.ok()) return v.status();
     *slot = *v;
   }
-  Result<std::string> shipped = Meta(*db_, "shipped_change_seq");
-  Result<std::string> frozen = Meta(*db_, "frozen_change_seq");
-  Result<std::string> success = Meta(*db_, "ship_last_success_ms");
+  Result<std::string> shipped = ReadMeta(*db_, "shipped_change_seq");
+  Result<std::string> frozen = ReadMeta(*db_, "frozen_change_seq");
+  Result<std::string> success = ReadMeta(*db_, "ship_last_success_ms");
   if (!shipped.ok()) return shipped.status();
   if (!frozen.ok()) return frozen.status();
   if (!success.ok()) return success.status();
@@ -106,9 +92,9 @@ Result<ShipState> Ledger::ShippingState() {
 
 Result<ShipMarks> Ledger::ShippingMarks() {
   ShipMarks m;
-  Result<std::string> id = Meta(*db_, "ledger_id");
+  Result<std::string> id = ReadMeta(*db_, "ledger_id");
   if (!id.ok()) return id.status();
-  Result<std::string> frozen = Meta(*db_, "frozen_change_seq");
+  Result<std::string> frozen = ReadMeta(*db_, "frozen_change_seq");
   if (!frozen.ok()) return frozen.status();
   m.ledger_id = *id;
   m.frozen_seq = AsInt(*frozen);
@@ -118,7 +104,7 @@ Result<ShipMarks> Ledger::ShippingMarks() {
 Status Ledger::FreezeShipBatch(ShipBatch batch) {
   return sql::InTransaction(*db_, [&]() -> Status {
     if (Status s = InsertBatch(*db_, batch); !s.ok()) return s;
-    return SetMeta(*db_, "frozen_change_seq", std::to_string(batch.last_seq));
+    return WriteMeta(*db_, "frozen_change_seq", std::to_string(batch.last_seq));
   });
 }
 
@@ -140,14 +126,15 @@ Status Ledger::AckShipBatch(int64_t id, int64_t now_ms) {
     Result<int64_t> waiting = db_->QueryInt(
         "SELECT COALESCE(MIN(first_seq) - 1, -1) FROM ship_batches");
     if (!waiting.ok()) return waiting.status();
-    Result<std::string> frozen = Meta(*db_, "frozen_change_seq");
+    Result<std::string> frozen = ReadMeta(*db_, "frozen_change_seq");
     if (!frozen.ok()) return frozen.status();
     const int64_t shipped = *waiting >= 0 ? *waiting : AsInt(*frozen);
-    if (Status s = SetMeta(*db_, "shipped_change_seq", std::to_string(shipped));
+    if (Status s =
+            WriteMeta(*db_, "shipped_change_seq", std::to_string(shipped));
         !s.ok()) {
       return s;
     }
-    return SetMeta(*db_, "ship_last_success_ms", std::to_string(now_ms));
+    return WriteMeta(*db_, "ship_last_success_ms", std::to_string(now_ms));
   });
 }
 
@@ -186,9 +173,9 @@ Status Ledger::SetShipStatus(const std::string& target,
                              const std::string& status,
                              const std::string& error) {
   return sql::InTransaction(*db_, [&]() -> Status {
-    if (Status s = SetMeta(*db_, "ship_target", target); !s.ok()) return s;
-    if (Status s = SetMeta(*db_, "ship_status", status); !s.ok()) return s;
-    return SetMeta(*db_, "ship_last_error", error);
+    if (Status s = WriteMeta(*db_, "ship_target", target); !s.ok()) return s;
+    if (Status s = WriteMeta(*db_, "ship_status", status); !s.ok()) return s;
+    return WriteMeta(*db_, "ship_last_error", error);
   });
 }
 

@@ -15,4 +15,12 @@ std::string ForChdb(std::string sql) {
   return sql;
 }
 
+std::string QueryValue(ChdbSession* ch, const std::string& sql) {
+  Result<std::string> r = ch->Query(sql);
+  EXPECT_TRUE(r.ok()) << r.status().message() << "\nin: " << sql;
+  std::string v = r.ok() ? *r : "";
+  while (!v.empty() && v.back() == '\n') v.pop_back();
+  return v;
+}
+
 }  // namespace cc::test

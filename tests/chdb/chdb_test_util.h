@@ -28,4 +28,8 @@ namespace cc::test {
 // local cluster).
 std::string ForChdb(std::string sql);
 
+// The result of `sql` without its trailing newlines (a test failure, and
+// "", if it fails).
+std::string QueryValue(ChdbSession* ch, const std::string& sql);
+
 }  // namespace cc::test

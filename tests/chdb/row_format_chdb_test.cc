@@ -12,14 +12,6 @@
 namespace cc {
 namespace {
 
-std::string Value(test::ChdbSession* ch, const std::string& sql) {
-  Result<std::string> r = ch->Query(sql);
-  EXPECT_TRUE(r.ok()) << r.status().message() << "\nin: " << sql;
-  std::string v = r.ok() ? *r : "";
-  while (!v.empty() && v.back() == '\n') v.pop_back();
-  return v;
-}
-
 TEST(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
   CC_CHDB_SESSION_OR_SKIP(ch);
   test::TempDir dir;
@@ -63,20 +55,20 @@ TEST(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
 
   int64_t cost = 0;
   for (const OutboxEvent& e : *rows) cost += e.cost_nano;
+  EXPECT_EQ(test::QueryValue(
+                ch,
+                "SELECT count(), sum(input_tokens), sum(output_tokens), "
+                "sum(cache_creation_1h_tokens), sum(web_search_requests), "
+                "sum(cost_nano), sum(is_sidechain) FROM cc_rows.events FINAL"),
+            "3\t3000000000003\t516\t12\t6\t" + std::to_string(cost) + "\t1");
   EXPECT_EQ(
-      Value(ch,
-            "SELECT count(), sum(input_tokens), sum(output_tokens), "
-            "sum(cache_creation_1h_tokens), sum(web_search_requests), "
-            "sum(cost_nano), sum(is_sidechain) FROM cc_rows.events FINAL"),
-      "3\t3000000000003\t516\t12\t6\t" + std::to_string(cost) + "\t1");
-  EXPECT_EQ(
-      Value(ch,
-            "SELECT key, source, user, cwd, project, speed, "
-            "toUnixTimestamp64Milli(timestamp), "
-            "toUnixTimestamp64Milli(first_seen), change_seq "
-            "FROM cc_rows.events FINAL ORDER BY key LIMIT 1 "
-            "FORMAT JSONEachRow SETTINGS "
-            "output_format_json_quote_64bit_integers = 0"),
+      test::QueryValue(ch,
+                       "SELECT key, source, user, cwd, project, speed, "
+                       "toUnixTimestamp64Milli(timestamp), "
+                       "toUnixTimestamp64Milli(first_seen), change_seq "
+                       "FROM cc_rows.events FINAL ORDER BY key LIMIT 1 "
+                       "FORMAT JSONEachRow SETTINGS "
+                       "output_format_json_quote_64bit_integers = 0"),
       "{\"key\":\"msg_0:req_\\\"q\\\"\",\"source\":\"host-ä\","
       "\"user\":\"alice\",\"cwd\":\"\\/home\\/me\\/\\\"quoted\\\"\\\\path\","
       "\"project\":\"-home-me-projét\",\"speed\":\"\","

@@ -27,14 +27,6 @@ void Exec(test::ChdbSession* ch, const std::string& sql) {
   ASSERT_TRUE(r.ok()) << r.status().message() << "\nin: " << sql;
 }
 
-std::string Value(test::ChdbSession* ch, const std::string& sql) {
-  Result<std::string> r = ch->Query(sql);
-  EXPECT_TRUE(r.ok()) << r.status().message() << "\nin: " << sql;
-  std::string v = r.ok() ? *r : "";
-  while (!v.empty() && v.back() == '\n') v.pop_back();
-  return v;
-}
-
 void CheckReplaceAndDedup(test::ChdbSession* ch, const std::string& db,
                           const std::string& table) {
   const std::string insert = "INSERT INTO `" + db + "`." + table +
@@ -47,11 +39,11 @@ void CheckReplaceAndDedup(test::ChdbSession* ch, const std::string& db,
   // Batch 2: the final snapshot of a (output 172), even at another time.
   Exec(ch, insert + "'host-a-3-3' FORMAT JSONEachRow\n" +
                Row("a", 172, 3, "2025-09-03 09:59:58.000"));
-  EXPECT_EQ(Value(ch, "SELECT count(), sum(output_tokens) FROM `" + db +
-                          "`.events FINAL"),
+  EXPECT_EQ(test::QueryValue(ch, "SELECT count(), sum(output_tokens) FROM `" +
+                                     db + "`.events FINAL"),
             "2\t182");
-  EXPECT_EQ(Value(ch, "SELECT sum(output_tokens) FROM `" + db +
-                          "`.token_usage_summary"),
+  EXPECT_EQ(test::QueryValue(ch, "SELECT sum(output_tokens) FROM `" + db +
+                                     "`.token_usage_summary"),
             "182");
 }
 
@@ -62,21 +54,23 @@ TEST(ClickHouseSchemaInChdb, SingleNodeDdlRunsAndReplacesRatherThanAdds) {
   for (const std::string& sql : ClickHouseSchemaStatements(o)) Exec(ch, sql);
   // Idempotent: a second machine (or a restart) runs it again.
   for (const std::string& sql : ClickHouseSchemaStatements(o)) Exec(ch, sql);
-  std::string columns =
-      Value(ch,
-            "SELECT arrayStringConcat(groupArray(name), ',') FROM "
-            "(SELECT name FROM system.columns WHERE database = 'cc_single' AND "
-            "table = 'events' ORDER BY position)");
+  std::string columns = test::QueryValue(
+      ch,
+      "SELECT arrayStringConcat(groupArray(name), ',') FROM "
+      "(SELECT name FROM system.columns WHERE database = 'cc_single' AND "
+      "table = 'events' ORDER BY position)");
   std::string expected;
   for (const std::string& c : ClickHouseEventColumns()) {
     expected += (expected.empty() ? "" : ",") + c;
   }
   EXPECT_EQ(columns, expected);
-  EXPECT_EQ(Value(ch,
-                  "SELECT engine FROM system.tables WHERE database = "
-                  "'cc_single' AND name = 'events'"),
-            "ReplacingMergeTree");
-  EXPECT_EQ(Value(ch, "SELECT max(version) FROM cc_single.schema_versions"),
+  EXPECT_EQ(
+      test::QueryValue(ch,
+                       "SELECT engine FROM system.tables WHERE database = "
+                       "'cc_single' AND name = 'events'"),
+      "ReplacingMergeTree");
+  EXPECT_EQ(test::QueryValue(
+                ch, "SELECT max(version) FROM cc_single.schema_versions"),
             std::to_string(kClickHouseSchemaVersion));
   CheckReplaceAndDedup(ch, "cc_single", "events");
 }
@@ -101,10 +95,11 @@ TEST(ClickHouseSchemaInChdb, ClusterDdlRunsAsFarAsTheEngineAllows) {
   }
   EXPECT_TRUE(saw_replicated);
   EXPECT_TRUE(saw_distributed);
-  EXPECT_EQ(Value(ch,
-                  "SELECT engine FROM system.tables WHERE database = "
-                  "'cc_cluster' AND name = 'events'"),
-            "Distributed");
+  EXPECT_EQ(
+      test::QueryValue(ch,
+                       "SELECT engine FROM system.tables WHERE database = "
+                       "'cc_cluster' AND name = 'events'"),
+      "Distributed");
   // Inserts through the Distributed table land on the (one, local) shard.
   CheckReplaceAndDedup(ch, "cc_cluster", "events");
 }
