@@ -85,17 +85,9 @@ constexpr const char* kDeleteRejects = "DELETE FROM rejects WHERE file = ?1";
 void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
                int64_t now_ms, int64_t change_seq, const Cost& cost,
                const std::string& price_version) {
-  const Tokens& t = e.tokens;
   const Attributes& a = e.attributes;
-  st.Bind(1, e.key)
-      .Bind(2, t.input)
-      .Bind(3, t.output)
-      .Bind(4, t.cache_creation)
-      .Bind(5, t.cache_creation_5m)
-      .Bind(6, t.cache_creation_1h)
-      .Bind(7, t.cache_read)
-      .Bind(8, t.web_search_requests)
-      .Bind(9, t.web_fetch_requests)
+  st.Bind(1, e.key);
+  BindTokens(st, 2, e.tokens)
       .Bind(10, e.first.timestamp_ms)
       .Bind(11, e.first.file)
       .Bind(12, e.first.offset)
@@ -307,16 +299,8 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
               prices_->version());
     if (Status s = st_->update_event.Run(); !s.ok()) return s;
   } else {
-    const Tokens& t = stored.tokens;
-    st_->update_tokens.Bind(1, e.key)
-        .Bind(2, t.input)
-        .Bind(3, t.output)
-        .Bind(4, t.cache_creation)
-        .Bind(5, t.cache_creation_5m)
-        .Bind(6, t.cache_creation_1h)
-        .Bind(7, t.cache_read)
-        .Bind(8, t.web_search_requests)
-        .Bind(9, t.web_fetch_requests)
+    st_->update_tokens.Bind(1, e.key);
+    BindTokens(st_->update_tokens, 2, stored.tokens)
         .Bind(10, now_ms)
         .Bind(11, seq)
         .Bind(12, cost.nano)

@@ -171,19 +171,25 @@ TEST(Ledger, MigratesAVersion1Ledger) {
             2);
 }
 
-TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpWhenAWriterOpensIt) {
-  test::TempDir dir;
-  std::string path = dir.Join("ledger.db");
+// A ledger as schema 3 left it, with one unpriced Sonnet 4 event:
+// 1000 input + 2000 output tokens at $3 / $15 per MTok = $0.033.
+void WriteVersion3LedgerWithOneEvent(const std::string& path) {
   {
     auto db = sql::Database::Open(path, false);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(ApplyMigrations(**db, 0, 3).ok());
   }
-  // Sonnet 4 at $3 / $15 per MTok: 1000 input + 2000 output = $0.033.
   ExecSql(path,
           "INSERT INTO events VALUES('old', 1000, 2000, 0, 0, 0, 0, 0, 0, "
           "1756857600000, '/f', 0, 's', 'p', '/c', 'b', 'v', "
           "'claude-sonnet-4-20250514', '', 0, 'h', 1, 1, 1)");
+}
+
+TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpWhenAWriterOpensIt) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  WriteVersion3LedgerWithOneEvent(path);
+  if (HasFatalFailure()) return;
   {
     // A writer with nothing to commit (a sync that found no change).
     auto writer = OpenWrite(path);
@@ -203,15 +209,8 @@ TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpWhenAWriterOpensIt) {
 TEST(Ledger, AReaderPricesAVersion3LedgerToo) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");
-  {
-    auto db = sql::Database::Open(path, false);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(ApplyMigrations(**db, 0, 3).ok());
-  }
-  ExecSql(path,
-          "INSERT INTO events VALUES('old', 1000, 2000, 0, 0, 0, 0, 0, 0, "
-          "1756857600000, '/f', 0, 's', 'p', '/c', 'b', 'v', "
-          "'claude-sonnet-4-20250514', '', 0, 'h', 1, 1, 1)");
+  WriteVersion3LedgerWithOneEvent(path);
+  if (HasFatalFailure()) return;
   auto ledger = Ledger::OpenForRead(path);
   ASSERT_TRUE(ledger.ok()) << ledger.status().message();
   auto rows = (*ledger)->Usage(UsageFilter{});

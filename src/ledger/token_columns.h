@@ -1,6 +1,7 @@
-// TokensFromRow: the eight token columns of `events`, in schema order
-// (input, output, cache creation, its 5m and 1h split, cache read, web
-// search, web fetch), read from a result row starting at `first_column`.
+// TokensFromRow / BindTokens: the eight token columns of `events`, in
+// schema order (input, output, cache creation, its 5m and 1h split, cache
+// read, web search, web fetch), read from a result row starting at
+// `first_column`, or bound as parameters starting at `first_param`.
 // Private to ledger/.
 #pragma once
 
@@ -21,6 +22,19 @@ inline Tokens TokensFromRow(const sql::Statement& row, int first_column) {
   t.web_search_requests = row.Uint(c++);
   t.web_fetch_requests = row.Uint(c);
   return t;
+}
+
+inline sql::Statement& BindTokens(sql::Statement& st, int first_param,
+                                  const Tokens& t) {
+  int p = first_param;
+  return st.Bind(p, t.input)
+      .Bind(p + 1, t.output)
+      .Bind(p + 2, t.cache_creation)
+      .Bind(p + 3, t.cache_creation_5m)
+      .Bind(p + 4, t.cache_creation_1h)
+      .Bind(p + 5, t.cache_read)
+      .Bind(p + 6, t.web_search_requests)
+      .Bind(p + 7, t.web_fetch_requests);
 }
 
 }  // namespace cc
