@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/ship.h"
 #include "clickhouse/usage_query.h"
 #include "core/civil_time.h"
 #include "ledger/ledger.h"
@@ -182,11 +183,9 @@ Result<UsageData> UsageFromClickHouse(const Context& ctx,
         "--from clickhouse: say where with --clickhouse URL (or "
         "$CONTEXT_CLEANER_CLICKHOUSE)");
   }
-  Result<std::unique_ptr<HttpClient>> http =
-      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
-  if (!http.ok()) return http.status();
-  ClickHouseClient client(*ctx.clickhouse, **http);
-  return QueryClickHouseUsage(client, f);
+  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx);
+  if (!ch.ok()) return ch.status();
+  return QueryClickHouseUsage(*ch->client, f);
 }
 
 int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {

@@ -3,10 +3,11 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "core/civil_time.h"
 #include "cli/json_fields.h"
-#include "core/json_writer.h"
+#include "cli/ship.h"
 #include "clickhouse/totals_check.h"
+#include "core/civil_time.h"
+#include "core/json_writer.h"
 #include "ledger/ledger.h"
 #include "price/price_table.h"
 #include "report/report_render.h"
@@ -32,7 +33,9 @@ std::string ValidationJson(const ValidationReport& r) {
   TokensObject(w, r.gone_tokens, r.events_from_gone_files);
   w.Key("days").BeginArray();
   for (const DayComparison& d : r.days) {
-    w.BeginObject().Field("date", FormatDate(d.day)).Field("match", d.matches());
+    w.BeginObject()
+        .Field("date", FormatDate(d.day))
+        .Field("match", d.matches());
     w.Key("files");
     TokensObject(w, d.files, d.file_events);
     w.Key("ledger");
@@ -66,7 +69,8 @@ std::string ValidationText(const ValidationReport& r) {
     out += FormatDate(d.day) + " differs:\n";
     out += Diff("input", d.files.input, d.ledger.input);
     out += Diff("output", d.files.output, d.ledger.output);
-    out += Diff("cache creation", d.files.cache_creation, d.ledger.cache_creation);
+    out +=
+        Diff("cache creation", d.files.cache_creation, d.ledger.cache_creation);
     out += Diff("cache read", d.files.cache_read, d.ledger.cache_read);
     out += Diff("events", d.file_events, d.ledger_events);
     if (d.costs_compared && d.files_cost_nano != d.ledger_cost_nano) {
@@ -79,8 +83,9 @@ std::string ValidationText(const ValidationReport& r) {
          std::to_string(mismatched) + " differ; " +
          WithThousands(r.events_in_files) + " events in " +
          WithThousands(r.files_read) + " files; " +
-         WithThousands(r.events_missing_from_ledger) + " missing from the ledger, " +
-         WithThousands(r.events_only_in_ledger) + " only in the ledger\n";
+         WithThousands(r.events_missing_from_ledger) +
+         " missing from the ledger, " + WithThousands(r.events_only_in_ledger) +
+         " only in the ledger\n";
   if (r.events_from_gone_files > 0) {
     out += WithThousands(r.events_from_gone_files) +
            " events come from files that no longer exist (" +
@@ -117,14 +122,13 @@ void DayTotalsJson(JsonWriter& w, const char* key, const DayTotals& t) {
 // against the ledger.
 int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
                               Ledger& ledger) {
-  Result<std::unique_ptr<HttpClient>> http =
-      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
-  if (!http.ok()) {
-    PrintError(http.status().message());
-    return ExitCodeFor(http.status());
+  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx);
+  if (!ch.ok()) {
+    PrintError(ch.status().message());
+    return ExitCodeFor(ch.status());
   }
-  ClickHouseClient client(*ctx.clickhouse, **http);
-  Result<TotalsCheck> check = CheckClickHouseTotals(ledger, client, ctx.source);
+  Result<TotalsCheck> check =
+      CheckClickHouseTotals(ledger, *ch->client, ctx.source);
   if (!check.ok()) {
     PrintError(check.status().message());
     return ExitCodeFor(check.status());
@@ -192,7 +196,8 @@ int RunValidate(const Context& ctx, const ParsedArgs& args) {
     PrintError(report.status().message());
     return ExitCodeFor(report.status());
   }
-  PrintOut(args.Has("--json") ? ValidationJson(*report) : ValidationText(*report));
+  PrintOut(args.Has("--json") ? ValidationJson(*report)
+                              : ValidationText(*report));
   return report->ok() ? kExitOk : kExitCheckFailed;
 }
 

@@ -7,25 +7,37 @@
 
 namespace cc::cli {
 
+Result<ClickHouseConnection> ConnectClickHouse(const Context& ctx) {
+  Result<std::unique_ptr<HttpClient>> http =
+      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
+  if (!http.ok()) return http.status();
+  ClickHouseConnection c;
+  c.http = std::move(*http);
+  c.client = std::make_unique<ClickHouseClient>(*ctx.clickhouse, *c.http);
+  return c;
+}
+
+ClickHouseSchemaOptions SchemaOptionsFor(const Context& ctx) {
+  ClickHouseSchemaOptions schema;
+  schema.database = ctx.clickhouse->database;
+  schema.cluster = ctx.cluster;
+  return schema;
+}
+
 ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger) {
   ShipOutcome out;
   if (!ctx.clickhouse) return out;
   out.attempted = true;
-  Result<std::unique_ptr<HttpClient>> http =
-      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
-  if (!http.ok()) {
-    out.problem = http.status().message();
+  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx);
+  if (!ch.ok()) {
+    out.problem = ch.status().message();
     return out;
   }
-  ClickHouseClient client(*ctx.clickhouse, **http);
   SystemClock clock;
   ShipperOptions options;
   options.user = ctx.user_label;
-  Shipper shipper(ledger, client, clock, options);
-  ClickHouseSchemaOptions schema;
-  schema.database = ctx.clickhouse->database;
-  schema.cluster = ctx.cluster;
-  if (Status s = shipper.EnsureSchema(schema); !s.ok()) {
+  Shipper shipper(ledger, *ch->client, clock, options);
+  if (Status s = shipper.EnsureSchema(SchemaOptionsFor(ctx)); !s.ok()) {
     out.problem = s.message();
     out.stopped = shipper.stopped();
   } else {
@@ -87,23 +99,19 @@ bool BackgroundShipper::Sleep(int64_t ms) {
 void BackgroundShipper::Run() {
   Result<std::unique_ptr<Ledger>> ledger =
       Ledger::OpenForShipping(ctx_.ledger_path);
-  Result<std::unique_ptr<HttpClient>> http =
-      MakeCurlHttpClient(CurlOptions{ctx_.clickhouse->ca_file});
-  if (!ledger.ok() || !http.ok()) {
+  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx_);
+  if (!ledger.ok() || !ch.ok()) {
     PrintWarning(ctx_,
                  "shipping disabled: " +
-                     (ledger.ok() ? http.status() : ledger.status()).message());
+                     (ledger.ok() ? ch.status() : ledger.status()).message());
     return;
   }
-  ClickHouseClient client(*ctx_.clickhouse, **http);
   SystemClock clock;
   ShipperOptions options;
   options.user = ctx_.user_label;
   options.request_timeout_ms = 10'000;
-  Shipper shipper(**ledger, client, clock, options);
-  ClickHouseSchemaOptions schema;
-  schema.database = ctx_.clickhouse->database;
-  schema.cluster = ctx_.cluster;
+  Shipper shipper(**ledger, *ch->client, clock, options);
+  const ClickHouseSchemaOptions schema = SchemaOptionsFor(ctx_);
   const std::string target = ctx_.clickhouse->Redacted();
   int64_t schema_wait_ms = 1000;
   while (true) {

@@ -8,9 +8,22 @@
 #include <thread>
 
 #include "cli/context.h"
+#include "clickhouse/clickhouse_client.h"
+#include "clickhouse/schema.h"
 #include "ledger/ledger.h"
 
 namespace cc::cli {
+
+// A libcurl connection to ctx.clickhouse (which must be set) and the
+// statement runner over it.
+struct ClickHouseConnection {
+  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<ClickHouseClient> client;
+};
+Result<ClickHouseConnection> ConnectClickHouse(const Context& ctx);
+
+// The schema the context asks for: its database, and --cluster.
+ClickHouseSchemaOptions SchemaOptionsFor(const Context& ctx);
 
 struct ShipOutcome {
   bool attempted = false;
