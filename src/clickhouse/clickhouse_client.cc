@@ -129,11 +129,11 @@ ClickHouseReply ClickHouseClient::Execute(
         .append(UrlEncode(value));
   }
   if (data.empty()) {
-    req.body = std::string(sql);
+    req.body = sql;
   } else {
     req.url.append("&query=").append(UrlEncode(sql));
-    req.body = std::string(data);
-    req.gzip_body = true;
+    req.body = data;
+    req.encoding = body_encoding_;
   }
   req.headers = {{"X-ClickHouse-User", endpoint_.user}};
   if (!endpoint_.password.empty()) {

@@ -42,7 +42,8 @@ class ClickHouseClient {
   ClickHouseClient(ClickHouseEndpoint endpoint, HttpClient& http);
 
   // Runs `sql` in the endpoint's database. `data`, when not empty, is the
-  // body after the statement (INSERT ... FORMAT JSONEachRow), sent gzip'd.
+  // body after the statement (INSERT ... FORMAT RowBinary), sent compressed
+  // (zstd unless set_body_encoding says otherwise).
   // `settings` go as URL parameters (insert_deduplication_token, ...).
   ClickHouseReply Execute(
       std::string_view sql, std::string_view data = {},
@@ -50,10 +51,12 @@ class ClickHouseClient {
       long timeout_ms = 30'000);
 
   const ClickHouseEndpoint& endpoint() const { return endpoint_; }
+  void set_body_encoding(BodyEncoding e) { body_encoding_ = e; }
 
  private:
   ClickHouseEndpoint endpoint_;
   HttpClient& http_;
+  BodyEncoding body_encoding_ = BodyEncoding::kZstd;
 };
 
 // The classification alone (exposed for tests and logs).

@@ -76,6 +76,7 @@ class ClickHouseClientTest : public ::testing::Test {
 
 TEST_F(ClickHouseClientTest, SendsTheStatementTheDataAndTheCredentials) {
   server_.Answer({200, {}, "1\n"});
+  client_->set_body_encoding(BodyEncoding::kGzip);  // httplib inflates it.
   ClickHouseReply r =
       client_->Execute("INSERT INTO events FORMAT JSONEachRow", "{\"a\":1}\n",
                        {{"insert_deduplication_token", "ctx-7-9"}});
@@ -97,6 +98,18 @@ TEST_F(ClickHouseClientTest, SendsTheStatementTheDataAndTheCredentials) {
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.body, "42\n");
   EXPECT_EQ(server_.Last().body, "SELECT 42");  // Statement as the body.
+  EXPECT_EQ(server_.Last().get_header_value("Content-Encoding"), "");
+}
+
+TEST_F(ClickHouseClientTest, SendsDataZstdCompressedByDefault) {
+  server_.Answer({200, {}, ""});
+  const std::string data(10'000, 'r');
+  ClickHouseReply r = client_->Execute("INSERT INTO events FORMAT RowBinary",
+                                       data);
+  ASSERT_TRUE(r.ok) << r.error.message;
+  httplib::Request req = server_.Last();
+  EXPECT_EQ(req.get_header_value("Content-Encoding"), "zstd");
+  EXPECT_EQ(req.body, *Zstd(data));  // httplib passes zstd through as is.
 }
 
 TEST_F(ClickHouseClientTest, EachFailureIsClassifiedAsTheShipperNeedsIt) {

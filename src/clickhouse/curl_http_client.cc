@@ -1,6 +1,5 @@
 // CurlHttpClient: HttpClient over libcurl. curl.h stays in this file.
 #include <curl/curl.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -50,11 +49,13 @@ class CurlHttpClient final : public HttpClient {
   ~CurlHttpClient() override { curl_easy_cleanup(curl_); }
 
   Result<HttpResponse> Post(const HttpRequest& request) override {
-    std::string body = request.body;
-    if (request.gzip_body) {
-      Result<std::string> packed = Gzip(request.body);
-      if (!packed.ok()) return packed.status();
-      body = std::move(*packed);
+    std::string packed;
+    std::string_view body = request.body;
+    if (request.encoding != BodyEncoding::kIdentity) {
+      Result<std::string> c = CompressBody(request.body, request.encoding);
+      if (!c.ok()) return c.status();
+      packed = std::move(*c);
+      body = packed;
     }
     // The handle keeps its connection between requests (keep-alive); the
     // options are set afresh each time.
@@ -71,8 +72,11 @@ class CurlHttpClient final : public HttpClient {
       headers =
           curl_slist_append(headers, "Content-Type: text/plain; charset=utf-8");
     }
-    if (request.gzip_body) {
-      headers = curl_slist_append(headers, "Content-Encoding: gzip");
+    if (request.encoding != BodyEncoding::kIdentity) {
+      headers = curl_slist_append(
+          headers, (std::string("Content-Encoding: ") +
+                    ContentEncodingName(request.encoding))
+                       .c_str());
     }
     headers = curl_slist_append(headers, "Expect:");  // No 100-continue wait.
     HttpResponse response;
@@ -121,31 +125,6 @@ Result<std::unique_ptr<HttpClient>> MakeCurlHttpClient(
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return Status::IoError("libcurl: cannot initialise");
   return std::unique_ptr<HttpClient>(new CurlHttpClient(curl, options));
-}
-
-Result<std::string> Gzip(std::string_view data) {
-  if (data.size() > (uInt{1} << 31)) {
-    return Status::InvalidArgument("gzip: over 2 GiB in one piece");
-  }
-  z_stream z{};
-  // Level 1: most of the size saving at a fraction of the CPU (a batch is
-  // tens of MB of JSON; the default level would make the client the
-  // bottleneck).
-  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
-    return Status::IoError("zlib: deflateInit2 failed");
-  }
-  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  const size_t written = out.size() - z.avail_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return Status::IoError("zlib: deflate failed");
-  out.resize(written);
-  return out;
 }
 
 std::string UrlEncode(std::string_view text) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <atomic>
 #include <thread>
@@ -24,6 +25,18 @@ std::string Gunzip(const std::string& data) {
   out.resize(out.size() - z.avail_out);
   inflateEnd(&z);
   return rc == Z_STREAM_END ? out : "(inflate failed)";
+}
+
+std::string Unzstd(const std::string& data) {
+  const unsigned long long size =
+      ZSTD_getFrameContentSize(data.data(), data.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return "(not a zstd frame)";
+  }
+  std::string out(size, '\0');
+  const size_t n = ZSTD_decompress(out.data(), out.size(), data.data(),
+                                   data.size());
+  return ZSTD_isError(n) ? "(zstd failed)" : out.substr(0, n);
 }
 
 // A loopback server that records what it was sent.
@@ -84,7 +97,7 @@ TEST(CurlHttpClient, PostsGzipBodiesAndReadsStatusHeadersAndBody) {
                        UrlEncode("INSERT INTO t FORMAT JSONEachRow"));
   req.headers = {{"X-Test-User", "alice"}};
   req.body = body;
-  req.gzip_body = true;
+  req.encoding = BodyEncoding::kGzip;
   Result<HttpResponse> r = (*client)->Post(req);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, 200);
@@ -98,6 +111,24 @@ TEST(CurlHttpClient, PostsGzipBodiesAndReadsStatusHeadersAndBody) {
   ASSERT_TRUE((*client)->Post(req).ok());
   EXPECT_EQ(server.requests_, 3);
   EXPECT_EQ(server.ports_.size(), 1u);
+}
+
+TEST(CurlHttpClient, PostsZstdBodiesWithTheirContentEncoding) {
+  LoopbackServer server;
+  auto client = MakeCurlHttpClient({});
+  ASSERT_TRUE(client.ok()) << client.status().message();
+  std::string body;
+  for (int i = 0; i < 5000; ++i) body += "row " + std::to_string(i) + "\n";
+  HttpRequest req;
+  req.url = server.Url("/echo");
+  req.body = body;
+  req.encoding = BodyEncoding::kZstd;
+  Result<HttpResponse> r = (*client)->Post(req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // httplib leaves zstd alone: the echo is the compressed body.
+  EXPECT_EQ(server.last_encoding_, "zstd");
+  EXPECT_LT(r->body.size(), body.size() / 4);
+  EXPECT_EQ(Unzstd(r->body), body);
 }
 
 TEST(CurlHttpClient, AnHttpErrorIsAResponseAndATransportFailureIsAnError) {
@@ -124,12 +155,18 @@ TEST(CurlHttpClient, AnHttpErrorIsAResponseAndATransportFailureIsAnError) {
   EXPECT_FALSE(r.status().message().empty());
 }
 
-TEST(Gzip, RoundTripsAndUrlEncodeEscapesReservedBytes) {
+TEST(BodyCompression, GzipAndZstdRoundTripAndUrlEncodeEscapesReservedBytes) {
   std::string text(100000, 'x');
   Result<std::string> packed = Gzip(text);
   ASSERT_TRUE(packed.ok());
   EXPECT_LT(packed->size(), 1000u);
   EXPECT_EQ(Gunzip(*packed), text);
+  packed = Zstd(text);
+  ASSERT_TRUE(packed.ok());
+  EXPECT_LT(packed->size(), 1000u);
+  EXPECT_EQ(Unzstd(*packed), text);
+  EXPECT_EQ(*CompressBody(text, BodyEncoding::kIdentity), text);
+  EXPECT_STREQ(ContentEncodingName(BodyEncoding::kZstd), "zstd");
   EXPECT_EQ(UrlEncode("SELECT 1 FROM t WHERE a='x&y'"),
             "SELECT%201%20FROM%20t%20WHERE%20a%3D%27x%26y%27");
 }

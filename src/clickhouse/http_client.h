@@ -1,15 +1,17 @@
 // HttpClient: the seam between the shipper and the network. CurlHttpClient
 // is the real one (libcurl: one connection kept alive, TLS with certificate
-// checks, gzip request bodies); tests may put a fake behind the same
+// checks, compressed request bodies); tests may put a fake behind the same
 // interface, in addition to tests against a real server.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "clickhouse/body_compression.h"
 #include "core/result.h"
 
 namespace cc {
@@ -17,8 +19,9 @@ namespace cc {
 struct HttpRequest {
   std::string url;  // Complete, with its query string.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  bool gzip_body = false;  // Sent with Content-Encoding: gzip.
+  std::string_view body;  // Not owned: must outlive the Post.
+  // Compressed by the client, with its Content-Encoding header.
+  BodyEncoding encoding = BodyEncoding::kIdentity;
   long timeout_ms = 30'000;
   long connect_timeout_ms = 5'000;
 };
@@ -43,9 +46,6 @@ struct CurlOptions {
 
 Result<std::unique_ptr<HttpClient>> MakeCurlHttpClient(
     const CurlOptions& options);
-
-// RFC 1952 gzip of `data` (zlib).
-Result<std::string> Gzip(std::string_view data);
 
 // "a b&c" -> "a%20b%26c".
 std::string UrlEncode(std::string_view text);

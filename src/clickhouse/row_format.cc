@@ -2,8 +2,78 @@
 
 #include "core/civil_time.h"
 #include "core/json_writer.h"
+#include "clickhouse/schema.h"
 
 namespace cc {
+namespace {
+
+void PutVarUint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+void PutString(std::string& out, std::string_view s) {
+  PutVarUint(out, s.size());
+  out.append(s);
+}
+
+void PutU64(std::string& out, uint64_t v) {
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+  out.append(bytes, 8);
+}
+
+void PutI64(std::string& out, int64_t v) { PutU64(out, static_cast<uint64_t>(v)); }
+
+void PutU8(std::string& out, bool v) { out.push_back(v ? '\1' : '\0'); }
+
+}  // namespace
+
+void AppendRowBinary(std::string& out, const OutboxEvent& o,
+                     std::string_view user) {
+  const Event& e = o.event;
+  const Attributes& a = e.attributes;
+  const Tokens& t = e.tokens;
+  PutString(out, e.key);
+  PutString(out, o.source);
+  PutString(out, user);
+  PutI64(out, e.first.timestamp_ms);
+  PutString(out, a.session_id);
+  PutString(out, a.project);
+  PutString(out, a.cwd);
+  PutString(out, a.git_branch);
+  PutString(out, a.version);
+  PutString(out, a.model);
+  PutString(out, a.agent_id);
+  PutU8(out, a.is_sidechain);
+  PutString(out, a.speed);
+  for (uint64_t v : {t.input, t.output, t.cache_creation, t.cache_creation_5m,
+                     t.cache_creation_1h, t.cache_read, t.web_search_requests,
+                     t.web_fetch_requests}) {
+    PutU64(out, v);
+  }
+  PutI64(out, o.cost_nano);
+  PutU8(out, o.priced);
+  PutString(out, o.price_version);
+  PutI64(out, o.change_seq);
+  PutI64(out, o.first_seen_ms);
+  PutI64(out, o.last_seen_ms);
+}
+
+std::string RowBinaryInsertSql(const std::string& database) {
+  std::string sql = "INSERT INTO `";
+  sql.append(database).append("`.events (");
+  bool first = true;
+  for (const std::string& column : ClickHouseEventColumns()) {
+    sql.append(first ? "`" : ", `").append(column).append("`");
+    first = false;
+  }
+  sql.append(") FORMAT RowBinary");
+  return sql;
+}
 
 std::string ClickHouseDateTime64(int64_t utc_ms) {
   std::string iso = FormatIsoTimestampMs(utc_ms);  // 2025-09-03T10:00:00.123Z
@@ -12,13 +82,6 @@ std::string ClickHouseDateTime64(int64_t utc_ms) {
     iso.resize(23);
   }
   return iso;
-}
-
-std::string EventsAsJsonEachRow(const std::vector<OutboxEvent>& events,
-                                const std::string& user) {
-  std::string out;
-  for (const OutboxEvent& o : events) AppendJsonEachRow(out, o, user);
-  return out;
 }
 
 void AppendJsonEachRow(std::string& out, const OutboxEvent& o,

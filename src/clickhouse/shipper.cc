@@ -5,29 +5,6 @@
 #include "clickhouse/row_format.h"
 
 namespace cc {
-namespace {
-
-// The lines of a JSONEachRow payload.
-std::vector<std::string_view> Lines(std::string_view payload) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start < payload.size()) {
-    size_t end = payload.find('\n', start);
-    if (end == std::string_view::npos) end = payload.size();
-    out.push_back(payload.substr(start, end + 1 - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string Join(const std::vector<std::string_view>& lines, size_t from,
-                 size_t to) {
-  std::string out;
-  for (size_t i = from; i < to; ++i) out += lines[i];
-  return out;
-}
-
-}  // namespace
 
 Shipper::Shipper(Ledger& ledger, ClickHouseClient& client, const Clock& clock,
                  ShipperOptions options, uint64_t seed)
@@ -36,8 +13,7 @@ Shipper::Shipper(Ledger& ledger, ClickHouseClient& client, const Clock& clock,
       clock_(clock),
       options_(std::move(options)),
       rng_(seed),
-      insert_sql_("INSERT INTO `" + client.endpoint().database +
-                  "`.events FORMAT JSONEachRow") {}
+      insert_sql_(RowBinaryInsertSql(client.endpoint().database)) {}
 
 Status Shipper::EnsureSchema(const ClickHouseSchemaOptions& schema) {
   for (const std::string& sql : ClickHouseSchemaStatements(schema)) {
@@ -58,41 +34,59 @@ Status Shipper::FreezeDue(bool flush) {
   for (;;) {
     Result<ShipMarks> marks = ledger_.ShippingMarks();
     if (!marks.ok()) return marks.status();
-    Result<std::vector<OutboxEvent>> events =
-        ledger_.OutboxAfter(marks->frozen_seq, options_.max_rows);
-    if (!events.ok()) return events.status();
-    if (events->empty()) return Status::Ok();
-    // Cut at max_bytes (at least one row).
-    std::string payload;
-    size_t taken = 0;
-    for (const OutboxEvent& e : *events) {
-      const size_t before = payload.size();
-      AppendJsonEachRow(payload, e, options_.user);
-      if (taken > 0 && payload.size() > options_.max_bytes) {
-        payload.resize(before);  // This row starts the next batch.
-        break;
-      }
-      ++taken;
-    }
-    const bool full = taken < events->size() || taken == options_.max_rows;
+    Result<std::vector<OutboxMark>> rows =
+        ledger_.OutboxMarks(marks->frozen_seq, INT64_MAX, options_.max_rows);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::Ok();
+    const bool full = rows->size() == options_.max_rows;
     int64_t oldest = INT64_MAX;
-    for (size_t i = 0; i < taken; ++i) {
-      oldest = std::min(oldest, (*events)[i].last_seen_ms);
-    }
+    for (const OutboxMark& m : *rows) oldest = std::min(oldest, m.last_seen_ms);
     if (!flush && !full && clock_.NowMs() - oldest < options_.max_age_ms) {
       return Status::Ok();  // Not due yet: let it grow.
     }
     ShipBatch b;
-    b.first_seq = (*events)[0].change_seq;
-    b.last_seq = (*events)[taken - 1].change_seq;
-    b.rows = taken;
+    b.first_seq = rows->front().change_seq;
+    b.last_seq = rows->back().change_seq;
+    b.rows = rows->size();
     b.token = marks->ledger_id + ":" + std::to_string(b.first_seq) + "-" +
               std::to_string(b.last_seq);
-    b.payload = std::move(payload);
     b.frozen_ms = clock_.NowMs();
     if (Status s = ledger_.FreezeShipBatch(b); !s.ok()) return s;
     if (!full) return Status::Ok();
   }
+}
+
+Status Shipper::RejectRow(const ShipBatch& batch, const std::string& error) {
+  // The bad row alone: kept aside (as JSON, for people) and passed over.
+  std::string row;
+  Status read = ledger_.ForEachOutboxEvent(
+      batch.first_seq, batch.last_seq,
+      [&](const OutboxEvent& e) { AppendJsonEachRow(row, e, options_.user); });
+  if (!read.ok()) return read;
+  if (Status s = ledger_.RejectShipRow(batch.token, row, error, clock_.NowMs());
+      !s.ok()) {
+    return s;
+  }
+  return ledger_.AckShipBatch(batch.id, clock_.NowMs());
+}
+
+Status Shipper::SplitInHalves(const ShipBatch& batch) {
+  Result<std::vector<OutboxMark>> rows =
+      ledger_.OutboxMarks(batch.first_seq - 1, batch.last_seq, SIZE_MAX);
+  if (!rows.ok()) return rows.status();
+  // Halves, in order, each with a token of its own (deterministic, so a
+  // retry of a half is a replay of that half).
+  const size_t mid = rows->size() / 2;
+  ShipBatch a = batch, b = batch;
+  a.last_seq = (*rows)[mid - 1].change_seq;
+  a.rows = mid;
+  a.token = batch.token + "a";
+  b.first_seq = (*rows)[mid].change_seq;
+  b.rows = rows->size() - mid;
+  b.token = batch.token + "b";
+  a.attempts = b.attempts = 0;
+  a.next_attempt_ms = b.next_attempt_ms = 0;
+  return ledger_.SplitShipBatch(batch.id, {a, b});
 }
 
 int64_t Shipper::Backoff(uint64_t attempts) {
@@ -108,11 +102,25 @@ int64_t Shipper::Backoff(uint64_t attempts) {
 
 Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
   ShipStep step;
-  step.rows = batch.rows;
-  ClickHouseReply r = client_.Execute(
-      insert_sql_, batch.payload, {{"insert_deduplication_token", batch.token}},
-      options_.request_timeout_ms);
+  body_.clear();
+  Status read = ledger_.ForEachOutboxEvent(
+      batch.first_seq, batch.last_seq, [&](const OutboxEvent& e) {
+        AppendRowBinary(body_, e, options_.user);
+        ++step.rows;
+      });
+  if (!read.ok()) return read;
   const std::string target = client_.endpoint().Redacted();
+  if (step.rows == 0) {
+    // Every row changed since it was frozen: each ships in a later batch.
+    if (Status s = ledger_.AckShipBatch(batch.id, clock_.NowMs()); !s.ok()) {
+      return s;
+    }
+    step.what = ShipStep::What::kSent;
+    return step;
+  }
+  ClickHouseReply r = client_.Execute(
+      insert_sql_, body_, {{"insert_deduplication_token", batch.token}},
+      options_.request_timeout_ms);
   if (r.ok) {
     if (Status s = ledger_.AckShipBatch(batch.id, clock_.NowMs()); !s.ok()) {
       return s;
@@ -136,36 +144,11 @@ Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
       return step;
     }
     case ClickHouseError::Kind::kBadData: {
-      const std::vector<std::string_view> lines = Lines(batch.payload);
-      if (lines.size() <= 1) {
-        // The bad row alone: keep it aside and go on without it.
-        Status s = ledger_.RejectShipRow(batch.token, batch.payload, step.error,
-                                         clock_.NowMs());
-        if (!s.ok()) return s;
-        if (Status a = ledger_.AckShipBatch(batch.id, clock_.NowMs());
-            !a.ok()) {
-          return a;
-        }
-        step.what = ShipStep::What::kRejectedRow;
-        return step;
-      }
-      // Halves, in order, each with a token of its own (deterministic, so a
-      // retry of a half is a replay of that half).
-      const size_t mid = lines.size() / 2;
-      ShipBatch a = batch, b = batch;
-      a.payload = Join(lines, 0, mid);
-      a.rows = mid;
-      a.token = batch.token + "a";
-      b.payload = Join(lines, mid, lines.size());
-      b.rows = lines.size() - mid;
-      b.token = batch.token + "b";
-      a.attempts = b.attempts = 0;
-      a.next_attempt_ms = b.next_attempt_ms = 0;
-      // Both keep the range, so the shipped mark waits for both.
-      if (Status s = ledger_.SplitShipBatch(batch.id, {a, b}); !s.ok()) {
-        return s;
-      }
-      step.what = ShipStep::What::kSplit;
+      Status s = step.rows <= 1 ? RejectRow(batch, step.error)
+                                : SplitInHalves(batch);
+      if (!s.ok()) return s;
+      step.what = step.rows <= 1 ? ShipStep::What::kRejectedRow
+                                 : ShipStep::What::kSplit;
       return step;
     }
     case ClickHouseError::Kind::kFatal:

@@ -1,14 +1,17 @@
 // Shipper: the ledger's outbox to ClickHouse, effectively once.
 //
 //  1. Freeze: events past the frozen mark are cut into a batch (at most
-//     max_rows rows / max_bytes bytes; a smaller one waits until its
-//     oldest change is max_age_ms old, unless flushing). The batch's rows
-//     and its deduplication token (ledger id + change_seq range) are stored
-//     before the first send.
-//  2. Send the oldest batch, exactly as frozen, with its token. Only when
-//     ClickHouse confirms is it dropped and the shipped mark moved, so a
-//     crash or an outage of any length loses nothing, and a retry of a
-//     batch that did commit (a timeout after the insert) is dropped by
+//     max_rows rows; a smaller one waits until its oldest change is
+//     max_age_ms old, unless flushing). The batch's change_seq range and
+//     its deduplication token (ledger id + range) are stored before the
+//     first send.
+//  2. Send the oldest batch: its range read afresh, as RowBinary, zstd'd,
+//     with its token. A row that changed since it was frozen has a later
+//     change_seq now and ships in a later batch, so a re-send holds the
+//     same rows or fewer, never other values under the token. Only when
+//     ClickHouse confirms is the batch dropped and the shipped mark moved,
+//     so a crash or an outage of any length loses nothing, and a retry of
+//     a batch that did commit (a timeout after the insert) is dropped by
 //     ClickHouse as a replay.
 //  3. Failures (ClickHouseClient's classes): retry later with capped
 //     exponential backoff and jitter, forever; bad data: split the batch in
@@ -35,7 +38,6 @@ namespace cc {
 struct ShipperOptions {
   std::string user;  // The `user` label on every row.
   size_t max_rows = 50'000;
-  size_t max_bytes = 16 << 20;
   int64_t max_age_ms = 2'000;
   int64_t backoff_first_ms = 1'000;
   int64_t backoff_cap_ms = 300'000;
@@ -88,6 +90,8 @@ class Shipper {
  private:
   Status FreezeDue(bool flush);
   Result<ShipStep> Send(const ShipBatch& batch);
+  Status RejectRow(const ShipBatch& batch, const std::string& error);
+  Status SplitInHalves(const ShipBatch& batch);
   int64_t Backoff(uint64_t attempts);
 
   Ledger& ledger_;
@@ -96,6 +100,7 @@ class Shipper {
   ShipperOptions options_;
   std::mt19937_64 rng_;
   std::string insert_sql_;
+  std::string body_;  // Reused between sends.
   bool stopped_ = false;
 };
 

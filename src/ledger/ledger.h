@@ -13,6 +13,7 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,10 +96,15 @@ class Ledger {
                                             std::optional<int64_t> until_day);
   Result<LedgerSummary> Summary();
   Result<std::vector<EventBrief>> AllEvents();
-  // Up to `limit` events with change_seq > `after_seq`, in change_seq
-  // order: what a shipper sends next.
-  Result<std::vector<OutboxEvent>> OutboxAfter(int64_t after_seq,
-                                               size_t limit);
+  // Up to `limit` outbox rows with after_seq < change_seq <= up_to_seq, in
+  // change_seq order: what freezing and splitting need to cut batches.
+  Result<std::vector<OutboxMark>> OutboxMarks(int64_t after_seq,
+                                              int64_t up_to_seq, size_t limit);
+  // Calls `fn` for each event with first_seq <= change_seq <= last_seq, in
+  // change_seq order. The object passed is reused between calls; it holds
+  // what ClickHouse gets (not the transcript path and offset).
+  Status ForEachOutboxEvent(int64_t first_seq, int64_t last_seq,
+                            const std::function<void(const OutboxEvent&)>& fn);
   Result<std::vector<Reject>> RecentRejects(size_t limit);
 
   // --- Shipping (ledger/ship_queue.cc; the outbox's frozen batches) ---

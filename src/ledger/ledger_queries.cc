@@ -200,45 +200,62 @@ Result<std::vector<EventBrief>> Ledger::AllEvents() {
   return out;
 }
 
-Result<std::vector<OutboxEvent>> Ledger::OutboxAfter(int64_t after_seq,
-                                                     size_t limit) {
+Result<std::vector<OutboxMark>> Ledger::OutboxMarks(int64_t after_seq,
+                                                    int64_t up_to_seq,
+                                                    size_t limit) {
   sql::Statement st(db_->handle(), R"sql(
-    SELECT key, input_tokens, output_tokens, cache_creation_tokens,
-      cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-      web_search_requests, web_fetch_requests, timestamp_ms, file,
-      line_offset, session_id, project, cwd, git_branch, version, model,
-      agent_id, is_sidechain, source, speed, cost_nano, priced,
-      price_version, change_seq, first_seen_ms, last_seen_ms
-    FROM events WHERE change_seq > ?1 ORDER BY change_seq LIMIT ?2)sql");
-  st.Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
-  std::vector<OutboxEvent> out;
+    SELECT change_seq, last_seen_ms FROM events
+    WHERE change_seq > ?1 AND change_seq <= ?2
+    ORDER BY change_seq LIMIT ?3)sql");
+  st.Bind(1, after_seq).Bind(2, up_to_seq).Bind(3, static_cast<int64_t>(limit));
+  std::vector<OutboxMark> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
-    OutboxEvent o;
-    Event& e = o.event;
-    e.key = row.Text(0);
-    e.tokens = TokensFromRow(row, 1);
-    e.first = Provenance{row.Int(9), row.Text(10), row.Uint(11)};
-    Attributes& a = e.attributes;
-    a.session_id = row.Text(12);
-    a.project = row.Text(13);
-    a.cwd = row.Text(14);
-    a.git_branch = row.Text(15);
-    a.version = row.Text(16);
-    a.model = row.Text(17);
-    a.agent_id = row.Text(18);
-    a.is_sidechain = row.Int(19) != 0;
-    o.source = row.Text(20);
-    a.speed = row.Text(21);
-    o.cost_nano = row.Int(22);
-    o.priced = row.Int(23) != 0;
-    o.price_version = row.Text(24);
-    o.change_seq = row.Int(25);
-    o.first_seen_ms = row.Int(26);
-    o.last_seen_ms = row.Int(27);
-    out.push_back(std::move(o));
+    out.push_back(OutboxMark{row.Int(0), row.Int(1)});
   });
   if (!s.ok()) return s;
   return out;
+}
+
+Status Ledger::ForEachOutboxEvent(
+    int64_t first_seq, int64_t last_seq,
+    const std::function<void(const OutboxEvent&)>& fn) {
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT key, input_tokens, output_tokens, cache_creation_tokens,
+      cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
+      web_search_requests, web_fetch_requests, timestamp_ms, session_id,
+      project, cwd, git_branch, version, model, agent_id, is_sidechain,
+      source, speed, cost_nano, priced, price_version, change_seq,
+      first_seen_ms, last_seen_ms
+    FROM events WHERE change_seq >= ?1 AND change_seq <= ?2
+    ORDER BY change_seq)sql");
+  st.Bind(1, first_seq).Bind(2, last_seq);
+  // One object, its strings reassigned in place: no allocation per row once
+  // their capacities have grown.
+  OutboxEvent o;
+  return ForEachRow(st, [&o, &fn](const sql::Statement& row) {
+    Event& e = o.event;
+    e.key.assign(row.TextView(0));
+    e.tokens = TokensFromRow(row, 1);
+    e.first.timestamp_ms = row.Int(9);
+    Attributes& a = e.attributes;
+    a.session_id.assign(row.TextView(10));
+    a.project.assign(row.TextView(11));
+    a.cwd.assign(row.TextView(12));
+    a.git_branch.assign(row.TextView(13));
+    a.version.assign(row.TextView(14));
+    a.model.assign(row.TextView(15));
+    a.agent_id.assign(row.TextView(16));
+    a.is_sidechain = row.Int(17) != 0;
+    o.source.assign(row.TextView(18));
+    a.speed.assign(row.TextView(19));
+    o.cost_nano = row.Int(20);
+    o.priced = row.Int(21) != 0;
+    o.price_version.assign(row.TextView(22));
+    o.change_seq = row.Int(23);
+    o.first_seen_ms = row.Int(24);
+    o.last_seen_ms = row.Int(25);
+    fn(o);
+  });
 }
 
 Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {

@@ -171,6 +171,33 @@ TEST(Ledger, MigratesAVersion1Ledger) {
             2);
 }
 
+TEST(Ledger, AVersion5BatchKeepsItsRangeAndTokenWithoutItsPayload) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  {
+    auto db = sql::Database::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(ApplyMigrations(**db, 0, 5).ok());
+  }
+  ExecSql(path,
+          "INSERT INTO ship_batches(first_seq, last_seq, rows, token, payload, "
+          "frozen_ms, attempts) VALUES(3, 9, 4, 'abc:3-9', '{\"key\":1}', 7, 2)");
+  auto ledger = OpenWrite(path);
+  ASSERT_NE(ledger, nullptr);
+  Result<std::optional<ShipBatch>> b = ledger->OldestShipBatch();
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_TRUE(b->has_value());
+  EXPECT_EQ((*b)->first_seq, 3);
+  EXPECT_EQ((*b)->last_seq, 9);
+  EXPECT_EQ((*b)->token, "abc:3-9");
+  EXPECT_EQ((*b)->attempts, 2u);
+  auto db = sql::Database::Open(path, true);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("SELECT COUNT(*) FROM pragma_table_info("
+                             "'ship_batches') WHERE name = 'payload'"),
+            0);
+}
+
 // A ledger as schema 3 left it, with one unpriced Sonnet 4 event:
 // 1000 input + 2000 output tokens at $3 / $15 per MTok = $0.033.
 void WriteVersion3LedgerWithOneEvent(const std::string& path) {

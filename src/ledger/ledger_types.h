@@ -157,19 +157,27 @@ struct LedgerSummary {
   std::vector<std::pair<std::string, uint64_t>> reject_reasons;  // Top few.
 };
 
-// A batch of outbox rows frozen for shipping: sent, and re-sent, exactly
-// as frozen.
+// A batch of outbox rows frozen for shipping: a change_seq range and a
+// deduplication token, fixed before the first send. Each send reads the
+// range afresh; a row that changed since moved to a later change_seq (and
+// a later batch), so a re-send carries the rows first sent or fewer, never
+// other values under the same token.
 struct ShipBatch {
   int64_t id = 0;
   int64_t first_seq = 0;  // The change_seq range it covers (inclusive).
   int64_t last_seq = 0;
-  uint64_t rows = 0;
-  std::string token;    // insert_deduplication_token.
-  std::string payload;  // JSONEachRow, one row per line.
+  uint64_t rows = 0;   // When frozen.
+  std::string token;   // insert_deduplication_token.
   int64_t frozen_ms = 0;
   uint64_t attempts = 0;
   int64_t next_attempt_ms = 0;
   std::string last_error;
+};
+
+// What freezing needs of an outbox row: its place and its age.
+struct OutboxMark {
+  int64_t change_seq = 0;
+  int64_t last_seen_ms = 0;
 };
 
 // The two things freezing needs, cheaply.

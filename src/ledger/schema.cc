@@ -181,8 +181,17 @@ INSERT INTO meta(key, value) VALUES('ledger_id', lower(hex(randomblob(8))));
 INSERT INTO meta(key, value) VALUES('frozen_change_seq', '0');
 )sql";
 
+// Version 6: a frozen batch is its change_seq range and token alone. A
+// re-send reads the range again: a row that changed since has moved to a
+// later change_seq (and batch), so the range yields the rows first frozen
+// or fewer, never other values under the same token. Batches frozen by
+// version 5 keep their ranges and tokens.
+constexpr const char* kVersion6 = R"sql(
+ALTER TABLE ship_batches DROP COLUMN payload;
+)sql";
+
 constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                  kVersion5};
+                                  kVersion5, kVersion6};
 
 }  // namespace
 

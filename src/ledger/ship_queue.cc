@@ -21,32 +21,30 @@ ShipBatch BatchFromRow(const sql::Statement& row) {
   b.last_seq = row.Int(2);
   b.rows = row.Uint(3);
   b.token = row.Text(4);
-  b.payload = row.Text(5);
-  b.frozen_ms = row.Int(6);
-  b.attempts = row.Uint(7);
-  b.next_attempt_ms = row.Int(8);
-  b.last_error = row.Text(9);
+  b.frozen_ms = row.Int(5);
+  b.attempts = row.Uint(6);
+  b.next_attempt_ms = row.Int(7);
+  b.last_error = row.Text(8);
   return b;
 }
 
 constexpr const char* kBatchColumns =
-    "SELECT id, first_seq, last_seq, rows, token, payload, frozen_ms, "
+    "SELECT id, first_seq, last_seq, rows, token, frozen_ms, "
     "attempts, next_attempt_ms, last_error FROM ship_batches";
 
 Status InsertBatch(sql::Database& db, const ShipBatch& b) {
   sql::Statement st(db.handle(), R"sql(
-    INSERT INTO ship_batches(first_seq, last_seq, rows, token, payload,
-      frozen_ms, attempts, next_attempt_ms, last_error)
-    VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql");
+    INSERT INTO ship_batches(first_seq, last_seq, rows, token, frozen_ms,
+      attempts, next_attempt_ms, last_error)
+    VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql");
   st.Bind(1, b.first_seq)
       .Bind(2, b.last_seq)
       .Bind(3, b.rows)
       .Bind(4, b.token)
-      .Bind(5, b.payload)
-      .Bind(6, b.frozen_ms)
-      .Bind(7, b.attempts)
-      .Bind(8, b.next_attempt_ms)
-      .Bind(9, b.last_error);
+      .Bind(5, b.frozen_ms)
+      .Bind(6, b.attempts)
+      .Bind(7, b.next_attempt_ms)
+      .Bind(8, b.last_error);
   return st.Run();
 }
 

@@ -36,6 +36,8 @@ class Statement {
   int64_t Int(int column) const;
   uint64_t Uint(int column) const;
   std::string Text(int column) const;
+  // Valid until the next Step, Reset or column call on this column.
+  std::string_view TextView(int column) const;
   bool IsNull(int column) const;
 
  private:

@@ -1,6 +1,7 @@
 #include "chdb/chdb_http_server.h"
 
 #include <httplib.h>
+#include <zstd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -40,6 +41,23 @@ int StatusFor(int code) {
     default:
       return 500;
   }
+}
+
+Result<std::string> Unzstd(const std::string& data) {
+  const unsigned long long size =
+      ZSTD_getFrameContentSize(data.data(), data.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return Status::InvalidArgument("not a zstd frame with its size");
+  }
+  std::string out(size, '\0');
+  const size_t n =
+      ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
+  if (ZSTD_isError(n)) {
+    return Status::InvalidArgument(std::string("zstd: ") +
+                                   ZSTD_getErrorName(n));
+  }
+  out.resize(n);
+  return out;
 }
 
 void Exception(httplib::Response& res, int status, int code,
@@ -129,15 +147,26 @@ void ChdbHttpServer::Up() {
           "text/plain");
       return;
     }
+    // httplib inflates gzip itself; zstd is ours to undo.
+    std::string body = req.body;
+    if (req.get_header_value("Content-Encoding") == "zstd") {
+      Result<std::string> plain = Unzstd(req.body);
+      if (!plain.ok()) {
+        Exception(res, 400, 432,
+                  "Code: 432. DB::Exception: " + plain.status().message());
+        return;
+      }
+      body = std::move(*plain);
+    }
     if (fault && fault->kind == Fault::Kind::kBadRowsMarked &&
-        req.body.find(fault->marker) != std::string::npos) {
+        body.find(fault->marker) != std::string::npos) {
       Exception(res, 400, 27,
                 "Code: 27. DB::Exception: Cannot parse input (injected)");
       return;
     }
     // The statement: `query` with the body as its data, or the body.
-    std::string sql =
-        req.has_param("query") ? req.get_param_value("query") : req.body;
+    const bool with_data = req.has_param("query");
+    std::string sql = with_data ? req.get_param_value("query") : body;
     std::string settings;
     for (const auto& [name, value] : req.params) {
       if (name == "query" || name == "database" ||
@@ -152,8 +181,9 @@ void ChdbHttpServer::Up() {
       sql.insert(format, settings);
     }
     const bool insert = sql.rfind("INSERT", 0) == 0;
-    if (req.has_param("query")) sql += "\n" + req.body;
-    Result<std::string> r = session_->Query(sql, "TabSeparated");
+    Result<std::string> r = with_data && insert
+                                ? session_->Insert(sql, body)
+                                : session_->Query(sql, "TabSeparated");
     if (insert && r.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       ++inserts_;

@@ -1,5 +1,7 @@
 #include "chdb/chdb_session.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +66,35 @@ Result<std::string> ChdbSession::Query(const std::string& sql,
                        : Result<std::string>(std::string(
                              chdb_result_buffer(r), chdb_result_length(r)));
   chdb_destroy_query_result(r);
+  return out;
+}
+
+Result<std::string> ChdbSession::Insert(const std::string& insert,
+                                        std::string_view data) {
+  size_t at = insert.find(" SETTINGS ");
+  if (at == std::string::npos) at = insert.find(" FORMAT ");
+  if (at == std::string::npos) {
+    return Status::InvalidArgument("Code: 62. DB::Exception: no FORMAT in " +
+                                   insert);
+  }
+  char path[] = "/tmp/cc-chdb-body-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return Status::IoError("cannot make a temp file for the body");
+  bool written = true;
+  for (size_t done = 0; done < data.size();) {
+    const ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n <= 0) {
+      written = false;
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  Result<std::string> out =
+      written ? Query(insert.substr(0, at) + " FROM INFILE '" + path + "'" +
+                      insert.substr(at))
+              : Result<std::string>(Status::IoError("writing the body failed"));
+  unlink(path);
   return out;
 }
 

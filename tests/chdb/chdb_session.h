@@ -5,6 +5,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -21,6 +22,13 @@ class ChdbSession {
   // ClickHouse exception is an error holding its text ("Code: 60. ...").
   Result<std::string> Query(const std::string& sql,
                             const std::string& format = "TabSeparated");
+
+  // Runs `insert` ("INSERT INTO t [(cols)] [SETTINGS ...] FORMAT F") with
+  // `data` as its input, byte for byte, as ClickHouse's HTTP interface
+  // takes a body. (Data inline after the statement would lose a leading
+  // whitespace byte, which binary formats may start with; the data goes
+  // through a temp file and FROM INFILE instead.)
+  Result<std::string> Insert(const std::string& insert, std::string_view data);
 
  private:
   explicit ChdbSession(void* conn) : conn_(conn) {}

@@ -1,6 +1,7 @@
-// Outbox events -> JSONEachRow -> the real engine: every column arrives as
-// the ledger holds it (strings with quotes and non-ASCII text, times to
-// the millisecond, 64-bit counts, costs).
+// Outbox events -> RowBinary (what the shipper sends) and JSONEachRow (how
+// a rejected row is kept) -> the real engine: every column arrives as the
+// ledger holds it (strings with quotes and non-ASCII text, times to the
+// millisecond, 64-bit counts, costs).
 #include <gtest/gtest.h>
 
 #include "chdb/chdb_test_util.h"
@@ -12,7 +13,10 @@
 namespace cc {
 namespace {
 
-TEST(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
+class RowFormatInChdb : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
+  const bool binary = std::string(GetParam()) == "RowBinary";
   CC_CHDB_SESSION_OR_SKIP(ch);
   test::TempDir dir;
   auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
@@ -39,34 +43,49 @@ TEST(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
     b.events.push_back(e);
   }
   ASSERT_TRUE((*ledger)->Commit(b, "host-ä", 1'756'900'000'456).ok());
-  Result<std::vector<OutboxEvent>> rows = (*ledger)->OutboxAfter(0, 100);
-  ASSERT_TRUE(rows.ok());
-  ASSERT_EQ(rows->size(), 3u);
+  std::vector<OutboxEvent> rows;
+  ASSERT_TRUE((*ledger)
+                  ->ForEachOutboxEvent(0, INT64_MAX,
+                                       [&](const OutboxEvent& e) {
+                                         rows.push_back(e);
+                                       })
+                  .ok());
+  ASSERT_EQ(rows.size(), 3u);
+  const std::string db = binary ? "cc_rows_binary" : "cc_rows_json";
 
   ClickHouseSchemaOptions o;
-  o.database = "cc_rows";
+  o.database = db;
   for (const std::string& sql : ClickHouseSchemaStatements(o)) {
     ASSERT_TRUE(ch->Query(sql).ok()) << sql;
   }
-  const std::string data = EventsAsJsonEachRow(*rows, "alice");
+  std::string data;
+  for (const OutboxEvent& e : rows) {
+    if (binary) {
+      AppendRowBinary(data, e, "alice");
+    } else {
+      AppendJsonEachRow(data, e, "alice");
+    }
+  }
   Result<std::string> ins =
-      ch->Query("INSERT INTO cc_rows.events FORMAT JSONEachRow\n" + data);
-  ASSERT_TRUE(ins.ok()) << ins.status().message() << "\n" << data;
+      binary ? ch->Insert(RowBinaryInsertSql(db), data)
+             : ch->Insert("INSERT INTO " + db + ".events FORMAT JSONEachRow",
+                          data);
+  ASSERT_TRUE(ins.ok()) << ins.status().message();
 
   int64_t cost = 0;
-  for (const OutboxEvent& e : *rows) cost += e.cost_nano;
+  for (const OutboxEvent& e : rows) cost += e.cost_nano;
   EXPECT_EQ(test::QueryValue(
                 ch,
                 "SELECT count(), sum(input_tokens), sum(output_tokens), "
                 "sum(cache_creation_1h_tokens), sum(web_search_requests), "
-                "sum(cost_nano), sum(is_sidechain) FROM cc_rows.events FINAL"),
+                "sum(cost_nano), sum(is_sidechain) FROM " + db + ".events FINAL"),
             "3\t3000000000003\t516\t12\t6\t" + std::to_string(cost) + "\t1");
   EXPECT_EQ(
       test::QueryValue(ch,
                        "SELECT key, source, user, cwd, project, speed, "
                        "toUnixTimestamp64Milli(timestamp), "
                        "toUnixTimestamp64Milli(first_seen), change_seq "
-                       "FROM cc_rows.events FINAL ORDER BY key LIMIT 1 "
+                       "FROM " + db + ".events FINAL ORDER BY key LIMIT 1 "
                        "FORMAT JSONEachRow SETTINGS "
                        "output_format_json_quote_64bit_integers = 0"),
       "{\"key\":\"msg_0:req_\\\"q\\\"\",\"source\":\"host-ä\","
@@ -75,8 +94,11 @@ TEST(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
       "\"toUnixTimestamp64Milli(timestamp)\":1756893600123,"
       "\"toUnixTimestamp64Milli(first_seen)\":1756900000456,"
       "\"change_seq\":" +
-          std::to_string((*rows)[0].change_seq) + "}");
+          std::to_string(rows[0].change_seq) + "}");
 }
+
+INSTANTIATE_TEST_SUITE_P(Formats, RowFormatInChdb,
+                         ::testing::Values("RowBinary", "JSONEachRow"));
 
 }  // namespace
 }  // namespace cc

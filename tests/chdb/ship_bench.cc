@@ -3,7 +3,7 @@
 //   build/dev/tests/ship_bench [EVENTS]      (default 1,000,000)
 //
 // Builds a ledger of EVENTS events (through Ledger::Commit), ships it all
-// to the chDB-backed HTTP server on loopback (libcurl, gzip, JSONEachRow),
+// to the chDB-backed HTTP server on loopback (libcurl, zstd, RowBinary),
 // then runs `report daily` from ClickHouse. Prints events/s, the CPU time
 // this process spent shipping (the client's share; the server's engine
 // runs in-process too and is reported apart), and the report's time.
@@ -16,6 +16,8 @@
 #include <random>
 
 #include "chdb/chdb_http_server.h"
+#include "clickhouse/body_compression.h"
+#include "clickhouse/row_format.h"
 #include "clickhouse/shipper.h"
 #include "clickhouse/usage_query.h"
 #include "core/clock.h"
@@ -86,6 +88,45 @@ int main(int argc, char** argv) {
   auto t1 = std::chrono::steady_clock::now();
   std::printf("ledger: %zu events in %.1f s\n", events, Seconds(t0, t1));
 
+  {
+    // Where the client's time goes: reading the outbox, writing RowBinary,
+    // compressing (50,000-row bodies, as the shipper cuts them).
+    double read_s = 0, encode_s = 0, zstd_s = 0;
+    size_t raw = 0, packed = 0, rows = 0;
+    std::string body;
+    auto flush = [&] {
+      auto a = std::chrono::steady_clock::now();
+      packed += Zstd(body)->size();
+      zstd_s += Seconds(a, std::chrono::steady_clock::now());
+      raw += body.size();
+      body.clear();
+    };
+    auto a = std::chrono::steady_clock::now();
+    (void)(*ledger)->ForEachOutboxEvent(0, INT64_MAX,
+                                        [&](const OutboxEvent&) { ++rows; });
+    read_s = Seconds(a, std::chrono::steady_clock::now());
+    a = std::chrono::steady_clock::now();
+    (void)(*ledger)->ForEachOutboxEvent(
+        0, INT64_MAX, [&](const OutboxEvent& e) {
+          AppendRowBinary(body, e, "bench");
+          if (body.size() > 50'000 * 160) {
+            auto z = std::chrono::steady_clock::now();
+            flush();
+            a += std::chrono::steady_clock::now() - z;  // Not encoding time.
+          }
+        });
+    flush();
+    encode_s = Seconds(a, std::chrono::steady_clock::now()) - read_s;
+    std::printf(
+        "client parts per event: outbox read %.2f us, RowBinary %.2f us, "
+        "zstd %.2f us (%.0f -> %.0f bytes an event)\n",
+        read_s * 1e6 / static_cast<double>(rows),
+        encode_s * 1e6 / static_cast<double>(rows),
+        zstd_s * 1e6 / static_cast<double>(rows),
+        static_cast<double>(raw) / static_cast<double>(rows),
+        static_cast<double>(packed) / static_cast<double>(rows));
+  }
+
   test::ChdbHttpServer server(ch, "bench", "pw");
   auto http = MakeCurlHttpClient({});
   ClickHouseClient client(*ParseClickHouseUrl(server.Url("bench")), **http);
@@ -112,7 +153,7 @@ int main(int argc, char** argv) {
               events, static_cast<size_t>(shipped->batches_sent),
               Seconds(t2, t3), static_cast<double>(events) / Seconds(t2, t3));
   std::printf(
-      "client CPU (freeze, serialise, gzip, send; this thread): %.2f s\n",
+      "client CPU (freeze, read, serialise, zstd, send; this thread): %.2f s\n",
       cpu1 - cpu0);
 
   {

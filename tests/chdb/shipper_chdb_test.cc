@@ -168,6 +168,50 @@ TEST_F(ShipperInChdb, ATimeoutAfterTheInsertCommittedDoesNotDouble) {
   EXPECT_EQ(ClickHouseTotals(), LedgerTotals());       // ...and dropped.
 }
 
+// A frozen batch is re-read on each send. Rows that grew in between have a
+// new change_seq: the replay under the old token is dropped by ClickHouse,
+// and the new versions arrive in a later batch and replace the old.
+TEST_F(ShipperInChdb, RowsThatChangeBetweenASendAndItsRetryArriveOnce) {
+  Commit({MakeEvent(1, 5), MakeEvent(2, 7), MakeEvent(3, 9)});
+  Shipper& s = NewShipper();
+  server_->Inject(
+      {test::Fault::Kind::kTimeoutAfterCommit, 200, 0, 1500, "", false});
+  Result<ShipStep> step = s.Step(true);
+  ASSERT_TRUE(step.ok());
+  ASSERT_EQ(step->what, ShipStep::What::kRetryLater) << step->error;
+  EXPECT_EQ(ClickHouseTotals(), "3\t30\t21\t300\t" +
+                                    std::to_string(ledger_->Summary()->cost_nano));
+  Commit({MakeEvent(2, 700)});  // A streaming partial grew meanwhile.
+  clock_.now_ms += 400'000;
+  step = s.Step(true);  // The retry: two of its three rows are left.
+  ASSERT_TRUE(step.ok());
+  EXPECT_EQ(step->what, ShipStep::What::kSent);
+  EXPECT_EQ(step->rows, 2u);
+  ShipAll(s);
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+  EXPECT_EQ(ClickHouseTotals().substr(0, 7), "3\t30\t71");  // 5 + 700 + 9.
+}
+
+TEST_F(ShipperInChdb, AFrozenBatchWhoseRowsAllChangedIsDroppedUnsent) {
+  Commit({MakeEvent(1, 5), MakeEvent(2, 7)});
+  Shipper& s = NewShipper();
+  server_->Inject({test::Fault::Kind::kStatus, 503, 0, 0, "", false});
+  Result<ShipStep> step = s.Step(true);  // Frozen, refused.
+  ASSERT_TRUE(step.ok());
+  ASSERT_EQ(step->what, ShipStep::What::kRetryLater);
+  Commit({MakeEvent(1, 50), MakeEvent(2, 70)});
+  clock_.now_ms += 400'000;
+  const int requests = server_->requests();
+  step = s.Step(true);
+  ASSERT_TRUE(step.ok());
+  EXPECT_EQ(step->what, ShipStep::What::kSent);
+  EXPECT_EQ(step->rows, 0u);
+  EXPECT_EQ(server_->requests(), requests);  // Nothing to send for it.
+  ShipAll(s);
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+  EXPECT_EQ(ClickHouseTotals().substr(0, 8), "2\t20\t120");
+}
+
 TEST_F(ShipperInChdb, ServerErrorsAndExceptionsInside200AreRetried) {
   Commit({MakeEvent(1, 5), MakeEvent(2, 7), MakeEvent(3, 9)});
   Shipper& s = NewShipper();
