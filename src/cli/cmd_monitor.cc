@@ -1,4 +1,6 @@
-// bridge sync --start-monitoring | --interval MINUTES: a long-running sync.
+// The long-running commands: `bridge sync --start-monitoring`,
+// `bridge sync --interval MINUTES`, and `run` (the all-in-one service):
+// keep the ledger current and, with --clickhouse, ship beside it.
 #include <cstdio>
 #include <ctime>
 #include <thread>
@@ -110,13 +112,23 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
     PrintError("--interval: choose it or --start-monitoring, not both");
     return kExitUsage;
   }
+  return MonitorAndShip(ctx, args,
+                        args.Has("--interval")
+                            ? "bridge sync --interval"
+                            : "bridge sync --start-monitoring");
+}
+
+int RunService(const Context& ctx, const ParsedArgs& args) {
+  return MonitorAndShip(ctx, args, "run");
+}
+
+int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
+                   const std::string& command) {
   Result<MonitorOptions> options = MonitorOptionsFrom(ctx, args);
   if (!options.ok()) {
     PrintError(options.status().message());
     return kExitUsage;
   }
-  std::string command = args.Has("--interval") ? "bridge sync --interval"
-                                               : "bridge sync --start-monitoring";
   StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
   Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
       ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
@@ -138,11 +150,14 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
   MonitorPrinter printer(ctx);
   if (ctx.verbosity >= 0) {
     std::fprintf(stderr,
-                 "context-cleaner: keeping %s current (%s); Ctrl-C to stop\n",
+                 "context-cleaner: keeping %s current (%s%s%s); Ctrl-C to "
+                 "stop\n",
                  ctx.ledger_path.c_str(),
                  options->mode == MonitorMode::kWatch    ? "watching"
                  : options->mode == MonitorMode::kPoll   ? "polling"
-                                                         : "every interval");
+                                                         : "every interval",
+                 ctx.clickhouse ? ", shipping to " : "",
+                 ctx.clickhouse ? ctx.clickhouse->Redacted().c_str() : "");
   }
   Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
   BackgroundShipper shipper(ctx);  // With --clickhouse: ships beside it.

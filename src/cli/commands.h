@@ -24,6 +24,10 @@ const std::vector<Command>& Commands();
 int RunBackfill(const Context& ctx, const ParsedArgs& args);
 int RunSync(const Context& ctx, const ParsedArgs& args);
 int RunMonitor(const Context& ctx, const ParsedArgs& args);
+int RunService(const Context& ctx, const ParsedArgs& args);
+// What RunMonitor and RunService share; `command` names the ledger's holder.
+int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
+                   const std::string& command);
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
 int RunValidate(const Context& ctx, const ParsedArgs& args);
 int RunReprice(const Context& ctx, const ParsedArgs& args);

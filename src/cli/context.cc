@@ -103,9 +103,9 @@ const std::vector<FlagSpec>& AllFlags() {
        "(inotify); Ctrl-C or SIGTERM to stop"},
       {"--interval", "MINUTES", "A pass every MINUTES until stopped"},
       {"--poll", "SECONDS",
-       "With --start-monitoring: poll every SECONDS instead of inotify"},
+       "Monitoring (run, --start-monitoring): poll every SECONDS, not inotify"},
       {"--reconcile", "SECONDS",
-       "With --start-monitoring: a full scan every SECONDS (default 60)"},
+       "Monitoring (run, --start-monitoring): full scan every SECONDS (60)"},
       {"--config", "FILE",
        "Settings file (JSON: {\"prices\": FILE, \"timezone\": ZONE}). "
        "Default: $XDG_CONFIG_HOME/context-cleaner/config.json"},

@@ -182,6 +182,19 @@ const std::vector<Command>& Commands() {
        {"--once", "--json", "--start-monitoring", "--interval", "--poll",
         "--reconcile"},
        &RunSync},
+      {"run", "The service: follow every write, and ship to ClickHouse",
+       "context-cleaner run [--poll SECONDS] [--reconcile SECONDS] "
+       "[--clickhouse URL]",
+       "Everything that runs for a long time, in one process, with one Ctrl-C "
+       "(or SIGTERM)\nto stop it: the monitor of `bridge sync "
+       "--start-monitoring` (catch up, then read\nevery line within "
+       "milliseconds of its being written), and, when ClickHouse is\n"
+       "configured (--clickhouse, $CONTEXT_CLEANER_CLICKHOUSE or the config "
+       "file), the shipper\nbeside it: an outage of any length slows nothing "
+       "and loses nothing. The systemd\nunit in contrib/ runs this. A second "
+       "writer on the same ledger exits 3.",
+       {"--poll", "--reconcile"},
+       &RunService},
       {"bridge sync-status", "Show what the ledger holds and the last run",
        "context-cleaner bridge sync-status [--json]",
        "Reads the ledger (safe while a sync runs in another process): files "

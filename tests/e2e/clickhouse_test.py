@@ -158,31 +158,37 @@ def scenario(env):
         ours = env.run(*args).stdout
         theirs = env.run(*args, "--from", "clickhouse").stdout
         check(ours == theirs, f"report {kind}: from ClickHouse differs:\n{ours}\n{theirs}")
-    # The monitor ships beside its ingestion, within seconds of a line.
-    cmd = [env.binary, "--claude-dir", env.root, "--ledger", env.ledger,
-           "--clickhouse", env.url, "bridge", "sync", "--start-monitoring"]
-    mon = subprocess.Popen(cmd, env=env.env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
-    try:
-        time.sleep(1.0)
-        env.append(*[assistant(f"m{i}", f"2025-09-06T08:{i:02d}:00.000Z", 77) for i in range(3)])
-        deadline = time.monotonic() + 20
-        count = 0
-        while time.monotonic() < deadline:
-            count = int(env.clickhouse(
-                "SELECT count() FROM team.events FINAL FORMAT TabSeparated").strip())
-            if count == 29:
-                break
-            time.sleep(0.2)
-        check(count == 29, f"monitor shipping: {count} rows in ClickHouse, want 29")
-    finally:
-        mon.send_signal(signal.SIGTERM)
-        out, err = mon.communicate(timeout=30)
-    check(mon.returncode == 0, f"monitor exit {mon.returncode}: {err[-1500:]}")
-    check(PASSWORD not in out + err, "the monitor printed the password")
-    check(env.compare("after the monitor") == 29, "29 events")
+    # The monitor ships beside its ingestion, within seconds of a line; so
+    # does `run`, the all-in-one service.
+    def follow_and_ship(command, first, want):
+        cmd = [env.binary, "--claude-dir", env.root, "--ledger", env.ledger,
+               "--clickhouse", env.url, *command]
+        mon = subprocess.Popen(cmd, env=env.env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(1.0)
+            env.append(*[assistant(f"m{i}", f"2025-09-06T08:{i:02d}:00.000Z", 77)
+                         for i in range(first, first + 3)])
+            deadline = time.monotonic() + 20
+            count = 0
+            while time.monotonic() < deadline:
+                count = int(env.clickhouse(
+                    "SELECT count() FROM team.events FINAL FORMAT TabSeparated").strip())
+                if count == want:
+                    break
+                time.sleep(0.2)
+            check(count == want, f"{command}: {count} rows in ClickHouse, want {want}")
+        finally:
+            mon.send_signal(signal.SIGTERM)
+            out, err = mon.communicate(timeout=30)
+        check(mon.returncode == 0, f"{command}: exit {mon.returncode}: {err[-1500:]}")
+        check(PASSWORD not in out + err, f"{command} printed the password")
+        check(env.compare(f"after {command}") == want, f"{want} events")
+
+    follow_and_ship(["bridge", "sync", "--start-monitoring"], 0, 29)
+    follow_and_ship(["run"], 3, 32)
     return ("ship, replace, outage, auth failure, reports from ClickHouse, "
-            "monitor shipping: ClickHouse equals the ledger")
+            "monitor and run shipping: ClickHouse equals the ledger")
 
 
 def main(argv):
