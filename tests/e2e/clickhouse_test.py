@@ -5,6 +5,11 @@ The server is tests/chdb/chdb_http_server: ClickHouse's HTTP interface on
 loopback, executed by the real engine (chDB). After each step, the rows in
 ClickHouse (read back through the same HTTP interface, with FINAL) must
 equal the ledger's own report; the password must never be printed.
+
+With CONTEXT_CLEANER_TEST_CLICKHOUSE_URL=http(s)://user:password@host:port
+the same scenario runs against that real server instead, in a new database
+of its own (dropped at the end); the outage, which needs the test server's
+fault switch, is then left out.
 """
 import argparse
 import json
@@ -46,15 +51,34 @@ class Env:
         self.root = os.path.join(tmp, "claude")
         self.ledger = os.path.join(tmp, "ledger.db")
         os.makedirs(os.path.join(self.root, "projects", "p"))
-        self.server = subprocess.Popen([args.server, "writer", PASSWORD],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       text=True)
-        self.port = int(self.server.stdout.readline())
-        self.url = f"http://writer@127.0.0.1:{self.port}/team"
-        self.env = dict(os.environ, CLICKHOUSE_PASSWORD=PASSWORD, HOME=tmp,
+        real = os.environ.get("CONTEXT_CLEANER_TEST_CLICKHOUSE_URL")
+        self.db = "team"
+        self.server = None
+        if real:
+            u = urllib.parse.urlsplit(real)
+            self.user = urllib.parse.unquote(u.username or "default")
+            self.password = urllib.parse.unquote(u.password or "")
+            self.db = f"cc_e2e_{os.getpid()}_{int(time.time())}"
+            self.base = f"{u.scheme}://{u.hostname}:{u.port or (8443 if u.scheme == 'https' else 8123)}"
+        else:
+            self.server = subprocess.Popen([args.server, "writer", PASSWORD],
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           text=True)
+            self.user, self.password = "writer", PASSWORD
+            self.base = f"http://127.0.0.1:{int(self.server.stdout.readline())}"
+        self.url = self.url_with(self.user)
+        self.env = dict(os.environ, CLICKHOUSE_PASSWORD=self.password, HOME=tmp,
                         XDG_CONFIG_HOME=os.path.join(tmp, "cfg"), USER="alice")
+        self.env.pop("CONTEXT_CLEANER_TEST_CLICKHOUSE_URL", None)
+
+    def url_with(self, userinfo):
+        scheme, host = self.base.split("://")
+        return f"{scheme}://{userinfo}@{host}/{self.db}"
 
     def close(self):
+        if self.server is None:
+            self.clickhouse(f"DROP DATABASE IF EXISTS `{self.db}`")
+            return
         self.server.stdin.close()
         self.server.wait(timeout=30)
 
@@ -62,7 +86,7 @@ class Env:
         cmd = [self.binary, "--claude-dir", self.root, "--ledger", self.ledger,
                "--clickhouse", url or self.url, *args]
         p = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=120)
-        check(PASSWORD not in p.stdout + p.stderr, f"{args}: the password was printed")
+        check(self.password not in p.stdout + p.stderr, f"{args}: the password was printed")
         check(p.returncode == expect,
               f"{args}: exit {p.returncode}\n{p.stdout[-1500:]}\n{p.stderr[-1500:]}")
         return p
@@ -74,8 +98,8 @@ class Env:
 
     def clickhouse(self, sql):
         req = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/?database=team", data=sql.encode(),
-            headers={"X-ClickHouse-User": "writer", "X-ClickHouse-Key": PASSWORD,
+            f"{self.base}/?database={self.db}", data=sql.replace("team.", self.db + ".").encode(),
+            headers={"X-ClickHouse-User": self.user, "X-ClickHouse-Key": self.password,
                      "Content-Type": "text/plain"})
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.read().decode()
@@ -109,6 +133,16 @@ def scenario(env):
     env.run("bridge", "sync", "--once")
     check(env.compare("after the finals") == 20, "still 20 events")
 
+    if env.server is None:  # A real server: no fault switch.
+        env.append(*[assistant(f"b{i}", f"2025-09-04T11:{i:02d}:00.000Z", 50) for i in range(5)])
+        env.run("bridge", "sync", "--once")
+    else:
+        outage(env)
+    check(env.compare("after the outage") == 25, "25 events")
+    return wrong_password_validate_reports_monitor(env)
+
+
+def outage(env):
     # An outage: the sync itself succeeds, the rows wait, nothing is lost.
     env.server.send_signal(signal.SIGUSR1)
     time.sleep(0.3)
@@ -128,11 +162,12 @@ def scenario(env):
             break
         time.sleep(0.5)
     check(st["rowsPending"] == 0 and st["status"] == "ok", f"after the outage: {st}")
-    check(env.compare("after the outage") == 25, "25 events")
 
+
+def wrong_password_validate_reports_monitor(env):
     # A wrong password stops shipping, says so, keeps the outbox.
     env.append(assistant("c1", "2025-09-05T09:00:00.000Z", 9))
-    bad = f"http://writer:wrong@127.0.0.1:{env.port}/team"
+    bad = env.url_with(env.user + ":wrong")
     p = env.run("bridge", "sync", "--once", url=bad)
     check("STOPPED" in p.stderr and "wrong" not in p.stderr, f"stopped: {p.stderr}")
     st = json.loads(env.run("bridge", "sync-status", "--json", url=bad).stdout)["shipping"]
@@ -182,7 +217,7 @@ def scenario(env):
             mon.send_signal(signal.SIGTERM)
             out, err = mon.communicate(timeout=30)
         check(mon.returncode == 0, f"{command}: exit {mon.returncode}: {err[-1500:]}")
-        check(PASSWORD not in out + err, f"{command} printed the password")
+        check(env.password not in out + err, f"{command} printed the password")
         check(env.compare(f"after {command}") == want, f"{want} events")
 
     follow_and_ship(["bridge", "sync", "--start-monitoring"], 0, 29)
