@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/dashboard_flags.h"
 #include "cli/ship.h"
 #include "core/civil_time.h"
 #include "daemon/monitor.h"
@@ -159,11 +160,27 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
                  ctx.clickhouse ? ", shipping to " : "",
                  ctx.clickhouse ? ctx.clickhouse->Redacted().c_str() : "");
   }
+  // `run`: the dashboard too, once the ledger exists.
+  std::unique_ptr<DashboardServer> dashboard;
+  if (command == "run" && !args.Has("--no-dashboard")) {
+    Result<DashboardOptions> dopts = DashboardOptionsFrom(ctx, args);
+    if (!dopts.ok()) {
+      PrintError(dopts.status().message());
+      return kExitUsage;
+    }
+    Result<std::unique_ptr<DashboardServer>> started = StartDashboard(ctx, *dopts);
+    if (!started.ok()) {
+      PrintError(started.status().message() + " (or run with --no-dashboard)");
+      return ExitCodeFor(started.status());
+    }
+    dashboard = std::move(*started);
+  }
   Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
   BackgroundShipper shipper(ctx);  // With --clickhouse: ships beside it.
   shipper.Start();
   Status s = monitor.Run(stop.fd(), stop.flag());
   shipper.Stop();
+  if (dashboard) dashboard->Stop();
   if (!s.ok()) {
     PrintError(s.message());
     return ExitCodeFor(s);

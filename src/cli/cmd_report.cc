@@ -64,7 +64,7 @@ Result<int> StartOfWeek(const ParsedArgs& args) {
       *text + "'");
 }
 
-Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {
+Result<TimeZone> ZoneFlagOf(const Context& ctx, const ParsedArgs& args) {
   std::optional<std::string> name = args.Get("--timezone");
   if (!name) {
     if (auto it = ctx.config.find("timezone"); it != ctx.config.end()) {
@@ -97,7 +97,7 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
     return Status::InvalidArgument("--since " + FormatDate(**since) +
                                    " is after --until " + FormatDate(**until));
   }
-  Result<TimeZone> zone = ZoneFlag(ctx, args);
+  Result<TimeZone> zone = ZoneFlagOf(ctx, args);
   if (!zone.ok()) return zone.status();
   Result<int> week_start = StartOfWeek(args);
   if (!week_start.ok()) return week_start.status();
@@ -242,6 +242,10 @@ int RunReportSession(const Context& ctx, const ParsedArgs& args) {
 }
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args) {
   return RunReport(ctx, args, ReportKind::kBlocks);
+}
+
+Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {
+  return ZoneFlagOf(ctx, args);
 }
 
 }  // namespace cc::cli

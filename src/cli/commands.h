@@ -7,6 +7,7 @@
 
 #include "cli/context.h"
 #include "cli/flags.h"
+#include "report/time_zone.h"
 
 namespace cc::cli {
 
@@ -28,6 +29,7 @@ int RunService(const Context& ctx, const ParsedArgs& args);
 // What RunMonitor and RunService share; `command` names the ledger's holder.
 int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
                    const std::string& command);
+int RunDashboard(const Context& ctx, const ParsedArgs& args);
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
 int RunValidate(const Context& ctx, const ParsedArgs& args);
 int RunReprice(const Context& ctx, const ParsedArgs& args);
@@ -36,5 +38,8 @@ int RunReportWeekly(const Context& ctx, const ParsedArgs& args);
 int RunReportMonthly(const Context& ctx, const ParsedArgs& args);
 int RunReportSession(const Context& ctx, const ParsedArgs& args);
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args);
+
+// --timezone, else the config's "timezone", else the system's zone.
+Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args);
 
 }  // namespace cc::cli

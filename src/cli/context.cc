@@ -131,6 +131,14 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--compact", "", "Fewer columns"},
       {"--from", "ledger|clickhouse",
        "Read the ledger (default) or the team's ClickHouse (--clickhouse)"},
+      {"--host", "ADDRESS",
+       "Dashboard: the address to listen on (default 127.0.0.1; any other "
+       "needs --auth-token)"},
+      {"--port", "PORT", "Dashboard: the port (default 8110; 0: any free one)"},
+      {"--auth-token", "TOKEN",
+       "Dashboard: every request must carry it (?token= or Authorization: "
+       "Bearer); also $CONTEXT_CLEANER_DASHBOARD_TOKEN"},
+      {"--no-dashboard", "", "run: no dashboard, only sync and shipping"},
       {"--start-of-week", "DAY", "weekly: the first day of a week (default "
                                  "sunday)"},
       {"--token-limit", "N|max",

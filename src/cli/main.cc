@@ -182,19 +182,37 @@ const std::vector<Command>& Commands() {
        {"--once", "--json", "--start-monitoring", "--interval", "--poll",
         "--reconcile"},
        &RunSync},
-      {"run", "The service: follow every write, and ship to ClickHouse",
-       "context-cleaner run [--poll SECONDS] [--reconcile SECONDS] "
+      {"run", "The service: follow every write, the dashboard, shipping",
+       "context-cleaner run [--host ADDRESS] [--port PORT] [--auth-token "
+       "TOKEN] [--no-dashboard]\n"
+       "                           [--poll SECONDS] [--reconcile SECONDS] "
        "[--clickhouse URL]",
        "Everything that runs for a long time, in one process, with one Ctrl-C "
        "(or SIGTERM)\nto stop it: the monitor of `bridge sync "
        "--start-monitoring` (catch up, then read\nevery line within "
-       "milliseconds of its being written), and, when ClickHouse is\n"
-       "configured (--clickhouse, $CONTEXT_CLEANER_CLICKHOUSE or the config "
-       "file), the shipper\nbeside it: an outage of any length slows nothing "
-       "and loses nothing. The systemd\nunit in contrib/ runs this. A second "
-       "writer on the same ledger exits 3.",
-       {"--poll", "--reconcile"},
+       "milliseconds of its being written), the dashboard (as `dashboard`;\n"
+       "http://127.0.0.1:8110/), and, when ClickHouse is configured "
+       "(--clickhouse,\n$CONTEXT_CLEANER_CLICKHOUSE or the config file), the "
+       "shipper beside it: an outage\nof any length slows nothing and loses "
+       "nothing. The systemd unit in contrib/ runs\nthis. A second writer on "
+       "the same ledger exits 3.",
+       {"--poll", "--reconcile", "--host", "--port", "--auth-token",
+        "--no-dashboard", "--timezone"},
        &RunService},
+      {"dashboard", "The live dashboard in your browser",
+       "context-cleaner dashboard [--host ADDRESS] [--port PORT] "
+       "[--auth-token TOKEN] [-z ZONE]",
+       "Serves the dashboard at http://127.0.0.1:8110/: today, this week and "
+       "month with the\nchange from the period before, usage over time by "
+       "model, the current 5-hour block,\nprojects, sessions (click one for "
+       "its requests), models and machines, caching, and\nsync health. It "
+       "updates itself within a second of a transcript line being synced "
+       "(run\n`bridge sync --start-monitoring` beside it, or use `run`, which "
+       "does both). Read-only.\nThe JSON API it uses is under /api/ "
+       "(docs/api.md); /metrics is for Prometheus.\nListening beyond "
+       "127.0.0.1 (--host 0.0.0.0) requires --auth-token.",
+       {"--host", "--port", "--auth-token", "--timezone", "--from"},
+       &RunDashboard},
       {"bridge sync-status", "Show what the ledger holds and the last run",
        "context-cleaner bridge sync-status [--json]",
        "Reads the ledger (safe while a sync runs in another process): files "

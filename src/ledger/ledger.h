@@ -95,6 +95,16 @@ class Ledger {
   Result<std::vector<DailyRow>> DailyTotals(std::optional<int64_t> since_day,
                                             std::optional<int64_t> until_day);
   Result<LedgerSummary> Summary();
+  // Changes whenever another connection (process or thread) commits to
+  // the ledger (SQLite's PRAGMA data_version).
+  Result<int64_t> DataVersion();
+  // Summary without the event totals (which read every event): files,
+  // rejects and the last run.
+  Result<LedgerSummary> SyncHealth();
+  // A session's events in time order, at most `limit` (the dashboard's
+  // drill-down).
+  Result<std::vector<SessionEvent>> SessionEvents(const std::string& session_id,
+                                                  size_t limit);
   Result<std::vector<EventBrief>> AllEvents();
   // Up to `limit` outbox rows with after_seq < change_seq <= up_to_seq, in
   // change_seq order: what freezing and splitting need to cut batches.

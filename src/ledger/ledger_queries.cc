@@ -133,6 +133,31 @@ Result<std::vector<DailyRow>> Ledger::DailyTotals(
 }
 
 Result<LedgerSummary> Ledger::Summary() {
+  Result<LedgerSummary> health = SyncHealth();
+  if (!health.ok()) return health.status();
+  LedgerSummary out = std::move(*health);
+  sql::Statement events(db_->handle(),
+                        std::string("SELECT COUNT(*), ") + kTokenSums +
+                            ", MIN(timestamp_ms), MAX(timestamp_ms), "
+                            "COALESCE(SUM(cost_nano), 0), "
+                            "COALESCE(SUM(priced = 0), 0) FROM events");
+  Status s = ForEachRow(events, [&out](const sql::Statement& row) {
+    out.events = row.Uint(0);
+    out.tokens = TokensFromRow(row, 1);
+    if (!row.IsNull(9)) out.first_event_ms = row.Int(9);
+    if (!row.IsNull(10)) out.last_event_ms = row.Int(10);
+    out.cost_nano = row.Int(11);
+    out.unpriced_events = row.Uint(12);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<int64_t> Ledger::DataVersion() {
+  return db_->QueryInt("PRAGMA data_version");
+}
+
+Result<LedgerSummary> Ledger::SyncHealth() {
   LedgerSummary out;
   sql::Statement files(db_->handle(), R"sql(
     SELECT COALESCE(SUM(state = 'active'), 0), COALESCE(SUM(state = 'gone'), 0)
@@ -140,21 +165,6 @@ Result<LedgerSummary> Ledger::Summary() {
   Status s = ForEachRow(files, [&out](const sql::Statement& row) {
     out.files_active = row.Uint(0);
     out.files_gone = row.Uint(1);
-  });
-  if (!s.ok()) return s;
-
-  sql::Statement events(db_->handle(),
-                        std::string("SELECT COUNT(*), ") + kTokenSums +
-                            ", MIN(timestamp_ms), MAX(timestamp_ms), "
-                            "COALESCE(SUM(cost_nano), 0), "
-                            "COALESCE(SUM(priced = 0), 0) FROM events");
-  s = ForEachRow(events, [&out](const sql::Statement& row) {
-    out.events = row.Uint(0);
-    out.tokens = TokensFromRow(row, 1);
-    if (!row.IsNull(9)) out.first_event_ms = row.Int(9);
-    if (!row.IsNull(10)) out.last_event_ms = row.Int(10);
-    out.cost_nano = row.Int(11);
-    out.unpriced_events = row.Uint(12);
   });
   if (!s.ok()) return s;
 
@@ -256,6 +266,33 @@ Status Ledger::ForEachOutboxEvent(
     o.last_seen_ms = row.Int(25);
     fn(o);
   });
+}
+
+Result<std::vector<SessionEvent>> Ledger::SessionEvents(
+    const std::string& session_id, size_t limit) {
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT key, timestamp_ms, model, project, source, is_sidechain,
+      input_tokens, output_tokens, cache_creation_tokens,
+      cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
+      web_search_requests, web_fetch_requests, cost_nano, priced
+    FROM events WHERE session_id = ?1 ORDER BY timestamp_ms, key LIMIT ?2)sql");
+  st.Bind(1, session_id).Bind(2, static_cast<int64_t>(limit));
+  std::vector<SessionEvent> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    SessionEvent e;
+    e.key = row.Text(0);
+    e.timestamp_ms = row.Int(1);
+    e.model = row.Text(2);
+    e.project = row.Text(3);
+    e.source = row.Text(4);
+    e.is_sidechain = row.Int(5) != 0;
+    e.tokens = TokensFromRow(row, 6);
+    e.cost_nano = row.Int(14);
+    e.priced = row.Int(15) != 0;
+    out.push_back(std::move(e));
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {

@@ -213,6 +213,19 @@ struct OutboxEvent {
   int64_t last_seen_ms = 0;
 };
 
+// One event of a session, as the dashboard lists it.
+struct SessionEvent {
+  std::string key;
+  int64_t timestamp_ms = 0;
+  std::string model;
+  std::string project;
+  std::string source;
+  bool is_sidechain = false;
+  Tokens tokens;
+  int64_t cost_nano = 0;
+  bool priced = false;
+};
+
 // One event as validate needs it.
 struct EventBrief {
   std::string key;

@@ -190,8 +190,13 @@ constexpr const char* kVersion6 = R"sql(
 ALTER TABLE ship_batches DROP COLUMN payload;
 )sql";
 
+// Version 7: the dashboard lists a session's requests.
+constexpr const char* kVersion7 = R"sql(
+CREATE INDEX events_by_session ON events(session_id, timestamp_ms);
+)sql";
+
 constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                  kVersion5, kVersion6};
+                                  kVersion5, kVersion6, kVersion7};
 
 }  // namespace
 

@@ -1,0 +1,84 @@
+// dashboard: serve the live dashboard until Ctrl-C (see dashboard/).
+#include <poll.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/commands.h"
+#include "cli/dashboard_flags.h"
+#include "daemon/stop_signal.h"
+
+namespace cc::cli {
+
+Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
+                                              const ParsedArgs& args) {
+  DashboardOptions o;
+  o.ledger_path = ctx.ledger_path;
+  o.prices = ctx.prices.get();
+  o.version = "0.1.0";
+  if (std::optional<std::string> host = args.Get("--host")) {
+    if (host->empty()) return Status::InvalidArgument("--host: empty");
+    o.host = *host;
+  }
+  if (std::optional<std::string> port = args.Get("--port")) {
+    char* end = nullptr;
+    const long p = std::strtol(port->c_str(), &end, 10);
+    if (end == port->c_str() || *end != '\0' || p < 0 || p > 65535) {
+      return Status::InvalidArgument("--port: expected 0-65535, got '" + *port + "'");
+    }
+    o.port = static_cast<int>(p);
+  }
+  if (std::optional<std::string> token = args.Get("--auth-token")) {
+    o.auth_token = *token;
+  } else if (const char* env = std::getenv(kDashboardTokenEnv)) {
+    o.auth_token = env;
+  }
+  if (!o.auth_token.empty() && o.auth_token.size() < 16) {
+    return Status::InvalidArgument(
+        "--auth-token: use at least 16 characters (e.g. `openssl rand -hex 16`)");
+  }
+  Result<TimeZone> zone = ZoneFlag(ctx, args);
+  if (!zone.ok()) return zone.status();
+  o.zone = *zone;
+  return o;
+}
+
+Result<std::unique_ptr<DashboardServer>> StartDashboard(const Context& ctx,
+                                                        DashboardOptions options) {
+  const bool with_token = !options.auth_token.empty();
+  Result<std::unique_ptr<DashboardServer>> server =
+      DashboardServer::Start(std::move(options));
+  if (!server.ok()) return server.status();
+  if (ctx.verbosity >= 0) {
+    std::fprintf(stderr, "context-cleaner: dashboard at %s%s\n",
+                 (*server)->Url().c_str(),
+                 with_token ? "?token=... (the token you gave)" : "");
+  }
+  return server;
+}
+
+int RunDashboard(const Context& ctx, const ParsedArgs& args) {
+  if (args.Get("--from").value_or("ledger") != "ledger") {
+    PrintError("--from: the dashboard reads the ledger (--from clickhouse is "
+               "not available for the dashboard yet)");
+    return kExitUsage;
+  }
+  Result<DashboardOptions> options = DashboardOptionsFrom(ctx, args);
+  if (!options.ok()) {
+    PrintError(options.status().message());
+    return kExitUsage;
+  }
+  StopSignal stop;
+  Result<std::unique_ptr<DashboardServer>> server = StartDashboard(ctx, *options);
+  if (!server.ok()) {
+    PrintError(server.status().message());
+    return ExitCodeFor(server.status());
+  }
+  if (ctx.verbosity >= 0) std::fprintf(stderr, "context-cleaner: Ctrl-C to stop\n");
+  pollfd p{stop.fd(), POLLIN, 0};
+  while (!stop.requested()) poll(&p, 1, 1000);
+  (*server)->Stop();
+  return kExitOk;
+}
+
+}  // namespace cc::cli

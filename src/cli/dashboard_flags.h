@@ -1,0 +1,21 @@
+// The dashboard's flags (--host, --port, --auth-token), shared by the
+// `dashboard` and `run` commands.
+#pragma once
+
+#include "cli/context.h"
+#include "cli/flags.h"
+#include "core/result.h"
+#include "dashboard/dashboard_server.h"
+
+namespace cc::cli {
+
+inline constexpr const char* kDashboardTokenEnv = "CONTEXT_CLEANER_DASHBOARD_TOKEN";
+
+Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
+                                              const ParsedArgs& args);
+
+// Starts it, saying where on stderr; an error names the flag to change.
+Result<std::unique_ptr<DashboardServer>> StartDashboard(const Context& ctx,
+                                                        DashboardOptions options);
+
+}  // namespace cc::cli

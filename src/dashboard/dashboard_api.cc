@@ -1,0 +1,576 @@
+#include "dashboard/dashboard_api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "core/civil_time.h"
+#include "core/json_writer.h"
+#include "dashboard/usage_views.h"
+
+namespace cc {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+ApiResponse Json(const JsonWriter& w, int status = 200) {
+  ApiResponse r;
+  r.status = status;
+  r.body = w.Finish();
+  return r;
+}
+
+ApiResponse Error(int status, const std::string& message) {
+  JsonWriter w(false);
+  w.BeginObject().Field("error", message).EndObject();
+  return Json(w, status);
+}
+
+std::string Param(const ApiRequest& r, const std::string& name,
+                  const std::string& fallback = "") {
+  auto it = r.params.find(name);
+  return it == r.params.end() ? fallback : it->second;
+}
+
+void Dollars(JsonWriter& w, std::string_view key, int64_t nano) {
+  w.Key(key).Number(DollarsJsonNumber(nano));
+}
+
+void TotalsObject(JsonWriter& w, const UsageTotals& t) {
+  w.BeginObject()
+      .Field("inputTokens", t.tokens.input)
+      .Field("outputTokens", t.tokens.output)
+      .Field("cacheCreationTokens", t.tokens.cache_creation)
+      .Field("cacheReadTokens", t.tokens.cache_read)
+      .Field("totalTokens", t.tokens.Total())
+      .Field("events", t.events);
+  Dollars(w, "costUSD", t.cost_nano);
+  w.Field("unpricedEvents", t.unpriced_events).EndObject();
+}
+
+void Time(JsonWriter& w, std::string_view key, int64_t ms) {
+  w.Key(key).String(FormatIsoTimestampMs(ms));
+}
+
+void OptionalTime(JsonWriter& w, std::string_view key,
+                  const std::optional<int64_t>& ms) {
+  w.Key(key);
+  if (ms) {
+    w.String(FormatIsoTimestampMs(*ms));
+  } else {
+    w.Null();
+  }
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c)) != 0;
+         });
+}
+
+// A time parameter: epoch milliseconds, an ISO timestamp, or a local date
+// (`end_of_day`: the end of that day, for an inclusive `to`).
+Result<int64_t> TimeParam(const std::string& name, const std::string& text,
+                          const TimeZone& zone, bool end_of_day) {
+  if (AllDigits(text) && text.size() > 8) {
+    if (text.size() > 15) return Status::InvalidArgument(name + ": too large");
+    return std::stoll(text);
+  }
+  if (std::optional<int64_t> day = ParseDate(text)) {
+    return zone.LocalDayStart(*day + (end_of_day ? 1 : 0));
+  }
+  if (std::optional<int64_t> ms = ParseIsoTimestampMs(text)) return *ms;
+  return Status::InvalidArgument(
+      name + ": expected YYYY-MM-DD, an ISO timestamp or epoch milliseconds, "
+             "got '" + text + "'");
+}
+
+Result<size_t> CountParam(const ApiRequest& r, const std::string& name,
+                          size_t fallback, size_t max) {
+  const std::string text = Param(r, name);
+  if (text.empty()) return fallback;
+  if (!AllDigits(text) || text.size() > 9) {
+    return Status::InvalidArgument(name + ": expected a whole number, got '" +
+                                   text + "'");
+  }
+  const size_t n = std::stoul(text);
+  if (n > max) {
+    return Status::InvalidArgument(name + ": at most " + std::to_string(max));
+  }
+  return n;
+}
+
+Result<TimeZone> ZoneParam(const ApiRequest& r, const TimeZone& fallback) {
+  const std::string name = Param(r, "tz");
+  if (name.empty()) return fallback;
+  Result<TimeZone> z = TimeZone::Load(name);
+  if (!z.ok()) return Status::InvalidArgument("tz: " + z.status().message());
+  return z;
+}
+
+Result<int> WeekStartParam(const ApiRequest& r) {
+  const std::string s = Param(r, "weekStart", "monday");
+  static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                "thursday", "friday", "saturday"};
+  for (int i = 0; i < 7; ++i) {
+    if (s == kDays[i]) return i;
+  }
+  return Status::InvalidArgument("weekStart: a day name, got '" + s + "'");
+}
+
+void PeriodObject(JsonWriter& w, std::string_view key, const PeriodView& p) {
+  w.Key(key).BeginObject().Field("label", p.label);
+  Time(w, "start", p.start_ms);
+  Time(w, "end", p.end_ms);
+  w.Key("current");
+  TotalsObject(w, p.current);
+  w.Key("previous");
+  TotalsObject(w, p.previous);
+  w.Key("previousSoFar");
+  TotalsObject(w, p.previous_so_far);
+  w.EndObject();
+}
+
+void StringArray(JsonWriter& w, std::string_view key,
+                 const std::vector<std::string>& v) {
+  w.Key(key).BeginArray();
+  for (const std::string& s : v) w.String(s);
+  w.EndArray();
+}
+
+double ToDollars(int64_t nano) {
+  return static_cast<double>(nano) / static_cast<double>(kNanoPerDollar);
+}
+
+// Prometheus text: "# HELP", "# TYPE", then the samples.
+class MetricsText {
+ public:
+  void Family(const char* name, const char* type, const char* help) {
+    out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  }
+  void Sample(const std::string& name_and_labels, double value) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", value);
+    out_.append(name_and_labels).append(" ").append(buf).append("\n");
+  }
+  static std::string Label(std::string_view value) {
+    std::string out;
+    for (char c : value) {
+      if (c == '\\' || c == '"') out.push_back('\\');
+      if (c == '\n') {
+        out.append("\\n");
+        continue;
+      }
+      out.push_back(c);
+    }
+    return out;
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+ApiResponse DashboardApi::Handle(const ApiRequest& r) const {
+  if (r.path == "/healthz") {
+    ApiResponse ok;
+    ok.content_type = "text/plain; charset=utf-8";
+    ok.body = src_.snapshot() ? "ok\n" : "starting\n";
+    ok.status = src_.snapshot() ? 200 : 503;
+    return ok;
+  }
+  if (r.path == "/metrics") return Metrics();
+  if (src_.snapshot() == nullptr) {
+    return Error(503, "the ledger is still being read; try again shortly");
+  }
+  if (r.path == "/api/overview") return Overview(r);
+  if (r.path == "/api/series") return Series(r);
+  if (r.path == "/api/breakdown") return Breakdown(r);
+  if (r.path == "/api/session") return Session(r);
+  if (r.path == "/api/health") return Health(r);
+  return Error(404, "no such API: " + r.path);
+}
+
+ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
+  Result<TimeZone> zone = ZoneParam(r, src_.default_zone);
+  if (!zone.ok()) return Error(400, zone.status().message());
+  Result<int> week_start = WeekStartParam(r);
+  if (!week_start.ok()) return Error(400, week_start.status().message());
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  ViewOptions o;
+  o.zone = *zone;
+  o.start_of_week = *week_start;
+  o.now_ms = src_.now_ms();
+  o.blocks_from_ms = s->blocks_from_ms;
+  const cc::Overview v = BuildOverview(s->usage, o, *src_.prices);
+  JsonWriter w(false);
+  w.BeginObject()
+      .Field("version", s->version)
+      .Field("origin", s->origin)
+      .Field("timezone", zone->name());
+  Time(w, "now", o.now_ms);
+  PeriodObject(w, "today", v.today);
+  PeriodObject(w, "week", v.week);
+  PeriodObject(w, "month", v.month);
+  w.Key("allTime");
+  TotalsObject(w, v.all_time);
+  OptionalTime(w, "firstEventAt", v.first_ms);
+  OptionalTime(w, "lastEventAt", v.last_ms);
+  w.Key("block");
+  if (v.block) {
+    const BlockView& b = *v.block;
+    w.BeginObject();
+    Time(w, "start", b.start_ms);
+    Time(w, "end", b.end_ms);
+    Time(w, "lastEventAt", b.last_ms);
+    w.Field("elapsedMinutes", (o.now_ms - b.start_ms) / 60'000)
+        .Field("remainingMinutes", b.projection.remaining_minutes);
+    w.Key("totals");
+    TotalsObject(w, b.totals);
+    w.Key("burnRate")
+        .BeginObject()
+        .Key("tokensPerMinute")
+        .Double(b.burn.tokens_per_minute)
+        .Key("costPerHour")
+        .Double(b.burn.cost_per_hour)
+        .EndObject();
+    w.Key("projection")
+        .BeginObject()
+        .Field("totalTokens", b.projection.total_tokens)
+        .Key("totalCost")
+        .Double(b.projection.total_cost)
+        .EndObject();
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("cache")
+      .BeginObject()
+      .Field("cacheReadTokens", v.cache.cache_read_tokens)
+      .Field("inputSideTokens", v.cache.input_side_tokens)
+      .Key("readShare")
+      .Double(v.cache.read_share);
+  Dollars(w, "savedUSD", v.cache.saved_nano);
+  w.EndObject();
+  StringArray(w, "models", v.models);
+  StringArray(w, "sources", v.sources);
+  w.EndObject();
+  return Json(w);
+}
+
+ApiResponse DashboardApi::Series(const ApiRequest& r) const {
+  Result<TimeZone> zone = ZoneParam(r, src_.default_zone);
+  if (!zone.ok()) return Error(400, zone.status().message());
+  Result<int> week_start = WeekStartParam(r);
+  if (!week_start.ok()) return Error(400, week_start.status().message());
+  const std::optional<SeriesBucket> bucket =
+      ParseSeriesBucket(Param(r, "bucket", "day"));
+  if (!bucket) return Error(400, "bucket: hour, day or week");
+  const int64_t now = src_.now_ms();
+  const int64_t span = *bucket == SeriesBucket::kHour  ? 2 * kDayMs
+                       : *bucket == SeriesBucket::kDay ? 30 * kDayMs
+                                                       : 26 * 7 * kDayMs;
+  int64_t from = now - span, to = now + 1;
+  if (!Param(r, "from").empty()) {
+    Result<int64_t> f = TimeParam("from", Param(r, "from"), *zone, false);
+    if (!f.ok()) return Error(400, f.status().message());
+    from = *f;
+  }
+  if (!Param(r, "to").empty()) {
+    Result<int64_t> t = TimeParam("to", Param(r, "to"), *zone, true);
+    if (!t.ok()) return Error(400, t.status().message());
+    to = *t;
+  }
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  ViewOptions o;
+  o.zone = *zone;
+  o.start_of_week = *week_start;
+  o.now_ms = now;
+  Result<SeriesView> v = BuildSeries(s->usage, o, *bucket, from, to);
+  if (!v.ok()) return Error(400, v.status().message());
+  JsonWriter w(false);
+  w.BeginObject()
+      .Field("version", s->version)
+      .Field("bucket", ToString(v->bucket))
+      .Field("timezone", zone->name());
+  w.Key("starts").BeginArray();
+  for (int64_t t : v->starts_ms) w.Int(t);
+  w.EndArray();
+  w.Key("models").BeginArray();
+  for (size_t m = 0; m < v->models.size(); ++m) {
+    w.BeginObject().Field("model", v->models[m]);
+    w.Key("tokens").BeginArray();
+    for (const UsageTotals& t : v->by_model[m]) w.Uint(t.tokens.Total());
+    w.EndArray();
+    w.Key("costUSD").BeginArray();
+    for (const UsageTotals& t : v->by_model[m]) w.Number(DollarsJsonNumber(t.cost_nano));
+    w.EndArray();
+    w.Key("events").BeginArray();
+    for (const UsageTotals& t : v->by_model[m]) w.Uint(t.events);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return Json(w);
+}
+
+ApiResponse DashboardApi::Breakdown(const ApiRequest& r) const {
+  Result<TimeZone> zone = ZoneParam(r, src_.default_zone);
+  if (!zone.ok()) return Error(400, zone.status().message());
+  BreakdownQuery q;
+  const std::optional<BreakdownBy> by = ParseBreakdownBy(Param(r, "by", "project"));
+  if (!by) return Error(400, "by: project, model, source or session");
+  q.by = *by;
+  const std::optional<BreakdownSort> sort =
+      ParseBreakdownSort(Param(r, "sort", "cost"));
+  if (!sort) return Error(400, "sort: cost, tokens, events, last or name");
+  q.sort = *sort;
+  const std::string order = Param(r, "order", "desc");
+  if (order != "asc" && order != "desc") return Error(400, "order: asc or desc");
+  q.descending = order == "desc";
+  if (!Param(r, "from").empty()) {
+    Result<int64_t> f = TimeParam("from", Param(r, "from"), *zone, false);
+    if (!f.ok()) return Error(400, f.status().message());
+    q.from_ms = *f;
+  }
+  if (!Param(r, "to").empty()) {
+    Result<int64_t> t = TimeParam("to", Param(r, "to"), *zone, true);
+    if (!t.ok()) return Error(400, t.status().message());
+    q.to_ms = *t;
+  }
+  q.search = Param(r, "q");
+  if (q.search.size() > 200) return Error(400, "q: at most 200 bytes");
+  Result<size_t> limit = CountParam(r, "limit", 100, kMaxBreakdownRows);
+  if (!limit.ok()) return Error(400, limit.status().message());
+  Result<size_t> offset = CountParam(r, "offset", 0, 100'000'000);
+  if (!offset.ok()) return Error(400, offset.status().message());
+  q.limit = *limit;
+  q.offset = *offset;
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  const BreakdownView v = BuildBreakdown(s->usage, q);
+  JsonWriter w(false);
+  w.BeginObject()
+      .Field("version", s->version)
+      .Field("by", Param(r, "by", "project"))
+      .Field("totalRows", static_cast<uint64_t>(v.total_rows));
+  w.Key("rows").BeginArray();
+  for (const BreakdownRow& row : v.rows) {
+    w.BeginObject().Field("name", row.name);
+    if (q.by == BreakdownBy::kSession) w.Field("project", row.project);
+    Time(w, "firstAt", row.first_ms);
+    Time(w, "lastAt", row.last_ms);
+    StringArray(w, "models", row.models);
+    w.Key("totals");
+    TotalsObject(w, row.totals);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return Json(w);
+}
+
+ApiResponse DashboardApi::Session(const ApiRequest& r) const {
+  const std::string id = Param(r, "id");
+  if (id.empty() || id.size() > 200) return Error(400, "id: a session id");
+  Result<size_t> limit =
+      CountParam(r, "limit", kMaxSessionEvents, kMaxSessionEvents);
+  if (!limit.ok()) return Error(400, limit.status().message());
+  // One more than asked, to say whether the list was cut.
+  Result<std::vector<SessionEvent>> events = src_.session_events(id, *limit + 1);
+  if (!events.ok()) return Error(500, events.status().message());
+  if (events->empty()) return Error(404, "no such session: " + id);
+  const bool truncated = events->size() > *limit;
+  if (truncated) events->pop_back();
+  UsageTotals totals;
+  JsonWriter w(false);
+  w.BeginObject()
+      .Field("session", id)
+      .Field("project", events->front().project)
+      .Field("truncated", truncated);
+  w.Key("requests").BeginArray();
+  for (const SessionEvent& e : *events) {
+    w.BeginObject();
+    Time(w, "at", e.timestamp_ms);
+    w.Field("key", e.key)
+        .Field("model", e.model)
+        .Field("source", e.source)
+        .Field("sidechain", e.is_sidechain)
+        .Field("inputTokens", e.tokens.input)
+        .Field("outputTokens", e.tokens.output)
+        .Field("cacheCreationTokens", e.tokens.cache_creation)
+        .Field("cacheReadTokens", e.tokens.cache_read)
+        .Field("totalTokens", e.tokens.Total())
+        .Field("priced", e.priced);
+    Dollars(w, "costUSD", e.cost_nano);
+    w.EndObject();
+    totals.tokens += e.tokens;
+    totals.cost_nano += e.cost_nano;
+    totals.events += 1;
+    totals.unpriced_events += e.priced ? 0 : 1;
+  }
+  w.EndArray();
+  w.Key("totals");
+  TotalsObject(w, totals);
+  w.EndObject();
+  return Json(w);
+}
+
+ApiResponse DashboardApi::Health(const ApiRequest&) const {
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  const int64_t now = src_.now_ms();
+  const LedgerSummary& h = s->health;
+  JsonWriter w(false);
+  w.BeginObject()
+      .Field("version", s->version)
+      .Field("program", src_.version)
+      .Field("origin", s->origin);
+  Time(w, "snapshotAt", s->loaded_ms);
+  w.Key("files")
+      .BeginObject()
+      .Field("active", h.files_active)
+      .Field("gone", h.files_gone)
+      .EndObject();
+  w.Key("lastRun");
+  if (h.last_run) {
+    const RunInfo& run = *h.last_run;
+    const bool running =
+        !run.finished_ms && now - run.heartbeat_ms < 30'000;
+    w.BeginObject()
+        .Field("mode", run.mode)
+        .Field("pid", run.pid)
+        .Field("source", run.source)
+        .Field("running", running)
+        .Field("result", running || run.finished_ms ? run.result
+                                                     : std::string("stopped"));
+    Time(w, "startedAt", run.started_ms);
+    Time(w, "heartbeatAt", run.heartbeat_ms);
+    const int64_t last_sync =
+        run.last_sync_ms.value_or(run.finished_ms.value_or(run.started_ms));
+    Time(w, "lastSyncAt", last_sync);
+    w.Field("secondsSinceLastSync", std::max<int64_t>(0, (now - last_sync) / 1000))
+        .Field("error", run.error)
+        .EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("rejects").BeginObject().Field("lines", h.rejects);
+  w.Key("byReason").BeginArray();
+  for (const auto& [reason, n] : h.reject_reasons) {
+    w.BeginObject().Field("reason", reason).Field("lines", n).EndObject();
+  }
+  w.EndArray();
+  w.Key("recent").BeginArray();
+  for (const Reject& j : s->recent_rejects) {
+    w.BeginObject()
+        .Field("file", j.file)
+        .Field("offset", j.offset)
+        .Field("reason", j.reason)
+        .Field("lines", j.lines)
+        .Field("head", j.head)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+  w.Key("shipping");
+  if (s->shipping) {
+    const ShipState& st = *s->shipping;
+    w.BeginObject()
+        .Field("target", st.target)
+        .Field("status", st.status)
+        .Field("rowsPending", st.pending_events)
+        .Field("batchesFrozen", st.batches)
+        .Field("rejectedRows", st.rejected_rows)
+        .Field("lastError", st.last_error);
+    OptionalTime(w, "lastSuccessAt", st.last_success_ms);
+    OptionalTime(w, "oldestPendingAt", st.oldest_pending_ms);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return Json(w);
+}
+
+ApiResponse DashboardApi::Metrics() const {
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  ApiResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  MetricsText m;
+  m.Family("context_cleaner_up", "gauge",
+           "1 when the dashboard has read the ledger.");
+  m.Sample("context_cleaner_up", s ? 1 : 0);
+  if (!s) {
+    r.body = m.Take();
+    return r;
+  }
+  // Per model, from the rollup.
+  std::map<std::string, UsageTotals> by_model;
+  for (const UsageRow& u : s->usage.rows) by_model[s->usage.dim(u).model].Add(u);
+  m.Family("context_cleaner_events_total", "counter",
+           "API responses in the ledger, by model.");
+  for (const auto& [model, t] : by_model) {
+    m.Sample("context_cleaner_events_total{model=\"" + MetricsText::Label(model) +
+                 "\"}",
+             static_cast<double>(t.events));
+  }
+  m.Family("context_cleaner_tokens_total", "counter",
+           "Tokens in the ledger, by model and kind.");
+  for (const auto& [model, t] : by_model) {
+    const std::string l = "context_cleaner_tokens_total{model=\"" +
+                          MetricsText::Label(model) + "\",kind=\"";
+    m.Sample(l + "input\"}", static_cast<double>(t.tokens.input));
+    m.Sample(l + "output\"}", static_cast<double>(t.tokens.output));
+    m.Sample(l + "cache_creation\"}", static_cast<double>(t.tokens.cache_creation));
+    m.Sample(l + "cache_read\"}", static_cast<double>(t.tokens.cache_read));
+  }
+  m.Family("context_cleaner_cost_usd_total", "counter",
+           "Cost of the ledger's priced events in US dollars, by model.");
+  for (const auto& [model, t] : by_model) {
+    m.Sample("context_cleaner_cost_usd_total{model=\"" +
+                 MetricsText::Label(model) + "\"}",
+             ToDollars(t.cost_nano));
+  }
+  const LedgerSummary& h = s->health;
+  m.Family("context_cleaner_files", "gauge", "Transcripts tracked, by state.");
+  m.Sample("context_cleaner_files{state=\"active\"}", static_cast<double>(h.files_active));
+  m.Sample("context_cleaner_files{state=\"gone\"}", static_cast<double>(h.files_gone));
+  m.Family("context_cleaner_rejected_lines_total", "counter",
+           "Transcript lines that could not be used.");
+  m.Sample("context_cleaner_rejected_lines_total", static_cast<double>(h.rejects));
+  if (h.last_run) {
+    const RunInfo& run = *h.last_run;
+    const int64_t last_sync =
+        run.last_sync_ms.value_or(run.finished_ms.value_or(run.started_ms));
+    m.Family("context_cleaner_last_sync_timestamp_seconds", "gauge",
+             "When the last sync pass finished (Unix time).");
+    m.Sample("context_cleaner_last_sync_timestamp_seconds",
+             static_cast<double>(last_sync) / 1000.0);
+    m.Family("context_cleaner_sync_lag_seconds", "gauge",
+             "Seconds since the last sync pass finished.");
+    m.Sample("context_cleaner_sync_lag_seconds",
+             static_cast<double>(std::max<int64_t>(0, src_.now_ms() - last_sync)) / 1000.0);
+  }
+  if (s->shipping) {
+    const ShipState& st = *s->shipping;
+    m.Family("context_cleaner_shipping_pending_events", "gauge",
+             "Ledger events not yet confirmed by ClickHouse.");
+    m.Sample("context_cleaner_shipping_pending_events",
+             static_cast<double>(st.pending_events));
+    m.Family("context_cleaner_shipping_ok", "gauge",
+             "1 when the last shipping attempt succeeded.");
+    m.Sample("context_cleaner_shipping_ok", st.status == "ok" ? 1 : 0);
+    m.Family("context_cleaner_shipping_rejected_rows_total", "counter",
+             "Rows ClickHouse refused, kept in the ledger.");
+    m.Sample("context_cleaner_shipping_rejected_rows_total",
+             static_cast<double>(st.rejected_rows));
+  }
+  m.Family("context_cleaner_snapshot_version", "counter",
+           "Times the dashboard has re-read the ledger.");
+  m.Sample("context_cleaner_snapshot_version", static_cast<double>(s->version));
+  r.body = m.Take();
+  return r;
+}
+
+}  // namespace cc

@@ -1,0 +1,304 @@
+#include "dashboard/dashboard_server.h"
+
+#include <httplib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "core/clock.h"
+#include "dashboard/dashboard_api.h"
+#include "dashboard/embedded_files.h"
+#include "dashboard/ledger_change_feed.h"
+#include "dashboard/snapshot.h"
+#include "ledger/ledger.h"
+
+namespace cc {
+namespace {
+
+// Headers on every answer: the page may load only from this server.
+const httplib::Headers& SecurityHeaders() {
+  static const httplib::Headers h = {
+      {"Content-Security-Policy",
+       "default-src 'none'; script-src 'self'; style-src 'self'; "
+       "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Cache-Control", "no-store"},
+  };
+  return h;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+// "localhost:8110" -> "localhost"; "[::1]:8110" -> "::1".
+std::string HostOnly(const std::string& host_header) {
+  if (!host_header.empty() && host_header[0] == '[') {
+    const size_t end = host_header.find(']');
+    return end == std::string::npos ? host_header : host_header.substr(1, end - 1);
+  }
+  return host_header.substr(0, host_header.find(':'));
+}
+
+void PlainError(httplib::Response& res, int status, const std::string& text) {
+  res.status = status;
+  res.set_content(text + "\n", "text/plain; charset=utf-8");
+}
+
+constexpr size_t kMaxEventStreams = 16;
+
+}  // namespace
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+class DashboardServer::Impl {
+ public:
+  explicit Impl(DashboardOptions o) : options_(std::move(o)) {}
+
+  ~Impl() { Stop(); }
+
+  Status Start() {
+    if (!IsLoopbackHost(options_.host) && options_.auth_token.empty()) {
+      return Status::InvalidArgument(
+          "--host " + options_.host +
+          ": listening beyond this machine needs --auth-token TOKEN (or "
+          "$CONTEXT_CLEANER_DASHBOARD_TOKEN); every request must then carry it");
+    }
+    Result<std::unique_ptr<Ledger>> reader = Ledger::OpenForRead(options_.ledger_path);
+    if (!reader.ok()) return reader.status();
+    reader_ = std::move(*reader);
+    Result<std::unique_ptr<Ledger>> sessions = Ledger::OpenForRead(options_.ledger_path);
+    if (!sessions.ok()) return sessions.status();
+    sessions_ = std::move(*sessions);
+    Result<LedgerChangeFeed> feed = LedgerChangeFeed::Open(options_.ledger_path);
+    if (!feed.ok()) return feed.status();
+    feed_ = std::make_unique<LedgerChangeFeed>(std::move(*feed));
+    if (Status s = Reload(); !s.ok()) return s;
+    stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+    ApiSources src;
+    src.snapshot = [this] { return snapshot_.Get(); };
+    src.session_events = [this](const std::string& id, size_t limit) {
+      std::lock_guard<std::mutex> lock(sessions_mu_);
+      return sessions_->SessionEvents(id, limit);
+    };
+    src.now_ms = [] { return SystemClock().NowMs(); };
+    src.prices = options_.prices != nullptr ? options_.prices : &PriceTable::Embedded();
+    src.default_zone = options_.zone;
+    src.version = options_.version;
+    api_ = std::make_unique<DashboardApi>(std::move(src));
+
+    server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
+    server_.set_keep_alive_timeout(5);
+    server_.set_payload_max_length(64 * 1024);
+    server_.set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) {
+          return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                                 : httplib::Server::HandlerResponse::Handled;
+        });
+    server_.Get("/api/events", [this](const httplib::Request&, httplib::Response& res) {
+      EventStream(res);
+    });
+    server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      Serve(req, res);
+    });
+    if (options_.port == 0) {
+      port_ = server_.bind_to_any_port(options_.host);
+      if (port_ <= 0) return Status::IoError("cannot listen on " + options_.host);
+    } else if (!server_.bind_to_port(options_.host, options_.port)) {
+      return Status::IoError("cannot listen on " + options_.host + ":" +
+                             std::to_string(options_.port) +
+                             " (in use? choose another with --port)");
+    } else {
+      port_ = options_.port;
+    }
+    listener_ = std::thread([this] { server_.listen_after_bind(); });
+    refresher_ = std::thread([this] { RefreshLoop(); });
+    return Status::Ok();
+  }
+
+  void Stop() {
+    if (stopping_.exchange(true)) return;
+    if (stop_fd_ >= 0) {
+      const uint64_t one = 1;
+      (void)!write(stop_fd_, &one, sizeof one);
+    }
+    version_cv_.notify_all();
+    server_.stop();
+    if (listener_.joinable()) listener_.join();
+    if (refresher_.joinable()) refresher_.join();
+    if (stop_fd_ >= 0) close(stop_fd_);
+    stop_fd_ = -1;
+  }
+
+  int port() const { return port_; }
+  const DashboardOptions& options() const { return options_; }
+
+ private:
+  // Auth, Host and method checks; false = answered already.
+  bool Admit(const httplib::Request& req, httplib::Response& res) {
+    for (const auto& [name, value] : SecurityHeaders()) res.set_header(name, value);
+    if (req.method != "GET" && req.method != "HEAD") {
+      res.set_header("Allow", "GET, HEAD");
+      PlainError(res, 405, "read-only: GET and HEAD only");
+      return false;
+    }
+    if (!options_.auth_token.empty()) {
+      std::string given = req.get_param_value("token");
+      const std::string auth = req.get_header_value("Authorization");
+      if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
+      if (!ConstantTimeEquals(given, options_.auth_token)) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        PlainError(res, 401, "a token is required (?token= or Authorization: Bearer)");
+        return false;
+      }
+    } else if (!IsLoopbackHost(HostOnly(req.get_header_value("Host")))) {
+      PlainError(res, 403, "this dashboard answers to localhost only");
+      return false;
+    }
+    return true;
+  }
+
+  void Serve(const httplib::Request& req, httplib::Response& res) {
+    const std::string& path = req.path;
+    if (path.rfind("/api/", 0) == 0 || path == "/metrics" || path == "/healthz") {
+      ApiRequest r;
+      r.path = path;
+      for (const auto& [k, v] : req.params) {
+        if (k != "token") r.params[k] = v;
+      }
+      ApiResponse a = api_->Handle(r);
+      res.status = a.status;
+      res.set_content(a.body, a.content_type);
+      return;
+    }
+    const EmbeddedFile* f = FindEmbeddedFile(path);
+    if (f == nullptr) {
+      PlainError(res, 404, "not found");
+      return;
+    }
+    res.set_content(f->data, f->size, f->content_type);
+  }
+
+  // One live stream: `change` events with the snapshot version.
+  void EventStream(httplib::Response& res) {
+    if (streams_.fetch_add(1) >= kMaxEventStreams) {
+      streams_.fetch_sub(1);
+      PlainError(res, 503, "too many open event streams");
+      return;
+    }
+    res.set_header("X-Accel-Buffering", "no");
+    auto sent = std::make_shared<uint64_t>(0);
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, sent](size_t, httplib::DataSink& sink) {
+          std::unique_lock<std::mutex> lock(version_mu_);
+          if (*sent != 0) {
+            version_cv_.wait_for(lock, std::chrono::seconds(15), [&] {
+              return stopping_.load() || version_ != *sent;
+            });
+          }
+          if (stopping_) return false;
+          std::string msg;
+          if (version_ != *sent) {
+            *sent = version_;
+            msg = "retry: 1000\nid: " + std::to_string(version_) +
+                  "\nevent: change\ndata: {\"version\":" +
+                  std::to_string(version_) + "}\n\n";
+          } else {
+            msg = ": keep-alive\n\n";
+          }
+          lock.unlock();
+          return sink.write(msg.data(), msg.size());
+        },
+        [this](bool) { streams_.fetch_sub(1); });
+  }
+
+  Status Reload() {
+    Result<int64_t> dv = reader_->DataVersion();
+    if (dv.ok()) data_version_ = *dv;
+    Result<std::shared_ptr<DashboardSnapshot>> s =
+        LoadLedgerSnapshot(*reader_, SystemClock().NowMs());
+    if (!s.ok()) return s.status();
+    std::lock_guard<std::mutex> lock(version_mu_);
+    (*s)->version = ++version_;
+    snapshot_.Set(std::move(*s));
+    version_cv_.notify_all();
+    return Status::Ok();
+  }
+
+  void RefreshLoop() {
+    while (!stopping_) {
+      const LedgerChangeFeed::Wake w = feed_->Wait(stop_fd_, 60'000);
+      if (w == LedgerChangeFeed::Wake::kStop) return;
+      Result<int64_t> dv = reader_->DataVersion();
+      if (!dv.ok() || *dv == data_version_) continue;  // Not a commit.
+      (void)Reload();  // A failed read keeps the last snapshot.
+    }
+  }
+
+  DashboardOptions options_;
+  std::unique_ptr<Ledger> reader_;    // The refresher's.
+  std::unique_ptr<Ledger> sessions_;  // Requests' drill-downs.
+  std::mutex sessions_mu_;
+  std::unique_ptr<LedgerChangeFeed> feed_;
+  int64_t data_version_ = -1;
+  SnapshotHolder snapshot_;
+  std::unique_ptr<DashboardApi> api_;
+  httplib::Server server_;
+  int port_ = 0;
+  int stop_fd_ = -1;
+  std::thread listener_, refresher_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> streams_{0};
+  std::mutex version_mu_;
+  std::condition_variable version_cv_;
+  uint64_t version_ = 0;
+};
+
+Result<std::unique_ptr<DashboardServer>> DashboardServer::Start(
+    DashboardOptions options) {
+  auto impl = std::make_unique<Impl>(std::move(options));
+  if (Status s = impl->Start(); !s.ok()) return s;
+  return std::unique_ptr<DashboardServer>(new DashboardServer(std::move(impl)));
+}
+
+DashboardServer::DashboardServer(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+DashboardServer::~DashboardServer() { Stop(); }
+
+void DashboardServer::Stop() { impl_->Stop(); }
+
+int DashboardServer::port() const { return impl_->port(); }
+
+std::string DashboardServer::Url() const {
+  const std::string& host = impl_->options().host;
+  const std::string shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host;
+  return "http://" + (shown.find(':') != std::string::npos ? "[" + shown + "]" : shown) +
+         ":" + std::to_string(port()) + "/";
+}
+
+const EmbeddedFile* FindEmbeddedFile(std::string_view path) {
+  if (path == "/") path = "/index.html";
+  for (size_t i = 0; i < kEmbeddedFileCount; ++i) {
+    if (path == kEmbeddedFiles[i].path) return &kEmbeddedFiles[i];
+  }
+  return nullptr;
+}
+
+}  // namespace cc

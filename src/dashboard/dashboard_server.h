@@ -1,0 +1,62 @@
+// DashboardServer: the dashboard over HTTP (cpp-httplib), served by the
+// program itself.
+//
+//   GET /                 the page (embedded; see embedded_files.h)
+//   GET /api/...          DashboardApi (docs/api.md)
+//   GET /api/events       server-sent events: `change` with the snapshot's
+//                         version whenever the ledger changed, a comment
+//                         every 15 s to keep proxies from closing it
+//   GET /metrics          Prometheus text; GET /healthz
+//
+// A refresher thread waits on LedgerChangeFeed (inotify, no polling),
+// re-reads the snapshot when SQLite says a commit happened, and wakes the
+// event streams. Requests read the current snapshot only.
+//
+// Security: binds 127.0.0.1 unless told otherwise; any other address needs
+// an auth token, and then every request must carry it (`Authorization:
+// Bearer TOKEN`, or `?token=` for the page and its event stream). On
+// loopback without a token, requests must name a loopback Host (no DNS
+// rebinding). GET and HEAD only; nothing writes; no file system paths.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "price/price_table.h"
+#include "report/time_zone.h"
+
+namespace cc {
+
+struct DashboardOptions {
+  std::string host = "127.0.0.1";
+  int port = 8110;  // 0: any free port.
+  std::string auth_token;
+  std::string ledger_path;
+  const PriceTable* prices = nullptr;
+  TimeZone zone = TimeZone::Utc();
+  std::string version;
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackHost(const std::string& host);
+
+class DashboardServer {
+ public:
+  // Reads the ledger, binds, and serves on threads of its own. Errors: a
+  // non-loopback host without a token, no ledger, the port taken.
+  static Result<std::unique_ptr<DashboardServer>> Start(DashboardOptions options);
+  ~DashboardServer();  // Stops.
+
+  int port() const;
+  std::string Url() const;  // "http://127.0.0.1:8110/".
+  void Stop();
+
+  class Impl;
+
+ private:
+  explicit DashboardServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cc

@@ -1,0 +1,38 @@
+#include "dashboard/snapshot.h"
+
+#include "report/usage_report.h"
+
+namespace cc {
+
+int64_t LastBlockStart(const UsageData& usage, int64_t now_ms) {
+  ReportSpec spec;
+  spec.kind = ReportKind::kBlocks;
+  spec.now_ms = now_ms;
+  UsageReport r = BuildReport(usage, spec);
+  for (auto it = r.rows.rbegin(); it != r.rows.rend(); ++it) {
+    if (!it->is_gap) return it->start_ms;
+  }
+  return INT64_MIN;
+}
+
+Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(Ledger& ledger,
+                                                              int64_t now_ms) {
+  auto s = std::make_shared<DashboardSnapshot>();
+  s->origin = "ledger";
+  s->loaded_ms = now_ms;
+  Result<UsageData> usage = ledger.Usage(UsageFilter{});
+  if (!usage.ok()) return usage.status();
+  s->usage = std::move(*usage);
+  Result<LedgerSummary> health = ledger.SyncHealth();
+  if (!health.ok()) return health.status();
+  s->health = std::move(*health);
+  Result<ShipState> ship = ledger.ShippingState();
+  if (ship.ok() && !ship->target.empty()) s->shipping = std::move(*ship);
+  Result<std::vector<Reject>> rejects = ledger.RecentRejects(20);
+  if (!rejects.ok()) return rejects.status();
+  s->recent_rejects = std::move(*rejects);
+  s->blocks_from_ms = LastBlockStart(s->usage, now_ms);
+  return s;
+}
+
+}  // namespace cc

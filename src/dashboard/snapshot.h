@@ -1,0 +1,56 @@
+// DashboardSnapshot: everything the dashboard shows that comes from the
+// ledger, read in one go and then shared, immutable, by every request
+// until the ledger changes. Requests never touch SQLite for usage figures,
+// so they cost milliseconds however large the ledger; the session
+// drill-down is the one query per request (an indexed read).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "ledger/ledger.h"
+#include "ledger/ledger_types.h"
+
+namespace cc {
+
+struct DashboardSnapshot {
+  uint64_t version = 0;     // Grows with every reload; the page's SSE id.
+  int64_t loaded_ms = 0;
+  std::string origin;       // "ledger" or "clickhouse".
+  UsageData usage;
+  LedgerSummary health;     // Files, rejects, last run (no event totals).
+  std::optional<ShipState> shipping;
+  std::vector<Reject> recent_rejects;
+  int64_t blocks_from_ms = INT64_MIN;  // See ViewOptions::blocks_from_ms.
+};
+
+// Reads a snapshot from a ledger connection (a reader's).
+Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(Ledger& ledger,
+                                                              int64_t now_ms);
+
+// The current snapshot, swapped whole under a mutex.
+class SnapshotHolder {
+ public:
+  std::shared_ptr<const DashboardSnapshot> Get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return snapshot_;
+  }
+  void Set(std::shared_ptr<const DashboardSnapshot> s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    snapshot_ = std::move(s);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const DashboardSnapshot> snapshot_;
+};
+
+// The start of the last 5-hour block in `usage` (INT64_MIN when none).
+int64_t LastBlockStart(const UsageData& usage, int64_t now_ms);
+
+}  // namespace cc

@@ -1,0 +1,390 @@
+// context-cleaner dashboard. Reads /api/* (docs/api.md) and re-reads when
+// the server's event stream says the ledger changed. No third-party
+// requests: everything comes from the program serving this page.
+"use strict";
+
+(() => {
+  const token = new URLSearchParams(location.search).get("token");
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+  const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+                   "#D55E00", "#F0E442", "#000000"];
+  const state = {
+    by: "project", sort: "cost", order: "desc", search: "",
+    bucket: "day", metric: "cost", from: "", to: "",
+    version: 0, chart: null, sessionChart: null,
+  };
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const nf = new Intl.NumberFormat();
+  const usd = (v) => {
+    const n = Number(v);
+    const digits = Math.abs(n) < 1 && n !== 0 ? 4 : 2;
+    return "$" + n.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  };
+  const tokens = (n) => {
+    n = Number(n);
+    if (n >= 1e9) return (n / 1e9).toFixed(2) + "B";
+    if (n >= 1e6) return (n / 1e6).toFixed(2) + "M";
+    if (n >= 1e4) return (n / 1e3).toFixed(1) + "k";
+    return nf.format(n);
+  };
+  const when = (iso) => new Date(iso).toLocaleString(undefined, {
+    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const el = (tag, props = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === "class") e.className = v;
+      else if (k.startsWith("data-") || k.startsWith("aria-") || k === "role" || k === "tabindex" || k === "title") e.setAttribute(k, v);
+      else e[k] = v;
+    }
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  };
+
+  function api(path, params = {}) {
+    const q = new URLSearchParams(params);
+    if (token) q.set("token", token);
+    const url = path + (q.toString() ? "?" + q : "");
+    return fetch(url, { cache: "no-store" }).then(async (r) => {
+      const body = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(body.error || r.status + " " + r.statusText);
+      return body;
+    });
+  }
+
+  function showError(e) {
+    const box = $("#error");
+    if (!e) { box.hidden = true; return; }
+    box.textContent = "Could not load: " + e.message;
+    box.hidden = false;
+  }
+
+  // --- Cards ------------------------------------------------------------
+  function renderPeriod(card, p) {
+    $("[data-field=cost]", card).textContent = usd(p.current.costUSD);
+    const delta = $("[data-field=delta]", card);
+    const before = Number(p.previousSoFar.costUSD);
+    const now = Number(p.current.costUSD);
+    delta.className = "delta";
+    if (before > 0) {
+      const pct = ((now - before) / before) * 100;
+      delta.textContent = (pct >= 0 ? "▲ " : "▼ ") + Math.abs(pct).toFixed(0) +
+        "% vs the same time in the previous period (" + usd(before) + ")";
+      delta.classList.add(pct >= 0 ? "up" : "down");
+    } else {
+      delta.textContent = before === 0 && now > 0 ? "nothing at this time in the previous period" : "";
+    }
+    const kinds = $("[data-field=kinds]", card);
+    kinds.replaceChildren();
+    for (const [label, key] of [["Input", "inputTokens"], ["Output", "outputTokens"],
+                                ["Cache write", "cacheCreationTokens"], ["Cache read", "cacheReadTokens"],
+                                ["Requests", "events"]]) {
+      kinds.append(el("dt", {}, label), el("dd", { "data-kind": key }, nf.format(p.current[key])));
+    }
+  }
+
+  function renderBlock(b, now) {
+    const body = $("#block-body");
+    if (!b) { body.replaceChildren(el("p", { class: "muted" }, "No active block.")); return; }
+    const total = 300;
+    const elapsed = Math.min(total, Math.max(0, b.elapsedMinutes));
+    const left = b.remainingMinutes;
+    const bar = el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0",
+      "aria-valuemax": String(total), "aria-valuenow": String(elapsed),
+      "aria-label": "Time elapsed in the block" }, el("span"));
+    bar.firstChild.style.width = (elapsed / total * 100).toFixed(1) + "%";
+    const stat = (label, value, field) => el("div", { class: "stat" },
+      el("div", { class: "label" }, label), el("div", { class: "value", "data-field": field }, value));
+    body.replaceChildren(
+      el("p", { class: "muted" }, when(b.start) + " – " + when(b.end) + " · " +
+        Math.floor(left / 60) + " h " + (left % 60) + " min left"),
+      bar,
+      el("div", { class: "stats" },
+        stat("Used", tokens(b.totals.totalTokens) + " tokens", "block-tokens"),
+        stat("Cost so far", usd(b.totals.costUSD), "block-cost"),
+        stat("Burn rate", tokens(b.burnRate.tokensPerMinute) + "/min · " + usd(b.burnRate.costPerHour) + "/h", "block-burn"),
+        stat("Projected by the end", tokens(b.projection.totalTokens) + " · " + usd(b.projection.totalCost), "block-projection")));
+  }
+
+  function renderOverview(o) {
+    renderPeriod($("#card-today"), o.today);
+    renderPeriod($("#card-week"), o.week);
+    renderPeriod($("#card-month"), o.month);
+    renderBlock(o.block, o.now);
+    $("#cache-share").textContent = (o.cache.readShare * 100).toFixed(1) + "%";
+    $("#cache-saved").textContent = usd(o.cache.savedUSD);
+    $("#zone").textContent = o.timezone;
+    $("#updated").textContent = "updated " + new Date().toLocaleTimeString();
+    const machines = $("[data-by=source]");
+    machines.hidden = o.sources.length < 2 && state.by !== "source";
+  }
+
+  // --- Chart ------------------------------------------------------------
+  function cssVar(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
+
+  function renderSeries(s) {
+    const box = $("#chart");
+    const xs = s.starts.map((ms) => ms / 1000);
+    const raw = s.models.map((m) => (state.metric === "cost" ? m.costUSD : m.tokens).map(Number));
+    // Stacked: each series is the sum of itself and those below it.
+    const stacked = [];
+    raw.forEach((vals, i) => stacked.push(vals.map((v, j) => v + (i ? stacked[i - 1][j] : 0))));
+    const fmt = state.metric === "cost" ? usd : tokens;
+    const series = [{ label: "Time" }];
+    // Drawn top of the stack first, so lower bands paint over higher ones.
+    const order = s.models.map((_, i) => i).reverse();
+    const data = [xs];
+    for (const i of order) {
+      const color = PALETTE[i % PALETTE.length];
+      series.push({
+        label: s.models[i].model, stroke: color, fill: color + "cc", width: 1,
+        paths: uPlot.paths.bars({ size: [0.8, 64] }),
+        value: (u, v, si, idx) => (idx == null ? "–" : fmt(raw[i][idx])),
+      });
+      data.push(stacked[i]);
+    }
+    if (s.models.length === 0) {
+      series.push({ label: "no usage", stroke: cssVar("--muted") });
+      data.push(xs.map(() => 0));
+    }
+    const width = Math.max(320, box.clientWidth);
+    const opts = {
+      width, height: 320, series, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), s.timezone),
+      axes: [
+        { stroke: cssVar("--muted"), grid: { stroke: cssVar("--line") }, ticks: { stroke: cssVar("--line") } },
+        { stroke: cssVar("--muted"), grid: { stroke: cssVar("--line") }, ticks: { stroke: cssVar("--line") },
+          values: (u, vals) => vals.map(fmt), size: 70 },
+      ],
+      scales: { x: { time: true } },
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: true },
+      hooks: {
+        setSelect: [(u) => {
+          if (u.select.width < 4) return;
+          const lo = u.posToVal(u.select.left, "x"), hi = u.posToVal(u.select.left + u.select.width, "x");
+          u.setSelect({ width: 0, height: 0 }, false);
+          zoomTo(lo * 1000, hi * 1000);
+        }],
+      },
+    };
+    if (state.chart) state.chart.destroy();
+    box.replaceChildren();
+    state.chart = new uPlot(opts, data, box);
+    box.ondblclick = () => { resetRange(); };
+    box.setAttribute("aria-label", "Usage over time per " + s.bucket + ", stacked by model: " +
+      s.models.map((m) => m.model).join(", "));
+  }
+
+  function isoDate(ms) {
+    const d = new Date(ms);
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+
+  function zoomTo(fromMs, toMs) {
+    state.from = String(Math.floor(fromMs));
+    state.to = String(Math.ceil(toMs));
+    $("#from").value = isoDate(fromMs);
+    $("#to").value = isoDate(toMs);
+    const span = toMs - fromMs;
+    if (span <= 3 * 86400e3) state.bucket = "hour";
+    else if (span <= 180 * 86400e3) state.bucket = "day";
+    $("#bucket").value = state.bucket;
+    loadSeries();
+  }
+
+  function resetRange() {
+    state.from = state.to = "";
+    $("#from").value = $("#to").value = "";
+    loadSeries();
+  }
+
+  // --- Table ------------------------------------------------------------
+  function renderBreakdown(b) {
+    const tbody = $("#breakdown tbody");
+    tbody.replaceChildren();
+    for (const r of b.rows) {
+      const name = el("td", { class: "name", title: r.name }, r.name || "(none)");
+      if (r.project !== undefined) name.append(el("span", { class: "sub" }, r.project));
+      const tr = el("tr", {}, name,
+        el("td", { class: "num" }, nf.format(r.totals.events)),
+        el("td", { class: "num" }, tokens(r.totals.totalTokens)),
+        el("td", { class: "num" }, usd(r.totals.costUSD)),
+        el("td", { class: "num" }, when(r.lastAt)));
+      if (state.by === "session") {
+        tr.className = "link";
+        tr.tabIndex = 0;
+        tr.setAttribute("role", "button");
+        tr.setAttribute("aria-label", "Open session " + r.name);
+        tr.onclick = () => openSession(r.name);
+        tr.onkeydown = (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openSession(r.name); } };
+      }
+      tbody.append(tr);
+    }
+    $("#table-note").textContent = b.totalRows > b.rows.length
+      ? "Showing " + b.rows.length + " of " + nf.format(b.totalRows) + "; search to narrow." : "";
+    for (const th of document.querySelectorAll("#breakdown th")) {
+      const key = $("button", th).dataset.sort;
+      if (key === state.sort) th.setAttribute("aria-sort", state.order === "desc" ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    }
+  }
+
+  async function openSession(id) {
+    const dlg = $("#session");
+    try {
+      const s = await api("/api/session", { id });
+      $("#session-title").textContent = "Session " + id;
+      $("#session-summary").textContent = s.project + " · " + s.requests.length + " requests · " +
+        tokens(s.totals.totalTokens) + " tokens · " + usd(s.totals.costUSD) + (s.truncated ? " (first 10,000 requests)" : "");
+      const tbody = $("#session-table tbody");
+      tbody.replaceChildren(...s.requests.map((q) => el("tr", {},
+        el("td", {}, new Date(q.at).toLocaleString()), el("td", {}, q.model),
+        el("td", { class: "num" }, nf.format(q.inputTokens)), el("td", { class: "num" }, nf.format(q.outputTokens)),
+        el("td", { class: "num" }, nf.format(q.cacheCreationTokens)), el("td", { class: "num" }, nf.format(q.cacheReadTokens)),
+        el("td", { class: "num" }, usd(q.costUSD)))));
+      if (!dlg.open) dlg.showModal();
+      const box = $("#session-chart");
+      if (state.sessionChart) state.sessionChart.destroy();
+      box.replaceChildren();
+      const xs = s.requests.map((q) => Date.parse(q.at) / 1000);
+      state.sessionChart = new uPlot({
+        width: Math.max(300, box.clientWidth), height: 180,
+        series: [{}, { label: "tokens", stroke: PALETTE[0], fill: PALETTE[0] + "55",
+                       paths: uPlot.paths.bars({ size: [0.6, 24] }), value: (u, v) => (v == null ? "–" : tokens(v)) }],
+        axes: [{ stroke: cssVar("--muted") }, { stroke: cssVar("--muted"), values: (u, v) => v.map(tokens), size: 60 }],
+      }, [xs, s.requests.map((q) => q.totalTokens)], box);
+      $("#session-close").focus();
+    } catch (e) { showError(e); }
+  }
+
+  // --- Health -----------------------------------------------------------
+  function renderHealth(h) {
+    const box = $("#health");
+    const run = h.lastRun;
+    const sync = el("div", {}, el("h3", {}, "Sync"));
+    const list = el("ul");
+    list.append(el("li", { "data-field": "files" }, nf.format(h.files.active) + " transcripts tracked" +
+      (h.files.gone ? ", " + nf.format(h.files.gone) + " deleted by Claude Code (kept in the ledger)" : "")));
+    if (run) {
+      list.append(el("li", { class: run.running ? "ok" : "" }, run.running
+        ? "monitor running (" + run.mode + ", pid " + run.pid + ")" : "last run: " + run.mode + ", " + run.result));
+      list.append(el("li", { "data-field": "last-sync" }, "last sync " + when(run.lastSyncAt) +
+        " (" + run.secondsSinceLastSync + " s ago)"));
+      if (run.error) list.append(el("li", { class: "bad" }, run.error));
+    } else {
+      list.append(el("li", {}, "never synced"));
+    }
+    sync.append(list);
+    const rejects = el("div", {}, el("h3", {}, "Rejected lines"));
+    if (h.rejects.lines === 0) {
+      rejects.append(el("p", { class: "ok", "data-field": "rejects" }, "none"));
+    } else {
+      rejects.append(el("p", { "data-field": "rejects" }, nf.format(h.rejects.lines) + " lines skipped and recorded:"));
+      rejects.append(el("ul", {}, ...h.rejects.byReason.map((r) => el("li", {}, r.reason + ": " + nf.format(r.lines)))));
+    }
+    const ship = el("div", {}, el("h3", {}, "ClickHouse"));
+    if (!h.shipping) {
+      ship.append(el("p", { class: "muted", "data-field": "shipping" }, "not configured"));
+    } else {
+      const s = h.shipping;
+      ship.append(el("ul", {},
+        el("li", { class: s.status === "ok" ? "ok" : "bad", "data-field": "shipping" }, s.status + " → " + s.target),
+        el("li", {}, nf.format(s.rowsPending) + " rows waiting"),
+        el("li", {}, "last success " + (s.lastSuccessAt ? when(s.lastSuccessAt) : "never")),
+        ...(s.lastError ? [el("li", { class: "bad" }, s.lastError)] : [])));
+    }
+    box.replaceChildren(sync, rejects, ship);
+  }
+
+  // --- Loading ----------------------------------------------------------
+  function seriesParams() {
+    const p = { bucket: state.bucket, tz: zone };
+    if (state.from) p.from = state.from;
+    if (state.to) p.to = state.to;
+    return p;
+  }
+  function loadSeries() {
+    return api("/api/series", seriesParams()).then(renderSeries).then(() => showError(null)).catch(showError);
+  }
+  function loadBreakdown() {
+    return api("/api/breakdown", { by: state.by, sort: state.sort, order: state.order, q: state.search, limit: "200", tz: zone })
+      .then(renderBreakdown).catch(showError);
+  }
+  async function loadAll() {
+    try {
+      const [o, h] = await Promise.all([api("/api/overview", { tz: zone }), api("/api/health")]);
+      renderOverview(o);
+      renderHealth(h);
+      await Promise.all([loadSeries(), loadBreakdown()]);
+      document.body.dataset.version = String(o.version);
+      showError(null);
+    } catch (e) { showError(e); }
+  }
+
+  let pending = null;
+  function scheduleLoad() {
+    if (pending) return;
+    pending = setTimeout(() => { pending = null; loadAll(); }, 50);
+  }
+
+  function connect() {
+    const live = $("#live");
+    const es = new EventSource("/api/events" + (token ? "?token=" + encodeURIComponent(token) : ""));
+    es.addEventListener("change", (e) => {
+      live.textContent = "live"; live.className = "live on";
+      const v = JSON.parse(e.data).version;
+      if (v !== state.version) { state.version = v; scheduleLoad(); }
+    });
+    es.onopen = () => { live.textContent = "live"; live.className = "live on"; };
+    es.onerror = () => { live.textContent = "reconnecting…"; live.className = "live off"; };
+  }
+
+  // --- Controls ---------------------------------------------------------
+  function applyTheme(t) {
+    if (t) document.documentElement.dataset.theme = t; else delete document.documentElement.dataset.theme;
+  }
+  function init() {
+    applyTheme(localStorage.getItem("cc-theme"));
+    $("#theme").onclick = () => {
+      const dark = document.documentElement.dataset.theme === "dark" ||
+        (!document.documentElement.dataset.theme && matchMedia("(prefers-color-scheme: dark)").matches);
+      const t = dark ? "light" : "dark";
+      localStorage.setItem("cc-theme", t);
+      applyTheme(t);
+      loadSeries();
+    };
+    $("#metric").onchange = (e) => { state.metric = e.target.value; loadSeries(); };
+    $("#bucket").onchange = (e) => { state.bucket = e.target.value; loadSeries(); };
+    $("#from").onchange = (e) => { state.from = e.target.value; loadSeries(); };
+    $("#to").onchange = (e) => { state.to = e.target.value; loadSeries(); };
+    $("#reset-range").onclick = resetRange;
+    for (const tab of document.querySelectorAll("[role=tab]")) {
+      tab.onclick = () => {
+        state.by = tab.dataset.by;
+        for (const t of document.querySelectorAll("[role=tab]")) t.setAttribute("aria-selected", String(t === tab));
+        loadBreakdown();
+      };
+    }
+    for (const b of document.querySelectorAll("#breakdown th button")) {
+      b.onclick = () => {
+        const key = b.dataset.sort;
+        if (state.sort === key) state.order = state.order === "desc" ? "asc" : "desc";
+        else { state.sort = key; state.order = key === "name" ? "asc" : "desc"; }
+        loadBreakdown();
+      };
+    }
+    let typing = null;
+    $("#search").oninput = (e) => {
+      clearTimeout(typing);
+      typing = setTimeout(() => { state.search = e.target.value; loadBreakdown(); }, 150);
+    };
+    $("#session-close").onclick = () => $("#session").close();
+    let resize = null;
+    addEventListener("resize", () => { clearTimeout(resize); resize = setTimeout(loadSeries, 200); });
+    loadAll();
+    connect();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
