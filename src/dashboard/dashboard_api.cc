@@ -274,7 +274,14 @@ ApiResponse DashboardApi::Series(const ApiRequest& r) const {
   const int64_t span = *bucket == SeriesBucket::kHour  ? 2 * kDayMs
                        : *bucket == SeriesBucket::kDay ? 30 * kDayMs
                                                        : 26 * 7 * kDayMs;
-  int64_t from = now - span, to = now + 1;
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  // By default the span up to now, or up to the last event when the
+  // ledger has nothing that recent (a history from last year still shows).
+  int64_t to = now + 1;
+  if (s->last_event_ms && *s->last_event_ms < now - span) {
+    to = *s->last_event_ms + 1;
+  }
+  int64_t from = to - span;
   if (!Param(r, "from").empty()) {
     Result<int64_t> f = TimeParam("from", Param(r, "from"), *zone, false);
     if (!f.ok()) return Error(400, f.status().message());
@@ -285,7 +292,6 @@ ApiResponse DashboardApi::Series(const ApiRequest& r) const {
     if (!t.ok()) return Error(400, t.status().message());
     to = *t;
   }
-  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
   ViewOptions o;
   o.zone = *zone;
   o.start_of_week = *week_start;

@@ -1,5 +1,7 @@
 #include "dashboard/snapshot.h"
 
+#include <algorithm>
+
 #include "report/usage_report.h"
 
 namespace cc {
@@ -23,6 +25,9 @@ Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(Ledger& ledger,
   Result<UsageData> usage = ledger.Usage(UsageFilter{});
   if (!usage.ok()) return usage.status();
   s->usage = std::move(*usage);
+  for (const UsageRow& u : s->usage.rows) {
+    s->last_event_ms = std::max(s->last_event_ms.value_or(INT64_MIN), u.last_ms);
+  }
   Result<LedgerSummary> health = ledger.SyncHealth();
   if (!health.ok()) return health.status();
   s->health = std::move(*health);

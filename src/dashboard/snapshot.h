@@ -27,6 +27,7 @@ struct DashboardSnapshot {
   std::optional<ShipState> shipping;
   std::vector<Reject> recent_rejects;
   int64_t blocks_from_ms = INT64_MIN;  // See ViewOptions::blocks_from_ms.
+  std::optional<int64_t> last_event_ms;
 };
 
 // Reads a snapshot from a ledger connection (a reader's).

@@ -1,0 +1,263 @@
+// The dashboard's API over a ledger of five known events, against figures
+// computed by hand (Claude Sonnet 4: $3 input, $15 output, $3.75 5-minute
+// cache write, $0.30 cache read per million tokens; every request stays
+// under the 200k-token prompt above which Sonnet 4's long-context rates
+// apply). "Now" is Wednesday
+// 2025-09-10 12:00 UTC; weeks start on Monday.
+//
+//   e1 2025-09-10 10:00  s1 pa  1,000 in + 2,000 out           $0.033
+//   e2 2025-09-10 11:30  s1 pa  10,000 cache write + 150k read  $0.0825
+//   e3 2025-09-09 09:00  s2 pb  2,000 in                        $0.006
+//   e4 2025-09-01 08:00  s3 pb  1,000 out                       $0.015
+//   e5 2025-08-20 12:00  s4 pc  2,000 out                       $0.03
+#include "dashboard/dashboard_api.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "core/civil_time.h"
+#include "ledger/ledger.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+constexpr const char* kModel = "claude-sonnet-4-20250514";
+
+int64_t At(const char* iso) { return *ParseIsoTimestampMs(iso); }
+
+Event MakeEvent(const std::string& key, const char* iso, const char* session,
+                const char* project, Tokens t) {
+  Event e;
+  e.key = key;
+  e.tokens = t;
+  e.attributes.session_id = session;
+  e.attributes.project = project;
+  e.attributes.model = kModel;
+  e.first = Provenance{At(iso), "/f.jsonl", 0};
+  return e;
+}
+
+class DashboardApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto ledger = Ledger::OpenForWrite(dir_.Join("l.db"), "test");
+    ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+    ledger_ = std::move(*ledger);
+    Tokens t1, t2, t3, t4, t5;
+    t1.input = 1000;
+    t1.output = 2000;
+    t2.cache_creation = t2.cache_creation_5m = 10'000;
+    t2.cache_read = 150'000;
+    t3.input = 2000;
+    t4.output = 1000;
+    t5.output = 2000;
+    Batch b;
+    b.events = {MakeEvent("e1", "2025-09-10T10:00:00Z", "s1", "pa", t1),
+                MakeEvent("e2", "2025-09-10T11:30:00Z", "s1", "pa", t2),
+                MakeEvent("e3", "2025-09-09T09:00:00Z", "s2", "pb", t3),
+                MakeEvent("e4", "2025-09-01T08:00:00Z", "s3", "pb", t4),
+                MakeEvent("e5", "2025-08-20T12:00:00Z", "s4", "pc", t5)};
+    ASSERT_TRUE(ledger_->Commit(b, "host-a", 1).ok());
+    auto snapshot = LoadLedgerSnapshot(*ledger_, now_);
+    ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
+    (*snapshot)->version = 7;
+    snapshot_ = *snapshot;
+    ApiSources src;
+    src.snapshot = [this] { return snapshot_; };
+    src.session_events = [this](const std::string& id, size_t limit) {
+      return ledger_->SessionEvents(id, limit);
+    };
+    src.now_ms = [this] { return now_; };
+    src.prices = &PriceTable::Embedded();
+    api_ = std::make_unique<DashboardApi>(src);
+  }
+
+  // GET path?query -> parsed JSON (kept alive in the parser).
+  simdjson::dom::element Get(const std::string& path,
+                             std::map<std::string, std::string> params = {},
+                             int want_status = 200) {
+    ApiResponse r = api_->Handle(ApiRequest{path, std::move(params)});
+    EXPECT_EQ(r.status, want_status) << path << ": " << r.body;
+    body_ = r.body;
+    simdjson::dom::element e;
+    EXPECT_EQ(parser_.parse(body_).get(e), simdjson::SUCCESS) << r.body;
+    return e;
+  }
+
+  static double Num(simdjson::dom::element e) {
+    double d = 0;
+    if (e.is_double()) return e.get_double().value();
+    if (e.is_int64()) return static_cast<double>(e.get_int64().value());
+    if (e.is_uint64()) return static_cast<double>(e.get_uint64().value());
+    (void)d;
+    ADD_FAILURE() << "not a number";
+    return -1;
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<Ledger> ledger_;
+  std::shared_ptr<const DashboardSnapshot> snapshot_;
+  int64_t now_ = At("2025-09-10T12:00:00Z");
+  std::unique_ptr<DashboardApi> api_;
+  simdjson::dom::parser parser_;
+  std::string body_;
+};
+
+TEST_F(DashboardApiTest, OverviewHasEachPeriodAndTheOneBefore) {
+  auto o = Get("/api/overview", {{"tz", "UTC"}});
+  EXPECT_EQ(o["version"].get_uint64().value(), 7u);
+  EXPECT_DOUBLE_EQ(Num(o["today"]["current"]["costUSD"]), 0.1155);
+  EXPECT_EQ(o["today"]["current"]["events"].get_uint64().value(), 2u);
+  EXPECT_DOUBLE_EQ(Num(o["today"]["previous"]["costUSD"]), 0.006);
+  EXPECT_DOUBLE_EQ(Num(o["today"]["previousSoFar"]["costUSD"]), 0.006);
+  EXPECT_EQ(std::string(o["week"]["label"].get_string().value()), "2025-09-08");
+  EXPECT_DOUBLE_EQ(Num(o["week"]["current"]["costUSD"]), 0.1215);
+  EXPECT_DOUBLE_EQ(Num(o["week"]["previous"]["costUSD"]), 0.015);
+  EXPECT_DOUBLE_EQ(Num(o["week"]["previousSoFar"]["costUSD"]), 0.015);
+  EXPECT_EQ(std::string(o["month"]["label"].get_string().value()), "2025-09");
+  EXPECT_DOUBLE_EQ(Num(o["month"]["current"]["costUSD"]), 0.1365);
+  EXPECT_DOUBLE_EQ(Num(o["month"]["previous"]["costUSD"]), 0.03);
+  EXPECT_DOUBLE_EQ(Num(o["month"]["previousSoFar"]["costUSD"]), 0.0);
+  EXPECT_DOUBLE_EQ(Num(o["allTime"]["costUSD"]), 0.1665);
+  EXPECT_EQ(o["today"]["current"]["cacheReadTokens"].get_uint64().value(),
+            150'000u);
+  // Sunday weeks: the week of 2025-09-07 holds e1, e2, e3.
+  auto sunday = Get("/api/overview", {{"tz", "UTC"}, {"weekStart", "sunday"}});
+  EXPECT_EQ(std::string(sunday["week"]["label"].get_string().value()),
+            "2025-09-07");
+}
+
+TEST_F(DashboardApiTest, TheActiveBlockHasItsBurnRateAndProjection) {
+  auto b = Get("/api/overview")["block"];
+  ASSERT_TRUE(b.is_object()) << body_;
+  EXPECT_EQ(std::string(b["start"].get_string().value()), "2025-09-10T10:00:00.000Z");
+  EXPECT_EQ(std::string(b["end"].get_string().value()), "2025-09-10T15:00:00.000Z");
+  EXPECT_EQ(b["elapsedMinutes"].get_int64().value(), 120);
+  EXPECT_EQ(b["remainingMinutes"].get_int64().value(), 180);
+  EXPECT_EQ(b["totals"]["totalTokens"].get_uint64().value(), 163'000u);
+  EXPECT_DOUBLE_EQ(Num(b["totals"]["costUSD"]), 0.1155);
+  // 90 minutes between the first and the last request.
+  EXPECT_NEAR(Num(b["burnRate"]["tokensPerMinute"]), 163'000.0 / 90, 1e-6);
+  EXPECT_NEAR(Num(b["burnRate"]["costPerHour"]), 0.077, 1e-9);
+  EXPECT_EQ(b["projection"]["totalTokens"].get_uint64().value(), 489'000u);
+  EXPECT_NEAR(Num(b["projection"]["totalCost"]), 0.3465, 1e-9);
+}
+
+TEST_F(DashboardApiTest, CacheShareAndSavings) {
+  auto c = Get("/api/overview")["cache"];
+  EXPECT_EQ(c["cacheReadTokens"].get_uint64().value(), 150'000u);
+  // input 1,000 + 2,000 + cache write 10,000 + cache read 150,000.
+  EXPECT_EQ(c["inputSideTokens"].get_uint64().value(), 163'000u);
+  EXPECT_NEAR(Num(c["readShare"]), 150'000.0 / 163'000, 1e-12);
+  // 150k reads at $3 instead of $0.30 per million.
+  EXPECT_DOUBLE_EQ(Num(c["savedUSD"]), 0.405);
+}
+
+TEST_F(DashboardApiTest, SeriesPerDayOverAnInclusiveRange) {
+  auto s = Get("/api/series", {{"bucket", "day"}, {"from", "2025-09-08"},
+                               {"to", "2025-09-10"}, {"tz", "UTC"}});
+  auto starts = s["starts"].get_array();
+  ASSERT_EQ(starts.size(), 3u);
+  EXPECT_EQ(starts.at(0).get_int64().value(), At("2025-09-08T00:00:00Z"));
+  auto models = s["models"].get_array();
+  ASSERT_EQ(models.size(), 1u);
+  auto cost = models.at(0)["costUSD"].get_array();
+  EXPECT_DOUBLE_EQ(Num(cost.at(0)), 0);
+  EXPECT_DOUBLE_EQ(Num(cost.at(1)), 0.006);
+  EXPECT_DOUBLE_EQ(Num(cost.at(2)), 0.1155);
+  auto tokens = models.at(0)["tokens"].get_array();
+  EXPECT_EQ(tokens.at(2).get_uint64().value(), 163'000u);
+  // Hours of a day in Tokyo (+9): 10:00 UTC is 19:00 there.
+  auto h = Get("/api/series", {{"bucket", "hour"}, {"from", "2025-09-10"},
+                               {"to", "2025-09-10"}, {"tz", "Asia/Tokyo"}});
+  auto hs = h["starts"].get_array();
+  ASSERT_EQ(hs.size(), 24u);
+  auto hc = h["models"].get_array().at(0)["costUSD"].get_array();
+  EXPECT_DOUBLE_EQ(Num(hc.at(19)), 0.033);
+  EXPECT_DOUBLE_EQ(Num(hc.at(20)), 0.0825);
+}
+
+TEST_F(DashboardApiTest, BreakdownsSortSearchAndLimit) {
+  auto p = Get("/api/breakdown", {{"by", "project"}});
+  EXPECT_EQ(p["totalRows"].get_uint64().value(), 3u);
+  auto rows = p["rows"].get_array();
+  EXPECT_EQ(std::string(rows.at(0)["name"].get_string().value()), "pa");
+  EXPECT_EQ(std::string(rows.at(1)["name"].get_string().value()), "pc");
+  EXPECT_EQ(std::string(rows.at(2)["name"].get_string().value()), "pb");
+  EXPECT_DOUBLE_EQ(Num(rows.at(2)["totals"]["costUSD"]), 0.021);
+  auto by_name = Get("/api/breakdown", {{"by", "project"}, {"sort", "name"}, {"order", "asc"}, {"limit", "1"}});
+  EXPECT_EQ(by_name["totalRows"].get_uint64().value(), 3u);
+  ASSERT_EQ(by_name["rows"].get_array().size(), 1u);
+  EXPECT_EQ(std::string(by_name["rows"].get_array().at(0)["name"].get_string().value()), "pa");
+  auto search = Get("/api/breakdown", {{"by", "session"}, {"q", "PB"}});
+  EXPECT_EQ(search["totalRows"].get_uint64().value(), 2u);  // s2, s3: project pb.
+  auto since = Get("/api/breakdown", {{"by", "session"}, {"from", "2025-09-09"}, {"tz", "UTC"}});
+  EXPECT_EQ(since["totalRows"].get_uint64().value(), 2u);  // s1, s2.
+  auto models = Get("/api/breakdown", {{"by", "model"}});
+  EXPECT_EQ(std::string(models["rows"].get_array().at(0)["name"].get_string().value()), kModel);
+  auto sources = Get("/api/breakdown", {{"by", "source"}});
+  EXPECT_EQ(std::string(sources["rows"].get_array().at(0)["name"].get_string().value()), "host-a");
+}
+
+TEST_F(DashboardApiTest, ASessionListsItsRequestsInOrder) {
+  auto s = Get("/api/session", {{"id", "s1"}});
+  auto reqs = s["requests"].get_array();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(std::string(reqs.at(0)["key"].get_string().value()), "e1");
+  EXPECT_DOUBLE_EQ(Num(reqs.at(0)["costUSD"]), 0.033);
+  EXPECT_DOUBLE_EQ(Num(reqs.at(1)["costUSD"]), 0.0825);
+  EXPECT_DOUBLE_EQ(Num(s["totals"]["costUSD"]), 0.1155);
+  EXPECT_EQ(std::string(s["project"].get_string().value()), "pa");
+  EXPECT_FALSE(s["truncated"].get_bool().value());
+  auto cut = Get("/api/session", {{"id", "s1"}, {"limit", "1"}});
+  EXPECT_TRUE(cut["truncated"].get_bool().value());
+  Get("/api/session", {{"id", "nope"}}, 404);
+}
+
+TEST_F(DashboardApiTest, BadParametersNameThemselves) {
+  struct Case {
+    std::string path;
+    std::map<std::string, std::string> params;
+    int status;
+    std::string says;
+  } cases[] = {
+      {"/api/series", {{"bucket", "minute"}}, 400, "bucket"},
+      {"/api/series", {{"tz", "Mars/Base"}}, 400, "tz"},
+      {"/api/series", {{"from", "yesterday"}}, 400, "from"},
+      {"/api/series", {{"bucket", "hour"}, {"from", "2024-01-01"}, {"to", "2025-09-10"}}, 400, "buckets"},
+      {"/api/series", {{"from", "2025-09-10"}, {"to", "2025-09-01"}}, 400, "to"},
+      {"/api/breakdown", {{"by", "color"}}, 400, "by"},
+      {"/api/breakdown", {{"limit", "5000"}}, 400, "limit"},
+      {"/api/breakdown", {{"order", "up"}}, 400, "order"},
+      {"/api/session", {}, 400, "id"},
+      {"/api/nothing", {}, 404, "no such API"},
+  };
+  for (const Case& c : cases) {
+    auto e = Get(c.path, c.params, c.status);
+    std::string_view error;
+    ASSERT_EQ(e["error"].get(error), simdjson::SUCCESS) << body_;
+    EXPECT_NE(error.find(c.says), std::string_view::npos) << error;
+  }
+}
+
+TEST_F(DashboardApiTest, HealthAndMetrics) {
+  auto h = Get("/api/health");
+  EXPECT_EQ(h["files"]["active"].get_uint64().value(), 0u);
+  EXPECT_EQ(h["rejects"]["lines"].get_uint64().value(), 0u);
+  EXPECT_TRUE(h["shipping"].is_null());
+  ApiResponse m = api_->Handle(ApiRequest{"/metrics", {}});
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.content_type.find("text/plain"), std::string::npos);
+  EXPECT_NE(m.body.find("context_cleaner_events_total{model=\"claude-sonnet-4-20250514\"} 5\n"),
+            std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("context_cleaner_cost_usd_total{model=\"claude-sonnet-4-20250514\"} 0.1665"),
+            std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("kind=\"cache_read\"} 150000\n"), std::string::npos);
+  ApiResponse z = api_->Handle(ApiRequest{"/healthz", {}});
+  EXPECT_EQ(z.status, 200);
+  EXPECT_EQ(z.body, "ok\n");
+}
+
+}  // namespace
+}  // namespace cc
