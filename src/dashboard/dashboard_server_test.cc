@@ -1,0 +1,230 @@
+// The dashboard's server on loopback: what it refuses (no token, a foreign
+// Host, writes, paths outside its files), what it serves and with which
+// content types, and that its event stream announces a commit by another
+// connection within a second.
+#include "dashboard/dashboard_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "ledger/ledger.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+// Sends `request` as is (no client-side path clean-up) and returns the
+// whole answer.
+std::string RawHttp(int port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "(connect failed)";
+  }
+  (void)!write(fd, request.data(), request.size());
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+std::string Get(int port, const std::string& target,
+                const std::string& extra_headers = "",
+                const std::string& host = "127.0.0.1") {
+  return RawHttp(port, "GET " + target + " HTTP/1.1\r\nHost: " + host +
+                           "\r\nConnection: close\r\n" + extra_headers +
+                           "\r\n");
+}
+
+int StatusOf(const std::string& answer) {
+  return answer.size() > 12 ? std::atoi(answer.c_str() + 9) : 0;
+}
+
+std::string HeaderOf(const std::string& answer, const std::string& name) {
+  const size_t at = answer.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return "";
+  const size_t start = at + 4 + name.size();
+  return answer.substr(start, answer.find("\r\n", start) - start);
+}
+
+class DashboardServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.Join("ledger.db");
+    auto w = Ledger::OpenForWrite(path_, "test");
+    ASSERT_TRUE(w.ok()) << w.status().message();
+    writer_ = std::move(*w);
+    Commit("k1", 100);
+  }
+
+  void Commit(const std::string& key, uint64_t output) {
+    Batch b;
+    Event e;
+    e.key = key;
+    e.tokens.output = output;
+    e.attributes.session_id = "s";
+    e.attributes.model = "claude-sonnet-4-20250514";
+    e.first = Provenance{1'756'857'600'000, "/f.jsonl", 0};
+    b.events.push_back(e);
+    ASSERT_TRUE(writer_->Commit(b, "host", 1).ok());
+  }
+
+  std::unique_ptr<DashboardServer> Start(const std::string& host = "127.0.0.1",
+                                         const std::string& token = "") {
+    DashboardOptions o;
+    o.host = host;
+    o.port = 0;
+    o.auth_token = token;
+    o.ledger_path = path_;
+    auto s = DashboardServer::Start(o);
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  test::TempDir dir_;
+  std::string path_;
+  std::unique_ptr<Ledger> writer_;
+};
+
+TEST_F(DashboardServerTest, ANonLoopbackAddressNeedsAToken) {
+  DashboardOptions o;
+  o.host = "0.0.0.0";
+  o.port = 0;
+  o.ledger_path = path_;
+  auto s = DashboardServer::Start(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("--auth-token"), std::string::npos)
+      << s.status().message();
+  auto with_token = Start("0.0.0.0", "0123456789abcdef0123");
+  ASSERT_NE(with_token, nullptr);
+  EXPECT_EQ(StatusOf(Get(with_token->port(), "/api/health")), 401);
+}
+
+TEST_F(DashboardServerTest, WithATokenEveryRequestMustCarryIt) {
+  auto s = Start("127.0.0.1", "0123456789abcdef0123");
+  ASSERT_NE(s, nullptr);
+  for (const char* target : {"/", "/api/overview", "/metrics", "/api/events",
+                             "/app.js"}) {
+    const std::string a = Get(s->port(), target);
+    EXPECT_EQ(StatusOf(a), 401) << target;
+    EXPECT_EQ(HeaderOf(a, "WWW-Authenticate"), "Bearer");
+  }
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview?token=wrong-wrong-wrong")), 401);
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview?token=0123456789abcdef0123")), 200);
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview",
+                         "Authorization: Bearer 0123456789abcdef0123\r\n")),
+            200);
+  // With a token, any Host will do (it is how a remote browser comes in).
+  EXPECT_EQ(StatusOf(Get(s->port(), "/healthz?token=0123456789abcdef0123", "",
+                         "dash.example.com")),
+            200);
+}
+
+TEST_F(DashboardServerTest, WithoutATokenOnlyLoopbackHostsAreAnswered) {
+  auto s = Start();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", "localhost:8110")), 200);
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", "[::1]:8110")), 200);
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", "evil.example")), 403);
+}
+
+TEST_F(DashboardServerTest, ReadOnlyAndNoPathTraversal) {
+  auto s = Start();
+  ASSERT_NE(s, nullptr);
+  for (const char* target :
+       {"/../etc/passwd", "/vendor/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2fledger.db", "/ledger.db", "/index.html/..", "//etc/passwd",
+        "/vendor/", "/app.js.map"}) {
+    EXPECT_EQ(StatusOf(Get(s->port(), target)), 404) << target;
+  }
+  const std::string post = RawHttp(
+      s->port(),
+      "POST /api/overview HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+      "Content-Length: 2\r\n\r\n{}");
+  EXPECT_EQ(StatusOf(post), 405);
+  EXPECT_EQ(HeaderOf(post, "Allow"), "GET, HEAD");
+  const std::string del = RawHttp(
+      s->port(), "DELETE / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(del), 405);
+}
+
+TEST_F(DashboardServerTest, ServesItsFilesWithTheRightTypes) {
+  auto s = Start();
+  ASSERT_NE(s, nullptr);
+  struct Case {
+    const char* target;
+    const char* type;
+  } cases[] = {
+      {"/", "text/html; charset=utf-8"},
+      {"/app.js", "text/javascript; charset=utf-8"},
+      {"/app.css", "text/css; charset=utf-8"},
+      {"/vendor/uPlot.iife.min.js", "text/javascript; charset=utf-8"},
+      {"/favicon.svg", "image/svg+xml"},
+      {"/api/overview", "application/json; charset=utf-8"},
+      {"/metrics", "text/plain; version=0.0.4; charset=utf-8"},
+  };
+  for (const Case& c : cases) {
+    const std::string a = Get(s->port(), c.target);
+    EXPECT_EQ(StatusOf(a), 200) << c.target;
+    EXPECT_EQ(HeaderOf(a, "Content-Type"), c.type) << c.target;
+    EXPECT_EQ(HeaderOf(a, "X-Content-Type-Options"), "nosniff");
+    EXPECT_NE(HeaderOf(a, "Content-Security-Policy").find("default-src 'none'"),
+              std::string::npos);
+  }
+  // The page asks for nothing but this server's own files.
+  const std::string page = Get(s->port(), "/");
+  EXPECT_EQ(page.find("http://"), std::string::npos);
+  EXPECT_EQ(page.find("https://"), std::string::npos);
+}
+
+TEST_F(DashboardServerTest, TheEventStreamAnnouncesACommitWithinASecond) {
+  auto s = Start();
+  ASSERT_NE(s, nullptr);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(s->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string req =
+      "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  (void)!write(fd, req.data(), req.size());
+  timeval tv{3, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string got;
+  auto read_until = [&](const std::string& what) {
+    char buf[4096];
+    while (got.find(what) == std::string::npos) {
+      const ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) return false;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return true;
+  };
+  ASSERT_TRUE(read_until("\"version\":1}")) << got;
+  EXPECT_NE(got.find("text/event-stream"), std::string::npos);
+  const auto t0 = std::chrono::steady_clock::now();
+  Commit("k2", 200);
+  ASSERT_TRUE(read_until("\"version\":2}")) << got;
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(waited, std::chrono::seconds(1));
+  close(fd);
+}
+
+}  // namespace
+}  // namespace cc
