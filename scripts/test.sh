@@ -13,6 +13,16 @@ if [ -z "${CC_SKIP_CHDB:-}" ] && [ -z "${CC_CHDB_DIR:-}" ]; then
   CC_CHDB_DIR="$(./scripts/install-chdb.sh || true)"
   export CC_CHDB_DIR
 fi
+# The dashboard's browser test runs Debian's chromium (installed here when
+# missing; CC_SKIP_BROWSER=1 skips that, and the test reports itself
+# skipped).
+if [ -z "${CC_SKIP_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "==> installing chromium for the dashboard's browser test"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+    $SUDO apt-get install -y -qq chromium >/dev/null || true
+fi
 cmake --preset "$preset" >/dev/null
 cmake --build "build/$preset" -j"$(nproc)"
 ctest --test-dir "build/$preset" --output-on-failure -j"$(nproc)" "$@"

@@ -27,7 +27,7 @@
     if (n >= 1e9) return (n / 1e9).toFixed(2) + "B";
     if (n >= 1e6) return (n / 1e6).toFixed(2) + "M";
     if (n >= 1e4) return (n / 1e3).toFixed(1) + "k";
-    return nf.format(n);
+    return nf.format(Math.round(n));
   };
   const when = (iso) => new Date(iso).toLocaleString(undefined, {
     month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
@@ -264,7 +264,7 @@
     const run = h.lastRun;
     const sync = el("div", {}, el("h3", {}, "Sync"));
     const list = el("ul");
-    list.append(el("li", { "data-field": "files" }, nf.format(h.files.active) + " transcripts tracked" +
+    list.append(el("li", { "data-field": "files" }, nf.format(h.files.active) + (h.files.active === 1 ? " transcript" : " transcripts") + " tracked" +
       (h.files.gone ? ", " + nf.format(h.files.gone) + " deleted by Claude Code (kept in the ledger)" : "")));
     if (run) {
       list.append(el("li", { class: run.running ? "ok" : "" }, run.running

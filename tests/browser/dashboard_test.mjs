@@ -1,0 +1,165 @@
+// The dashboard in a real browser: Debian's headless Chromium, driven by
+// playwright-core. The real binary runs `run` (monitor + dashboard) over
+// transcripts written here with known tokens; every panel must show the
+// figures computed below by hand, a line appended to a transcript must
+// reach the page within 2 s, the session drill-down must list its
+// requests, and the page must log no error. Screenshots of the main views
+// go to --out (CI keeps them; the README shows one).
+//
+//   node tests/browser/dashboard_test.mjs --binary build/dev/context-cleaner
+//        --out build/dev/dashboard-screenshots [--chromium /usr/bin/chromium]
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const binary = path.resolve(args.binary);
+const out = path.resolve(args.out || "dashboard-screenshots");
+const chromiumPath = args.chromium || "/usr/bin/chromium";
+fs.mkdirSync(out, { recursive: true });
+
+class Failure extends Error {}
+const check = (cond, msg) => { if (!cond) throw new Failure(msg); };
+
+// Claude Sonnet 4 per token, in nano-dollars: $3 in, $15 out, $0.30 read.
+const RATE = { input: 3000, output: 15000, read: 300 };
+const costNano = (u) => u.input * RATE.input + u.output * RATE.output + u.read * RATE.read;
+const usd = (nano) => {
+  const v = nano / 1e9;
+  const digits = Math.abs(v) < 1 && v !== 0 ? 4 : 2;
+  return "$" + v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+};
+
+function line(id, atMs, u, session = "sess-1") {
+  return JSON.stringify({
+    type: "assistant", uuid: "u-" + id, sessionId: session, timestamp: new Date(atMs).toISOString(),
+    requestId: "req_" + id, cwd: "/home/dev/shop",
+    message: { id: "msg_" + id, model: "claude-sonnet-4-20250514", role: "assistant",
+      usage: { input_tokens: u.input, output_tokens: u.output, cache_read_input_tokens: u.read,
+               cache_creation_input_tokens: 0 } },
+  }) + "\n";
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cc-dash-"));
+const project = path.join(tmp, "claude", "projects", "-home-dev-shop");
+fs.mkdirSync(project, { recursive: true });
+const transcript = path.join(project, "sess-1.jsonl");
+const now = Date.now();
+// Recent enough to be today in UTC unless the clock just passed midnight;
+// the expectations follow the dates either way.
+const events = [
+  { id: "a1", at: now - 40 * 60e3, u: { input: 1000, output: 2000, read: 0 } },
+  { id: "a2", at: now - 20 * 60e3, u: { input: 0, output: 1000, read: 100000 } },
+];
+fs.writeFileSync(transcript, events.map((e) => line(e.id, e.at, e.u)).join(""));
+const utcDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+const todayNano = (list) => list.filter((e) => utcDay(e.at) === utcDay(Date.now()))
+  .reduce((s, e) => s + costNano(e.u), 0);
+
+const proc = spawn(binary, ["--claude-dir", path.join(tmp, "claude"), "--ledger", path.join(tmp, "ledger.db"),
+  "run", "--port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
+let stderr = "";
+const url = await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Failure("no dashboard URL in 20 s:\n" + stderr)), 20000);
+  proc.stderr.on("data", (d) => {
+    stderr += d;
+    const m = /dashboard at (http:\/\/\S+)/.exec(stderr);
+    if (m) { clearTimeout(timer); resolve(m[1]); }
+  });
+  proc.on("exit", (c) => reject(new Failure("run exited " + c + ":\n" + stderr)));
+});
+
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"],
+  env: { ...process.env, TZ: "UTC" } });
+const problems = [];
+let passed = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US",
+    timezoneId: "UTC", colorScheme: "light" });
+  const page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(m.type() + ": " + m.text()); });
+  page.on("pageerror", (e) => problems.push("page error: " + e.message));
+  page.on("requestfailed", (r) => problems.push("request failed: " + r.url()));
+  page.on("request", (r) => { if (!r.url().startsWith(url)) problems.push("third-party request: " + r.url()); });
+
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(() => document.querySelector("#breakdown tbody tr") !== null, null, { timeout: 10000 });
+  const firstPaint = await page.evaluate(() => performance.getEntriesByType("paint")
+    .find((p) => p.name === "first-contentful-paint")?.startTime ?? -1);
+  console.log(`page ready in ${Date.now() - t0} ms (first contentful paint ${firstPaint.toFixed(0)} ms)`);
+
+  const text = (sel) => page.locator(sel).first().innerText();
+  const total = events.reduce((s, e) => s + costNano(e.u), 0);
+  check(await text("#card-today [data-field=cost]") === usd(todayNano(events)),
+    "today: " + await text("#card-today [data-field=cost]") + ", want " + usd(todayNano(events)));
+  check(await text("#card-today [data-kind=events]") === String(events.filter((e) => utcDay(e.at) === utcDay(Date.now())).length),
+    "today's requests");
+  check(await text("#block-body [data-field=block-cost]") === usd(total), "block cost: " + await text("#block-body"));
+  check(await text("#cache-share") === "99.0%", "cache share: " + await text("#cache-share"));
+  // 100,000 reads at $3 instead of $0.30 per million: $0.27.
+  check(await text("#cache-saved") === "$0.2700", "cache saved: " + await text("#cache-saved"));
+  const firstRow = await text("#breakdown tbody tr");
+  check(firstRow.includes("-home-dev-shop") && firstRow.includes(usd(total)), "projects table: " + firstRow);
+  check((await text("#health [data-field=files]")).startsWith("1 transcript"), "health: " + await text("#health"));
+  check(await page.locator("#chart canvas").count() > 0, "no chart drawn");
+  await page.screenshot({ path: path.join(out, "dashboard-overview.png"), fullPage: true });
+
+  // Live: a line appended to the transcript reaches the page within 2 s.
+  const added = { id: "a3", at: Date.now() - 60e3, u: { input: 0, output: 3000, read: 0 } };
+  events.push(added);
+  const want = usd(todayNano(events));
+  const before = await page.evaluate(() => document.body.dataset.version);
+  const tAppend = Date.now();
+  fs.appendFileSync(transcript, line(added.id, added.at, added.u));
+  await page.waitForFunction(([w, v]) => document.body.dataset.version !== v &&
+      document.querySelector("#card-today [data-field=cost]").innerText === w,
+    [want, before], { timeout: 5000 }).catch(() => {});
+  const lag = Date.now() - tAppend;
+  check(await text("#card-today [data-field=cost]") === want, "after the append: " + await text("#card-today [data-field=cost]") + ", want " + want);
+  console.log(`appended line on the page after ${lag} ms`);
+  check(lag <= 2000, `the appended line took ${lag} ms to show (limit 2000)`);
+
+  // Sessions: sort, search, and the drill-down.
+  await page.getByRole("tab", { name: "Sessions" }).click();
+  await page.waitForFunction(() => document.querySelector("#breakdown tbody tr.link") !== null);
+  await page.locator("#search").fill("no-such-session");
+  await page.waitForFunction(() => document.querySelectorAll("#breakdown tbody tr").length === 0);
+  await page.locator("#search").fill("sess");
+  await page.waitForFunction(() => document.querySelectorAll("#breakdown tbody tr").length === 1);
+  await page.locator("#breakdown tbody tr.link").first().focus();
+  await page.keyboard.press("Enter");  // Keyboard, not only the mouse.
+  await page.waitForSelector("#session[open]");
+  const rows = await page.locator("#session-table tbody tr").count();
+  check(rows === 3, `session drill-down: ${rows} requests, want 3`);
+  const summary = await text("#session-summary");
+  check(summary.includes("3 requests") && summary.includes(usd(total + costNano(added.u))), "session summary: " + summary);
+  await page.screenshot({ path: path.join(out, "dashboard-session.png") });
+  await page.locator("#session-close").click();
+
+  // Dark theme.
+  await page.locator("#theme").click();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, "dashboard-dark.png"), fullPage: true });
+
+  check(problems.length === 0, "the page reported problems:\n" + problems.join("\n"));
+  passed = true;
+  console.log("dashboard_test: PASS: every panel's figures, live update, drill-down, no console errors; " +
+    "screenshots in " + out);
+} catch (e) {
+  console.error("dashboard_test: FAIL: " + (e instanceof Failure ? e.message : e.stack));
+  if (problems.length) console.error(problems.join("\n"));
+  console.error("run's stderr:\n" + stderr.slice(-2000));
+} finally {
+  await browser.close();
+  proc.kill("SIGTERM");
+  await new Promise((r) => proc.on("exit", r));
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(passed ? 0 : 1);
