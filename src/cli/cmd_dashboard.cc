@@ -16,6 +16,7 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
   o.ledger_path = ctx.ledger_path;
   o.prices = ctx.prices.get();
   o.version = "0.1.0";
+  o.shipping_configured = ctx.clickhouse.has_value();
   if (std::optional<std::string> host = args.Get("--host")) {
     if (host->empty()) return Status::InvalidArgument("--host: empty");
     o.host = *host;

@@ -484,7 +484,7 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
     const ShipState& st = *s->shipping;
     w.BeginObject()
         .Field("target", st.target)
-        .Field("status", st.status)
+        .Field("status", st.status.empty() ? std::string("never run") : st.status)
         .Field("rowsPending", st.pending_events)
         .Field("batchesFrozen", st.batches)
         .Field("rejectedRows", st.rejected_rows)

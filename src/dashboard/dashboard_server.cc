@@ -232,7 +232,8 @@ class DashboardServer::Impl {
     Result<int64_t> dv = reader_->DataVersion();
     if (dv.ok()) data_version_ = *dv;
     Result<std::shared_ptr<DashboardSnapshot>> s =
-        LoadLedgerSnapshot(*reader_, SystemClock().NowMs());
+        LoadLedgerSnapshot(*reader_, SystemClock().NowMs(),
+                           options_.shipping_configured);
     if (!s.ok()) return s.status();
     std::lock_guard<std::mutex> lock(version_mu_);
     (*s)->version = ++version_;

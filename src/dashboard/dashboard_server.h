@@ -36,6 +36,7 @@ struct DashboardOptions {
   const PriceTable* prices = nullptr;
   TimeZone zone = TimeZone::Utc();
   std::string version;
+  bool shipping_configured = false;  // Show the shipping state from the start.
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost".

@@ -17,8 +17,8 @@ int64_t LastBlockStart(const UsageData& usage, int64_t now_ms) {
   return INT64_MIN;
 }
 
-Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(Ledger& ledger,
-                                                              int64_t now_ms) {
+Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(
+    Ledger& ledger, int64_t now_ms, bool shipping_configured) {
   auto s = std::make_shared<DashboardSnapshot>();
   s->origin = "ledger";
   s->loaded_ms = now_ms;
@@ -31,8 +31,12 @@ Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(Ledger& ledger,
   Result<LedgerSummary> health = ledger.SyncHealth();
   if (!health.ok()) return health.status();
   s->health = std::move(*health);
-  Result<ShipState> ship = ledger.ShippingState();
-  if (ship.ok() && !ship->target.empty()) s->shipping = std::move(*ship);
+  Result<std::string> target = ledger.ShipTarget();
+  if (shipping_configured || (target.ok() && !target->empty())) {
+    Result<ShipState> ship = ledger.ShippingState();
+    if (!ship.ok()) return ship.status();
+    s->shipping = std::move(*ship);
+  }
   Result<std::vector<Reject>> rejects = ledger.RecentRejects(20);
   if (!rejects.ok()) return rejects.status();
   s->recent_rejects = std::move(*rejects);

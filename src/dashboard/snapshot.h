@@ -30,9 +30,10 @@ struct DashboardSnapshot {
   std::optional<int64_t> last_event_ms;
 };
 
-// Reads a snapshot from a ledger connection (a reader's).
-Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(Ledger& ledger,
-                                                              int64_t now_ms);
+// Reads a snapshot from a ledger connection (a reader's). The shipping
+// state is read when shipping is configured here or has ever run.
+Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(
+    Ledger& ledger, int64_t now_ms, bool shipping_configured = false);
 
 // The current snapshot, swapped whole under a mutex.
 class SnapshotHolder {

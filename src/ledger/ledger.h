@@ -120,6 +120,9 @@ class Ledger {
   // --- Shipping (ledger/ship_queue.cc; the outbox's frozen batches) ---
   Result<ShipState> ShippingState();
   Result<ShipMarks> ShippingMarks();
+  // Where shipping last went ("" if it never ran); cheap, unlike
+  // ShippingState, which counts the events waiting.
+  Result<std::string> ShipTarget();
   // Freezes `batch` (rows first_seq..last_seq) and moves the frozen mark.
   Status FreezeShipBatch(ShipBatch batch);
   // The oldest frozen batch, if any.

@@ -88,6 +88,8 @@ Result<ShipState> Ledger::ShippingState() {
   return s;
 }
 
+Result<std::string> Ledger::ShipTarget() { return ReadMeta(*db_, "ship_target"); }
+
 Result<ShipMarks> Ledger::ShippingMarks() {
   ShipMarks m;
   Result<std::string> id = ReadMeta(*db_, "ledger_id");

@@ -1,0 +1,67 @@
+// The dashboard page over a big ledger, in Debian's headless Chromium:
+// start-up of `context-cleaner dashboard` (it reads the ledger first), the
+// page's first contentful paint and the time until every panel is filled,
+// then the dashboard process's CPU while the page stays open and idle.
+//
+//   node bench/dashboard_page_bench.mjs --binary build/release/context-cleaner
+//        --ledger /tmp/cc-report-bench-1000000.db [--idle-seconds 60]
+// (build/release/bench/dashboard_bench builds that ledger.)
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "..", "tests", "browser", "package.json"));
+const { chromium } = require("playwright-core");
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const idleSeconds = Number(args["idle-seconds"] || 60);
+const ticks = 100;  // USER_HZ: /proc/PID/stat counts CPU in 1/100 s.
+const cpuSeconds = (pid) => {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / ticks;  // utime + stime.
+};
+
+const t0 = Date.now();
+const proc = spawn(path.resolve(args.binary), ["--ledger", path.resolve(args.ledger), "dashboard", "--port", "0"],
+  { stdio: ["ignore", "ignore", "pipe"] });
+let stderr = "";
+const url = await new Promise((resolve, reject) => {
+  proc.stderr.on("data", (d) => {
+    stderr += d;
+    const m = /dashboard at (http:\/\/\S+)/.exec(stderr);
+    if (m) resolve(m[1]);
+  });
+  proc.on("exit", (c) => reject(new Error("dashboard exited " + c + ": " + stderr)));
+});
+const startup = Date.now() - t0;
+const browser = await chromium.launch({ executablePath: args.chromium || "/usr/bin/chromium", args: ["--no-sandbox"] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const t1 = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(() => document.querySelector("#breakdown tbody tr") && document.querySelector("#chart canvas"));
+  const ready = Date.now() - t1;
+  const fcp = await page.evaluate(() => performance.getEntriesByType("paint")
+    .find((p) => p.name === "first-contentful-paint")?.startTime ?? -1);
+  await page.waitForTimeout(2000);  // Let start-up work settle.
+  const c0 = cpuSeconds(proc.pid);
+  await page.waitForTimeout(idleSeconds * 1000);
+  const used = cpuSeconds(proc.pid) - c0;
+  const result = {
+    startupMs: startup, firstContentfulPaintMs: Math.round(fcp), allPanelsMs: ready,
+    idleSeconds, idleCpuSeconds: used, idleCpuPercent: +(used / idleSeconds * 100).toFixed(3),
+  };
+  console.log(`dashboard start-up (reads the ledger) ${startup} ms`);
+  console.log(`first contentful paint ${result.firstContentfulPaintMs} ms; every panel filled ${ready} ms`);
+  console.log(`idle with the page open: ${used.toFixed(2)} s CPU in ${idleSeconds} s = ${result.idleCpuPercent} %`);
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  proc.kill("SIGTERM");
+}
