@@ -261,6 +261,12 @@
   // --- Health -----------------------------------------------------------
   function renderHealth(h) {
     const box = $("#health");
+    if (h.origin === "clickhouse") {
+      box.replaceChildren(el("div", {}, el("h3", {}, "Source"),
+        el("p", { "data-field": "origin" }, "The team's ClickHouse: " + h.originTarget),
+        el("p", { class: "muted" }, "Sync health is per machine: open the dashboard on that machine.")));
+      return;
+    }
     const run = h.lastRun;
     const sync = el("div", {}, el("h3", {}, "Sync"));
     const list = el("ul");

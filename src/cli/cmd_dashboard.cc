@@ -6,7 +6,9 @@
 
 #include "cli/commands.h"
 #include "cli/dashboard_flags.h"
+#include "clickhouse/http_client.h"
 #include "daemon/stop_signal.h"
+#include "dashboard/clickhouse_source.h"
 
 namespace cc::cli {
 
@@ -44,11 +46,12 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
   return o;
 }
 
-Result<std::unique_ptr<DashboardServer>> StartDashboard(const Context& ctx,
-                                                        DashboardOptions options) {
+Result<std::unique_ptr<DashboardServer>> StartDashboard(
+    const Context& ctx, DashboardOptions options,
+    std::unique_ptr<DashboardSource> source) {
   const bool with_token = !options.auth_token.empty();
   Result<std::unique_ptr<DashboardServer>> server =
-      DashboardServer::Start(std::move(options));
+      DashboardServer::Start(std::move(options), std::move(source));
   if (!server.ok()) return server.status();
   if (ctx.verbosity >= 0) {
     std::fprintf(stderr, "context-cleaner: dashboard at %s%s\n",
@@ -58,10 +61,25 @@ Result<std::unique_ptr<DashboardServer>> StartDashboard(const Context& ctx,
   return server;
 }
 
+// --from clickhouse: the team's ClickHouse, all machines or --source's.
+Result<std::unique_ptr<DashboardSource>> ClickHouseSourceFor(
+    const Context& ctx, const ParsedArgs& args) {
+  if (!ctx.clickhouse) {
+    return Status::InvalidArgument(
+        "--from clickhouse: say where with --clickhouse URL (or "
+        "$CONTEXT_CLEANER_CLICKHOUSE, or \"clickhouse\" in the config file)");
+  }
+  Result<std::unique_ptr<HttpClient>> http =
+      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
+  if (!http.ok()) return http.status();
+  return MakeClickHouseSource(std::move(*http), *ctx.clickhouse,
+                              args.Get("--source"));
+}
+
 int RunDashboard(const Context& ctx, const ParsedArgs& args) {
-  if (args.Get("--from").value_or("ledger") != "ledger") {
-    PrintError("--from: the dashboard reads the ledger (--from clickhouse is "
-               "not available for the dashboard yet)");
+  const std::string from = args.Get("--from").value_or("ledger");
+  if (from != "ledger" && from != "clickhouse") {
+    PrintError("--from: ledger or clickhouse, got '" + from + "'");
     return kExitUsage;
   }
   Result<DashboardOptions> options = DashboardOptionsFrom(ctx, args);
@@ -69,8 +87,18 @@ int RunDashboard(const Context& ctx, const ParsedArgs& args) {
     PrintError(options.status().message());
     return kExitUsage;
   }
+  std::unique_ptr<DashboardSource> source;
+  if (from == "clickhouse") {
+    Result<std::unique_ptr<DashboardSource>> ch = ClickHouseSourceFor(ctx, args);
+    if (!ch.ok()) {
+      PrintError(ch.status().message());
+      return kExitUsage;
+    }
+    source = std::move(*ch);
+  }
   StopSignal stop;
-  Result<std::unique_ptr<DashboardServer>> server = StartDashboard(ctx, *options);
+  Result<std::unique_ptr<DashboardServer>> server =
+      StartDashboard(ctx, *options, std::move(source));
   if (!server.ok()) {
     PrintError(server.status().message());
     return ExitCodeFor(server.status());

@@ -15,7 +15,9 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
                                               const ParsedArgs& args);
 
 // Starts it, saying where on stderr; an error names the flag to change.
-Result<std::unique_ptr<DashboardServer>> StartDashboard(const Context& ctx,
-                                                        DashboardOptions options);
+// `source` null: the ledger.
+Result<std::unique_ptr<DashboardServer>> StartDashboard(
+    const Context& ctx, DashboardOptions options,
+    std::unique_ptr<DashboardSource> source = nullptr);
 
 }  // namespace cc::cli

@@ -432,7 +432,8 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
   w.BeginObject()
       .Field("version", s->version)
       .Field("program", src_.version)
-      .Field("origin", s->origin);
+      .Field("origin", s->origin)
+      .Field("originTarget", s->origin_target);
   Time(w, "snapshotAt", s->loaded_ms);
   w.Key("files")
       .BeginObject()

@@ -11,10 +11,9 @@
 
 #include "core/clock.h"
 #include "dashboard/dashboard_api.h"
+#include "dashboard/dashboard_source.h"
 #include "dashboard/embedded_files.h"
-#include "dashboard/ledger_change_feed.h"
 #include "dashboard/snapshot.h"
-#include "ledger/ledger.h"
 
 namespace cc {
 namespace {
@@ -67,7 +66,8 @@ bool IsLoopbackHost(const std::string& host) {
 
 class DashboardServer::Impl {
  public:
-  explicit Impl(DashboardOptions o) : options_(std::move(o)) {}
+  Impl(DashboardOptions o, std::unique_ptr<DashboardSource> source)
+      : options_(std::move(o)), source_(std::move(source)) {}
 
   ~Impl() { Stop(); }
 
@@ -78,23 +78,19 @@ class DashboardServer::Impl {
           ": listening beyond this machine needs --auth-token TOKEN (or "
           "$CONTEXT_CLEANER_DASHBOARD_TOKEN); every request must then carry it");
     }
-    Result<std::unique_ptr<Ledger>> reader = Ledger::OpenForRead(options_.ledger_path);
-    if (!reader.ok()) return reader.status();
-    reader_ = std::move(*reader);
-    Result<std::unique_ptr<Ledger>> sessions = Ledger::OpenForRead(options_.ledger_path);
-    if (!sessions.ok()) return sessions.status();
-    sessions_ = std::move(*sessions);
-    Result<LedgerChangeFeed> feed = LedgerChangeFeed::Open(options_.ledger_path);
-    if (!feed.ok()) return feed.status();
-    feed_ = std::make_unique<LedgerChangeFeed>(std::move(*feed));
+    if (!source_) {
+      Result<std::unique_ptr<DashboardSource>> ledger =
+          OpenLedgerSource(options_.ledger_path, options_.shipping_configured);
+      if (!ledger.ok()) return ledger.status();
+      source_ = std::move(*ledger);
+    }
     if (Status s = Reload(); !s.ok()) return s;
     stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
     ApiSources src;
     src.snapshot = [this] { return snapshot_.Get(); };
     src.session_events = [this](const std::string& id, size_t limit) {
-      std::lock_guard<std::mutex> lock(sessions_mu_);
-      return sessions_->SessionEvents(id, limit);
+      return source_->SessionEvents(id, limit);
     };
     src.now_ms = [] { return SystemClock().NowMs(); };
     src.prices = options_.prices != nullptr ? options_.prices : &PriceTable::Embedded();
@@ -229,11 +225,8 @@ class DashboardServer::Impl {
   }
 
   Status Reload() {
-    Result<int64_t> dv = reader_->DataVersion();
-    if (dv.ok()) data_version_ = *dv;
     Result<std::shared_ptr<DashboardSnapshot>> s =
-        LoadLedgerSnapshot(*reader_, SystemClock().NowMs(),
-                           options_.shipping_configured);
+        source_->Load(SystemClock().NowMs());
     if (!s.ok()) return s.status();
     std::lock_guard<std::mutex> lock(version_mu_);
     (*s)->version = ++version_;
@@ -243,21 +236,13 @@ class DashboardServer::Impl {
   }
 
   void RefreshLoop() {
-    while (!stopping_) {
-      const LedgerChangeFeed::Wake w = feed_->Wait(stop_fd_, 60'000);
-      if (w == LedgerChangeFeed::Wake::kStop) return;
-      Result<int64_t> dv = reader_->DataVersion();
-      if (!dv.ok() || *dv == data_version_) continue;  // Not a commit.
+    while (!stopping_ && source_->WaitForChange(stop_fd_)) {
       (void)Reload();  // A failed read keeps the last snapshot.
     }
   }
 
   DashboardOptions options_;
-  std::unique_ptr<Ledger> reader_;    // The refresher's.
-  std::unique_ptr<Ledger> sessions_;  // Requests' drill-downs.
-  std::mutex sessions_mu_;
-  std::unique_ptr<LedgerChangeFeed> feed_;
-  int64_t data_version_ = -1;
+  std::unique_ptr<DashboardSource> source_;
   SnapshotHolder snapshot_;
   std::unique_ptr<DashboardApi> api_;
   httplib::Server server_;
@@ -272,8 +257,8 @@ class DashboardServer::Impl {
 };
 
 Result<std::unique_ptr<DashboardServer>> DashboardServer::Start(
-    DashboardOptions options) {
-  auto impl = std::make_unique<Impl>(std::move(options));
+    DashboardOptions options, std::unique_ptr<DashboardSource> source) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(source));
   if (Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<DashboardServer>(new DashboardServer(std::move(impl)));
 }

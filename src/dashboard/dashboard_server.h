@@ -8,8 +8,8 @@
 //                         every 15 s to keep proxies from closing it
 //   GET /metrics          Prometheus text; GET /healthz
 //
-// A refresher thread waits on LedgerChangeFeed (inotify, no polling),
-// re-reads the snapshot when SQLite says a commit happened, and wakes the
+// A refresher thread waits for the DashboardSource to say its data changed
+// (the ledger: inotify, no polling), re-reads the snapshot, and wakes the
 // event streams. Requests read the current snapshot only.
 //
 // Security: binds 127.0.0.1 unless told otherwise; any other address needs
@@ -23,6 +23,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "dashboard/dashboard_source.h"
 #include "price/price_table.h"
 #include "report/time_zone.h"
 
@@ -44,9 +45,11 @@ bool IsLoopbackHost(const std::string& host);
 
 class DashboardServer {
  public:
-  // Reads the ledger, binds, and serves on threads of its own. Errors: a
-  // non-loopback host without a token, no ledger, the port taken.
-  static Result<std::unique_ptr<DashboardServer>> Start(DashboardOptions options);
+  // Reads the source (null: the ledger at options.ledger_path), binds, and
+  // serves on threads of its own. Errors: a non-loopback host without a
+  // token, no ledger, the port taken.
+  static Result<std::unique_ptr<DashboardServer>> Start(
+      DashboardOptions options, std::unique_ptr<DashboardSource> source = nullptr);
   ~DashboardServer();  // Stops.
 
   int port() const;

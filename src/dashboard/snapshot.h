@@ -22,6 +22,7 @@ struct DashboardSnapshot {
   uint64_t version = 0;     // Grows with every reload; the page's SSE id.
   int64_t loaded_ms = 0;
   std::string origin;       // "ledger" or "clickhouse".
+  std::string origin_target;  // ClickHouse: where (password redacted).
   UsageData usage;
   LedgerSummary health;     // Files, rejects, last run (no event totals).
   std::optional<ShipState> shipping;

@@ -221,9 +221,48 @@ def wrong_password_validate_reports_monitor(env):
         check(env.compare(f"after {command}") == want, f"{want} events")
 
     follow_and_ship(["bridge", "sync", "--start-monitoring"], 0, 29)
-    follow_and_ship(["run"], 3, 32)
+    follow_and_ship(["run", "--no-dashboard"], 3, 32)
+    dashboards_agree(env)
     return ("ship, replace, outage, auth failure, reports from ClickHouse, "
-            "monitor and run shipping: ClickHouse equals the ledger")
+            "monitor and run shipping, dashboard from ClickHouse: ClickHouse equals the ledger")
+
+
+def dashboards_agree(env):
+    """`dashboard --from clickhouse` answers as `dashboard` over the ledger."""
+    def start(*extra):
+        cmd = [env.binary, "--claude-dir", env.root, "--ledger", env.ledger,
+               "--clickhouse", env.url, "dashboard", "--port", "0", "-z", "Asia/Tokyo", *extra]
+        p = subprocess.Popen(cmd, env=env.env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+        line = p.stderr.readline()
+        check("dashboard at http://" in line, f"{extra}: {line}")
+        return p, line.split("dashboard at ")[1].split()[0]
+
+    def get(base, path):
+        with urllib.request.urlopen(base.rstrip("/") + path, timeout=30) as r:
+            body = json.loads(r.read().decode())
+        for k in ("version", "origin", "now"):
+            body.pop(k, None)
+        return body
+
+    ledger, ledger_url = start()
+    team, team_url = start("--from", "clickhouse")
+    try:
+        for path in ("/api/overview", "/api/series?bucket=day&from=2025-09-01&to=2025-09-10",
+                     "/api/series?bucket=hour&from=2025-09-03&to=2025-09-06",
+                     "/api/breakdown?by=session", "/api/breakdown?by=project&sort=name",
+                     "/api/breakdown?by=source", "/api/session?id=s-1"):
+            ours, theirs = get(ledger_url, path), get(team_url, path)
+            check(ours == theirs, f"dashboard {path}: from ClickHouse differs:\n{ours}\n{theirs}")
+        total = get(team_url, "/api/overview")["allTime"]["events"]
+        check(total == 32, f"dashboard from ClickHouse: {total} events")
+        h = get(team_url, "/api/health")
+        check(h["originTarget"].endswith("/team") and env.password not in json.dumps(h),
+              f"health from ClickHouse: {h}")
+    finally:
+        for p in (ledger, team):
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=30)
 
 
 def main(argv):

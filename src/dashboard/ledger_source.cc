@@ -1,0 +1,67 @@
+// LedgerSource: DashboardSource over this machine's ledger.
+#include <mutex>
+
+#include "dashboard/dashboard_source.h"
+#include "dashboard/ledger_change_feed.h"
+#include "ledger/ledger.h"
+
+namespace cc {
+namespace {
+
+class LedgerSource final : public DashboardSource {
+ public:
+  LedgerSource(std::unique_ptr<Ledger> reader, std::unique_ptr<Ledger> sessions,
+               LedgerChangeFeed feed, bool shipping_configured)
+      : reader_(std::move(reader)),
+        sessions_(std::move(sessions)),
+        feed_(std::move(feed)),
+        shipping_configured_(shipping_configured) {}
+
+  Result<std::shared_ptr<DashboardSnapshot>> Load(int64_t now_ms) override {
+    Result<int64_t> dv = reader_->DataVersion();
+    if (dv.ok()) data_version_ = *dv;
+    return LoadLedgerSnapshot(*reader_, now_ms, shipping_configured_);
+  }
+
+  Result<std::vector<SessionEvent>> SessionEvents(const std::string& id,
+                                                  size_t limit) override {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    return sessions_->SessionEvents(id, limit);
+  }
+
+  bool WaitForChange(int stop_fd) override {
+    for (;;) {
+      // A minute at most between looks, in case a notification was lost.
+      if (feed_.Wait(stop_fd, 60'000) == LedgerChangeFeed::Wake::kStop) {
+        return false;
+      }
+      Result<int64_t> dv = reader_->DataVersion();
+      if (dv.ok() && *dv != data_version_) return true;  // A commit.
+    }
+  }
+
+ private:
+  std::unique_ptr<Ledger> reader_;    // Load's and WaitForChange's.
+  std::unique_ptr<Ledger> sessions_;  // Requests' drill-downs.
+  std::mutex sessions_mu_;
+  LedgerChangeFeed feed_;
+  bool shipping_configured_;
+  int64_t data_version_ = -1;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<DashboardSource>> OpenLedgerSource(
+    const std::string& ledger_path, bool shipping_configured) {
+  Result<std::unique_ptr<Ledger>> reader = Ledger::OpenForRead(ledger_path);
+  if (!reader.ok()) return reader.status();
+  Result<std::unique_ptr<Ledger>> sessions = Ledger::OpenForRead(ledger_path);
+  if (!sessions.ok()) return sessions.status();
+  Result<LedgerChangeFeed> feed = LedgerChangeFeed::Open(ledger_path);
+  if (!feed.ok()) return feed.status();
+  return std::unique_ptr<DashboardSource>(
+      new LedgerSource(std::move(*reader), std::move(*sessions),
+                       std::move(*feed), shipping_configured));
+}
+
+}  // namespace cc
