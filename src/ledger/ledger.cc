@@ -82,6 +82,21 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7))sql";
 
 constexpr const char* kDeleteRejects = "DELETE FROM rejects WHERE file = ?1";
 
+// The event holding request id ?1 (the key's part after ':'), if any: a
+// transcript's "msg:req" or telemetry's "otel:req" (events_by_request).
+constexpr const char* kSelectByRequest = R"sql(
+SELECT key FROM events
+WHERE instr(key, ':') > 0 AND substr(key, instr(key, ':') + 1) = ?1
+LIMIT 1)sql";
+
+constexpr const char* kMarkExact = "UPDATE events SET exact = 1 WHERE key = ?1";
+
+// The request id in a transcript event's key ("msg_x:req_y" -> "req_y").
+std::string RequestIdOf(const std::string& key) {
+  const size_t colon = key.find(':');
+  return colon == std::string::npos ? "" : key.substr(colon + 1);
+}
+
 void BindEvent(sql::Statement& st, const Event& e, const std::string& source,
                int64_t now_ms, int64_t change_seq, const Cost& cost,
                const std::string& price_version) {
@@ -135,7 +150,9 @@ struct Ledger::Statements {
         update_tokens(db, kUpdateTokens),
         upsert_file(db, kUpsertFile),
         insert_reject(db, kInsertReject),
-        delete_rejects(db, kDeleteRejects) {}
+        delete_rejects(db, kDeleteRejects),
+        select_by_request(db, kSelectByRequest),
+        mark_exact(db, kMarkExact) {}
   sql::Statement select_event;
   sql::Statement insert_event;
   sql::Statement update_event;
@@ -143,7 +160,12 @@ struct Ledger::Statements {
   sql::Statement upsert_file;
   sql::Statement insert_reject;
   sql::Statement delete_rejects;
+  sql::Statement select_by_request;
+  sql::Statement mark_exact;
   int64_t next_change_seq = 0;
+  // Whether the ledger holds telemetry: only then may a transcript event
+  // belong to an event telemetry created first.
+  bool has_telemetry = false;
   RollupDelta rollup;  // This transaction's changes to usage_rollup.
 };
 
@@ -175,6 +197,15 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(const std::string& path,
   ledger->st_ = std::make_unique<Statements>(ledger->db_->handle());
   if (prices != nullptr) ledger->SetPrices(prices);
   if (Status s = ledger->EnsurePriced(); !s.ok()) return s;
+  return ledger;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenCompanion(const std::string& path,
+                                                     const PriceTable* prices) {
+  Result<std::unique_ptr<Ledger>> ledger = OpenForShipping(path);
+  if (!ledger.ok()) return ledger;
+  (*ledger)->st_ = std::make_unique<Statements>((*ledger)->db_->handle());
+  if (prices != nullptr) (*ledger)->SetPrices(prices);
   return ledger;
 }
 
@@ -238,12 +269,48 @@ Cost Ledger::CostOf(const Event& e) const {
                                    e.attributes.speed, e.first.timestamp_ms});
 }
 
+Result<std::optional<std::string>> Ledger::EventKeyOfRequest(
+    const std::string& request_id) {
+  sql::Statement& st = st_->select_by_request;
+  st.Bind(1, request_id);
+  Result<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  std::optional<std::string> key;
+  if (*row) key = st.Text(0);
+  st.Reset();
+  return key;
+}
+
+Status Ledger::MarkExact(const std::string& key) {
+  st_->mark_exact.Bind(1, key);
+  return st_->mark_exact.Run();
+}
+
 Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
-                                int64_t now_ms, CommitStats* stats) {
+                                int64_t now_ms, CommitStats* stats,
+                                AttributePolicy policy) {
   sql::Statement& select = st_->select_event;
   select.Bind(1, e.key);
   Result<bool> row = select.Step();
   if (!row.ok()) return row.status();
+  if (!*row && st_->has_telemetry && policy == AttributePolicy::kEarliest) {
+    // Telemetry may have made this request's event first ("otel:req"):
+    // the transcript's record joins it, bringing its attributes.
+    select.Reset();
+    const std::string request_id = RequestIdOf(e.key);
+    if (!request_id.empty()) {
+      Result<std::optional<std::string>> other = EventKeyOfRequest(request_id);
+      if (!other.ok()) return other.status();
+      if (*other && **other != e.key) {
+        Event joined = e;
+        joined.key = **other;
+        return MergeEvent(joined, source, now_ms, stats, AttributePolicy::kAdopt);
+      }
+    }
+    select.Bind(1, e.key);
+    row = select.Step();
+    if (!row.ok()) return row.status();
+  }
   if (!*row) {
     select.Reset();
     const Cost cost = CostOf(e);
@@ -272,9 +339,11 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
                             select.Int(16), select.Int(17) != 0};
   select.Reset();
 
-  // Attributes change only when the incoming record is earlier, so the
-  // stored attributes never need to be read back.
-  const bool earlier = e.first < stored.first;
+  // Attributes change only when the incoming record is earlier (or is a
+  // transcript's record joining telemetry's event), so the stored
+  // attributes never need to be read back.
+  const bool earlier = policy == AttributePolicy::kAdopt ||
+                       (policy == AttributePolicy::kEarliest && e.first < stored.first);
   const uint64_t total_before = stored.tokens.Total();
   const bool grew = stored.tokens.MaxWith(e.tokens);
   // Fast mode is an OR over the event's records (core/event.cc).
@@ -345,12 +414,7 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
                                    const std::string& source, int64_t now_ms) {
   CommitStats stats;
   Status s = sql::InTransaction(*db_, [&]() -> Status {
-    st_->rollup = RollupDelta();  // Nothing left from a rolled-back try.
-    Result<int64_t> next = db_->QueryInt(
-        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
-        "'next_change_seq'");
-    if (!next.ok()) return next.status();
-    st_->next_change_seq = *next;
+    if (Status bs = BeginChanges(); !bs.ok()) return bs;
     // A file read again from 0 gets its rejects anew (its lines may differ).
     for (const Checkpoint& c : batch.checkpoints) {
       if (!c.restarted) continue;
@@ -371,19 +435,37 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
           .Bind(7, now_ms);
       if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
     }
-    if (Status rs = st_->rollup.Apply(*db_); !rs.ok()) return rs;
-    if (Status ns = NotePriceVersion(); !ns.ok()) return ns;
     for (const Checkpoint& c : batch.checkpoints) {
       if (Status cs = WriteCheckpoint(c, now_ms); !cs.ok()) return cs;
     }
-    sql::Statement save(db_->handle(),
-                        "UPDATE meta SET value = ?1 WHERE key = "
-                        "'next_change_seq'");
-    save.Bind(1, std::to_string(st_->next_change_seq));
-    return save.Run();
+    return EndChanges();
   });
   if (!s.ok()) return s;
   return stats;
+}
+
+Status Ledger::BeginChanges() {
+  st_->rollup = RollupDelta();  // Nothing left from a rolled-back try.
+  Result<int64_t> next = db_->QueryInt(
+      "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+      "'next_change_seq'");
+  if (!next.ok()) return next.status();
+  st_->next_change_seq = *next;
+  Result<int64_t> telemetry =
+      db_->QueryInt("SELECT EXISTS(SELECT 1 FROM otel_requests)");
+  if (!telemetry.ok()) return telemetry.status();
+  st_->has_telemetry = *telemetry != 0;
+  return Status::Ok();
+}
+
+Status Ledger::EndChanges() {
+  if (Status rs = st_->rollup.Apply(*db_); !rs.ok()) return rs;
+  if (Status ns = NotePriceVersion(); !ns.ok()) return ns;
+  sql::Statement save(db_->handle(),
+                      "UPDATE meta SET value = ?1 WHERE key = "
+                      "'next_change_seq'");
+  save.Bind(1, std::to_string(st_->next_change_seq));
+  return save.Run();
 }
 
 namespace {

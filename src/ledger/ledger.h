@@ -53,6 +53,10 @@ class Ledger {
   // its short transactions with the committer's.
   static Result<std::unique_ptr<Ledger>> OpenForShipping(
       const std::string& path);
+  // The same, able to commit too: the OpenTelemetry receiver's connection
+  // beside the monitor's in `run` (CommitTelemetry).
+  static Result<std::unique_ptr<Ledger>> OpenCompanion(
+      const std::string& path, const PriceTable* prices = nullptr);
 
   // --- Writing (OpenForWrite only) ---
   // The table that prices new and changed events (default: the built-in
@@ -117,6 +121,21 @@ class Ledger {
                             const std::function<void(const OutboxEvent&)>& fn);
   Result<std::vector<Reject>> RecentRejects(size_t limit);
 
+  // --- Telemetry (ledger/telemetry_store.cc) ---
+  // Stores Claude Code's telemetry and reconciles it with the transcripts'
+  // events, in one transaction. A request already stored (an exporter's
+  // retry) changes nothing. A new request with the id of a transcript's
+  // event merges into it (each token field the larger of the two) and
+  // marks it exact; without one it becomes an event of its own
+  // ("otel:<request id>"), which a transcript record arriving later joins.
+  Result<TelemetryStats> CommitTelemetry(const TelemetryBatch& batch,
+                                         const std::string& source,
+                                         int64_t now_ms);
+  // Events telemetry confirmed, and all events, with timestamps in
+  // [since_ms, until_ms).
+  Result<std::pair<uint64_t, uint64_t>> ExactEvents(int64_t since_ms,
+                                                    int64_t until_ms);
+
   // --- Shipping (ledger/ship_queue.cc; the outbox's frozen batches) ---
   Result<ShipState> ShippingState();
   Result<ShipMarks> ShippingMarks();
@@ -145,8 +164,20 @@ class Ledger {
   Status WriteCheckpoint(const Checkpoint& c, int64_t now_ms);
   Cost CostOf(const Event& e) const;
   Status NotePriceVersion();
+  // How a merge treats the stored attributes: the earliest record's win
+  // (transcripts); the incoming record's win (a transcript joining an
+  // event telemetry made); the stored ones stay (telemetry, which knows
+  // no project or directory).
+  enum class AttributePolicy { kEarliest, kAdopt, kKeep };
   Result<bool> MergeEvent(const Event& e, const std::string& source,
-                          int64_t now_ms, CommitStats* stats);
+                          int64_t now_ms, CommitStats* stats,
+                          AttributePolicy policy = AttributePolicy::kEarliest);
+  Result<std::optional<std::string>> EventKeyOfRequest(
+      const std::string& request_id);
+  Status MarkExact(const std::string& key);
+  // The frame of every writing transaction: change numbers, the rollup.
+  Status BeginChanges();
+  Status EndChanges();
 
   struct Statements;
   std::unique_ptr<sql::Database> db_;

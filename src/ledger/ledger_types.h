@@ -213,6 +213,65 @@ struct OutboxEvent {
   int64_t last_seen_ms = 0;
 };
 
+// One `claude_code.api_request` from Claude Code's OpenTelemetry logs: the
+// exact tokens of one API request (transcripts may hold only a streaming
+// partial of its output).
+struct TelemetryRequest {
+  std::string key;  // Idempotency: the request id, else a hash of the record.
+  std::string request_id;
+  std::string session_id;
+  std::string account_uuid;
+  std::string organization_id;
+  std::string user_email;
+  std::string terminal_type;
+  std::string app_version;
+  std::string model;
+  std::string speed;
+  Tokens tokens;  // input, output, cache_read, cache_creation.
+  double cost_usd = 0;  // Claude Code's own figure.
+  int64_t duration_ms = 0;
+  int64_t event_ms = 0;
+};
+
+// One `claude_code.api_error`.
+struct TelemetryError {
+  std::string key;
+  std::string request_id;
+  std::string session_id;
+  std::string model;
+  std::string status_code;
+  std::string error;
+  int64_t attempt = 0;
+  int64_t duration_ms = 0;
+  int64_t event_ms = 0;
+};
+
+// One data point of `claude_code.token.usage` or `claude_code.cost.usage`.
+struct TelemetryPoint {
+  std::string key;         // metric + attributes + start + time.
+  std::string metric;
+  std::string attributes;  // Sorted "k=v" lines (the series' identity).
+  bool cumulative = false;  // Else delta.
+  int64_t start_ns = 0;
+  int64_t time_ns = 0;
+  double value = 0;
+};
+
+struct TelemetryBatch {
+  std::vector<TelemetryRequest> requests;
+  std::vector<TelemetryError> errors;
+  std::vector<TelemetryPoint> points;
+};
+
+struct TelemetryStats {
+  uint64_t requests_new = 0;
+  uint64_t requests_repeated = 0;  // Seen before (an exporter's retry).
+  uint64_t errors_new = 0;
+  uint64_t points_new = 0;
+  uint64_t events_reconciled = 0;  // Merged into a transcript's event.
+  uint64_t events_telemetry_only = 0;
+};
+
 // One event of a session, as the dashboard lists it.
 struct SessionEvent {
   std::string key;

@@ -195,8 +195,64 @@ constexpr const char* kVersion7 = R"sql(
 CREATE INDEX events_by_session ON events(session_id, timestamp_ms);
 )sql";
 
+// Version 8: Claude Code's OpenTelemetry. Requests, errors and metric
+// points as received (each keyed so that an exporter's retry changes
+// nothing), and on events: `exact` (telemetry confirmed its tokens) and an
+// index on the request id (the part of the key after ':'), which is how a
+// telemetry request finds its transcript event and the other way round.
+constexpr const char* kVersion8 = R"sql(
+ALTER TABLE events ADD COLUMN exact INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_by_request ON events(substr(key, instr(key, ':') + 1))
+  WHERE instr(key, ':') > 0;
+CREATE TABLE otel_requests(
+  key TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  account_uuid TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  user_email TEXT NOT NULL,
+  terminal_type TEXT NOT NULL,
+  app_version TEXT NOT NULL,
+  model TEXT NOT NULL,
+  speed TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_creation_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  event_ms INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX otel_requests_by_time ON otel_requests(event_ms);
+CREATE TABLE otel_errors(
+  key TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  status_code TEXT NOT NULL,
+  error TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  event_ms INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE TABLE otel_metric_points(
+  key TEXT PRIMARY KEY,
+  metric TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  cumulative INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  time_ns INTEGER NOT NULL,
+  value REAL NOT NULL,
+  received_ms INTEGER NOT NULL
+);
+)sql";
+
 constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                  kVersion5, kVersion6, kVersion7};
+                                  kVersion5, kVersion6, kVersion7, kVersion8};
 
 }  // namespace
 

@@ -97,6 +97,10 @@ std::string_view Statement::TextView(int column) const {
   return {reinterpret_cast<const char*>(text), static_cast<size_t>(size)};
 }
 
+double Statement::Double(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
@@ -140,5 +144,16 @@ Result<int64_t> Database::QueryInt(std::string_view sql) {
 }
 
 std::string Database::LastError() const { return sqlite3_errmsg(db_); }
+
+}  // namespace cc::sql
+
+namespace cc::sql {
+
+Statement& Statement::Bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
+int64_t Database::Changes() const { return sqlite3_changes64(db_); }
 
 }  // namespace cc::sql

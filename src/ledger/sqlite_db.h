@@ -25,6 +25,7 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, uint64_t value);
   Statement& Bind(int index, std::string_view value);
+  Statement& Bind(int index, double value);
   Statement& BindNull(int index);
 
   // true: a row is ready; false: done. Resets bindings after Done via Reset().
@@ -39,6 +40,7 @@ class Statement {
   // Valid until the next Step, Reset or column call on this column.
   std::string_view TextView(int column) const;
   bool IsNull(int column) const;
+  double Double(int column) const;
 
  private:
   sqlite3* db_;
@@ -59,6 +61,8 @@ class Database {
   Result<int64_t> QueryInt(std::string_view sql);
   sqlite3* handle() const { return db_; }
   std::string LastError() const;
+  // Rows the last INSERT, UPDATE or DELETE changed.
+  int64_t Changes() const;
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

@@ -1,0 +1,142 @@
+// Ledger: Claude Code's OpenTelemetry (ledger.h, "Telemetry").
+#include <string>
+
+#include "ledger/ledger.h"
+#include "ledger/sqlite_db.h"
+
+namespace cc {
+namespace {
+
+constexpr const char* kInsertRequest = R"sql(
+INSERT OR IGNORE INTO otel_requests(key, request_id, session_id, account_uuid,
+  organization_id, user_email, terminal_type, app_version, model, speed,
+  input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens,
+  cost_usd, duration_ms, event_ms, received_ms, source)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+  ?17, ?18, ?19))sql";
+
+constexpr const char* kInsertError = R"sql(
+INSERT OR IGNORE INTO otel_errors(key, request_id, session_id, model,
+  status_code, error, attempt, duration_ms, event_ms, received_ms, source)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))sql";
+
+constexpr const char* kInsertPoint = R"sql(
+INSERT OR IGNORE INTO otel_metric_points(key, metric, attributes, cumulative,
+  start_ns, time_ns, value, received_ms)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql";
+
+// The event a telemetry request stands for, in the ledger's terms.
+Event EventOf(const TelemetryRequest& r) {
+  Event e;
+  e.key = "otel:" + (r.request_id.empty() ? r.key : r.request_id);
+  e.tokens = r.tokens;
+  e.attributes.session_id = r.session_id;
+  e.attributes.model = r.model;
+  e.attributes.speed = r.speed;
+  e.attributes.version = r.app_version;
+  e.first = Provenance{r.event_ms, "otel", 0};
+  return e;
+}
+
+}  // namespace
+
+Result<TelemetryStats> Ledger::CommitTelemetry(const TelemetryBatch& batch,
+                                               const std::string& source,
+                                               int64_t now_ms) {
+  TelemetryStats stats;
+  Status s = sql::InTransaction(*db_, [&]() -> Status {
+    stats = TelemetryStats{};
+    if (Status bs = BeginChanges(); !bs.ok()) return bs;
+    sql::Statement insert(db_->handle(), kInsertRequest);
+    CommitStats merge_stats;
+    for (const TelemetryRequest& r : batch.requests) {
+      insert.Bind(1, r.key)
+          .Bind(2, r.request_id)
+          .Bind(3, r.session_id)
+          .Bind(4, r.account_uuid)
+          .Bind(5, r.organization_id)
+          .Bind(6, r.user_email)
+          .Bind(7, r.terminal_type)
+          .Bind(8, r.app_version)
+          .Bind(9, r.model)
+          .Bind(10, r.speed)
+          .Bind(11, r.tokens.input)
+          .Bind(12, r.tokens.output)
+          .Bind(13, r.tokens.cache_read)
+          .Bind(14, r.tokens.cache_creation)
+          .Bind(15, r.cost_usd)
+          .Bind(16, r.duration_ms)
+          .Bind(17, r.event_ms)
+          .Bind(18, now_ms)
+          .Bind(19, source);
+      if (Status is = insert.Run(); !is.ok()) return is;
+      if (db_->Changes() == 0) {
+        ++stats.requests_repeated;  // Stored before: nothing to do.
+        continue;
+      }
+      ++stats.requests_new;
+      Event e = EventOf(r);
+      Result<std::optional<std::string>> existing =
+          r.request_id.empty() ? Result<std::optional<std::string>>(std::nullopt)
+                               : EventKeyOfRequest(r.request_id);
+      if (!existing.ok()) return existing.status();
+      if (*existing) {
+        e.key = **existing;
+        if (e.key.rfind("otel:", 0) != 0) ++stats.events_reconciled;
+      } else {
+        ++stats.events_telemetry_only;
+      }
+      Result<bool> merged = MergeEvent(e, source, now_ms, &merge_stats,
+                                       AttributePolicy::kKeep);
+      if (!merged.ok()) return merged.status();
+      if (Status ms = MarkExact(e.key); !ms.ok()) return ms;
+    }
+    sql::Statement error(db_->handle(), kInsertError);
+    for (const TelemetryError& r : batch.errors) {
+      error.Bind(1, r.key)
+          .Bind(2, r.request_id)
+          .Bind(3, r.session_id)
+          .Bind(4, r.model)
+          .Bind(5, r.status_code)
+          .Bind(6, r.error)
+          .Bind(7, r.attempt)
+          .Bind(8, r.duration_ms)
+          .Bind(9, r.event_ms)
+          .Bind(10, now_ms)
+          .Bind(11, source);
+      if (Status es = error.Run(); !es.ok()) return es;
+      stats.errors_new += static_cast<uint64_t>(db_->Changes());
+    }
+    sql::Statement point(db_->handle(), kInsertPoint);
+    for (const TelemetryPoint& p : batch.points) {
+      point.Bind(1, p.key)
+          .Bind(2, p.metric)
+          .Bind(3, p.attributes)
+          .Bind(4, int64_t{p.cumulative ? 1 : 0})
+          .Bind(5, p.start_ns)
+          .Bind(6, p.time_ns)
+          .Bind(7, p.value)
+          .Bind(8, now_ms);
+      if (Status ps = point.Run(); !ps.ok()) return ps;
+      stats.points_new += static_cast<uint64_t>(db_->Changes());
+    }
+    return EndChanges();
+  });
+  if (!s.ok()) return s;
+  return stats;
+}
+
+Result<std::pair<uint64_t, uint64_t>> Ledger::ExactEvents(int64_t since_ms,
+                                                          int64_t until_ms) {
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT COALESCE(SUM(exact), 0), COUNT(*) FROM events
+    WHERE timestamp_ms >= ?1 AND timestamp_ms < ?2)sql");
+  st.Bind(1, since_ms).Bind(2, until_ms);
+  Result<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  std::pair<uint64_t, uint64_t> out{st.Uint(0), st.Uint(1)};
+  st.Reset();
+  return out;
+}
+
+}  // namespace cc

@@ -1,0 +1,193 @@
+// Reconciling Claude Code's telemetry with the transcripts' events, against
+// hand-built pairs: a streaming partial in the transcript and the final
+// count in telemetry, telemetry first and the transcript later, either one
+// alone, retries, and the rollup (what reports read) kept equal to the
+// events.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <tuple>
+
+#include "ledger/ledger.h"
+#include "ledger/sqlite_db.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+constexpr int64_t kT = 1'756'893'600'000;  // 2025-09-03T10:00:00Z.
+
+Event Transcript(const std::string& msg, const std::string& req,
+                 uint64_t output, const std::string& project = "shop") {
+  Event e;
+  e.key = msg + ":" + req;
+  e.tokens.input = 10;
+  e.tokens.output = output;
+  e.tokens.cache_read = 1000;
+  e.attributes.session_id = "s1";
+  e.attributes.project = project;
+  e.attributes.cwd = "/home/dev/" + project;
+  e.attributes.model = "claude-sonnet-4-20250514";
+  e.first = Provenance{kT, "/t.jsonl", 0};
+  return e;
+}
+
+TelemetryRequest Telemetry(const std::string& req, uint64_t output) {
+  TelemetryRequest r;
+  r.key = req;
+  r.request_id = req;
+  r.session_id = "s1";
+  r.model = "claude-sonnet-4-20250514";
+  r.tokens.input = 10;
+  r.tokens.output = output;
+  r.tokens.cache_read = 1000;
+  r.cost_usd = 0.0123;
+  r.duration_ms = 900;
+  r.event_ms = kT + 500;
+  return r;
+}
+
+class TelemetryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto l = Ledger::OpenForWrite(dir_.Join("l.db"), "test");
+    ASSERT_TRUE(l.ok()) << l.status().message();
+    ledger_ = std::move(*l);
+  }
+
+  void Commit(std::vector<Event> events) {
+    Batch b;
+    b.events = std::move(events);
+    ASSERT_TRUE(ledger_->Commit(b, "host", 1).ok());
+  }
+
+  TelemetryStats Send(std::vector<TelemetryRequest> requests) {
+    TelemetryBatch b;
+    b.requests = std::move(requests);
+    Result<TelemetryStats> s = ledger_->CommitTelemetry(b, "host", 2);
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? *s : TelemetryStats{};
+  }
+
+  // key -> output tokens, project, exact.
+  std::map<std::string, std::tuple<uint64_t, std::string, bool>> Events() {
+    std::map<std::string, std::tuple<uint64_t, std::string, bool>> out;
+    Result<std::vector<SessionEvent>> session = ledger_->SessionEvents("s1", 100);
+    EXPECT_TRUE(session.ok());
+    for (const SessionEvent& e : *session) {
+      out[e.key] = {e.tokens.output, e.project, false};
+    }
+    auto db = sql::Database::Open(dir_.Join("l.db"), true);
+    EXPECT_TRUE(db.ok()) << db.status().message();
+    if (!db.ok()) return out;
+    sql::Statement st((*db)->handle(), "SELECT key, exact FROM events");
+    for (;;) {
+      Result<bool> row = st.Step();
+      EXPECT_TRUE(row.ok()) << row.status().message();
+      if (!row.ok() || !*row) break;
+      std::get<2>(out[st.Text(0)]) = st.Int(1) != 0;
+    }
+    return out;
+  }
+
+  // The rollup's output tokens and events: what every report reads.
+  std::pair<uint64_t, uint64_t> Rollup() {
+    Result<UsageData> u = ledger_->Usage(UsageFilter{});
+    EXPECT_TRUE(u.ok()) << u.status().message();
+    if (!u.ok()) return {};
+    uint64_t output = 0, events = 0;
+    for (const UsageRow& r : u->rows) {
+      output += r.tokens.output;
+      events += r.events;
+    }
+    return {output, events};
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+TEST_F(TelemetryStoreTest, ATranscriptPartialAndTelemetrysFinalAreOneExactEvent) {
+  Commit({Transcript("msg_1", "req_1", 12)});  // A streaming partial.
+  TelemetryStats s = Send({Telemetry("req_1", 480)});
+  EXPECT_EQ(s.requests_new, 1u);
+  EXPECT_EQ(s.events_reconciled, 1u);
+  auto events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events["msg_1:req_1"], std::make_tuple(uint64_t{480}, std::string("shop"), true));
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{480}, uint64_t{1}));
+}
+
+TEST_F(TelemetryStoreTest, TelemetryFirstThenTheTranscriptJoinsIt) {
+  Send({Telemetry("req_2", 480)});
+  auto before = Events();
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before["otel:req_2"], std::make_tuple(uint64_t{480}, std::string(""), true));
+  // The transcript's partial arrives later: one event, the transcript's
+  // project, telemetry's tokens.
+  Commit({Transcript("msg_2", "req_2", 12)});
+  auto after = Events();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after["otel:req_2"], std::make_tuple(uint64_t{480}, std::string("shop"), true));
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{480}, uint64_t{1}));
+  // And its final, bigger than what telemetry said (a field-wise maximum).
+  Commit({Transcript("msg_2", "req_2", 500)});
+  EXPECT_EQ(std::get<0>(Events()["otel:req_2"]), 500u);
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{500}, uint64_t{1}));
+}
+
+TEST_F(TelemetryStoreTest, EitherAloneCountsAndOnlyTelemetryMakesItExact) {
+  Commit({Transcript("msg_3", "req_3", 40)});
+  Send({Telemetry("req_4", 70)});
+  auto events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_FALSE(std::get<2>(events["msg_3:req_3"]));  // A lower bound.
+  EXPECT_TRUE(std::get<2>(events["otel:req_4"]));
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{110}, uint64_t{2}));
+  auto exact = ledger_->ExactEvents(0, INT64_MAX);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(*exact, std::make_pair(uint64_t{1}, uint64_t{2}));
+}
+
+TEST_F(TelemetryStoreTest, AnExportersRetryChangesNothing) {
+  Commit({Transcript("msg_5", "req_5", 12)});
+  EXPECT_EQ(Send({Telemetry("req_5", 300)}).requests_new, 1u);
+  const auto once = Events();
+  const auto rollup = Rollup();
+  auto db = sql::Database::Open(dir_.Join("l.db"), true);
+  const int64_t seq = *(*db)->QueryInt("SELECT MAX(change_seq) FROM events");
+  TelemetryStats again = Send({Telemetry("req_5", 300), Telemetry("req_5", 300)});
+  EXPECT_EQ(again.requests_new, 0u);
+  EXPECT_EQ(again.requests_repeated, 2u);
+  EXPECT_EQ(Events(), once);
+  EXPECT_EQ(Rollup(), rollup);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT MAX(change_seq) FROM events"), seq);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT COUNT(*) FROM otel_requests"), 1);
+}
+
+TEST_F(TelemetryStoreTest, OutOfOrderArrivalGivesTheSameLedger) {
+  // Order A: transcript, telemetry. Order B: telemetry, transcript.
+  Commit({Transcript("msg_6", "req_6", 12), Transcript("msg_7", "req_7", 900)});
+  Send({Telemetry("req_6", 480), Telemetry("req_7", 800)});
+  const auto a = Rollup();
+  test::TempDir other;
+  auto b = Ledger::OpenForWrite(other.Join("l.db"), "test");
+  ASSERT_TRUE(b.ok());
+  TelemetryBatch tb;
+  tb.requests = {Telemetry("req_7", 800), Telemetry("req_6", 480)};
+  ASSERT_TRUE((*b)->CommitTelemetry(tb, "host", 2).ok());
+  Batch bb;
+  bb.events = {Transcript("msg_7", "req_7", 900), Transcript("msg_6", "req_6", 12)};
+  ASSERT_TRUE((*b)->Commit(bb, "host", 1).ok());
+  Result<UsageData> u = (*b)->Usage(UsageFilter{});
+  uint64_t output = 0, events = 0;
+  for (const UsageRow& r : u->rows) {
+    output += r.tokens.output;
+    events += r.events;
+  }
+  EXPECT_EQ(a, std::make_pair(uint64_t{480 + 900}, uint64_t{2}));
+  EXPECT_EQ(std::make_pair(output, events), a);
+}
+
+}  // namespace
+}  // namespace cc
