@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/dashboard_flags.h"
+#include "cli/telemetry_flags.h"
 #include "cli/ship.h"
 #include "core/civil_time.h"
 #include "daemon/monitor.h"
@@ -175,12 +176,32 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
     }
     dashboard = std::move(*started);
   }
+  // `run`: the OpenTelemetry receiver, on a connection of its own.
+  std::unique_ptr<Ledger> telemetry_ledger;
+  std::unique_ptr<OtlpReceiver> receiver;
+  if (command == "run" && !args.Has("--no-otel")) {
+    Result<std::unique_ptr<Ledger>> companion =
+        Ledger::OpenCompanion(ctx.ledger_path, ctx.prices.get());
+    if (!companion.ok()) {
+      PrintError(companion.status().message());
+      return ExitCodeFor(companion.status());
+    }
+    telemetry_ledger = std::move(*companion);
+    Result<std::unique_ptr<OtlpReceiver>> started =
+        StartOtlpReceiver(ctx, args, *telemetry_ledger);
+    if (!started.ok()) {
+      PrintError(started.status().message() + " (or run with --no-otel)");
+      return ExitCodeFor(started.status());
+    }
+    receiver = std::move(*started);
+  }
   Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
   BackgroundShipper shipper(ctx);  // With --clickhouse: ships beside it.
   shipper.Start();
   Status s = monitor.Run(stop.fd(), stop.flag());
   shipper.Stop();
   if (dashboard) dashboard->Stop();
+  if (receiver) receiver->Stop();
   if (!s.ok()) {
     PrintError(s.message());
     return ExitCodeFor(s);

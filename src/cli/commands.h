@@ -30,6 +30,8 @@ int RunService(const Context& ctx, const ParsedArgs& args);
 int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
                    const std::string& command);
 int RunDashboard(const Context& ctx, const ParsedArgs& args);
+int RunOtelServe(const Context& ctx, const ParsedArgs& args);
+int RunTelemetryInit(const Context& ctx, const ParsedArgs& args);
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
 int RunValidate(const Context& ctx, const ParsedArgs& args);
 int RunReprice(const Context& ctx, const ParsedArgs& args);

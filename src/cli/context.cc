@@ -138,7 +138,13 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--auth-token", "TOKEN",
        "Dashboard: every request must carry it (?token= or Authorization: "
        "Bearer); also $CONTEXT_CLEANER_DASHBOARD_TOKEN"},
-      {"--no-dashboard", "", "run: no dashboard, only sync and shipping"},
+      {"--no-dashboard", "", "run: no dashboard"},
+      {"--otel-port", "PORT",
+       "OpenTelemetry receiver: the port (default 4318, OTLP/HTTP; 0: any)"},
+      {"--otel-host", "ADDRESS", "OpenTelemetry receiver: a loopback address (default 127.0.0.1)"},
+      {"--no-otel", "", "run: no OpenTelemetry receiver"},
+      {"--write", "", "telemetry init: merge into ~/.claude/settings.json (a backup is kept)"},
+      {"--settings", "FILE", "telemetry init: the settings file (default ~/.claude/settings.json)"},
       {"--start-of-week", "DAY", "weekly: the first day of a week (default "
                                  "sunday)"},
       {"--token-limit", "N|max",

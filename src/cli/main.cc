@@ -197,8 +197,27 @@ const std::vector<Command>& Commands() {
        "nothing. The systemd unit in contrib/ runs\nthis. A second writer on "
        "the same ledger exits 3.",
        {"--poll", "--reconcile", "--host", "--port", "--auth-token",
-        "--no-dashboard", "--timezone"},
+        "--no-dashboard", "--timezone", "--otel-port", "--otel-host", "--no-otel"},
        &RunService},
+      {"otel serve", "Receive Claude Code's OpenTelemetry into the ledger",
+       "context-cleaner otel serve [--otel-port PORT]",
+       "OTLP/HTTP on 127.0.0.1:4318 (/v1/logs, /v1/metrics; protobuf or JSON, "
+       "gzip or not).\nClaude Code's api_request events carry each request's "
+       "exact tokens (transcripts\noften hold only a streaming partial of the "
+       "output): they are kept in the ledger and\nmerged with the transcripts' "
+       "events by request id, which makes those exact. `run`\nincludes this "
+       "receiver; `telemetry init` points Claude Code at it. Holds the\nledger "
+       "like a monitor (a second writer exits 3): use it when nothing else runs.",
+       {"--otel-port", "--otel-host"},
+       &RunOtelServe},
+      {"telemetry init", "Point Claude Code's telemetry at context-cleaner",
+       "context-cleaner telemetry init [--write] [--settings FILE] [--otel-port PORT]",
+       "Prints the \"env\" settings that make Claude Code export its "
+       "OpenTelemetry to the\nreceiver (`run` or `otel serve`). With --write, "
+       "merges them into ~/.claude/settings.json,\nchanging nothing else there "
+       "and keeping the old file as settings.json.bak-<time>.",
+       {"--write", "--settings", "--otel-port", "--otel-host"},
+       &RunTelemetryInit},
       {"dashboard", "The live dashboard in your browser",
        "context-cleaner dashboard [--host ADDRESS] [--port PORT] "
        "[--auth-token TOKEN] [-z ZONE]",

@@ -62,7 +62,7 @@ const todayNano = (list) => list.filter((e) => utcDay(e.at) === utcDay(Date.now(
   .reduce((s, e) => s + costNano(e.u), 0);
 
 const proc = spawn(binary, ["--claude-dir", path.join(tmp, "claude"), "--ledger", path.join(tmp, "ledger.db"),
-  "run", "--port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
+  "run", "--port", "0", "--otel-port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
 let stderr = "";
 const url = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Failure("no dashboard URL in 20 s:\n" + stderr)), 20000);

@@ -221,7 +221,7 @@ def wrong_password_validate_reports_monitor(env):
         check(env.compare(f"after {command}") == want, f"{want} events")
 
     follow_and_ship(["bridge", "sync", "--start-monitoring"], 0, 29)
-    follow_and_ship(["run", "--no-dashboard"], 3, 32)
+    follow_and_ship(["run", "--no-dashboard", "--no-otel"], 3, 32)
     dashboards_agree(env)
     return ("ship, replace, outage, auth failure, reports from ClickHouse, "
             "monitor and run shipping, dashboard from ClickHouse: ClickHouse equals the ledger")

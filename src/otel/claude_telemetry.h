@@ -1,0 +1,33 @@
+// Claude Code's events in OTLP export requests: `claude_code.api_request`
+// and `claude_code.api_error` log records, and the `claude_code.token.usage`
+// and `claude_code.cost.usage` metrics, turned into the ledger's
+// TelemetryBatch. Everything else in a request is accepted and ignored.
+// A record that is Claude Code's but unusable (a required attribute
+// missing, a negative or non-numeric count) is rejected on its own, with a
+// reason; the rest of the request still counts.
+//
+// Internal to otel/: the OTLP types are protobuf classes generated from
+// proto/ (see otlp_codec.h for the interface the rest of the program uses).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ledger/ledger_types.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+
+namespace cc::otel {
+
+struct Extracted {
+  TelemetryBatch batch;
+  int64_t rejected = 0;
+  std::string first_error;  // Why the first rejected record was.
+};
+
+Extracted ExtractLogs(
+    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& r);
+Extracted ExtractMetrics(
+    const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& r);
+
+}  // namespace cc::otel
