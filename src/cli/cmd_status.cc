@@ -176,6 +176,17 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
   if (s.last_run) RunJson(w, *s.last_run, b);
   else w.Null();
   ShippingJson(w, ctx, ship, now_ms);
+  w.Key("telemetry")
+      .BeginObject()
+      .Field("requests", s.telemetry_requests)
+      .Field("errors", s.telemetry_errors)
+      .Field("metricPoints", s.telemetry_points)
+      .Field("exactEvents", s.exact_events)
+      .Field("lowerBoundEvents", s.events - s.exact_events);
+  w.Key("lastReceivedAt");
+  if (s.telemetry_last_ms) w.String(FormatIsoTimestampMs(*s.telemetry_last_ms));
+  else w.Null();
+  w.EndObject();
   w.EndObject();
   return w.Finish();
 }
@@ -232,6 +243,15 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
     out += "         " + WithThousands(n) + "  " + reason + "\n";
   }
   out += ShippingText(ctx, ship, now_ms);
+  if (s.telemetry_requests + s.telemetry_errors + s.telemetry_points == 0) {
+    out += "telemetry: none received (`context-cleaner telemetry init` sets Claude Code up)\n";
+  } else {
+    out += "telemetry: " + WithThousands(s.telemetry_requests) + " requests, " +
+           WithThousands(s.telemetry_errors) + " errors, " +
+           WithThousands(s.telemetry_points) + " metric points; " +
+           WithThousands(s.exact_events) + " of " + WithThousands(s.events) +
+           " events exact (the rest lower bounds)\n";
+  }
   if (!s.last_run) return out + "last run: none\n";
   const RunInfo& r = *s.last_run;
   std::string result = EffectiveResult(r);

@@ -140,7 +140,8 @@ Result<LedgerSummary> Ledger::Summary() {
                         std::string("SELECT COUNT(*), ") + kTokenSums +
                             ", MIN(timestamp_ms), MAX(timestamp_ms), "
                             "COALESCE(SUM(cost_nano), 0), "
-                            "COALESCE(SUM(priced = 0), 0) FROM events");
+                            "COALESCE(SUM(priced = 0), 0), "
+                            "COALESCE(SUM(exact), 0) FROM events");
   Status s = ForEachRow(events, [&out](const sql::Statement& row) {
     out.events = row.Uint(0);
     out.tokens = TokensFromRow(row, 1);
@@ -148,6 +149,7 @@ Result<LedgerSummary> Ledger::Summary() {
     if (!row.IsNull(10)) out.last_event_ms = row.Int(10);
     out.cost_nano = row.Int(11);
     out.unpriced_events = row.Uint(12);
+    out.exact_events = row.Uint(13);
   });
   if (!s.ok()) return s;
   return out;
@@ -180,6 +182,19 @@ Result<LedgerSummary> Ledger::SyncHealth() {
       db_->QueryInt("SELECT COALESCE(SUM(lines), 0) FROM rejects");
   if (!total_rejects.ok()) return total_rejects.status();
   out.rejects = static_cast<uint64_t>(*total_rejects);
+
+  sql::Statement telemetry(db_->handle(), R"sql(
+    SELECT (SELECT COUNT(*) FROM otel_requests),
+      (SELECT COUNT(*) FROM otel_errors),
+      (SELECT COUNT(*) FROM otel_metric_points),
+      (SELECT MAX(received_ms) FROM otel_requests))sql");
+  s = ForEachRow(telemetry, [&out](const sql::Statement& row) {
+    out.telemetry_requests = row.Uint(0);
+    out.telemetry_errors = row.Uint(1);
+    out.telemetry_points = row.Uint(2);
+    if (!row.IsNull(3)) out.telemetry_last_ms = row.Int(3);
+  });
+  if (!s.ok()) return s;
 
   sql::Statement run(db_->handle(), R"sql(
     SELECT id, mode, pid, source, started_ms, heartbeat_ms, finished_ms,

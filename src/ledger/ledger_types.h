@@ -155,6 +155,12 @@ struct LedgerSummary {
   std::optional<int64_t> last_event_ms;
   std::optional<RunInfo> last_run;
   std::vector<std::pair<std::string, uint64_t>> reject_reasons;  // Top few.
+  // Claude Code's telemetry (ledger/telemetry_store.cc).
+  uint64_t telemetry_requests = 0;
+  uint64_t telemetry_errors = 0;
+  uint64_t telemetry_points = 0;
+  std::optional<int64_t> telemetry_last_ms;  // Last received.
+  uint64_t exact_events = 0;  // Summary() only: events telemetry confirmed.
 };
 
 // A batch of outbox rows frozen for shipping: a change_seq range and a
