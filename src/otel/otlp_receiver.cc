@@ -41,6 +41,7 @@ class OtlpReceiver::Impl {
     });
     // Every other path and method.
     server_.set_error_handler([](const httplib::Request& q, httplib::Response& a) {
+      if (!a.body.empty()) return;  // An answer of ours (400, 415, 503).
       if (a.status == 413) {
         a.set_content("body over the limit\n", "text/plain");
         return;
