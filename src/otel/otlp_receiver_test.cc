@@ -95,7 +95,7 @@ TEST_F(OtlpReceiverTest, BadRequestsGetTheirStatus) {
   auto bad = client_->Post("/v1/logs", "{not json", "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
-  EXPECT_NE(bad->body.find("\"code\": 3"), std::string::npos) << bad->body;  // google.rpc.Status.
+  EXPECT_NE(bad->body.find("\"code\":3"), std::string::npos) << bad->body;  // google.rpc.Status.
   auto garbage = client_->Post("/v1/logs", std::string("\xff\xff\xff\xff", 4), "application/x-protobuf");
   ASSERT_TRUE(garbage);
   EXPECT_EQ(garbage->status, 400);
