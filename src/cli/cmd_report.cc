@@ -166,12 +166,20 @@ void WarnStalePrices(const Context& ctx, Ledger& ledger) {
                         ". Run `context-cleaner bridge reprice` to apply it.");
 }
 
-Result<UsageData> UsageFromLedger(const Context& ctx, const UsageFilter& f) {
+Result<UsageData> UsageFromLedger(
+    const Context& ctx, const UsageFilter& f,
+    std::optional<std::pair<uint64_t, uint64_t>>* exact_events) {
   Result<std::unique_ptr<Ledger>> ledger =
       Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) return ledger.status();
   Result<UsageData> rows = (*ledger)->Usage(f);
   if (rows.ok()) WarnStalePrices(ctx, **ledger);
+  // With telemetry in the ledger, say which events it confirmed.
+  Result<LedgerSummary> health = (*ledger)->SyncHealth();
+  if (rows.ok() && health.ok() && health->telemetry_requests > 0) {
+    Result<std::pair<uint64_t, uint64_t>> exact = (*ledger)->ExactEvents(f);
+    if (exact.ok()) *exact_events = *exact;
+  }
   return rows;
 }
 
@@ -199,14 +207,17 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     PrintError("--from: expected ledger or clickhouse, got '" + from + "'");
     return kExitUsage;
   }
-  Result<UsageData> rows = from == "clickhouse"
-                               ? UsageFromClickHouse(ctx, request->filter)
-                               : UsageFromLedger(ctx, request->filter);
+  std::optional<std::pair<uint64_t, uint64_t>> exact_events;
+  Result<UsageData> rows =
+      from == "clickhouse"
+          ? UsageFromClickHouse(ctx, request->filter)
+          : UsageFromLedger(ctx, request->filter, &exact_events);
   if (!rows.ok()) {
     PrintError(rows.status().message());
     return ExitCodeFor(rows.status());
   }
   UsageReport report = BuildReport(*rows, request->spec);
+  report.exact_events = exact_events;
   if (request->token_limit) {
     request->render.token_limit =
         ResolveTokenLimit(*request->token_limit, report);
@@ -220,6 +231,15 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     return kExitOk;
   }
   PrintOut(ReportTable(report, request->render));
+  if (report.exact_events &&
+      report.exact_events->first < report.exact_events->second) {
+    const uint64_t lower = report.exact_events->second - report.exact_events->first;
+    PrintOut("~ " + WithThousands(lower) + " of " +
+             WithThousands(report.exact_events->second) +
+             " requests are lower bounds: Claude Code's telemetry has not "
+             "confirmed their output tokens (transcripts may hold only a "
+             "streaming partial)\n");
+  }
   if (!report.unpriced_models.empty()) {
     WarnUnpricedModels(ctx, report.unpriced_models);
   }

@@ -144,6 +144,7 @@ std::string ShippingText(const Context& ctx, const ShipState& ship,
 
 std::string StatusJson(const Context& ctx, const LedgerSummary& s,
                        const Backlog& b, const ShipState& ship,
+                       const std::vector<TelemetryMetricTotal>& metrics,
                        int64_t now_ms) {
   JsonWriter w;
   w.BeginObject()
@@ -186,6 +187,18 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
   w.Key("lastReceivedAt");
   if (s.telemetry_last_ms) w.String(FormatIsoTimestampMs(*s.telemetry_last_ms));
   else w.Null();
+  w.Key("metrics").BeginArray();
+  for (const TelemetryMetricTotal& m : metrics) {
+    w.BeginObject()
+        .Field("metric", m.metric)
+        .Field("attributes", m.attributes)
+        .Key("total")
+        .Double(m.total)
+        .Field("points", m.points)
+        .Field("restarts", m.restarts)
+        .EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   w.EndObject();
   return w.Finish();
@@ -295,9 +308,15 @@ int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
     PrintError(ship.status().message());
     return ExitCodeFor(ship.status());
   }
+  Result<std::vector<TelemetryMetricTotal>> metrics =
+      (*ledger)->TelemetryMetricTotals();
+  if (!metrics.ok()) {
+    PrintError(metrics.status().message());
+    return ExitCodeFor(metrics.status());
+  }
   const int64_t now_ms = SystemClock().NowMs();
   PrintOut(args.Has("--json")
-               ? StatusJson(ctx, *summary, *backlog, *ship, now_ms)
+               ? StatusJson(ctx, *summary, *backlog, *ship, *metrics, now_ms)
                : StatusText(ctx, *summary, *backlog, *ship, now_ms));
   return kExitOk;
 }

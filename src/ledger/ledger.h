@@ -131,10 +131,10 @@ class Ledger {
   Result<TelemetryStats> CommitTelemetry(const TelemetryBatch& batch,
                                          const std::string& source,
                                          int64_t now_ms);
-  // Events telemetry confirmed, and all events, with timestamps in
-  // [since_ms, until_ms).
-  Result<std::pair<uint64_t, uint64_t>> ExactEvents(int64_t since_ms,
-                                                    int64_t until_ms);
+  // Every metric series' total (see TelemetryMetricTotal).
+  Result<std::vector<TelemetryMetricTotal>> TelemetryMetricTotals();
+  // Events telemetry confirmed, and all events, that `filter` selects.
+  Result<std::pair<uint64_t, uint64_t>> ExactEvents(const UsageFilter& filter);
 
   // --- Shipping (ledger/ship_queue.cc; the outbox's frozen batches) ---
   Result<ShipState> ShippingState();

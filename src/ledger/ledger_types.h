@@ -263,6 +263,17 @@ struct TelemetryPoint {
   double value = 0;
 };
 
+// A metric series' total: delta points summed; cumulative points taken
+// per run of the counter (a new start time, or a value that went down, is
+// a restart), the last value of each run summed.
+struct TelemetryMetricTotal {
+  std::string metric;
+  std::string attributes;
+  double total = 0;
+  uint64_t points = 0;
+  uint64_t restarts = 0;  // Cumulative series only.
+};
+
 struct TelemetryBatch {
   std::vector<TelemetryRequest> requests;
   std::vector<TelemetryError> errors;

@@ -126,12 +126,59 @@ Result<TelemetryStats> Ledger::CommitTelemetry(const TelemetryBatch& batch,
   return stats;
 }
 
-Result<std::pair<uint64_t, uint64_t>> Ledger::ExactEvents(int64_t since_ms,
-                                                          int64_t until_ms) {
+Result<std::vector<TelemetryMetricTotal>> Ledger::TelemetryMetricTotals() {
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT metric, attributes, cumulative, start_ns, time_ns, value
+    FROM otel_metric_points ORDER BY metric, attributes, start_ns, time_ns)sql");
+  std::vector<TelemetryMetricTotal> out;
+  int64_t run_start = 0;
+  double run_last = 0;
+  bool cumulative = false;
+  auto close_run = [&] {
+    if (cumulative && !out.empty()) out.back().total += run_last;
+  };
+  for (;;) {
+    Result<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const std::string metric = st.Text(0), attributes = st.Text(1);
+    const int64_t start = st.Int(3);
+    const double value = st.Double(5);
+    if (out.empty() || out.back().metric != metric ||
+        out.back().attributes != attributes) {
+      close_run();
+      out.push_back(TelemetryMetricTotal{metric, attributes, 0, 0, 0});
+      cumulative = st.Int(2) != 0;
+      run_start = start;
+      run_last = 0;
+    }
+    TelemetryMetricTotal& t = out.back();
+    ++t.points;
+    if (!cumulative) {
+      t.total += value;
+      continue;
+    }
+    if (start != run_start || value < run_last) {  // The counter restarted.
+      t.total += run_last;
+      ++t.restarts;
+      run_start = start;
+    }
+    run_last = value;
+  }
+  close_run();
+  return out;
+}
+
+Result<std::pair<uint64_t, uint64_t>> Ledger::ExactEvents(
+    const UsageFilter& filter) {
   sql::Statement st(db_->handle(), R"sql(
     SELECT COALESCE(SUM(exact), 0), COUNT(*) FROM events
-    WHERE timestamp_ms >= ?1 AND timestamp_ms < ?2)sql");
-  st.Bind(1, since_ms).Bind(2, until_ms);
+    WHERE timestamp_ms >= ?1 AND timestamp_ms < ?2
+      AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR source = ?4))sql");
+  st.Bind(1, filter.since_ms.value_or(INT64_MIN))
+      .Bind(2, filter.until_ms.value_or(INT64_MAX));
+  if (filter.project) st.Bind(3, *filter.project); else st.BindNull(3);
+  if (filter.source) st.Bind(4, *filter.source); else st.BindNull(4);
   Result<bool> row = st.Step();
   if (!row.ok()) return row.status();
   std::pair<uint64_t, uint64_t> out{st.Uint(0), st.Uint(1)};

@@ -144,7 +144,7 @@ TEST_F(TelemetryStoreTest, EitherAloneCountsAndOnlyTelemetryMakesItExact) {
   EXPECT_FALSE(std::get<2>(events["msg_3:req_3"]));  // A lower bound.
   EXPECT_TRUE(std::get<2>(events["otel:req_4"]));
   EXPECT_EQ(Rollup(), std::make_pair(uint64_t{110}, uint64_t{2}));
-  auto exact = ledger_->ExactEvents(0, INT64_MAX);
+  auto exact = ledger_->ExactEvents(UsageFilter{});
   ASSERT_TRUE(exact.ok());
   EXPECT_EQ(*exact, std::make_pair(uint64_t{1}, uint64_t{2}));
 }
@@ -187,6 +187,43 @@ TEST_F(TelemetryStoreTest, OutOfOrderArrivalGivesTheSameLedger) {
   }
   EXPECT_EQ(a, std::make_pair(uint64_t{480 + 900}, uint64_t{2}));
   EXPECT_EQ(std::make_pair(output, events), a);
+}
+
+TEST_F(TelemetryStoreTest, MetricTotalsHandleDeltaCumulativeAndRestarts) {
+  auto point = [](const std::string& metric, bool cumulative, int64_t start,
+                  int64_t time, double value) {
+    TelemetryPoint p;
+    p.metric = metric;
+    p.attributes = "type=output\n";
+    p.cumulative = cumulative;
+    p.start_ns = start;
+    p.time_ns = time;
+    p.value = value;
+    p.key = metric + "|" + std::to_string(start) + "|" + std::to_string(time);
+    return p;
+  };
+  TelemetryBatch b;
+  // Cumulative: 100, 250 (run 1); a new start time: 30, 80 (run 2); then
+  // a value that went down with no new start: 5 (run 3). 250 + 80 + 5.
+  b.points = {point("claude_code.token.usage", true, 1, 10, 100),
+              point("claude_code.token.usage", true, 1, 20, 250),
+              point("claude_code.token.usage", true, 2, 30, 30),
+              point("claude_code.token.usage", true, 2, 40, 80),
+              point("claude_code.token.usage", true, 2, 50, 5),
+              // Delta: summed.
+              point("claude_code.cost.usage", false, 10, 20, 0.25),
+              point("claude_code.cost.usage", false, 20, 30, 0.5)};
+  ASSERT_TRUE(ledger_->CommitTelemetry(b, "host", 1).ok());
+  ASSERT_TRUE(ledger_->CommitTelemetry(b, "host", 2).ok());  // A retry.
+  auto totals = ledger_->TelemetryMetricTotals();
+  ASSERT_TRUE(totals.ok()) << totals.status().message();
+  ASSERT_EQ(totals->size(), 2u);
+  EXPECT_EQ((*totals)[0].metric, "claude_code.cost.usage");
+  EXPECT_DOUBLE_EQ((*totals)[0].total, 0.75);
+  EXPECT_EQ((*totals)[1].metric, "claude_code.token.usage");
+  EXPECT_DOUBLE_EQ((*totals)[1].total, 335);
+  EXPECT_EQ((*totals)[1].points, 5u);
+  EXPECT_EQ((*totals)[1].restarts, 2u);
 }
 
 }  // namespace

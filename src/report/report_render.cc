@@ -101,6 +101,12 @@ void PeriodJson(JsonWriter& w, const UsageReport& report,
   w.Field("totalTokens", report.totals.tokens.Total());
   w.Key("totalCost").Number(DollarsJsonNumber(report.totals.cost_nano));
   ExtraFields(w, report.totals);
+  if (report.exact_events) {
+    // Telemetry confirmed these; the rest are lower bounds.
+    w.Field("exactEvents", report.exact_events->first)
+        .Field("lowerBoundEvents",
+               report.exact_events->second - report.exact_events->first);
+  }
   w.EndObject();
   w.Key("unpricedModels").BeginArray();
   for (const std::string& m : report.unpriced_models) w.String(m);

@@ -66,6 +66,10 @@ struct UsageReport {
   // Blocks: the active block's rates and projection, when there is one.
   std::optional<BurnRate> burn_rate;
   std::optional<Projection> projection;
+  // When the ledger holds telemetry: events whose tokens telemetry
+  // confirmed, and all events, in the report's selection. The rest are
+  // lower bounds (a transcript may hold only a streaming partial).
+  std::optional<std::pair<uint64_t, uint64_t>> exact_events;
 };
 
 struct ReportSpec {

@@ -118,6 +118,12 @@ try {
   check(t.exactEvents === 2 && t.lowerBoundEvents === 1, "exact: " + JSON.stringify(t));
   check(report.totals.outputTokens === 590, "output tokens: " + report.totals.outputTokens);
   check(report.totals.inputTokens === 30, "input tokens: " + report.totals.inputTokens);
+  check(report.totals.exactEvents === 2 && report.totals.lowerBoundEvents === 1,
+    "report exactness: " + JSON.stringify(report.totals));
+  // Cumulative counters: 480 then 550 in one run; the total is 550.
+  const tokenTotal = t.metrics.find((m) => m.metric === "claude_code.token.usage");
+  check(tokenTotal && tokenTotal.total === 550 && tokenTotal.restarts === 0,
+    "token.usage total: " + JSON.stringify(t.metrics));
   passed = true;
   console.log("telemetry_test: PASS: JSON and protobuf exporters of the OpenTelemetry JS SDK; " +
     "2 requests (one reconciled with its transcript), 1 error, 4 metric points; 590 output tokens, 2 of 3 events exact; a retry changed nothing");
