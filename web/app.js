@@ -303,6 +303,32 @@
     box.replaceChildren(sync, rejects, ship);
   }
 
+  // --- Telemetry --------------------------------------------------------
+  function renderTelemetry(t) {
+    const box = $("#telemetry");
+    if (!t.telemetry) return;
+    const v = t.telemetry;
+    const share = v.events ? (v.exactEvents / v.events * 100).toFixed(1) + "%" : "–";
+    const exact = el("div", {}, el("h3", {}, "Exact tokens"),
+      el("p", { "data-field": "exact-share" }, share + " of requests exact"),
+      el("p", { class: "muted" }, nf.format(v.lowerBoundEvents) +
+        " lower bounds (no telemetry: the transcript may hold a streaming partial)"));
+    const latency = el("div", {}, el("h3", {}, "API latency"),
+      el("table", { class: "table" },
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Model"),
+          el("th", { scope: "col", class: "num" }, "p50"), el("th", { scope: "col", class: "num" }, "p95"))),
+        el("tbody", {}, ...v.latency.map((l) => el("tr", {}, el("td", {}, l.model),
+          el("td", { class: "num" }, nf.format(l.p50Ms) + " ms"),
+          el("td", { class: "num" }, nf.format(l.p95Ms) + " ms"))))));
+    const errors = el("div", {}, el("h3", {}, "API errors"),
+      v.errorsByStatus.length === 0 ? el("p", { class: "ok" }, "none")
+        : el("ul", { "data-field": "errors" }, ...v.errorsByStatus.map((e) => el("li", {}, e.status + ": " + nf.format(e.errors)))));
+    const costs = el("div", {}, el("h3", {}, "Cost, two ways"),
+      el("p", { "data-field": "costs" }, "Claude Code says " + usd(v.costs.claudeCodeUSD) + "; our price table " +
+        usd(v.costs.oursUSD) + " (" + nf.format(v.costs.requests) + " requests)"));
+    box.replaceChildren(exact, latency, errors, costs);
+  }
+
   // --- Loading ----------------------------------------------------------
   function seriesParams() {
     const p = { bucket: state.bucket, tz: zone };
@@ -319,9 +345,11 @@
   }
   async function loadAll() {
     try {
-      const [o, h] = await Promise.all([api("/api/overview", { tz: zone }), api("/api/health")]);
+      const [o, h, t] = await Promise.all([api("/api/overview", { tz: zone }), api("/api/health"),
+        api("/api/telemetry")]);
       renderOverview(o);
       renderHealth(h);
+      renderTelemetry(t);
       await Promise.all([loadSeries(), loadBreakdown()]);
       document.body.dataset.version = String(o.version);
       showError(null);

@@ -192,6 +192,7 @@ ApiResponse DashboardApi::Handle(const ApiRequest& r) const {
   if (r.path == "/api/breakdown") return Breakdown(r);
   if (r.path == "/api/session") return Session(r);
   if (r.path == "/api/health") return Health(r);
+  if (r.path == "/api/telemetry") return Telemetry();
   return Error(404, "no such API: " + r.path);
 }
 
@@ -497,6 +498,45 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
     w.Null();
   }
   w.EndObject();
+  return Json(w);
+}
+
+ApiResponse DashboardApi::Telemetry() const {
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  JsonWriter w(false);
+  w.BeginObject().Field("version", s->version).Key("telemetry");
+  if (!s->telemetry) {
+    w.Null().EndObject();
+    return Json(w);
+  }
+  const TelemetryOverview& t = *s->telemetry;
+  w.BeginObject()
+      .Field("requests", t.requests)
+      .Field("exactEvents", t.exact_events)
+      .Field("lowerBoundEvents", t.events - t.exact_events)
+      .Field("events", t.events);
+  w.Key("latency").BeginArray();
+  for (const TelemetryOverview::Latency& l : t.latency) {
+    w.BeginObject()
+        .Field("model", l.model)
+        .Field("requests", l.requests)
+        .Field("p50Ms", l.p50_ms)
+        .Field("p95Ms", l.p95_ms)
+        .EndObject();
+  }
+  w.EndArray();
+  w.Key("errorsByStatus").BeginArray();
+  for (const auto& [status, n] : t.errors_by_status) {
+    w.BeginObject().Field("status", status).Field("errors", n).EndObject();
+  }
+  w.EndArray();
+  w.Key("costs")
+      .BeginObject()
+      .Field("requests", t.priced_requests)
+      .Key("claudeCodeUSD")
+      .Double(t.claude_cost_usd);
+  Dollars(w, "oursUSD", t.our_cost_nano);
+  w.EndObject().EndObject().EndObject();
   return Json(w);
 }
 

@@ -58,6 +58,7 @@ class DashboardApi {
   ApiResponse Breakdown(const ApiRequest& r) const;
   ApiResponse Session(const ApiRequest& r) const;
   ApiResponse Health(const ApiRequest& r) const;
+  ApiResponse Telemetry() const;
   ApiResponse Metrics() const;
 
   ApiSources src_;

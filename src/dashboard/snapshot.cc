@@ -37,6 +37,11 @@ Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(
     if (!ship.ok()) return ship.status();
     s->shipping = std::move(*ship);
   }
+  if (s->health.telemetry_requests + s->health.telemetry_errors > 0) {
+    Result<TelemetryOverview> t = ledger.TelemetryOverviewOf();
+    if (!t.ok()) return t.status();
+    s->telemetry = std::move(*t);
+  }
   Result<std::vector<Reject>> rejects = ledger.RecentRejects(20);
   if (!rejects.ok()) return rejects.status();
   s->recent_rejects = std::move(*rejects);

@@ -29,6 +29,7 @@ struct DashboardSnapshot {
   std::vector<Reject> recent_rejects;
   int64_t blocks_from_ms = INT64_MIN;  // See ViewOptions::blocks_from_ms.
   std::optional<int64_t> last_event_ms;
+  std::optional<TelemetryOverview> telemetry;  // When any was received.
 };
 
 // Reads a snapshot from a ledger connection (a reader's). The shipping

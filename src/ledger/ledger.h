@@ -131,6 +131,9 @@ class Ledger {
   Result<TelemetryStats> CommitTelemetry(const TelemetryBatch& batch,
                                          const std::string& source,
                                          int64_t now_ms);
+  // Exactness, latency per model, errors by status, Claude Code's cost
+  // beside ours.
+  Result<TelemetryOverview> TelemetryOverviewOf();
   // Every metric series' total (see TelemetryMetricTotal).
   Result<std::vector<TelemetryMetricTotal>> TelemetryMetricTotals();
   // Events telemetry confirmed, and all events, that `filter` selects.

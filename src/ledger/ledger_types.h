@@ -274,6 +274,26 @@ struct TelemetryMetricTotal {
   uint64_t restarts = 0;  // Cumulative series only.
 };
 
+// What the dashboard shows of the telemetry.
+struct TelemetryOverview {
+  uint64_t requests = 0;
+  uint64_t exact_events = 0;
+  uint64_t events = 0;
+  struct Latency {
+    std::string model;
+    uint64_t requests = 0;
+    int64_t p50_ms = 0;
+    int64_t p95_ms = 0;
+  };
+  std::vector<Latency> latency;  // Per model.
+  std::vector<std::pair<std::string, uint64_t>> errors_by_status;
+  // Requests telemetry and the ledger both know: Claude Code's own cost
+  // beside ours (our price table) for the same requests.
+  uint64_t priced_requests = 0;
+  double claude_cost_usd = 0;
+  int64_t our_cost_nano = 0;
+};
+
 struct TelemetryBatch {
   std::vector<TelemetryRequest> requests;
   std::vector<TelemetryError> errors;

@@ -126,6 +126,70 @@ Result<TelemetryStats> Ledger::CommitTelemetry(const TelemetryBatch& batch,
   return stats;
 }
 
+Result<TelemetryOverview> Ledger::TelemetryOverviewOf() {
+  TelemetryOverview v;
+  Result<int64_t> requests = db_->QueryInt("SELECT COUNT(*) FROM otel_requests");
+  if (!requests.ok()) return requests.status();
+  v.requests = static_cast<uint64_t>(*requests);
+  {
+    sql::Statement st(db_->handle(),
+                      "SELECT COALESCE(SUM(exact), 0), COUNT(*) FROM events");
+    Result<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    v.exact_events = st.Uint(0);
+    v.events = st.Uint(1);
+  }
+  {
+    sql::Statement st(db_->handle(), R"sql(
+      SELECT model, duration_ms FROM otel_requests ORDER BY model, duration_ms)sql");
+    std::vector<int64_t> durations;
+    std::string model;
+    auto close = [&] {
+      if (durations.empty()) return;
+      auto at = [&](double q) {
+        return durations[static_cast<size_t>(q * static_cast<double>(durations.size() - 1) + 0.5)];
+      };
+      v.latency.push_back({model, durations.size(), at(0.5), at(0.95)});
+      durations.clear();
+    };
+    for (;;) {
+      Result<bool> row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      if (st.Text(0) != model) {
+        close();
+        model = st.Text(0);
+      }
+      durations.push_back(st.Int(1));
+    }
+    close();
+  }
+  {
+    sql::Statement st(db_->handle(), R"sql(
+      SELECT status_code, COUNT(*) AS n FROM otel_errors GROUP BY status_code
+      ORDER BY n DESC, status_code)sql");
+    for (;;) {
+      Result<bool> row = st.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      v.errors_by_status.emplace_back(st.Text(0), st.Uint(1));
+    }
+  }
+  {
+    sql::Statement st(db_->handle(), R"sql(
+      SELECT COUNT(*), COALESCE(SUM(r.cost_usd), 0), COALESCE(SUM(e.cost_nano), 0)
+      FROM otel_requests r JOIN events e
+        ON instr(e.key, ':') > 0 AND substr(e.key, instr(e.key, ':') + 1) = r.request_id
+      WHERE r.request_id != '' AND e.priced = 1)sql");
+    Result<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    v.priced_requests = st.Uint(0);
+    v.claude_cost_usd = st.Double(1);
+    v.our_cost_nano = st.Int(2);
+  }
+  return v;
+}
+
 Result<std::vector<TelemetryMetricTotal>> Ledger::TelemetryMetricTotals() {
   sql::Statement st(db_->handle(), R"sql(
     SELECT metric, attributes, cumulative, start_ns, time_ns, value

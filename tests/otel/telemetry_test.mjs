@@ -50,16 +50,18 @@ const cc = (...a) => execFileSync(binary, ["--claude-dir", path.join(tmp, "claud
   { encoding: "utf8" });
 
 const proc = spawn(binary, ["--claude-dir", path.join(tmp, "claude"), "--ledger", ledger,
-  "run", "--no-dashboard", "--otel-port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  "run", "--port", "0", "--otel-port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
 let stderr = "";
 let passed = false;
+let dashboard = "";
 try {
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Failure("no receiver URL in 20 s:\n" + stderr)), 20000);
     proc.stderr.on("data", (d) => {
       stderr += d;
       const m = /OpenTelemetry receiver at (http:\/\/\S+)/.exec(stderr);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      const dm = /dashboard at (http:\/\/\S+)/.exec(stderr);
+      if (m && dm) { clearTimeout(timer); dashboard = dm[1]; resolve(m[1]); }
     });
     proc.on("exit", (c) => reject(new Failure("run exited " + c + ":\n" + stderr)));
   });
@@ -124,6 +126,17 @@ try {
   const tokenTotal = t.metrics.find((m) => m.metric === "claude_code.token.usage");
   check(tokenTotal && tokenTotal.total === 550 && tokenTotal.restarts === 0,
     "token.usage total: " + JSON.stringify(t.metrics));
+  // The dashboard's telemetry panel, from the same ledger.
+  const api = await (await fetch(dashboard + "api/telemetry")).json();
+  const v = api.telemetry;
+  check(v && v.exactEvents === 2 && v.lowerBoundEvents === 1, "api/telemetry: " + JSON.stringify(api));
+  check(v.latency.length === 1 && v.latency[0].p50Ms === 2100 && v.latency[0].p95Ms === 2100,
+    "latency: " + JSON.stringify(v.latency));
+  check(v.errorsByStatus.length === 1 && v.errorsByStatus[0].status === "529", "errors: " + JSON.stringify(v));
+  // Claude Code said $0.0081 twice; our table: req_A 10 in + 480 out + 1,000
+  // cache read = $0.00753, req_B with 70 out = $0.00138.
+  check(v.costs.requests === 2 && Math.abs(v.costs.claudeCodeUSD - 0.0162) < 1e-12 &&
+    Math.abs(v.costs.oursUSD - 0.00891) < 1e-12, "costs: " + JSON.stringify(v.costs));
   passed = true;
   console.log("telemetry_test: PASS: JSON and protobuf exporters of the OpenTelemetry JS SDK; " +
     "2 requests (one reconciled with its transcript), 1 error, 4 metric points; 590 output tokens, 2 of 3 events exact; a retry changed nothing");
