@@ -33,6 +33,7 @@ class OtlpReceiver::Impl {
           "Code runs here");
     }
     server_.set_payload_max_length(options_.max_body_bytes);
+    server_.set_tcp_nodelay(true);  // Small answers go out at once.
     server_.Post("/v1/logs", [this](const httplib::Request& q, httplib::Response& a) {
       Export(OtlpSignal::kLogs, q, a);
     });
