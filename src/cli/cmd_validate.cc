@@ -25,6 +25,7 @@ std::string ValidationJson(const ValidationReport& r) {
       .Field("eventsMissingFromLedger", r.events_missing_from_ledger)
       .Field("eventsOnlyInLedger", r.events_only_in_ledger)
       .Field("eventsFromGoneFiles", r.events_from_gone_files)
+      .Field("eventsFromTelemetry", r.events_from_telemetry)
       .Field("costsCompared", r.costs_not_compared.empty());
   if (!r.costs_not_compared.empty()) {
     w.Field("costsNotComparedBecause", r.costs_not_compared);
@@ -91,6 +92,11 @@ std::string ValidationText(const ValidationReport& r) {
            " events come from files that no longer exist (" +
            WithThousands(r.gone_tokens.Total()) +
            " tokens): kept, not re-derivable, not a mismatch\n";
+  }
+  if (r.events_from_telemetry > 0) {
+    out += WithThousands(r.events_from_telemetry) +
+           " events were confirmed by Claude Code's telemetry (exact counts the "
+           "files may not hold): not compared\n";
   }
   for (const std::string& f : r.unreadable_files) {
     out += "unreadable: " + f + "\n";

@@ -214,12 +214,12 @@ Result<std::vector<EventBrief>> Ledger::AllEvents() {
                       ", input_tokens, output_tokens, cache_creation_tokens, "
                       "cache_creation_5m_tokens, cache_creation_1h_tokens, "
                       "cache_read_tokens, web_search_requests, "
-                      "web_fetch_requests, file, cost_nano FROM events";
+                      "web_fetch_requests, file, cost_nano, exact FROM events";
   sql::Statement st(db_->handle(), query);
   std::vector<EventBrief> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
     out.push_back(EventBrief{row.Text(0), row.Int(1), TokensFromRow(row, 2),
-                             row.Text(10), row.Int(11)});
+                             row.Text(10), row.Int(11), row.Int(12) != 0});
   });
   if (!s.ok()) return s;
   return out;

@@ -329,6 +329,7 @@ struct EventBrief {
   Tokens tokens;
   std::string file;
   int64_t cost_nano = 0;  // As stored (0 when the model has no price).
+  bool exact = false;     // Telemetry confirmed (and may have raised) it.
 };
 
 }  // namespace cc

@@ -82,10 +82,28 @@ class Comparison {
         prices_(prices),
         report_(*report) {
     for (const TranscriptFile& f : scan.files) present_.insert(f.path);
+    for (const auto& [key, e] : derived_.events) {
+      const size_t colon = key.find(':');
+      if (colon != std::string::npos) derived_by_request_[key.substr(colon + 1)] = key;
+    }
   }
 
   void AddLedgerEvent(const EventBrief& e) {
     in_ledger_.insert(e.key);
+    if (e.exact) {
+      // Telemetry's counts are the truth here; the files may hold less.
+      // The transcript's copy of the request (its own key when telemetry
+      // came second, "msg:req" beside "otel:req" when it came first) is
+      // left out too.
+      ++report_.events_from_telemetry;
+      excluded_.insert(e.key);
+      const size_t colon = e.key.find(':');
+      if (colon != std::string::npos) {
+        auto r = derived_by_request_.find(e.key.substr(colon + 1));
+        if (r != derived_by_request_.end()) excluded_.insert(r->second);
+      }
+      return;
+    }
     auto it = derived_.events.find(e.key);
     if (FromGoneFiles(e, it)) {
       ++report_.events_from_gone_files;
@@ -164,6 +182,7 @@ class Comparison {
   std::unordered_set<std::string> present_;
   std::unordered_set<std::string> in_ledger_;
   std::unordered_set<std::string> excluded_;
+  std::unordered_map<std::string, std::string> derived_by_request_;
   std::map<int64_t, DayComparison> days_;
 };
 

@@ -45,6 +45,9 @@ struct ValidationReport {
   uint64_t events_missing_from_ledger = 0;  // In files, not in the ledger.
   uint64_t events_only_in_ledger = 0;  // Their file exists but lacks them.
   uint64_t events_from_gone_files = 0;  // Not re-derivable; not a mismatch.
+  // Confirmed by Claude Code's telemetry, whose counts can exceed what
+  // the files hold (a streaming partial): not compared with the files.
+  uint64_t events_from_telemetry = 0;
   Tokens gone_tokens;
   std::vector<std::string> unreadable_files;
   std::vector<std::string> sample_differences;  // A few keys, explained.

@@ -126,6 +126,11 @@ try {
   const tokenTotal = t.metrics.find((m) => m.metric === "claude_code.token.usage");
   check(tokenTotal && tokenTotal.total === 550 && tokenTotal.restarts === 0,
     "token.usage total: " + JSON.stringify(t.metrics));
+  // validate: the transcript-only event matches its file; the two that
+  // telemetry confirmed are not compared with files that hold less.
+  const validation = JSON.parse(cc("bridge", "validate", "--json"));
+  check(validation.ok === true && validation.eventsFromTelemetry === 2,
+    "validate: " + JSON.stringify(validation).slice(0, 400));
   // The dashboard's telemetry panel, from the same ledger.
   const api = await (await fetch(dashboard + "api/telemetry")).json();
   const v = api.telemetry;
