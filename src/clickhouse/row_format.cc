@@ -63,6 +63,23 @@ void AppendRowBinary(std::string& out, const OutboxEvent& o,
   PutI64(out, o.last_seen_ms);
 }
 
+void AppendOtelLogRow(std::string& out, const TelemetryRow& row) {
+  JsonWriter w(/*pretty=*/false);
+  w.BeginObject()
+      .Field("Timestamp", ClickHouseDateTime64(row.event_ms))
+      .Field("SeverityText", "INFO")
+      .Field("SeverityNumber", uint64_t{9})
+      .Field("ServiceName", "claude-code")
+      .Field("Body", row.event)
+      .Field("ScopeName", "com.anthropic.claude_code");
+  w.Key("ResourceAttributes").BeginObject().Field("host.name", row.source).EndObject();
+  w.Key("LogAttributes").BeginObject();
+  w.Field("event.name", row.event.substr(row.event.find('.') + 1));
+  for (const auto& [k, v] : row.attributes) w.Field(k, v);
+  w.EndObject().EndObject();
+  out += w.Finish();
+}
+
 std::string RowBinaryInsertSql(const std::string& database) {
   std::string sql = "INSERT INTO `";
   sql.append(database).append("`.events (");

@@ -27,6 +27,9 @@ void AppendRowBinary(std::string& out, const OutboxEvent& event,
 // "INSERT INTO `db`.events (`key`, ...) FORMAT RowBinary".
 std::string RowBinaryInsertSql(const std::string& database);
 
+// One otel_logs row (JSONEachRow line) for a stored telemetry record.
+void AppendOtelLogRow(std::string& out, const TelemetryRow& row);
+
 // "2025-09-03 10:00:00.123".
 std::string ClickHouseDateTime64(int64_t utc_ms);
 

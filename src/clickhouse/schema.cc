@@ -88,6 +88,36 @@ std::vector<std::string> ClickHouseSchemaStatements(
                   ", events_local, "
                   "cityHash64(key))");
   }
+  // Claude Code's telemetry as received (api_request, api_error), in the
+  // layout of the OpenTelemetry Collector's ClickHouse exporter (otel_logs)
+  // so that queries and dashboards written for it work. Append-only; a
+  // replayed batch is dropped by its token.
+  const std::string logs_table = o.cluster ? "otel_logs_local" : "otel_logs";
+  out.push_back(
+      "CREATE TABLE IF NOT EXISTS " + db + "." + logs_table + on +
+      " (\n"
+      "  `Timestamp` DateTime64(9) CODEC(Delta, ZSTD(1)),\n"
+      "  `TraceId` String CODEC(ZSTD(1)),\n"
+      "  `SpanId` String CODEC(ZSTD(1)),\n"
+      "  `TraceFlags` UInt8,\n"
+      "  `SeverityText` LowCardinality(String),\n"
+      "  `SeverityNumber` UInt8,\n"
+      "  `ServiceName` LowCardinality(String),\n"
+      "  `Body` String CODEC(ZSTD(1)),\n"
+      "  `ResourceAttributes` Map(LowCardinality(String), String) CODEC(ZSTD(1)),\n"
+      "  `ScopeName` String CODEC(ZSTD(1)),\n"
+      "  `LogAttributes` Map(LowCardinality(String), String) CODEC(ZSTD(1))\n"
+      ") ENGINE = " +
+      (o.cluster ? std::string("ReplicatedMergeTree('/clickhouse/tables/{shard}/"
+                               "{database}/otel_logs_local', '{replica}')")
+                 : std::string("MergeTree")) +
+      "\nPARTITION BY toDate(Timestamp)\nORDER BY (ServiceName, Timestamp)"
+      "\nSETTINGS non_replicated_deduplication_window = 1000");
+  if (o.cluster) {
+    out.push_back("CREATE TABLE IF NOT EXISTS " + db + ".otel_logs" + on + " AS " +
+                  db + ".otel_logs_local ENGINE = Distributed(`" + *o.cluster +
+                  "`, " + db + ", otel_logs_local, rand())");
+  }
   // The seed's shape, for dashboards written against it.
   out.push_back("CREATE VIEW IF NOT EXISTS " + db + ".token_usage_summary" +
                 on +

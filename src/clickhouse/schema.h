@@ -19,7 +19,7 @@
 
 namespace cc {
 
-inline constexpr int kClickHouseSchemaVersion = 1;
+inline constexpr int kClickHouseSchemaVersion = 2;
 
 struct ClickHouseSchemaOptions {
   std::string database = "default";

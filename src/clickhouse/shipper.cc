@@ -168,12 +168,76 @@ Result<ShipStep> Shipper::Step(bool flush) {
   if (Status s = FreezeDue(flush); !s.ok()) return s;
   Result<std::optional<ShipBatch>> oldest = ledger_.OldestShipBatch();
   if (!oldest.ok()) return oldest.status();
-  if (!*oldest) return ShipStep{};
+  if (!*oldest) return ShipTelemetry();
   if ((*oldest)->next_attempt_ms > clock_.NowMs()) {
     return ShipStep{ShipStep::What::kWaiting, (*oldest)->rows,
                     (*oldest)->last_error};
   }
   return Send(**oldest);
+}
+
+Result<ShipStep> Shipper::ShipTelemetry() {
+  if (telemetry_next_attempt_ms_ > clock_.NowMs()) {
+    return ShipStep{ShipStep::What::kWaiting, 0, "telemetry: waiting to retry"};
+  }
+  for (const bool errors : {false, true}) {
+    Result<int64_t> mark = ledger_.TelemetryShippedMark(errors);
+    if (!mark.ok()) return mark.status();
+    Result<std::vector<TelemetryRow>> rows =
+        ledger_.TelemetryAfter(errors, *mark, 5'000);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) continue;
+    Result<ShipMarks> marks = ledger_.ShippingMarks();
+    if (!marks.ok()) return marks.status();
+    // Rows never change once stored, so the range is its content: a
+    // replay under this token is a replay of the same rows.
+    const std::string token = marks->ledger_id + (errors ? ":otel-errors:" : ":otel-requests:") +
+                              std::to_string(rows->front().rowid) + "-" +
+                              std::to_string(rows->back().rowid);
+    std::string body;
+    for (const TelemetryRow& r : *rows) AppendOtelLogRow(body, r);
+    ClickHouseReply reply = client_.Execute(
+        "INSERT INTO `" + client_.endpoint().database + "`.otel_logs FORMAT JSONEachRow",
+        body, {{"insert_deduplication_token", token}}, options_.request_timeout_ms);
+    ShipStep step;
+    step.rows = rows->size();
+    if (reply.ok) {
+      if (Status s = ledger_.SetTelemetryShippedMark(errors, rows->back().rowid); !s.ok()) {
+        return s;
+      }
+      telemetry_attempts_ = 0;
+      step.what = ShipStep::What::kSent;
+      return step;
+    }
+    step.error = "telemetry: " + reply.error.message;
+    if (reply.error.kind == ClickHouseError::Kind::kFatal) {
+      stopped_ = true;
+      (void)ledger_.SetShipStatus(client_.endpoint().Redacted(), "stopped", step.error);
+      step.what = ShipStep::What::kStopped;
+      return step;
+    }
+    if (reply.error.kind == ClickHouseError::Kind::kBadData) {
+      // Our own rows, refused: kept aside as rejects (visible in
+      // sync-status), never dropped silently, and shipping goes on.
+      for (const TelemetryRow& r : *rows) {
+        std::string line;
+        AppendOtelLogRow(line, r);
+        if (Status s = ledger_.RejectShipRow(token, line, step.error, clock_.NowMs()); !s.ok()) {
+          return s;
+        }
+      }
+      if (Status s = ledger_.SetTelemetryShippedMark(errors, rows->back().rowid); !s.ok()) {
+        return s;
+      }
+      step.what = ShipStep::What::kRejectedRow;
+      return step;
+    }
+    telemetry_next_attempt_ms_ = clock_.NowMs() + Backoff(++telemetry_attempts_);
+    (void)ledger_.SetShipStatus(client_.endpoint().Redacted(), "retrying", step.error);
+    step.what = ShipStep::What::kRetryLater;
+    return step;
+  }
+  return ShipStep{};
 }
 
 Result<ShipSummary> Shipper::Drain() {

@@ -91,6 +91,8 @@ class Shipper {
   Status FreezeDue(bool flush);
   Result<ShipStep> Send(const ShipBatch& batch);
   Status RejectRow(const ShipBatch& batch, const std::string& error);
+  // After the events: the telemetry tables' new rows, into otel_logs.
+  Result<ShipStep> ShipTelemetry();
   Status SplitInHalves(const ShipBatch& batch);
   int64_t Backoff(uint64_t attempts);
 
@@ -101,6 +103,8 @@ class Shipper {
   std::mt19937_64 rng_;
   std::string insert_sql_;
   std::string body_;  // Reused between sends.
+  int64_t telemetry_next_attempt_ms_ = 0;
+  uint64_t telemetry_attempts_ = 0;
   bool stopped_ = false;
 };
 

@@ -134,6 +134,12 @@ class Ledger {
   // Exactness, latency per model, errors by status, Claude Code's cost
   // beside ours.
   Result<TelemetryOverview> TelemetryOverviewOf();
+  // Stored requests (errors: `errors`) with rowid > after, at most `limit`,
+  // in rowid order; and the mark of what ClickHouse confirmed of each.
+  Result<std::vector<TelemetryRow>> TelemetryAfter(bool errors, int64_t after,
+                                                   size_t limit);
+  Result<int64_t> TelemetryShippedMark(bool errors);
+  Status SetTelemetryShippedMark(bool errors, int64_t rowid);
   // Every metric series' total (see TelemetryMetricTotal).
   Result<std::vector<TelemetryMetricTotal>> TelemetryMetricTotals();
   // Events telemetry confirmed, and all events, that `filter` selects.

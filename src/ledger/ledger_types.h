@@ -294,6 +294,17 @@ struct TelemetryOverview {
   int64_t our_cost_nano = 0;
 };
 
+// A stored telemetry record on its way to ClickHouse: its table's rowid
+// (the tables only grow, so a rowid range always reads the same rows), and
+// what the record said, as attributes.
+struct TelemetryRow {
+  int64_t rowid = 0;
+  std::string event;  // "claude_code.api_request" or "claude_code.api_error".
+  int64_t event_ms = 0;
+  std::string source;
+  std::vector<std::pair<std::string, std::string>> attributes;
+};
+
 struct TelemetryBatch {
   std::vector<TelemetryRequest> requests;
   std::vector<TelemetryError> errors;

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "ledger/ledger.h"
+#include "ledger/meta.h"
 #include "ledger/sqlite_db.h"
 
 namespace cc {
@@ -188,6 +189,62 @@ Result<TelemetryOverview> Ledger::TelemetryOverviewOf() {
     v.our_cost_nano = st.Int(2);
   }
   return v;
+}
+
+Result<std::vector<TelemetryRow>> Ledger::TelemetryAfter(bool errors, int64_t after,
+                                                        size_t limit) {
+  static const char* kRequestColumns[] = {
+      "request_id", "session.id", "user.account_uuid", "organization.id",
+      "user.email", "terminal.type", "app.version", "model", "speed",
+      "input_tokens", "output_tokens", "cache_read_tokens",
+      "cache_creation_tokens", "cost_usd", "duration_ms"};
+  static const char* kErrorColumns[] = {"request_id", "session.id", "model",
+                                        "status_code", "error", "attempt",
+                                        "duration_ms"};
+  sql::Statement st(
+      db_->handle(),
+      errors ? "SELECT rowid, event_ms, source, request_id, session_id, model, "
+               "status_code, error, attempt, duration_ms FROM otel_errors "
+               "WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+             : "SELECT rowid, event_ms, source, request_id, session_id, "
+               "account_uuid, organization_id, user_email, terminal_type, "
+               "app_version, model, speed, input_tokens, output_tokens, "
+               "cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms "
+               "FROM otel_requests WHERE rowid > ?1 ORDER BY rowid LIMIT ?2");
+  st.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+  std::vector<TelemetryRow> out;
+  for (;;) {
+    Result<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    TelemetryRow r;
+    r.rowid = st.Int(0);
+    r.event_ms = st.Int(1);
+    r.source = st.Text(2);
+    r.event = errors ? "claude_code.api_error" : "claude_code.api_request";
+    const size_t n = errors ? std::size(kErrorColumns) : std::size(kRequestColumns);
+    for (size_t i = 0; i < n; ++i) {
+      const int column = static_cast<int>(i) + 3;
+      const char* name = errors ? kErrorColumns[i] : kRequestColumns[i];
+      // cost_usd is a REAL: its text form keeps every digit.
+      r.attributes.emplace_back(name, st.Text(column));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<int64_t> Ledger::TelemetryShippedMark(bool errors) {
+  Result<std::string> v =
+      ReadMeta(*db_, errors ? "otel_errors_shipped_rowid" : "otel_requests_shipped_rowid");
+  if (!v.ok()) return v.status();
+  return v->empty() ? 0 : std::stoll(*v);
+}
+
+Status Ledger::SetTelemetryShippedMark(bool errors, int64_t rowid) {
+  return WriteMeta(*db_,
+                   errors ? "otel_errors_shipped_rowid" : "otel_requests_shipped_rowid",
+                   std::to_string(rowid));
 }
 
 Result<std::vector<TelemetryMetricTotal>> Ledger::TelemetryMetricTotals() {

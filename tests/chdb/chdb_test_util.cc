@@ -12,6 +12,9 @@ std::string ForChdb(std::string sql) {
   sql = std::regex_replace(
       sql, std::regex(R"(ReplicatedReplacingMergeTree\('[^']*', '[^']*'\))"),
       "ReplacingMergeTree");
+  sql = std::regex_replace(
+      sql, std::regex(R"(ReplicatedMergeTree\('[^']*', '[^']*'\))"),
+      "MergeTree");
   return sql;
 }
 

@@ -212,6 +212,47 @@ TEST_F(ShipperInChdb, AFrozenBatchWhoseRowsAllChangedIsDroppedUnsent) {
   EXPECT_EQ(ClickHouseTotals().substr(0, 8), "2\t20\t120");
 }
 
+// Telemetry goes to otel_logs after the events, effectively once: a
+// timeout after the insert committed, then the retry, leaves one row per
+// record, with the record's attributes.
+TEST_F(ShipperInChdb, TelemetryShipsToOtelLogsOnce) {
+  Commit({MakeEvent(1, 5)});
+  TelemetryBatch t;
+  for (int i = 0; i < 3; ++i) {
+    TelemetryRequest r;
+    r.key = r.request_id = "req_t" + std::to_string(i);
+    r.model = "claude-sonnet-4-20250514";
+    r.tokens.output = 100 * static_cast<uint64_t>(i + 1);
+    r.duration_ms = 1000 + i;
+    r.cost_usd = 0.5;
+    r.event_ms = kStart + i;
+    t.requests.push_back(r);
+  }
+  TelemetryError e;
+  e.key = "err-1";
+  e.status_code = "529";
+  t.errors.push_back(e);
+  ASSERT_TRUE(ledger_->CommitTelemetry(t, "host-a", 1).ok());
+  Shipper& s = NewShipper();
+  ASSERT_TRUE(s.Step(true).ok());  // The events' batch.
+  server_->Inject(
+      {test::Fault::Kind::kTimeoutAfterCommit, 200, 0, 1500, "", false});
+  Result<ShipStep> step = s.Step(true);  // Telemetry: committed, no answer.
+  ASSERT_TRUE(step.ok());
+  EXPECT_EQ(step->what, ShipStep::What::kRetryLater) << step->error;
+  clock_.now_ms += 400'000;
+  ShipAll(s);
+  EXPECT_EQ(test::QueryValue(ch_, "SELECT count(), "
+                                  "sum(toUInt64(LogAttributes['output_tokens'])) FROM `" +
+                                      db_ + "`.otel_logs WHERE Body = 'claude_code.api_request'"),
+            "3\t600");
+  EXPECT_EQ(test::QueryValue(ch_, "SELECT LogAttributes['status_code'], "
+                                  "ResourceAttributes['host.name'] FROM `" +
+                                      db_ + "`.otel_logs WHERE Body = 'claude_code.api_error'"),
+            "529\thost-a");
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());  // Telemetry-only events too.
+}
+
 TEST_F(ShipperInChdb, ServerErrorsAndExceptionsInside200AreRetried) {
   Commit({MakeEvent(1, 5), MakeEvent(2, 7), MakeEvent(3, 9)});
   Shipper& s = NewShipper();
