@@ -114,6 +114,25 @@ TEST_F(OtlpReceiverTest, BadRequestsGetTheirStatus) {
   EXPECT_EQ(Stored(), 0);
 }
 
+TEST(OtlpReceiverLimits, AHundredMegabyteBodyGets413AndNothingElseSuffers) {
+  test::TempDir dir;
+  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  ASSERT_TRUE(ledger.ok());
+  OtlpReceiverOptions o;  // The real limit (16 MiB).
+  o.port = 0;
+  auto r = OtlpReceiver::Start(o, [&](const TelemetryBatch& b) {
+    return (*ledger)->CommitTelemetry(b, "host", 1);
+  });
+  ASSERT_TRUE(r.ok());
+  httplib::Client c("127.0.0.1", (*r)->port());
+  auto big = c.Post("/v1/logs", std::string(100u << 20, '\x0a'), "application/x-protobuf");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  auto ok = c.Post("/v1/logs", OneRequest("after"), "application/x-protobuf");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
 TEST_F(OtlpReceiverTest, GzipBodiesAreInflated) {
   httplib::Headers h = {{"Content-Encoding", "gzip"}};
   client_->set_compress(true);
