@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/listen.h"
 #include "dashboard/dashboard_api.h"
 #include "dashboard/dashboard_source.h"
 #include "dashboard/embedded_files.h"
@@ -60,10 +61,6 @@ constexpr size_t kMaxEventStreams = 16;
 
 }  // namespace
 
-bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 class DashboardServer::Impl {
  public:
   Impl(DashboardOptions o, std::unique_ptr<DashboardSource> source)
@@ -112,16 +109,9 @@ class DashboardServer::Impl {
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       Serve(req, res);
     });
-    if (options_.port == 0) {
-      port_ = server_.bind_to_any_port(options_.host);
-      if (port_ <= 0) return Status::IoError("cannot listen on " + options_.host);
-    } else if (!server_.bind_to_port(options_.host, options_.port)) {
-      return Status::IoError("cannot listen on " + options_.host + ":" +
-                             std::to_string(options_.port) +
-                             " (in use? choose another with --port)");
-    } else {
-      port_ = options_.port;
-    }
+    Result<int> port = BindListener(server_, options_.host, options_.port, "--port");
+    if (!port.ok()) return port.status();
+    port_ = *port;
     listener_ = std::thread([this] { server_.listen_after_bind(); });
     refresher_ = std::thread([this] { RefreshLoop(); });
     return Status::Ok();

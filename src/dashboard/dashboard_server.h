@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "core/listen.h"
 #include "core/result.h"
 #include "dashboard/dashboard_source.h"
 #include "price/price_table.h"
@@ -39,9 +40,6 @@ struct DashboardOptions {
   std::string version;
   bool shipping_configured = false;  // Show the shipping state from the start.
 };
-
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(const std::string& host);
 
 class DashboardServer {
  public:

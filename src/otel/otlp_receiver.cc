@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "core/listen.h"
 #include "otel/otlp_codec.h"
 
 namespace cc {
@@ -12,10 +13,6 @@ namespace {
 // google.rpc.Code values.
 constexpr int kInvalidArgument = 3;
 constexpr int kUnavailable = 14;
-
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
 
 }  // namespace
 
@@ -26,7 +23,7 @@ class OtlpReceiver::Impl {
   ~Impl() { Stop(); }
 
   Status Start() {
-    if (!IsLoopback(options_.host)) {
+    if (!IsLoopbackHost(options_.host)) {
       return Status::InvalidArgument(
           "--otel-host " + options_.host +
           ": the receiver listens on this machine only (127.0.0.1); Claude "
@@ -53,16 +50,9 @@ class OtlpReceiver::Impl {
       }
       a.set_content("OTLP/HTTP: POST /v1/logs or /v1/metrics\n", "text/plain");
     });
-    if (options_.port == 0) {
-      port_ = server_.bind_to_any_port(options_.host);
-      if (port_ <= 0) return Status::IoError("cannot listen on " + options_.host);
-    } else if (!server_.bind_to_port(options_.host, options_.port)) {
-      return Status::IoError("cannot listen on " + options_.host + ":" +
-                             std::to_string(options_.port) +
-                             " for OpenTelemetry (in use? --otel-port)");
-    } else {
-      port_ = options_.port;
-    }
+    Result<int> port = BindListener(server_, options_.host, options_.port, "--otel-port");
+    if (!port.ok()) return port.status();
+    port_ = *port;
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     return Status::Ok();
   }
