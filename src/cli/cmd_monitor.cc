@@ -132,12 +132,14 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
     return kExitUsage;
   }
   StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
+  std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
   Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
       ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
   }
+  row_cache = MakeRowCache(ctx, ledger->get());
   std::unique_ptr<InotifyWatcher> watcher;
   if (options->mode == MonitorMode::kWatch) {
     Result<std::unique_ptr<InotifyWatcher>> created = InotifyWatcher::Create();
@@ -196,7 +198,7 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
     receiver = std::move(*started);
   }
   Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
-  BackgroundShipper shipper(ctx);  // With --clickhouse: ships beside it.
+  BackgroundShipper shipper(ctx, row_cache.get());  // With --clickhouse: ships beside it.
   shipper.Start();
   Status s = monitor.Run(stop.fd(), stop.flag());
   shipper.Stop();

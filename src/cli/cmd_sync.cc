@@ -109,6 +109,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
             const std::string& command) {
   options.roots = ctx.roots;
   options.source = ctx.source;
+  std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
   std::unique_ptr<Ledger> ledger;
   if (!options.dry_run) {
     Result<std::unique_ptr<Ledger>> opened = Ledger::OpenForWrite(
@@ -118,6 +119,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
       return ExitCodeFor(opened.status());
     }
     ledger = std::move(*opened);
+    row_cache = MakeRowCache(ctx, ledger.get());
   }
   SystemClock clock;
   StopSignal stop;  // Ctrl-C: finish the batch in hand, commit, exit 0.
@@ -137,7 +139,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   }
   ShipOutcome shipped;
   if (!options.dry_run && !report->interrupted && !options.days.bounded()) {
-    shipped = ShipOutbox(ctx, *ledger);
+    shipped = ShipOutbox(ctx, *ledger, row_cache.get());
     if (shipped.attempted && shipped.rows_waiting > 0) {
       PrintWarning(ctx, ShipOutcomeText(ctx, shipped));
     }

@@ -24,7 +24,24 @@ ClickHouseSchemaOptions SchemaOptionsFor(const Context& ctx) {
   return schema;
 }
 
-ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger) {
+namespace {
+
+// Rows kept encoded for the shipper: about 130,000 events. A backfill of
+// more sends the rest from the ledger.
+constexpr size_t kRowCacheBytes = 32u << 20;
+
+}  // namespace
+
+std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
+                                             Ledger* ledger) {
+  if (!ctx.clickhouse || ledger == nullptr) return nullptr;
+  auto cache = std::make_unique<OutboxRowCache>(ctx.user_label, kRowCacheBytes);
+  ledger->SetOutboxTap(cache.get());
+  return cache;
+}
+
+ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
+                       OutboxRowCache* cache) {
   ShipOutcome out;
   if (!ctx.clickhouse) return out;
   out.attempted = true;
@@ -36,6 +53,7 @@ ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger) {
   SystemClock clock;
   ShipperOptions options;
   options.user = ctx.user_label;
+  options.cache = cache;
   Shipper shipper(ledger, *ch->client, clock, options);
   if (Status s = shipper.EnsureSchema(SchemaOptionsFor(ctx)); !s.ok()) {
     out.problem = s.message();
@@ -110,6 +128,7 @@ void BackgroundShipper::Run() {
   ShipperOptions options;
   options.user = ctx_.user_label;
   options.request_timeout_ms = 10'000;
+  options.cache = cache_;
   Shipper shipper(**ledger, *ch->client, clock, options);
   const ClickHouseSchemaOptions schema = SchemaOptionsFor(ctx_);
   const std::string target = ctx_.clickhouse->Redacted();

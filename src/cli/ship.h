@@ -9,6 +9,7 @@
 
 #include "cli/context.h"
 #include "clickhouse/clickhouse_client.h"
+#include "clickhouse/outbox_row_cache.h"
 #include "clickhouse/schema.h"
 #include "ledger/ledger.h"
 
@@ -38,7 +39,15 @@ struct ShipOutcome {
 // Creates the schema if needed, then sends everything it can. Never fails
 // the sync: what cannot be sent stays in the outbox, and the outcome says
 // why.
-ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger);
+// `cache` (may be null) holds rows this process committed (MakeRowCache).
+ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
+                       OutboxRowCache* cache);
+
+// With --clickhouse: a cache of the rows `ledger` commits, attached to it
+// as its outbox tap, for the shipper of this process; else null. It must
+// outlive the ledger's commits (declare it before the ledger).
+std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
+                                             Ledger* ledger);
 
 // "shipped 1,234 rows to https://u:***@host:8443/db" or the warning.
 std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o);
@@ -49,7 +58,9 @@ std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o);
 // stderr when shipping starts failing, stops, or recovers.
 class BackgroundShipper {
  public:
-  explicit BackgroundShipper(const Context& ctx) : ctx_(ctx) {}
+  // `cache` (may be null) holds the rows the monitor's ledger commits.
+  BackgroundShipper(const Context& ctx, OutboxRowCache* cache)
+      : ctx_(ctx), cache_(cache) {}
   ~BackgroundShipper() { Stop(); }
   void Start();
   void Stop();
@@ -59,6 +70,7 @@ class BackgroundShipper {
   bool Sleep(int64_t ms);  // False when stopping.
 
   const Context& ctx_;
+  OutboxRowCache* cache_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable wake_;

@@ -1,5 +1,8 @@
 #include "clickhouse/row_format.h"
 
+#include <cassert>
+#include <cstring>
+
 #include "core/civil_time.h"
 #include "core/json_writer.h"
 #include "clickhouse/schema.h"
@@ -7,28 +10,43 @@
 namespace cc {
 namespace {
 
-void PutVarUint(std::string& out, uint64_t v) {
+size_t VarUintSize(uint64_t v) {
+  size_t n = 1;
   while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
     v >>= 7;
+    ++n;
   }
-  out.push_back(static_cast<char>(v));
+  return n;
 }
 
-void PutString(std::string& out, std::string_view s) {
-  PutVarUint(out, s.size());
-  out.append(s);
-}
+// Writes into a buffer sized beforehand (RowBinaryWriter::Size): one
+// allocation a row at most, no capacity check a byte.
+class RowBinaryWriter {
+ public:
+  explicit RowBinaryWriter(char* at) : p_(at) {}
+  static size_t StringSize(std::string_view s) {
+    return VarUintSize(s.size()) + s.size();
+  }
+  void String(std::string_view s) {
+    uint64_t v = s.size();
+    while (v >= 0x80) {
+      *p_++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p_++ = static_cast<char>(v);
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void U64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) *p_++ = static_cast<char>(v >> (8 * i));
+  }
+  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
+  void U8(bool v) { *p_++ = v ? '\1' : '\0'; }
+  const char* end() const { return p_; }
 
-void PutU64(std::string& out, uint64_t v) {
-  char bytes[8];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
-  out.append(bytes, 8);
-}
-
-void PutI64(std::string& out, int64_t v) { PutU64(out, static_cast<uint64_t>(v)); }
-
-void PutU8(std::string& out, bool v) { out.push_back(v ? '\1' : '\0'); }
+ private:
+  char* p_;
+};
 
 }  // namespace
 
@@ -37,30 +55,42 @@ void AppendRowBinary(std::string& out, const OutboxEvent& o,
   const Event& e = o.event;
   const Attributes& a = e.attributes;
   const Tokens& t = e.tokens;
-  PutString(out, e.key);
-  PutString(out, o.source);
-  PutString(out, user);
-  PutI64(out, e.first.timestamp_ms);
-  PutString(out, a.session_id);
-  PutString(out, a.project);
-  PutString(out, a.cwd);
-  PutString(out, a.git_branch);
-  PutString(out, a.version);
-  PutString(out, a.model);
-  PutString(out, a.agent_id);
-  PutU8(out, a.is_sidechain);
-  PutString(out, a.speed);
+  const std::string_view strings[] = {e.key,        o.source,     user,
+                                      a.session_id, a.project,    a.cwd,
+                                      a.git_branch, a.version,    a.model,
+                                      a.agent_id,   a.speed,      o.price_version};
+  // 13 Int64/UInt64 columns of 8 bytes (time, 8 token counts, cost,
+  // change_seq, first and last seen) and 2 UInt8s.
+  size_t size = 13 * 8 + 2;
+  for (std::string_view s : strings) size += RowBinaryWriter::StringSize(s);
+  const size_t at = out.size();
+  out.resize(at + size);
+  RowBinaryWriter w(out.data() + at);
+  w.String(e.key);
+  w.String(o.source);
+  w.String(user);
+  w.I64(e.first.timestamp_ms);
+  w.String(a.session_id);
+  w.String(a.project);
+  w.String(a.cwd);
+  w.String(a.git_branch);
+  w.String(a.version);
+  w.String(a.model);
+  w.String(a.agent_id);
+  w.U8(a.is_sidechain);
+  w.String(a.speed);
   for (uint64_t v : {t.input, t.output, t.cache_creation, t.cache_creation_5m,
                      t.cache_creation_1h, t.cache_read, t.web_search_requests,
                      t.web_fetch_requests}) {
-    PutU64(out, v);
+    w.U64(v);
   }
-  PutI64(out, o.cost_nano);
-  PutU8(out, o.priced);
-  PutString(out, o.price_version);
-  PutI64(out, o.change_seq);
-  PutI64(out, o.first_seen_ms);
-  PutI64(out, o.last_seen_ms);
+  w.I64(o.cost_nano);
+  w.U8(o.priced);
+  w.String(o.price_version);
+  w.I64(o.change_seq);
+  w.I64(o.first_seen_ms);
+  w.I64(o.last_seen_ms);
+  assert(w.end() == out.data() + out.size());
 }
 
 void AppendOtelLogRow(std::string& out, const TelemetryRow& row) {

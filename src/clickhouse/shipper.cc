@@ -34,20 +34,28 @@ Status Shipper::FreezeDue(bool flush) {
   for (;;) {
     Result<ShipMarks> marks = ledger_.ShippingMarks();
     if (!marks.ok()) return marks.status();
-    Result<std::vector<OutboxMark>> rows =
-        ledger_.OutboxMarks(marks->frozen_seq, INT64_MAX, options_.max_rows);
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::Ok();
-    const bool full = rows->size() == options_.max_rows;
-    int64_t oldest = INT64_MAX;
-    for (const OutboxMark& m : *rows) oldest = std::min(oldest, m.last_seen_ms);
-    if (!flush && !full && clock_.NowMs() - oldest < options_.max_age_ms) {
-      return Status::Ok();  // Not due yet: let it grow.
+    Result<OutboxSpan> span =
+        ledger_.OutboxSpanAfter(marks->frozen_seq, options_.max_rows);
+    if (!span.ok()) return span.status();
+    if (span->rows == 0) return Status::Ok();
+    const bool full = span->rows == options_.max_rows;
+    if (!flush && !full) {
+      // Only a small batch waits, so only then are the rows' times read.
+      Result<std::vector<OutboxMark>> rows =
+          ledger_.OutboxMarks(marks->frozen_seq, span->last_seq, SIZE_MAX);
+      if (!rows.ok()) return rows.status();
+      int64_t oldest = INT64_MAX;
+      for (const OutboxMark& m : *rows) {
+        oldest = std::min(oldest, m.last_seen_ms);
+      }
+      if (clock_.NowMs() - oldest < options_.max_age_ms) {
+        return Status::Ok();  // Not due yet: let it grow.
+      }
     }
     ShipBatch b;
-    b.first_seq = rows->front().change_seq;
-    b.last_seq = rows->back().change_seq;
-    b.rows = rows->size();
+    b.first_seq = span->first_seq;
+    b.last_seq = span->last_seq;
+    b.rows = span->rows;
     b.token = marks->ledger_id + ":" + std::to_string(b.first_seq) + "-" +
               std::to_string(b.last_seq);
     b.frozen_ms = clock_.NowMs();
@@ -67,7 +75,32 @@ Status Shipper::RejectRow(const ShipBatch& batch, const std::string& error) {
       !s.ok()) {
     return s;
   }
-  return ledger_.AckShipBatch(batch.id, clock_.NowMs());
+  return Ack(batch);
+}
+
+Status Shipper::Ack(const ShipBatch& batch) {
+  if (Status s = ledger_.AckShipBatch(batch.id, clock_.NowMs()); !s.ok()) {
+    return s;
+  }
+  if (options_.cache != nullptr) options_.cache->Release(batch.last_seq);
+  return Status::Ok();
+}
+
+Result<uint64_t> Shipper::EncodeBatch(const ShipBatch& batch) {
+  body_.clear();
+  if (options_.cache != nullptr) {
+    std::optional<uint64_t> cached =
+        options_.cache->AppendRange(batch.first_seq, batch.last_seq, body_);
+    if (cached) return *cached;
+  }
+  uint64_t rows = 0;
+  Status read = ledger_.ForEachOutboxEvent(
+      batch.first_seq, batch.last_seq, [&](const OutboxEvent& e) {
+        AppendRowBinary(body_, e, options_.user);
+        ++rows;
+      });
+  if (!read.ok()) return read;
+  return rows;
 }
 
 Status Shipper::SplitInHalves(const ShipBatch& batch) {
@@ -102,19 +135,13 @@ int64_t Shipper::Backoff(uint64_t attempts) {
 
 Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
   ShipStep step;
-  body_.clear();
-  Status read = ledger_.ForEachOutboxEvent(
-      batch.first_seq, batch.last_seq, [&](const OutboxEvent& e) {
-        AppendRowBinary(body_, e, options_.user);
-        ++step.rows;
-      });
-  if (!read.ok()) return read;
+  Result<uint64_t> rows = EncodeBatch(batch);
+  if (!rows.ok()) return rows.status();
+  step.rows = *rows;
   const std::string target = client_.endpoint().Redacted();
   if (step.rows == 0) {
     // Every row changed since it was frozen: each ships in a later batch.
-    if (Status s = ledger_.AckShipBatch(batch.id, clock_.NowMs()); !s.ok()) {
-      return s;
-    }
+    if (Status s = Ack(batch); !s.ok()) return s;
     step.what = ShipStep::What::kSent;
     return step;
   }
@@ -122,9 +149,7 @@ Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
       insert_sql_, body_, {{"insert_deduplication_token", batch.token}},
       options_.request_timeout_ms);
   if (r.ok) {
-    if (Status s = ledger_.AckShipBatch(batch.id, clock_.NowMs()); !s.ok()) {
-      return s;
-    }
+    if (Status s = Ack(batch); !s.ok()) return s;
     if (Status s = ledger_.SetShipStatus(target, "ok", ""); !s.ok()) return s;
     step.what = ShipStep::What::kSent;
     return step;

@@ -5,8 +5,9 @@
 //     max_age_ms old, unless flushing). The batch's change_seq range and
 //     its deduplication token (ledger id + range) are stored before the
 //     first send.
-//  2. Send the oldest batch: its range read afresh, as RowBinary, zstd'd,
-//     with its token. A row that changed since it was frozen has a later
+//  2. Send the oldest batch: its range read afresh (or from the cache of
+//     rows this process committed, which holds the same states), as
+//     RowBinary, zstd'd, with its token. A row that changed since it was frozen has a later
 //     change_seq now and ships in a later batch, so a re-send holds the
 //     same rows or fewer, never other values under the token. Only when
 //     ClickHouse confirms is the batch dropped and the shipped mark moved,
@@ -29,6 +30,7 @@
 #include <string>
 
 #include "clickhouse/clickhouse_client.h"
+#include "clickhouse/outbox_row_cache.h"
 #include "clickhouse/schema.h"
 #include "core/clock.h"
 #include "ledger/ledger.h"
@@ -42,6 +44,9 @@ struct ShipperOptions {
   int64_t backoff_first_ms = 1'000;
   int64_t backoff_cap_ms = 300'000;
   long request_timeout_ms = 30'000;
+  // The rows this process committed, already encoded (null: read every
+  // batch from the ledger). It must outlive the shipper.
+  OutboxRowCache* cache = nullptr;
 };
 
 struct ShipStep {
@@ -90,6 +95,11 @@ class Shipper {
  private:
   Status FreezeDue(bool flush);
   Result<ShipStep> Send(const ShipBatch& batch);
+  // The batch's rows as RowBinary into body_ (from the cache when it covers
+  // them); returns how many.
+  Result<uint64_t> EncodeBatch(const ShipBatch& batch);
+  // ClickHouse has the batch (or it had nothing left to send).
+  Status Ack(const ShipBatch& batch);
   Status RejectRow(const ShipBatch& batch, const std::string& error);
   // After the events: the telemetry tables' new rows, into otel_logs.
   Result<ShipStep> ShipTelemetry();

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "ledger/meta.h"
+#include "ledger/outbox_tap.h"
 #include "ledger/rollup.h"
 #include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
@@ -19,7 +20,8 @@ constexpr const char* kSelectEvent = R"sql(
 SELECT input_tokens, output_tokens, cache_creation_tokens,
   cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
   web_search_requests, web_fetch_requests, timestamp_ms, file, line_offset,
-  project, session_id, model, source, speed, cost_nano, priced
+  project, session_id, model, source, speed, cost_nano, priced,
+  cwd, git_branch, version, agent_id, is_sidechain, first_seen_ms, change_seq
 FROM events WHERE key = ?1)sql";
 
 // ?1 key, ?2..?9 tokens, ?10 timestamp, ?11 file, ?12 offset, ?13..?20
@@ -167,6 +169,10 @@ struct Ledger::Statements {
   // belong to an event telemetry created first.
   bool has_telemetry = false;
   RollupDelta rollup;  // This transaction's changes to usage_rollup.
+  // With an OutboxTap: this transaction's change numbers and row states.
+  int64_t first_change_seq = 0;
+  std::vector<OutboxEvent> staged;
+  std::vector<int64_t> superseded;
 };
 
 Ledger::Ledger(std::unique_ptr<sql::Database> db,
@@ -315,9 +321,11 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
     select.Reset();
     const Cost cost = CostOf(e);
     if (!cost.known) stats->unpriced_models.insert(e.attributes.model);
-    BindEvent(st_->insert_event, e, source, now_ms, st_->next_change_seq++,
-              cost, prices_->version());
+    const int64_t seq = st_->next_change_seq++;
+    BindEvent(st_->insert_event, e, source, now_ms, seq, cost,
+              prices_->version());
     if (Status s = st_->insert_event.Run(); !s.ok()) return s;
+    Stage(e, source, seq, cost, /*first_seen_ms=*/now_ms, now_ms);
     st_->rollup.Insert(
         KeyOf(e, source),
         Contribution{e.first.timestamp_ms, e.tokens, cost.nano, cost.known});
@@ -337,6 +345,19 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   stored.attributes.speed = select.Text(15);
   const Contribution before{stored.first.timestamp_ms, stored.tokens,
                             select.Int(16), select.Int(17) != 0};
+  int64_t stored_first_seen_ms = 0;
+  int64_t stored_seq = 0;
+  if (tap_ != nullptr) {
+    // The whole row, for the tap: the attributes an update keeps.
+    Attributes& a = stored.attributes;
+    a.cwd = select.Text(18);
+    a.git_branch = select.Text(19);
+    a.version = select.Text(20);
+    a.agent_id = select.Text(21);
+    a.is_sidechain = select.Int(22) != 0;
+    stored_first_seen_ms = select.Int(23);
+    stored_seq = select.Int(24);
+  }
   select.Reset();
 
   // Attributes change only when the incoming record is earlier (or is a
@@ -377,6 +398,11 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
         .Bind(14, prices_->version())
         .Bind(15, merged.attributes.speed);
     if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
+  }
+  if (tap_ != nullptr) {
+    st_->superseded.push_back(stored_seq);
+    Stage(merged, merged_source, seq, cost,
+          stored_first_seen_ms, now_ms);
   }
   st_->rollup.Move(KeyOf(stored, stored_source), before,
                    KeyOf(merged, merged_source),
@@ -441,16 +467,44 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
     return EndChanges();
   });
   if (!s.ok()) return s;
+  PublishChanges();
   return stats;
+}
+
+void Ledger::SetOutboxTap(OutboxTap* tap) { tap_ = tap; }
+
+void Ledger::Stage(const Event& e, const std::string& source, int64_t seq,
+                   const Cost& cost, int64_t first_seen_ms, int64_t now_ms) {
+  if (tap_ == nullptr) return;
+  OutboxEvent& o = st_->staged.emplace_back();
+  o.event = e;
+  o.source = source;
+  o.cost_nano = cost.nano;
+  o.priced = cost.known;
+  o.price_version = prices_->version();
+  o.change_seq = seq;
+  o.first_seen_ms = first_seen_ms;
+  o.last_seen_ms = now_ms;
+}
+
+void Ledger::PublishChanges() {
+  if (tap_ == nullptr) return;
+  tap_->Committed(st_->first_change_seq, st_->next_change_seq, st_->staged,
+                  st_->superseded);
+  st_->staged.clear();
+  st_->superseded.clear();
 }
 
 Status Ledger::BeginChanges() {
   st_->rollup = RollupDelta();  // Nothing left from a rolled-back try.
+  st_->staged.clear();
+  st_->superseded.clear();
   Result<int64_t> next = db_->QueryInt(
       "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
       "'next_change_seq'");
   if (!next.ok()) return next.status();
   st_->next_change_seq = *next;
+  st_->first_change_seq = *next;
   Result<int64_t> telemetry =
       db_->QueryInt("SELECT EXISTS(SELECT 1 FROM otel_requests)");
   if (!telemetry.ok()) return telemetry.status();

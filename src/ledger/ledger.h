@@ -28,6 +28,7 @@ namespace cc {
 namespace sql {
 class Database;
 }
+class OutboxTap;
 class WriterLock;
 
 class Ledger {
@@ -63,6 +64,10 @@ class Ledger {
   // one). It must outlive the ledger. A ledger whose events were never
   // priced (one made before costs existed) is priced on the first commit.
   void SetPrices(const PriceTable* prices) { prices_ = prices; }
+  // Hands every committed transaction's outbox rows to `tap` (null: none;
+  // ledger/outbox_tap.h). It must outlive the ledger or be unset first.
+  // Only Commit and CommitTelemetry feed it; Reprice leaves a gap.
+  void SetOutboxTap(OutboxTap* tap);
   // Recomputes every event's cost with the current table, in one
   // transaction, and rebuilds the rollup. Events whose cost changed take a
   // new change_seq, so they ship again.
@@ -114,6 +119,9 @@ class Ledger {
   // change_seq order: what freezing and splitting need to cut batches.
   Result<std::vector<OutboxMark>> OutboxMarks(int64_t after_seq,
                                               int64_t up_to_seq, size_t limit);
+  // The same range's size and ends without its times, from the index alone
+  // (freezing when nothing needs to wait for age).
+  Result<OutboxSpan> OutboxSpanAfter(int64_t after_seq, size_t limit);
   // Calls `fn` for each event with first_seq <= change_seq <= last_seq, in
   // change_seq order. The object passed is reused between calls; it holds
   // what ClickHouse gets (not the transcript path and offset).
@@ -187,6 +195,11 @@ class Ledger {
   // The frame of every writing transaction: change numbers, the rollup.
   Status BeginChanges();
   Status EndChanges();
+  // With a tap: keeps the row state written at `seq` for PublishChanges,
+  // which hands the committed transaction's rows to the tap.
+  void Stage(const Event& e, const std::string& source, int64_t seq,
+             const Cost& cost, int64_t first_seen_ms, int64_t now_ms);
+  void PublishChanges();
 
   struct Statements;
   std::unique_ptr<sql::Database> db_;
@@ -194,6 +207,7 @@ class Ledger {
   std::unique_ptr<Statements> st_;  // Prepared once, reused per row.
   const PriceTable* prices_ = &PriceTable::Embedded();
   bool price_state_checked_ = false;
+  OutboxTap* tap_ = nullptr;
 };
 
 }  // namespace cc

@@ -241,6 +241,25 @@ Result<std::vector<OutboxMark>> Ledger::OutboxMarks(int64_t after_seq,
   return out;
 }
 
+Result<OutboxSpan> Ledger::OutboxSpanAfter(int64_t after_seq, size_t limit) {
+  // Only the change_seq index is read: no row is visited.
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT COUNT(*), MIN(change_seq), MAX(change_seq) FROM (
+      SELECT change_seq FROM events WHERE change_seq > ?1
+      ORDER BY change_seq LIMIT ?2))sql");
+  st.Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
+  Result<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  OutboxSpan span;
+  span.rows = st.Uint(0);
+  if (span.rows > 0) {
+    span.first_seq = st.Int(1);
+    span.last_seq = st.Int(2);
+  }
+  st.Reset();
+  return span;
+}
+
 Status Ledger::ForEachOutboxEvent(
     int64_t first_seq, int64_t last_seq,
     const std::function<void(const OutboxEvent&)>& fn) {

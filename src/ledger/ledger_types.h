@@ -186,6 +186,13 @@ struct OutboxMark {
   int64_t last_seen_ms = 0;
 };
 
+// The first `rows` changes after a mark: what a batch frozen now would hold.
+struct OutboxSpan {
+  uint64_t rows = 0;
+  int64_t first_seq = 0;
+  int64_t last_seq = 0;
+};
+
 // The two things freezing needs, cheaply.
 struct ShipMarks {
   std::string ledger_id;

@@ -124,6 +124,7 @@ Result<TelemetryStats> Ledger::CommitTelemetry(const TelemetryBatch& batch,
     return EndChanges();
   });
   if (!s.ok()) return s;
+  PublishChanges();
   return stats;
 }
 

@@ -37,7 +37,10 @@ Event MakeEvent(int i, uint64_t output, const std::string& key_prefix = "k") {
   return e;
 }
 
-class ShipperInChdb : public ::testing::Test {
+// Each scenario twice: the shipper reading its batches back from the
+// ledger, and served by the cache of rows the ledger committed in this
+// process (OutboxRowCache), as `sync`, `backfill` and `run` do.
+class ShipperInChdb : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     std::string why;
@@ -58,12 +61,23 @@ class ShipperInChdb : public ::testing::Test {
         *ParseClickHouseUrl(server_->Url(db_)), *http_);
   }
 
+  // As a new process does: a new ledger, and a new (empty) cache.
   void OpenLedger() {
     shipper_.reset();
     ledger_.reset();
+    cache_.reset();
     auto l = Ledger::OpenForWrite(ledger_path_, "test");
     ASSERT_TRUE(l.ok()) << l.status().message();
     ledger_ = std::move(*l);
+    if (GetParam()) {
+      cache_ = std::make_unique<OutboxRowCache>("alice", 1u << 20);
+      ledger_->SetOutboxTap(cache_.get());
+    }
+  }
+
+  void TearDown() override {
+    shipper_.reset();
+    ledger_.reset();
   }
 
   // A new Shipper over the current ledger (as after a restart).
@@ -72,6 +86,7 @@ class ShipperInChdb : public ::testing::Test {
     o.user = "alice";
     o.max_rows = max_rows;
     o.request_timeout_ms = 500;
+    o.cache = cache_.get();
     shipper_ = std::make_unique<Shipper>(*ledger_, *client_, clock_, o, 7);
     if (!ensure_schema) return *shipper_;
     ClickHouseSchemaOptions schema;
@@ -123,6 +138,7 @@ class ShipperInChdb : public ::testing::Test {
   std::unique_ptr<test::ChdbHttpServer> server_;
   test::TempDir dir_;
   std::string ledger_path_;
+  std::unique_ptr<OutboxRowCache> cache_;  // Outlives ledger_.
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<ClickHouseClient> client_;
@@ -130,7 +146,7 @@ class ShipperInChdb : public ::testing::Test {
   FakeClock clock_;
 };
 
-TEST_F(ShipperInChdb, ShipsEverythingAndLaterVersionsReplace) {
+TEST_P(ShipperInChdb, ShipsEverythingAndLaterVersionsReplace) {
   std::vector<Event> events;
   for (int i = 0; i < 25; ++i) events.push_back(MakeEvent(i, 3));
   Commit(events);
@@ -152,7 +168,7 @@ TEST_F(ShipperInChdb, ShipsEverythingAndLaterVersionsReplace) {
   EXPECT_EQ(st.status, "ok");
 }
 
-TEST_F(ShipperInChdb, ATimeoutAfterTheInsertCommittedDoesNotDouble) {
+TEST_P(ShipperInChdb, ATimeoutAfterTheInsertCommittedDoesNotDouble) {
   Commit({MakeEvent(1, 5), MakeEvent(2, 7)});
   Shipper& s = NewShipper();
   const int before = server_->executed_inserts();
@@ -171,7 +187,7 @@ TEST_F(ShipperInChdb, ATimeoutAfterTheInsertCommittedDoesNotDouble) {
 // A frozen batch is re-read on each send. Rows that grew in between have a
 // new change_seq: the replay under the old token is dropped by ClickHouse,
 // and the new versions arrive in a later batch and replace the old.
-TEST_F(ShipperInChdb, RowsThatChangeBetweenASendAndItsRetryArriveOnce) {
+TEST_P(ShipperInChdb, RowsThatChangeBetweenASendAndItsRetryArriveOnce) {
   Commit({MakeEvent(1, 5), MakeEvent(2, 7), MakeEvent(3, 9)});
   Shipper& s = NewShipper();
   server_->Inject(
@@ -192,7 +208,7 @@ TEST_F(ShipperInChdb, RowsThatChangeBetweenASendAndItsRetryArriveOnce) {
   EXPECT_EQ(ClickHouseTotals().substr(0, 7), "3\t30\t71");  // 5 + 700 + 9.
 }
 
-TEST_F(ShipperInChdb, AFrozenBatchWhoseRowsAllChangedIsDroppedUnsent) {
+TEST_P(ShipperInChdb, AFrozenBatchWhoseRowsAllChangedIsDroppedUnsent) {
   Commit({MakeEvent(1, 5), MakeEvent(2, 7)});
   Shipper& s = NewShipper();
   server_->Inject({test::Fault::Kind::kStatus, 503, 0, 0, "", false});
@@ -215,7 +231,7 @@ TEST_F(ShipperInChdb, AFrozenBatchWhoseRowsAllChangedIsDroppedUnsent) {
 // Telemetry goes to otel_logs after the events, effectively once: a
 // timeout after the insert committed, then the retry, leaves one row per
 // record, with the record's attributes.
-TEST_F(ShipperInChdb, TelemetryShipsToOtelLogsOnce) {
+TEST_P(ShipperInChdb, TelemetryShipsToOtelLogsOnce) {
   Commit({MakeEvent(1, 5)});
   TelemetryBatch t;
   for (int i = 0; i < 3; ++i) {
@@ -253,7 +269,7 @@ TEST_F(ShipperInChdb, TelemetryShipsToOtelLogsOnce) {
   EXPECT_EQ(ClickHouseTotals(), LedgerTotals());  // Telemetry-only events too.
 }
 
-TEST_F(ShipperInChdb, ServerErrorsAndExceptionsInside200AreRetried) {
+TEST_P(ShipperInChdb, ServerErrorsAndExceptionsInside200AreRetried) {
   Commit({MakeEvent(1, 5), MakeEvent(2, 7), MakeEvent(3, 9)});
   Shipper& s = NewShipper();
   server_->Inject({test::Fault::Kind::kStatus, 500, 252, 0, "", false});
@@ -275,7 +291,7 @@ TEST_F(ShipperInChdb, ServerErrorsAndExceptionsInside200AreRetried) {
   EXPECT_EQ(ledger_->ShippingState()->status, "ok");
 }
 
-TEST_F(ShipperInChdb, ABadRowIsIsolatedByHalvingAndTheRestArrives) {
+TEST_P(ShipperInChdb, ABadRowIsIsolatedByHalvingAndTheRestArrives) {
   std::vector<Event> events;
   for (int i = 0; i < 8; ++i) events.push_back(MakeEvent(i, 3));
   events[5].key = "POISON5";
@@ -295,7 +311,7 @@ TEST_F(ShipperInChdb, ABadRowIsIsolatedByHalvingAndTheRestArrives) {
   EXPECT_EQ(*r, "7\t0\n");
 }
 
-TEST_F(ShipperInChdb, AuthFailureStopsAndKeepsTheOutbox) {
+TEST_P(ShipperInChdb, AuthFailureStopsAndKeepsTheOutbox) {
   Commit({MakeEvent(1, 5)});
   Shipper& good = NewShipper();  // Creates the schema.
   (void)good;
@@ -318,7 +334,7 @@ TEST_F(ShipperInChdb, AuthFailureStopsAndKeepsTheOutbox) {
   EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
 }
 
-TEST_F(ShipperInChdb, AnOutageAcrossManyBatchesAndARestartLosesNothing) {
+TEST_P(ShipperInChdb, AnOutageAcrossManyBatchesAndARestartLosesNothing) {
   NewShipper(/*max_rows=*/5);
   server_->Down();
   for (int round = 0; round < 4; ++round) {
@@ -343,6 +359,12 @@ TEST_F(ShipperInChdb, AnOutageAcrossManyBatchesAndARestartLosesNothing) {
   EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
   EXPECT_EQ(ClickHouseTotals().substr(0, 3), "28\t");
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    FromLedgerAndFromCache, ShipperInChdb, ::testing::Bool(),
+    [](const ::testing::TestParamInfo<bool>& p) {
+      return p.param ? "FromCache" : "FromLedger";
+    });
 
 }  // namespace
 }  // namespace cc

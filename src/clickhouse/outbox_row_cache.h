@@ -1,0 +1,67 @@
+// OutboxRowCache: the outbox's newest rows, already in RowBinary, for a
+// shipper in the process that commits them (a backfill, `sync --once`, the
+// monitor, `run`). Sending a batch from here instead of reading its rows
+// back from SQLite is most of what keeps shipping cheap next to ingestion
+// (docs/clickhouse.md, "Figures").
+//
+// Why it cannot send a wrong row: the row state written at a change number
+// never changes (a later change takes a new number), so a cached row is
+// exactly what SQLite held at that number. The cache covers one run of
+// change numbers [lo, hi) that it saw committed one transaction after
+// another; a batch is served from it only when its whole range lies inside
+// that run, so every row SQLite has in the range was seen here. A gap (a
+// transaction of another connection, a reprice) or a transaction that
+// would overflow `max_bytes` starts the run afresh after it. A row that
+// another connection replaced may still be sent in its older state: the
+// table keeps the highest change_seq of each key, so that is harmless.
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "ledger/outbox_tap.h"
+
+namespace cc {
+
+class OutboxRowCache : public OutboxTap {
+ public:
+  // `user` labels every row (ShipperOptions::user); at most `max_bytes` of
+  // rows are kept.
+  OutboxRowCache(std::string user, size_t max_bytes);
+
+  void Committed(int64_t first_seq, int64_t end_seq,
+                 const std::vector<OutboxEvent>& rows,
+                 const std::vector<int64_t>& superseded) override;
+
+  // Appends the RowBinary rows with change numbers in [first_seq, last_seq]
+  // to `body` and returns how many, if the cache covers the whole range;
+  // otherwise leaves `body` alone and returns nullopt.
+  std::optional<uint64_t> AppendRange(int64_t first_seq, int64_t last_seq,
+                                      std::string& body);
+
+  // Forgets the rows up to and including `seq` (ClickHouse has them).
+  void Release(int64_t seq);
+
+  size_t bytes() const;
+  // The covered run [lo, hi) of change numbers (lo == hi: none).
+  std::pair<int64_t, int64_t> covered() const;
+
+ private:
+  void RestartAt(int64_t seq);  // Holds mu_.
+
+  const std::string user_;
+  const size_t max_bytes_;
+  mutable std::mutex mu_;
+  int64_t lo_ = 0;  // rows_[i] is the row at change number lo_ + i.
+  int64_t hi_ = 0;  // One past the last change number seen.
+  bool started_ = false;
+  std::deque<std::string> rows_;  // Empty: superseded, no row holds it.
+  size_t bytes_ = 0;
+};
+
+}  // namespace cc
