@@ -41,6 +41,8 @@ struct Attributes {
 };
 
 inline constexpr const char* kFastSpeed = "fast";
+// The file of an event's provenance when only telemetry has seen it.
+inline constexpr const char* kTelemetryProvenance = "otel";
 
 struct UsageRecord {
   std::string key;  // message.id ":" requestId | message.id | uuid.

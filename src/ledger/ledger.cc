@@ -360,11 +360,15 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
   }
   select.Reset();
 
-  // Attributes change only when the incoming record is earlier (or is a
-  // transcript's record joining telemetry's event), so the stored
-  // attributes never need to be read back.
-  const bool earlier = policy == AttributePolicy::kAdopt ||
-                       (policy == AttributePolicy::kEarliest && e.first < stored.first);
+  // Attributes change only when the incoming record is earlier, or is the
+  // first transcript record to join an event telemetry made (whose
+  // attributes are telemetry's alone); from then on the earliest transcript
+  // record wins, as it would have with no telemetry, so the order of
+  // arrival does not matter. The stored attributes never need reading back.
+  const bool telemetry_only = stored.first.file == kTelemetryProvenance;
+  const bool earlier =
+      (policy == AttributePolicy::kAdopt && telemetry_only) ||
+      (policy != AttributePolicy::kKeep && e.first < stored.first);
   const uint64_t total_before = stored.tokens.Total();
   const bool grew = stored.tokens.MaxWith(e.tokens);
   // Fast mode is an OR over the event's records (core/event.cc).

@@ -35,7 +35,7 @@ Event EventOf(const TelemetryRequest& r) {
   e.attributes.model = r.model;
   e.attributes.speed = r.speed;
   e.attributes.version = r.app_version;
-  e.first = Provenance{r.event_ms, "otel", 0};
+  e.first = Provenance{r.event_ms, kTelemetryProvenance, 0};
   return e;
 }
 

@@ -189,6 +189,74 @@ TEST_F(TelemetryStoreTest, OutOfOrderArrivalGivesTheSameLedger) {
   EXPECT_EQ(std::make_pair(output, events), a);
 }
 
+// Every stored attribute of a ledger's events but the key's prefix (a
+// request telemetry saw first keeps its "otel:" key, so that ClickHouse
+// never holds it under two keys) and the change bookkeeping.
+std::vector<std::string> EventRows(const std::string& path) {
+  auto db = sql::Database::Open(path, true);
+  EXPECT_TRUE(db.ok()) << db.status().message();
+  std::vector<std::string> out;
+  if (!db.ok()) return out;
+  sql::Statement st((*db)->handle(), R"sql(
+    SELECT substr(key, instr(key, ':') + 1), input_tokens, output_tokens,
+      cache_read_tokens, timestamp_ms, file, line_offset, session_id, project,
+      cwd, git_branch, model, exact, cost_nano
+    FROM events ORDER BY 1)sql");
+  for (;;) {
+    Result<bool> row = st.Step();
+    EXPECT_TRUE(row.ok()) << row.status().message();
+    if (!row.ok() || !*row) break;
+    std::string line;
+    for (int c = 0; c < 14; ++c) line += st.Text(c) + "|";
+    out.push_back(line);
+  }
+  return out;
+}
+
+TEST_F(TelemetryStoreTest, TheEarliestTranscriptLineWinsWhicheverCameFirst) {
+  // One response on three transcript lines, in two files; the earliest
+  // line (by timestamp) is the middle one read.
+  Event late = Transcript("msg_8", "req_8", 40, "late-project");
+  late.first = Provenance{kT + 2'000, "/b.jsonl", 0};
+  Event earliest = Transcript("msg_8", "req_8", 3, "first-project");
+  earliest.first = Provenance{kT, "/a.jsonl", 500};
+  Event middle = Transcript("msg_8", "req_8", 172, "middle-project");
+  middle.first = Provenance{kT + 1'000, "/a.jsonl", 900};
+  auto build = [&](const std::string& path, bool telemetry_first,
+                   const std::vector<Event>& order) {
+    auto l = Ledger::OpenForWrite(path, "test");
+    ASSERT_TRUE(l.ok()) << l.status().message();
+    TelemetryBatch tb;
+    tb.requests = {Telemetry("req_8", 200)};
+    if (telemetry_first) ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+    for (const Event& e : order) {  // One commit a line, as a monitor does.
+      Batch b;
+      b.events = {e};
+      ASSERT_TRUE((*l)->Commit(b, "host", 3).ok());
+    }
+    if (!telemetry_first) ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+  };
+  test::TempDir dirs;
+  build(dirs.Join("a.db"), false, {late, earliest, middle});
+  build(dirs.Join("b.db"), true, {late, earliest, middle});
+  build(dirs.Join("c.db"), true, {middle, late, earliest});
+  const std::vector<std::string> a = EventRows(dirs.Join("a.db"));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_NE(a[0].find("|first-project|"), std::string::npos) << a[0];
+  EXPECT_NE(a[0].find("|200|"), std::string::npos) << a[0];  // Telemetry's.
+  EXPECT_EQ(EventRows(dirs.Join("b.db")), a);
+  EXPECT_EQ(EventRows(dirs.Join("c.db")), a);
+}
+
+TEST_F(TelemetryStoreTest, ReReadingAFileAfterTelemetryChangesNothing) {
+  Send({Telemetry("req_9", 300)});
+  Commit({Transcript("msg_9", "req_9", 12)});
+  auto db = sql::Database::Open(dir_.Join("l.db"), true);
+  const int64_t seq = *(*db)->QueryInt("SELECT MAX(change_seq) FROM events");
+  Commit({Transcript("msg_9", "req_9", 12)});  // The same line again.
+  EXPECT_EQ(*(*db)->QueryInt("SELECT MAX(change_seq) FROM events"), seq);
+}
+
 TEST_F(TelemetryStoreTest, MetricTotalsHandleDeltaCumulativeAndRestarts) {
   auto point = [](const std::string& metric, bool cumulative, int64_t start,
                   int64_t time, double value) {
