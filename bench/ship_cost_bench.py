@@ -17,6 +17,10 @@ and prints the CPU time (user + system, from wait4's rusage) of the
 context-cleaner process alone in both, and the share shipping adds. The
 server's CPU is its own process's and not counted. The events ClickHouse
 holds afterwards are counted and must equal the ledger's.
+
+CPU time on a shared 2-core machine wanders by several per cent from run
+to run; --callgrind also runs each mode once under valgrind's callgrind and
+compares the instructions executed, which repeat exactly (about 80 s a run).
 """
 
 import argparse
@@ -65,6 +69,19 @@ def run(cmd, env):
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def instructions(cmd, env):
+    """Instructions the process executed (valgrind --tool=callgrind)."""
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+                          + cmd, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"ship_cost_bench: callgrind run failed:\n{proc.stderr}")
+    for line in proc.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[-1].strip())
+    sys.exit("ship_cost_bench: no instruction count from callgrind")
+
+
 def clickhouse_count(port, database):
     req = urllib.request.Request(
         f"http://127.0.0.1:{port}/?database={database}",
@@ -82,6 +99,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default="/tmp/context-cleaner-ship-cost")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="also compare instructions executed (valgrind)")
     args = ap.parse_args()
 
     os.makedirs(args.work, exist_ok=True)
@@ -123,6 +142,17 @@ def main():
                     results["shipped"] = shipped
                 if best[mode] is None or cpu < best[mode][1]:
                     best[mode] = (wall, cpu)
+        if args.callgrind:
+            counted = {}
+            for mode in ("without", "with"):
+                for suffix in ("", "-wal", "-shm", ".lock"):
+                    if os.path.exists(ledger + suffix):
+                        os.remove(ledger + suffix)
+                cmd = [args.binary, "--claude-dir", corpus, "--ledger", ledger, "-q"]
+                if mode == "with":
+                    cmd += ["--clickhouse", f"http://writer@127.0.0.1:{port}/callgrind"]
+                counted[mode] = instructions(cmd + ["bridge", "backfill"], env)
+            results["instructions"] = counted
     finally:
         server.stdin.close()
         server.wait(timeout=60)
@@ -141,6 +171,14 @@ def main():
           f"(best of {args.runs}): shipping adds {share:.1f} %")
     print(f"wall          {best['without'][0]:.3f} s / {best['with'][0]:.3f} s; "
           f"ClickHouse holds {results.get('shipped')} events")
+    if "instructions" in results:
+        n = results["instructions"]
+        added = (n["with"] - n["without"]) / n["without"] * 100
+        figures["instructions_without"] = n["without"]
+        figures["instructions_with"] = n["with"]
+        figures["instructions_added_percent"] = round(added, 2)
+        print(f"instructions  {n['without']:,} without shipping, {n['with']:,} with "
+              f"(callgrind): shipping adds {added:.2f} %")
     if args.json:
         print(json.dumps(figures))
     if results.get("events") is not None and results.get("events") != results.get("shipped"):
