@@ -114,9 +114,14 @@ std::vector<std::string> ClickHouseSchemaStatements(
       "\nPARTITION BY toDate(Timestamp)\nORDER BY (ServiceName, Timestamp)"
       "\nSETTINGS non_replicated_deduplication_window = 1000");
   if (o.cluster) {
-    out.push_back("CREATE TABLE IF NOT EXISTS " + db + ".otel_logs" + on + " AS " +
-                  db + ".otel_logs_local ENGINE = Distributed(`" + *o.cluster +
-                  "`, " + db + ", otel_logs_local, rand())");
+    // Sharded by the row's content, not rand(): a retried batch splits
+    // across the shards exactly as the first try did, so each shard's part
+    // repeats under the same deduplication token and is dropped there.
+    out.push_back("CREATE TABLE IF NOT EXISTS " + db + ".otel_logs" + on +
+                  " AS " + db + ".otel_logs_local ENGINE = Distributed(`" +
+                  *o.cluster + "`, " + db +
+                  ", otel_logs_local, cityHash64(Timestamp, Body, "
+                  "toString(LogAttributes)))");
   }
   // The seed's shape, for dashboards written against it.
   out.push_back("CREATE VIEW IF NOT EXISTS " + db + ".token_usage_summary" +

@@ -102,6 +102,21 @@ TEST(ClickHouseSchemaInChdb, ClusterDdlRunsAsFarAsTheEngineAllows) {
       "Distributed");
   // Inserts through the Distributed table land on the (one, local) shard.
   CheckReplaceAndDedup(ch, "cc_cluster", "events");
+  // Telemetry too, through its Distributed table (sharded by content): a
+  // retried batch under its token is dropped.
+  const std::string logs =
+      "INSERT INTO `cc_cluster`.otel_logs SETTINGS insert_deduplication_token"
+      " = 'otel-1-2' FORMAT JSONEachRow\n"
+      "{\"Timestamp\":\"2025-09-03 10:00:00.000\",\"Body\":"
+      "\"claude_code.api_request\",\"ServiceName\":\"claude-code\","
+      "\"LogAttributes\":{\"request_id\":\"req_1\"}}\n"
+      "{\"Timestamp\":\"2025-09-03 10:00:01.000\",\"Body\":"
+      "\"claude_code.api_request\",\"ServiceName\":\"claude-code\","
+      "\"LogAttributes\":{\"request_id\":\"req_2\"}}\n";
+  Exec(ch, logs);
+  Exec(ch, logs);
+  EXPECT_EQ(test::QueryValue(ch, "SELECT count() FROM `cc_cluster`.otel_logs"),
+            "2");
 }
 
 }  // namespace
