@@ -191,11 +191,18 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
     telemetry_ledger = std::move(*companion);
     Result<std::unique_ptr<OtlpReceiver>> started =
         StartOtlpReceiver(ctx, args, *telemetry_ledger);
-    if (!started.ok()) {
+    if (started.ok()) {
+      receiver = std::move(*started);
+    } else if (args.Has("--otel-port") || args.Has("--otel-host")) {
       PrintError(started.status().message() + " (or run with --no-otel)");
       return ExitCodeFor(started.status());
+    } else {
+      // The default port is taken (an OpenTelemetry Collector, another
+      // `run`): the service runs on without the receiver, and says so.
+      PrintWarning(ctx, started.status().message() +
+                            "; running without the OpenTelemetry receiver "
+                            "(--otel-port PORT picks another)");
     }
-    receiver = std::move(*started);
   }
   Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
   BackgroundShipper shipper(ctx, row_cache.get());  // With --clickhouse: ships beside it.

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/ship.h"
 #include "cli/telemetry_flags.h"
 #include "core/clock.h"
 #include "daemon/stop_signal.h"
@@ -65,9 +66,13 @@ int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
     PrintError(r.status().message());
     return ExitCodeFor(r.status());
   }
+  // With --clickhouse the telemetry ships as it arrives, as under `run`.
+  BackgroundShipper shipper(ctx, /*cache=*/nullptr);
+  shipper.Start();
   pollfd p{stop.fd(), POLLIN, 0};
   while (!stop.requested()) poll(&p, 1, 1000);
   (*r)->Stop();
+  shipper.Stop();
   return kExitOk;
 }
 

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""`context-cleaner run` when the OpenTelemetry port is taken.
+
+Usage: python3 tests/e2e/run_test.py --binary build/dev/context-cleaner
+
+  * Something already listens on 127.0.0.1:4318 (an OpenTelemetry Collector,
+    say): `run` with the default port warns, names --otel-port, and runs on
+    without the receiver: a line appended to a transcript reaches the ledger,
+    and SIGTERM stops it with exit 0.
+  * The same port asked for with --otel-port is an error: exit 3 (an
+    environment problem), the message naming the way out.
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def assistant(n):
+    return json.dumps({
+        "type": "assistant", "uuid": f"u-{n}", "sessionId": "s-1",
+        "timestamp": f"2025-09-03T10:00:0{n}.000Z", "requestId": f"req_{n}",
+        "cwd": "/w", "version": "2.0.0",
+        "message": {"id": f"msg_{n}", "model": "claude-sonnet-4-20250514",
+                    "role": "assistant", "content": [],
+                    "usage": {"input_tokens": 1, "output_tokens": 2}}})
+
+
+def events(binary, base):
+    out = subprocess.run([binary] + base + ["bridge", "sync-status", "--json"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return -1
+    return json.loads(out.stdout)["events"]
+
+
+def wait_for(predicate, what, seconds=15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    sys.exit(f"run_test: FAIL: {what} within {seconds} s")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = os.path.join(tmp, "claude", "projects", "-w")
+        os.makedirs(project)
+        transcript = os.path.join(project, "s-1.jsonl")
+        with open(transcript, "w") as f:
+            f.write(assistant(1) + "\n")
+        base = ["--claude-dir", os.path.join(tmp, "claude"),
+                "--ledger", os.path.join(tmp, "ledger.db")]
+        env = dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "cfg"))
+
+        blocker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            blocker.bind(("127.0.0.1", 4318))
+            blocker.listen(1)
+        except OSError:
+            blocker.close()
+            blocker = None  # Something listens there already: as good.
+
+        errlog = open(os.path.join(tmp, "stderr"), "w+")
+        proc = subprocess.Popen([args.binary] + base + ["run", "--no-dashboard"],
+                                stdout=subprocess.DEVNULL, stderr=errlog, env=env)
+        try:
+            def warned():
+                errlog.seek(0)
+                return "running without the OpenTelemetry receiver" in errlog.read()
+            wait_for(lambda: warned() or proc.poll() is not None,
+                     "the warning about the taken port")
+            if proc.poll() is not None:
+                errlog.seek(0)
+                sys.exit(f"run_test: FAIL: run exited {proc.returncode} when the "
+                         f"OpenTelemetry port was taken:\n{errlog.read()}")
+            errlog.seek(0)
+            if "--otel-port" not in errlog.read():
+                sys.exit("run_test: FAIL: the warning does not name --otel-port")
+            wait_for(lambda: events(args.binary, base) == 1, "the first event")
+            with open(transcript, "a") as f:
+                f.write(assistant(2) + "\n")
+            wait_for(lambda: events(args.binary, base) == 2,
+                     "a line appended while running")
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=20)
+            if code != 0:
+                sys.exit(f"run_test: FAIL: SIGTERM gave exit {code}")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+        # A port of our own, taken for certain (4318 may be another's).
+        taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        out = subprocess.run([args.binary] + base +
+                             ["run", "--no-dashboard", "--otel-port", str(port)],
+                             capture_output=True, text=True, env=env, timeout=30)
+        if out.returncode != 3 or "--no-otel" not in out.stderr:
+            sys.exit(f"run_test: FAIL: --otel-port {port} (taken) gave exit "
+                     f"{out.returncode}:\n{out.stderr}")
+        taken.close()
+        if blocker:
+            blocker.close()
+    print("run_test: PASS: a taken default port is a warning, a taken "
+          "--otel-port an error (exit 3)")
+
+
+if __name__ == "__main__":
+    main()
