@@ -193,7 +193,13 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
     }
     w.EndObject();
   }
-  w.EndArray().Key("unpricedModels").BeginArray();
+  w.EndArray();
+  if (report.exact_events) {  // As in the other reports' totals.
+    w.Field("exactEvents", report.exact_events->first)
+        .Field("lowerBoundEvents",
+               report.exact_events->second - report.exact_events->first);
+  }
+  w.Key("unpricedModels").BeginArray();
   for (const std::string& m : report.unpriced_models) w.String(m);
   w.EndArray().Field("timezone", opt.zone.name()).EndObject();
 }

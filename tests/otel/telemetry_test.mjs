@@ -6,6 +6,7 @@
 //   req_B  telemetry only (output 70)          -> still counted, exact
 //   req_C  transcript only (output 40)         -> a lower bound
 //   one api_error; token and cost counters, cumulative, exported twice
+//   (protobuf), and one more cost series by the JSON metric exporter
 //
 // Expected by hand: 3 events, output 480 + 70 + 40 = 590, 2 exact; the
 // JSON exporter's batch sent again changes nothing.
@@ -22,6 +23,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { OTLPLogExporter as JsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPLogExporter as ProtoLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OTLPMetricExporter as ProtoMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
+import { OTLPMetricExporter as JsonMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
@@ -31,6 +33,21 @@ const binary = path.resolve(args.binary);
 class Failure extends Error {}
 const check = (cond, msg) => { if (!cond) throw new Failure(msg); };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Polls `probe` (which may throw while nothing is there yet) until it
+// returns something truthy.
+const waitFor = async (what, probe, ms = 15000) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = probe();
+      if (v) return v;
+    } catch (e) {
+      if (e instanceof Failure) throw e;
+    }
+    if (Date.now() > end) throw new Failure("timed out waiting for " + what);
+    await sleep(50);
+  }
+};
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cc-otel-"));
 const project = path.join(tmp, "claude", "projects", "-home-dev-shop");
@@ -65,7 +82,8 @@ try {
     });
     proc.on("exit", (c) => reject(new Failure("run exited " + c + ":\n" + stderr)));
   });
-  await sleep(500);  // The monitor's first pass.
+  const syncStatus = () => JSON.parse(cc("bridge", "sync-status", "--json"));
+  await waitFor("the monitor's first pass", () => syncStatus().events === 2);
 
   const resource = resourceFromAttributes({ "service.name": "claude-code", "service.version": "2.1.39" });
   const request = (id, output, extra = {}) => ({
@@ -109,19 +127,36 @@ try {
   tokens.add(70, { type: "output", model: "claude-sonnet-4-20250514", "session.id": "s-1" });
   await meters.forceFlush();
 
-  await sleep(300);
-  const status = JSON.parse(cc("bridge", "sync-status", "--json"));
+  // JSON metric exporter: another series (session s-2), cumulative, once.
+  const jsonReader = new PeriodicExportingMetricReader({
+    exporter: new JsonMetricExporter({ url: url + "/v1/metrics" }), exportIntervalMillis: 3600000 });
+  const jsonMeters = new MeterProvider({ resource, readers: [jsonReader] });
+  jsonMeters.getMeter("com.anthropic.claude_code").createCounter("claude_code.cost.usage")
+    .add(0.25, { model: "claude-sonnet-4-20250514", "session.id": "s-2" });
+  await jsonMeters.forceFlush();
+
+  const status = await waitFor("every record stored", () => {
+    const st = syncStatus();
+    return st.telemetry && st.telemetry.requests === 2 && st.telemetry.metricPoints === 5 && st;
+  });
   const report = JSON.parse(cc("report", "daily", "--json", "-z", "UTC"));
   const t = status.telemetry;
   check(t.requests === 2, "telemetry requests: " + JSON.stringify(t));
   check(t.errors === 1, "telemetry errors: " + JSON.stringify(t));
-  check(t.metricPoints === 4, "metric points (2 series x 2 exports): " + JSON.stringify(t));
+  check(t.metricPoints === 5, "metric points (2 series x 2 exports, 1 by JSON): " + JSON.stringify(t));
   check(status.events === 3, "events: " + status.events);
   check(t.exactEvents === 2 && t.lowerBoundEvents === 1, "exact: " + JSON.stringify(t));
   check(report.totals.outputTokens === 590, "output tokens: " + report.totals.outputTokens);
   check(report.totals.inputTokens === 30, "input tokens: " + report.totals.inputTokens);
   check(report.totals.exactEvents === 2 && report.totals.lowerBoundEvents === 1,
     "report exactness: " + JSON.stringify(report.totals));
+  const blocks = JSON.parse(cc("report", "blocks", "--json", "-z", "UTC"));
+  check(blocks.exactEvents === 2 && blocks.lowerBoundEvents === 1,
+    "blocks exactness: " + JSON.stringify(blocks).slice(0, 300));
+  const jsonSeries = t.metrics.filter((m) => m.metric === "claude_code.cost.usage" &&
+    Math.abs(m.total - 0.25) < 1e-12);
+  check(jsonSeries.length === 1 && jsonSeries[0].points === 1,
+    "the JSON-exported series: " + JSON.stringify(t.metrics));
   // Cumulative counters: 480 then 550 in one run; the total is 550.
   const tokenTotal = t.metrics.find((m) => m.metric === "claude_code.token.usage");
   check(tokenTotal && tokenTotal.total === 550 && tokenTotal.restarts === 0,
@@ -144,7 +179,7 @@ try {
     Math.abs(v.costs.oursUSD - 0.00891) < 1e-12, "costs: " + JSON.stringify(v.costs));
   passed = true;
   console.log("telemetry_test: PASS: JSON and protobuf exporters of the OpenTelemetry JS SDK; " +
-    "2 requests (one reconciled with its transcript), 1 error, 4 metric points; 590 output tokens, 2 of 3 events exact; a retry changed nothing");
+    "2 requests (one reconciled with its transcript), 1 error, 5 metric points (protobuf and JSON); 590 output tokens, 2 of 3 events exact; a retry changed nothing");
 } catch (e) {
   console.error("telemetry_test: FAIL: " + (e instanceof Failure ? e.message : e.stack));
   console.error("run's stderr:\n" + stderr.slice(-2000));
