@@ -208,8 +208,9 @@ Result<ShipStep> Shipper::ShipTelemetry() {
   for (const bool errors : {false, true}) {
     Result<int64_t> mark = ledger_.TelemetryShippedMark(errors);
     if (!mark.ok()) return mark.status();
+    size_t& limit = telemetry_limit_[errors ? 1 : 0];
     Result<std::vector<TelemetryRow>> rows =
-        ledger_.TelemetryAfter(errors, *mark, 5'000);
+        ledger_.TelemetryAfter(errors, *mark, limit);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) continue;
     Result<ShipMarks> marks = ledger_.ShippingMarks();
@@ -231,6 +232,7 @@ Result<ShipStep> Shipper::ShipTelemetry() {
         return s;
       }
       telemetry_attempts_ = 0;
+      limit = kTelemetryBatchRows;
       step.what = ShipStep::What::kSent;
       return step;
     }
@@ -242,18 +244,22 @@ Result<ShipStep> Shipper::ShipTelemetry() {
       return step;
     }
     if (reply.error.kind == ClickHouseError::Kind::kBadData) {
-      // Our own rows, refused: kept aside as rejects (visible in
+      if (rows->size() > 1) {
+        // Halve until the bad row is alone (the events' rule); the good
+        // rows around it ship in the halves.
+        limit = rows->size() / 2;
+        step.what = ShipStep::What::kSplit;
+        return step;
+      }
+      // The row alone, refused: kept aside as a reject (visible in
       // sync-status), never dropped silently, and shipping goes on.
-      for (const TelemetryRow& r : *rows) {
-        std::string line;
-        AppendOtelLogRow(line, r);
-        if (Status s = ledger_.RejectShipRow(token, line, step.error, clock_.NowMs()); !s.ok()) {
-          return s;
-        }
+      if (Status s = ledger_.RejectShipRow(token, body, step.error, clock_.NowMs()); !s.ok()) {
+        return s;
       }
       if (Status s = ledger_.SetTelemetryShippedMark(errors, rows->back().rowid); !s.ok()) {
         return s;
       }
+      limit = kTelemetryBatchRows;
       step.what = ShipStep::What::kRejectedRow;
       return step;
     }

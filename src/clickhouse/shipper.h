@@ -113,6 +113,10 @@ class Shipper {
   std::mt19937_64 rng_;
   std::string insert_sql_;
   std::string body_;  // Reused between sends.
+  // Telemetry rows a send takes (requests, errors): halved while ClickHouse
+  // refuses a batch, to isolate the bad row.
+  static constexpr size_t kTelemetryBatchRows = 5'000;
+  size_t telemetry_limit_[2] = {kTelemetryBatchRows, kTelemetryBatchRows};
   int64_t telemetry_next_attempt_ms_ = 0;
   uint64_t telemetry_attempts_ = 0;
   bool stopped_ = false;

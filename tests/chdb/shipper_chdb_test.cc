@@ -311,6 +311,34 @@ TEST_P(ShipperInChdb, ABadRowIsIsolatedByHalvingAndTheRestArrives) {
   EXPECT_EQ(*r, "7\t0\n");
 }
 
+TEST_P(ShipperInChdb, ABadTelemetryRowIsIsolatedAndTheRestArrives) {
+  TelemetryBatch t;
+  for (int i = 0; i < 8; ++i) {
+    TelemetryRequest r;
+    r.key = r.request_id = (i == 3 ? "POISON" : "req_t") + std::to_string(i);
+    r.model = "claude-sonnet-4-20250514";
+    r.tokens.output = 10;
+    r.event_ms = kStart + i;
+    t.requests.push_back(r);
+  }
+  ASSERT_TRUE(ledger_->CommitTelemetry(t, "host-a", 1).ok());
+  Shipper& s = NewShipper();
+  server_->Inject(
+      {test::Fault::Kind::kBadRowsMarked, 400, 27, 0, "POISON", true});
+  ShipAll(s);
+  // The poisoned request is refused twice: as an event (telemetry made
+  // it) and as an otel_logs row; each alone, the 7 others arrive.
+  ShipState st = *ledger_->ShippingState();
+  EXPECT_EQ(st.rejected_rows, 2u);
+  EXPECT_EQ(test::QueryValue(ch_, "SELECT count(), countIf(LogAttributes["
+                                  "'request_id'] = 'POISON3') FROM `" +
+                                      db_ + "`.otel_logs"),
+            "7\t0");
+  EXPECT_EQ(test::QueryValue(ch_, "SELECT count() FROM `" + db_ +
+                                      "`.events FINAL"),
+            "7");
+}
+
 TEST_P(ShipperInChdb, AuthFailureStopsAndKeepsTheOutbox) {
   Commit({MakeEvent(1, 5)});
   Shipper& good = NewShipper();  // Creates the schema.
