@@ -43,15 +43,6 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-// "localhost:8110" -> "localhost"; "[::1]:8110" -> "::1".
-std::string HostOnly(const std::string& host_header) {
-  if (!host_header.empty() && host_header[0] == '[') {
-    const size_t end = host_header.find(']');
-    return end == std::string::npos ? host_header : host_header.substr(1, end - 1);
-  }
-  return host_header.substr(0, host_header.find(':'));
-}
-
 void PlainError(httplib::Response& res, int status, const std::string& text) {
   res.status = status;
   res.set_content(text + "\n", "text/plain; charset=utf-8");
@@ -152,7 +143,7 @@ class DashboardServer::Impl {
         PlainError(res, 401, "a token is required (?token= or Authorization: Bearer)");
         return false;
       }
-    } else if (!IsLoopbackHost(HostOnly(req.get_header_value("Host")))) {
+    } else if (!IsLoopbackHost(req.get_header_value("Host"))) {
       PlainError(res, 403, "this dashboard answers to localhost only");
       return false;
     }

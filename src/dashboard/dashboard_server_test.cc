@@ -140,7 +140,25 @@ TEST_F(DashboardServerTest, WithoutATokenOnlyLoopbackHostsAreAnswered) {
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", "localhost:8110")), 200);
   EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", "[::1]:8110")), 200);
-  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", "evil.example")), 403);
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", "127.0.0.1:8110")),
+            200);
+  // DNS rebinding: names an attacker's DNS server points at 127.0.0.1.
+  for (const char* host :
+       {"evil.example", "127.0.0.1.evil.example", "127.0.0.1.evil.example:8110",
+        "127.evil.example", "localhost.evil.example", ""}) {
+    EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview", "", host)), 403) << host;
+  }
+}
+
+TEST_F(DashboardServerTest, AHostThatOnlyLooksLikeLoopbackNeedsAToken) {
+  DashboardOptions o;
+  o.host = "127.evil.example";
+  o.port = 0;
+  o.ledger_path = path_;
+  auto s = DashboardServer::Start(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("--auth-token"), std::string::npos)
+      << s.status().message();
 }
 
 TEST_F(DashboardServerTest, ReadOnlyAndNoPathTraversal) {

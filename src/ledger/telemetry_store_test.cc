@@ -228,13 +228,17 @@ TEST_F(TelemetryStoreTest, TheEarliestTranscriptLineWinsWhicheverCameFirst) {
     ASSERT_TRUE(l.ok()) << l.status().message();
     TelemetryBatch tb;
     tb.requests = {Telemetry("req_8", 200)};
-    if (telemetry_first) ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+    if (telemetry_first) {
+      ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+    }
     for (const Event& e : order) {  // One commit a line, as a monitor does.
       Batch b;
       b.events = {e};
       ASSERT_TRUE((*l)->Commit(b, "host", 3).ok());
     }
-    if (!telemetry_first) ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+    if (!telemetry_first) {
+      ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+    }
   };
   test::TempDir dirs;
   build(dirs.Join("a.db"), false, {late, earliest, middle});
