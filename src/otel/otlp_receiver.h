@@ -5,14 +5,18 @@
 //
 //   200  stored; a partial success names the Claude Code records that
 //        could not be used (nothing of them stored, the rest stored)
-//   400  not an export request (malformed protobuf or JSON)
-//   413  a body over the limit (16 MiB)
-//   415  a content type other than application/x-protobuf or json
+//   400  not an export request (malformed protobuf or JSON), or a corrupt
+//        gzip body
+//   413  a body over the limit (16 MiB), as sent or inflated, chunked or not
+//   415  a content type other than application/x-protobuf or json, or a
+//        Content-Encoding other than gzip
 //   503  the ledger could not take it now (retryable; Retry-After)
 //   404, 405  another path, another method
 //
-// Errors carry a google.rpc.Status in the request's encoding. gRPC (4317)
-// is not served: docs/telemetry.md says why.
+// Every error carries a google.rpc.Status in the request's encoding
+// (protobuf when it has neither). No body is ever held beyond the limit,
+// whatever its framing or compression. gRPC (4317) is not served:
+// docs/telemetry.md says why.
 #pragma once
 
 #include <functional>
@@ -27,7 +31,7 @@ namespace cc {
 struct OtlpReceiverOptions {
   std::string host = "127.0.0.1";  // Loopback only.
   int port = 4318;                 // 0: any free port.
-  size_t max_body_bytes = 16 << 20;
+  size_t max_body_bytes = 16 << 20;  // As sent and after inflating.
 };
 
 using TelemetrySink = std::function<Result<TelemetryStats>(const TelemetryBatch&)>;

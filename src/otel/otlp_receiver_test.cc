@@ -4,11 +4,15 @@
 // exporter's retry stores it).
 #include "otel/otlp_receiver.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
 
+#include "google/rpc/status.pb.h"
 #include "ledger/ledger.h"
 #include "ledger/sqlite_db.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -33,6 +37,67 @@ std::string OneRequest(const std::string& id, const std::string& output = "5") {
   std::string body;
   r.SerializeToString(&body);
   return body;
+}
+
+// `zero_bytes` of zeros, gzip'd a megabyte at a time: the test never holds
+// the inflated body (200 MB of zeros are about 200 KB of gzip).
+std::string GzipOfZeros(size_t zero_bytes) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9,
+                         Z_DEFAULT_STRATEGY),
+            Z_OK);
+  std::string zeros(1 << 20, '\0');
+  std::string out;
+  unsigned char buffer[1 << 16];
+  size_t left = zero_bytes;
+  int flush = Z_NO_FLUSH;
+  do {
+    const size_t n = std::min(left, zeros.size());
+    left -= n;
+    flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
+    z.next_in = reinterpret_cast<Bytef*>(zeros.data());
+    z.avail_in = static_cast<uInt>(n);
+    do {
+      z.next_out = buffer;
+      z.avail_out = sizeof buffer;
+      deflate(&z, flush);
+      out.append(reinterpret_cast<char*>(buffer), sizeof buffer - z.avail_out);
+    } while (z.avail_out == 0);
+  } while (flush != Z_FINISH);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string Gzip(const std::string& data) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                         Z_DEFAULT_STRATEGY),
+            Z_OK);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// An error answer's body: a google.rpc.Status in the given encoding.
+google::rpc::Status StatusOf(const httplib::Result& r, bool json = false) {
+  google::rpc::Status s;
+  if (json) {
+    EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r->body, &s).ok())
+        << r->body;
+  } else {
+    EXPECT_EQ(r->get_header_value("Content-Type"), "application/x-protobuf");
+    EXPECT_TRUE(s.ParseFromString(r->body)) << r->body;
+  }
+  EXPECT_NE(s.code(), 0);
+  EXPECT_FALSE(s.message().empty());
+  return s;
 }
 
 class OtlpReceiverTest : public ::testing::Test {
@@ -91,27 +156,114 @@ TEST_F(OtlpReceiverTest, APartialSuccessNamesWhatWasRejected) {
   EXPECT_EQ(Stored(), 0);
 }
 
-TEST_F(OtlpReceiverTest, BadRequestsGetTheirStatus) {
+TEST_F(OtlpReceiverTest, EveryErrorAnswerIsAStatusInTheRequestsEncoding) {
   auto bad = client_->Post("/v1/logs", "{not json", "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
-  EXPECT_NE(bad->body.find("\"code\":3"), std::string::npos) << bad->body;  // google.rpc.Status.
-  auto garbage = client_->Post("/v1/logs", std::string("\xff\xff\xff\xff", 4), "application/x-protobuf");
+  EXPECT_EQ(StatusOf(bad, true).code(), 3);  // INVALID_ARGUMENT.
+  auto garbage = client_->Post("/v1/logs", std::string("\xff\xff\xff\xff", 4),
+                               "application/x-protobuf");
   ASSERT_TRUE(garbage);
   EXPECT_EQ(garbage->status, 400);
+  EXPECT_EQ(StatusOf(garbage).code(), 3);
   auto type = client_->Post("/v1/logs", "x", "text/plain");
   ASSERT_TRUE(type);
   EXPECT_EQ(type->status, 415);
-  auto big = client_->Post("/v1/logs", std::string(2 << 20, 'x'), "application/x-protobuf");
+  EXPECT_NE(StatusOf(type).message().find("text/plain"), std::string::npos);
+  auto big = client_->Post("/v1/logs", std::string(2 << 20, 'x'),
+                           "application/x-protobuf");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
+  EXPECT_NE(StatusOf(big).message().find("limit"), std::string::npos);
+  auto big_json =
+      client_->Post("/v1/logs", std::string(2 << 20, ' '), "application/json");
+  ASSERT_TRUE(big_json);
+  EXPECT_EQ(big_json->status, 413);
+  StatusOf(big_json, true);
   auto path = client_->Post("/v1/traces", OneRequest("t"), "application/x-protobuf");
   ASSERT_TRUE(path);
   EXPECT_EQ(path->status, 404);
+  EXPECT_EQ(StatusOf(path).code(), 5);  // NOT_FOUND.
+  auto path_json = client_->Post("/v1/traces", "{}", "application/json");
+  ASSERT_TRUE(path_json);
+  EXPECT_EQ(path_json->status, 404);
+  StatusOf(path_json, true);
   auto method = client_->Get("/v1/logs");
   ASSERT_TRUE(method);
   EXPECT_EQ(method->status, 405);
+  EXPECT_EQ(method->get_header_value("Allow"), "POST");
+  StatusOf(method);
+  auto put = client_->Put("/v1/metrics", "{}", "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 405);
+  StatusOf(put, true);
+  auto brotli = client_->Post("/v1/logs", {{"Content-Encoding", "br"}}, "x",
+                              "application/x-protobuf");
+  ASSERT_TRUE(brotli);
+  EXPECT_EQ(brotli->status, 415);
+  EXPECT_NE(StatusOf(brotli).message().find("br"), std::string::npos);
   EXPECT_EQ(Stored(), 0);
+}
+
+TEST_F(OtlpReceiverTest, ACorruptGzipBodyGets400SayingItIsCorrupt) {
+  const httplib::Headers gzip = {{"Content-Encoding", "gzip"}};
+  auto corrupt =
+      client_->Post("/v1/logs", gzip, std::string("\x1f\x8b\x08\x00garbage!"),
+                    "application/x-protobuf");
+  ASSERT_TRUE(corrupt);
+  EXPECT_EQ(corrupt->status, 400);
+  EXPECT_NE(StatusOf(corrupt).message().find("gzip body is corrupt"),
+            std::string::npos);
+  std::string truncated = Gzip(OneRequest("req_cut"));
+  truncated.resize(truncated.size() - 6);
+  auto cut = client_->Post("/v1/logs", gzip, truncated, "application/json");
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->status, 400);
+  EXPECT_NE(StatusOf(cut, true).message().find("ends before"),
+            std::string::npos);
+  EXPECT_EQ(Stored(), 0);
+}
+
+TEST_F(OtlpReceiverTest,
+       AChunkedBodyOverTheLimitGets413AndTheNextRequestIsStored) {
+  const std::string piece(64 << 10, '\x0a');
+  size_t sent = 0;
+  auto big = client_->Post(
+      "/v1/logs",
+      [&](size_t, httplib::DataSink& sink) {
+        if (sent < (3u << 20)) {  // Three times the limit, with no length.
+          sink.write(piece.data(), piece.size());
+          sent += piece.size();
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/x-protobuf");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  StatusOf(big);
+  auto ok = client_->Post("/v1/logs", OneRequest("after_chunked"),
+                          "application/x-protobuf");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(Stored(), 1);
+}
+
+TEST_F(OtlpReceiverTest, AGzipBombGets413WithoutBeingInflated) {
+  const std::string bomb = GzipOfZeros(200u << 20);  // 200 MB inflated.
+  ASSERT_LT(bomb.size(), 1u << 20);                  // Under the limit as sent.
+  auto r = client_->Post("/v1/logs", {{"Content-Encoding", "gzip"}}, bomb,
+                         "application/x-protobuf");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(StatusOf(r).message().find("after inflating"), std::string::npos);
+  auto ok =
+      client_->Post("/v1/logs", {{"Content-Encoding", "gzip"}},
+                    Gzip(OneRequest("after_bomb")), "application/x-protobuf");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(Stored(), 1);
 }
 
 TEST(OtlpReceiverLimits, AHundredMegabyteBodyGets413AndNothingElseSuffers) {
@@ -134,7 +286,6 @@ TEST(OtlpReceiverLimits, AHundredMegabyteBodyGets413AndNothingElseSuffers) {
 }
 
 TEST_F(OtlpReceiverTest, GzipBodiesAreInflated) {
-  httplib::Headers h = {{"Content-Encoding", "gzip"}};
   client_->set_compress(true);
   auto r = client_->Post("/v1/logs", OneRequest("req_gz"), "application/x-protobuf");
   ASSERT_TRUE(r);
