@@ -7,40 +7,75 @@ namespace cc {
 OutboxRowCache::OutboxRowCache(std::string user, size_t max_bytes)
     : user_(std::move(user)), max_bytes_(max_bytes) {}
 
+void OutboxRowCache::Begin(int64_t first_seq) {
+  pending_first_ = first_seq;
+  pending_valid_ = true;
+  pending_.clear();
+  pending_sizes_.clear();
+  pending_superseded_.clear();
+}
+
+void OutboxRowCache::Row(const OutboxRowView& row) {
+  const int64_t expected =
+      pending_first_ + static_cast<int64_t>(pending_sizes_.size());
+  if (!pending_valid_ || row.change_seq != expected) {
+    pending_valid_ = false;  // Not a transaction the cache understands.
+    return;
+  }
+  const size_t before = pending_.size();
+  AppendRowBinary(pending_, row, user_);
+  pending_sizes_.push_back(static_cast<uint32_t>(pending_.size() - before));
+}
+
+void OutboxRowCache::Superseded(int64_t change_seq) {
+  pending_superseded_.push_back(change_seq);
+}
+
+void OutboxRowCache::RolledBack() { pending_valid_ = false; }
+
 void OutboxRowCache::RestartAt(int64_t seq) {
-  rows_.clear();
+  data_.clear();
+  base_ = 0;
+  slots_.clear();
   bytes_ = 0;
   lo_ = hi_ = seq;
   started_ = true;
 }
 
-void OutboxRowCache::Committed(int64_t first_seq, int64_t end_seq,
-                               const std::vector<OutboxEvent>& rows,
-                               const std::vector<int64_t>& superseded) {
+void OutboxRowCache::Committed(int64_t end_seq) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (end_seq - first_seq != static_cast<int64_t>(rows.size())) {
-    RestartAt(end_seq);  // Not a transaction the cache understands.
+  const bool whole =
+      pending_valid_ &&
+      end_seq - pending_first_ == static_cast<int64_t>(pending_sizes_.size());
+  pending_valid_ = false;
+  if (!whole) {
+    RestartAt(end_seq);  // What it took is unknown here.
     return;
   }
-  if (!started_ || first_seq != hi_) RestartAt(first_seq);  // A gap.
-  size_t added = 0;
-  for (const OutboxEvent& o : rows) {
-    std::string& row = rows_.emplace_back();
-    AppendRowBinary(row, o, user_);
-    added += row.size();
-  }
-  if (bytes_ + added > max_bytes_) {
+  if (!started_ || pending_first_ != hi_) RestartAt(pending_first_);  // A gap.
+  // The kept span (rows not yet released, superseded ones included).
+  const uint64_t kept_from =
+      slots_.empty() ? base_ + data_.size() : slots_.front().offset;
+  const uint64_t kept = base_ + data_.size() - kept_from;
+  if (kept + pending_.size() > max_bytes_) {
     RestartAt(end_seq);  // Too much to keep: these come from SQLite.
     return;
   }
-  bytes_ += added;
-  hi_ = end_seq;
-  for (int64_t seq : superseded) {
-    if (seq < lo_ || seq >= hi_) continue;
-    std::string& row = rows_[static_cast<size_t>(seq - lo_)];
-    bytes_ -= row.size();
-    std::string().swap(row);
+  uint64_t offset = base_ + data_.size();
+  for (uint32_t size : pending_sizes_) {
+    slots_.push_back(Slot{offset, size});
+    offset += size;
   }
+  data_ += pending_;
+  bytes_ += pending_.size();
+  hi_ = end_seq;
+  for (int64_t seq : pending_superseded_) {
+    if (seq < lo_ || seq >= hi_) continue;
+    Slot& slot = slots_[static_cast<size_t>(seq - lo_)];
+    bytes_ -= slot.size;
+    slot.size = 0;
+  }
+  if (pending_.capacity() > (4u << 20)) std::string().swap(pending_);
 }
 
 std::optional<uint64_t> OutboxRowCache::AppendRange(int64_t first_seq,
@@ -52,9 +87,9 @@ std::optional<uint64_t> OutboxRowCache::AppendRange(int64_t first_seq,
   }
   uint64_t n = 0;
   for (int64_t seq = first_seq; seq <= last_seq; ++seq) {
-    const std::string& row = rows_[static_cast<size_t>(seq - lo_)];
-    if (row.empty()) continue;
-    body += row;
+    const Slot& slot = slots_[static_cast<size_t>(seq - lo_)];
+    if (slot.size == 0) continue;
+    body.append(data_, static_cast<size_t>(slot.offset - base_), slot.size);
     ++n;
   }
   return n;
@@ -63,9 +98,18 @@ std::optional<uint64_t> OutboxRowCache::AppendRange(int64_t first_seq,
 void OutboxRowCache::Release(int64_t seq) {
   std::lock_guard<std::mutex> lock(mu_);
   while (lo_ <= seq && lo_ < hi_) {
-    bytes_ -= rows_.front().size();
-    rows_.pop_front();
+    bytes_ -= slots_.front().size;
+    slots_.pop_front();
     ++lo_;
+  }
+  // Drop released bytes once they are half the buffer: each byte is moved
+  // at most once on average.
+  const uint64_t live_from =
+      slots_.empty() ? base_ + data_.size() : slots_.front().offset;
+  const size_t dead = static_cast<size_t>(live_from - base_);
+  if (dead > 0 && dead >= data_.size() / 2) {
+    data_.erase(0, dead);
+    base_ = live_from;
   }
 }
 

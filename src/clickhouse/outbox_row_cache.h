@@ -15,7 +15,12 @@
 // another connection replaced may still be sent in its older state: the
 // table keeps the highest change_seq of each key, so that is harmless.
 //
-// Thread safety: every method may be called from any thread.
+// Memory: the rows' bytes in one buffer (about 250 bytes an event) and 16
+// bytes of index each, at most `max_bytes` of rows, plus the transaction
+// being written.
+//
+// Thread safety: the OutboxTap calls come from the writing thread;
+// AppendRange, Release and the accessors may come from any thread.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +28,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ledger/outbox_tap.h"
 
@@ -34,9 +41,11 @@ class OutboxRowCache : public OutboxTap {
   // rows are kept.
   OutboxRowCache(std::string user, size_t max_bytes);
 
-  void Committed(int64_t first_seq, int64_t end_seq,
-                 const std::vector<OutboxEvent>& rows,
-                 const std::vector<int64_t>& superseded) override;
+  void Begin(int64_t first_seq) override;
+  void Row(const OutboxRowView& row) override;
+  void Superseded(int64_t change_seq) override;
+  void Committed(int64_t end_seq) override;
+  void RolledBack() override;
 
   // Appends the RowBinary rows with change numbers in [first_seq, last_seq]
   // to `body` and returns how many, if the cache covers the whole range;
@@ -47,20 +56,34 @@ class OutboxRowCache : public OutboxTap {
   // Forgets the rows up to and including `seq` (ClickHouse has them).
   void Release(int64_t seq);
 
-  size_t bytes() const;
+  size_t bytes() const;  // Of the rows kept.
   // The covered run [lo, hi) of change numbers (lo == hi: none).
   std::pair<int64_t, int64_t> covered() const;
 
  private:
+  struct Slot {
+    uint64_t offset;  // In the logical stream; data_[0] is at base_.
+    uint32_t size;    // 0: superseded, no row holds this change number.
+  };
   void RestartAt(int64_t seq);  // Holds mu_.
 
   const std::string user_;
   const size_t max_bytes_;
+
+  // The transaction being written (writer thread only).
+  int64_t pending_first_ = 0;
+  bool pending_valid_ = false;
+  std::string pending_;
+  std::vector<uint32_t> pending_sizes_;
+  std::vector<int64_t> pending_superseded_;
+
   mutable std::mutex mu_;
-  int64_t lo_ = 0;  // rows_[i] is the row at change number lo_ + i.
+  int64_t lo_ = 0;  // slots_[i] is the row at change number lo_ + i.
   int64_t hi_ = 0;  // One past the last change number seen.
   bool started_ = false;
-  std::deque<std::string> rows_;  // Empty: superseded, no row holds it.
+  std::string data_;
+  uint64_t base_ = 0;
+  std::deque<Slot> slots_;
   size_t bytes_ = 0;
 };
 

@@ -52,6 +52,15 @@ class RowBinaryWriter {
 
 void AppendRowBinary(std::string& out, const OutboxEvent& o,
                      std::string_view user) {
+  AppendRowBinary(out,
+                  OutboxRowView{o.event, o.source, o.cost_nano, o.priced,
+                                o.price_version, o.change_seq, o.first_seen_ms,
+                                o.last_seen_ms},
+                  user);
+}
+
+void AppendRowBinary(std::string& out, const OutboxRowView& o,
+                     std::string_view user) {
   const Event& e = o.event;
   const Attributes& a = e.attributes;
   const Tokens& t = e.tokens;

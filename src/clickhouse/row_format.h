@@ -23,6 +23,8 @@ void AppendJsonEachRow(std::string& out, const OutboxEvent& event,
 // Appends one event's RowBinary row to `out`.
 void AppendRowBinary(std::string& out, const OutboxEvent& event,
                      std::string_view user);
+void AppendRowBinary(std::string& out, const OutboxRowView& row,
+                     std::string_view user);
 
 // "INSERT INTO `db`.events (`key`, ...) FORMAT RowBinary".
 std::string RowBinaryInsertSql(const std::string& database);

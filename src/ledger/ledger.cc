@@ -169,10 +169,6 @@ struct Ledger::Statements {
   // belong to an event telemetry created first.
   bool has_telemetry = false;
   RollupDelta rollup;  // This transaction's changes to usage_rollup.
-  // With an OutboxTap: this transaction's change numbers and row states.
-  int64_t first_change_seq = 0;
-  std::vector<OutboxEvent> staged;
-  std::vector<int64_t> superseded;
 };
 
 Ledger::Ledger(std::unique_ptr<sql::Database> db,
@@ -404,7 +400,7 @@ Result<bool> Ledger::MergeEvent(const Event& e, const std::string& source,
     if (Status s = st_->update_tokens.Run(); !s.ok()) return s;
   }
   if (tap_ != nullptr) {
-    st_->superseded.push_back(stored_seq);
+    tap_->Superseded(stored_seq);
     Stage(merged, merged_source, seq, cost,
           stored_first_seen_ms, now_ms);
   }
@@ -470,8 +466,8 @@ Result<CommitStats> Ledger::Commit(const Batch& batch,
     }
     return EndChanges();
   });
+  EndTap(s);
   if (!s.ok()) return s;
-  PublishChanges();
   return stats;
 }
 
@@ -480,35 +476,27 @@ void Ledger::SetOutboxTap(OutboxTap* tap) { tap_ = tap; }
 void Ledger::Stage(const Event& e, const std::string& source, int64_t seq,
                    const Cost& cost, int64_t first_seen_ms, int64_t now_ms) {
   if (tap_ == nullptr) return;
-  OutboxEvent& o = st_->staged.emplace_back();
-  o.event = e;
-  o.source = source;
-  o.cost_nano = cost.nano;
-  o.priced = cost.known;
-  o.price_version = prices_->version();
-  o.change_seq = seq;
-  o.first_seen_ms = first_seen_ms;
-  o.last_seen_ms = now_ms;
+  tap_->Row(OutboxRowView{e, source, cost.nano, cost.known,
+                          prices_->version(), seq, first_seen_ms, now_ms});
 }
 
-void Ledger::PublishChanges() {
+void Ledger::EndTap(const Status& committed) {
   if (tap_ == nullptr) return;
-  tap_->Committed(st_->first_change_seq, st_->next_change_seq, st_->staged,
-                  st_->superseded);
-  st_->staged.clear();
-  st_->superseded.clear();
+  if (committed.ok()) {
+    tap_->Committed(st_->next_change_seq);
+  } else {
+    tap_->RolledBack();
+  }
 }
 
 Status Ledger::BeginChanges() {
   st_->rollup = RollupDelta();  // Nothing left from a rolled-back try.
-  st_->staged.clear();
-  st_->superseded.clear();
   Result<int64_t> next = db_->QueryInt(
       "SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
       "'next_change_seq'");
   if (!next.ok()) return next.status();
   st_->next_change_seq = *next;
-  st_->first_change_seq = *next;
+  if (tap_ != nullptr) tap_->Begin(*next);
   Result<int64_t> telemetry =
       db_->QueryInt("SELECT EXISTS(SELECT 1 FROM otel_requests)");
   if (!telemetry.ok()) return telemetry.status();

@@ -195,11 +195,11 @@ class Ledger {
   // The frame of every writing transaction: change numbers, the rollup.
   Status BeginChanges();
   Status EndChanges();
-  // With a tap: keeps the row state written at `seq` for PublishChanges,
-  // which hands the committed transaction's rows to the tap.
+  // With a tap: the row state written at `seq`, and (EndTap) whether the
+  // transaction committed.
   void Stage(const Event& e, const std::string& source, int64_t seq,
              const Cost& cost, int64_t first_seen_ms, int64_t now_ms);
-  void PublishChanges();
+  void EndTap(const Status& committed);
 
   struct Statements;
   std::unique_ptr<sql::Database> db_;

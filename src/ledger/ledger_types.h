@@ -226,6 +226,19 @@ struct OutboxEvent {
   int64_t last_seen_ms = 0;
 };
 
+// The same fields as views, valid while the call that gets one lasts: a
+// row state as the ledger writes it (OutboxTap), without a copy.
+struct OutboxRowView {
+  const Event& event;
+  const std::string& source;
+  int64_t cost_nano;
+  bool priced;
+  const std::string& price_version;
+  int64_t change_seq;
+  int64_t first_seen_ms;
+  int64_t last_seen_ms;
+};
+
 // One `claude_code.api_request` from Claude Code's OpenTelemetry logs: the
 // exact tokens of one API request (transcripts may hold only a streaming
 // partial of its output).

@@ -123,8 +123,8 @@ Result<TelemetryStats> Ledger::CommitTelemetry(const TelemetryBatch& batch,
     }
     return EndChanges();
   });
+  EndTap(s);
   if (!s.ok()) return s;
-  PublishChanges();
   return stats;
 }
 
