@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "core/clock.h"
@@ -41,6 +42,38 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
     diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   }
   return diff == 0;
+}
+
+// The token as a cookie value: hex, so any token fits a cookie's syntax.
+std::string HexOf(std::string_view s) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+// The value of cookie `name` in the request's Cookie headers ("" if none).
+std::string CookieValue(const httplib::Request& req, std::string_view name) {
+  auto [begin, end] = req.headers.equal_range("Cookie");
+  for (auto it = begin; it != end; ++it) {
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+      const size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? "" : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      const size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+        return std::string(pair.substr(eq + 1));
+      }
+    }
+  }
+  return "";
 }
 
 void PlainError(httplib::Response& res, int status, const std::string& text) {
@@ -103,6 +136,10 @@ class DashboardServer::Impl {
     Result<int> port = BindListener(server_, options_.host, options_.port, "--port");
     if (!port.ok()) return port.status();
     port_ = *port;
+    // Cookies are not kept apart by port: one name per dashboard, so two on
+    // one host do not overwrite each other's.
+    cookie_name_ = "cc_dashboard_token_" + std::to_string(port_);
+    cookie_value_ = HexOf(options_.auth_token);
     listener_ = std::thread([this] { server_.listen_after_bind(); });
     refresher_ = std::thread([this] { RefreshLoop(); });
     return Status::Ok();
@@ -135,12 +172,11 @@ class DashboardServer::Impl {
       return false;
     }
     if (!options_.auth_token.empty()) {
-      std::string given = req.get_param_value("token");
-      const std::string auth = req.get_header_value("Authorization");
-      if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
-      if (!ConstantTimeEquals(given, options_.auth_token)) {
+      if (!Authorized(req, res)) {
         res.set_header("WWW-Authenticate", "Bearer");
-        PlainError(res, 401, "a token is required (?token= or Authorization: Bearer)");
+        PlainError(res, 401,
+                   "a token is required (?token=, Authorization: Bearer, or "
+                   "the cookie a ?token= request sets)");
         return false;
       }
     } else if (!IsLoopbackHost(req.get_header_value("Host"))) {
@@ -148,6 +184,27 @@ class DashboardServer::Impl {
       return false;
     }
     return true;
+  }
+
+  // Any one of the three credentials, each compared in constant time. A
+  // valid ?token= (the page's address) also sets the cookie, so the
+  // page's own files, fetches and event stream carry the token without
+  // it being written into each of them.
+  bool Authorized(const httplib::Request& req, httplib::Response& res) {
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0 &&
+        ConstantTimeEquals(std::string_view(auth).substr(7),
+                           options_.auth_token)) {
+      return true;
+    }
+    if (req.has_param("token") &&
+        ConstantTimeEquals(req.get_param_value("token"), options_.auth_token)) {
+      res.set_header("Set-Cookie", cookie_name_ + "=" + cookie_value_ +
+                                       "; HttpOnly; SameSite=Strict; Path=/");
+      return true;
+    }
+    const std::string cookie = CookieValue(req, cookie_name_);
+    return !cookie.empty() && ConstantTimeEquals(cookie, cookie_value_);
   }
 
   void Serve(const httplib::Request& req, httplib::Response& res) {
@@ -228,6 +285,7 @@ class DashboardServer::Impl {
   std::unique_ptr<DashboardApi> api_;
   httplib::Server server_;
   int port_ = 0;
+  std::string cookie_name_, cookie_value_;  // Set before the first request.
   int stop_fd_ = -1;
   std::thread listener_, refresher_;
   std::atomic<bool> stopping_{false};

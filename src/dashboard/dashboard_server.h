@@ -13,10 +13,12 @@
 // event streams. Requests read the current snapshot only.
 //
 // Security: binds 127.0.0.1 unless told otherwise; any other address needs
-// an auth token, and then every request must carry it (`Authorization:
-// Bearer TOKEN`, or `?token=` for the page and its event stream). On
-// loopback without a token, requests must name a loopback Host (no DNS
-// rebinding). GET and HEAD only; nothing writes; no file system paths.
+// an auth token, and then every request must carry it: `Authorization:
+// Bearer TOKEN`, `?token=TOKEN`, or the cookie an answer to a valid
+// `?token=` sets (HttpOnly, SameSite=Strict), which is how the page's
+// files, fetches and event stream carry it. On loopback without a token,
+// requests must name a loopback Host (IsLoopbackHost: no DNS rebinding).
+// GET and HEAD only; nothing writes; no file system paths.
 #pragma once
 
 #include <memory>

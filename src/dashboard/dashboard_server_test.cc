@@ -135,6 +135,47 @@ TEST_F(DashboardServerTest, WithATokenEveryRequestMustCarryIt) {
             200);
 }
 
+TEST_F(DashboardServerTest, APageOpenedWithTheTokenLoadsItsFilesByCookie) {
+  const std::string token = "0123456789abcdef0123";
+  auto s = Start("127.0.0.1", token);
+  ASSERT_NE(s, nullptr);
+  const std::string page = Get(s->port(), "/?token=" + token);
+  ASSERT_EQ(StatusOf(page), 200);
+  const std::string set_cookie = HeaderOf(page, "Set-Cookie");
+  EXPECT_NE(set_cookie.find("; HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("; SameSite=Strict"), std::string::npos)
+      << set_cookie;
+  EXPECT_NE(set_cookie.find("; Path=/"), std::string::npos) << set_cookie;
+  // What a browser sends back: name=value, without the attributes.
+  const std::string cookie =
+      "Cookie: " + set_cookie.substr(0, set_cookie.find(';')) + "\r\n";
+  for (const char* target : {"/app.js", "/app.css", "/vendor/uPlot.iife.min.js",
+                             "/vendor/uPlot.min.css", "/favicon.svg",
+                             "/api/overview", "/api/health"}) {
+    EXPECT_EQ(StatusOf(Get(s->port(), target, cookie)), 200) << target;
+    EXPECT_EQ(StatusOf(Get(s->port(), target,
+                           "Cookie: theme=dark; " + cookie.substr(8))),
+              200)
+        << target << " among other cookies";
+  }
+  // The cookie is only set by a valid token, and only a valid one admits.
+  EXPECT_EQ(HeaderOf(Get(s->port(), "/api/overview", cookie), "Set-Cookie"),
+            "");
+  EXPECT_EQ(
+      HeaderOf(Get(s->port(), "/?token=wrong-wrong-wrong-wrong"), "Set-Cookie"),
+      "");
+  const std::string name = set_cookie.substr(0, set_cookie.find('=') + 1);
+  for (const std::string& wrong :
+       {name, name + "00", name + "wrong-wrong-wrong-wrong", name + token,
+        "other_cookie=" + set_cookie.substr(name.size(), set_cookie.find(';') -
+                                                             name.size())}) {
+    EXPECT_EQ(StatusOf(Get(s->port(), "/app.js", "Cookie: " + wrong + "\r\n")),
+              401)
+        << wrong;
+  }
+  EXPECT_EQ(StatusOf(Get(s->port(), "/app.js")), 401);
+}
+
 TEST_F(DashboardServerTest, WithoutATokenOnlyLoopbackHostsAreAnswered) {
   auto s = Start();
   ASSERT_NE(s, nullptr);
