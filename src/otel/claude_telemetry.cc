@@ -88,6 +88,16 @@ Result<uint64_t> Count(const Attributes& a, const std::string& key,
   return static_cast<uint64_t>(*d);
 }
 
+// A duration in milliseconds: a whole or fractional number (an int, a
+// double or a decimal string), rounded to the nearest millisecond. SDKs
+// measure with performance.now(), so fractions are normal, not an error.
+Result<int64_t> Milliseconds(const Attributes& a, const std::string& key) {
+  Result<double> d = Number(a, key, 0);
+  if (!d.ok()) return d.status();
+  if (*d > 1e15) return Status::InvalidArgument(key + ": must be below 10^15");
+  return static_cast<int64_t>(std::llround(*d));
+}
+
 // "api_request" from whichever of the places Claude Code and SDKs put it.
 std::string EventName(const logs::LogRecord& r, const Attributes& a) {
   std::string name = r.event_name();
@@ -127,7 +137,7 @@ Status AddRequest(const logs::LogRecord& r, const Attributes& a, Extracted* out)
   Result<uint64_t> read = Count(a, "cache_read_tokens", 0);
   Result<uint64_t> create = Count(a, "cache_creation_tokens", 0);
   Result<double> cost = Number(a, "cost_usd", 0);
-  Result<uint64_t> duration = Count(a, "duration_ms", 0);
+  Result<int64_t> duration = Milliseconds(a, "duration_ms");
   for (const Status& s : {input.status(), output.status(), read.status(),
                           create.status(), cost.status(), duration.status()}) {
     if (!s.ok()) return Status::InvalidArgument("api_request: " + s.message());
@@ -137,7 +147,7 @@ Status AddRequest(const logs::LogRecord& r, const Attributes& a, Extracted* out)
   q.tokens.cache_read = *read;
   q.tokens.cache_creation = *create;
   q.cost_usd = *cost;
-  q.duration_ms = static_cast<int64_t>(*duration);
+  q.duration_ms = *duration;
   q.session_id = Text(a, "session.id");
   q.account_uuid = Text(a, "user.account_uuid");
   q.organization_id = Text(a, "organization.id");
@@ -160,11 +170,11 @@ Status AddError(const logs::LogRecord& r, const Attributes& a, Extracted* out) {
   e.status_code = Text(a, "status_code");
   e.error = Text(a, "error").substr(0, 2000);
   Result<uint64_t> attempt = Count(a, "attempt", 0);
-  Result<uint64_t> duration = Count(a, "duration_ms", 0);
+  Result<int64_t> duration = Milliseconds(a, "duration_ms");
   if (!attempt.ok()) return Status::InvalidArgument("api_error: " + attempt.status().message());
   if (!duration.ok()) return Status::InvalidArgument("api_error: " + duration.status().message());
   e.attempt = static_cast<int64_t>(*attempt);
-  e.duration_ms = static_cast<int64_t>(*duration);
+  e.duration_ms = *duration;
   e.event_ms = EventMs(r, a);
   e.key = ContentKey("error", r);
   out->batch.errors.push_back(std::move(e));
@@ -226,6 +236,16 @@ Extracted ExtractMetrics(
           continue;
         }
         for (const metrics::NumberDataPoint& p : *points) {
+          // Stored as 0, a point without a value would read as a reset of
+          // its cumulative series.
+          const bool flagged =
+              (p.flags() & metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK) !=
+              0;
+          if (flagged ||
+              p.value_case() == metrics::NumberDataPoint::VALUE_NOT_SET) {
+            Reject(&out, m.name() + ": a data point without a recorded value");
+            continue;
+          }
           const double v = p.value_case() == metrics::NumberDataPoint::kAsInt
                                ? static_cast<double>(p.as_int())
                                : p.as_double();

@@ -3,8 +3,10 @@
 // and `claude_code.cost.usage` metrics, turned into the ledger's
 // TelemetryBatch. Everything else in a request is accepted and ignored.
 // A record that is Claude Code's but unusable (a required attribute
-// missing, a negative or non-numeric count) is rejected on its own, with a
-// reason; the rest of the request still counts.
+// missing, a negative, fractional or non-numeric count, a metric point
+// without a recorded value) is rejected on its own, with a reason; the
+// rest of the request still counts. Durations may be fractional (they are
+// rounded to the millisecond).
 //
 // Internal to otel/: the OTLP types are protobuf classes generated from
 // proto/ (see otlp_codec.h for the interface the rest of the program uses).

@@ -185,6 +185,75 @@ TEST(OtlpCodec, AnUnusableRecordIsRejectedAloneWithItsReason) {
   EXPECT_NE(d->first_error.find("output_tokens"), std::string::npos) << d->first_error;
 }
 
+TEST(OtlpCodec, AFractionalDurationIsRoundedAndTheRequestKept) {
+  logs_svc::ExportLogsServiceRequest r;
+  auto* sl = r.add_resource_logs()->add_scope_logs();
+  auto add = [&](const std::string& id, common::AnyValue duration) {
+    auto* rec = sl->add_log_records();
+    rec->set_event_name("claude_code.api_request");
+    Attr(rec->mutable_attributes(), "model", "m");
+    Attr(rec->mutable_attributes(), "request_id", id);
+    Attr(rec->mutable_attributes(), "input_tokens", "1");
+    Attr(rec->mutable_attributes(), "output_tokens", "480");
+    common::KeyValue* kv = rec->mutable_attributes()->Add();
+    kv->set_key("duration_ms");
+    *kv->mutable_value() = std::move(duration);
+  };
+  common::AnyValue as_double;
+  as_double.set_double_value(2100.6);
+  common::AnyValue as_string;
+  as_string.set_string_value("2100.4");
+  common::AnyValue as_whole_string;
+  as_whole_string.set_string_value("17");
+  add("double", as_double);
+  add("string", as_string);
+  add("whole", as_whole_string);
+  auto* err = sl->add_log_records();
+  err->set_event_name("claude_code.api_error");
+  Attr(err->mutable_attributes(), "duration_ms", "99.5");
+  std::string body;
+  r.SerializeToString(&body);
+  Result<OtlpDecoded> d =
+      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->rejected, 0) << d->first_error;
+  ASSERT_EQ(d->batch.requests.size(), 3u);
+  EXPECT_EQ(d->batch.requests[0].duration_ms, 2101);
+  EXPECT_EQ(d->batch.requests[0].tokens.output, 480u);  // The exact count kept.
+  EXPECT_EQ(d->batch.requests[1].duration_ms, 2100);
+  EXPECT_EQ(d->batch.requests[2].duration_ms, 17);
+  ASSERT_EQ(d->batch.errors.size(), 1u);
+  EXPECT_EQ(d->batch.errors[0].duration_ms, 100);
+}
+
+TEST(OtlpCodec, APointWithoutARecordedValueIsRejectedNotStoredAsZero) {
+  metrics_svc::ExportMetricsServiceRequest r;
+  auto* tokens = r.add_resource_metrics()->add_scope_metrics()->add_metrics();
+  tokens->set_name("claude_code.token.usage");
+  tokens->mutable_sum()->set_aggregation_temporality(
+      opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_CUMULATIVE);
+  auto* kept = tokens->mutable_sum()->add_data_points();
+  kept->set_time_unix_nano(100);
+  kept->set_as_int(480);
+  auto* flagged = tokens->mutable_sum()->add_data_points();
+  flagged->set_time_unix_nano(200);
+  flagged->set_as_int(0);
+  flagged->set_flags(opentelemetry::proto::metrics::v1::
+                         DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+  auto* empty = tokens->mutable_sum()->add_data_points();  // Neither value.
+  empty->set_time_unix_nano(300);
+  std::string body;
+  r.SerializeToString(&body);
+  Result<OtlpDecoded> d =
+      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body);
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->batch.points.size(), 1u);
+  EXPECT_DOUBLE_EQ(d->batch.points[0].value, 480);
+  EXPECT_EQ(d->rejected, 2);
+  EXPECT_NE(d->first_error.find("without a recorded value"), std::string::npos)
+      << d->first_error;
+}
+
 TEST(OtlpCodec, MetricsKeepTemporalityAndSeries) {
   metrics_svc::ExportMetricsServiceRequest r;
   auto* sm = r.add_resource_metrics()->add_scope_metrics();
