@@ -18,9 +18,15 @@ std::string ClaudeTelemetryEnvJson(const std::string& endpoint);
 Result<std::string> MergeClaudeSettings(const std::string& settings_json,
                                         const std::string& endpoint);
 
-// Merges into the file at `path` (created if missing, with its directory),
-// keeping the old file as path + ".bak-<unix seconds>"; returns that
-// backup's path ("" when there was no file). Written atomically.
+// Merges into the file at `path` (created if missing, with its directory,
+// mode 0600), keeping the old bytes as path + ".bak-<unix seconds>" (with a
+// "-2", "-3", ... suffix when that exists: an earlier backup is never
+// overwritten); returns that backup's path ("" when there was no file).
+// Written atomically (a temporary file beside it, synced, renamed over it)
+// with the old file's mode; when `path` is a symlink, its target is
+// rewritten and the link stays. A file that is not a JSON object (or whose
+// "env" is not one) is an InvalidArgument and is left as it was, with no
+// backup.
 Result<std::string> WriteClaudeSettings(const std::string& path,
                                         const std::string& endpoint);
 
