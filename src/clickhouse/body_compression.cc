@@ -3,6 +3,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <memory>
+
 namespace cc {
 
 const char* ContentEncodingName(BodyEncoding encoding) {
@@ -52,13 +55,33 @@ Result<std::string> Gzip(std::string_view data) {
 }
 
 Result<std::string> Zstd(std::string_view data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const size_t written =
-      ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 1);
-  if (ZSTD_isError(written)) {
-    return Status::IoError(std::string("zstd: ") + ZSTD_getErrorName(written));
+  // One context a thread, kept: a new one a call would fault in its tables'
+  // pages every time.
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(
+      ZSTD_createCCtx(), ZSTD_freeCCtx);
+  if (!cctx) return Status::IoError("zstd: cannot create a context");
+  ZSTD_CCtx_reset(cctx.get(), ZSTD_reset_session_and_parameters);
+  const size_t level =
+      ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 1);
+  if (ZSTD_isError(level)) {
+    return Status::IoError(std::string("zstd: ") + ZSTD_getErrorName(level));
   }
-  out.resize(written);
+  // The output grows as it is written: a batch compresses to about an
+  // eighth, and a buffer of the worst-case size would be touched whole.
+  std::string out(std::max<size_t>(size_t{64} << 10, data.size() / 4), '\0');
+  ZSTD_inBuffer in{data.data(), data.size(), 0};
+  ZSTD_outBuffer o{out.data(), out.size(), 0};
+  for (;;) {
+    const size_t left = ZSTD_compressStream2(cctx.get(), &o, &in, ZSTD_e_end);
+    if (ZSTD_isError(left)) {
+      return Status::IoError(std::string("zstd: ") + ZSTD_getErrorName(left));
+    }
+    if (left == 0) break;
+    out.resize(out.size() * 2);
+    o.dst = out.data();
+    o.size = out.size();
+  }
+  out.resize(o.pos);
   return out;
 }
 

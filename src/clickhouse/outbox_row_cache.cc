@@ -1,5 +1,7 @@
 #include "clickhouse/outbox_row_cache.h"
 
+#include <algorithm>
+
 #include "clickhouse/row_format.h"
 
 namespace cc {
@@ -34,12 +36,26 @@ void OutboxRowCache::Superseded(int64_t change_seq) {
 void OutboxRowCache::RolledBack() { pending_valid_ = false; }
 
 void OutboxRowCache::RestartAt(int64_t seq) {
-  data_.clear();
-  base_ = 0;
+  first_block_ += blocks_.size();
+  blocks_.clear();
+  block_bytes_ = 0;
   slots_.clear();
   bytes_ = 0;
   lo_ = hi_ = seq;
   started_ = true;
+}
+
+void OutboxRowCache::Keep(const char* row, uint32_t size) {
+  if (blocks_.empty() ||
+      blocks_.back().size() + size > blocks_.back().capacity()) {
+    blocks_.emplace_back().reserve(std::max<size_t>(kBlockBytes, size));
+  }
+  std::string& block = blocks_.back();
+  slots_.push_back(Slot{first_block_ + blocks_.size() - 1,
+                        static_cast<uint32_t>(block.size()), size});
+  block.append(row, size);
+  block_bytes_ += size;
+  bytes_ += size;
 }
 
 void OutboxRowCache::Committed(int64_t end_seq) {
@@ -53,21 +69,15 @@ void OutboxRowCache::Committed(int64_t end_seq) {
     return;
   }
   if (!started_ || pending_first_ != hi_) RestartAt(pending_first_);  // A gap.
-  // The kept span (rows not yet released, superseded ones included).
-  const uint64_t kept_from =
-      slots_.empty() ? base_ + data_.size() : slots_.front().offset;
-  const uint64_t kept = base_ + data_.size() - kept_from;
-  if (kept + pending_.size() > max_bytes_) {
+  if (block_bytes_ + pending_.size() > max_bytes_) {
     RestartAt(end_seq);  // Too much to keep: these come from SQLite.
     return;
   }
-  uint64_t offset = base_ + data_.size();
+  const char* row = pending_.data();
   for (uint32_t size : pending_sizes_) {
-    slots_.push_back(Slot{offset, size});
-    offset += size;
+    Keep(row, size);
+    row += size;
   }
-  data_ += pending_;
-  bytes_ += pending_.size();
   hi_ = end_seq;
   for (int64_t seq : pending_superseded_) {
     if (seq < lo_ || seq >= hi_) continue;
@@ -75,7 +85,7 @@ void OutboxRowCache::Committed(int64_t end_seq) {
     bytes_ -= slot.size;
     slot.size = 0;
   }
-  if (pending_.capacity() > (4u << 20)) std::string().swap(pending_);
+  if (pending_.capacity() > (16u << 20)) std::string().swap(pending_);
 }
 
 std::optional<uint64_t> OutboxRowCache::AppendRange(int64_t first_seq,
@@ -85,11 +95,18 @@ std::optional<uint64_t> OutboxRowCache::AppendRange(int64_t first_seq,
   if (!started_ || first_seq < lo_ || last_seq >= hi_ || first_seq > last_seq) {
     return std::nullopt;
   }
+  size_t total = 0;
+  for (int64_t seq = first_seq; seq <= last_seq; ++seq) {
+    total += slots_[static_cast<size_t>(seq - lo_)].size;
+  }
+  body.reserve(body.size() + total);
   uint64_t n = 0;
   for (int64_t seq = first_seq; seq <= last_seq; ++seq) {
     const Slot& slot = slots_[static_cast<size_t>(seq - lo_)];
     if (slot.size == 0) continue;
-    body.append(data_, static_cast<size_t>(slot.offset - base_), slot.size);
+    body.append(blocks_[static_cast<size_t>(slot.block - first_block_)].data() +
+                    slot.offset,
+                slot.size);
     ++n;
   }
   return n;
@@ -102,14 +119,13 @@ void OutboxRowCache::Release(int64_t seq) {
     slots_.pop_front();
     ++lo_;
   }
-  // Drop released bytes once they are half the buffer: each byte is moved
-  // at most once on average.
-  const uint64_t live_from =
-      slots_.empty() ? base_ + data_.size() : slots_.front().offset;
-  const size_t dead = static_cast<size_t>(live_from - base_);
-  if (dead > 0 && dead >= data_.size() / 2) {
-    data_.erase(0, dead);
-    base_ = live_from;
+  // Blocks before the first kept row's are free.
+  const uint64_t keep_from =
+      slots_.empty() ? first_block_ + blocks_.size() : slots_.front().block;
+  while (first_block_ < keep_from) {
+    block_bytes_ -= blocks_.front().size();
+    blocks_.pop_front();
+    ++first_block_;
   }
 }
 

@@ -15,9 +15,9 @@
 // another connection replaced may still be sent in its older state: the
 // table keeps the highest change_seq of each key, so that is harmless.
 //
-// Memory: the rows' bytes in one buffer (about 250 bytes an event) and 16
-// bytes of index each, at most `max_bytes` of rows, plus the transaction
-// being written.
+// Memory: the rows' bytes (about 250 bytes an event) in blocks of 1 MB and
+// 16 bytes of index each, at most `max_bytes` of rows, plus the
+// transaction being written.
 //
 // Thread safety: the OutboxTap calls come from the writing thread;
 // AppendRange, Release and the accessors may come from any thread.
@@ -61,11 +61,16 @@ class OutboxRowCache : public OutboxTap {
   std::pair<int64_t, int64_t> covered() const;
 
  private:
+  // Rows live in blocks of about 1 MB, never split: the cache grows and
+  // shrinks a block at a time, with no buffer copied as it grows.
+  static constexpr size_t kBlockBytes = size_t{1} << 20;
   struct Slot {
-    uint64_t offset;  // In the logical stream; data_[0] is at base_.
+    uint64_t block;   // Block number; blocks_[0] is first_block_.
+    uint32_t offset;  // In the block.
     uint32_t size;    // 0: superseded, no row holds this change number.
   };
-  void RestartAt(int64_t seq);  // Holds mu_.
+  void RestartAt(int64_t seq);                // Holds mu_.
+  void Keep(const char* row, uint32_t size);  // Holds mu_.
 
   const std::string user_;
   const size_t max_bytes_;
@@ -81,8 +86,9 @@ class OutboxRowCache : public OutboxTap {
   int64_t lo_ = 0;  // slots_[i] is the row at change number lo_ + i.
   int64_t hi_ = 0;  // One past the last change number seen.
   bool started_ = false;
-  std::string data_;
-  uint64_t base_ = 0;
+  std::deque<std::string> blocks_;
+  uint64_t first_block_ = 0;
+  size_t block_bytes_ = 0;  // Used in blocks_, superseded rows included.
   std::deque<Slot> slots_;
   size_t bytes_ = 0;
 };
