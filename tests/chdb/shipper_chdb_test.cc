@@ -362,6 +362,24 @@ TEST_P(ShipperInChdb, AuthFailureStopsAndKeepsTheOutbox) {
   EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
 }
 
+TEST_P(ShipperInChdb, A404StopsAndKeepsTheOutboxUntilItIsFixed) {
+  Commit({MakeEvent(1, 5), MakeEvent(2, 6)});
+  Shipper& s = NewShipper();
+  // A proxy in front of ClickHouse answers 404 (a wrong path, a database
+  // that was dropped): a person must act; nothing is retried or lost.
+  server_->Inject({test::Fault::Kind::kStatus, 404, 81, 0, "", true});
+  Result<ShipSummary> d = s.Drain();
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->stopped);
+  EXPECT_EQ(d->rows_sent, 0u);
+  ShipState st = *ledger_->ShippingState();
+  EXPECT_EQ(st.status, "stopped");
+  EXPECT_EQ(st.pending_events, 2u);
+  server_->ClearFaults();
+  ShipAll(NewShipper());  // The next run, once fixed.
+  EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
+}
+
 TEST_P(ShipperInChdb, AnOutageAcrossManyBatchesAndARestartLosesNothing) {
   NewShipper(/*max_rows=*/5);
   server_->Down();
