@@ -10,7 +10,7 @@
 
 namespace cc {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // Applies migration steps (from_version, to_version]. Exposed so tests can
 // build a ledger as an older program would have left it.
