@@ -230,7 +230,10 @@ Extracted ExtractMetrics(
           cumulative = m.sum().aggregation_temporality() ==
                        metrics::AGGREGATION_TEMPORALITY_CUMULATIVE;
         } else if (m.has_gauge()) {
+          // A gauge holds the current value, not an increment: its latest
+          // counts, as a cumulative sum's does.
           points = &m.gauge().data_points();
+          cumulative = true;
         } else {
           Reject(&out, m.name() + ": expected a sum");
           continue;

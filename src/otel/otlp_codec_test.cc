@@ -291,6 +291,27 @@ TEST(OtlpCodec, MetricsKeepTemporalityAndSeries) {
   EXPECT_DOUBLE_EQ(d->batch.points[1].value, 0.25);
 }
 
+TEST(OtlpCodec, AGaugeCountsItsLatestValueNotTheirSum) {
+  metrics_svc::ExportMetricsServiceRequest r;
+  auto* tokens = r.add_resource_metrics()->add_scope_metrics()->add_metrics();
+  tokens->set_name("claude_code.token.usage");
+  for (int64_t v : {100, 250}) {
+    auto* p = tokens->mutable_gauge()->add_data_points();
+    p->set_time_unix_nano(static_cast<uint64_t>(v));
+    p->set_as_int(v);
+  }
+  std::string body;
+  r.SerializeToString(&body);
+  Result<OtlpDecoded> d =
+      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body);
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->batch.points.size(), 2u);
+  // Current values: the series' total is 250 (the cumulative rule), not
+  // 350 (a delta sum's).
+  EXPECT_TRUE(d->batch.points[0].cumulative);
+  EXPECT_TRUE(d->batch.points[1].cumulative);
+}
+
 TEST(OtlpCodec, ResponsesFollowTheRequestsEncoding) {
   const std::string full = OtlpSuccessBody(OtlpSignal::kLogs, OtlpEncoding::kJson, 0, "");
   EXPECT_EQ(full, "{}");
