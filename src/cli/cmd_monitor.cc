@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/service_memory.h"
 #include "cli/dashboard_flags.h"
 #include "cli/telemetry_flags.h"
 #include "cli/ship.h"
@@ -126,6 +127,7 @@ int RunService(const Context& ctx, const ParsedArgs& args) {
 
 int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
                    const std::string& command) {
+  LimitMallocArenasForService();
   Result<MonitorOptions> options = MonitorOptionsFrom(ctx, args);
   if (!options.ok()) {
     PrintError(options.status().message());

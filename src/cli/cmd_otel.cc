@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/service_memory.h"
 #include "cli/ship.h"
 #include "cli/telemetry_flags.h"
 #include "core/clock.h"
@@ -54,6 +55,7 @@ Result<std::unique_ptr<OtlpReceiver>> StartOtlpReceiver(const Context& ctx,
 }
 
 int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
+  LimitMallocArenasForService();
   StopSignal stop;
   Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
       ctx.ledger_path, ctx.Holder("otel serve"), ctx.prices.get());

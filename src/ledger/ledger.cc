@@ -206,6 +206,11 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenCompanion(const std::string& path,
                                                      const PriceTable* prices) {
   Result<std::unique_ptr<Ledger>> ledger = OpenForShipping(path);
   if (!ledger.ok()) return ledger;
+  // It appends telemetry to a few tables' ends: a small page cache does,
+  // and keeps an idle receiver small.
+  if (Status s = (*ledger)->db_->Exec("PRAGMA cache_size = -512"); !s.ok()) {
+    return s;
+  }
   (*ledger)->st_ = std::make_unique<Statements>((*ledger)->db_->handle());
   if (prices != nullptr) (*ledger)->SetPrices(prices);
   return ledger;
