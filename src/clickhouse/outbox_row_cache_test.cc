@@ -5,23 +5,21 @@
 #include "clickhouse/outbox_row_cache.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "clickhouse/row_format.h"
 #include "ledger/ledger.h"
+#include "ledger/sqlite_db.h"
 #include "test_util.h"
 
 namespace cc {
 namespace {
 
+// Through the ledger's own SQLite wrapper, on a second connection.
 void ExecSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
+  auto db = sql::Database::Open(path, false);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  Status s = (*db)->Exec(sql);
+  EXPECT_TRUE(s.ok()) << s.message();
 }
 
 constexpr int64_t kStart = 1'756'857'600'000;  // 2025-09-03T00:00:00Z.

@@ -19,7 +19,8 @@ size_t VarUintSize(uint64_t v) {
   return n;
 }
 
-// Writes into a buffer sized beforehand (RowBinaryWriter::Size): one
+// Writes into a buffer sized beforehand (StringSize and the fixed
+// columns' bytes): one
 // allocation a row at most, no capacity check a byte.
 class RowBinaryWriter {
  public:
