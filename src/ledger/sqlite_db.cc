@@ -110,8 +110,14 @@ Database::~Database() { sqlite3_close_v2(db_); }
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  bool read_only) {
   sqlite3* db = nullptr;
-  int flags = read_only ? SQLITE_OPEN_READONLY
-                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // A reader opens read-write (SQLite falls back to read-only by itself
+  // when the file is write-protected) and forbids its own writes with
+  // query_only: a SQLITE_OPEN_READONLY connection cannot roll back the
+  // hot journal, or recover the WAL, of a writer killed mid-commit, and
+  // fails with "attempt to write a readonly database" until a writer
+  // comes.
+  const int flags = read_only ? SQLITE_OPEN_READWRITE
+                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX,
                            nullptr);
   if (rc != SQLITE_OK) {
@@ -121,7 +127,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     return Status::IoError(message);
   }
   sqlite3_busy_timeout(db, 5000);
-  return std::unique_ptr<Database>(new Database(db));
+  auto out = std::unique_ptr<Database>(new Database(db));
+  if (read_only) {
+    if (Status s = out->Exec("PRAGMA query_only = ON"); !s.ok()) return s;
+  }
+  return out;
 }
 
 Status Database::Exec(std::string_view sql) {

@@ -54,6 +54,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // `read_only`: no writes through this connection (query_only), yet it
+  // can recover what a writer killed mid-commit left; the file must exist.
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 bool read_only);
   Status Exec(std::string_view sql);
