@@ -99,13 +99,13 @@ class ClickHouseSource final : public DashboardSource {
     return out;
   }
 
-  bool WaitForChange(int stop_fd) override {
+  Change WaitForChange(int stop_fd) override {
     for (;;) {
       pollfd p{stop_fd, POLLIN, 0};
-      if (poll(&p, 1, poll_ms_) > 0) return false;
+      if (poll(&p, 1, poll_ms_) > 0) return Change::kStopped;
       std::lock_guard<std::mutex> lock(mu_);
       const std::string now = FingerprintLocked();
-      if (!now.empty() && now != last_fingerprint_) return true;
+      if (!now.empty() && now != last_fingerprint_) return Change::kData;
     }
   }
 

@@ -146,7 +146,12 @@ class DashboardServer::Impl {
   }
 
   void Stop() {
-    if (stopping_.exchange(true)) return;
+    {
+      // Under the streams' mutex: a stream between testing the flag and
+      // waiting would otherwise miss the wake-up and sleep out its 15 s.
+      std::lock_guard<std::mutex> lock(version_mu_);
+      if (stopping_.exchange(true)) return;
+    }
     if (stop_fd_ >= 0) {
       const uint64_t one = 1;
       (void)!write(stop_fd_, &one, sizeof one);
@@ -273,10 +278,30 @@ class DashboardServer::Impl {
     return Status::Ok();
   }
 
+  // A failed read keeps the last snapshot.
   void RefreshLoop() {
-    while (!stopping_ && source_->WaitForChange(stop_fd_)) {
-      (void)Reload();  // A failed read keeps the last snapshot.
+    while (!stopping_) {
+      switch (source_->WaitForChange(stop_fd_)) {
+        case DashboardSource::Change::kStopped:
+          return;
+        case DashboardSource::Change::kData:
+          (void)Reload();
+          break;
+        case DashboardSource::Change::kHeartbeat:
+          RefreshLiveness();
+          break;
+      }
     }
+  }
+
+  // Same version: the page is not told; its next request sees the fresh
+  // heartbeat.
+  void RefreshLiveness() {
+    std::shared_ptr<const DashboardSnapshot> current = snapshot_.Get();
+    if (!current) return;
+    Result<std::shared_ptr<DashboardSnapshot>> s =
+        source_->RefreshLiveness(*current);
+    if (s.ok()) snapshot_.Set(std::move(*s));
   }
 
   DashboardOptions options_;

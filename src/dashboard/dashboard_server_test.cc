@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "test_util.h"
@@ -60,6 +61,38 @@ std::string HeaderOf(const std::string& answer, const std::string& name) {
   if (at == std::string::npos) return "";
   const size_t start = at + 4 + name.size();
   return answer.substr(start, answer.find("\r\n", start) - start);
+}
+
+// A connection to /api/events (-1 if it cannot connect); reads time out
+// after 3 s.
+int OpenStream(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  const std::string req = "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  (void)!write(fd, req.data(), req.size());
+  timeval tv{3, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+// Reads from `fd` into *got until it holds `what`; false on timeout or EOF.
+bool ReadUntil(int fd, const std::string& what, std::string* got = nullptr) {
+  std::string local;
+  std::string& text = got != nullptr ? *got : local;
+  char buf[4096];
+  while (text.find(what) == std::string::npos) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  return true;
 }
 
 class DashboardServerTest : public ::testing::Test {
@@ -282,6 +315,73 @@ TEST_F(DashboardServerTest, TheEventStreamAnnouncesACommitWithinASecond) {
   ASSERT_TRUE(read_until("\"version\":2}")) << got;
   const auto waited = std::chrono::steady_clock::now() - t0;
   EXPECT_LT(waited, std::chrono::seconds(1));
+  close(fd);
+}
+
+// Stop wakes every stream at once, however their waits interleave with it.
+TEST_F(DashboardServerTest, StopReturnsPromptlyWithStreamsOpen) {
+  for (int round = 0; round < 20; ++round) {
+    auto s = Start();
+    ASSERT_NE(s, nullptr);
+    std::vector<int> fds;
+    for (int i = 0; i < 4; ++i) {
+      const int fd = OpenStream(s->port());
+      ASSERT_GE(fd, 0);
+      ASSERT_TRUE(ReadUntil(fd, "\"version\":1}"));  // Now waiting.
+      fds.push_back(fd);
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    s->Stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2))
+        << "round " << round;
+    for (int fd : fds) close(fd);
+  }
+}
+
+// The value of "key" in a JSON answer, as written (a crude look-up, enough
+// for one field).
+std::string JsonValueOf(const std::string& answer, const std::string& key) {
+  const size_t at = answer.find("\"" + key + "\":");
+  if (at == std::string::npos) return "";
+  const size_t start = at + key.size() + 3;
+  return answer.substr(start, answer.find_first_of(",}", start) - start);
+}
+
+// A running monitor's idle heartbeat (a commit every few seconds) tells
+// the page nothing, yet the health answer carries the fresh heartbeat; a
+// real change is announced as before.
+TEST_F(DashboardServerTest, AnIdleHeartbeatIsNotAnnouncedButIsServed) {
+  Result<int64_t> run = writer_->BeginRun("monitor", "host", 1'756'857'600'000);
+  ASSERT_TRUE(run.ok());
+  auto s = Start();
+  ASSERT_NE(s, nullptr);
+  const int fd = OpenStream(s->port());
+  ASSERT_GE(fd, 0);
+  std::string got;
+  ASSERT_TRUE(ReadUntil(fd, "\"version\":1}", &got)) << got;
+  const std::string before =
+      JsonValueOf(Get(s->port(), "/api/health"), "heartbeatAt");
+  ASSERT_FALSE(before.empty());
+
+  ASSERT_TRUE(writer_->Heartbeat(*run, RunCounters{}, 1'756'857'605'000).ok());
+  // Served: the snapshot's heartbeat is refreshed within the feed's wake-up.
+  std::string after;
+  for (int i = 0; i < 50 && (after.empty() || after == before); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    after = JsonValueOf(Get(s->port(), "/api/health"), "heartbeatAt");
+  }
+  EXPECT_NE(after, before) << "the heartbeat never reached /api/health";
+  // Not announced: nothing on the stream for half a second...
+  timeval short_wait{0, 500'000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &short_wait, sizeof short_wait);
+  std::string more;
+  EXPECT_FALSE(ReadUntil(fd, "event: change", &more)) << more;
+  EXPECT_EQ(JsonValueOf(Get(s->port(), "/api/health"), "version"), "1");
+  // ...and the next event is the real commit's, as version 2.
+  timeval long_wait{3, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &long_wait, sizeof long_wait);
+  Commit("k2", 200);
+  ASSERT_TRUE(ReadUntil(fd, "\"version\":2}", &got)) << got;
   close(fd);
 }
 

@@ -23,9 +23,21 @@ class DashboardSource {
   // A session's requests in time order, at most `limit`. Thread-safe.
   virtual Result<std::vector<SessionEvent>> SessionEvents(
       const std::string& session_id, size_t limit) = 0;
-  // Blocks until the data may have changed (true) or `stop_fd` is readable
-  // (false). Called from one thread only, the one that calls Load.
-  virtual bool WaitForChange(int stop_fd) = 0;
+  enum class Change {
+    kStopped,    // `stop_fd` is readable.
+    kData,       // The data may have changed: Load again.
+    kHeartbeat,  // Only a running sync's heartbeat moved: RefreshLiveness.
+  };
+  // Blocks until something changed or `stop_fd` is readable. Called from
+  // one thread only, the one that calls Load and RefreshLiveness.
+  virtual Change WaitForChange(int stop_fd) = 0;
+  // `current` with its liveness (the last run's heartbeat) read afresh: a
+  // heartbeat changes no figure, so it costs one small read, and the page
+  // is not told to fetch again.
+  virtual Result<std::shared_ptr<DashboardSnapshot>> RefreshLiveness(
+      const DashboardSnapshot& current) {
+    return std::make_shared<DashboardSnapshot>(current);
+  }
 };
 
 // This machine's ledger, read-only. `shipping_configured`: show the

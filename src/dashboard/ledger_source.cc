@@ -1,5 +1,7 @@
 // LedgerSource: DashboardSource over this machine's ledger.
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "dashboard/dashboard_source.h"
 #include "dashboard/ledger_change_feed.h"
@@ -17,10 +19,23 @@ class LedgerSource final : public DashboardSource {
         feed_(std::move(feed)),
         shipping_configured_(shipping_configured) {}
 
+  // The version and stamp are read before the data: a commit in between
+  // is then seen again by the next wait, never missed.
   Result<std::shared_ptr<DashboardSnapshot>> Load(int64_t now_ms) override {
     Result<int64_t> dv = reader_->DataVersion();
     if (dv.ok()) data_version_ = *dv;
+    Result<std::string> stamp = reader_->ContentStamp();
+    stamp_ = stamp.ok() ? *stamp : "";
     return LoadLedgerSnapshot(*reader_, now_ms, shipping_configured_);
+  }
+
+  Result<std::shared_ptr<DashboardSnapshot>> RefreshLiveness(
+      const DashboardSnapshot& current) override {
+    Result<std::optional<RunInfo>> run = reader_->LastRun();
+    if (!run.ok()) return run.status();
+    auto s = std::make_shared<DashboardSnapshot>(current);
+    s->health.last_run = std::move(*run);
+    return s;
   }
 
   Result<std::vector<SessionEvent>> SessionEvents(const std::string& id,
@@ -29,14 +44,20 @@ class LedgerSource final : public DashboardSource {
     return sessions_->SessionEvents(id, limit);
   }
 
-  bool WaitForChange(int stop_fd) override {
+  // A monitor's heartbeat is a commit every few seconds that changes no
+  // figure; telling it apart keeps an idle dashboard (and its page) idle.
+  Change WaitForChange(int stop_fd) override {
     for (;;) {
       // A minute at most between looks, in case a notification was lost.
       if (feed_.Wait(stop_fd, 60'000) == LedgerChangeFeed::Wake::kStop) {
-        return false;
+        return Change::kStopped;
       }
       Result<int64_t> dv = reader_->DataVersion();
-      if (dv.ok() && *dv != data_version_) return true;  // A commit.
+      if (!dv.ok() || *dv == data_version_) continue;
+      data_version_ = *dv;
+      Result<std::string> stamp = reader_->ContentStamp();
+      if (!stamp.ok() || *stamp != stamp_) return Change::kData;
+      return Change::kHeartbeat;
     }
   }
 
@@ -47,6 +68,7 @@ class LedgerSource final : public DashboardSource {
   LedgerChangeFeed feed_;
   bool shipping_configured_;
   int64_t data_version_ = -1;
+  std::string stamp_;  // ContentStamp when last loaded.
 };
 
 }  // namespace

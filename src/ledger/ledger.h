@@ -107,9 +107,18 @@ class Ledger {
   // Changes whenever another connection (process or thread) commits to
   // the ledger (SQLite's PRAGMA data_version).
   Result<int64_t> DataVersion();
+  // A digest of what the dashboard shows that moves with every write but
+  // a monitor's idle heartbeat (sync_runs.heartbeat_ms alone): events
+  // through the change sequence, and each other table's counts and marks.
+  // Reads no event; a few milliseconds on a large ledger. Compare two
+  // stamps for equality only. kStampedTables lists what it covers.
+  Result<std::string> ContentStamp();
+  static const char* const kStampedTables[];
   // Summary without the event totals (which read every event): files,
   // rejects and the last run.
   Result<LedgerSummary> SyncHealth();
+  // The latest sync_runs row (nullopt before the first run).
+  Result<std::optional<RunInfo>> LastRun();
   // A session's events in time order, at most `limit` (the dashboard's
   // drill-down).
   Result<std::vector<SessionEvent>> SessionEvents(const std::string& session_id,

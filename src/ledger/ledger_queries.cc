@@ -159,6 +159,51 @@ Result<int64_t> Ledger::DataVersion() {
   return db_->QueryInt("PRAGMA data_version");
 }
 
+// events, usage_rollup and usage_dims change only with the change
+// sequence (meta's next_change_seq, taken by every insert, update and
+// reprice of an event).
+const char* const Ledger::kStampedTables[] = {
+    "meta", "events", "usage_rollup", "usage_dims", "files", "rejects",
+    "sync_runs", "ship_batches", "ship_rejects", "otel_requests",
+    "otel_errors", "otel_metric_points", nullptr};
+
+Result<std::string> Ledger::ContentStamp() {
+  sql::Statement st(db_->handle(), R"sql(
+    SELECT
+      (SELECT group_concat(key || '=' || value, ';') FROM meta),
+      (SELECT count(*) || '/' || total(offset) || '/' || total(size) || '/' ||
+         total(state = 'gone') || '/' || total(rejects) || '/' ||
+         total(rereads) FROM files),
+      (SELECT count(*) || '/' || total(lines) || '/' || ifnull(max(seen_ms), '')
+         FROM rejects),
+      (SELECT group_concat(r, ';') FROM (
+         SELECT id || mode || pid || source || started_ms || '/' ||
+           ifnull(finished_ms, '') || result || error || files_scanned ||
+           '/' || files_new || '/' || files_changed || '/' || files_reread ||
+           '/' || files_gone || '/' || bytes_read || '/' || lines || '/' ||
+           events_new || '/' || events_updated || '/' || rejects || '/' ||
+           ifnull(last_sync_ms, '') AS r
+         FROM sync_runs ORDER BY id DESC LIMIT 2)),
+      (SELECT count(*) || '/' || ifnull(max(id), '') || '/' ||
+         total(attempts) || '/' || ifnull(max(next_attempt_ms), '')
+         FROM ship_batches),
+      (SELECT count(*) || '/' || ifnull(max(id), '') FROM ship_rejects),
+      (SELECT count(*) || '/' || ifnull(max(received_ms), '')
+         FROM otel_requests),
+      (SELECT count(*) || '/' || ifnull(max(received_ms), '') FROM otel_errors),
+      (SELECT count(*) || '/' || ifnull(max(received_ms), '')
+         FROM otel_metric_points))sql");
+  std::string stamp;
+  Status s = ForEachRow(st, [&stamp](const sql::Statement& row) {
+    for (int i = 0; i < 9; ++i) {
+      stamp += row.IsNull(i) ? "" : row.Text(i);
+      stamp += '|';
+    }
+  });
+  if (!s.ok()) return s;
+  return stamp;
+}
+
 Result<LedgerSummary> Ledger::SyncHealth() {
   LedgerSummary out;
   sql::Statement files(db_->handle(), R"sql(
@@ -196,14 +241,22 @@ Result<LedgerSummary> Ledger::SyncHealth() {
   });
   if (!s.ok()) return s;
 
+  Result<std::optional<RunInfo>> run = LastRun();
+  if (!run.ok()) return run.status();
+  out.last_run = std::move(*run);
+  return out;
+}
+
+Result<std::optional<RunInfo>> Ledger::LastRun() {
   sql::Statement run(db_->handle(), R"sql(
     SELECT id, mode, pid, source, started_ms, heartbeat_ms, finished_ms,
       result, error, files_scanned, files_new, files_changed, files_reread,
       files_gone, bytes_read, lines, events_new, events_updated, rejects,
       last_sync_ms
     FROM sync_runs ORDER BY id DESC LIMIT 1)sql");
-  s = ForEachRow(run, [&out](const sql::Statement& row) {
-    out.last_run = ReadRun(row);
+  std::optional<RunInfo> out;
+  Status s = ForEachRow(run, [&out](const sql::Statement& row) {
+    out = ReadRun(row);
   });
   if (!s.ok()) return s;
   return out;

@@ -277,5 +277,85 @@ TEST(Ledger, RecordsRunsForOtherProcessesToRead) {
   EXPECT_EQ(summary->last_run->counters.events_new, 9u);
 }
 
+// The dashboard reloads when the stamp moves: every write that changes what
+// it shows moves it, a running monitor's idle heartbeat does not.
+TEST(Ledger, TheContentStampIgnoresOnlyTheHeartbeat) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  auto ledger = OpenWrite(path);
+  auto reader = Ledger::OpenForRead(path);
+  ASSERT_TRUE(reader.ok());
+  auto stamp = [&] {
+    Result<std::string> s = (*reader)->ContentStamp();
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? *s : "";
+  };
+  std::string before = stamp();
+  auto expect_moved = [&](const char* what) {
+    const std::string now = stamp();
+    EXPECT_NE(now, before) << what;
+    before = now;
+  };
+
+  Result<int64_t> run = ledger->BeginRun("monitor", "host", 1000);
+  ASSERT_TRUE(run.ok());
+  expect_moved("a run began");
+  RunCounters c;
+  ASSERT_TRUE(ledger->Heartbeat(*run, c, 6000).ok());
+  ASSERT_TRUE(ledger->Heartbeat(*run, c, 11000).ok());
+  EXPECT_EQ(stamp(), before) << "an idle heartbeat";
+
+  Batch b;
+  b.events.push_back(MakeEvent("a", 10, 1000));
+  b.checkpoints.push_back(MakeCheckpoint("/root/p/f.jsonl", 100));
+  ASSERT_TRUE(ledger->Commit(b, "host", 2000).ok());
+  expect_moved("an event and a checkpoint");
+  Batch bigger;
+  bigger.events.push_back(MakeEvent("a", 20, 1000));  // Same key, bigger.
+  ASSERT_TRUE(ledger->Commit(bigger, "host", 2100).ok());
+  expect_moved("an event grew in place");
+  Batch checkpoint_only;
+  checkpoint_only.checkpoints.push_back(MakeCheckpoint("/root/p/f.jsonl", 200));
+  ASSERT_TRUE(ledger->Commit(checkpoint_only, "host", 2200).ok());
+  expect_moved("a checkpoint moved");
+  Batch reject;
+  reject.rejects.push_back(Reject{"/root/p/f.jsonl", 200, 5, "bad", "{", 1});
+  ASSERT_TRUE(ledger->Commit(reject, "host", 2300).ok());
+  expect_moved("a reject");
+  c.files_scanned = 1;
+  ASSERT_TRUE(ledger->Heartbeat(*run, c, 16000, 15000).ok());
+  expect_moved("a heartbeat that carries a pass's counters and sync time");
+  ASSERT_TRUE(ledger->MarkGone({"/root/p/f.jsonl"}).ok());
+  expect_moved("a file gone");
+  ASSERT_TRUE(ledger->FinishRun(*run, c, "ok", "", 17000).ok());
+  expect_moved("the run finished");
+  ASSERT_TRUE(ledger->SetTelemetryShippedMark(false, 7).ok());
+  expect_moved("a shipped mark");
+}
+
+// Every table is either in the stamp or derived from one that is.
+TEST(Ledger, TheContentStampCoversEveryTable) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  auto ledger = OpenWrite(path);
+  auto db = sql::Database::Open(path, /*read_only=*/true);
+  ASSERT_TRUE(db.ok());
+  sql::Statement st((*db)->handle(),
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                    "name NOT LIKE 'sqlite_%'");
+  int tables = 0;
+  for (Result<bool> row = st.Step(); row.ok() && *row; row = st.Step()) {
+    const std::string name = st.Text(0);
+    bool covered = false;
+    for (const char* const* t = Ledger::kStampedTables; *t != nullptr; ++t) {
+      covered = covered || name == *t;
+    }
+    EXPECT_TRUE(covered) << "table " << name
+                         << " is not in Ledger::ContentStamp";
+    ++tables;
+  }
+  EXPECT_GE(tables, 10);
+}
+
 }  // namespace
 }  // namespace cc
