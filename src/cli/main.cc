@@ -220,7 +220,9 @@ const std::vector<Command>& Commands() {
        &RunTelemetryInit},
       {"dashboard", "The live dashboard in your browser",
        "context-cleaner dashboard [--host ADDRESS] [--port PORT] "
-       "[--auth-token TOKEN] [-z ZONE]",
+       "[--auth-token TOKEN] [-z ZONE]\n"
+       "       context-cleaner dashboard --from clickhouse [--clickhouse URL] "
+       "[--source NAME] [...]",
        "Serves the dashboard at http://127.0.0.1:8110/: today, this week and "
        "month with the\nchange from the period before, usage over time by "
        "model, the current 5-hour block,\nprojects, sessions (click one for "
@@ -229,7 +231,10 @@ const std::vector<Command>& Commands() {
        "(run\n`bridge sync --start-monitoring` beside it, or use `run`, which "
        "does both). Read-only.\nThe JSON API it uses is under /api/ "
        "(docs/api.md); /metrics is for Prometheus.\nListening beyond "
-       "127.0.0.1 (--host 0.0.0.0) requires --auth-token.",
+       "127.0.0.1 (--host 0.0.0.0) requires --auth-token.\n"
+       "--from clickhouse shows the whole team from ClickHouse (--clickhouse "
+       "URL, or the config\nfile), every machine or --source NAME's; it "
+       "looks for new rows every 5 s.",
        {"--host", "--port", "--auth-token", "--timezone", "--from"},
        &RunDashboard},
       {"bridge sync-status", "Show what the ledger holds and the last run",

@@ -1,40 +1,14 @@
 #include "clickhouse/usage_query.h"
 
-#include <charconv>
 #include <map>
 #include <tuple>
+
+#include "clickhouse/tab_separated.h"
 
 namespace cc {
 namespace {
 
 constexpr const char* kBucketMs = "900000";
-
-// Splits one TabSeparated line into its fields (unescaping \t \n \\).
-std::vector<std::string> Fields(std::string_view line) {
-  std::vector<std::string> out(1);
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '\t') {
-      out.emplace_back();
-    } else if (c == '\\' && i + 1 < line.size()) {
-      const char n = line[++i];
-      out.back().push_back(n == 't'   ? '\t'
-                           : n == 'n' ? '\n'
-                           : n == '0' ? '\0'
-                                      : n);
-    } else {
-      out.back().push_back(c);
-    }
-  }
-  return out;
-}
-
-// Numbers from the server: a malformed one is an error, never a crash.
-template <typename T>
-bool Parse(const std::string& s, T* out) {
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
 
 }  // namespace
 
@@ -99,7 +73,7 @@ Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
     size_t end = body.find('\n', start);
     if (end == std::string::npos) end = body.size();
     std::vector<std::string> f =
-        Fields(std::string_view(body).substr(start, end - start));
+        TsvFields(std::string_view(body).substr(start, end - start));
     start = end + 1;
     if (f.size() != 18) {
       return Status::Corruption("ClickHouse answered a row of " +
@@ -113,14 +87,16 @@ Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
     int64_t bucket_index = 0;
     Tokens& t = r.tokens;
     const bool parsed =
-        Parse(f[0], &bucket_index) && Parse(f[5], &r.events) &&
-        Parse(f[6], &r.unpriced_events) && Parse(f[7], &t.input) &&
-        Parse(f[8], &t.output) && Parse(f[9], &t.cache_creation) &&
-        Parse(f[10], &t.cache_creation_5m) &&
-        Parse(f[11], &t.cache_creation_1h) && Parse(f[12], &t.cache_read) &&
-        Parse(f[13], &t.web_search_requests) &&
-        Parse(f[14], &t.web_fetch_requests) && Parse(f[15], &r.cost_nano) &&
-        Parse(f[16], &r.first_ms) && Parse(f[17], &r.last_ms);
+        TsvNumber(f[0], &bucket_index) && TsvNumber(f[5], &r.events) &&
+        TsvNumber(f[6], &r.unpriced_events) && TsvNumber(f[7], &t.input) &&
+        TsvNumber(f[8], &t.output) && TsvNumber(f[9], &t.cache_creation) &&
+        TsvNumber(f[10], &t.cache_creation_5m) &&
+        TsvNumber(f[11], &t.cache_creation_1h) &&
+        TsvNumber(f[12], &t.cache_read) &&
+        TsvNumber(f[13], &t.web_search_requests) &&
+        TsvNumber(f[14], &t.web_fetch_requests) &&
+        TsvNumber(f[15], &r.cost_nano) && TsvNumber(f[16], &r.first_ms) &&
+        TsvNumber(f[17], &r.last_ms);
     if (!parsed) {
       return Status::Corruption("ClickHouse answered a malformed number");
     }

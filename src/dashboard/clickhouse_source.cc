@@ -6,34 +6,31 @@
 #include <mutex>
 #include <sstream>
 
+#include "clickhouse/tab_separated.h"
 #include "clickhouse/usage_query.h"
 
 namespace cc {
 namespace {
 
-std::vector<std::string> SplitTabs(const std::string& line) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t tab = line.find('\t', start);
-    out.push_back(line.substr(start, tab - start));
-    if (tab == std::string::npos) return out;
-    start = tab + 1;
-  }
-}
-
-// TabSeparated escapes (\t \n \\ and friends) undone.
-std::string Unescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\\' || i + 1 == s.size()) {
-      out.push_back(s[i]);
-      continue;
-    }
-    const char c = s[++i];
-    out.push_back(c == 't' ? '\t' : c == 'n' ? '\n' : c == '0' ? '\0' : c);
-  }
-  return out;
+// One row of ClickHouseSessionSql's answer; false if it is not one.
+bool ParseSessionRow(const std::string& line, SessionEvent* e) {
+  const std::vector<std::string> f = TsvFields(line);
+  if (f.size() != 16) return false;
+  e->key = f[0];
+  e->model = f[2];
+  e->project = f[3];
+  e->source = f[4];
+  e->is_sidechain = f[5] == "1";
+  e->priced = f[15] == "1";
+  Tokens& t = e->tokens;
+  return TsvNumber(f[1], &e->timestamp_ms) && TsvNumber(f[6], &t.input) &&
+         TsvNumber(f[7], &t.output) && TsvNumber(f[8], &t.cache_creation) &&
+         TsvNumber(f[9], &t.cache_creation_5m) &&
+         TsvNumber(f[10], &t.cache_creation_1h) &&
+         TsvNumber(f[11], &t.cache_read) &&
+         TsvNumber(f[12], &t.web_search_requests) &&
+         TsvNumber(f[13], &t.web_fetch_requests) &&
+         TsvNumber(f[14], &e->cost_nano);
 }
 
 class ClickHouseSource final : public DashboardSource {
@@ -68,32 +65,18 @@ class ClickHouseSource final : public DashboardSource {
   Result<std::vector<SessionEvent>> SessionEvents(const std::string& id,
                                                   size_t limit) override {
     std::unique_lock<std::mutex> lock(mu_);
-    ClickHouseReply r =
-        client_.Execute(ClickHouseSessionSql(client_.endpoint().database, id, limit));
+    ClickHouseReply r = client_.Execute(ClickHouseSessionSql(
+        client_.endpoint().database, id, only_source_, limit));
     lock.unlock();
     if (!r.ok) return Status::IoError(r.error.message);
     std::vector<SessionEvent> out;
     std::istringstream lines(r.body);
     for (std::string line; std::getline(lines, line);) {
-      const std::vector<std::string> f = SplitTabs(line);
-      if (f.size() != 16) return Status::IoError("ClickHouse: unexpected answer: " + line);
       SessionEvent e;
-      e.key = Unescape(f[0]);
-      e.timestamp_ms = std::stoll(f[1]);
-      e.model = Unescape(f[2]);
-      e.project = Unescape(f[3]);
-      e.source = Unescape(f[4]);
-      e.is_sidechain = f[5] == "1";
-      e.tokens.input = std::stoull(f[6]);
-      e.tokens.output = std::stoull(f[7]);
-      e.tokens.cache_creation = std::stoull(f[8]);
-      e.tokens.cache_creation_5m = std::stoull(f[9]);
-      e.tokens.cache_creation_1h = std::stoull(f[10]);
-      e.tokens.cache_read = std::stoull(f[11]);
-      e.tokens.web_search_requests = std::stoull(f[12]);
-      e.tokens.web_fetch_requests = std::stoull(f[13]);
-      e.cost_nano = std::stoll(f[14]);
-      e.priced = f[15] == "1";
+      if (!ParseSessionRow(line, &e)) {
+        return Status::IoError("ClickHouse: unexpected answer: " +
+                               line.substr(0, 200));
+      }
       out.push_back(std::move(e));
     }
     return out;
@@ -130,14 +113,18 @@ class ClickHouseSource final : public DashboardSource {
 }  // namespace
 
 std::string ClickHouseSessionSql(const std::string& database,
-                                 const std::string& session_id, size_t limit) {
+                                 const std::string& session_id,
+                                 const std::optional<std::string>& only_source,
+                                 size_t limit) {
   return "SELECT key, toUnixTimestamp64Milli(timestamp), model, project, "
          "source, is_sidechain, input_tokens, output_tokens, "
          "cache_creation_tokens, cache_creation_5m_tokens, "
          "cache_creation_1h_tokens, cache_read_tokens, web_search_requests, "
          "web_fetch_requests, cost_nano, priced FROM `" +
          database + "`.events FINAL WHERE session_id = " +
-         ClickHouseQuote(session_id) + " ORDER BY timestamp, key LIMIT " +
+         ClickHouseQuote(session_id) +
+         (only_source ? " AND source = " + ClickHouseQuote(*only_source) : "") +
+         " ORDER BY timestamp, key LIMIT " +
          std::to_string(limit) + " FORMAT TabSeparated";
 }
 

@@ -19,8 +19,10 @@ std::unique_ptr<DashboardSource> MakeClickHouseSource(
     std::optional<std::string> only_source, int poll_ms = 5'000);
 
 // The drill-down's query (for tests): a session's events, FINAL, in time
-// order.
+// order, of one machine when `only_source` is set.
 std::string ClickHouseSessionSql(const std::string& database,
-                                 const std::string& session_id, size_t limit);
+                                 const std::string& session_id,
+                                 const std::optional<std::string>& only_source,
+                                 size_t limit);
 
 }  // namespace cc
