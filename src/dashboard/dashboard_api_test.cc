@@ -259,5 +259,127 @@ TEST_F(DashboardApiTest, HealthAndMetrics) {
   EXPECT_EQ(z.body, "ok\n");
 }
 
+// Reloads the snapshot the API serves (after more was written).
+#define RELOAD_SNAPSHOT()                                              \
+  do {                                                                 \
+    auto reloaded = LoadLedgerSnapshot(*ledger_, now_);                \
+    ASSERT_TRUE(reloaded.ok()) << reloaded.status().message();         \
+    snapshot_ = *reloaded;                                             \
+  } while (0)
+
+// Four requests from Claude Code's telemetry (none with a transcript's
+// event: each becomes an exact event of its own), three errors.
+//   r1 sonnet 100 ms  1,000 out  ours $0.015  Claude Code's $0.02
+//   r2 sonnet 200 ms  1,000 in   ours $0.003  Claude Code's $0.003
+//   r3 sonnet 900 ms  2,000 out  ours $0.03   Claude Code's $0.03
+//   r4 unknown model 50 ms, no tokens: not priced, so not compared
+TEST_F(DashboardApiTest, TelemetryOverview) {
+  auto none = Get("/api/telemetry");
+  EXPECT_TRUE(none["telemetry"].is_null());
+
+  TelemetryBatch t;
+  auto request = [&](const char* id, const char* model, int64_t ms,
+                     uint64_t in, uint64_t out, double usd) {
+    TelemetryRequest r;
+    r.key = r.request_id = id;
+    r.session_id = "s9";
+    r.model = model;
+    r.tokens.input = in;
+    r.tokens.output = out;
+    r.cost_usd = usd;
+    r.duration_ms = ms;
+    r.event_ms = At("2025-09-10T11:45:00Z");
+    t.requests.push_back(r);
+  };
+  request("r1", kModel, 100, 0, 1000, 0.02);
+  request("r2", kModel, 200, 1000, 0, 0.003);
+  request("r3", kModel, 900, 0, 2000, 0.03);
+  request("r4", "claude-no-such-model", 50, 0, 0, 0);
+  for (const char* status : {"429", "529", "429"}) {
+    TelemetryError e;
+    e.key = std::string("err-") + status + "-" + std::to_string(t.errors.size());
+    e.status_code = status;
+    e.model = kModel;
+    e.event_ms = At("2025-09-10T11:50:00Z");
+    t.errors.push_back(e);
+  }
+  Result<TelemetryStats> stored = ledger_->CommitTelemetry(t, "host-a", 2);
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  ASSERT_EQ(stored->events_telemetry_only, 4u);
+  RELOAD_SNAPSHOT();
+
+  auto v = Get("/api/telemetry")["telemetry"];
+  EXPECT_EQ(v["requests"].get_uint64().value(), 4u);
+  EXPECT_EQ(v["events"].get_uint64().value(), 9u);
+  EXPECT_EQ(v["exactEvents"].get_uint64().value(), 4u);
+  EXPECT_EQ(v["lowerBoundEvents"].get_uint64().value(), 5u);
+  // Per model, by name; p50 and p95 are the nearest ranks.
+  auto latency = v["latency"].get_array().value();
+  ASSERT_EQ(latency.size(), 2u);
+  EXPECT_EQ(std::string(latency.at(0)["model"].get_string().value()),
+            "claude-no-such-model");
+  EXPECT_EQ(Num(latency.at(0)["p50Ms"]), 50);
+  EXPECT_EQ(std::string(latency.at(1)["model"].get_string().value()), kModel);
+  EXPECT_EQ(latency.at(1)["requests"].get_uint64().value(), 3u);
+  EXPECT_EQ(Num(latency.at(1)["p50Ms"]), 200);
+  EXPECT_EQ(Num(latency.at(1)["p95Ms"]), 900);
+  auto errors = v["errorsByStatus"].get_array().value();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(std::string(errors.at(0)["status"].get_string().value()), "429");
+  EXPECT_EQ(errors.at(0)["errors"].get_uint64().value(), 2u);
+  EXPECT_EQ(std::string(errors.at(1)["status"].get_string().value()), "529");
+  EXPECT_EQ(errors.at(1)["errors"].get_uint64().value(), 1u);
+  EXPECT_EQ(v["costs"]["requests"].get_uint64().value(), 3u);
+  EXPECT_NEAR(Num(v["costs"]["claudeCodeUSD"]), 0.053, 1e-12);
+  EXPECT_DOUBLE_EQ(Num(v["costs"]["oursUSD"]), 0.048);
+}
+
+// Sync health: files, rejects by reason, and whether a monitor still runs
+// (a heartbeat within 30 s) or stopped without finishing its run.
+TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
+  auto h = Get("/api/health");
+  EXPECT_TRUE(h["lastRun"].is_null());
+
+  Batch b;
+  Checkpoint c;
+  c.path = "/root/p/f.jsonl";
+  c.root = "/root";
+  c.project = "p";
+  c.identity = FileIdentity{1, 2, 300, 3};
+  c.offset = 300;
+  b.checkpoints.push_back(c);
+  b.rejects.push_back(Reject{c.path, 100, 10, "invalid JSON", "{", 2});
+  b.rejects.push_back(Reject{c.path, 200, 10, "no timestamp", "{", 1});
+  ASSERT_TRUE(ledger_->Commit(b, "host-a", 2).ok());
+  Result<int64_t> run = ledger_->BeginRun("watch", "host-a", now_ - 60'000);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE(ledger_->Heartbeat(*run, RunCounters{}, now_ - 10'000,
+                                 now_ - 20'000).ok());
+  RELOAD_SNAPSHOT();
+  h = Get("/api/health");
+  EXPECT_EQ(h["files"]["active"].get_uint64().value(), 1u);
+  EXPECT_EQ(h["rejects"]["lines"].get_uint64().value(), 3u);
+  auto reasons = h["rejects"]["byReason"].get_array().value();
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(std::string(reasons.at(0)["reason"].get_string().value()), "invalid JSON");
+  EXPECT_EQ(reasons.at(0)["lines"].get_uint64().value(), 2u);
+  auto r = h["lastRun"];
+  EXPECT_TRUE(r["running"].get_bool().value());
+  EXPECT_EQ(std::string(r["mode"].get_string().value()), "watch");
+  EXPECT_EQ(std::string(r["result"].get_string().value()), "running");
+  EXPECT_EQ(std::string(r["heartbeatAt"].get_string().value()),
+            "2025-09-10T11:59:50.000Z");
+  EXPECT_EQ(std::string(r["lastSyncAt"].get_string().value()),
+            "2025-09-10T11:59:40.000Z");
+  EXPECT_EQ(r["secondsSinceLastSync"].get_int64().value(), 20);
+
+  // 40 s later with no heartbeat: the monitor died without finishing.
+  now_ += 40'000;
+  r = Get("/api/health")["lastRun"];
+  EXPECT_FALSE(r["running"].get_bool().value());
+  EXPECT_EQ(std::string(r["result"].get_string().value()), "stopped");
+  EXPECT_EQ(r["secondsSinceLastSync"].get_int64().value(), 60);
+}
+
 }  // namespace
 }  // namespace cc
