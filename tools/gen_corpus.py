@@ -859,6 +859,7 @@ def default_files(size_mb: float) -> int:
 
 
 def main(argv: list[str]) -> int:
+    global START_MS
     parser = argparse.ArgumentParser(
         description="Generate a synthetic Claude Code transcript tree.")
     parser.add_argument("--out", required=True, help="output directory (DIR/projects is created)")
@@ -869,7 +870,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ccusage-compatible", action="store_true",
                         help="every response has a requestId and resumed sessions copy "
                              "whole responses, so ccusage 20 and context-cleaner agree")
+    parser.add_argument("--start-ms", type=int, default=None,
+                        help="start of the 60 days of timestamps, in ms since the epoch "
+                             "(default 2025-09-01T00:00:00Z)")
     args = parser.parse_args(argv)
+    if args.start_ms is not None:
+        START_MS = args.start_ms
     if args.size_mb <= 0 or (args.files is not None and args.files < 1):
         parser.error("--size-mb and --files must be positive")
     projects = os.path.join(args.out, "projects")

@@ -6,13 +6,18 @@
 (() => {
   const token = new URLSearchParams(location.search).get("token");
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+  // Okabe-Ito: distinguishable with the common colour-vision deficiencies;
+  // its black is a mid grey here, visible on the dark theme too.
   const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-                   "#D55E00", "#F0E442", "#000000"];
+                   "#D55E00", "#F0E442", "#8C8C8C"];
+  // The page's clock: relative times, the block's minutes left, a monitor
+  // that stopped beating and the turn of a day change with no ledger write
+  // (so no event on the stream); the overview and health are asked again.
+  const CLOCK_MS = 30000;
   const state = {
     by: "project", sort: "cost", order: "desc", search: "",
     bucket: "day", metric: "cost", from: "", to: "",
-    version: 0, chart: null, sessionChart: null,
+    version: 0, chart: null, sessionChart: null, span: null,
   };
 
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -66,12 +71,14 @@
     const delta = $("[data-field=delta]", card);
     const before = Number(p.previousSoFar.costUSD);
     const now = Number(p.current.costUSD);
+    const change = (a, b) => (a >= b ? "▲ " : "▼ ") + Math.abs((a - b) / b * 100).toFixed(0) + "%";
     delta.className = "delta";
     if (before > 0) {
-      const pct = ((now - before) / before) * 100;
-      delta.textContent = (pct >= 0 ? "▲ " : "▼ ") + Math.abs(pct).toFixed(0) +
-        "% vs the same time in the previous period (" + usd(before) + ")";
-      delta.classList.add(pct >= 0 ? "up" : "down");
+      const tokensBefore = Number(p.previousSoFar.totalTokens);
+      delta.textContent = change(now, before) + " cost" +
+        (tokensBefore > 0 ? ", " + change(Number(p.current.totalTokens), tokensBefore) + " tokens" : "") +
+        " vs the same time in the previous period (" + usd(before) + ", " + tokens(tokensBefore) + " tokens)";
+      delta.classList.add(now >= before ? "up" : "down");
     } else {
       delta.textContent = before === 0 && now > 0 ? "nothing at this time in the previous period" : "";
     }
@@ -171,6 +178,7 @@
     if (state.chart) state.chart.destroy();
     box.replaceChildren();
     state.chart = new uPlot(opts, data, box);
+    state.span = xs.length ? [xs[0] * 1000, xs[xs.length - 1] * 1000 + bucketMs(s.bucket)] : null;
     box.ondblclick = () => { resetRange(); };
     box.setAttribute("aria-label", "Usage over time per " + s.bucket + ", stacked by model: " +
       s.models.map((m) => m.model).join(", "));
@@ -179,6 +187,29 @@
   function isoDate(ms) {
     const d = new Date(ms);
     return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+
+  function bucketMs(b) { return b === "hour" ? 3600e3 : b === "week" ? 7 * 86400e3 : 86400e3; }
+
+  // The chart by keyboard: + and - zoom around the middle, the arrows move
+  // by a quarter of the range, 0 or Escape shows everything again.
+  function chartKey(e) {
+    if (!state.span) return;
+    const [lo, hi] = state.span;
+    const mid = (lo + hi) / 2, half = (hi - lo) / 2, step = (hi - lo) / 4;
+    const keys = {
+      "+": () => zoomTo(mid - half / 2, mid + half / 2),
+      "=": () => zoomTo(mid - half / 2, mid + half / 2),
+      "-": () => zoomTo(mid - half * 2, mid + half * 2),
+      "ArrowLeft": () => zoomTo(lo - step, hi - step),
+      "ArrowRight": () => zoomTo(lo + step, hi + step),
+      "0": resetRange,
+      "Escape": resetRange,
+    };
+    const act = keys[e.key];
+    if (!act) return;
+    e.preventDefault();
+    act();
   }
 
   function zoomTo(fromMs, toMs) {
@@ -356,6 +387,17 @@
     } catch (e) { showError(e); }
   }
 
+  // The overview and health again, without the chart and table (their
+  // figures only change with the ledger).
+  async function tick() {
+    if (document.hidden) return;
+    try {
+      const [o, h] = await Promise.all([api("/api/overview", { tz: zone }), api("/api/health")]);
+      renderOverview(o);
+      renderHealth(h);
+    } catch (e) { showError(e); }
+  }
+
   let pending = null;
   function scheduleLoad() {
     if (pending) return;
@@ -393,13 +435,31 @@
     $("#from").onchange = (e) => { state.from = e.target.value; loadSeries(); };
     $("#to").onchange = (e) => { state.to = e.target.value; loadSeries(); };
     $("#reset-range").onclick = resetRange;
-    for (const tab of document.querySelectorAll("[role=tab]")) {
-      tab.onclick = () => {
-        state.by = tab.dataset.by;
-        for (const t of document.querySelectorAll("[role=tab]")) t.setAttribute("aria-selected", String(t === tab));
-        loadBreakdown();
+    // Tabs as the ARIA pattern has them: one tab stop, arrows, Home, End.
+    const tabs = [...document.querySelectorAll("[role=tab]")];
+    const selectTab = (tab) => {
+      state.by = tab.dataset.by;
+      for (const t of tabs) {
+        t.setAttribute("aria-selected", String(t === tab));
+        t.tabIndex = t === tab ? 0 : -1;
+      }
+      loadBreakdown();
+    };
+    for (const tab of tabs) {
+      tab.tabIndex = tab.getAttribute("aria-selected") === "true" ? 0 : -1;
+      tab.onclick = () => selectTab(tab);
+      tab.onkeydown = (e) => {
+        const visible = tabs.filter((t) => !t.hidden);
+        const i = visible.indexOf(tab);
+        const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: visible.length - 1 }[e.key];
+        if (to === undefined) return;
+        e.preventDefault();
+        const next = visible[(to + visible.length) % visible.length];
+        next.focus();
+        selectTab(next);
       };
     }
+    $("#chart").onkeydown = chartKey;
     for (const b of document.querySelectorAll("#breakdown th button")) {
       b.onclick = () => {
         const key = b.dataset.sort;
@@ -418,6 +478,8 @@
     addEventListener("resize", () => { clearTimeout(resize); resize = setTimeout(loadSeries, 200); });
     loadAll();
     connect();
+    setInterval(tick, CLOCK_MS);
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) tick(); });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

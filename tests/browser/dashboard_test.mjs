@@ -101,12 +101,22 @@ try {
   check(await text("#card-today [data-kind=events]") === String(events.filter((e) => utcDay(e.at) === utcDay(Date.now())).length),
     "today's requests");
   check(await text("#block-body [data-field=block-cost]") === usd(total), "block cost: " + await text("#block-body"));
+  // 1,000 + 2,000 + 1,000 + 100,000 tokens.
+  check(await text("#block-body [data-field=block-tokens]") === "104.0k tokens", "block tokens: " + await text("#block-body"));
+  check(await text("#card-today [data-kind=outputTokens]") === "3,000", "today's output tokens: " + await text("#card-today"));
+  check(await text("#card-today [data-field=delta]") === "nothing at this time in the previous period",
+    "today's change: " + await text("#card-today [data-field=delta]"));
   check(await text("#cache-share") === "99.0%", "cache share: " + await text("#cache-share"));
   // 100,000 reads at $3 instead of $0.30 per million: $0.27.
   check(await text("#cache-saved") === "$0.2700", "cache saved: " + await text("#cache-saved"));
   const firstRow = await text("#breakdown tbody tr");
   check(firstRow.includes("-home-dev-shop") && firstRow.includes(usd(total)), "projects table: " + firstRow);
   check((await text("#health [data-field=files]")).startsWith("1 transcript"), "health: " + await text("#health"));
+  check(/^monitor running \(\w+, pid (\d+)\)$/.exec(await text("#health li.ok"))?.[1] === String(proc.pid),
+    "health, the monitor: " + await text("#health"));
+  check(await text("#health [data-field=rejects]") === "none", "health, rejects: " + await text("#health"));
+  check(await text("#health [data-field=shipping]") === "not configured", "health, shipping: " + await text("#health"));
+  check((await text("#telemetry")).startsWith("No telemetry received."), "telemetry: " + await text("#telemetry"));
   check(await page.locator("#chart canvas").count() > 0, "no chart drawn");
   await page.screenshot({ path: path.join(out, "dashboard-overview.png"), fullPage: true });
 
@@ -125,8 +135,36 @@ try {
   console.log(`appended line on the page after ${lag} ms`);
   check(lag <= 2000, `the appended line took ${lag} ms to show (limit 2000)`);
 
-  // Sessions: sort, search, and the drill-down.
-  await page.getByRole("tab", { name: "Sessions" }).click();
+  // Idle: the monitor's heartbeat (every 5 s) is a commit that changes no
+  // figure; the page must not be told to fetch anything.
+  const idleVersion = await page.evaluate(() => document.body.dataset.version);
+  let idleRequests = 0;
+  const countRequest = (r) => { if (r.url().includes("/api/")) idleRequests++; };
+  page.on("request", countRequest);
+  await page.waitForTimeout(6500);
+  page.off("request", countRequest);
+  check(await page.evaluate(() => document.body.dataset.version) === idleVersion && idleRequests === 0,
+    `idle for 6.5 s (a heartbeat): version ${idleVersion} -> ` +
+    `${await page.evaluate(() => document.body.dataset.version)}, ${idleRequests} API requests, want none`);
+
+  // The chart by keyboard: + zooms (the range fields fill), 0 shows all.
+  await page.locator("#chart").focus();
+  await page.keyboard.press("+");
+  await page.waitForFunction(() => document.querySelector("#from").value !== "", null, { timeout: 3000 })
+    .catch(() => {});
+  check(await page.locator("#from").inputValue() !== "", "the + key on the chart did not zoom");
+  await page.keyboard.press("0");
+  await page.waitForFunction(() => document.querySelector("#from").value === "", null, { timeout: 3000 })
+    .catch(() => {});
+  check(await page.locator("#from").inputValue() === "", "the 0 key on the chart did not zoom out");
+
+  // Sessions, by keyboard (the tabs' arrow keys): sort, search, and the
+  // drill-down.
+  await page.getByRole("tab", { name: "Projects" }).focus();
+  await page.keyboard.press("ArrowRight");
+  check(await page.getByRole("tab", { name: "Sessions" }).getAttribute("aria-selected") === "true",
+    "ArrowRight on the Projects tab did not select Sessions");
+  check(await page.evaluate(() => document.activeElement.dataset.by) === "session", "focus did not follow the tab");
   await page.waitForFunction(() => document.querySelector("#breakdown tbody tr.link") !== null);
   await page.locator("#search").fill("no-such-session");
   await page.waitForFunction(() => document.querySelectorAll("#breakdown tbody tr").length === 0);
