@@ -34,6 +34,7 @@
     if (n >= 1e4) return (n / 1e3).toFixed(1) + "k";
     return nf.format(Math.round(n));
   };
+  const bytes = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : n >= 1024 ? (n / 1024).toFixed(1) + " KB" : n + " bytes");
   const when = (iso) => new Date(iso).toLocaleString(undefined, {
     month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   const el = (tag, props = {}, ...children) => {
@@ -309,6 +310,13 @@
       list.append(el("li", { "data-field": "last-sync" }, "last sync " + when(run.lastSyncAt) +
         " (" + run.secondsSinceLastSync + " s ago)"));
       if (run.error) list.append(el("li", { class: "bad" }, run.error));
+      const b = h.backlog;
+      if (b) {
+        list.append(el("li", { "data-field": "lag", class: b.unreadBytes ? "" : "ok" }, b.unreadBytes
+          ? "lag " + Math.round(b.lagMs / 1000) + " s: " + bytes(b.unreadBytes) + " in " + nf.format(b.filesBehind) +
+            (b.filesBehind === 1 ? " transcript" : " transcripts") + " not read yet"
+          : "no lag: every transcript read to its end"));
+      }
     } else {
       list.append(el("li", {}, "never synced"));
     }

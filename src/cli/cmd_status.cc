@@ -50,11 +50,8 @@ std::string Ago(int64_t then_ms) {
   return std::to_string(seconds) + " s ago";
 }
 
-// Lag: how long the oldest byte not yet in the ledger may have waited —
-// zero when nothing is unread, else the time since the last pass.
 int64_t LagMs(const RunInfo& r, const Backlog& b) {
-  if (b.unread_bytes == 0) return 0;
-  return NowMs() - r.last_sync_ms.value_or(r.started_ms);
+  return BacklogLagMs(b, r.last_sync_ms.value_or(r.started_ms), NowMs());
 }
 
 void RunJson(JsonWriter& w, const RunInfo& r, const Backlog& b) {

@@ -53,6 +53,11 @@ void Time(JsonWriter& w, std::string_view key, int64_t ms) {
   w.Key(key).String(FormatIsoTimestampMs(ms));
 }
 
+// When the run's latest pass finished (its start before the first).
+int64_t LastSyncMs(const RunInfo& run) {
+  return run.last_sync_ms.value_or(run.finished_ms.value_or(run.started_ms));
+}
+
 void OptionalTime(JsonWriter& w, std::string_view key,
                   const std::optional<int64_t>& ms) {
   w.Key(key);
@@ -455,11 +460,22 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
                                                      : std::string("stopped"));
     Time(w, "startedAt", run.started_ms);
     Time(w, "heartbeatAt", run.heartbeat_ms);
-    const int64_t last_sync =
-        run.last_sync_ms.value_or(run.finished_ms.value_or(run.started_ms));
+    const int64_t last_sync = LastSyncMs(run);
     Time(w, "lastSyncAt", last_sync);
     w.Field("secondsSinceLastSync", std::max<int64_t>(0, (now - last_sync) / 1000))
         .Field("error", run.error)
+        .EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("backlog");
+  if (s->backlog) {
+    const int64_t last_sync = h.last_run ? LastSyncMs(*h.last_run) : s->loaded_ms;
+    w.BeginObject()
+        .Field("unreadBytes", s->backlog->unread_bytes)
+        .Field("filesBehind", s->backlog->files_behind)
+        .Field("filesMissing", s->backlog->files_missing)
+        .Field("lagMs", BacklogLagMs(*s->backlog, last_sync, now))
         .EndObject();
   } else {
     w.Null();
@@ -588,16 +604,23 @@ ApiResponse DashboardApi::Metrics() const {
   m.Sample("context_cleaner_rejected_lines_total", static_cast<double>(h.rejects));
   if (h.last_run) {
     const RunInfo& run = *h.last_run;
-    const int64_t last_sync =
-        run.last_sync_ms.value_or(run.finished_ms.value_or(run.started_ms));
+    const int64_t last_sync = LastSyncMs(run);
     m.Family("context_cleaner_last_sync_timestamp_seconds", "gauge",
              "When the last sync pass finished (Unix time).");
     m.Sample("context_cleaner_last_sync_timestamp_seconds",
              static_cast<double>(last_sync) / 1000.0);
-    m.Family("context_cleaner_sync_lag_seconds", "gauge",
-             "Seconds since the last sync pass finished.");
-    m.Sample("context_cleaner_sync_lag_seconds",
-             static_cast<double>(std::max<int64_t>(0, src_.now_ms() - last_sync)) / 1000.0);
+    if (s->backlog) {
+      m.Family("context_cleaner_sync_lag_seconds", "gauge",
+               "How long the oldest transcript byte not yet in the ledger may "
+               "have waited (0 when everything is read).");
+      m.Sample("context_cleaner_sync_lag_seconds",
+               static_cast<double>(BacklogLagMs(*s->backlog, last_sync,
+                                                src_.now_ms())) / 1000.0);
+      m.Family("context_cleaner_unread_bytes", "gauge",
+               "Bytes of tracked transcripts not yet in the ledger.");
+      m.Sample("context_cleaner_unread_bytes",
+               static_cast<double>(s->backlog->unread_bytes));
+    }
   }
   if (s->shipping) {
     const ShipState& st = *s->shipping;

@@ -15,8 +15,11 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fstream>
+
 #include "core/civil_time.h"
 #include "ledger/ledger.h"
+#include "tail/file_identity.h"
 #include "test_util.h"
 
 namespace cc {
@@ -340,12 +343,19 @@ TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
   auto h = Get("/api/health");
   EXPECT_TRUE(h["lastRun"].is_null());
 
+  // A transcript of 500 bytes, read to 300: 200 bytes behind.
   Batch b;
   Checkpoint c;
-  c.path = "/root/p/f.jsonl";
-  c.root = "/root";
+  c.path = dir_.Join("f.jsonl");
+  {
+    std::ofstream f(c.path);
+    f << std::string(500, 'x');
+  }
+  Result<FileIdentity> id = StatPath(c.path);
+  ASSERT_TRUE(id.ok());
+  c.root = dir_.path();
   c.project = "p";
-  c.identity = FileIdentity{1, 2, 300, 3};
+  c.identity = *id;
   c.offset = 300;
   b.checkpoints.push_back(c);
   b.rejects.push_back(Reject{c.path, 100, 10, "invalid JSON", "{", 2});
@@ -372,6 +382,10 @@ TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
   EXPECT_EQ(std::string(r["lastSyncAt"].get_string().value()),
             "2025-09-10T11:59:40.000Z");
   EXPECT_EQ(r["secondsSinceLastSync"].get_int64().value(), 20);
+  // Bytes wait since the last pass.
+  EXPECT_EQ(h["backlog"]["unreadBytes"].get_uint64().value(), 200u);
+  EXPECT_EQ(h["backlog"]["filesBehind"].get_uint64().value(), 1u);
+  EXPECT_EQ(h["backlog"]["lagMs"].get_int64().value(), 20'000);
 
   // 40 s later with no heartbeat: the monitor died without finishing.
   now_ += 40'000;

@@ -45,6 +45,10 @@ Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(
   Result<std::vector<Reject>> rejects = ledger.RecentRejects(20);
   if (!rejects.ok()) return rejects.status();
   s->recent_rejects = std::move(*rejects);
+  // A stat of every tracked file: what the monitor has yet to read.
+  Result<Backlog> backlog = MeasureBacklog(ledger);
+  if (!backlog.ok()) return backlog.status();
+  s->backlog = *backlog;
   s->blocks_from_ms = LastBlockStart(s->usage, now_ms);
   return s;
 }

@@ -15,6 +15,7 @@
 #include "core/result.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_types.h"
+#include "sync/backlog.h"
 
 namespace cc {
 
@@ -30,6 +31,7 @@ struct DashboardSnapshot {
   int64_t blocks_from_ms = INT64_MIN;  // See ViewOptions::blocks_from_ms.
   std::optional<int64_t> last_event_ms;
   std::optional<TelemetryOverview> telemetry;  // When any was received.
+  std::optional<Backlog> backlog;  // Ledger only: bytes not yet read.
 };
 
 // Reads a snapshot from a ledger connection (a reader's). The shipping

@@ -115,6 +115,8 @@ try {
   check(/^monitor running \(\w+, pid (\d+)\)$/.exec(await text("#health li.ok"))?.[1] === String(proc.pid),
     "health, the monitor: " + await text("#health"));
   check(await text("#health [data-field=rejects]") === "none", "health, rejects: " + await text("#health"));
+  check(await text("#health [data-field=lag]") === "no lag: every transcript read to its end",
+    "health, lag: " + await text("#health"));
   check(await text("#health [data-field=shipping]") === "not configured", "health, shipping: " + await text("#health"));
   check((await text("#telemetry")).startsWith("No telemetry received."), "telemetry: " + await text("#telemetry"));
   check(await page.locator("#chart canvas").count() > 0, "no chart drawn");
