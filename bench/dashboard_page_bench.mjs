@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, "..", "tests", "browser", "package.json"));
 const { chromium } = require("playwright-core");
+const { dashboardUrl } = await import(path.join(here, "..", "tests", "browser", "dashboard_url.mjs"));
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
@@ -36,15 +37,7 @@ const command = args.run === "yes"
   ? ["--claude-dir", emptyClaude, "--ledger", path.resolve(args.ledger), "run", "--port", "0", "--otel-port", "0"]
   : ["--ledger", path.resolve(args.ledger), "dashboard", "--port", "0"];
 const proc = spawn(path.resolve(args.binary), command, { stdio: ["ignore", "ignore", "pipe"] });
-let stderr = "";
-const url = await new Promise((resolve, reject) => {
-  proc.stderr.on("data", (d) => {
-    stderr += d;
-    const m = /dashboard at (http:\/\/\S+)/.exec(stderr);
-    if (m) resolve(m[1]);
-  });
-  proc.on("exit", (c) => reject(new Error("dashboard exited " + c + ": " + stderr)));
-});
+const url = await dashboardUrl(proc, 600000).url;
 const startup = Date.now() - t0;
 const browser = await chromium.launch({ executablePath: args.chromium || "/usr/bin/chromium", args: ["--no-sandbox"] });
 try {

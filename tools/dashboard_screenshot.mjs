@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, "..", "tests", "browser", "package.json"));
 const { chromium } = require("playwright-core");
+const { dashboardUrl } = await import(path.join(here, "..", "tests", "browser", "dashboard_url.mjs"));
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
@@ -42,15 +43,7 @@ try {
   const proc = spawn(binary, [...base, "dashboard", "--port", "0", "-z", "UTC"],
     { stdio: ["ignore", "ignore", "pipe"] });
   try {
-    let stderr = "";
-    const url = await new Promise((resolve, reject) => {
-      proc.stderr.on("data", (d) => {
-        stderr += d;
-        const m = /dashboard at (http:\/\/\S+)/.exec(stderr);
-        if (m) resolve(m[1]);
-      });
-      proc.on("exit", (c) => reject(new Error("dashboard exited " + c + ": " + stderr)));
-    });
+    const url = await dashboardUrl(proc).url;
     const browser = await chromium.launch({ executablePath: args.chromium || "/usr/bin/chromium",
       args: ["--no-sandbox"] });
     try {

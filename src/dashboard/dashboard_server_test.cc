@@ -20,9 +20,9 @@
 namespace cc {
 namespace {
 
-// Sends `request` as is (no client-side path clean-up) and returns the
-// whole answer.
-std::string RawHttp(int port, const std::string& request) {
+// A connection to 127.0.0.1:port that has sent `request` (-1 if it
+// cannot connect).
+int SendRaw(int port, const std::string& request) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -30,9 +30,17 @@ std::string RawHttp(int port, const std::string& request) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return "(connect failed)";
+    return -1;
   }
   (void)!write(fd, request.data(), request.size());
+  return fd;
+}
+
+// Sends `request` as is (no client-side path clean-up) and returns the
+// whole answer.
+std::string RawHttp(int port, const std::string& request) {
+  const int fd = SendRaw(port, request);
+  if (fd < 0) return "(connect failed)";
   std::string out;
   char buf[4096];
   for (;;) {
@@ -66,17 +74,9 @@ std::string HeaderOf(const std::string& answer, const std::string& name) {
 // A connection to /api/events (-1 if it cannot connect); reads time out
 // after 3 s.
 int OpenStream(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  const std::string req = "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  (void)!write(fd, req.data(), req.size());
+  const int fd =
+      SendRaw(port, "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  if (fd < 0) return -1;
   timeval tv{3, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   return fd;
@@ -287,32 +287,14 @@ TEST_F(DashboardServerTest, ServesItsFilesWithTheRightTypes) {
 TEST_F(DashboardServerTest, TheEventStreamAnnouncesACommitWithinASecond) {
   auto s = Start();
   ASSERT_NE(s, nullptr);
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(s->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  const std::string req =
-      "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  (void)!write(fd, req.data(), req.size());
-  timeval tv{3, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const int fd = OpenStream(s->port());
+  ASSERT_GE(fd, 0);
   std::string got;
-  auto read_until = [&](const std::string& what) {
-    char buf[4096];
-    while (got.find(what) == std::string::npos) {
-      const ssize_t n = read(fd, buf, sizeof buf);
-      if (n <= 0) return false;
-      got.append(buf, static_cast<size_t>(n));
-    }
-    return true;
-  };
-  ASSERT_TRUE(read_until("\"version\":1}")) << got;
+  ASSERT_TRUE(ReadUntil(fd, "\"version\":1}", &got)) << got;
   EXPECT_NE(got.find("text/event-stream"), std::string::npos);
   const auto t0 = std::chrono::steady_clock::now();
   Commit("k2", 200);
-  ASSERT_TRUE(read_until("\"version\":2}")) << got;
+  ASSERT_TRUE(ReadUntil(fd, "\"version\":2}", &got)) << got;
   const auto waited = std::chrono::steady_clock::now() - t0;
   EXPECT_LT(waited, std::chrono::seconds(1));
   close(fd);

@@ -13,6 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { dashboardUrl } from "./dashboard_url.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
@@ -63,16 +64,8 @@ const todayNano = (list) => list.filter((e) => utcDay(e.at) === utcDay(Date.now(
 
 const proc = spawn(binary, ["--claude-dir", path.join(tmp, "claude"), "--ledger", path.join(tmp, "ledger.db"),
   "run", "--port", "0", "--otel-port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
-let stderr = "";
-const url = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Failure("no dashboard URL in 20 s:\n" + stderr)), 20000);
-  proc.stderr.on("data", (d) => {
-    stderr += d;
-    const m = /dashboard at (http:\/\/\S+)/.exec(stderr);
-    if (m) { clearTimeout(timer); resolve(m[1]); }
-  });
-  proc.on("exit", (c) => reject(new Failure("run exited " + c + ":\n" + stderr)));
-});
+const started = dashboardUrl(proc);
+const url = await started.url;
 
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"],
   env: { ...process.env, TZ: "UTC" } });
@@ -195,7 +188,7 @@ try {
 } catch (e) {
   console.error("dashboard_test: FAIL: " + (e instanceof Failure ? e.message : e.stack));
   if (problems.length) console.error(problems.join("\n"));
-  console.error("run's stderr:\n" + stderr.slice(-2000));
+  console.error("run's stderr:\n" + started.log.text.slice(-2000));
 } finally {
   await browser.close();
   proc.kill("SIGTERM");
