@@ -4,7 +4,9 @@
 "use strict";
 
 (() => {
-  const token = new URLSearchParams(location.search).get("token");
+  // Opened as /?token=...: the server answered with a cookie that carries
+  // the token from now on, so it leaves the address bar (and history).
+  if (new URLSearchParams(location.search).has("token")) history.replaceState(null, "", location.pathname);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   // Okabe-Ito: distinguishable with the common colour-vision deficiencies;
   // its black is a mid grey here, visible on the dark theme too.
@@ -50,7 +52,6 @@
 
   function api(path, params = {}) {
     const q = new URLSearchParams(params);
-    if (token) q.set("token", token);
     const url = path + (q.toString() ? "?" + q : "");
     return fetch(url, { cache: "no-store" }).then(async (r) => {
       const body = await r.json().catch(() => ({}));
@@ -195,7 +196,8 @@
   // The chart by keyboard: + and - zoom around the middle, the arrows move
   // by a quarter of the range, 0 or Escape shows everything again.
   function chartKey(e) {
-    if (!state.span) return;
+    if (e.key === "0" || e.key === "Escape") { e.preventDefault(); resetRange(); return; }
+    if (!state.span) return;  // Nothing drawn: nothing to zoom.
     const [lo, hi] = state.span;
     const mid = (lo + hi) / 2, half = (hi - lo) / 2, step = (hi - lo) / 4;
     const keys = {
@@ -204,8 +206,6 @@
       "-": () => zoomTo(mid - half * 2, mid + half * 2),
       "ArrowLeft": () => zoomTo(lo - step, hi - step),
       "ArrowRight": () => zoomTo(lo + step, hi + step),
-      "0": resetRange,
-      "Escape": resetRange,
     };
     const act = keys[e.key];
     if (!act) return;
@@ -412,16 +412,36 @@
     pending = setTimeout(() => { pending = null; loadAll(); }, 50);
   }
 
+  // The live stream. After any break (a restart of the server numbers its
+  // versions afresh) everything is read again. A hidden page closes its
+  // stream, so tabs in the background do not hold the browser's few
+  // connections to this server; a stream the server refused is retried.
+  let stream = null, retry = null, retryMs = 1000;
   function connect() {
     const live = $("#live");
-    const es = new EventSource("/api/events" + (token ? "?token=" + encodeURIComponent(token) : ""));
+    clearTimeout(retry);
+    if (stream) stream.close();
+    let broken = state.version !== 0;
+    const es = stream = new EventSource("/api/events");
     es.addEventListener("change", (e) => {
       live.textContent = "live"; live.className = "live on";
+      retryMs = 1000;
       const v = JSON.parse(e.data).version;
-      if (v !== state.version) { state.version = v; scheduleLoad(); }
+      if (broken || v !== state.version) { broken = false; state.version = v; scheduleLoad(); }
     });
     es.onopen = () => { live.textContent = "live"; live.className = "live on"; };
-    es.onerror = () => { live.textContent = "reconnecting…"; live.className = "live off"; };
+    es.onerror = () => {
+      broken = true;
+      live.textContent = "reconnecting…"; live.className = "live off";
+      if (es.readyState === EventSource.CLOSED) {  // Refused: the browser gives up; we do not.
+        retry = setTimeout(connect, retryMs);
+        retryMs = Math.min(30000, retryMs * 2);
+      }
+    };
+  }
+  function disconnect() {
+    clearTimeout(retry);
+    if (stream) { stream.close(); stream = null; }
   }
 
   // --- Controls ---------------------------------------------------------
@@ -487,7 +507,10 @@
     loadAll();
     connect();
     setInterval(tick, CLOCK_MS);
-    document.addEventListener("visibilitychange", () => { if (!document.hidden) tick(); });
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden) { disconnect(); return; }
+      connect();  // Its first event reads everything again.
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

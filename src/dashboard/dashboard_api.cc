@@ -92,7 +92,7 @@ Result<int64_t> TimeParam(const std::string& name, const std::string& text,
 }
 
 Result<size_t> CountParam(const ApiRequest& r, const std::string& name,
-                          size_t fallback, size_t max) {
+                          size_t fallback, size_t min, size_t max) {
   const std::string text = Param(r, name);
   if (text.empty()) return fallback;
   if (!AllDigits(text) || text.size() > 9) {
@@ -100,8 +100,9 @@ Result<size_t> CountParam(const ApiRequest& r, const std::string& name,
                                    text + "'");
   }
   const size_t n = std::stoul(text);
-  if (n > max) {
-    return Status::InvalidArgument(name + ": at most " + std::to_string(max));
+  if (n < min || n > max) {
+    return Status::InvalidArgument(name + ": from " + std::to_string(min) +
+                                   " to " + std::to_string(max));
   }
   return n;
 }
@@ -356,9 +357,9 @@ ApiResponse DashboardApi::Breakdown(const ApiRequest& r) const {
   }
   q.search = Param(r, "q");
   if (q.search.size() > 200) return Error(400, "q: at most 200 bytes");
-  Result<size_t> limit = CountParam(r, "limit", 100, kMaxBreakdownRows);
+  Result<size_t> limit = CountParam(r, "limit", 100, 1, kMaxBreakdownRows);
   if (!limit.ok()) return Error(400, limit.status().message());
-  Result<size_t> offset = CountParam(r, "offset", 0, 100'000'000);
+  Result<size_t> offset = CountParam(r, "offset", 0, 0, 100'000'000);
   if (!offset.ok()) return Error(400, offset.status().message());
   q.limit = *limit;
   q.offset = *offset;
@@ -388,7 +389,7 @@ ApiResponse DashboardApi::Session(const ApiRequest& r) const {
   const std::string id = Param(r, "id");
   if (id.empty() || id.size() > 200) return Error(400, "id: a session id");
   Result<size_t> limit =
-      CountParam(r, "limit", kMaxSessionEvents, kMaxSessionEvents);
+      CountParam(r, "limit", kMaxSessionEvents, 1, kMaxSessionEvents);
   if (!limit.ok()) return Error(400, limit.status().message());
   // One more than asked, to say whether the list was cut.
   Result<std::vector<SessionEvent>> events = src_.session_events(id, *limit + 1);
@@ -396,7 +397,15 @@ ApiResponse DashboardApi::Session(const ApiRequest& r) const {
   if (events->empty()) return Error(404, "no such session: " + id);
   const bool truncated = events->size() > *limit;
   if (truncated) events->pop_back();
+  // A cut list's sum is not the session's: then its totals come from the
+  // snapshot's rollup (every event of the session).
   UsageTotals totals;
+  if (truncated) {
+    std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+    for (const UsageRow& u : s->usage.rows) {
+      if (s->usage.dim(u).session_id == id) totals.Add(u);
+    }
+  }
   JsonWriter w(false);
   w.BeginObject()
       .Field("session", id)
@@ -418,6 +427,7 @@ ApiResponse DashboardApi::Session(const ApiRequest& r) const {
         .Field("priced", e.priced);
     Dollars(w, "costUSD", e.cost_nano);
     w.EndObject();
+    if (truncated) continue;
     totals.tokens += e.tokens;
     totals.cost_nano += e.cost_nano;
     totals.events += 1;

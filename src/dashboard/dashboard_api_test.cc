@@ -215,6 +215,12 @@ TEST_F(DashboardApiTest, ASessionListsItsRequestsInOrder) {
   EXPECT_FALSE(s["truncated"].get_bool().value());
   auto cut = Get("/api/session", {{"id", "s1"}, {"limit", "1"}});
   EXPECT_TRUE(cut["truncated"].get_bool().value());
+  EXPECT_EQ(cut["requests"].get_array().size(), 1u);
+  // The session's totals, not the cut list's.
+  EXPECT_DOUBLE_EQ(Num(cut["totals"]["costUSD"]), 0.1155);
+  EXPECT_EQ(cut["totals"]["events"].get_uint64().value(), 2u);
+  EXPECT_EQ(std::string(cut["project"].get_string().value()), "pa");
+  Get("/api/session", {{"id", "s1"}, {"limit", "0"}}, 400);
   Get("/api/session", {{"id", "nope"}}, 404);
 }
 

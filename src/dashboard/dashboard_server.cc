@@ -4,7 +4,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <mutex>
 #include <string_view>
@@ -33,6 +35,15 @@ const httplib::Headers& SecurityHeaders() {
       {"Cache-Control", "no-store"},
   };
   return h;
+}
+
+// The auth scheme's name is case-insensitive (RFC 9110 §11.1).
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
@@ -76,12 +87,25 @@ std::string CookieValue(const httplib::Request& req, std::string_view name) {
   return "";
 }
 
+// A Range header applies to the embedded files only: httplib would cut an
+// API answer (or the event stream) to the range and still say 200. The
+// request object is httplib's own, non-const one, handed to us as const.
+void IgnoreRangesOfGeneratedAnswers(const httplib::Request& req) {
+  if (req.path.rfind("/api/", 0) == 0 || req.path == "/metrics" ||
+      req.path == "/healthz") {
+    const_cast<httplib::Request&>(req).ranges.clear();
+  }
+}
+
 void PlainError(httplib::Response& res, int status, const std::string& text) {
   res.status = status;
   res.set_content(text + "\n", "text/plain; charset=utf-8");
 }
 
 constexpr size_t kMaxEventStreams = 16;
+// A comment line this often on an idle stream: a page that went away is
+// noticed (its write fails) and frees its slot within two of them.
+constexpr auto kKeepAlive = std::chrono::seconds(5);
 
 }  // namespace
 
@@ -124,6 +148,7 @@ class DashboardServer::Impl {
     server_.set_payload_max_length(64 * 1024);
     server_.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) {
+          IgnoreRangesOfGeneratedAnswers(req);
           return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
                                  : httplib::Server::HandlerResponse::Handled;
         });
@@ -148,7 +173,7 @@ class DashboardServer::Impl {
   void Stop() {
     {
       // Under the streams' mutex: a stream between testing the flag and
-      // waiting would otherwise miss the wake-up and sleep out its 15 s.
+      // waiting would otherwise miss the wake-up and sleep out its 5 s.
       std::lock_guard<std::mutex> lock(version_mu_);
       if (stopping_.exchange(true)) return;
     }
@@ -197,7 +222,7 @@ class DashboardServer::Impl {
   // it being written into each of them.
   bool Authorized(const httplib::Request& req, httplib::Response& res) {
     const std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) == 0 &&
+    if (auth.size() > 7 && EqualsIgnoringCase(std::string_view(auth).substr(0, 7), "bearer ") &&
         ConstantTimeEquals(std::string_view(auth).substr(7),
                            options_.auth_token)) {
       return true;
@@ -247,11 +272,17 @@ class DashboardServer::Impl {
         [this, sent](size_t, httplib::DataSink& sink) {
           std::unique_lock<std::mutex> lock(version_mu_);
           if (*sent != 0) {
-            version_cv_.wait_for(lock, std::chrono::seconds(15), [&] {
+            version_cv_.wait_for(lock, kKeepAlive, [&] {
               return stopping_.load() || version_ != *sent;
             });
           }
-          if (stopping_) return false;
+          if (stopping_) {
+            lock.unlock();
+            // The last chunk, then no keep-alive wait for a next request:
+            // the stream ends cleanly and the connection closes at once.
+            sink.done();
+            return false;
+          }
           std::string msg;
           if (version_ != *sent) {
             *sent = version_;

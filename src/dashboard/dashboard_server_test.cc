@@ -162,6 +162,13 @@ TEST_F(DashboardServerTest, WithATokenEveryRequestMustCarryIt) {
   EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview",
                          "Authorization: Bearer 0123456789abcdef0123\r\n")),
             200);
+  // The scheme's name in any case; the token exactly.
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview",
+                         "Authorization: bearer 0123456789abcdef0123\r\n")),
+            200);
+  EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview",
+                         "Authorization: Bearer 0123456789ABCDEF0123\r\n")),
+            401);
   // With a token, any Host will do (it is how a remote browser comes in).
   EXPECT_EQ(StatusOf(Get(s->port(), "/healthz?token=0123456789abcdef0123", "",
                          "dash.example.com")),
@@ -365,6 +372,22 @@ TEST_F(DashboardServerTest, AnIdleHeartbeatIsNotAnnouncedButIsServed) {
   Commit("k2", 200);
   ASSERT_TRUE(ReadUntil(fd, "\"version\":2}", &got)) << got;
   close(fd);
+}
+
+// A Range header cuts the embedded files (206), never an API answer.
+TEST_F(DashboardServerTest, ARangeAppliesToFilesNotToAnswers) {
+  auto s = Start();
+  ASSERT_NE(s, nullptr);
+  const std::string whole = Get(s->port(), "/api/overview");
+  const std::string ranged =
+      Get(s->port(), "/api/overview", "Range: bytes=0-10\r\n");
+  EXPECT_EQ(StatusOf(ranged), 200);
+  EXPECT_EQ(HeaderOf(ranged, "Content-Range"), "");
+  EXPECT_EQ(ranged.substr(ranged.find("\r\n\r\n")).size(),
+            whole.substr(whole.find("\r\n\r\n")).size());
+  const std::string file = Get(s->port(), "/app.js", "Range: bytes=0-10\r\n");
+  EXPECT_EQ(StatusOf(file), 206);
+  EXPECT_EQ(file.substr(file.find("\r\n\r\n") + 4).size(), 11u);
 }
 
 }  // namespace

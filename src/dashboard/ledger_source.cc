@@ -26,7 +26,15 @@ class LedgerSource final : public DashboardSource {
     if (dv.ok()) data_version_ = *dv;
     Result<std::string> stamp = reader_->ContentStamp();
     stamp_ = stamp.ok() ? *stamp : "";
-    return LoadLedgerSnapshot(*reader_, now_ms, shipping_configured_);
+    Result<std::shared_ptr<DashboardSnapshot>> s =
+        LoadLedgerSnapshot(*reader_, now_ms, shipping_configured_);
+    if (!s.ok()) {
+      // Not read: the next look (a write, or a minute at most) reads again
+      // rather than take a heartbeat for "nothing changed".
+      data_version_ = -1;
+      stamp_.clear();
+    }
+    return s;
   }
 
   Result<std::shared_ptr<DashboardSnapshot>> RefreshLiveness(

@@ -181,6 +181,30 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, "dashboard-dark.png"), fullPage: true });
 
+  // With --auth-token: the page opened as /?token=... loads everything by
+  // the cookie it was given, and the token leaves the address bar.
+  const secret = "browser-test-token-0123456789";
+  const guarded = spawn(binary, ["--ledger", path.join(tmp, "ledger.db"), "dashboard", "--port", "0",
+    "--auth-token", secret], { stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    const base = new URL(await dashboardUrl(guarded).url).origin + "/";  // It prints "?token=..." redacted.
+    const tokenPage = await context.newPage();
+    const refused = [];
+    tokenPage.on("response", (r) => { if (r.status() >= 400) refused.push(r.status() + " " + r.url()); });
+    tokenPage.on("pageerror", (e) => problems.push("token page error: " + e.message));
+    await tokenPage.goto(base + "?token=" + secret);
+    await tokenPage.waitForFunction(() => document.querySelector("#breakdown tbody tr") !== null, null, { timeout: 10000 });
+    check(new URL(tokenPage.url()).search === "", "the token stayed in the address bar: " + tokenPage.url());
+    await tokenPage.waitForFunction(() => document.querySelector("#live").textContent === "live", null, { timeout: 5000 })
+      .catch(() => {});
+    check(await tokenPage.locator("#live").innerText() === "live", "token mode: the event stream did not connect");
+    check(refused.length === 0, "token mode: refused requests:\n" + refused.join("\n"));
+    await tokenPage.close();
+  } finally {
+    guarded.kill("SIGTERM");
+    await new Promise((r) => guarded.on("exit", r));
+  }
+
   check(problems.length === 0, "the page reported problems:\n" + problems.join("\n"));
   passed = true;
   console.log("dashboard_test: PASS: every panel's figures, live update, drill-down, no console errors; " +
