@@ -7,7 +7,10 @@
   // Opened as /?token=...: the server answered with a cookie that carries
   // the token from now on, so it leaves the address bar (and history).
   if (new URLSearchParams(location.search).has("token")) history.replaceState(null, "", location.pathname);
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  // Days, weeks and times are the server's zone (`-z`, the config, or the
+  // system's), as in `context-cleaner report`: the API's default, which
+  // every answer names. Until the first answer, the browser's.
+  let zone;
   // Okabe-Ito: distinguishable with the common colour-vision deficiencies;
   // its black is a mid grey here, visible on the dark theme too.
   const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
@@ -38,7 +41,7 @@
   };
   const bytes = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : n >= 1024 ? (n / 1024).toFixed(1) + " KB" : n + " bytes");
   const when = (iso) => new Date(iso).toLocaleString(undefined, {
-    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone });
   const el = (tag, props = {}, ...children) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(props)) {
@@ -124,6 +127,7 @@
     $("#cache-share").textContent = (o.cache.readShare * 100).toFixed(1) + "%";
     $("#cache-saved").textContent = usd(o.cache.savedUSD);
     $("#zone").textContent = o.timezone;
+    zone = o.timezone;
     $("#updated").textContent = "updated " + new Date().toLocaleTimeString();
     const machines = $("[data-by=source]");
     machines.hidden = o.sources.length < 2 && state.by !== "source";
@@ -186,9 +190,10 @@
       s.models.map((m) => m.model).join(", "));
   }
 
+  // YYYY-MM-DD in the server's zone (en-CA writes dates that way).
   function isoDate(ms) {
-    const d = new Date(ms);
-    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+    return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+      .format(new Date(ms));
   }
 
   function bucketMs(b) { return b === "hour" ? 3600e3 : b === "week" ? 7 * 86400e3 : 86400e3; }
@@ -213,15 +218,46 @@
     act();
   }
 
+  // The bucket that shows a span in a readable number of bars (and within
+  // the API's 5,000).
+  function bucketFor(spanMs) {
+    if (spanMs <= 3 * 86400e3) return "hour";
+    if (spanMs <= 400 * 86400e3) return "day";
+    return "week";
+  }
+
+  // [fromMs, toMs), never past the current hour.
   function zoomTo(fromMs, toMs) {
+    const end = Math.ceil(Date.now() / 3600e3) * 3600e3;
+    if (toMs > end) { fromMs -= toMs - end; toMs = end; }
+    if (toMs - fromMs < 3600e3) fromMs = toMs - 3600e3;
     state.from = String(Math.floor(fromMs));
     state.to = String(Math.ceil(toMs));
     $("#from").value = isoDate(fromMs);
-    $("#to").value = isoDate(toMs);
-    const span = toMs - fromMs;
-    if (span <= 3 * 86400e3) state.bucket = "hour";
-    else if (span <= 180 * 86400e3) state.bucket = "day";
+    $("#to").value = isoDate(toMs - 1);  // The field shows the last day shown.
+    state.bucket = bucketFor(toMs - fromMs);
     $("#bucket").value = state.bucket;
+    loadSeries();
+  }
+
+  // The date fields: inclusive days; a bucket too fine for the range is
+  // made coarser rather than refused.
+  function pickDates() {
+    const from = $("#from").value, to = $("#to").value;
+    if (from && to && from > to) {
+      showError(new Error("the range starts after it ends (" + from + " > " + to + ")"));
+      return;
+    }
+    state.from = from;
+    state.to = to;
+    if (from && to) {
+      const span = Date.parse(to) - Date.parse(from) + 86400e3;
+      const limits = { hour: 5000 * 3600e3, day: 5000 * 86400e3 };
+      if (span > (limits[state.bucket] ?? Infinity)) {
+        state.bucket = bucketFor(span);
+        $("#bucket").value = state.bucket;
+      }
+    }
     loadSeries();
   }
 
@@ -242,7 +278,7 @@
         el("td", { class: "num" }, nf.format(r.totals.events)),
         el("td", { class: "num" }, tokens(r.totals.totalTokens)),
         el("td", { class: "num" }, usd(r.totals.costUSD)),
-        el("td", { class: "num" }, when(r.lastAt)));
+        el("td", { class: "num wide-only" }, when(r.lastAt)));
       if (state.by === "session") {
         tr.className = "link";
         tr.tabIndex = 0;
@@ -271,7 +307,7 @@
         tokens(s.totals.totalTokens) + " tokens · " + usd(s.totals.costUSD) + (s.truncated ? " (first 10,000 requests)" : "");
       const tbody = $("#session-table tbody");
       tbody.replaceChildren(...s.requests.map((q) => el("tr", {},
-        el("td", {}, new Date(q.at).toLocaleString()), el("td", {}, q.model),
+        el("td", {}, new Date(q.at).toLocaleString(undefined, { timeZone: zone })), el("td", {}, q.model),
         el("td", { class: "num" }, nf.format(q.inputTokens)), el("td", { class: "num" }, nf.format(q.outputTokens)),
         el("td", { class: "num" }, nf.format(q.cacheCreationTokens)), el("td", { class: "num" }, nf.format(q.cacheReadTokens)),
         el("td", { class: "num" }, usd(q.costUSD)))));
@@ -370,7 +406,7 @@
 
   // --- Loading ----------------------------------------------------------
   function seriesParams() {
-    const p = { bucket: state.bucket, tz: zone };
+    const p = { bucket: state.bucket };
     if (state.from) p.from = state.from;
     if (state.to) p.to = state.to;
     return p;
@@ -379,12 +415,12 @@
     return api("/api/series", seriesParams()).then(renderSeries).then(() => showError(null)).catch(showError);
   }
   function loadBreakdown() {
-    return api("/api/breakdown", { by: state.by, sort: state.sort, order: state.order, q: state.search, limit: "200", tz: zone })
+    return api("/api/breakdown", { by: state.by, sort: state.sort, order: state.order, q: state.search, limit: "200" })
       .then(renderBreakdown).catch(showError);
   }
   async function loadAll() {
     try {
-      const [o, h, t] = await Promise.all([api("/api/overview", { tz: zone }), api("/api/health"),
+      const [o, h, t] = await Promise.all([api("/api/overview"), api("/api/health"),
         api("/api/telemetry")]);
       renderOverview(o);
       renderHealth(h);
@@ -400,7 +436,7 @@
   async function tick() {
     if (document.hidden) return;
     try {
-      const [o, h] = await Promise.all([api("/api/overview", { tz: zone }), api("/api/health")]);
+      const [o, h] = await Promise.all([api("/api/overview"), api("/api/health")]);
       renderOverview(o);
       renderHealth(h);
     } catch (e) { showError(e); }
@@ -460,8 +496,8 @@
     };
     $("#metric").onchange = (e) => { state.metric = e.target.value; loadSeries(); };
     $("#bucket").onchange = (e) => { state.bucket = e.target.value; loadSeries(); };
-    $("#from").onchange = (e) => { state.from = e.target.value; loadSeries(); };
-    $("#to").onchange = (e) => { state.to = e.target.value; loadSeries(); };
+    $("#from").onchange = pickDates;
+    $("#to").onchange = pickDates;
     $("#reset-range").onclick = resetRange;
     // Tabs as the ARIA pattern has them: one tab stop, arrows, Home, End.
     const tabs = [...document.querySelectorAll("[role=tab]")];

@@ -181,6 +181,14 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, "dashboard-dark.png"), fullPage: true });
 
+  // A phone's width: the page does not scroll sideways (tables scroll in
+  // their cards).
+  await page.setViewportSize({ width: 400, height: 800 });
+  await page.waitForTimeout(400);
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  check(widths[0] <= widths[1], `at 400 px the page is ${widths[0]} px wide`);
+  await page.screenshot({ path: path.join(out, "dashboard-narrow.png"), fullPage: true });
+
   // With --auth-token: the page opened as /?token=... loads everything by
   // the cookie it was given, and the token leaves the address bar.
   const secret = "browser-test-token-0123456789";
