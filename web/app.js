@@ -126,6 +126,8 @@
     renderBlock(o.block, o.now);
     $("#cache-share").textContent = (o.cache.readShare * 100).toFixed(1) + "%";
     $("#cache-saved").textContent = usd(o.cache.savedUSD);
+    $("#cache-detail").textContent = "reads saved " + usd(o.cache.readSavingsUSD) + "; writing the cache cost " +
+      usd(o.cache.writePremiumUSD) + " more than plain input";
     $("#zone").textContent = o.timezone;
     zone = o.timezone;
     $("#updated").textContent = "updated " + new Date().toLocaleTimeString();

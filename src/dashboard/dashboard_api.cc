@@ -262,6 +262,8 @@ ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
       .Key("readShare")
       .Double(v.cache.read_share);
   Dollars(w, "savedUSD", v.cache.saved_nano);
+  Dollars(w, "readSavingsUSD", v.cache.read_savings_nano);
+  Dollars(w, "writePremiumUSD", v.cache.write_premium_nano);
   w.EndObject();
   StringArray(w, "models", v.models);
   StringArray(w, "sources", v.sources);

@@ -153,8 +153,11 @@ TEST_F(DashboardApiTest, CacheShareAndSavings) {
   // input 1,000 + 2,000 + cache write 10,000 + cache read 150,000.
   EXPECT_EQ(c["inputSideTokens"].get_uint64().value(), 163'000u);
   EXPECT_NEAR(Num(c["readShare"]), 150'000.0 / 163'000, 1e-12);
-  // 150k reads at $3 instead of $0.30 per million.
-  EXPECT_DOUBLE_EQ(Num(c["savedUSD"]), 0.405);
+  // 150k reads at $0.30 instead of $3 per million save $0.405; 10k
+  // 5-minute writes at $3.75 instead of $3 cost $0.0075 more.
+  EXPECT_DOUBLE_EQ(Num(c["readSavingsUSD"]), 0.405);
+  EXPECT_DOUBLE_EQ(Num(c["writePremiumUSD"]), 0.0075);
+  EXPECT_DOUBLE_EQ(Num(c["savedUSD"]), 0.3975);
 }
 
 TEST_F(DashboardApiTest, SeriesPerDayOverAnInclusiveRange) {

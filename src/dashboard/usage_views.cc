@@ -189,13 +189,23 @@ Overview BuildOverview(const UsageData& data, const ViewOptions& o,
         u.tokens.input + u.tokens.cache_creation + u.tokens.cache_read;
     if (const ModelPrices* m = price_of[u.dim]; m != nullptr) {
       if (const PriceRow* r = RowAt(*m, UtcDayOfMs(u.bucket_start_ms))) {
-        v.cache.saved_nano += static_cast<int64_t>(u.tokens.cache_read) *
-                              (r->rates.input - r->rates.cache_read);
+        // As in pricing: writes the 5m/1h split does not cover are 5m.
+        const Tokens& t = u.tokens;
+        const uint64_t write_1h = std::min(t.cache_creation_1h, t.cache_creation);
+        const uint64_t write_5m = t.cache_creation - write_1h;
+        v.cache.read_savings_nano += static_cast<int64_t>(t.cache_read) *
+                                     (r->rates.input - r->rates.cache_read);
+        v.cache.write_premium_nano +=
+            static_cast<int64_t>(write_5m) *
+                (r->rates.cache_write_5m - r->rates.input) +
+            static_cast<int64_t>(write_1h) *
+                (r->rates.cache_write_1h - r->rates.input);
       }
     }
     v.first_ms = std::min(v.first_ms.value_or(INT64_MAX), u.first_ms);
     v.last_ms = std::max(v.last_ms.value_or(INT64_MIN), u.last_ms);
   }
+  v.cache.saved_nano = v.cache.read_savings_nano - v.cache.write_premium_nano;
   if (v.cache.input_side_tokens > 0) {
     v.cache.read_share = static_cast<double>(v.cache.cache_read_tokens) /
                          static_cast<double>(v.cache.input_side_tokens);

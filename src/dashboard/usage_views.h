@@ -43,8 +43,13 @@ struct CacheView {
   uint64_t cache_read_tokens = 0;
   uint64_t input_side_tokens = 0;  // input + cache creation + cache read.
   double read_share = 0;           // cache read / input side.
-  // What the cache reads would have cost as plain input, less what they
-  // cost: per model at its base rates when the request was made.
+  // Per model at its base rates when the request was made: what the cache
+  // reads would have cost as plain input less what they cost
+  // (read_savings), what writing the cache cost above plain input
+  // (write_premium), and the difference (saved; negative when caching
+  // cost more than it saved).
+  int64_t read_savings_nano = 0;
+  int64_t write_premium_nano = 0;
   int64_t saved_nano = 0;
 };
 
