@@ -169,6 +169,8 @@ TEST_F(DashboardServerTest, WithATokenEveryRequestMustCarryIt) {
   EXPECT_EQ(StatusOf(Get(s->port(), "/api/overview",
                          "Authorization: Bearer 0123456789ABCDEF0123\r\n")),
             401);
+  // A health probe needs no token.
+  EXPECT_EQ(StatusOf(Get(s->port(), "/healthz")), 200);
   // With a token, any Host will do (it is how a remote browser comes in).
   EXPECT_EQ(StatusOf(Get(s->port(), "/healthz?token=0123456789abcdef0123", "",
                          "dash.example.com")),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`context-cleaner run` when the OpenTelemetry port is taken.
+"""`context-cleaner run`: one process, one Ctrl-C; and when ports are taken.
 
 Usage: python3 tests/e2e/run_test.py --binary build/dev/context-cleaner
 
@@ -8,7 +8,11 @@ Usage: python3 tests/e2e/run_test.py --binary build/dev/context-cleaner
     without the receiver: a line appended to a transcript reaches the ledger,
     and SIGTERM stops it with exit 0.
   * The same port asked for with --otel-port is an error: exit 3 (an
-    environment problem), the message naming the way out.
+    environment problem), the message naming the way out; so is a taken
+    dashboard --port.
+  * The whole service (monitor, dashboard, receiver): both servers answer,
+    and one SIGINT (Ctrl-C) stops all three with exit 0 within 5 s, their
+    ports closed.
 """
 
 import argparse
@@ -19,7 +23,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import re
 import time
+import urllib.request
 
 
 def assistant(n):
@@ -111,11 +117,56 @@ def main():
         if out.returncode != 3 or "--no-otel" not in out.stderr:
             sys.exit(f"run_test: FAIL: --otel-port {port} (taken) gave exit "
                      f"{out.returncode}:\n{out.stderr}")
+        out = subprocess.run([args.binary] + base +
+                             ["run", "--port", str(port), "--otel-port", "0"],
+                             capture_output=True, text=True, env=env, timeout=30)
+        if out.returncode != 3 or "--port" not in out.stderr:
+            sys.exit(f"run_test: FAIL: --port {port} (taken) gave exit "
+                     f"{out.returncode}:\n{out.stderr}")
         taken.close()
         if blocker:
             blocker.close()
+        whole_service(args.binary, base, env, tmp)
     print("run_test: PASS: a taken default port is a warning, a taken "
-          "--otel-port an error (exit 3)")
+          "--otel-port or --port an error (exit 3); one SIGINT stops monitor, "
+          "dashboard and receiver with exit 0")
+
+
+def whole_service(binary, base, env, tmp):
+    errlog = open(os.path.join(tmp, "stderr-all"), "w+")
+    proc = subprocess.Popen([binary] + base + ["run", "--port", "0", "--otel-port", "0"],
+                            stdout=subprocess.DEVNULL, stderr=errlog, env=env)
+    try:
+        def text():
+            errlog.seek(0)
+            return errlog.read()
+        wait_for(lambda: ("dashboard at" in text() and "receiver at" in text())
+                 or proc.poll() is not None, "the dashboard's and receiver's addresses")
+        if proc.poll() is not None:
+            sys.exit(f"run_test: FAIL: run exited {proc.returncode}:\n{text()}")
+        dashboard = re.search(r"dashboard at (http://\S+)", text()).group(1)
+        receiver = re.search(r"receiver at (http://\S+)", text()).group(1)
+        with urllib.request.urlopen(dashboard.rstrip("/") + "/healthz", timeout=5) as r:
+            if r.read() != b"ok\n":
+                sys.exit("run_test: FAIL: /healthz did not say ok")
+        ports = [int(dashboard.rsplit(":", 1)[1].strip("/")), int(receiver.rsplit(":", 1)[1])]
+        for p in ports:
+            socket.create_connection(("127.0.0.1", p), timeout=2).close()
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+        took = time.monotonic() - started
+        if code != 0 or took > 5:
+            sys.exit(f"run_test: FAIL: SIGINT gave exit {code} after {took:.1f} s:\n{text()}")
+        for p in ports:
+            try:
+                socket.create_connection(("127.0.0.1", p), timeout=2).close()
+                sys.exit(f"run_test: FAIL: port {p} still answers after run exited")
+            except OSError:
+                pass
+    finally:
+        if proc.poll() is None:
+            proc.kill()
 
 
 if __name__ == "__main__":
