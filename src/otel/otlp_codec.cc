@@ -4,6 +4,7 @@
 
 #include "google/rpc/status.pb.h"
 #include "otel/claude_telemetry.h"
+#include "otel/otlp_json.h"
 
 namespace cc {
 namespace {
@@ -27,13 +28,8 @@ Status Parse(OtlpEncoding encoding, std::string_view body, Message* m) {
     }
     return Status::Ok();
   }
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;  // OTLP/JSON: receivers must.
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(body.data(), body.size()), m, options);
-  if (!status.ok()) {
-    return Status::InvalidArgument("the body is not valid OTLP/JSON: " +
-                                   std::string(status.message()));
+  if (Status s = otel::DecodeOtlpJson(body, m); !s.ok()) {
+    return Status::InvalidArgument("the body is not valid OTLP/JSON: " + s.message());
   }
   return Status::Ok();
 }
