@@ -239,7 +239,7 @@
     $("#to").value = isoDate(toMs - 1);  // The field shows the last day shown.
     state.bucket = bucketFor(toMs - fromMs);
     $("#bucket").value = state.bucket;
-    loadSeries();
+    rangeChanged();
   }
 
   // The date fields: inclusive days; a bucket too fine for the range is
@@ -260,13 +260,19 @@
         $("#bucket").value = state.bucket;
       }
     }
+    rangeChanged();
+  }
+
+  // The chart's range is the table's too.
+  function rangeChanged() {
     loadSeries();
+    loadBreakdown();
   }
 
   function resetRange() {
     state.from = state.to = "";
     $("#from").value = $("#to").value = "";
-    loadSeries();
+    rangeChanged();
   }
 
   // --- Table ------------------------------------------------------------
@@ -291,8 +297,8 @@
       }
       tbody.append(tr);
     }
-    $("#table-note").textContent = b.totalRows > b.rows.length
-      ? "Showing " + b.rows.length + " of " + nf.format(b.totalRows) + "; search to narrow." : "";
+    $("#table-note").textContent = (state.from || state.to ? "In the chart's range (Reset: all time). " : "") +
+      (b.totalRows > b.rows.length ? "Showing " + b.rows.length + " of " + nf.format(b.totalRows) + "; search to narrow." : "");
     for (const th of document.querySelectorAll("#breakdown th")) {
       const key = $("button", th).dataset.sort;
       if (key === state.sort) th.setAttribute("aria-sort", state.order === "desc" ? "descending" : "ascending");
@@ -417,8 +423,10 @@
     return api("/api/series", seriesParams()).then(renderSeries).then(() => showError(null)).catch(showError);
   }
   function loadBreakdown() {
-    return api("/api/breakdown", { by: state.by, sort: state.sort, order: state.order, q: state.search, limit: "200" })
-      .then(renderBreakdown).catch(showError);
+    const p = { by: state.by, sort: state.sort, order: state.order, q: state.search, limit: "200" };
+    if (state.from) p.from = state.from;
+    if (state.to) p.to = state.to;
+    return api("/api/breakdown", p).then(renderBreakdown).catch(showError);
   }
   async function loadAll() {
     try {

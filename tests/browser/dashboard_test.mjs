@@ -148,10 +148,17 @@ try {
   await page.waitForFunction(() => document.querySelector("#from").value !== "", null, { timeout: 3000 })
     .catch(() => {});
   check(await page.locator("#from").inputValue() !== "", "the + key on the chart did not zoom");
+  await page.waitForFunction(() => document.querySelector("#table-note").textContent.startsWith("In the chart's range"),
+    null, { timeout: 3000 }).catch(() => {});
+  check((await text("#table-note")).startsWith("In the chart's range"), "the table does not follow the zoom: " +
+    await text("#table-note"));
   await page.keyboard.press("0");
   await page.waitForFunction(() => document.querySelector("#from").value === "", null, { timeout: 3000 })
     .catch(() => {});
   check(await page.locator("#from").inputValue() === "", "the 0 key on the chart did not zoom out");
+  await page.waitForFunction(() => document.querySelectorAll("#breakdown tbody tr").length === 1, null, { timeout: 3000 })
+    .catch(() => {});
+  check(await page.locator("#breakdown tbody tr").count() === 1, "zoomed out, the table lost its project");
 
   // Sessions, by keyboard (the tabs' arrow keys): sort, search, and the
   // drill-down.
