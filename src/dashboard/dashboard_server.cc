@@ -280,9 +280,10 @@ class DashboardServer::Impl {
             });
           }
           if (stopping_) {
-            lock.unlock();
             // The last chunk, then no keep-alive wait for a next request:
             // the stream ends cleanly and the connection closes at once.
+            // Under the lock: httplib's done() writes its end marker
+            // through a buffer its streams share (a race TSan reports).
             sink.done();
             return false;
           }
