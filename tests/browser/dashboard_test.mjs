@@ -131,8 +131,17 @@ try {
   check(lag <= 2000, `the appended line took ${lag} ms to show (limit 2000)`);
 
   // Idle: the monitor's heartbeat (every 5 s) is a commit that changes no
-  // figure; the page must not be told to fetch anything.
-  const idleVersion = await page.evaluate(() => document.body.dataset.version);
+  // figure; the page must not be told to fetch anything. First let the
+  // append settle: the heartbeat just after a pass carries its new counters
+  // and sync time, a real change (slow under a sanitizer).
+  const version = () => page.evaluate(() => document.body.dataset.version);
+  for (let i = 0, v = await version(); i < 10; ++i) {
+    await page.waitForTimeout(1500);
+    const now = await version();
+    if (now === v) break;
+    v = now;
+  }
+  const idleVersion = await version();
   let idleRequests = 0;
   const countRequest = (r) => { if (r.url().includes("/api/")) idleRequests++; };
   page.on("request", countRequest);
