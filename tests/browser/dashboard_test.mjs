@@ -132,11 +132,11 @@ try {
 
   // Idle: the monitor's heartbeat (every 5 s) is a commit that changes no
   // figure; the page must not be told to fetch anything. First let the
-  // append settle: the heartbeat just after a pass carries its new counters
-  // and sync time, a real change (slow under a sanitizer).
+  // append settle: the first heartbeat after a pass (within 5 s) carries
+  // its counters and sync time, a real change.
   const version = () => page.evaluate(() => document.body.dataset.version);
-  for (let i = 0, v = await version(); i < 10; ++i) {
-    await page.waitForTimeout(1500);
+  for (let i = 0, v = await version(); i < 4; ++i) {
+    await page.waitForTimeout(5500);
     const now = await version();
     if (now === v) break;
     v = now;
