@@ -87,14 +87,16 @@ std::string CookieValue(const httplib::Request& req, std::string_view name) {
   return "";
 }
 
+// What DashboardApi answers (the rest are the embedded files).
+bool IsApiPath(const std::string& path) {
+  return path.rfind("/api/", 0) == 0 || path == "/metrics" || path == "/healthz";
+}
+
 // A Range header applies to the embedded files only: httplib would cut an
 // API answer (or the event stream) to the range and still say 200. The
 // request object is httplib's own, non-const one, handed to us as const.
 void IgnoreRangesOfGeneratedAnswers(const httplib::Request& req) {
-  if (req.path.rfind("/api/", 0) == 0 || req.path == "/metrics" ||
-      req.path == "/healthz") {
-    const_cast<httplib::Request&>(req).ranges.clear();
-  }
+  if (IsApiPath(req.path)) const_cast<httplib::Request&>(req).ranges.clear();
 }
 
 void PlainError(httplib::Response& res, int status, const std::string& text) {
@@ -242,7 +244,7 @@ class DashboardServer::Impl {
 
   void Serve(const httplib::Request& req, httplib::Response& res) {
     const std::string& path = req.path;
-    if (path.rfind("/api/", 0) == 0 || path == "/metrics" || path == "/healthz") {
+    if (IsApiPath(path)) {
       ApiRequest r;
       r.path = path;
       for (const auto& [k, v] : req.params) {
