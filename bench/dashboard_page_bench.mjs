@@ -11,19 +11,10 @@
 // (build/release/bench/dashboard_bench builds that ledger.)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { chromium, dashboardUrl, flags } from "../tests/browser/harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "tests", "browser", "package.json"));
-const { chromium } = require("playwright-core");
-const { dashboardUrl } = await import(path.join(here, "..", "tests", "browser", "dashboard_url.mjs"));
-
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
+const args = flags();
 const idleSeconds = Number(args["idle-seconds"] || 60);
 const ticks = 100;  // USER_HZ: /proc/PID/stat counts CPU in 1/100 s.
 const cpuSeconds = (pid) => {

@@ -6,20 +6,14 @@
 //        [--out docs/images/dashboard.png] [--size-mb 40]
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium, dashboardUrl, flags } from "../tests/browser/harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "tests", "browser", "package.json"));
-const { chromium } = require("playwright-core");
-const { dashboardUrl } = await import(path.join(here, "..", "tests", "browser", "dashboard_url.mjs"));
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
+const args = flags();
 if (!args.binary) {
   console.error("usage: node tools/dashboard_screenshot.mjs --binary PATH [--out PNG] [--size-mb N]");
   process.exit(2);

@@ -12,13 +12,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
-import { dashboardUrl } from "./dashboard_url.mjs";
+import { chromium, dashboardUrl, flags } from "./harness.mjs";
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
+const args = flags();
 const binary = path.resolve(args.binary);
 const out = path.resolve(args.out || "dashboard-screenshots");
 const chromiumPath = args.chromium || "/usr/bin/chromium";

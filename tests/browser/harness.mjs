@@ -1,6 +1,18 @@
+// What the browser test, the page benchmark and the README's screenshot
+// share: Chromium's driver (playwright-core, installed here from
+// package-lock.json), their flags, and the dashboard's address.
+export { chromium } from "playwright-core";
+
+// "--name value" pairs as {name: value}.
+export function flags(argv = process.argv.slice(2)) {
+  return Object.fromEntries(argv.reduce((acc, a, i, all) => {
+    if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
+    return acc;
+  }, []));
+}
+
 // The address `dashboard` or `run` prints on stderr ("dashboard at
-// http://..."), for the browser test, the page benchmark and the README's
-// screenshot. `log.text` keeps the process's stderr for messages.
+// http://..."). `log.text` keeps the process's stderr for messages.
 export function dashboardUrl(proc, timeoutMs = 20000) {
   const log = { text: "" };
   const url = new Promise((resolve, reject) => {
