@@ -75,4 +75,18 @@ std::string SharedFixturesDir() {
   return "";
 }
 
+void DamageBytes(std::string* body, size_t at, uint64_t kind,
+                 std::mt19937_64& rng) {
+  switch (kind) {
+    case 0:
+      (*body)[at] = static_cast<char>(rng());
+      break;
+    case 1:
+      body->erase(at, 1 + rng() % 8);
+      break;
+    default:
+      body->insert(at, 1, static_cast<char>(rng()));
+  }
+}
+
 }  // namespace cc::test

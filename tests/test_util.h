@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
 
 namespace cc::test {
@@ -47,5 +48,10 @@ std::string UserLine(size_t payload_bytes, const std::string& uuid = "u-user");
 
 // Path of the shared fixtures, or "" when ../shared is absent.
 std::string SharedFixturesDir();
+
+// A fuzzer's damage at `at` (< size): kind 0 overwrites the byte with a
+// random one, 1 drops 1 to 8 bytes, 2 inserts a random byte.
+void DamageBytes(std::string* body, size_t at, uint64_t kind,
+                 std::mt19937_64& rng);
 
 }  // namespace cc::test

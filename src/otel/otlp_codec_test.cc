@@ -9,6 +9,7 @@
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "test_util.h"
 
 namespace cc {
 namespace {
@@ -341,16 +342,8 @@ TEST(OtlpCodec, GarbageIsAnErrorNeverACrash) {
     std::string body = seeds[json ? 1 : 0];
     for (int m = 0, n = 1 + static_cast<int>(rng() % 4); m < n; ++m) {
       const size_t at = rng() % body.size();
-      switch (rng() % 3) {
-        case 0:
-          body[at] = static_cast<char>(rng());
-          break;
-        case 1:
-          body.erase(at, 1 + rng() % 8);
-          break;
-        default:
-          body.insert(at, 1, static_cast<char>(rng()));
-      }
+      const uint64_t kind = rng() % 3;
+      test::DamageBytes(&body, at, kind, rng);
       if (body.empty()) body = "x";
     }
     Result<OtlpDecoded> d = DecodeOtlp(

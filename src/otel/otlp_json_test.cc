@@ -24,6 +24,7 @@
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "test_util.h"
 
 namespace cc::otel {
 namespace {
@@ -1309,15 +1310,11 @@ std::string Mutated(std::string body, Rng& rng) {
       " ",    "[", "]",  "{",   "}",     "\"key\":1,"};
   for (uint64_t m = 1 + rng() % 3; m > 0 && !body.empty(); --m) {
     const size_t at = rng() % body.size();
-    switch (rng() % 8) {
+    switch (const uint64_t kind = rng() % 8) {
       case 0:
-        body[at] = static_cast<char>(rng());
-        break;
       case 1:
-        body.erase(at, 1 + rng() % 8);
-        break;
       case 2:
-        body.insert(at, 1, static_cast<char>(rng()));
+        test::DamageBytes(&body, at, kind, rng);
         break;
       case 3:
         body.insert(at, kTokens[rng() % std::size(kTokens)]);
