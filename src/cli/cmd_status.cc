@@ -51,7 +51,7 @@ std::string Ago(int64_t then_ms) {
 }
 
 int64_t LagMs(const RunInfo& r, const Backlog& b) {
-  return BacklogLagMs(b, r.last_sync_ms.value_or(r.started_ms), NowMs());
+  return BacklogLagMs(b, r.LastPassMs(), NowMs());
 }
 
 void RunJson(JsonWriter& w, const RunInfo& r, const Backlog& b) {

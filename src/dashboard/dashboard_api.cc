@@ -53,11 +53,6 @@ void Time(JsonWriter& w, std::string_view key, int64_t ms) {
   w.Key(key).String(FormatIsoTimestampMs(ms));
 }
 
-// When the run's latest pass finished (its start before the first).
-int64_t LastSyncMs(const RunInfo& run) {
-  return run.last_sync_ms.value_or(run.finished_ms.value_or(run.started_ms));
-}
-
 void OptionalTime(JsonWriter& w, std::string_view key,
                   const std::optional<int64_t>& ms) {
   w.Key(key);
@@ -472,7 +467,7 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
                                                      : std::string("stopped"));
     Time(w, "startedAt", run.started_ms);
     Time(w, "heartbeatAt", run.heartbeat_ms);
-    const int64_t last_sync = LastSyncMs(run);
+    const int64_t last_sync = run.LastPassMs();
     Time(w, "lastSyncAt", last_sync);
     w.Field("secondsSinceLastSync", std::max<int64_t>(0, (now - last_sync) / 1000))
         .Field("error", run.error)
@@ -482,7 +477,7 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
   }
   w.Key("backlog");
   if (s->backlog) {
-    const int64_t last_sync = h.last_run ? LastSyncMs(*h.last_run) : s->loaded_ms;
+    const int64_t last_sync = h.last_run ? h.last_run->LastPassMs() : s->loaded_ms;
     w.BeginObject()
         .Field("unreadBytes", s->backlog->unread_bytes)
         .Field("filesBehind", s->backlog->files_behind)
@@ -616,7 +611,7 @@ ApiResponse DashboardApi::Metrics() const {
   m.Sample("context_cleaner_rejected_lines_total", static_cast<double>(h.rejects));
   if (h.last_run) {
     const RunInfo& run = *h.last_run;
-    const int64_t last_sync = LastSyncMs(run);
+    const int64_t last_sync = run.LastPassMs();
     m.Family("context_cleaner_last_sync_timestamp_seconds", "gauge",
              "When the last sync pass finished (Unix time).");
     m.Sample("context_cleaner_last_sync_timestamp_seconds",

@@ -135,6 +135,12 @@ struct RunInfo {
   std::optional<int64_t> last_sync_ms;  // A monitor's latest finished pass.
   std::string error;
   RunCounters counters;
+
+  // When its latest pass finished: a monitor's last pass, else the run's
+  // end, else (nothing finished yet) its start.
+  int64_t LastPassMs() const {
+    return last_sync_ms.value_or(finished_ms.value_or(started_ms));
+  }
 };
 
 struct DailyRow {

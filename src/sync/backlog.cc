@@ -28,10 +28,10 @@ Result<Backlog> MeasureBacklog(Ledger& ledger) {
   return backlog;
 }
 
-int64_t BacklogLagMs(const Backlog& backlog, int64_t last_sync_ms,
+int64_t BacklogLagMs(const Backlog& backlog, int64_t last_pass_ms,
                      int64_t now_ms) {
   if (backlog.unread_bytes == 0) return 0;
-  return now_ms > last_sync_ms ? now_ms - last_sync_ms : 0;
+  return now_ms > last_pass_ms ? now_ms - last_pass_ms : 0;
 }
 
 }  // namespace cc

@@ -21,9 +21,9 @@ struct Backlog {
 Result<Backlog> MeasureBacklog(Ledger& ledger);
 
 // Lag: how long the oldest byte not yet in the ledger may have waited —
-// zero when nothing is unread, else the time since `last_sync_ms` (the last
-// pass of the latest run, or its start).
-int64_t BacklogLagMs(const Backlog& backlog, int64_t last_sync_ms,
+// zero when nothing is unread, else the time since `last_pass_ms`
+// (RunInfo::LastPassMs of the latest run).
+int64_t BacklogLagMs(const Backlog& backlog, int64_t last_pass_ms,
                      int64_t now_ms);
 
 }  // namespace cc
