@@ -428,28 +428,29 @@
     if (state.to) p.to = state.to;
     return api("/api/breakdown", p).then(renderBreakdown).catch(showError);
   }
+  // The panels that change with the clock as well as the ledger: the
+  // overview (periods, the block) and health. The overview's version.
+  async function loadOverviewAndHealth() {
+    const [o, h] = await Promise.all([api("/api/overview"), api("/api/health")]);
+    renderOverview(o);
+    renderHealth(h);
+    return o.version;
+  }
   async function loadAll() {
     try {
-      const [o, h, t] = await Promise.all([api("/api/overview"), api("/api/health"),
-        api("/api/telemetry")]);
-      renderOverview(o);
-      renderHealth(h);
+      const [version, t] = await Promise.all([loadOverviewAndHealth(), api("/api/telemetry")]);
       renderTelemetry(t);
       await Promise.all([loadSeries(), loadBreakdown()]);
-      document.body.dataset.version = String(o.version);
+      document.body.dataset.version = String(version);
       showError(null);
     } catch (e) { showError(e); }
   }
 
-  // The overview and health again, without the chart and table (their
-  // figures only change with the ledger).
+  // The clock's panels again, without the chart and table (their figures
+  // only change with the ledger).
   async function tick() {
     if (document.hidden) return;
-    try {
-      const [o, h] = await Promise.all([api("/api/overview"), api("/api/health")]);
-      renderOverview(o);
-      renderHealth(h);
-    } catch (e) { showError(e); }
+    try { await loadOverviewAndHealth(); } catch (e) { showError(e); }
   }
 
   let pending = null;
