@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "clickhouse/scrub_secrets.h"
+
 namespace cc {
 namespace {
 
@@ -145,7 +147,8 @@ ClickHouseReply ClickHouseClient::Execute(
   if (!res.ok()) {
     reply.error =
         ClickHouseError{ClickHouseError::Kind::kRetry, 0, 0,
-                        endpoint_.Redacted() + ": " + res.status().message()};
+                        endpoint_.Redacted() + ": " +
+                            ScrubSecrets(res.status().message(), endpoint_)};
     return reply;
   }
   int code = 0;
@@ -159,7 +162,9 @@ ClickHouseReply ClickHouseClient::Execute(
     reply.body = std::move(res->body);
     return reply;
   }
-  reply.body = res->body;
+  // A server or proxy may echo the request, X-ClickHouse-Key and all:
+  // scrubbed before anything is cut, so no prefix of the password stays.
+  reply.body = ScrubSecrets(res->body, endpoint_);
   reply.error.http_status = res->status;
   reply.error.code = code;
   // An exception inside a 200 is classified by its code alone.
@@ -167,7 +172,7 @@ ClickHouseReply ClickHouseClient::Execute(
       ClassifyClickHouseError(res->status == 200 ? 0 : res->status, code);
   reply.error.message = "HTTP " + std::to_string(res->status) +
                         (code != 0 ? ", code " + std::to_string(code) : "") +
-                        ": " + Trimmed(res->body, 400);
+                        ": " + Trimmed(reply.body, 400);
   return reply;
 }
 

@@ -27,12 +27,14 @@ struct ClickHouseError {
   Kind kind = Kind::kRetry;
   long http_status = 0;  // 0: no response at all.
   int code = 0;          // ClickHouse's error code, when it gave one.
-  std::string message;   // Never holds the password.
+  // Never holds the password: scrubbed (ScrubSecrets) of it, of
+  // X-ClickHouse-Key and Authorization values, and of URL passwords.
+  std::string message;
 };
 
 struct ClickHouseReply {
   bool ok = false;
-  std::string body;       // The result (ok) or the server's text.
+  std::string body;       // The result (ok) or the server's text, scrubbed.
   ClickHouseError error;  // When !ok.
 };
 

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "clickhouse/http_client.h"
+#include "clickhouse/scrub_secrets.h"
 
 namespace cc {
 namespace {
@@ -40,6 +41,18 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+// What a request carries that no error text may show.
+std::vector<std::string_view> SecretsOf(const HttpRequest& request) {
+  std::vector<std::string_view> secrets;
+  for (const auto& [name, value] : request.headers) {
+    if (EqualsIgnoringCase(name, "X-ClickHouse-Key") ||
+        EqualsIgnoringCase(name, "Authorization")) {
+      secrets.push_back(value);
+    }
+  }
+  return secrets;
 }
 
 class CurlHttpClient final : public HttpClient {
@@ -102,10 +115,16 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &AppendHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response.headers);
+    char detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, detail);
     const CURLcode code = curl_easy_perform(curl_);
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
     curl_slist_free_all(headers);
     if (code != CURLE_OK) {
-      return Status::IoError(std::string(curl_easy_strerror(code)));
+      // libcurl's detail may quote a URL or a proxy's words.
+      std::string text = curl_easy_strerror(code);
+      if (detail[0] != '\0') text.append(" (").append(detail).append(")");
+      return Status::IoError(ScrubSecrets(text, SecretsOf(request)));
     }
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
