@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/civil_time.h"
+#include "core/record_bounds.h"
 
 namespace cc::otel {
 namespace {
@@ -78,12 +79,17 @@ Result<double> Number(const Attributes& a, const std::string& key,
   return d;
 }
 
+// A count: a whole number in [0, kMaxTokenCount], the bound transcripts
+// are held to too (core/record_bounds.h says why: sums cannot overflow).
 Result<uint64_t> Count(const Attributes& a, const std::string& key,
                        std::optional<double> fallback = std::nullopt) {
   Result<double> d = Number(a, key, fallback);
   if (!d.ok()) return d.status();
-  if (*d > 1e15 || *d != std::floor(*d)) {
-    return Status::InvalidArgument(key + ": must be a whole number below 10^15");
+  if (*d != std::floor(*d)) {
+    return Status::InvalidArgument(key + ": must be a whole number");
+  }
+  if (*d > static_cast<double>(kMaxTokenCount)) {
+    return Status::InvalidArgument(key + ": above 2^40, the most a record may carry");
   }
   return static_cast<uint64_t>(*d);
 }
@@ -254,6 +260,11 @@ Extracted ExtractMetrics(
                                : p.as_double();
           if (!std::isfinite(v) || v < 0) {
             Reject(&out, m.name() + ": a value must be a finite number >= 0");
+            continue;
+          }
+          if (m.name() == "claude_code.token.usage" &&
+              v > static_cast<double>(kMaxTokenCount)) {
+            Reject(&out, m.name() + ": a value above 2^40, the most a record may carry");
             continue;
           }
           TelemetryPoint t;

@@ -3,8 +3,9 @@
 // and `claude_code.cost.usage` metrics, turned into the ledger's
 // TelemetryBatch. Everything else in a request is accepted and ignored.
 // A record that is Claude Code's but unusable (a required attribute
-// missing, a negative, fractional or non-numeric count, a metric point
-// without a recorded value) is rejected on its own, with a reason; the
+// missing, a negative, fractional or non-numeric count, a count above
+// 2^40 (core/record_bounds.h), a metric point without a recorded value)
+// is rejected on its own, with a reason, and nothing of it is stored; the
 // rest of the request still counts. Durations may be fractional (they are
 // rounded to the millisecond).
 //

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "core/record_bounds.h"
 #include "parse/lone_surrogates.h"
 
 namespace cc {
@@ -77,7 +78,8 @@ MaybeFailure ReadBool(dom::element v, std::string_view name, bool* out) {
   return std::nullopt;
 }
 
-// Reads a token count: a non-negative integer no larger than kMaxTokens.
+// Reads a token count: a non-negative integer no larger than kMaxTokenCount
+// (core/record_bounds.h); null leaves it 0, as an absent field does.
 MaybeFailure ReadCount(dom::element v, std::string_view name, uint64_t* out) {
   if (v.is_null()) return std::nullopt;
   const std::string field = "usage." + std::string(name);
@@ -96,7 +98,7 @@ MaybeFailure ReadCount(dom::element v, std::string_view name, uint64_t* out) {
     default:
       return Failure{field + ": not a number"};
   }
-  if (*out > LineParser::kMaxTokens) return Failure{field + ": implausibly large"};
+  if (*out > kMaxTokenCount) return Failure{field + ": implausibly large"};
   return std::nullopt;
 }
 

@@ -45,17 +45,15 @@ class LineParser {
 
   // `line` excludes the terminating '\n'. A trailing '\r' and a leading
   // UTF-8 byte-order mark are tolerated. On kUsage fills *record; on kReject
-  // fills *reject_reason with a short, stable, human-readable reason.
+  // fills *reject_reason with a short, stable, human-readable reason. Token
+  // counts are held to core/record_bounds.h (null or absent is 0, above
+  // kMaxTokenCount a reject).
   LineKind Parse(std::string_view line, const LineOrigin& origin,
                  UsageRecord* record, std::string* reject_reason);
 
   // True when `line` is a complete JSON value that is an object. Used for a
   // final line without '\n' (an unfinished write unless it is whole).
   bool IsCompleteObject(std::string_view line);
-
-  // The largest token count we accept; bigger values are rejected as
-  // implausible (they would overflow sums long before they could be real).
-  static constexpr uint64_t kMaxTokens = uint64_t{1} << 40;
 
  private:
   struct Impl;

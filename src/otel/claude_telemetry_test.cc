@@ -1,0 +1,182 @@
+// What a telemetry record may say (core/record_bounds.h): token counts in
+// [0, 2^40]; a record outside is rejected with its reason, counted like
+// any unusable record, and nothing of it reaches the ledger.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/record_bounds.h"
+#include "ledger/ledger.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "otel/otlp_codec.h"
+#include "price/price_table.h"
+#include "test_util.h"
+
+namespace cc {
+namespace {
+
+namespace logs_svc = opentelemetry::proto::collector::logs::v1;
+namespace metrics_svc = opentelemetry::proto::collector::metrics::v1;
+namespace common = opentelemetry::proto::common::v1;
+
+constexpr uint64_t kT_ns = 1'756'893'600'000'000'000;  // 2025-09-03T10:00:00Z.
+
+void Attr(opentelemetry::proto::logs::v1::LogRecord* r, const std::string& key,
+          const std::string& value) {
+  common::KeyValue* kv = r->add_attributes();
+  kv->set_key(key);
+  kv->mutable_value()->set_string_value(value);
+}
+
+struct Counts {
+  std::string input = "10";
+  std::string output = "20";
+  std::string cache_read = "30";
+  std::string cache_creation = "40";
+};
+
+// An api_request as Claude Code sends it: counts as decimal strings.
+void AddRequest(logs_svc::ExportLogsServiceRequest* r, const std::string& id,
+                const Counts& c, uint64_t time_ns = kT_ns) {
+  auto* sl = r->resource_logs_size() == 0
+                 ? r->add_resource_logs()->add_scope_logs()
+                 : r->mutable_resource_logs(0)->mutable_scope_logs(0);
+  auto* rec = sl->add_log_records();
+  rec->set_time_unix_nano(time_ns);
+  rec->set_event_name("claude_code.api_request");
+  Attr(rec, "model", "claude-sonnet-4-20250514");
+  Attr(rec, "session.id", "s1");
+  Attr(rec, "request_id", id);
+  Attr(rec, "input_tokens", c.input);
+  Attr(rec, "output_tokens", c.output);
+  Attr(rec, "cache_read_tokens", c.cache_read);
+  Attr(rec, "cache_creation_tokens", c.cache_creation);
+}
+
+OtlpDecoded Decode(const logs_svc::ExportLogsServiceRequest& r) {
+  std::string body;
+  r.SerializeToString(&body);
+  Result<OtlpDecoded> d =
+      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body);
+  EXPECT_TRUE(d.ok()) << d.status().message();
+  return d.ok() ? std::move(*d) : OtlpDecoded{};
+}
+
+const std::string kOverBound = "999999999999999";  // 10^15 - 1 > 2^40.
+const std::string kAtBound = std::to_string(kMaxTokenCount);
+const std::string kAboveBound = std::to_string(kMaxTokenCount + 1);
+
+TEST(ClaudeTelemetry, ACountAbove2To40IsRejectedWithItsReasonAndNotStored) {
+  logs_svc::ExportLogsServiceRequest r;
+  AddRequest(&r, "req_ok", Counts{});
+  AddRequest(&r, "req_huge", Counts{kOverBound, kOverBound, kOverBound, kOverBound});
+  OtlpDecoded d = Decode(r);
+  EXPECT_EQ(d.rejected, 1);
+  EXPECT_EQ(d.first_error,
+            "api_request: input_tokens: above 2^40, the most a record may carry");
+  ASSERT_EQ(d.batch.requests.size(), 1u);
+  EXPECT_EQ(d.batch.requests[0].request_id, "req_ok");
+
+  // What is stored: the good record's counts alone.
+  test::TempDir dir;
+  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+  ASSERT_TRUE((*ledger)->CommitTelemetry(d.batch, "host", 1).ok());
+  Result<LedgerSummary> s = (*ledger)->Summary();
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->events, 1u);
+  EXPECT_EQ(s->telemetry_requests, 1u);
+  EXPECT_EQ(s->tokens.input, 10u);
+  EXPECT_EQ(s->tokens.output, 20u);
+  EXPECT_EQ(s->tokens.cache_read, 30u);
+  EXPECT_EQ(s->tokens.cache_creation, 40u);
+}
+
+TEST(ClaudeTelemetry, EachCountMayBe2To40ButNotOneMore) {
+  logs_svc::ExportLogsServiceRequest r;
+  AddRequest(&r, "at", Counts{kAtBound, kAtBound, kAtBound, kAtBound});
+  AddRequest(&r, "input", Counts{kAboveBound, "1", "1", "1"});
+  AddRequest(&r, "output", Counts{"1", kAboveBound, "1", "1"});
+  AddRequest(&r, "read", Counts{"1", "1", kAboveBound, "1"});
+  AddRequest(&r, "creation", Counts{"1", "1", "1", kAboveBound});
+  OtlpDecoded d = Decode(r);
+  EXPECT_EQ(d.rejected, 4);
+  ASSERT_EQ(d.batch.requests.size(), 1u);
+  EXPECT_EQ(d.batch.requests[0].request_id, "at");
+  EXPECT_EQ(d.batch.requests[0].tokens.output, kMaxTokenCount);
+}
+
+TEST(ClaudeTelemetry, ATokenMetricPointAbove2To40IsRejected) {
+  metrics_svc::ExportMetricsServiceRequest r;
+  auto* m = r.add_resource_metrics()->add_scope_metrics()->add_metrics();
+  m->set_name("claude_code.token.usage");
+  m->mutable_sum()->set_aggregation_temporality(
+      opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_DELTA);
+  for (uint64_t v : {uint64_t{480}, kMaxTokenCount + 1}) {
+    auto* p = m->mutable_sum()->add_data_points();
+    p->set_time_unix_nano(kT_ns + v);
+    p->set_as_int(static_cast<int64_t>(v));
+  }
+  std::string body;
+  r.SerializeToString(&body);
+  Result<OtlpDecoded> d =
+      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->rejected, 1);
+  EXPECT_NE(d->first_error.find("above 2^40"), std::string::npos) << d->first_error;
+  ASSERT_EQ(d->batch.points.size(), 1u);
+  EXPECT_EQ(d->batch.points[0].value, 480);
+}
+
+// Issue 12's ledger: 10,001 requests with 10^15 - 1 in every count broke
+// sync-status, validate and reprice ("integer overflow"). Now such counts
+// are refused; at the bound itself the same ledger sums exactly.
+TEST(ClaudeTelemetry, TenThousandRequestsAtTheBoundSumExactly) {
+  constexpr uint64_t kRequests = 10'001;
+  logs_svc::ExportLogsServiceRequest huge, at_bound;
+  for (uint64_t i = 0; i < kRequests; ++i) {
+    const std::string id = "req_" + std::to_string(i);
+    AddRequest(&huge, id, Counts{kOverBound, kOverBound, kOverBound, kOverBound},
+               kT_ns + i * 1'000'000);
+    AddRequest(&at_bound, id, Counts{kAtBound, kAtBound, kAtBound, kAtBound},
+               kT_ns + i * 1'000'000);
+  }
+  OtlpDecoded refused = Decode(huge);
+  EXPECT_EQ(refused.rejected, static_cast<int64_t>(kRequests));
+  EXPECT_TRUE(refused.batch.requests.empty());
+
+  OtlpDecoded d = Decode(at_bound);
+  ASSERT_EQ(d.rejected, 0) << d.first_error;
+  test::TempDir dir;
+  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+  ASSERT_TRUE((*ledger)->CommitTelemetry(refused.batch, "host", 1).ok());
+  ASSERT_TRUE((*ledger)->CommitTelemetry(d.batch, "host", 1).ok());
+
+  const uint64_t field_sum = kRequests * kMaxTokenCount;
+  Result<LedgerSummary> s = (*ledger)->Summary();  // sync-status.
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->events, kRequests);
+  EXPECT_EQ(s->tokens.input, field_sum);
+  EXPECT_EQ(s->tokens.cache_creation, field_sum);
+  EXPECT_EQ(s->tokens.Total(), 4 * field_sum);
+  EXPECT_EQ(s->cost_nano, static_cast<int64_t>(kRequests) * kMaxRequestCostNano);
+  Result<UsageData> u = (*ledger)->Usage(UsageFilter{});  // Every report.
+  ASSERT_TRUE(u.ok()) << u.status().message();
+  Tokens tokens;
+  int64_t cost_nano = 0;
+  for (const UsageRow& row : u->rows) {
+    tokens += row.tokens;
+    cost_nano += row.cost_nano;
+  }
+  EXPECT_EQ(tokens, s->tokens);
+  EXPECT_EQ(cost_nano, s->cost_nano);
+  ASSERT_TRUE((*ledger)->AllEvents().ok());  // validate.
+  Result<RepriceStats> re = (*ledger)->Reprice();  // reprice.
+  ASSERT_TRUE(re.ok()) << re.status().message();
+}
+
+}  // namespace
+}  // namespace cc
