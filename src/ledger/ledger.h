@@ -140,11 +140,13 @@ class Ledger {
 
   // --- Telemetry (ledger/telemetry_store.cc) ---
   // Stores Claude Code's telemetry and reconciles it with the transcripts'
-  // events, in one transaction. A request already stored (an exporter's
-  // retry) changes nothing. A new request with the id of a transcript's
+  // events, in one transaction. A request with the id of a transcript's
   // event merges into it (each token field the larger of the two) and
   // marks it exact; without one it becomes an event of its own
   // ("otel:<request id>"), which a transcript record arriving later joins.
+  // A request id stored before merges the same way: an exporter's retry
+  // changes nothing, a larger count wins (its otel_requests row stays as
+  // first received).
   Result<TelemetryStats> CommitTelemetry(const TelemetryBatch& batch,
                                          const std::string& source,
                                          int64_t now_ms);

@@ -71,11 +71,18 @@ Result<TelemetryStats> Ledger::CommitTelemetry(const TelemetryBatch& batch,
           .Bind(18, now_ms)
           .Bind(19, source);
       if (Status is = insert.Run(); !is.ok()) return is;
-      if (db_->Changes() == 0) {
-        ++stats.requests_repeated;  // Stored before: nothing to do.
-        continue;
+      // A request id seen before: an exporter's retry, or another record
+      // of the request. Its row stays as first received (the table only
+      // grows, and ships by rowid); its event takes each count's maximum,
+      // as for transcript lines, so a retry changes nothing and a larger
+      // count wins. A record keyed by its content is its only copy.
+      const bool repeated = db_->Changes() == 0;
+      if (repeated) {
+        ++stats.requests_repeated;
+        if (r.request_id.empty()) continue;
+      } else {
+        ++stats.requests_new;
       }
-      ++stats.requests_new;
       Event e = EventOf(r);
       Result<std::optional<std::string>> existing =
           r.request_id.empty() ? Result<std::optional<std::string>>(std::nullopt)
@@ -83,13 +90,14 @@ Result<TelemetryStats> Ledger::CommitTelemetry(const TelemetryBatch& batch,
       if (!existing.ok()) return existing.status();
       if (*existing) {
         e.key = **existing;
-        if (e.key.rfind("otel:", 0) != 0) ++stats.events_reconciled;
-      } else {
+        if (!repeated && e.key.rfind("otel:", 0) != 0) ++stats.events_reconciled;
+      } else if (!repeated) {
         ++stats.events_telemetry_only;
       }
       Result<bool> merged = MergeEvent(e, source, now_ms, &merge_stats,
                                        AttributePolicy::kKeep);
       if (!merged.ok()) return merged.status();
+      if (repeated && !*merged) continue;  // Already exact, and unchanged.
       if (Status ms = MarkExact(e.key); !ms.ok()) return ms;
     }
     sql::Statement error(db_->handle(), kInsertError);

@@ -165,6 +165,52 @@ TEST_F(TelemetryStoreTest, AnExportersRetryChangesNothing) {
   EXPECT_EQ(*(*db)->QueryInt("SELECT COUNT(*) FROM otel_requests"), 1);
 }
 
+// Issue 13: a request id seen again with a larger count kept the first
+// (20, "exact"). Each count is now the larger of the two, as for transcript
+// lines; a smaller one changes nothing.
+TEST_F(TelemetryStoreTest, ARepeatedRequestTakesTheLargerCountOfEachKind) {
+  EXPECT_EQ(Send({Telemetry("req_r", 20)}).requests_new, 1u);
+  EXPECT_EQ(Events()["otel:req_r"], std::make_tuple(uint64_t{20}, std::string(""), true));
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{20}, uint64_t{1}));
+
+  TelemetryRequest bigger = Telemetry("req_r", 800);
+  bigger.tokens.input = 5;  // Smaller than the first's 10: 10 stays.
+  TelemetryStats again = Send({bigger});
+  EXPECT_EQ(again.requests_new, 0u);
+  EXPECT_EQ(again.requests_repeated, 1u);
+  auto events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events["otel:req_r"], std::make_tuple(uint64_t{800}, std::string(""), true));
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{800}, uint64_t{1}));
+  Result<LedgerSummary> summary = ledger_->Summary();
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->tokens.input, 10u);
+  EXPECT_EQ(summary->tokens.output, 800u);
+  EXPECT_EQ(summary->tokens.cache_read, 1000u);
+  EXPECT_EQ(summary->exact_events, 1u);
+
+  auto db = sql::Database::Open(dir_.Join("l.db"), true);
+  ASSERT_TRUE(db.ok());
+  const int64_t seq = *(*db)->QueryInt("SELECT MAX(change_seq) FROM events");
+  Send({Telemetry("req_r", 5)});  // Smaller: nothing changes.
+  EXPECT_EQ(std::get<0>(Events()["otel:req_r"]), 800u);
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{800}, uint64_t{1}));
+  EXPECT_EQ(*(*db)->QueryInt("SELECT MAX(change_seq) FROM events"), seq);
+  // The stored request is the first as received; the event is the maximum.
+  EXPECT_EQ(*(*db)->QueryInt("SELECT COUNT(*) FROM otel_requests"), 1);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT output_tokens FROM otel_requests"), 20);
+}
+
+TEST_F(TelemetryStoreTest, ARepeatedRequestRaisesTheTranscriptsEventItJoined) {
+  Commit({Transcript("msg_r", "req_r2", 12)});
+  Send({Telemetry("req_r2", 300)});
+  Send({Telemetry("req_r2", 900)});
+  auto events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events["msg_r:req_r2"], std::make_tuple(uint64_t{900}, std::string("shop"), true));
+  EXPECT_EQ(Rollup(), std::make_pair(uint64_t{900}, uint64_t{1}));
+}
+
 TEST_F(TelemetryStoreTest, OutOfOrderArrivalGivesTheSameLedger) {
   // Order A: transcript, telemetry. Order B: telemetry, transcript.
   Commit({Transcript("msg_6", "req_6", 12), Transcript("msg_7", "req_7", 900)});
