@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/auth_token.h"
 #include "cli/commands.h"
 #include "cli/dashboard_flags.h"
 #include "clickhouse/http_client.h"
@@ -31,15 +32,11 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
     }
     o.port = static_cast<int>(p);
   }
-  if (std::optional<std::string> token = args.Get("--auth-token")) {
-    o.auth_token = *token;
-  } else if (const char* env = std::getenv(kDashboardTokenEnv)) {
-    o.auth_token = env;
-  }
-  if (!o.auth_token.empty() && o.auth_token.size() < 16) {
-    return Status::InvalidArgument(
-        "--auth-token: use at least 16 characters (e.g. `openssl rand -hex 16`)");
-  }
+  Result<AuthToken> token = ResolveAuthToken(AuthTokenInputsFromEnvironment(
+      args.Get("--auth-token"), args.Get("--auth-token-file")));
+  if (!token.ok()) return token.status();
+  for (const std::string& w : token->warnings) PrintWarning(ctx, w);
+  o.auth_token = std::move(token->token);
   Result<TimeZone> zone = ZoneFlag(ctx, args);
   if (!zone.ok()) return zone.status();
   o.zone = *zone;

@@ -133,11 +133,15 @@ const std::vector<FlagSpec>& AllFlags() {
        "Read the ledger (default) or the team's ClickHouse (--clickhouse)"},
       {"--host", "ADDRESS",
        "Dashboard: the address to listen on (default 127.0.0.1; any other "
-       "needs --auth-token)"},
+       "needs a token)"},
       {"--port", "PORT", "Dashboard: the port (default 8110; 0: any free one)"},
       {"--auth-token", "TOKEN",
        "Dashboard: every request must carry it (?token= or Authorization: "
-       "Bearer); also $CONTEXT_CLEANER_DASHBOARD_TOKEN"},
+       "Bearer). Visible to other local users (ps, /proc/PID/cmdline): "
+       "prefer --auth-token-file or $CONTEXT_CLEANER_AUTH_TOKEN"},
+      {"--auth-token-file", "FILE",
+       "Dashboard: the token from FILE (one trailing newline dropped; "
+       "chmod 600 it)"},
       {"--no-dashboard", "", "run: no dashboard"},
       {"--otel-port", "PORT",
        "OpenTelemetry receiver: the port (default 4318, OTLP/HTTP; 0: any)"},

@@ -1,5 +1,5 @@
-// The dashboard's flags (--host, --port, --auth-token), shared by the
-// `dashboard` and `run` commands.
+// The dashboard's flags (--host, --port, --auth-token, --auth-token-file),
+// shared by the `dashboard` and `run` commands.
 #pragma once
 
 #include "cli/context.h"
@@ -9,8 +9,8 @@
 
 namespace cc::cli {
 
-inline constexpr const char* kDashboardTokenEnv = "CONTEXT_CLEANER_DASHBOARD_TOKEN";
-
+// The token comes from ResolveAuthToken (cli/auth_token.h); its warnings
+// are printed here.
 Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
                                               const ParsedArgs& args);
 

@@ -135,6 +135,13 @@ constexpr const char* kReportDetails =
     "  context-cleaner report daily --since 2025-09-01 --timezone Asia/Tokyo\n"
     "  context-cleaner report monthly --breakdown --json | jq .totals";
 
+// The dashboard's token, for `dashboard` and `run` (cli/auth_token.h).
+constexpr const char* kTokenDetails =
+    "\nListening beyond 127.0.0.1 (--host 0.0.0.0) requires a token of 16 "
+    "characters or more,\nwhich every request must then carry. Pass it with "
+    "--auth-token-file FILE or\n$CONTEXT_CLEANER_AUTH_TOKEN: --auth-token "
+    "TOKEN is visible to other local users (ps,\n/proc/PID/cmdline).";
+
 std::string ReportUsage(const std::string& kind) {
   return "context-cleaner report " + kind +
          " [--json] [--since D] [--until D] [--timezone ZONE]\n"
@@ -183,8 +190,8 @@ const std::vector<Command>& Commands() {
         "--reconcile"},
        &RunSync},
       {"run", "The service: follow every write, the dashboard, shipping",
-       "context-cleaner run [--host ADDRESS] [--port PORT] [--auth-token "
-       "TOKEN] [--no-dashboard]\n"
+       "context-cleaner run [--host ADDRESS] [--port PORT] "
+       "[--auth-token-file FILE] [--no-dashboard]\n"
        "                           [--poll SECONDS] [--reconcile SECONDS] "
        "[--clickhouse URL]",
        "Everything that runs for a long time, in one process, with one Ctrl-C "
@@ -195,9 +202,11 @@ const std::vector<Command>& Commands() {
        "(--clickhouse,\n$CONTEXT_CLEANER_CLICKHOUSE or the config file), the "
        "shipper beside it: an outage\nof any length slows nothing and loses "
        "nothing. The systemd unit in contrib/ runs\nthis. A second writer on "
-       "the same ledger exits 3.",
+       "the same ledger exits 3.\n" +
+           std::string(kTokenDetails),
        {"--poll", "--reconcile", "--host", "--port", "--auth-token",
-        "--no-dashboard", "--timezone", "--otel-port", "--otel-host", "--no-otel"},
+        "--auth-token-file", "--no-dashboard", "--timezone", "--otel-port",
+        "--otel-host", "--no-otel"},
        &RunService},
       {"otel serve", "Receive Claude Code's OpenTelemetry into the ledger",
        "context-cleaner otel serve [--otel-port PORT]",
@@ -220,7 +229,7 @@ const std::vector<Command>& Commands() {
        &RunTelemetryInit},
       {"dashboard", "The live dashboard in your browser",
        "context-cleaner dashboard [--host ADDRESS] [--port PORT] "
-       "[--auth-token TOKEN] [-z ZONE]\n"
+       "[--auth-token-file FILE] [-z ZONE]\n"
        "       context-cleaner dashboard --from clickhouse [--clickhouse URL] "
        "[--source NAME] [...]",
        "Serves the dashboard at http://127.0.0.1:8110/: today, this week and "
@@ -230,12 +239,13 @@ const std::vector<Command>& Commands() {
        "updates itself within a second of a transcript line being synced "
        "(run\n`bridge sync --start-monitoring` beside it, or use `run`, which "
        "does both). Read-only.\nThe JSON API it uses is under /api/ "
-       "(docs/api.md); /metrics is for Prometheus.\nListening beyond "
-       "127.0.0.1 (--host 0.0.0.0) requires --auth-token.\n"
+       "(docs/api.md); /metrics is for Prometheus.\n"
        "--from clickhouse shows the whole team from ClickHouse (--clickhouse "
        "URL, or the config\nfile), every machine or --source NAME's; it "
-       "looks for new rows every 5 s.",
-       {"--host", "--port", "--auth-token", "--timezone", "--from"},
+       "looks for new rows every 5 s.\n" +
+           std::string(kTokenDetails),
+       {"--host", "--port", "--auth-token", "--auth-token-file", "--timezone",
+        "--from"},
        &RunDashboard},
       {"bridge sync-status", "Show what the ledger holds and the last run",
        "context-cleaner bridge sync-status [--json]",
