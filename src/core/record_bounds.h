@@ -4,8 +4,12 @@
 //
 //  - Each token count is a whole number in [0, kMaxTokenCount]; a count
 //    that is absent or null is 0.
+//  - Its timestamp lies in [kEarliestRecordMs, now + kRecordAheadMs], "now"
+//    being the reader's Clock (core/clock.h) when it reads the record. A
+//    record dated more than a day ahead when read stays rejected (its line
+//    is behind the checkpoint; a backfill reads it again).
 //
-// Constants; no I/O.
+// Pure functions and constants; no I/O.
 #pragma once
 
 #include <cstdint>
@@ -52,5 +56,25 @@ static_assert(kMaxLedgerEvents * 4 * kMaxTokenCount <= UINT64_MAX,
               "totalTokens' sum must fit uint64");
 static_assert(kMaxLedgerEvents == UINT64_MAX / (4 * kMaxTokenCount),
               "kMaxLedgerEvents is the largest such count");
+
+// 2023-01-01T00:00:00Z: before any Claude Code transcript or telemetry.
+inline constexpr int64_t kEarliestRecordMs = 1'672'531'200'000;
+// How far past "now" a record may be dated: clocks of machines that share
+// a ledger (or a transcript directory) disagree by seconds, not days.
+inline constexpr int64_t kRecordAheadMs = 24 * 60 * 60 * 1000;
+
+inline constexpr const char* kTimestampTooEarly =
+    "timestamp: before 2023-01-01T00:00:00Z";
+inline constexpr const char* kTimestampTooLate =
+    "timestamp: more than a day after now";
+
+// Null when `timestamp_ms` is in the window; else why not (a short, stable
+// reason, the same for every record so rejects group by it).
+inline const char* TimestampOutsideWindow(int64_t timestamp_ms,
+                                          int64_t now_ms) {
+  if (timestamp_ms < kEarliestRecordMs) return kTimestampTooEarly;
+  if (timestamp_ms - kRecordAheadMs > now_ms) return kTimestampTooLate;
+  return nullptr;
+}
 
 }  // namespace cc

@@ -115,13 +115,27 @@ std::string EventName(const logs::LogRecord& r, const Attributes& a) {
   return name;
 }
 
-int64_t EventMs(const logs::LogRecord& r, const Attributes& a) {
+// When the record happened: its event.timestamp, else its time, else when
+// it was observed; a record with neither time is dated on arrival, as an
+// OpenTelemetry Collector sets observed_time_unix_nano.
+int64_t EventMs(const logs::LogRecord& r, const Attributes& a, int64_t now_ms) {
   if (std::optional<int64_t> ms = ParseIsoTimestampMs(Text(a, "event.timestamp"))) {
     return *ms;
   }
   const uint64_t ns = r.time_unix_nano() != 0 ? r.time_unix_nano()
                                               : r.observed_time_unix_nano();
-  return static_cast<int64_t>(ns / 1'000'000);
+  return ns == 0 ? now_ms : static_cast<int64_t>(ns / 1'000'000);
+}
+
+// The record's time, if it lies in the window (core/record_bounds.h).
+Result<int64_t> DatedEventMs(const logs::LogRecord& r, const Attributes& a,
+                             int64_t now_ms) {
+  const int64_t ms = EventMs(r, a, now_ms);
+  if (const char* why = TimestampOutsideWindow(ms, now_ms)) {
+    return Status::InvalidArgument(std::string(why) + " (" +
+                                   FormatIsoTimestampMs(ms) + ")");
+  }
+  return ms;
 }
 
 // A stable key for a record without a request id: its content.
@@ -132,7 +146,8 @@ std::string ContentKey(const std::string& kind, const logs::LogRecord& r) {
          std::to_string(r.time_unix_nano());
 }
 
-Status AddRequest(const logs::LogRecord& r, const Attributes& a, Extracted* out) {
+Status AddRequest(const logs::LogRecord& r, const Attributes& a, int64_t now_ms,
+                  Extracted* out) {
   TelemetryRequest q;
   q.request_id = Text(a, "request_id");
   if (q.request_id.empty()) q.request_id = Text(a, "request.id");
@@ -144,8 +159,10 @@ Status AddRequest(const logs::LogRecord& r, const Attributes& a, Extracted* out)
   Result<uint64_t> create = Count(a, "cache_creation_tokens", 0);
   Result<double> cost = Number(a, "cost_usd", 0);
   Result<int64_t> duration = Milliseconds(a, "duration_ms");
+  Result<int64_t> event_ms = DatedEventMs(r, a, now_ms);
   for (const Status& s : {input.status(), output.status(), read.status(),
-                          create.status(), cost.status(), duration.status()}) {
+                          create.status(), cost.status(), duration.status(),
+                          event_ms.status()}) {
     if (!s.ok()) return Status::InvalidArgument("api_request: " + s.message());
   }
   q.tokens.input = *input;
@@ -162,13 +179,14 @@ Status AddRequest(const logs::LogRecord& r, const Attributes& a, Extracted* out)
   q.app_version = Text(a, "app.version");
   if (q.app_version.empty()) q.app_version = Text(a, "service.version");
   q.speed = Text(a, "speed");
-  q.event_ms = EventMs(r, a);
+  q.event_ms = *event_ms;
   q.key = q.request_id.empty() ? ContentKey("request", r) : q.request_id;
   out->batch.requests.push_back(std::move(q));
   return Status::Ok();
 }
 
-Status AddError(const logs::LogRecord& r, const Attributes& a, Extracted* out) {
+Status AddError(const logs::LogRecord& r, const Attributes& a, int64_t now_ms,
+                Extracted* out) {
   TelemetryError e;
   e.request_id = Text(a, "request_id");
   e.session_id = Text(a, "session.id");
@@ -179,9 +197,11 @@ Status AddError(const logs::LogRecord& r, const Attributes& a, Extracted* out) {
   Result<int64_t> duration = Milliseconds(a, "duration_ms");
   if (!attempt.ok()) return Status::InvalidArgument("api_error: " + attempt.status().message());
   if (!duration.ok()) return Status::InvalidArgument("api_error: " + duration.status().message());
+  Result<int64_t> event_ms = DatedEventMs(r, a, now_ms);
+  if (!event_ms.ok()) return Status::InvalidArgument("api_error: " + event_ms.status().message());
   e.attempt = static_cast<int64_t>(*attempt);
   e.duration_ms = *duration;
-  e.event_ms = EventMs(r, a);
+  e.event_ms = *event_ms;
   e.key = ContentKey("error", r);
   out->batch.errors.push_back(std::move(e));
   return Status::Ok();
@@ -200,7 +220,8 @@ std::string SeriesOf(const Attributes& a) {
 }  // namespace
 
 Extracted ExtractLogs(
-    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& req) {
+    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& req,
+    int64_t now_ms) {
   Extracted out;
   for (const logs::ResourceLogs& rl : req.resource_logs()) {
     for (const logs::ScopeLogs& sl : rl.scope_logs()) {
@@ -209,9 +230,9 @@ Extracted ExtractLogs(
         const std::string name = EventName(r, a);
         Status s = Status::Ok();
         if (name == "api_request") {
-          s = AddRequest(r, a, &out);
+          s = AddRequest(r, a, now_ms, &out);
         } else if (name == "api_error") {
-          s = AddError(r, a, &out);
+          s = AddError(r, a, now_ms, &out);
         }
         if (!s.ok()) Reject(&out, s.message());
       }

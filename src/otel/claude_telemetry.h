@@ -6,8 +6,10 @@
 // missing, a negative, fractional or non-numeric count, a count above
 // 2^40 (core/record_bounds.h), a metric point without a recorded value)
 // is rejected on its own, with a reason, and nothing of it is stored; the
-// rest of the request still counts. Durations may be fractional (they are
-// rounded to the millisecond).
+// rest of the request still counts. So is an api_request or api_error dated
+// outside [2023-01-01, now_ms + 1 day]; one with no time at all is dated
+// now_ms. Durations may be fractional (they are rounded to the
+// millisecond).
 //
 // Internal to otel/: the OTLP types are protobuf classes generated from
 // proto/ (see otlp_codec.h for the interface the rest of the program uses).
@@ -29,7 +31,8 @@ struct Extracted {
 };
 
 Extracted ExtractLogs(
-    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& r);
+    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& r,
+    int64_t now_ms);
 Extracted ExtractMetrics(
     const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& r);
 

@@ -1,11 +1,13 @@
 // What a telemetry record may say (core/record_bounds.h): token counts in
-// [0, 2^40]; a record outside is rejected with its reason, counted like
-// any unusable record, and nothing of it reaches the ledger.
+// [0, 2^40], a time in [2023-01-01, now + 1 day]; a record outside is
+// rejected with its reason, counted like any unusable record, and nothing
+// of it reaches the ledger.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "core/civil_time.h"
 #include "core/record_bounds.h"
 #include "ledger/ledger.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -22,6 +24,8 @@ namespace metrics_svc = opentelemetry::proto::collector::metrics::v1;
 namespace common = opentelemetry::proto::common::v1;
 
 constexpr uint64_t kT_ns = 1'756'893'600'000'000'000;  // 2025-09-03T10:00:00Z.
+constexpr int64_t kNowMs = 1'772'323'200'000;          // 2026-03-01T00:00:00Z.
+constexpr int64_t kDayMs = 86'400'000;
 
 void Attr(opentelemetry::proto::logs::v1::LogRecord* r, const std::string& key,
           const std::string& value) {
@@ -59,7 +63,7 @@ OtlpDecoded Decode(const logs_svc::ExportLogsServiceRequest& r) {
   std::string body;
   r.SerializeToString(&body);
   Result<OtlpDecoded> d =
-      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body);
+      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body, kNowMs);
   EXPECT_TRUE(d.ok()) << d.status().message();
   return d.ok() ? std::move(*d) : OtlpDecoded{};
 }
@@ -122,12 +126,68 @@ TEST(ClaudeTelemetry, ATokenMetricPointAbove2To40IsRejected) {
   std::string body;
   r.SerializeToString(&body);
   Result<OtlpDecoded> d =
-      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body);
+      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body, kNowMs);
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->rejected, 1);
   EXPECT_NE(d->first_error.find("above 2^40"), std::string::npos) << d->first_error;
   ASSERT_EQ(d->batch.points.size(), 1u);
   EXPECT_EQ(d->batch.points[0].value, 480);
+}
+
+// The record's time is its event.timestamp, else its time_unix_nano.
+void AddDated(logs_svc::ExportLogsServiceRequest* r, const std::string& id,
+              const std::string& event_timestamp, uint64_t time_ns = kT_ns) {
+  AddRequest(r, id, Counts{}, time_ns);
+  auto* rec = r->mutable_resource_logs(0)->mutable_scope_logs(0)->mutable_log_records(
+      r->resource_logs(0).scope_logs(0).log_records_size() - 1);
+  if (!event_timestamp.empty()) Attr(rec, "event.timestamp", event_timestamp);
+}
+
+// Issue 13: telemetry dated 0000, 1969 or 9999 was kept, and reports
+// printed "-001-12-26" and blocks "ACTIVE, 2912102d left".
+TEST(ClaudeTelemetry, ARecordDatedOutsideTheWindowIsRejectedWithItsReason) {
+  logs_svc::ExportLogsServiceRequest r;
+  AddDated(&r, "year0", "0000-01-01T00:00:00Z");
+  AddDated(&r, "1969", "1969-12-31T23:59:59Z");
+  AddDated(&r, "2022", "2022-12-31T23:59:59Z");
+  AddDated(&r, "9999", "9999-12-31T23:59:59Z");
+  AddDated(&r, "now+2d", FormatIsoTimestampMs(kNowMs + 2 * kDayMs));
+  AddDated(&r, "epoch+1ns", "", 1);  // time_unix_nano: 1970.
+  AddDated(&r, "2023", "2023-01-01T00:00:00Z");
+  AddDated(&r, "now+1d", FormatIsoTimestampMs(kNowMs + kDayMs));
+  AddDated(&r, "untimed", "", 0);  // No time at all: dated on arrival.
+  auto* error = r.mutable_resource_logs(0)->mutable_scope_logs(0)->add_log_records();
+  error->set_event_name("claude_code.api_error");
+  Attr(error, "event.timestamp", "1969-12-31T23:59:59Z");
+  OtlpDecoded d = Decode(r);
+  EXPECT_EQ(d.rejected, 7);
+  EXPECT_EQ(d.first_error,
+            "api_request: timestamp: before 2023-01-01T00:00:00Z "
+            "(0000-01-01T00:00:00.000Z)");
+  std::vector<std::string> kept;
+  for (const TelemetryRequest& q : d.batch.requests) kept.push_back(q.request_id);
+  EXPECT_EQ(kept, (std::vector<std::string>{"2023", "now+1d", "untimed"}));
+  EXPECT_EQ(d.batch.requests[0].event_ms, kEarliestRecordMs);
+  EXPECT_EQ(d.batch.requests[2].event_ms, kNowMs);
+  EXPECT_TRUE(d.batch.errors.empty());
+}
+
+TEST(ClaudeTelemetry, TheFutureLimitMovesWithTheClock) {
+  logs_svc::ExportLogsServiceRequest r;
+  AddDated(&r, "later", FormatIsoTimestampMs(kNowMs + 2 * kDayMs));
+  std::string body;
+  r.SerializeToString(&body);
+  Result<OtlpDecoded> early =
+      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body, kNowMs);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->rejected, 1);
+  EXPECT_NE(early->first_error.find("timestamp: more than a day after now"),
+            std::string::npos)
+      << early->first_error;
+  Result<OtlpDecoded> later = DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf,
+                                         body, kNowMs + kDayMs);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->rejected, 0) << later->first_error;
 }
 
 // Issue 12's ledger: 10,001 requests with 10^15 - 1 in every count broke

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "core/clock.h"
 #include "google/rpc/status.pb.h"
 #include "otel/claude_telemetry.h"
 #include "otel/otlp_json.h"
@@ -73,15 +74,20 @@ const char* ContentTypeOf(OtlpEncoding encoding) {
 }
 
 Result<OtlpDecoded> DecodeOtlp(OtlpSignal signal, OtlpEncoding encoding,
-                               std::string_view body) {
+                               std::string_view body, int64_t now_ms) {
   if (signal == OtlpSignal::kLogs) {
     logs_svc::ExportLogsServiceRequest request;
     if (Status s = Parse(encoding, body, &request); !s.ok()) return s;
-    return From(otel::ExtractLogs(request));
+    return From(otel::ExtractLogs(request, now_ms));
   }
   metrics_svc::ExportMetricsServiceRequest request;
   if (Status s = Parse(encoding, body, &request); !s.ok()) return s;
   return From(otel::ExtractMetrics(request));
+}
+
+Result<OtlpDecoded> DecodeOtlp(OtlpSignal signal, OtlpEncoding encoding,
+                               std::string_view body) {
+  return DecodeOtlp(signal, encoding, body, SystemClock().NowMs());
 }
 
 std::string OtlpSuccessBody(OtlpSignal signal, OtlpEncoding encoding,

@@ -30,7 +30,12 @@ struct OtlpDecoded {
 // Decodes an export request and extracts Claude Code's events. An error
 // means the body is not an export request of that signal and encoding.
 // JSON follows the OTLP/JSON rules: unknown fields are ignored, 64-bit
-// integers may be strings, trace and span ids are hex.
+// integers may be strings, trace and span ids are hex. `now_ms` is "now"
+// for the records' timestamp window (core/record_bounds.h): a record dated
+// outside it is rejected, one with no time at all is dated now_ms.
+Result<OtlpDecoded> DecodeOtlp(OtlpSignal signal, OtlpEncoding encoding,
+                               std::string_view body, int64_t now_ms);
+// The same with "now" from the system clock (core/clock.h).
 Result<OtlpDecoded> DecodeOtlp(OtlpSignal signal, OtlpEncoding encoding,
                                std::string_view body);
 

@@ -111,6 +111,7 @@ class Pass {
       : options_(options), plan_(plan), clock_(clock), observer_(observer),
         report_(*report), started_ns_(clock.SteadyNs()) {
     read_options_.ignore_checkpoint = options.mode == SyncMode::kBackfill;
+    read_options_.now_ms = clock.NowMs();
     progress_.files_total = plan.tasks.size();
     progress_.bytes_total = plan.bytes_total;
   }

@@ -237,6 +237,39 @@ TEST_F(SyncerTest, BadLinesAreRecordedAndGoodLinesKept) {
   EXPECT_EQ(Summary().rejects, 2u);
 }
 
+// A clock standing still at 2026-03-01T00:00:00Z.
+class FixedClock final : public Clock {
+ public:
+  int64_t NowMs() const override { return 1'772'323'200'000; }
+  int64_t SteadyNs() const override { return 0; }
+};
+
+TEST_F(SyncerTest, LinesDatedOutsideTheWindowAreRejectsByTheSyncersClock) {
+  test::WriteFile(Transcript("a.jsonl"),
+                  Line("m1", 10, "0000-01-01T00:00:00Z") +
+                      Line("m2", 20, "2023-01-01T00:00:00Z") +
+                      Line("m3", 40, "2026-03-02T00:00:00Z") +   // Now + 1 day.
+                      Line("m4", 80, "2026-03-03T00:00:00Z"));  // Now + 2 days.
+  auto ledger = Ledger::OpenForWrite(ledger_path_, "test");
+  ASSERT_TRUE(ledger.ok());
+  SyncOptions options;
+  options.roots = {root_};
+  options.source = "test-host";
+  FixedClock clock;
+  Result<SyncReport> r = Syncer(ledger->get(), clock).Run(options, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->counters.rejects, 2u);
+  ledger->reset();
+  EXPECT_EQ(Summary().tokens.output, 60u);
+  EXPECT_EQ(Summary().rejects, 2u);
+  auto reader = Ledger::OpenForRead(ledger_path_);
+  auto rejects = (*reader)->RecentRejects(10);
+  ASSERT_TRUE(rejects.ok());
+  ASSERT_EQ(rejects->size(), 2u);
+  EXPECT_EQ((*rejects)[0].reason, "timestamp: before 2023-01-01T00:00:00Z");
+  EXPECT_EQ((*rejects)[1].reason, "timestamp: more than a day after now");
+}
+
 TEST_F(SyncerTest, RunsOfJunkBecomeOneRejectRange) {
   std::string junk;
   for (int i = 0; i < 100'000; ++i) junk += "x\n";

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/civil_time.h"
+#include "core/record_bounds.h"
 #include "tail/file_identity.h"
 #include "tail/line_reader.h"
 
@@ -120,7 +121,8 @@ class PieceBuilder {
 };
 
 void ProcessLine(const Line& line, const TranscriptFile& file,
-                 LineParser& parser, PieceBuilder& piece) {
+                 const ReadOptions& options, LineParser& parser,
+                 PieceBuilder& piece) {
   piece.CountLine(line.length);
   if (line.overflowed) {
     piece.AddReject(line, "line too long and too complex to parse (" +
@@ -132,6 +134,13 @@ void ProcessLine(const Line& line, const TranscriptFile& file,
   LineOrigin origin{file.path, file.project, line.offset};
   switch (parser.Parse(line.text, origin, &record, &reason)) {
     case LineKind::kUsage:
+      // The window needs a clock, which the parser (a pure function of the
+      // line) does not have.
+      if (const char* why = TimestampOutsideWindow(
+              record.provenance.timestamp_ms, options.now_ms)) {
+        piece.AddReject(line, why);
+        break;
+      }
       piece.AddRecord(std::move(record));
       break;
     case LineKind::kReject:
@@ -190,7 +199,7 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
         (line.overflowed || !parser.IsCompleteObject(line.text))) {
       break;  // An unfinished write: left for the next visit.
     }
-    ProcessLine(line, file, parser, piece);
+    ProcessLine(line, file, options, parser, piece);
     covered = line.end();
     if (piece.Full(options.piece_bytes)) {
       sink(piece.Take(checkpoint_at(covered, false), false));

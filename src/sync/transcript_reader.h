@@ -26,6 +26,9 @@ namespace cc {
 struct ReadOptions {
   bool ignore_checkpoint = false;    // Read from 0 regardless (backfill).
   uint64_t piece_bytes = 16 << 20;
+  // The reader's Clock at the start of the pass: a usage record dated
+  // outside [2023-01-01, now_ms + 1 day] is a reject (core/record_bounds.h).
+  int64_t now_ms = 0;
 };
 
 enum class FileChange { kNew, kAppended, kReread };

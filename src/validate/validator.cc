@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/civil_time.h"
+#include "core/clock.h"
 #include "ledger/ledger.h"
 #include "parse/line_parser.h"
 #include "source/transcript_finder.h"
@@ -30,6 +31,10 @@ Derived DeriveFromFiles(const ScanResult& scan, size_t jobs) {
   };
   OrderedPipeline<Output, LineParser> pipeline(jobs, 4 * jobs + 4, 4);
   ReadOptions options;
+  // The timestamp window as a sync now would apply it. A line dated more
+  // than a day ahead of an earlier sync, and no longer, shows as missing
+  // from the ledger (a backfill takes it).
+  options.now_ms = SystemClock().NowMs();
   pipeline.Run(
       scan.files.size(),
       [&](size_t i, LineParser& parser,
