@@ -1,16 +1,16 @@
 #include "dashboard/dashboard_server.h"
 
-#include <httplib.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/listen.h"
@@ -18,13 +18,15 @@
 #include "dashboard/dashboard_source.h"
 #include "dashboard/embedded_files.h"
 #include "dashboard/snapshot.h"
+#include "http/request_origin.h"
+#include "http/server.h"
 
 namespace cc {
 namespace {
 
 // Headers on every answer: the page may load only from this server.
-const httplib::Headers& SecurityHeaders() {
-  static const httplib::Headers h = {
+const std::vector<http::Header>& SecurityHeaders() {
+  static const std::vector<http::Header> h = {
       {"Content-Security-Policy",
        "default-src 'none'; script-src 'self'; style-src 'self'; "
        "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
@@ -37,13 +39,9 @@ const httplib::Headers& SecurityHeaders() {
   return h;
 }
 
-// The auth scheme's name is case-insensitive (RFC 9110 §11.1).
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+http::Response WithSecurityHeaders(http::Response r) {
+  for (const http::Header& h : SecurityHeaders()) r.SetHeader(h.name, h.value);
+  return r;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
@@ -69,10 +67,8 @@ std::string HexOf(std::string_view s) {
 }
 
 // The value of cookie `name` in the request's Cookie headers ("" if none).
-std::string CookieValue(const httplib::Request& req, std::string_view name) {
-  auto [begin, end] = req.headers.equal_range("Cookie");
-  for (auto it = begin; it != end; ++it) {
-    std::string_view rest = it->second;
+std::string CookieValue(const http::Request& req, std::string_view name) {
+  for (std::string_view rest : req.HeaderValues("Cookie")) {
     while (!rest.empty()) {
       const size_t semi = rest.find(';');
       std::string_view pair = rest.substr(0, semi);
@@ -92,22 +88,43 @@ bool IsApiPath(const std::string& path) {
   return path.rfind("/api/", 0) == 0 || path == "/metrics" || path == "/healthz";
 }
 
-// A Range header applies to the embedded files only: httplib would cut an
-// API answer (or the event stream) to the range and still say 200. The
-// request object is httplib's own, non-const one, handed to us as const.
-void IgnoreRangesOfGeneratedAnswers(const httplib::Request& req) {
-  if (IsApiPath(req.path)) const_cast<httplib::Request&>(req).ranges.clear();
+// One byte range of `size` bytes, as "bytes=a-b", "bytes=a-" or
+// "bytes=-n". nullopt: no usable single range (absent, several, or not
+// bytes), so the whole file is served; {size, 0}: unsatisfiable (416).
+std::optional<std::pair<size_t, size_t>> SingleRange(std::string_view header, size_t size) {
+  constexpr std::string_view kUnit = "bytes=";
+  if (header.substr(0, kUnit.size()) != kUnit) return std::nullopt;
+  const std::string_view spec = header.substr(kUnit.size());
+  if (spec.find(',') != std::string_view::npos) return std::nullopt;
+  const size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const auto number = [](std::string_view digits) -> std::optional<size_t> {
+    if (digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    return static_cast<size_t>(std::stoull(std::string(digits)));
+  };
+  const std::optional<size_t> first = number(spec.substr(0, dash));
+  const std::optional<size_t> last = number(spec.substr(dash + 1));
+  if (!first && !last) return std::nullopt;
+  if (!first) {  // The last n bytes.
+    if (*last == 0) return std::pair<size_t, size_t>{size, 0};
+    const size_t n = std::min(*last, size);
+    return std::pair<size_t, size_t>{size - n, n};
+  }
+  if (spec.size() > dash + 1 && !last) return std::nullopt;
+  if (*first >= size || (last && *last < *first)) return std::pair<size_t, size_t>{size, 0};
+  const size_t end = last ? std::min(*last, size - 1) : size - 1;
+  return std::pair<size_t, size_t>{*first, end - *first + 1};
 }
 
-void PlainError(httplib::Response& res, int status, const std::string& text) {
-  res.status = status;
-  res.set_content(text + "\n", "text/plain; charset=utf-8");
+std::string ChangeEvent(uint64_t version) {
+  return "retry: 1000\nid: " + std::to_string(version) +
+         "\nevent: change\ndata: {\"version\":" + std::to_string(version) + "}\n\n";
 }
 
 constexpr size_t kMaxEventStreams = 16;
-// A comment line this often on an idle stream: a page that went away is
-// noticed (its write fails) and frees its slot within two of them.
-constexpr auto kKeepAlive = std::chrono::seconds(5);
 
 }  // namespace
 
@@ -145,163 +162,155 @@ class DashboardServer::Impl {
     src.version = options_.version;
     api_ = std::make_unique<DashboardApi>(std::move(src));
 
-    server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
-    server_.set_keep_alive_timeout(5);
-    server_.set_payload_max_length(64 * 1024);
-    server_.set_pre_routing_handler(
-        [this](const httplib::Request& req, httplib::Response& res) {
-          IgnoreRangesOfGeneratedAnswers(req);
-          return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
-                                 : httplib::Server::HandlerResponse::Handled;
-        });
-    server_.Get("/api/events", [this](const httplib::Request&, httplib::Response& res) {
-      EventStream(res);
-    });
-    server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
-      Serve(req, res);
-    });
-    Result<int> port = BindListener(server_, options_.host, options_.port, "--port");
-    if (!port.ok()) return port.status();
-    port_ = *port;
+    http::ServerOptions server;
+    server.host = options_.host;
+    server.port = options_.port;
+    server.port_flag = "--port";
+    server.limits.max_body_bytes = 64 * 1024;
+    server.screen = [this](const http::Request& req) { return Screen(req); };
+    server.handler = [this](const http::Request& req) {
+      return WithSecurityHeaders(Handle(req));
+    };
+    server.error_response = [](const http::Request&, int status, const std::string& message) {
+      return WithSecurityHeaders(http::Response::Text(status, message));
+    };
+    Result<std::unique_ptr<http::Server>> started = http::Server::Start(std::move(server));
+    if (!started.ok()) return started.status();
+    server_ = std::move(*started);
     // Cookies are not kept apart by port: one name per dashboard, so two on
     // one host do not overwrite each other's.
-    cookie_name_ = "cc_dashboard_token_" + std::to_string(port_);
+    cookie_name_ = "cc_dashboard_token_" + std::to_string(server_->port());
     cookie_value_ = HexOf(options_.auth_token);
-    listener_ = std::thread([this] { server_.listen_after_bind(); });
     refresher_ = std::thread([this] { RefreshLoop(); });
     return Status::Ok();
   }
 
   void Stop() {
-    {
-      // Under the streams' mutex: a stream between testing the flag and
-      // waiting would otherwise miss the wake-up and sleep out its 5 s.
-      std::lock_guard<std::mutex> lock(version_mu_);
-      if (stopping_.exchange(true)) return;
-    }
+    if (stopping_.exchange(true)) return;
     if (stop_fd_ >= 0) {
       const uint64_t one = 1;
       (void)!write(stop_fd_, &one, sizeof one);
     }
-    version_cv_.notify_all();
-    server_.stop();
-    if (listener_.joinable()) listener_.join();
+    if (server_) server_->Stop();  // Ends the event streams with their last chunk.
     if (refresher_.joinable()) refresher_.join();
     if (stop_fd_ >= 0) close(stop_fd_);
     stop_fd_ = -1;
   }
 
-  int port() const { return port_; }
+  int port() const { return server_ ? server_->port() : 0; }
   const DashboardOptions& options() const { return options_; }
 
  private:
-  // Auth, Host and method checks; false = answered already.
-  bool Admit(const httplib::Request& req, httplib::Response& res) {
-    for (const auto& [name, value] : SecurityHeaders()) res.set_header(name, value);
+  // Before a body is read: the method, then where the request comes from.
+  std::optional<http::Response> Screen(const http::Request& req) const {
     if (req.method != "GET" && req.method != "HEAD") {
-      res.set_header("Allow", "GET, HEAD");
-      PlainError(res, 405, "read-only: GET and HEAD only");
-      return false;
+      http::Response r = http::Response::Text(405, "read-only: GET and HEAD only");
+      r.SetHeader("Allow", "GET, HEAD");
+      return WithSecurityHeaders(std::move(r));
     }
-    if (!options_.auth_token.empty()) {
-      // A health probe (a load balancer, systemd, a script) carries no
-      // token; "ok" tells it nothing else.
-      if (req.path == "/healthz") return true;
-      if (!Authorized(req, res)) {
-        res.set_header("WWW-Authenticate", "Bearer");
-        PlainError(res, 401,
-                   "a token is required (?token=, Authorization: Bearer, or "
-                   "the cookie a ?token= request sets)");
-        return false;
-      }
-    } else if (!IsLoopbackHost(req.get_header_value("Host"))) {
-      PlainError(res, 403, "this dashboard answers to localhost only");
-      return false;
+    http::OriginRule rule;
+    rule.loopback_host_only = options_.auth_token.empty();
+    rule.same_origin_allowed = true;
+    const std::string foreign = http::ForeignRequestReason(req, rule);
+    if (!foreign.empty()) return WithSecurityHeaders(http::Response::Text(403, foreign));
+    return std::nullopt;
+  }
+
+  http::Response Handle(const http::Request& req) {
+    std::string set_cookie;
+    // A health probe (a load balancer, systemd, a script) carries no
+    // token; "ok" tells it nothing else.
+    if (!options_.auth_token.empty() && req.path != "/healthz" &&
+        !Authorized(req, &set_cookie)) {
+      http::Response r = http::Response::Text(
+          401,
+          "a token is required (?token=, Authorization: Bearer, or the cookie a "
+          "?token= request sets)");
+      r.SetHeader("WWW-Authenticate", "Bearer");
+      return r;
     }
-    return true;
+    http::Response r = req.path == "/api/events" ? EventStream() : Serve(req);
+    if (!set_cookie.empty()) r.SetHeader("Set-Cookie", set_cookie);
+    return r;
   }
 
   // Any one of the three credentials, each compared in constant time. A
   // valid ?token= (the page's address) also sets the cookie, so the
   // page's own files, fetches and event stream carry the token without
   // it being written into each of them.
-  bool Authorized(const httplib::Request& req, httplib::Response& res) {
-    const std::string auth = req.get_header_value("Authorization");
-    if (auth.size() > 7 && EqualsIgnoringCase(std::string_view(auth).substr(0, 7), "bearer ") &&
-        ConstantTimeEquals(std::string_view(auth).substr(7),
-                           options_.auth_token)) {
+  bool Authorized(const http::Request& req, std::string* set_cookie) const {
+    const std::string_view auth = req.HeaderValue("Authorization");
+    if (auth.size() > 7 && http::EqualsIgnoringCase(auth.substr(0, 7), "bearer ") &&
+        ConstantTimeEquals(auth.substr(7), options_.auth_token)) {
       return true;
     }
-    if (req.has_param("token") &&
-        ConstantTimeEquals(req.get_param_value("token"), options_.auth_token)) {
-      res.set_header("Set-Cookie", cookie_name_ + "=" + cookie_value_ +
-                                       "; HttpOnly; SameSite=Strict; Path=/");
+    if (const std::string* token = req.Param("token");
+        token != nullptr && ConstantTimeEquals(*token, options_.auth_token)) {
+      *set_cookie = cookie_name_ + "=" + cookie_value_ + "; HttpOnly; SameSite=Strict; Path=/";
       return true;
     }
     const std::string cookie = CookieValue(req, cookie_name_);
     return !cookie.empty() && ConstantTimeEquals(cookie, cookie_value_);
   }
 
-  void Serve(const httplib::Request& req, httplib::Response& res) {
-    const std::string& path = req.path;
-    if (IsApiPath(path)) {
+  http::Response Serve(const http::Request& req) const {
+    if (IsApiPath(req.path)) {
       ApiRequest r;
-      r.path = path;
+      r.path = req.path;
       for (const auto& [k, v] : req.params) {
         if (k != "token") r.params[k] = v;
       }
       ApiResponse a = api_->Handle(r);
-      res.status = a.status;
-      res.set_content(a.body, a.content_type);
-      return;
+      http::Response out;
+      out.status = a.status;
+      out.body = std::move(a.body);
+      out.content_type = a.content_type;
+      return out;
     }
-    const EmbeddedFile* f = FindEmbeddedFile(path);
-    if (f == nullptr) {
-      PlainError(res, 404, "not found");
-      return;
-    }
-    res.set_content(f->data, f->size, f->content_type);
+    const EmbeddedFile* f = FindEmbeddedFile(req.path);
+    if (f == nullptr) return http::Response::Text(404, "not found");
+    return ServeFile(*f, req.HeaderValue("Range"));
   }
 
-  // One live stream: `change` events with the snapshot version.
-  void EventStream(httplib::Response& res) {
+  // An embedded file, or one range of it; several ranges get the whole
+  // file (no multipart answers: one request, at most one copy).
+  static http::Response ServeFile(const EmbeddedFile& f, std::string_view range_header) {
+    http::Response r;
+    r.content_type = f.content_type;
+    r.static_body = std::string_view(f.data, f.size);
+    r.SetHeader("Accept-Ranges", "bytes");
+    const auto range = SingleRange(range_header, f.size);
+    if (!range) return r;
+    if (range->second == 0) {
+      http::Response unsatisfiable = http::Response::Text(416, "range not satisfiable");
+      unsatisfiable.SetHeader("Content-Range", "bytes */" + std::to_string(f.size));
+      return unsatisfiable;
+    }
+    r.status = 206;
+    r.static_body = r.static_body.substr(range->first, range->second);
+    r.SetHeader("Content-Range", "bytes " + std::to_string(range->first) + "-" +
+                                     std::to_string(range->first + range->second - 1) + "/" +
+                                     std::to_string(f.size));
+    return r;
+  }
+
+  // One live stream: `change` events with the snapshot version; the
+  // server sends a comment on a quiet stream every 5 s.
+  http::Response EventStream() {
     if (streams_.fetch_add(1) >= kMaxEventStreams) {
       streams_.fetch_sub(1);
-      PlainError(res, 503, "too many open event streams");
-      return;
+      return http::Response::Text(503, "too many open event streams");
     }
-    res.set_header("X-Accel-Buffering", "no");
-    auto sent = std::make_shared<uint64_t>(0);
-    res.set_chunked_content_provider(
-        "text/event-stream",
-        [this, sent](size_t, httplib::DataSink& sink) {
-          std::unique_lock<std::mutex> lock(version_mu_);
-          if (*sent != 0) {
-            version_cv_.wait_for(lock, kKeepAlive, [&] {
-              return stopping_.load() || version_ != *sent;
-            });
-          }
-          if (stopping_) {
-            // The last chunk, then no keep-alive wait for a next request:
-            // the stream ends cleanly and the connection closes at once.
-            // Under the lock: httplib's done() writes its end marker
-            // through a buffer its streams share (a race TSan reports).
-            sink.done();
-            return false;
-          }
-          std::string msg;
-          if (version_ != *sent) {
-            *sent = version_;
-            msg = "retry: 1000\nid: " + std::to_string(version_) +
-                  "\nevent: change\ndata: {\"version\":" +
-                  std::to_string(version_) + "}\n\n";
-          } else {
-            msg = ": keep-alive\n\n";
-          }
-          lock.unlock();
-          return sink.write(msg.data(), msg.size());
-        },
-        [this](bool) { streams_.fetch_sub(1); });
+    http::Response r;
+    r.content_type = "text/event-stream";
+    r.SetHeader("X-Accel-Buffering", "no");
+    r.on_stream_open = [this](std::shared_ptr<http::EventStream> stream) {
+      std::lock_guard<std::mutex> lock(version_mu_);
+      stream->Send(ChangeEvent(version_));
+      open_streams_.push_back(std::move(stream));
+    };
+    r.on_stream_close = [this] { streams_.fetch_sub(1); };
+    return r;
   }
 
   Status Reload() {
@@ -311,7 +320,12 @@ class DashboardServer::Impl {
     std::lock_guard<std::mutex> lock(version_mu_);
     (*s)->version = ++version_;
     snapshot_.Set(std::move(*s));
-    version_cv_.notify_all();
+    std::erase_if(open_streams_, [](const std::shared_ptr<http::EventStream>& stream) {
+      return stream->closed();
+    });
+    for (const std::shared_ptr<http::EventStream>& stream : open_streams_) {
+      stream->Send(ChangeEvent(version_));
+    }
     return Status::Ok();
   }
 
@@ -345,16 +359,15 @@ class DashboardServer::Impl {
   std::unique_ptr<DashboardSource> source_;
   SnapshotHolder snapshot_;
   std::unique_ptr<DashboardApi> api_;
-  httplib::Server server_;
-  int port_ = 0;
   std::string cookie_name_, cookie_value_;  // Set before the first request.
   int stop_fd_ = -1;
-  std::thread listener_, refresher_;
+  std::thread refresher_;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> streams_{0};
   std::mutex version_mu_;
-  std::condition_variable version_cv_;
-  uint64_t version_ = 0;
+  uint64_t version_ = 0;                                       // Guarded by version_mu_.
+  std::vector<std::shared_ptr<http::EventStream>> open_streams_;  // Guarded by version_mu_.
+  std::unique_ptr<http::Server> server_;  // Last: stopped before the rest goes.
 };
 
 Result<std::unique_ptr<DashboardServer>> DashboardServer::Start(

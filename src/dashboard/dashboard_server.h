@@ -1,4 +1,4 @@
-// DashboardServer: the dashboard over HTTP (cpp-httplib), served by the
+// DashboardServer: the dashboard over HTTP (http::Server), served by the
 // program itself.
 //
 //   GET /                 the page (embedded; see embedded_files.h)

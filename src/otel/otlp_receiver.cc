@@ -1,11 +1,12 @@
 #include "otel/otlp_receiver.h"
 
-#include <httplib.h>
-
 #include <cctype>
-#include <thread>
+#include <optional>
+#include <string_view>
 
 #include "core/listen.h"
+#include "http/request_origin.h"
+#include "http/server.h"
 #include "otel/gzip_inflater.h"
 #include "otel/otlp_codec.h"
 
@@ -15,28 +16,21 @@ namespace {
 // google.rpc.Code values.
 constexpr int kInvalidArgument = 3;
 constexpr int kNotFound = 5;
+constexpr int kPermissionDenied = 7;
 constexpr int kUnimplemented = 12;
 constexpr int kUnavailable = 14;
 
-// Where the pre-routing handler moves a request's Content-Encoding, so that
-// httplib does not inflate the body itself (0.11 would, without a limit)
-// and the body reaches us as sent.
-constexpr char kBodyEncodingHeader[] = "X-Context-Cleaner-Content-Encoding";
-
-// How much more than the limit is read off the wire, and dropped, after a
-// body is refused, so that the 413 goes out on a connection still in step
-// (the exporter reads it after sending the whole body). Past this the
-// connection is closed.
-constexpr size_t kDrainFactor = 4;
-
-std::string Lower(std::string s) {
-  for (char& c : s)
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+  return out;
 }
 
 int RpcCodeOf(int http_status) {
   switch (http_status) {
+    case 403:
+      return kPermissionDenied;
     case 404:
       return kNotFound;
     case 405:
@@ -50,95 +44,34 @@ int RpcCodeOf(int http_status) {
 
 // Error answers are a google.rpc.Status in the request's encoding;
 // protobuf when it has none of ours (OTLP/HTTP's default).
-void AnswerError(const httplib::Request& q, httplib::Response& a, int status,
-                 const std::string& message) {
+http::Response ErrorAnswer(const http::Request& q, int status, const std::string& message) {
   const OtlpEncoding encoding =
-      OtlpEncodingOf(q.get_header_value("Content-Type"))
+      OtlpEncodingOf(std::string(q.HeaderValue("Content-Type")))
           .value_or(OtlpEncoding::kProtobuf);
+  http::Response a;
   a.status = status;
-  a.set_content(OtlpStatusBody(encoding, RpcCodeOf(status), message),
-                ContentTypeOf(encoding));
+  a.body = OtlpStatusBody(encoding, RpcCodeOf(status), message);
+  a.content_type = ContentTypeOf(encoding);
+  return a;
 }
 
 bool IsOtlpPath(const std::string& path) {
   return path == "/v1/logs" || path == "/v1/metrics";
 }
 
-std::string NotServedMessage(const httplib::Request& q) {
-  return q.method + " " + q.path +
-         " is not served: OTLP/HTTP here is POST /v1/logs or /v1/metrics";
+std::optional<OtlpSignal> SignalOf(const std::string& path) {
+  if (path == "/v1/logs") return OtlpSignal::kLogs;
+  if (path == "/v1/metrics") return OtlpSignal::kMetrics;
+  return std::nullopt;
 }
 
-// Moves Content-Encoding out of httplib's sight (see kBodyEncodingHeader).
-// The request is httplib's own non-const object, handed to the
-// pre-routing handler as const; this runs before its body is read.
-void HideContentEncoding(const httplib::Request& q) {
-  auto& headers = const_cast<httplib::Headers&>(q.headers);
-  headers.erase(kBodyEncodingHeader);
-  auto [begin, end] = headers.equal_range("Content-Encoding");
+// The Content-Encoding values of a request, joined ("" when none).
+std::string ContentEncodingOf(const http::Request& q) {
   std::string encoding;
-  for (auto it = begin; it != end; ++it) {
-    encoding += (encoding.empty() ? "" : ", ") + it->second;
+  for (std::string_view v : q.HeaderValues("Content-Encoding")) {
+    encoding += (encoding.empty() ? "" : ", ") + Lower(v);
   }
-  headers.erase(begin, end);
-  if (!encoding.empty()) headers.emplace(kBodyEncodingHeader, encoding);
-}
-
-enum class BodyRead { kOk, kTooLarge, kCorrupt, kBroken };
-
-struct Body {
-  BodyRead outcome = BodyRead::kOk;
-  std::string bytes;    // The body as decoded, when kOk.
-  std::string message;  // Why not, otherwise.
-  bool drained = true;  // The whole body was read off the wire.
-};
-
-// Reads a body, gzip'd or not, keeping at most max_bytes of it both as
-// sent and inflated. Over the limit, the rest is read and dropped, up to
-// kDrainFactor times the limit.
-Body ReadBody(const httplib::ContentReader& read, httplib::Response& a,
-              bool gzip, size_t max_bytes) {
-  Body body;
-  GzipInflater inflater(max_bytes);
-  size_t wire_bytes = 0;
-  bool too_large = false;
-  Status corrupt;
-  const bool complete = read([&](const char* data, size_t n) {
-    wire_bytes += n;
-    if (too_large || !corrupt.ok()) {
-      return wire_bytes <= kDrainFactor * max_bytes;
-    }
-    if (gzip) {
-      corrupt = inflater.Feed(std::string_view(data, n));
-      too_large = inflater.over_limit();
-    } else if (body.bytes.size() + n > max_bytes) {
-      too_large = true;
-      std::string().swap(body.bytes);
-    } else {
-      body.bytes.append(data, n);
-    }
-    return true;
-  });
-  body.drained = complete;
-  if (too_large || a.status == 413) {  // 413: httplib, from Content-Length.
-    body.outcome = BodyRead::kTooLarge;
-    body.message = "the body is over the limit of " +
-                   std::to_string(max_bytes) + " bytes" +
-                   (gzip ? " (after inflating it)" : "");
-  } else if (!complete) {
-    body.outcome = BodyRead::kBroken;
-    body.message = "the body could not be read to its end";
-  } else if (gzip && corrupt.ok()) {
-    corrupt = inflater.Finish();
-  }
-  if (body.outcome == BodyRead::kOk && !corrupt.ok()) {
-    body.outcome = BodyRead::kCorrupt;
-    body.message = corrupt.message();
-  }
-  if (body.outcome == BodyRead::kOk && gzip) {
-    body.bytes = std::move(inflater.output());
-  }
-  return body;
+  return encoding;
 }
 
 }  // namespace
@@ -156,131 +89,87 @@ class OtlpReceiver::Impl {
           ": the receiver listens on this machine only (127.0.0.1); Claude "
           "Code runs here");
     }
-    // httplib checks a Content-Length against this; ReadBody holds the
-    // limit for chunked and gzip bodies, which httplib 0.11 would not.
-    server_.set_payload_max_length(options_.max_body_bytes);
-    server_.set_tcp_nodelay(true);  // Small answers go out at once.
-    server_.set_pre_routing_handler(
-        [](const httplib::Request& q, httplib::Response&) {
-          HideContentEncoding(q);
-          return httplib::Server::HandlerResponse::Unhandled;
-        });
-    server_.Post("/v1/logs",
-                 [this](const httplib::Request& q, httplib::Response& a,
-                        const httplib::ContentReader& read) {
-                   Export(OtlpSignal::kLogs, q, a, read);
-                 });
-    server_.Post("/v1/metrics",
-                 [this](const httplib::Request& q, httplib::Response& a,
-                        const httplib::ContentReader& read) {
-                   Export(OtlpSignal::kMetrics, q, a, read);
-                 });
-    // Any other request with a body: its body is read with the same limit
-    // (httplib would read it whole) and dropped.
-    const auto not_served = [this](const httplib::Request& q,
-                                   httplib::Response& a,
-                                   const httplib::ContentReader& read) {
-      const Body body = ReadBody(read, a, false, options_.max_body_bytes);
-      if (!body.drained) a.set_header("Connection", "close");
-      NotServed(q, a);
+    http::ServerOptions server;
+    server.host = options_.host;
+    server.port = options_.port;
+    server.port_flag = "--otel-port";
+    server.limits.max_body_bytes = options_.max_body_bytes;
+    server.screen = [](const http::Request& q) { return Screen(q); };
+    server.handler = [this](const http::Request& q) { return Export(q); };
+    server.error_response = [](const http::Request& q, int status, const std::string& message) {
+      return ErrorAnswer(q, status, message);
     };
-    server_.Post(".*", not_served);
-    server_.Put(".*", not_served);
-    server_.Patch(".*", not_served);
-    server_.Delete(".*", not_served);
-    // Requests without a body, and httplib's own errors (a malformed
-    // request line, ...): every error answer is a google.rpc.Status.
-    server_.set_error_handler(
-        [](const httplib::Request& q, httplib::Response& a) {
-          if (!a.body.empty()) return;  // An answer of ours.
-          if (a.status == 404) {
-            NotServed(q, a);
-          } else {
-            AnswerError(q, a, a.status,
-                        std::string("the request is not valid HTTP for "
-                                    "OTLP/HTTP (status ") +
-                            std::to_string(a.status) + ")");
-          }
-        });
-    Result<int> port = BindListener(server_, options_.host, options_.port, "--otel-port");
-    if (!port.ok()) return port.status();
-    port_ = *port;
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    Result<std::unique_ptr<http::Server>> started = http::Server::Start(std::move(server));
+    if (!started.ok()) return started.status();
+    server_ = std::move(*started);
     return Status::Ok();
   }
 
   void Stop() {
-    if (!thread_.joinable()) return;
-    server_.stop();
-    thread_.join();
+    if (server_) server_->Stop();
   }
 
-  int port() const { return port_; }
+  int port() const { return server_ ? server_->port() : 0; }
   const OtlpReceiverOptions& options() const { return options_; }
 
  private:
-  static void NotServed(const httplib::Request& q, httplib::Response& a) {
-    if (IsOtlpPath(q.path)) {
-      a.set_header("Allow", "POST");
-      AnswerError(q, a, 405, NotServedMessage(q));
-    } else {
-      AnswerError(q, a, 404, NotServedMessage(q));
-    }
+  // Before the body is read: where the request comes from (no browser
+  // page, no rebound name), then the path and method.
+  static std::optional<http::Response> Screen(const http::Request& q) {
+    const std::string foreign = http::ForeignRequestReason(q, http::OriginRule{});
+    if (!foreign.empty()) return ErrorAnswer(q, 403, foreign);
+    if (IsOtlpPath(q.path) && q.method == "POST") return std::nullopt;
+    const std::string message =
+        q.method + " " + q.path +
+        " is not served: OTLP/HTTP here is POST /v1/logs or /v1/metrics";
+    if (!IsOtlpPath(q.path)) return ErrorAnswer(q, 404, message);
+    http::Response a = ErrorAnswer(q, 405, message);
+    a.SetHeader("Allow", "POST");
+    return a;
   }
 
-  void Export(OtlpSignal signal, const httplib::Request& q,
-              httplib::Response& a, const httplib::ContentReader& read) {
-    const std::optional<OtlpEncoding> encoding =
-        OtlpEncodingOf(q.get_header_value("Content-Type"));
-    const std::string content_encoding =
-        Lower(q.get_header_value(kBodyEncodingHeader));
-    const bool gzip = content_encoding == "gzip";
-    const bool known_encoding =
-        gzip || content_encoding.empty() || content_encoding == "identity";
-    // The body is read (and dropped) even when it will be refused, so
-    // that the answer goes out on a connection still in step.
-    const Body body = ReadBody(read, a, gzip && encoding && known_encoding,
-                               options_.max_body_bytes);
-    if (!body.drained) a.set_header("Connection", "close");
+  http::Response Export(const http::Request& q) {
+    const std::string content_type(q.HeaderValue("Content-Type"));
+    const std::optional<OtlpEncoding> encoding = OtlpEncodingOf(content_type);
     if (!encoding) {
-      AnswerError(q, a, 415,
-                  "Content-Type " + q.get_header_value("Content-Type") +
-                      " is not served: OTLP/HTTP bodies are "
-                      "application/x-protobuf or application/json");
-      return;
+      return ErrorAnswer(q, 415,
+                         "Content-Type " + content_type +
+                             " is not served: OTLP/HTTP bodies are "
+                             "application/x-protobuf or application/json");
     }
-    if (!known_encoding) {
-      AnswerError(q, a, 415,
-                  "Content-Encoding " + content_encoding +
-                      " is not served: OTLP/HTTP bodies are gzip or not "
-                      "compressed");
-      return;
+    const std::string content_encoding = ContentEncodingOf(q);
+    const bool gzip = content_encoding == "gzip";
+    if (!gzip && !content_encoding.empty() && content_encoding != "identity") {
+      return ErrorAnswer(q, 415,
+                         "Content-Encoding " + content_encoding +
+                             " is not served: OTLP/HTTP bodies are gzip or not "
+                             "compressed");
     }
-    switch (body.outcome) {
-      case BodyRead::kOk:
-        break;
-      case BodyRead::kTooLarge:
-        AnswerError(q, a, 413, body.message);
-        return;
-      case BodyRead::kCorrupt:
-      case BodyRead::kBroken:
-        AnswerError(q, a, 400, body.message);
-        return;
+    std::string inflated;
+    if (gzip) {
+      GzipInflater inflater(options_.max_body_bytes);
+      Status s = inflater.Feed(q.body);
+      if (inflater.over_limit()) {
+        return ErrorAnswer(q, 413,
+                           "the body is over the limit of " +
+                               std::to_string(options_.max_body_bytes) +
+                               " bytes (after inflating it)");
+      }
+      if (s.ok()) s = inflater.Finish();
+      if (!s.ok()) return ErrorAnswer(q, 400, s.message());
+      inflated = std::move(inflater.output());
     }
-    Result<OtlpDecoded> decoded = DecodeOtlp(signal, *encoding, body.bytes);
-    if (!decoded.ok()) {
-      AnswerError(q, a, 400, decoded.status().message());
-      return;
-    }
+    const std::string& body = gzip ? inflated : q.body;
+    Result<OtlpDecoded> decoded = DecodeOtlp(*SignalOf(q.path), *encoding, body);
+    if (!decoded.ok()) return ErrorAnswer(q, 400, decoded.status().message());
     const TelemetryBatch& b = decoded->batch;
     if (!b.requests.empty() || !b.errors.empty() || !b.points.empty()) {
       Result<TelemetryStats> stored = sink_(b);
       if (!stored.ok()) {
-        a.set_header("Retry-After", "1");
-        AnswerError(
-            q, a, 503,
-            "the ledger could not store it now: " + stored.status().message());
-        return;
+        http::Response a = ErrorAnswer(
+            q, 503, "the ledger could not store it now: " + stored.status().message());
+        a.SetHeader("Retry-After", "1");
+        return a;
       }
     }
     std::string message;
@@ -289,16 +178,15 @@ class OtlpReceiver::Impl {
                 " Claude Code record(s) could not be used; the first: " +
                 decoded->first_error;
     }
-    a.status = 200;
-    a.set_content(OtlpSuccessBody(signal, *encoding, decoded->rejected, message),
-                  ContentTypeOf(*encoding));
+    http::Response a;
+    a.body = OtlpSuccessBody(*SignalOf(q.path), *encoding, decoded->rejected, message);
+    a.content_type = ContentTypeOf(*encoding);
+    return a;
   }
 
   OtlpReceiverOptions options_;
   TelemetrySink sink_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  std::unique_ptr<http::Server> server_;  // Last: stopped before the rest goes.
 };
 
 Result<std::unique_ptr<OtlpReceiver>> OtlpReceiver::Start(OtlpReceiverOptions options,

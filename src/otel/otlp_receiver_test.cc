@@ -16,6 +16,7 @@
 #include "ledger/ledger.h"
 #include "ledger/sqlite_db.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "raw_http.h"
 #include "test_util.h"
 
 namespace cc {
@@ -304,6 +305,53 @@ TEST_F(OtlpReceiverTest, ALedgerThatCannotStoreSays503AndTheRetryStores) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(Stored(), 1);
+}
+
+// DNS rebinding and web pages: the dashboard's test runs the same table.
+// A refused request stores nothing, and the refusal is a google.rpc.Status.
+TEST_F(OtlpReceiverTest, OnlyLoopbackHostsWithoutABrowserOriginAreServed) {
+  int expected = 0;
+  for (size_t i = 0; i < test::kHostCaseCount; ++i) {
+    const test::HostCase& c = test::kHostCases[i];
+    const std::string body = OneRequest(std::string("host_") + std::to_string(i));
+    const std::string a = test::RawHttp(
+        receiver_->port(), std::string("POST /v1/logs HTTP/1.1\r\nHost: ") + c.host +
+                               "\r\nContent-Type: application/x-protobuf\r\n"
+                               "Connection: close\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body);
+    EXPECT_EQ(test::StatusOf(a), c.answered ? 200 : 403) << c.host << "\n" << a;
+    if (c.answered) ++expected;
+    if (!c.answered) {
+      google::rpc::Status st;
+      EXPECT_TRUE(st.ParseFromString(test::BodyOf(a))) << c.host;
+      EXPECT_EQ(st.code(), 7) << c.host;  // PERMISSION_DENIED.
+    }
+  }
+  for (const char* origin : {"http://evil.example", "null", "http://127.0.0.1:4318"}) {
+    const std::string body = OneRequest(std::string("origin_") + origin);
+    const std::string a = test::RawHttp(
+        receiver_->port(),
+        std::string("POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1:4318\r\nOrigin: ") + origin +
+            "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    EXPECT_EQ(test::StatusOf(a), 403) << origin;
+    EXPECT_EQ(test::HeaderOf(a, "Content-Type"), "application/json") << origin;
+  }
+  EXPECT_EQ(Stored(), expected);
+}
+
+TEST_F(OtlpReceiverTest, ATakenPortIsAnErrorNamingIt) {
+  OtlpReceiverOptions o;
+  o.port = receiver_->port();
+  auto second = OtlpReceiver::Start(o, [](const TelemetryBatch&) -> Result<TelemetryStats> {
+    return TelemetryStats{};
+  });
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.status().message().find("port " + std::to_string(receiver_->port()) +
+                                           " is in use"),
+            std::string::npos)
+      << second.status().message();
+  EXPECT_NE(second.status().message().find("--otel-port"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,699 @@
+#include "http/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "http/port_owner.h"
+
+namespace cc::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+using Parser = bhttp::request_parser<bhttp::string_body>;
+using SpanBody = bhttp::span_body<const char>;
+using WholeMessage = bhttp::response<SpanBody>;
+
+constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+// After refusing a body, at most this many times the body limit is read
+// and dropped so that the answer reaches a client still sending.
+constexpr size_t kDrainFactor = 8;
+// A write (an answer, a chunk) must be taken by the client within this,
+// plus its size at the minimum body rate.
+constexpr std::chrono::seconds kWriteDeadline{30};
+// How long a refused client may go on sending headers after its answer.
+constexpr std::chrono::seconds kLinger{2};
+constexpr size_t kDrainBufferBytes = 64 * 1024;
+// How long Stop waits for the last chunks to go out.
+constexpr std::chrono::milliseconds kStopGrace{1000};
+
+std::chrono::milliseconds TimeFor(size_t bytes, const Limits& limits) {
+  const size_t rate = std::max<size_t>(limits.min_body_bytes_per_second, 1);
+  return std::chrono::milliseconds(bytes / rate * 1000 + (bytes % rate) * 1000 / rate);
+}
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             SteadyClock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+class Session;
+
+class Server::Impl {
+ public:
+  explicit Impl(ServerOptions o)
+      : options_(std::move(o)),
+        handler_pool_(std::max<size_t>(options_.limits.handler_threads, 1)),
+        acceptor_(ioc_) {}
+  ~Impl() { Stop(); }
+
+  Status Start();
+  void Stop();
+  int port() const { return port_; }
+  size_t open_connections() const;
+
+  const ServerOptions& options() const { return options_; }
+  const Limits& limits() const { return options_.limits; }
+  net::thread_pool& handler_pool() { return handler_pool_; }
+  bool stopping() const { return stopping_.load(); }
+  Response ServerError(const Request& request, int status, const std::string& message) const {
+    Response r = options_.error_response ? options_.error_response(request, status, message)
+                                         : Response::Text(status, message);
+    r.close_connection = true;
+    return r;
+  }
+
+ private:
+  Result<tcp::endpoint> Endpoint() const;
+  Status Bind(const tcp::endpoint& endpoint);
+  void Accept();
+  void Admit(tcp::socket socket);
+
+  ServerOptions options_;
+  mutable std::mutex mu_;
+  std::vector<std::weak_ptr<Session>> sessions_;  // Guarded by mu_.
+  std::atomic<bool> stopping_{false};
+  bool started_ = false;
+  int port_ = 0;
+  net::thread_pool handler_pool_;
+  // Destroyed before the members above: its queued handlers own sessions.
+  net::io_context ioc_{1};
+  tcp::acceptor acceptor_;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  std::thread io_thread_;
+};
+
+// One connection: requests read and answered in turn, or one event stream.
+// Everything but the handler runs on the I/O thread.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl* server)
+      : stream_(std::move(socket)),
+        server_(server),
+        buffer_(server->limits().max_header_bytes + 64 * 1024),
+        keep_alive_timer_(stream_.get_executor()),
+        deadline_timer_(stream_.get_executor()) {}
+
+  void Start() { AwaitRequest(/*after_answer=*/false); }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+
+  // Whether this connection holds no request in progress: an idle
+  // keep-alive, or a client still sending its headers. Any thread.
+  bool WaitingForRequest() const { return waiting_.load(); }
+  int64_t waiting_since_ns() const { return waiting_since_ns_.load(); }
+  bool closed() const { return closed_.load(); }
+
+  // On the I/O thread: an event stream ends with its last chunk; any other
+  // connection closes now.
+  void Shutdown() {
+    if (streaming_) {
+      EndStream();
+    } else {
+      Close();
+    }
+  }
+
+  void Close();
+
+  // Event streams (StreamHandle calls these through the executor).
+  void QueueChunk(std::string chunk);
+  void EndStream();
+
+ private:
+  const Limits& limits() const { return server_->limits(); }
+  void AwaitRequest(bool after_answer);
+  void ReadHeader();
+  void OnHeader(beast::error_code ec);
+  void ReadBody();
+  void OnBody(beast::error_code ec);
+  void Dispatch();
+  void Answer(Response response, bool head_only);
+  void Refuse(Response response);
+  void Drain(size_t budget);
+  void OpenStream(Response response);
+  void WatchStreamPeer();
+  void WriteNextChunk();
+  void ArmKeepAlive();
+  void ArmDeadline(std::chrono::milliseconds after) {
+    deadline_passed_ = false;
+    stream_.expires_never();
+    deadline_timer_.expires_after(after);
+    deadline_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      self->deadline_passed_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+  void DisarmDeadline() { deadline_timer_.cancel(); }
+  void SetWaiting(bool waiting) {
+    if (waiting) waiting_since_ns_.store(NowNs());
+    waiting_.store(waiting);
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl* server_;
+  beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  Request request_;
+  bool header_complete_ = false;
+  std::atomic<bool> waiting_{true};
+  std::atomic<int64_t> waiting_since_ns_{NowNs()};
+  std::atomic<bool> closed_{false};
+  // Event stream state (I/O thread only).
+  bool streaming_ = false;
+  bool writing_ = false;
+  bool ending_ = false;
+  bool wrote_since_tick_ = false;
+  std::deque<std::string> chunks_;
+  std::function<void()> on_stream_close_;
+  std::shared_ptr<class StreamHandle> handle_;
+  net::steady_timer keep_alive_timer_;
+  // The request's deadline: on expiry the read is cancelled (not the
+  // socket closed, as the stream's own expiry would) so that a 408 can go
+  // out.
+  net::steady_timer deadline_timer_;
+  bool deadline_passed_ = false;
+  char peer_byte_[256];
+  std::unique_ptr<char[]> drain_buffer_;
+};
+
+// The application's side of an event stream.
+class StreamHandle : public EventStream {
+ public:
+  explicit StreamHandle(std::weak_ptr<Session> session) : session_(std::move(session)) {}
+
+  bool Send(std::string chunk) override {
+    if (closed_.load()) return false;
+    std::shared_ptr<Session> s = session_.lock();
+    if (!s) return false;
+    net::post(s->executor(), [s, chunk = std::move(chunk)]() mutable {
+      s->QueueChunk(std::move(chunk));
+    });
+    return true;
+  }
+  void Close() override {
+    if (closed_.exchange(true)) return;
+    if (std::shared_ptr<Session> s = session_.lock()) {
+      net::post(s->executor(), [s] { s->EndStream(); });
+    }
+  }
+  bool closed() const override { return closed_.load(); }
+  void MarkClosed() { closed_.store(true); }
+
+ private:
+  std::weak_ptr<Session> session_;
+  std::atomic<bool> closed_{false};
+};
+
+void Session::AwaitRequest(bool after_answer) {
+  SetWaiting(true);
+  header_complete_ = false;
+  request_ = Request{};
+  if (!after_answer || buffer_.size() > 0) {
+    ReadHeader();
+    return;
+  }
+  // An idle keep-alive: the next request's first byte within the idle
+  // limit, then its headers within the header deadline.
+  stream_.expires_after(limits().keep_alive_idle);
+  stream_.async_read_some(
+      buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+        if (ec) return self->Close();
+        self->buffer_.commit(n);
+        self->ReadHeader();
+      });
+}
+
+void Session::ReadHeader() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
+  parser_->body_limit(limits().max_body_bytes);
+  ArmDeadline(limits().header_deadline);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             self->OnHeader(ec);
+                           });
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  DisarmDeadline();
+  if (deadline_passed_) {
+    return Refuse(server_->ServerError(
+        request_, 408,
+        "the request's headers did not arrive within " +
+            std::to_string(limits().header_deadline.count() / 1000) + " s"));
+  }
+  if (ec == bhttp::error::header_limit) {
+    return Refuse(server_->ServerError(
+        request_, 431,
+        "the request's headers are over " + std::to_string(limits().max_header_bytes) +
+            " bytes"));
+  }
+  if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+      ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+    return Close();
+  }
+  const bool too_large = ec == bhttp::error::body_limit;
+  if (ec && !too_large) {
+    return Refuse(server_->ServerError(request_, 400,
+                                       "not a valid HTTP/1.1 request: " + ec.message()));
+  }
+  SetWaiting(false);
+  header_complete_ = true;
+  const auto& message = parser_->get();
+  request_.method = std::string(message.method_string());
+  request_.target = std::string(message.target());
+  ParseTarget(request_.target, &request_.path, &request_.params);
+  size_t fields = 0;
+  for (const auto& field : message) {
+    if (++fields > limits().max_header_fields) break;
+    request_.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  }
+  if (fields > limits().max_header_fields) {
+    return Refuse(server_->ServerError(
+        request_, 431,
+        "the request has more than " + std::to_string(limits().max_header_fields) +
+            " header fields"));
+  }
+  if (too_large) {
+    return Refuse(server_->ServerError(
+        request_, 413,
+        "the body is over the limit of " + std::to_string(limits().max_body_bytes) +
+            " bytes"));
+  }
+  if (server_->options().screen) {
+    if (std::optional<Response> refusal = server_->options().screen(request_)) {
+      return Refuse(std::move(*refusal));
+    }
+  }
+  if (parser_->is_done()) return Dispatch();
+  if (EqualsIgnoringCase(request_.HeaderValue("Expect"), "100-continue")) {
+    stream_.expires_after(kWriteDeadline);
+    net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
+                     [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                       if (write_ec) return self->Close();
+                       self->ReadBody();
+                     });
+    return;
+  }
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  const auto declared = parser_->content_length();
+  const size_t size = declared ? static_cast<size_t>(*declared) : limits().max_body_bytes;
+  ArmDeadline(limits().header_deadline + TimeFor(size, limits()));
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      self->OnBody(ec);
+                    });
+}
+
+void Session::OnBody(beast::error_code ec) {
+  DisarmDeadline();
+  if (deadline_passed_) {
+    return Refuse(server_->ServerError(request_, 408,
+                                       "the request's body did not arrive in time"));
+  }
+  if (ec == bhttp::error::body_limit) {
+    return Refuse(server_->ServerError(
+        request_, 413,
+        "the body is over the limit of " + std::to_string(limits().max_body_bytes) +
+            " bytes"));
+  }
+  if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+      ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+    return Close();
+  }
+  if (ec) {
+    return Refuse(server_->ServerError(request_, 400,
+                                       "the request's body is not valid: " + ec.message()));
+  }
+  Dispatch();
+}
+
+void Session::Dispatch() {
+  request_.body = std::move(parser_->get().body());
+  const bool keep_alive = parser_->get().keep_alive();
+  const bool head_only = request_.method == "HEAD";
+  net::post(server_->handler_pool(), [self = shared_from_this(), request = std::move(request_),
+                                      keep_alive, head_only]() mutable {
+    Response response;
+    try {
+      response = self->server_->options().handler(request);
+    } catch (const std::exception& e) {
+      response = Response::Text(500, std::string("internal error: ") + e.what());
+    }
+    if (!keep_alive) response.close_connection = true;
+    net::post(self->executor(), [self, response = std::move(response), head_only]() mutable {
+      self->Answer(std::move(response), head_only);
+    });
+  });
+}
+
+void Session::Answer(Response response, bool head_only) {
+  if (closed_) {
+    if (response.on_stream_close) response.on_stream_close();  // Never opened.
+    return;
+  }
+  if (response.on_stream_open) return OpenStream(std::move(response));
+  auto owned = std::make_shared<Response>(std::move(response));
+  auto message = std::make_shared<WholeMessage>();
+  message->version(11);
+  message->result(static_cast<unsigned>(owned->status));
+  for (const Header& h : owned->headers) message->set(h.name, h.value);
+  if (!owned->content_type.empty()) {
+    message->set(bhttp::field::content_type, owned->content_type);
+  }
+  const std::string_view body =
+      owned->static_body.data() != nullptr ? owned->static_body : owned->body;
+  message->body() = SpanBody::value_type(body.data(), body.size());
+  const bool close = owned->close_connection || server_->stopping();
+  message->keep_alive(!close);
+  message->prepare_payload();
+  auto serializer = std::make_shared<bhttp::response_serializer<SpanBody>>(*message);
+  stream_.expires_after(kWriteDeadline + TimeFor(body.size(), limits()));
+  auto done = [self = shared_from_this(), owned, message, serializer, close](
+                  beast::error_code ec, size_t) {
+    if (ec || close) return self->Close();
+    self->AwaitRequest(/*after_answer=*/true);
+  };
+  if (head_only) {
+    bhttp::async_write_header(stream_, *serializer, std::move(done));
+  } else {
+    bhttp::async_write(stream_, *serializer, std::move(done));
+  }
+}
+
+// An answer the request does not get past: written, then what is left of
+// the body is read and dropped (within limits) before the connection
+// closes, so that a client still sending sees the answer.
+void Session::Refuse(Response response) {
+  if (closed_) return;
+  SetWaiting(false);
+  const bool body_pending = header_complete_ && parser_ && !parser_->is_done();
+  response.close_connection = true;
+  auto owned = std::make_shared<Response>(std::move(response));
+  auto message = std::make_shared<WholeMessage>();
+  message->version(11);
+  message->result(static_cast<unsigned>(owned->status));
+  for (const Header& h : owned->headers) message->set(h.name, h.value);
+  if (!owned->content_type.empty()) {
+    message->set(bhttp::field::content_type, owned->content_type);
+  }
+  message->body() = SpanBody::value_type(owned->body.data(), owned->body.size());
+  message->keep_alive(false);
+  message->prepare_payload();
+  auto serializer = std::make_shared<bhttp::response_serializer<SpanBody>>(*message);
+  stream_.expires_after(kWriteDeadline);
+  bhttp::async_write(stream_, *serializer,
+                     [self = shared_from_this(), owned, message, serializer, body_pending](
+                         beast::error_code ec, size_t) {
+                       if (ec) return self->Close();
+                       // Closing with unread bytes would reset the
+                       // connection and could destroy the answer before
+                       // the client reads it: our side ends, and what the
+                       // client still sends is read and dropped first.
+                       beast::error_code ignored;
+                       self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                       const size_t budget =
+                           body_pending ? kDrainFactor * self->limits().max_body_bytes
+                                        : self->limits().max_header_bytes;
+                       self->stream_.expires_after(
+                           body_pending ? self->limits().header_deadline +
+                                              TimeFor(budget, self->limits())
+                                        : kLinger);
+                       self->Drain(budget);
+                     });
+}
+
+// Within the deadline already set.
+void Session::Drain(size_t budget) {
+  if (budget == 0) return Close();
+  if (!drain_buffer_) drain_buffer_ = std::make_unique<char[]>(kDrainBufferBytes);
+  stream_.async_read_some(net::buffer(drain_buffer_.get(), kDrainBufferBytes),
+                          [self = shared_from_this(), budget](beast::error_code ec, size_t n) {
+                            if (ec) return self->Close();
+                            self->Drain(n >= budget ? 0 : budget - n);
+                          });
+}
+
+void Session::OpenStream(Response response) {
+  streaming_ = true;
+  on_stream_close_ = std::move(response.on_stream_close);
+  auto header = std::make_shared<bhttp::response<bhttp::empty_body>>();
+  header->version(11);
+  header->result(static_cast<unsigned>(response.status));
+  for (const Header& h : response.headers) header->set(h.name, h.value);
+  header->set(bhttp::field::content_type, response.content_type);
+  header->chunked(true);
+  header->keep_alive(false);
+  auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
+  handle_ = std::make_shared<StreamHandle>(weak_from_this());
+  stream_.expires_after(kWriteDeadline);
+  bhttp::async_write_header(
+      stream_, *serializer,
+      [self = shared_from_this(), header, serializer,
+       open = std::move(response.on_stream_open)](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->stream_.expires_never();
+        self->WatchStreamPeer();
+        self->ArmKeepAlive();
+        open(self->handle_);
+      });
+}
+
+// A stream's client sends nothing more; its end (or an error) ends the
+// stream at once instead of at the next write.
+void Session::WatchStreamPeer() {
+  stream_.socket().async_read_some(
+      net::buffer(peer_byte_), [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->WatchStreamPeer();
+      });
+}
+
+void Session::ArmKeepAlive() {
+  keep_alive_timer_.expires_after(limits().stream_keep_alive);
+  keep_alive_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closed_ || self->ending_) return;
+    if (!self->wrote_since_tick_) self->QueueChunk(": keep-alive\n\n");
+    self->wrote_since_tick_ = false;
+    self->ArmKeepAlive();
+  });
+}
+
+void Session::QueueChunk(std::string chunk) {
+  if (closed_ || ending_ || !streaming_) return;
+  wrote_since_tick_ = true;
+  chunks_.push_back(std::move(chunk));
+  if (!writing_) WriteNextChunk();
+}
+
+void Session::EndStream() {
+  if (closed_ || ending_) return;
+  ending_ = true;
+  if (handle_) handle_->MarkClosed();
+  if (!writing_) WriteNextChunk();
+}
+
+void Session::WriteNextChunk() {
+  if (closed_) return;
+  if (chunks_.empty()) {
+    writing_ = false;
+    if (!ending_) return;
+    writing_ = true;
+    stream_.expires_after(kWriteDeadline);
+    net::async_write(stream_, bhttp::make_chunk_last(),
+                     [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
+    return;
+  }
+  writing_ = true;
+  auto data = std::make_shared<std::string>(std::move(chunks_.front()));
+  chunks_.pop_front();
+  stream_.expires_after(kWriteDeadline + TimeFor(data->size(), limits()));
+  net::async_write(stream_, bhttp::make_chunk(net::buffer(*data)),
+                   [self = shared_from_this(), data](beast::error_code ec, size_t) {
+                     if (ec) return self->Close();
+                     self->WriteNextChunk();
+                   });
+}
+
+void Session::Close() {
+  if (closed_.exchange(true)) return;
+  SetWaiting(false);
+  keep_alive_timer_.cancel();
+  deadline_timer_.cancel();
+  if (handle_) handle_->MarkClosed();
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+  if (streaming_ && on_stream_close_) {
+    std::function<void()> closed = std::move(on_stream_close_);
+    closed();
+  }
+}
+
+Result<tcp::endpoint> Server::Impl::Endpoint() const {
+  const auto port = static_cast<unsigned short>(options_.port);
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(options_.host, ec);
+  if (!ec) return tcp::endpoint(address, port);
+  tcp::resolver resolver(const_cast<net::io_context&>(ioc_));
+  auto found = resolver.resolve(options_.host, std::to_string(port), ec);
+  if (ec || found.empty()) {
+    return Status::InvalidArgument("cannot listen on " + options_.host + ": " +
+                                   (ec ? ec.message() : "no address"));
+  }
+  return found.begin()->endpoint();
+}
+
+Status Server::Impl::Bind(const tcp::endpoint& endpoint) {
+  beast::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  // SO_REUSEADDR only: a restart may bind while old connections linger in
+  // TIME_WAIT, but Linux still refuses a second listener (no SO_REUSEPORT);
+  // it may say so at bind or at listen.
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(options_.limits.listen_backlog, ec);
+  if (ec == net::error::address_in_use) {
+    const std::optional<int> holder = ListeningProcess(options_.port);
+    return Status::IoError(
+        "port " + std::to_string(options_.port) + " is in use" +
+        (holder ? " (pid " + std::to_string(*holder) + "?)" : "") +
+        (options_.port_flag.empty() ? "" : ": choose another with " + options_.port_flag));
+  }
+  if (ec) {
+    return Status::IoError("cannot listen on " + options_.host + ":" +
+                           std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  return Status::Ok();
+}
+
+Status Server::Impl::Start() {
+  Result<tcp::endpoint> endpoint = Endpoint();
+  if (!endpoint.ok()) return endpoint.status();
+  if (Status s = Bind(*endpoint); !s.ok()) return s;
+  work_.emplace(ioc_.get_executor());
+  Accept();
+  io_thread_ = std::thread([this] {
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception&) {
+        // A handler threw (out of memory): its connection is gone, the
+        // server goes on.
+      }
+    }
+  });
+  started_ = true;
+  return Status::Ok();
+}
+
+void Server::Impl::Accept() {
+  acceptor_.async_accept(ioc_, [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) Admit(std::move(socket));
+    Accept();
+  });
+}
+
+// Under the cap, or by closing the connection that has waited longest
+// for a request; refused when every connection is busy.
+void Server::Impl::Admit(tcp::socket socket) {
+  if (stopping_) return;
+  auto session = std::make_shared<Session>(std::move(socket), this);
+  std::shared_ptr<Session> evicted;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::erase_if(sessions_, [](const std::weak_ptr<Session>& w) {
+      std::shared_ptr<Session> s = w.lock();
+      return !s || s->closed();
+    });
+    if (sessions_.size() >= options_.limits.max_connections) {
+      for (const std::weak_ptr<Session>& w : sessions_) {
+        std::shared_ptr<Session> s = w.lock();
+        if (s && s->WaitingForRequest() &&
+            (!evicted || s->waiting_since_ns() < evicted->waiting_since_ns())) {
+          evicted = s;
+        }
+      }
+      if (!evicted) return;  // Every connection is busy: this one goes.
+    }
+    sessions_.push_back(session);
+  }
+  if (evicted) evicted->Close();  // The I/O thread: this one.
+  session->Start();
+}
+
+size_t Server::Impl::open_connections() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<size_t>(std::count_if(
+      sessions_.begin(), sessions_.end(), [](const std::weak_ptr<Session>& w) {
+        std::shared_ptr<Session> s = w.lock();
+        return s && !s->closed();
+      }));
+}
+
+void Server::Impl::Stop() {
+  if (!started_ || stopping_.exchange(true)) return;
+  // On the I/O thread, and waited for: stopping the loop first could drop
+  // these, leaving the port open and connections hanging.
+  std::promise<void> closed;
+  net::post(ioc_, [this, &closed] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    std::vector<std::shared_ptr<Session>> open;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const std::weak_ptr<Session>& w : sessions_) {
+        if (std::shared_ptr<Session> s = w.lock()) open.push_back(std::move(s));
+      }
+    }
+    for (const std::shared_ptr<Session>& s : open) s->Shutdown();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  const auto deadline = SteadyClock::now() + kStopGrace;
+  while (open_connections() > 0 && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  work_.reset();
+  ioc_.stop();
+  if (io_thread_.joinable()) io_thread_.join();
+  handler_pool_.join();
+}
+
+Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
+  auto impl = std::make_unique<Impl>(std::move(options));
+  if (Status s = impl->Start(); !s.ok()) return s;
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { Stop(); }
+int Server::port() const { return impl_->port(); }
+void Server::Stop() { impl_->Stop(); }
+size_t Server::open_connections() const { return impl_->open_connections(); }
+
+}  // namespace cc::http
