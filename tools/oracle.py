@@ -5,7 +5,8 @@ Tests use this script as an oracle: it re-derives daily token totals straight fr
 Claude Code JSONL transcripts, sharing no code with the C++ implementation.
 
 Usage:
-    python3 tools/oracle.py [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--strict] PATH...
+    python3 tools/oracle.py [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--strict] [--now-ms MS]
+                            PATH...
 
 Each PATH is a file, or a directory walked recursively (symlinks not followed) for
 ``*.jsonl`` files. A file reached twice (overlapping PATHs) is read once.
@@ -30,7 +31,8 @@ there is no message id. Null or empty strings count as absent.
 
 Merge. All records with one key form one event. Every token field is the maximum over the
 records: input, output, cache_creation_input, cache_read_input, cache_creation.ephemeral_5m /
-ephemeral_1h, server_tool_use.web_search_requests / web_fetch_requests. A missing field is 0.
+ephemeral_1h, server_tool_use.web_search_requests / web_fetch_requests. A missing or null field
+is 0.
 Attributes come from the earliest record by (timestamp, file path, byte offset); the event's day
 is the UTC date of that timestamp. ``--since`` / ``--until`` filter events by day, inclusive,
 after merging.
@@ -38,9 +40,11 @@ after merging.
 Rejects (counted, never fatal). A non-empty line is rejected when it is not a JSON object
 (includes invalid UTF-8, NaN/Infinity, raw control characters such as NUL). A usage record is
 rejected when ``usage`` (or its ``cache_creation`` / ``server_tool_use``) is not an object, a
-token value is not an integer in [0, 2**40], the timestamp is not a string of the form
-``YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)``, an id field is not a string, or it has
-neither message id nor uuid. Lines that are not usage records are never rejected for these.
+token value is neither null nor an integer in [0, 2**40], the timestamp is not a string of the
+form ``YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`` or lies outside the window
+[2023-01-01T00:00:00Z, now + 1 day] (now: ``--now-ms``, default the current time), an id field
+is not a string, or it has neither message id nor uuid. Lines that are not usage records are
+never rejected for these.
 
 Speed. By default a line without the bytes ``"usage"`` cannot be a usage record, so it is not
 parsed: it is only checked to start with ``{`` and end with ``}`` (ignoring JSON whitespace).
@@ -62,8 +66,12 @@ import json
 import os
 import re
 import sys
+import time
 
 MAX_TOKENS = 2**40
+# The timestamp window (core/record_bounds.h): from 2023-01-01T00:00:00Z to a day after now.
+EARLIEST_NANOS = 1_672_531_200 * 10**9
+AHEAD_NANOS = 86_400 * 10**9
 BOM = b"\xef\xbb\xbf"
 JSON_WHITESPACE = b" \t\r\n"
 USAGE_MARKER = b'"usage"'
@@ -125,7 +133,9 @@ def parse_timestamp(value: object) -> tuple[int, str]:
 
 
 def token(obj: dict, field: str) -> int:
-    value = obj.get(field, 0)
+    value = obj.get(field)
+    if value is None:  # Absent or null: 0.
+        return 0
     if type(value) is not int or value < 0 or value > MAX_TOKENS:
         raise Reject(f"bad token value for {field}")
     return value
@@ -158,8 +168,10 @@ def usage_tokens(usage: object) -> tuple[int, ...]:
     return main + nested
 
 
-def usage_record(obj: dict):
-    """Returns (key, ts_nanos, day, tokens) when obj is a usage record, else None."""
+def usage_record(obj: dict, now_nanos: int | None = None):
+    """Returns (key, ts_nanos, day, tokens) when obj is a usage record, else None.
+
+    ``now_nanos`` is "now" for the timestamp window (default: the current time)."""
     kind = obj.get("type")
     if kind == "assistant":
         envelope, message = obj, obj.get("message")
@@ -182,6 +194,10 @@ def usage_record(obj: dict):
 
     tokens = usage_tokens(message["usage"])
     ts_nanos, day = parse_timestamp(ts_value)
+    if ts_nanos < EARLIEST_NANOS:
+        raise Reject("timestamp before 2023-01-01T00:00:00Z")
+    if ts_nanos > (time.time_ns() if now_nanos is None else now_nanos) + AHEAD_NANOS:
+        raise Reject("timestamp more than a day after now")
     message_id = optional_string(message, "id")
     request_id = optional_string(envelope, "requestId")
     if message_id is not None:
@@ -222,8 +238,9 @@ def looks_like_object(line: bytes) -> bool:
 class Ledger:
     """Merges usage records into events and counts rejects."""
 
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, now_nanos: int | None = None) -> None:
         self.strict = strict
+        self.now_nanos = now_nanos
         self.rejects = 0
         # key -> [(ts_nanos, path, offset), day, tokens...]
         self.events: dict[str, list] = {}
@@ -257,7 +274,7 @@ class Ledger:
             self.rejects += 1
 
     def _add_object(self, obj: dict, path: str, offset: int) -> None:
-        record = usage_record(obj)
+        record = usage_record(obj, self.now_nanos)
         if record is None:
             return
         key, ts_nanos, day, tokens = record
@@ -342,6 +359,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--strict", action="store_true", help="parse every line (exact reject count)"
     )
+    parser.add_argument(
+        "--now-ms", type=int, default=None,
+        help="'now' for the timestamp window, in ms since the epoch (default: the current time)"
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     args = parser.parse_args(argv)
 
@@ -350,7 +371,8 @@ def main(argv: list[str]) -> int:
     except FileNotFoundError as e:
         print(f"oracle.py: error: no such file or directory: {e}", file=sys.stderr)
         return 2
-    ledger = Ledger(strict=args.strict)
+    now_nanos = time.time_ns() if args.now_ms is None else args.now_ms * 10**6
+    ledger = Ledger(strict=args.strict, now_nanos=now_nanos)
     for path in files:
         try:
             ledger.add_file(path)

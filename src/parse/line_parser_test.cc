@@ -119,6 +119,22 @@ TEST_F(LineParserTest, SyntheticMessagesAreKeptWithZeroUsage) {
   EXPECT_EQ(record_.attributes.model, "<synthetic>");
 }
 
+// Issue 13: null is 0, as absent is (tools/oracle.py agrees; the e2e
+// bad-input test checks both on one line).
+TEST_F(LineParserTest, NullTokenCountsAreZero) {
+  const std::string line =
+      R"({"type":"assistant","uuid":"u","timestamp":"2025-09-03T10:00:00Z",)"
+      R"("requestId":"req_n","message":{"id":"msg_n","model":"m","usage":{)"
+      R"("input_tokens":2,"output_tokens":null,"cache_creation_input_tokens":null,)"
+      R"("cache_read_input_tokens":null,"cache_creation":{"ephemeral_5m_input_tokens":null,)"
+      R"("ephemeral_1h_input_tokens":null},"server_tool_use":{"web_search_requests":null,)"
+      R"("web_fetch_requests":null}}}})";
+  ASSERT_EQ(Parse(line), LineKind::kUsage) << reason_;
+  Tokens expected;
+  expected.input = 2;
+  EXPECT_EQ(record_.tokens, expected);
+}
+
 TEST_F(LineParserTest, ToleratesBomCrlfAndBlanks) {
   std::string line = test::AssistantLine(test::LineSpec());
   EXPECT_EQ(Parse("\xEF\xBB\xBF" + line), LineKind::kUsage);

@@ -115,7 +115,7 @@ def user(text, ts="2025-09-01T09:00:00.000Z") -> dict:
 # Day 2025-09-04: first line of the prefix file (4/5/0/0), the CRLF+BOM file (2/2/0/0); and
 # once completed, the prefix line (100/200/0/0).  Day 2025-09-05: two lines holding a lone
 # UTF-16 surrogate escape in a string, one in the text (3/30/0/0), one in a field nobody
-# reads (4/40/0/0).
+# reads (4/40/0/0), and a line whose counts are null but its input (2/0/0/0: null is 0).
 
 DAY1 = {"date": "2025-09-01", "inputTokens": 112, "outputTokens": 1099511627918,
         "cacheCreationTokens": 35, "cacheReadTokens": 1044, "totalTokens": 1099511629109,
@@ -128,12 +128,12 @@ DAY4_BEFORE = {"date": "2025-09-04", "inputTokens": 6, "outputTokens": 7,
                "cacheCreationTokens": 0, "cacheReadTokens": 0, "totalTokens": 13, "events": 2}
 DAY4_AFTER = {"date": "2025-09-04", "inputTokens": 106, "outputTokens": 207,
               "cacheCreationTokens": 0, "cacheReadTokens": 0, "totalTokens": 313, "events": 3}
-DAY5 = {"date": "2025-09-05", "inputTokens": 7, "outputTokens": 70,
-        "cacheCreationTokens": 0, "cacheReadTokens": 0, "totalTokens": 77, "events": 2}
-TOTALS_BEFORE = {"inputTokens": 155, "outputTokens": 1099511628113, "cacheCreationTokens": 77,
-                 "cacheReadTokens": 1098, "totalTokens": 1099511629443, "events": 17}
-TOTALS_AFTER = {"inputTokens": 255, "outputTokens": 1099511628313, "cacheCreationTokens": 77,
-                "cacheReadTokens": 1098, "totalTokens": 1099511629743, "events": 18}
+DAY5 = {"date": "2025-09-05", "inputTokens": 9, "outputTokens": 70,
+        "cacheCreationTokens": 0, "cacheReadTokens": 0, "totalTokens": 79, "events": 3}
+TOTALS_BEFORE = {"inputTokens": 157, "outputTokens": 1099511628113, "cacheCreationTokens": 77,
+                 "cacheReadTokens": 1098, "totalTokens": 1099511629445, "events": 18}
+TOTALS_AFTER = {"inputTokens": 257, "outputTokens": 1099511628313, "cacheCreationTokens": 77,
+                "cacheReadTokens": 1098, "totalTokens": 1099511629745, "events": 19}
 EXPECTED_BEFORE = {"daily": [DAY1, DAY2, DAY3, DAY4_BEFORE, DAY5], "totals": TOTALS_BEFORE}
 EXPECTED_AFTER = {"daily": [DAY1, DAY2, DAY3, DAY4_AFTER, DAY5], "totals": TOTALS_AFTER}
 DAY_NOTES = {
@@ -144,7 +144,8 @@ DAY_NOTES = {
                   "unterminated whole-object last line",
     "2025-09-04": "CRLF+BOM file, the prefix file (its last line counts only once completed)",
     "2025-09-05": "two assistant lines with a lone UTF-16 surrogate escape in a string "
-                  "(\\ud83d in the text, \\udc00 in a top-level field)",
+                  "(\\ud83d in the text, \\udc00 in a top-level field), a line with null "
+                  "token counts (null is 0)",
 }
 
 
@@ -237,6 +238,15 @@ def build_tree(root: str, rng: random.Random) -> tuple[int, dict]:
         badline("cache_creation is a string",
                 j(assistant("msg_b14", "req_b14", "2025-09-01T13:00:00.000Z",
                             usage(7, 7, 7, 7) | {"cache_creation": "lots"}))),
+        # Timestamps outside [2023-01-01T00:00:00Z, now + 1 day] (core/record_bounds.h).
+        badline("year 0000",
+                j(assistant("msg_b15", "req_b15", "0000-01-01T00:00:00Z", usage(7, 7, 7, 7)))),
+        badline("1969",
+                j(assistant("msg_b16", "req_b16", "1969-12-31T23:59:59Z", usage(7, 7, 7, 7)))),
+        badline("a second before 2023",
+                j(assistant("msg_b17", "req_b17", "2022-12-31T23:59:59Z", usage(7, 7, 7, 7)))),
+        badline("year 9999",
+                j(assistant("msg_b18", "req_b18", "9999-12-31T23:59:59Z", usage(7, 7, 7, 7)))),
         j(assistant("msg_g4", None, "2025-09-01T14:00:00.000Z",
                     usage(0, 0, 0, 0) | {"server_tool_use": {"web_search_requests": 0,
                                                              "web_fetch_requests": 0}},
@@ -269,6 +279,12 @@ def build_tree(root: str, rng: random.Random) -> tuple[int, dict]:
         + b"\n",
         j(assistant("msg_sur2", "req_sur2", "2025-09-05T10:00:01.000Z", usage(4, 40))
           | {"slug": "PLACEHOLDER_SUR2"}).replace(b"PLACEHOLDER_SUR2", b"x\\udc00y") + b"\n",
+        # Null token counts are 0, as absent ones are (the program and tools/oracle.py).
+        j(assistant("msg_null", "req_null", "2025-09-05T11:00:00.000Z",
+                    {"input_tokens": 2, "output_tokens": None,
+                     "cache_creation_input_tokens": None, "cache_read_input_tokens": None,
+                     "cache_creation": {"ephemeral_5m_input_tokens": None},
+                     "server_tool_use": {"web_search_requests": None}})) + b"\n",
         # A user line whose tool output looks like usage lines (no usage record).
         j(user('tool said {"type":"assistant","message":{"id":"x","usage":{"input_tokens":9}}}'
                '\n"usage":{"output_tokens":99}')) + b"\n",
