@@ -7,6 +7,7 @@
 #include "cli/auth_token.h"
 #include "cli/commands.h"
 #include "cli/dashboard_flags.h"
+#include "cli/service_memory.h"
 #include "clickhouse/http_client.h"
 #include "daemon/stop_signal.h"
 #include "dashboard/clickhouse_source.h"
@@ -74,6 +75,7 @@ Result<std::unique_ptr<DashboardSource>> ClickHouseSourceFor(
 }
 
 int RunDashboard(const Context& ctx, const ParsedArgs& args) {
+  LimitMallocArenasForService();
   const std::string from = args.Get("--from").value_or("ledger");
   if (from != "ledger" && from != "clickhouse") {
     PrintError("--from: ledger or clickhouse, got '" + from + "'");
