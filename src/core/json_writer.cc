@@ -5,36 +5,62 @@
 
 #include <cstdio>
 
+#include "core/utf8.h"
+
 namespace cc {
 
 namespace {
 
-bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// Bytes copied as they are: printable ASCII other than the two JSON quotes.
+bool Plain(unsigned char c) {
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+void AppendControl(std::string& out, unsigned c) {
+  switch (c) {
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    default: {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    }
+  }
+}
 
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
-  size_t plain = 0;  // Start of the run not yet copied.
-  for (size_t i = 0; i < text.size(); ++i) {
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t plain = i;  // A run of bytes copied at once.
+    while (plain < text.size() && Plain(static_cast<unsigned char>(text[plain])))
+      ++plain;
+    out.append(text.data() + i, plain - i);
+    i = plain;
+    if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
-    if (!NeedsEscape(c)) continue;
-    out.append(text.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x80) {  // C0 or DEL.
+      AppendControl(out, c);
+      ++i;
+    } else if (size_t n = Utf8SequenceLength(text, i); n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for each byte that is not UTF-8.
+      ++i;
+    } else if (n == 2 && c == 0xC2 &&
+               static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      AppendControl(out, static_cast<unsigned char>(text[i + 1]));  // C1.
+      i += 2;
+    } else {
+      out.append(text.data() + i, n);
+      i += n;
     }
   }
-  out.append(text.data() + plain, text.size() - plain);
   out.push_back('"');
 }
 

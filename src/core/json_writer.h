@@ -1,5 +1,8 @@
 // JsonWriter: builds compact or indented JSON text; escapes strings per
-// RFC 8259. No I/O. Callers are responsible for well-formed nesting.
+// RFC 8259. The text is valid UTF-8 whatever bytes it is given: control
+// characters (C0, DEL, C1) are written as \u00XX escapes, bytes that are not
+// UTF-8 (core/utf8.h: stray, overlong, surrogate, cut short) as U+FFFD each.
+// No I/O. Callers are responsible for well-formed nesting.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +63,7 @@ class JsonWriter {
 };
 
 std::string JsonEscape(std::string_view text);
-// Appends `text` as a quoted, escaped JSON string.
+// Appends `text` as a quoted, escaped JSON string (valid UTF-8, as above).
 void AppendJsonString(std::string& out, std::string_view text);
 
 }  // namespace cc
