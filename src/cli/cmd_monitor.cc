@@ -3,6 +3,8 @@
 // keep the ledger current and, with --clickhouse, ship beside it.
 #include <cstdio>
 #include <ctime>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "cli/commands.h"
@@ -34,6 +36,7 @@ class MonitorPrinter final : public MonitorObserver {
 
   void OnPass(const char* why, const SyncReport& r) override {
     WarnUnpricedModels(ctx_, r.unpriced_models);
+    WarnOnce(r);
     const RunCounters& c = r.counters;
     bool changed = c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
     if (ctx_.verbosity < 0 || (!changed && ctx_.verbosity < 1)) return;
@@ -64,8 +67,22 @@ class MonitorPrinter final : public MonitorObserver {
     PrintWarning(ctx_, message);
   }
 
+  // A file that cannot be read (a FIFO swapped in, permissions) is said
+  // once, not at every pass that meets it.
+  void WarnOnce(const SyncReport& r) {
+    for (const ScanProblem& p : r.scan_problems) {
+      if (!p.root_missing && warned_.insert(p.path + ": " + p.message).second) {
+        PrintWarning(ctx_, p.path + ": " + p.message);
+      }
+    }
+    for (const FileProblem& p : r.file_problems) {
+      if (warned_.insert(p.message).second) PrintWarning(ctx_, p.message);
+    }
+  }
+
  private:
   const Context& ctx_;
+  std::set<std::string> warned_;
 };
 
 Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,

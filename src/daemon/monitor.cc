@@ -65,7 +65,7 @@ Status Monitor::Run(int stop_fd, const std::atomic<bool>& stop) {
   // Watch first, then catch up: a line written in between is seen by both
   // (harmless) rather than by neither.
   if (watcher_ != nullptr) WatchRoots();
-  Status status = Pass("catch-up", std::nullopt);
+  Status status = Weather(Pass("catch-up", std::nullopt));
   while (status.ok() && !stop.load()) {
     struct pollfd fds[2] = {{stop_fd, POLLIN, 0},
                             {watcher_ ? watcher_->fd() : -1, POLLIN, 0}};
@@ -75,7 +75,7 @@ Status Monitor::Run(int stop_fd, const std::atomic<bool>& stop) {
     int ready = poll(fds, 2, std::max(timeout_ms, 0));
     if (stop.load()) break;
     if (ready > 0 && (fds[1].revents & POLLIN)) HandleEvents();
-    status = DoDueWork();
+    status = Weather(DoDueWork());
   }
   std::string error = status.ok() ? "" : status.message();
   Status finished = ledger_.FinishRun(run_id_, totals_,
@@ -146,11 +146,17 @@ int64_t Monitor::NsToNextWork() const {
     next = std::min(next, dirty_since_ns_ + Ns(options_.debounce));
   }
   if (!unwatched_.empty()) next = std::min(next, next_root_check_ns_);
+  if (write_failure_) next = retry_at_ns_;
   return std::max<int64_t>(0, next - now);
 }
 
 Status Monitor::DoDueWork() {
   const int64_t now = clock_.SteadyNs();
+  if (write_failure_) {
+    // Whatever failed is read again from the last commit: a full pass.
+    if (now < retry_at_ns_) return Status::Ok();
+    return Pass("retry", std::nullopt);
+  }
   if (watcher_ != nullptr && !unwatched_.empty() && now >= next_root_check_ns_) {
     size_t before = unwatched_.size();
     WatchRoots();
@@ -169,6 +175,41 @@ Status Monitor::DoDueWork() {
     return Pass("changes", std::move(paths));
   }
   return MaybeHeartbeat(false);
+}
+
+// A failure to write the ledger (a full disk, an I/O error, a lock held
+// too long) is weather, not death: it is said once, retried with a
+// doubling wait (at most 30 s), and said again once it clears. Nothing is
+// lost or doubled: checkpoints commit with their events, so the retry
+// reads exactly what the failed commit did not store. Damage (corruption)
+// and bad input still end the run.
+Status Monitor::Weather(Status status) {
+  const int64_t now = clock_.SteadyNs();
+  if (status.ok()) {
+    if (write_failure_ && observer_) {
+      observer_->OnNotice("the ledger is written again after " +
+                          std::to_string((now - failing_since_ns_) / 1'000'000'000) +
+                          " s of failures; caught up");
+    }
+    write_failure_.reset();
+    retry_wait_ = std::chrono::milliseconds(1000);
+    return status;
+  }
+  const bool weather = status.code() == Status::Code::kIoError ||
+                       status.code() == Status::Code::kBusy;
+  if (!weather) return status;
+  if (!write_failure_) {
+    failing_since_ns_ = now;
+    if (observer_) {
+      observer_->OnNotice("cannot write the ledger: " + status.message() +
+                          "; still running, retrying every 30 s at most until it "
+                          "can (nothing is lost: what was not stored is read again)");
+    }
+  }
+  write_failure_ = status;
+  retry_at_ns_ = now + Ns(retry_wait_);
+  retry_wait_ = std::min(retry_wait_ * 2, std::chrono::milliseconds(30'000));
+  return Status::Ok();
 }
 
 // A periodic full scan, made cheap: the tree is listed and statted, and

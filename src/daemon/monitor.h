@@ -68,7 +68,10 @@ class Monitor {
           Watcher* watcher, MonitorObserver* observer);
 
   // Runs until `stop` becomes true (`stop_fd` becomes readable at the same
-  // time, to wake the wait). Fails only if the ledger fails.
+  // time, to wake the wait). A ledger that cannot be written (IoError,
+  // Busy: a full disk, EIO) does not end it: it says so through the
+  // observer once, retries full passes (1 s, doubling to 30 s) and says so
+  // again when writes work. Fails on damage (Corruption) and on the rest.
   Status Run(int stop_fd, const std::atomic<bool>& stop);
 
   const RunCounters& totals() const { return totals_; }
@@ -82,6 +85,7 @@ class Monitor {
   void ForgetRootIfGone(const std::string& path);
   int64_t NsToNextWork() const;
   Status DoDueWork();
+  Status Weather(Status status);
   Status MaybeHeartbeat(bool changed);
   bool Polling() const;
   std::chrono::milliseconds PeriodicInterval() const;
@@ -108,6 +112,12 @@ class Monitor {
   int64_t next_full_ns_ = 0;        // Reconcile / poll / interval (steady).
   int64_t next_root_check_ns_ = 0;  // Retry watching unwatched roots.
   int64_t last_heartbeat_ns_ = 0;
+  // A ledger that cannot be written now (a full disk, EIO): the monitor
+  // keeps running and retries a full pass, the wait doubling to 30 s.
+  std::optional<Status> write_failure_;
+  int64_t failing_since_ns_ = 0;
+  int64_t retry_at_ns_ = 0;
+  std::chrono::milliseconds retry_wait_{1000};
 };
 
 }  // namespace cc

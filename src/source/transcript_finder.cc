@@ -161,6 +161,8 @@ void ScanDirectory(const std::string& dir, const struct stat& dir_st,
     } else if (S_ISREG(st.st_mode) && EndsWithJsonl(name)) {
       walk.out->files.push_back(
           {std::move(path), walk.root, project, IdentityFromStat(st)});
+    } else if (EndsWithJsonl(name)) {
+      walk.out->problems.push_back({path, NotATranscriptReason(st.st_mode), false});
     }
   }
   close(fd);
@@ -221,6 +223,8 @@ ScanResult DescribeTranscripts(const std::vector<std::string>& paths,
       struct stat st;
       if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
         result.files.push_back({path, root, project, IdentityFromStat(st)});
+      } else if (::stat(path.c_str(), &st) == 0) {
+        result.problems.push_back({path, NotATranscriptReason(st.st_mode), false});
       }
       break;
     }

@@ -1,6 +1,7 @@
 #include "sync/transcript_reader.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -152,6 +153,18 @@ void ProcessLine(const Line& line, const TranscriptFile& file,
   }
 }
 
+// Transcripts are regular files; anything else at a transcript's path (a
+// FIFO, a device, a socket) is skipped with the reason, never read.
+Status RequireRegularFile(int fd, const std::string& path) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    return Status::IoError("cannot stat " + path + ": " + strerror(errno));
+  }
+  const std::string why = NotATranscriptReason(st.st_mode);
+  if (why.empty()) return Status::Ok();
+  return Status::InvalidArgument(path + ": " + why);
+}
+
 }  // namespace
 
 Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
@@ -159,10 +172,15 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
                                       const ReadOptions& options,
                                       LineParser& parser,
                                       const PieceSink& sink) {
-  FileDescriptor fd(open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
+  // Without blocking: a FIFO swapped in for a transcript would otherwise
+  // hold this thread in open() until a writer came (and SIGTERM with it).
+  FileDescriptor fd(open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) {
     return Status::IoError("cannot open " + file.path + ": " +
                            strerror(errno));
+  }
+  if (Status regular = RequireRegularFile(fd.get(), file.path); !regular.ok()) {
+    return regular;
   }
   Result<FileIdentity> identity = StatDescriptor(fd.get());
   if (!identity.ok()) return identity.status();

@@ -81,4 +81,16 @@ Result<Fingerprint> ComputeFingerprint(int fd, uint64_t offset) {
   if (!bytes.ok()) return bytes.status();
   return FingerprintOf(*bytes);
 }
+std::string NotATranscriptReason(mode_t mode) {
+  if (S_ISREG(mode)) return "";
+  const char* kind = S_ISFIFO(mode)   ? "a FIFO"
+                     : S_ISCHR(mode)  ? "a character device"
+                     : S_ISBLK(mode)  ? "a block device"
+                     : S_ISSOCK(mode) ? "a socket"
+                     : S_ISDIR(mode)  ? "a directory"
+                                      : "not a regular file";
+  return std::string("it is ") + kind +
+         ", not a regular file: skipped (transcripts are regular files)";
+}
+
 }  // namespace cc

@@ -38,6 +38,11 @@ struct Fingerprint {
 FileIdentity IdentityFromStat(const struct ::stat& st);
 
 Result<FileIdentity> StatPath(const std::string& path);
+
+// Why a file of this mode is not read as a transcript ("" for a regular
+// file): transcripts are regular files; a FIFO, device or socket at a
+// transcript's path is skipped with this reason, never opened blocking.
+std::string NotATranscriptReason(mode_t mode);
 Result<FileIdentity> StatDescriptor(int fd);
 
 // The bytes a fingerprint of the first `offset` bytes is made of.
