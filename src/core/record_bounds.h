@@ -42,12 +42,12 @@ inline constexpr uint64_t kMaxTokenCount = uint64_t{1} << 40;
 // its records say; with real counts (under 2^21 tokens a field, a 2M-token
 // context) the same arithmetic allows over 2^41 events. /metrics prints
 // these sums as doubles (exact up to 2^53, rounded above, never overflowing).
-// Not covered: products of a summed count and a per-token rate computed
-// outside the capped cost. At these extremes they overflow long before
-// this limit: the dashboard's cache savings (dashboard/usage_views.cc,
-// about 620 events of 2^40 cache-read tokens at $15 per million) and a
-// 5-hour block's projection (report/usage_report.cc, a block of 2^40
-// tokens whose events are a millisecond apart).
+// Two figures multiply a summed count by a rate outside the capped cost
+// and could pass 2^63 at these extremes (about 620 events of 2^40
+// cache-read tokens at $15 per million; a block of 2^40 tokens whose
+// events are a millisecond apart): the dashboard's cache savings
+// (dashboard/usage_views.cc) and a 5-hour block's projection
+// (report/usage_report.cc). Both saturate instead of wrapping.
 inline constexpr uint64_t kMaxLedgerEvents = (uint64_t{1} << 22) - 1;
 
 static_assert(kMaxLedgerEvents * kMaxTokenCount <= uint64_t{INT64_MAX},

@@ -1,6 +1,7 @@
 #include "dashboard/usage_views.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cctype>
 #include <map>
 #include <unordered_map>
@@ -9,6 +10,20 @@
 
 namespace cc {
 namespace {
+
+// What caching saved is a figure for display, a product of token sums and
+// rates: at the ledger's largest (core/record_bounds.h) it could pass
+// 2^63, so it saturates instead of wrapping.
+int64_t MultiplySaturating(uint64_t tokens, int64_t rate) {
+  int64_t out = 0;
+  const auto n = static_cast<int64_t>(std::min<uint64_t>(tokens, INT64_MAX));
+  if (__builtin_mul_overflow(n, rate, &out)) return rate < 0 ? INT64_MIN : INT64_MAX;
+  return out;
+}
+
+void AddSaturating(int64_t* sum, int64_t x) {
+  if (__builtin_add_overflow(*sum, x, sum)) *sum = x < 0 ? INT64_MIN : INT64_MAX;
+}
 
 // 0 = Sunday (1970-01-01 was a Thursday).
 int Weekday(int64_t day) { return static_cast<int>(((day % 7) + 7 + 4) % 7); }
@@ -193,19 +208,21 @@ Overview BuildOverview(const UsageData& data, const ViewOptions& o,
         const Tokens& t = u.tokens;
         const uint64_t write_1h = std::min(t.cache_creation_1h, t.cache_creation);
         const uint64_t write_5m = t.cache_creation - write_1h;
-        v.cache.read_savings_nano += static_cast<int64_t>(t.cache_read) *
-                                     (r->rates.input - r->rates.cache_read);
-        v.cache.write_premium_nano +=
-            static_cast<int64_t>(write_5m) *
-                (r->rates.cache_write_5m - r->rates.input) +
-            static_cast<int64_t>(write_1h) *
-                (r->rates.cache_write_1h - r->rates.input);
+        AddSaturating(&v.cache.read_savings_nano,
+                      MultiplySaturating(t.cache_read, r->rates.input - r->rates.cache_read));
+        AddSaturating(&v.cache.write_premium_nano,
+                      MultiplySaturating(write_5m, r->rates.cache_write_5m - r->rates.input));
+        AddSaturating(&v.cache.write_premium_nano,
+                      MultiplySaturating(write_1h, r->rates.cache_write_1h - r->rates.input));
       }
     }
     v.first_ms = std::min(v.first_ms.value_or(INT64_MAX), u.first_ms);
     v.last_ms = std::max(v.last_ms.value_or(INT64_MIN), u.last_ms);
   }
-  v.cache.saved_nano = v.cache.read_savings_nano - v.cache.write_premium_nano;
+  if (__builtin_sub_overflow(v.cache.read_savings_nano, v.cache.write_premium_nano,
+                             &v.cache.saved_nano)) {
+    v.cache.saved_nano = v.cache.write_premium_nano > 0 ? INT64_MIN : INT64_MAX;
+  }
   if (v.cache.input_side_tokens > 0) {
     v.cache.read_share = static_cast<double>(v.cache.cache_read_tokens) /
                          static_cast<double>(v.cache.input_side_tokens);

@@ -1,6 +1,7 @@
 #include "report/usage_report.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/civil_time.h"
 #include "price/price_table.h"
@@ -208,10 +209,12 @@ void RateAndProjection(const ReportRow& block, int64_t now_ms,
       std::max<int64_t>(0, (block.end_ms - now_ms + 30'000) / 60'000);
   Projection p;
   p.remaining_minutes = remaining;
-  p.total_tokens =
-      t.Total() +
-      static_cast<uint64_t>(
-          rate.tokens_per_minute * static_cast<double>(remaining) + 0.5);
+  // Clamped before the conversion: a double beyond uint64_t's range does
+  // not convert (the ledger's largest blocks could get there).
+  const double more = rate.tokens_per_minute * static_cast<double>(remaining) + 0.5;
+  constexpr double kMost = 9.0e18;  // Below 2^63: converts exactly.
+  const uint64_t extra = more >= kMost ? static_cast<uint64_t>(kMost) : static_cast<uint64_t>(more);
+  p.total_tokens = t.Total() > UINT64_MAX - extra ? UINT64_MAX : t.Total() + extra;
   p.total_cost =
       dollars + rate.cost_per_hour / 60.0 * static_cast<double>(remaining);
   report->projection = p;
