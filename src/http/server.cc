@@ -50,6 +50,21 @@ int64_t NowNs() {
       .count();
 }
 
+// The answer as Beast writes it; its body is a view of `r`'s, which must
+// outlive the write.
+std::shared_ptr<WholeMessage> MessageFor(const Response& r, bool keep_alive) {
+  auto message = std::make_shared<WholeMessage>();
+  message->version(11);
+  message->result(static_cast<unsigned>(r.status));
+  for (const Header& h : r.headers) message->set(h.name, h.value);
+  if (!r.content_type.empty()) message->set(bhttp::field::content_type, r.content_type);
+  const std::string_view body = r.static_body.data() != nullptr ? r.static_body : r.body;
+  message->body() = SpanBody::value_type(body.data(), body.size());
+  message->keep_alive(keep_alive);
+  message->prepare_payload();
+  return message;
+}
+
 }  // namespace
 
 class Session;
@@ -375,21 +390,11 @@ void Session::Answer(Response response, bool head_only) {
   }
   if (response.on_stream_open) return OpenStream(std::move(response));
   auto owned = std::make_shared<Response>(std::move(response));
-  auto message = std::make_shared<WholeMessage>();
-  message->version(11);
-  message->result(static_cast<unsigned>(owned->status));
-  for (const Header& h : owned->headers) message->set(h.name, h.value);
-  if (!owned->content_type.empty()) {
-    message->set(bhttp::field::content_type, owned->content_type);
-  }
-  const std::string_view body =
-      owned->static_body.data() != nullptr ? owned->static_body : owned->body;
-  message->body() = SpanBody::value_type(body.data(), body.size());
   const bool close = owned->close_connection || server_->stopping();
-  message->keep_alive(!close);
-  message->prepare_payload();
+  std::shared_ptr<WholeMessage> message = MessageFor(*owned, !close);
+  const size_t body_bytes = message->body().size();
   auto serializer = std::make_shared<bhttp::response_serializer<SpanBody>>(*message);
-  stream_.expires_after(kWriteDeadline + TimeFor(body.size(), limits()));
+  stream_.expires_after(kWriteDeadline + TimeFor(body_bytes, limits()));
   auto done = [self = shared_from_this(), owned, message, serializer, close](
                   beast::error_code ec, size_t) {
     if (ec || close) return self->Close();
@@ -411,16 +416,7 @@ void Session::Refuse(Response response) {
   const bool body_pending = header_complete_ && parser_ && !parser_->is_done();
   response.close_connection = true;
   auto owned = std::make_shared<Response>(std::move(response));
-  auto message = std::make_shared<WholeMessage>();
-  message->version(11);
-  message->result(static_cast<unsigned>(owned->status));
-  for (const Header& h : owned->headers) message->set(h.name, h.value);
-  if (!owned->content_type.empty()) {
-    message->set(bhttp::field::content_type, owned->content_type);
-  }
-  message->body() = SpanBody::value_type(owned->body.data(), owned->body.size());
-  message->keep_alive(false);
-  message->prepare_payload();
+  std::shared_ptr<WholeMessage> message = MessageFor(*owned, /*keep_alive=*/false);
   auto serializer = std::make_shared<bhttp::response_serializer<SpanBody>>(*message);
   stream_.expires_after(kWriteDeadline);
   bhttp::async_write(stream_, *serializer,

@@ -23,7 +23,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import diff_reports, token_report  # noqa: E402
+from e2e_common import diff_reports, ledger_events, token_report  # noqa: E402
+from e2e_common import wait_for as common_wait_for  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -53,26 +54,12 @@ def cli(binary, base, *args):
     return subprocess.run([binary] + base + list(args), capture_output=True, text=True)
 
 
-def events(binary, base):
-    p = cli(binary, base, "bridge", "sync-status", "--json")
-    return json.loads(p.stdout)["events"] if p.returncode == 0 else -1
-
-
 def oracle(root):
     p = subprocess.run([sys.executable, os.path.join(REPO, "tools", "oracle.py"), root],
                        capture_output=True, text=True)
     if p.returncode != 0:
         fail(f"oracle.py: {p.stderr}")
     return json.loads(p.stdout)
-
-
-def wait_for(predicate, what, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    fail(f"{what} within {seconds} s")
 
 
 def fill(directory):
@@ -114,7 +101,7 @@ def main():
             proc = subprocess.Popen([args.binary] + base +
                                     ["bridge", "sync", "--start-monitoring"],
                                     stdout=errlog, stderr=errlog)
-            wait_for(lambda: events(args.binary, base) == 100, "the catch-up", 20)
+            wait_for(lambda: ledger_events(args.binary, base) == 100, "the catch-up", 20)
             filler = fill(small)
             for i in range(10):
                 append(a, "a", 50 + i * 100, 100)
@@ -127,10 +114,10 @@ def main():
                 fail(f"the monitor exited {proc.returncode} on a full disk:\n{text[-2000:]}")
             if "cannot write the ledger" not in text:
                 fail(f"the monitor did not say it cannot write:\n{text[-2000:]}")
-            stuck = events(args.binary, base)
+            stuck = ledger_events(args.binary, base)
             print(f"[disk_full] disk full: the monitor runs on, {stuck} events stored of 2100")
             os.unlink(filler)
-            wait_for(lambda: events(args.binary, base) == 2100,
+            wait_for(lambda: ledger_events(args.binary, base) == 2100,
                      "the catch-up after space returned", 60)
             errlog.seek(0)
             if "written again" not in errlog.read():
@@ -151,6 +138,10 @@ def main():
             subprocess.run(["umount", "-l", small], capture_output=True)
     print("disk_full_test: PASS: the monitor ran through a full disk and caught up "
           "exactly once space returned")
+
+
+def wait_for(predicate, what, seconds=15):
+    common_wait_for(predicate, what, seconds, "disk_full_test")
 
 
 if __name__ == "__main__":

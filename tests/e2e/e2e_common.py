@@ -56,3 +56,27 @@ def diff_reports(expected: dict, actual: dict,
         lines.append(f"  totals: expected {expected.get('totals')}\n"
                      f"          actual   {actual.get('totals')}")
     return "\n".join(lines) or f"  {when_equal}"
+
+
+def ledger_events(binary: str, base: list) -> int:
+    """The ledger's event count by `bridge sync-status --json` (-1 if it
+    cannot be read yet)."""
+    import subprocess
+    out = subprocess.run([binary] + base + ["bridge", "sync-status", "--json"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return -1
+    return json.loads(out.stdout)["events"]
+
+
+def wait_for(predicate, what: str, seconds: float = 15, name: str = "e2e") -> None:
+    """Polls `predicate` every 50 ms; exits with a FAIL line naming `what`
+    when it is not true within `seconds`."""
+    import sys
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    sys.exit(f"{name}: FAIL: {what} within {seconds} s")

@@ -20,6 +20,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import ledger_events  # noqa: E402
+from e2e_common import wait_for as common_wait_for  # noqa: E402
+
 
 def assistant(n, session="s-1"):
     return json.dumps({
@@ -33,21 +37,6 @@ def assistant(n, session="s-1"):
 
 def fail(msg):
     sys.exit(f"hostile_files_test: FAIL: {msg}")
-
-
-def events(binary, base):
-    out = subprocess.run([binary] + base + ["bridge", "sync-status", "--json"],
-                         capture_output=True, text=True)
-    return json.loads(out.stdout)["events"] if out.returncode == 0 else -1
-
-
-def wait_for(predicate, what, seconds=15):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    fail(f"{what} within {seconds} s")
 
 
 def main():
@@ -71,17 +60,17 @@ def main():
                                                          "--reconcile", "2"],
                                 stdout=errlog, stderr=errlog)
         try:
-            wait_for(lambda: events(args.binary, base) == 2, "the first two events")
+            wait_for(lambda: ledger_events(args.binary, base) == 2, "the first two events")
             os.unlink(victim)
             os.mkfifo(victim)
             with open(other, "a") as f:
                 f.write(assistant(2, "s-2") + "\n")
-            wait_for(lambda: events(args.binary, base) == 3,
+            wait_for(lambda: ledger_events(args.binary, base) == 3,
                      "a line appended beside the FIFO")
             time.sleep(2.5)  # A reconcile pass meets the FIFO too.
             with open(other, "a") as f:
                 f.write(assistant(3, "s-2") + "\n")
-            wait_for(lambda: events(args.binary, base) == 4,
+            wait_for(lambda: ledger_events(args.binary, base) == 4,
                      "a line appended after a reconcile pass")
             errlog.seek(0)
             text = errlog.read()
@@ -98,6 +87,10 @@ def main():
                 proc.kill()
     print("hostile_files_test: PASS: a FIFO swapped in is skipped with a warning, "
           "ingestion goes on, SIGTERM stops the monitor within 1 s")
+
+
+def wait_for(predicate, what, seconds=15):
+    common_wait_for(predicate, what, seconds, "hostile_files_test")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ import re
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import ledger_events  # noqa: E402
+from e2e_common import wait_for as common_wait_for  # noqa: E402
+
 
 def assistant(n):
     return json.dumps({
@@ -36,23 +40,6 @@ def assistant(n):
         "message": {"id": f"msg_{n}", "model": "claude-sonnet-4-20250514",
                     "role": "assistant", "content": [],
                     "usage": {"input_tokens": 1, "output_tokens": 2}}})
-
-
-def events(binary, base):
-    out = subprocess.run([binary] + base + ["bridge", "sync-status", "--json"],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        return -1
-    return json.loads(out.stdout)["events"]
-
-
-def wait_for(predicate, what, seconds=15):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    sys.exit(f"run_test: FAIL: {what} within {seconds} s")
 
 
 def main():
@@ -93,10 +80,10 @@ def main():
             errlog.seek(0)
             if "--otel-port" not in errlog.read():
                 sys.exit("run_test: FAIL: the warning does not name --otel-port")
-            wait_for(lambda: events(args.binary, base) == 1, "the first event")
+            wait_for(lambda: ledger_events(args.binary, base) == 1, "the first event")
             with open(transcript, "a") as f:
                 f.write(assistant(2) + "\n")
-            wait_for(lambda: events(args.binary, base) == 2,
+            wait_for(lambda: ledger_events(args.binary, base) == 2,
                      "a line appended while running")
             proc.send_signal(signal.SIGTERM)
             code = proc.wait(timeout=20)
@@ -167,6 +154,10 @@ def whole_service(binary, base, env, tmp):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def wait_for(predicate, what, seconds=15):
+    common_wait_for(predicate, what, seconds, "run_test")
 
 
 if __name__ == "__main__":
