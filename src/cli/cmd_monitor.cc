@@ -13,6 +13,7 @@
 #include "cli/telemetry_flags.h"
 #include "cli/ship.h"
 #include "core/civil_time.h"
+#include "core/terminal_text.h"
 #include "daemon/monitor.h"
 #include "daemon/stop_signal.h"
 #include "ledger/ledger.h"
@@ -175,7 +176,7 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
     std::fprintf(stderr,
                  "context-cleaner: keeping %s current (%s%s%s); Ctrl-C to "
                  "stop\n",
-                 ctx.ledger_path.c_str(),
+                 TerminalSafe(ctx.ledger_path).c_str(),
                  options->mode == MonitorMode::kWatch    ? "watching"
                  : options->mode == MonitorMode::kPoll   ? "polling"
                                                          : "every interval",

@@ -230,7 +230,7 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     PrintOut("No usage recorded for this period.\n");
     return kExitOk;
   }
-  PrintOut(ReportTable(report, request->render));
+  PrintTable(ReportTable(report, request->render));
   if (report.exact_events &&
       report.exact_events->first < report.exact_events->second) {
     const uint64_t lower = report.exact_events->second - report.exact_events->first;

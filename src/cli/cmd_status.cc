@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
+#include "core/terminal_text.h"
 #include "ledger/ledger.h"
 #include "report/report_render.h"
 #include "sync/backlog.h"
@@ -122,8 +123,9 @@ std::string ShippingText(const Context& ctx, const ShipState& ship,
     return "shipping: not configured (--clickhouse URL ships the ledger to a "
            "team's ClickHouse)\n";
   }
-  std::string out = "shipping: to " + ShipTarget(ctx, ship) + ", " +
-                    (ship.status.empty() ? "never run" : ship.status);
+  std::string out = "shipping: to " + TerminalSafe(ShipTarget(ctx, ship)) +
+                    ", " +
+                    (ship.status.empty() ? "never run" : TerminalSafe(ship.status));
   if (ship.last_success_ms) {
     out += ", last success " + FormatIsoTimestampMs(*ship.last_success_ms);
   }
@@ -135,7 +137,9 @@ std::string ShippingText(const Context& ctx, const ShipState& ship,
            " s)";
   }
   out += ", " + WithThousands(ship.rejected_rows) + " rows refused\n";
-  if (!ship.last_error.empty()) out += "          last error: " + ship.last_error + "\n";
+  if (!ship.last_error.empty()) {
+    out += "          last error: " + TerminalSafe(ship.last_error) + "\n";
+  }
   return out;
 }
 
@@ -203,7 +207,7 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
 
 // "running since ..., pid ..., last sync ..., lag ..." for a live run.
 std::string RunningText(const RunInfo& r, const Backlog& b) {
-  std::string out = "running:  " + r.mode + " since " +
+  std::string out = "running:  " + TerminalSafe(r.mode) + " since " +
                     FormatIsoTimestampMs(r.started_ms) + ", pid " +
                     std::to_string(r.pid) + "\n";
   out += "          last sync " +
@@ -222,7 +226,7 @@ std::string RunningText(const RunInfo& r, const Backlog& b) {
 std::string StatusText(const Context& ctx, const LedgerSummary& s,
                        const Backlog& b, const ShipState& ship,
                        int64_t now_ms) {
-  std::string out = "ledger:  " + ctx.ledger_path + "\n";
+  std::string out = "ledger:  " + TerminalSafe(ctx.ledger_path) + "\n";
   out += "files:   " + WithThousands(s.files_active) + " tracked, " +
          WithThousands(s.files_gone) + " gone (deleted; their events are kept)\n";
   out += "unread:  " + WithThousands(b.unread_bytes) + " bytes in " +
@@ -250,7 +254,7 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
   out += "\n";
   out += "rejects: " + WithThousands(s.rejects) + " lines\n";
   for (const auto& [reason, n] : s.reject_reasons) {
-    out += "         " + WithThousands(n) + "  " + reason + "\n";
+    out += "         " + WithThousands(n) + "  " + TerminalSafe(reason) + "\n";
   }
   out += ShippingText(ctx, ship, now_ms);
   if (s.telemetry_requests + s.telemetry_errors + s.telemetry_points == 0) {
@@ -266,13 +270,14 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
   const RunInfo& r = *s.last_run;
   std::string result = EffectiveResult(r);
   if (result == "running") return out + RunningText(r, b);
-  out += "last run: " + r.mode + " by pid " + std::to_string(r.pid) + " at " +
+  out += "last run: " + TerminalSafe(r.mode) + " by pid " +
+         std::to_string(r.pid) + " at " +
          FormatIsoTimestampMs(r.started_ms) + ", ";
   if (r.finished_ms) {
     out += std::to_string(*r.finished_ms - r.started_ms) + " ms, ";
   }
   out += result;
-  if (!r.error.empty()) out += " (" + r.error + ")";
+  if (!r.error.empty()) out += " (" + TerminalSafe(r.error) + ")";
   out += "\n          " + WithThousands(r.counters.files_scanned) +
          " files scanned, " + WithThousands(r.counters.bytes_read) +
          " bytes read, " + WithThousands(r.counters.events_new) + " new / " +

@@ -8,6 +8,7 @@
 #include "clickhouse/totals_check.h"
 #include "core/civil_time.h"
 #include "core/json_writer.h"
+#include "core/terminal_text.h"
 #include "ledger/ledger.h"
 #include "price/price_table.h"
 #include "report/report_render.h"
@@ -79,7 +80,9 @@ std::string ValidationText(const ValidationReport& r) {
              ", ledger " + FormatDollars(d.ledger_cost_nano, 9) + "\n";
     }
   }
-  for (const std::string& s : r.sample_differences) out += "  " + s + "\n";
+  for (const std::string& s : r.sample_differences) {
+    out += "  " + TerminalSafe(s) + "\n";
+  }
   out += std::to_string(r.days.size()) + " days compared, " +
          std::to_string(mismatched) + " differ; " +
          WithThousands(r.events_in_files) + " events in " +
@@ -99,10 +102,10 @@ std::string ValidationText(const ValidationReport& r) {
            "files may not hold): not compared\n";
   }
   for (const std::string& f : r.unreadable_files) {
-    out += "unreadable: " + f + "\n";
+    out += "unreadable: " + TerminalSafe(f) + "\n";
   }
   if (!r.costs_not_compared.empty()) {
-    out += "costs not compared: " + r.costs_not_compared + "\n";
+    out += "costs not compared: " + TerminalSafe(r.costs_not_compared) + "\n";
   }
   out += r.ok() ? "OK: the ledger matches the transcripts\n"
                 : "MISMATCH: the ledger differs from the transcripts\n";
@@ -164,7 +167,8 @@ int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
              "; ClickHouse " + DayTotalsText(d.clickhouse) + "\n";
     }
     out += WithThousands(check->days) + " days compared with " +
-           ctx.clickhouse->Redacted() + " (source " + ctx.source + "), " +
+           TerminalSafe(ctx.clickhouse->Redacted()) + " (source " +
+           TerminalSafe(ctx.source) + "), " +
            WithThousands(check->differences.size()) + " differ\n";
     if (check->rows_not_yet_shipped > 0) {
       out += WithThousands(check->rows_not_yet_shipped) +

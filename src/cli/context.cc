@@ -9,6 +9,7 @@
 
 #include "cli/config_file.h"
 #include "core/civil_time.h"
+#include "core/terminal_text.h"
 #include "source/roots.h"
 
 namespace cc::cli {
@@ -238,15 +239,19 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
 }
 
 void PrintError(const std::string& message) {
-  std::fprintf(stderr, "context-cleaner: error: %s\n", message.c_str());
+  std::fprintf(stderr, "context-cleaner: error: %s\n",
+               TerminalSafe(message).c_str());
 }
 
 void PrintWarning(const Context& ctx, const std::string& message) {
   if (ctx.verbosity < 0) return;
-  std::fprintf(stderr, "context-cleaner: warning: %s\n", message.c_str());
+  std::fprintf(stderr, "context-cleaner: warning: %s\n",
+               TerminalSafe(message).c_str());
 }
 
-void PrintOut(const std::string& text) {
+void PrintOut(const std::string& text) { PrintTable(TerminalSafeLines(text)); }
+
+void PrintTable(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
 }

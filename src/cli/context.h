@@ -49,10 +49,21 @@ const std::vector<std::string>& GlobalFlagNames();
 // Every flag of every command (for the parser).
 const std::vector<FlagSpec>& AllFlags();
 
-// Printing helpers (only cli/ prints).
+// Printing helpers (only cli/ prints). Strings from input (models,
+// projects, sessions, paths, reasons, errors quoting them) may hold
+// terminal controls: nothing reaches stdout or stderr without passing
+// core/terminal_text.h.
+// One line each: the message is escaped whole (TerminalSafe), its
+// newlines too.
 void PrintError(const std::string& message);
 void PrintWarning(const Context& ctx, const std::string& message);
+// A text the program laid out: its \n and \t pass, every other control is
+// escaped (TerminalSafeLines). Give each data string in it TerminalSafe
+// first, so a newline in data cannot start a line of its own.
 void PrintOut(const std::string& text);
+// A report table (report/report_render.h) as it is: its cells were escaped
+// by TextTable, and its only escape sequences are TextTable's colours.
+void PrintTable(const std::string& text);
 // "no price for model X" once per model per process.
 void WarnUnpricedModels(const Context& ctx, const std::set<std::string>& models);
 

@@ -3,6 +3,7 @@
 #include "clickhouse/clickhouse_client.h"
 #include "clickhouse/shipper.h"
 #include "core/clock.h"
+#include "core/terminal_text.h"
 #include "report/report_render.h"
 
 namespace cc::cli {
@@ -80,7 +81,7 @@ std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o) {
   if (!o.attempted) return "";
   std::string text = "shipped " + WithThousands(o.rows_sent) + " rows in " +
                      WithThousands(o.batches_sent) + " batches to " +
-                     ctx.clickhouse->Redacted();
+                     TerminalSafe(ctx.clickhouse->Redacted());
   if (o.rows_rejected > 0) {
     text += "; " + WithThousands(o.rows_rejected) +
             " rows refused by ClickHouse (kept, see sync-status)";
@@ -88,7 +89,7 @@ std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o) {
   if (o.rows_waiting > 0) {
     text += "; " + WithThousands(o.rows_waiting) + " wait in the outbox" +
             (o.stopped ? " (shipping STOPPED: " : " (will retry: ") +
-            o.problem + ")";
+            TerminalSafe(o.problem) + ")";
   }
   return text + "\n";
 }

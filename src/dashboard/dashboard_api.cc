@@ -493,14 +493,16 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
     w.BeginObject().Field("reason", reason).Field("lines", n).EndObject();
   }
   w.EndArray();
+  // Where each rejected line is and why, never its bytes (j.head): a line
+  // may hold anything, private text included, and this is served over HTTP.
   w.Key("recent").BeginArray();
   for (const Reject& j : s->recent_rejects) {
     w.BeginObject()
         .Field("file", j.file)
         .Field("offset", j.offset)
+        .Field("length", j.length)
         .Field("reason", j.reason)
         .Field("lines", j.lines)
-        .Field("head", j.head)
         .EndObject();
   }
   w.EndArray().EndObject();

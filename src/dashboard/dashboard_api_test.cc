@@ -404,5 +404,32 @@ TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
   EXPECT_EQ(r["secondsSinceLastSync"].get_int64().value(), 60);
 }
 
+// A rejected line is whatever a file held: private text, terminal controls,
+// bytes that are not UTF-8. The API says where it is and why, never what.
+TEST_F(DashboardApiTest, HealthServesWhereARejectIsNeverItsBytes) {
+  const std::string path = dir_.Join("p-\x1b[2J\xff-\xC2\x9B.jsonl");
+  Batch b;
+  b.rejects.push_back(Reject{path, 100, 4096, "not a JSON object",
+                             "{\"secret\":\"sk-\x1b]52;c;eA==\x07\xE6\x97", 1});
+  ASSERT_TRUE(ledger_->Commit(b, "host-a", 2).ok());
+  RELOAD_SNAPSHOT();
+  auto h = Get("/api/health");  // Parsed by simdjson: valid UTF-8 JSON.
+  EXPECT_EQ(body_.find("secret"), std::string::npos) << body_;
+  EXPECT_EQ(body_.find("52;c;"), std::string::npos) << body_;
+  EXPECT_EQ(body_.find('\x1b'), std::string::npos) << body_;
+  auto recent = h["rejects"]["recent"].get_array().value();
+  ASSERT_EQ(recent.size(), 1u);
+  simdjson::dom::object r = recent.at(0).get_object().value();
+  std::vector<std::string> keys;
+  for (auto field : r) keys.emplace_back(field.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"file", "offset", "length",
+                                            "reason", "lines"}));
+  EXPECT_EQ(r["offset"].get_uint64().value(), 100u);
+  EXPECT_EQ(r["length"].get_uint64().value(), 4096u);
+  // The path as valid text: controls escaped, the stray byte U+FFFD.
+  EXPECT_EQ(std::string(r["file"].get_string().value()),
+            dir_.Join("p-\x1b[2J\xEF\xBF\xBD-\xC2\x9B.jsonl"));
+}
+
 }  // namespace
 }  // namespace cc

@@ -20,7 +20,10 @@ struct Reject {
   uint64_t offset = 0;
   uint64_t length = 0;
   std::string reason;
-  std::string head;  // The first line's first bytes (at most kHeadBytes).
+  // The first line's first bytes (at most kHeadBytes, not ending inside a
+  // UTF-8 character). Kept in the ledger for people at this machine; never
+  // served over HTTP, escaped (core/terminal_text.h) when printed.
+  std::string head;
   uint64_t lines = 1;  // Adjacent bad lines with one reason share a row.
 
   static constexpr size_t kHeadBytes = 120;

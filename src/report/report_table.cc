@@ -1,6 +1,7 @@
 // ReportTable: a UsageReport as a table for a terminal (report_render.h).
 #include <cstdio>
 
+#include "core/terminal_text.h"
 #include "price/price_table.h"
 #include "report/report_render.h"
 #include "report/text_table.h"
@@ -195,7 +196,8 @@ std::string UnpricedNote(const UsageReport& report) {
   if (report.unpriced_models.empty()) return "";
   std::string models;
   for (const std::string& m : report.unpriced_models) {
-    models += (models.empty() ? "" : ", ") + (m.empty() ? "(no model)" : m);
+    models += (models.empty() ? "" : ", ") +
+              (m.empty() ? "(no model)" : TerminalSafe(m));
   }
   return "* cost excludes " + WithThousands(report.totals.unpriced_events) +
          " request(s) of models without a price: " + models +

@@ -1,18 +1,69 @@
 #include "report/text_table.h"
 
 #include <algorithm>
+#include <cstdint>
+
+#include "core/terminal_text.h"
+#include "core/utf8.h"
 
 namespace cc {
+namespace {
+
+uint32_t DecodeUtf8(std::string_view s, size_t i, size_t n) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  if (n == 1) return at(i);
+  uint32_t cp = at(i) & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (at(i + k) & 0x3F);
+  return cp;
+}
+
+// Zero-width: combining marks, joiners, variation selectors (a
+// simplification of wcwidth's tables that covers common text).
+bool ZeroWidth(uint32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+         (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+// East Asian Wide and Fullwidth, and the emoji blocks terminals draw wide.
+bool Wide(uint32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+         (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+         (cp >= 0x1F680 && cp <= 0x1F6FF) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
+         (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+}  // namespace
 
 size_t DisplayWidth(const std::string& text) {
-  size_t n = 0;
-  for (char c : text)
-    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
+  size_t width = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      ++width;
+      ++i;
+      continue;
+    }
+    const uint32_t cp = DecodeUtf8(text, i, n);
+    width += ZeroWidth(cp) ? 0u : Wide(cp) ? 2u : 1u;
+    i += n;
+  }
+  return width;
+}
+
+TextTable::TextTable(std::vector<Column> columns)
+    : columns_(std::move(columns)) {
+  for (Column& c : columns_) c.title = TerminalSafe(c.title);
 }
 
 void TextTable::AddRow(std::vector<std::string> cells, Style style) {
   cells.resize(columns_.size());
+  for (std::string& c : cells) c = TerminalSafe(c);
   rows_.push_back(Row{std::move(cells), style});
 }
 

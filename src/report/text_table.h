@@ -1,6 +1,10 @@
 // TextTable: columns of text for a terminal. Numbers align right; columns
 // marked optional are dropped, least important first, until the table
-// fits the width. Colours only when asked for.
+// fits the width. Colours only when asked for. Cells may hold anything
+// (model names, project directories, session ids come from input): each is
+// escaped by TerminalSafe (core/terminal_text.h) when added, so a cell is
+// one line without controls, and widths are those of the escaped text.
+// The rendered text's only escape sequences are the colours.
 #pragma once
 
 #include <string>
@@ -17,8 +21,7 @@ class TextTable {
   };
   enum class Style { kNormal, kDim, kBold };
 
-  explicit TextTable(std::vector<Column> columns)
-      : columns_(std::move(columns)) {}
+  explicit TextTable(std::vector<Column> columns);
 
   void AddRow(std::vector<std::string> cells, Style style = Style::kNormal);
   void AddRule();
@@ -36,7 +39,9 @@ class TextTable {
   std::vector<Row> rows_;
 };
 
-// Display width of UTF-8 text (code points; our text has no wide glyphs).
+// Columns UTF-8 text takes on a terminal: East Asian wide and fullwidth
+// characters and most emoji two, combining marks none, others one (an
+// invalid byte counts one). For text without controls (TerminalSafe).
 size_t DisplayWidth(const std::string& text);
 
 }  // namespace cc

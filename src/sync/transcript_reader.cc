@@ -11,6 +11,7 @@
 
 #include "core/civil_time.h"
 #include "core/record_bounds.h"
+#include "core/utf8.h"
 #include "tail/file_identity.h"
 #include "tail/line_reader.h"
 
@@ -84,7 +85,8 @@ class PieceBuilder {
         return;
       }
     }
-    std::string_view head = line.text.substr(0, Reject::kHeadBytes);
+    // Cut on a character boundary: a head is shown (escaped) as text.
+    std::string_view head = Utf8Prefix(line.text, Reject::kHeadBytes);
     piece_.rejects.push_back(Reject{file_.path, line.offset, line.length,
                                     std::move(reason), std::string(head), 1});
   }

@@ -81,6 +81,18 @@ TEST(TranscriptReader, ALineDatedOutsideTheWindowIsARejectWithItsReason) {
   EXPECT_EQ(r.rejects[3].head, lines[6].substr(0, Reject::kHeadBytes));
 }
 
+TEST(TranscriptReader, ARejectsHeadEndsOnACharacterBoundary) {
+  test::TempDir dir;
+  const std::string path = dir.Join("s.jsonl");
+  // Not an object; byte 119 starts a three-byte character.
+  const std::string line = std::string(119, 'x') + "\xE6\x97\xA5tail\n";
+  test::WriteFile(path, line);
+  Read r = ReadAt(path, kNowMs);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].head, std::string(119, 'x'));
+  EXPECT_EQ(r.rejects[0].length, line.size());
+}
+
 TEST(TranscriptReader, TheFutureLimitIsADayAfterTheReadersNow) {
   test::TempDir dir;
   const std::string path = dir.Join("s.jsonl");
