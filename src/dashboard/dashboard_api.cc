@@ -7,6 +7,7 @@
 
 #include "core/civil_time.h"
 #include "core/json_writer.h"
+#include "core/utf8.h"
 #include "dashboard/usage_views.h"
 
 namespace cc {
@@ -156,15 +157,23 @@ class MetricsText {
     std::snprintf(buf, sizeof buf, "%.17g", value);
     out_.append(name_and_labels).append(" ").append(buf).append("\n");
   }
+  // The format is UTF-8: a byte that is not (a model name may come from
+  // anywhere) becomes U+FFFD.
   static std::string Label(std::string_view value) {
     std::string out;
-    for (char c : value) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      const char c = value[i];
       if (c == '\\' || c == '"') out.push_back('\\');
       if (c == '\n') {
         out.append("\\n");
-        continue;
+      } else if (static_cast<unsigned char>(c) < 0x80) {
+        out.push_back(c);
+      } else if (size_t n = Utf8SequenceLength(value, i); n == 0) {
+        out.append("\xEF\xBF\xBD");
+      } else {
+        out.append(value.substr(i, n));
+        i += n - 1;
       }
-      out.push_back(c);
     }
     return out;
   }

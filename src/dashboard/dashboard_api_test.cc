@@ -404,6 +404,23 @@ TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
   EXPECT_EQ(r["secondsSinceLastSync"].get_int64().value(), 60);
 }
 
+// Prometheus' text format is UTF-8 with \\, \" and \n escaped in a label.
+TEST_F(DashboardApiTest, MetricsLabelsAreValidUtf8WhateverTheModelName) {
+  Tokens t;
+  t.input = 1;
+  Event e = MakeEvent("e6", "2025-09-10T11:00:00Z", "s9", "pz", t);
+  e.attributes.model = "m\xff\"q\nx\xE6\x97";
+  Batch b;
+  b.events = {e};
+  ASSERT_TRUE(ledger_->Commit(b, "host-a", 2).ok());
+  RELOAD_SNAPSHOT();
+  ApiResponse m = api_->Handle(ApiRequest{"/metrics", {}});
+  EXPECT_NE(m.body.find("context_cleaner_events_total{model=\"m\xEF\xBF\xBD\\\"q\\nx"
+                        "\xEF\xBF\xBD\xEF\xBF\xBD\"} 1\n"),
+            std::string::npos)
+      << m.body;
+}
+
 // A rejected line is whatever a file held: private text, terminal controls,
 // bytes that are not UTF-8. The API says where it is and why, never what.
 TEST_F(DashboardApiTest, HealthServesWhereARejectIsNeverItsBytes) {

@@ -15,7 +15,7 @@ rejected line cut mid-character at byte 120), then runs:
   sync-status, bridge validate (after an append it has to report, quoting
   the hostile path and key), bridge sync --start-monitoring (its pass line
   and its warning), a report on a terminal (a pty: only our own colours),
-  and the dashboard's /api/health and breakdowns.
+  and the dashboard's /api/health, breakdowns and /metrics.
 
 Asserted:
   * text output (stdout and stderr) holds no byte below 0x20 but the
@@ -23,8 +23,8 @@ Asserted:
     and is valid UTF-8; the data's newlines appear escaped ("\\n"), never as
     a line of their own;
   * on a terminal the only escape sequences are SGR colours (ESC [ n m);
-  * --json output and every API answer decode as strict UTF-8 and parse as
-    JSON, and the hostile strings come back from it intact where they were
+  * --json output and every API answer decode as strict UTF-8 (and parse
+    as JSON), and the hostile strings come back from it intact where they were
     valid text;
   * /api/health serves rejects as file, offset, length, reason and lines:
     never the rejected line's bytes.
@@ -305,6 +305,10 @@ def dashboard(cli: Cli) -> None:
         for path in ("/api/overview", "/api/breakdown?by=project", "/api/breakdown?by=session",
                      "/api/breakdown?by=model"):
             check_json(path, get(path))
+        try:
+            get("/metrics").decode("utf-8", errors="strict")
+        except UnicodeDecodeError as e:
+            fail(f"/metrics is not UTF-8: {e}")
     finally:
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=60)
