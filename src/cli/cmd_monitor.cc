@@ -3,8 +3,6 @@
 // keep the ledger current and, with --clickhouse, ship beside it.
 #include <cstdio>
 #include <ctime>
-#include <set>
-#include <string>
 #include <thread>
 
 #include "cli/commands.h"
@@ -31,11 +29,19 @@ std::string LocalTime() {
 }
 
 // Prints one line per pass that changed something (every pass with -v).
+// After every pass it checks that the ledger path still names the file
+// being written: a ledger deleted or replaced under the monitor would take
+// every later commit with it. Then it says so and stops the monitor, for
+// MonitorAndShip to start again on a new ledger at the path.
 class MonitorPrinter final : public MonitorObserver {
  public:
-  explicit MonitorPrinter(const Context& ctx) : ctx_(ctx) {}
+  MonitorPrinter(const Context& ctx, const Ledger& ledger, StopSignal& stop)
+      : ctx_(ctx), ledger_(ledger), stop_(stop) {}
+
+  bool ledger_replaced() const { return ledger_replaced_; }
 
   void OnPass(const char* why, const SyncReport& r) override {
+    CheckLedgerStillThere();
     WarnUnpricedModels(ctx_, r.unpriced_models);
     WarnOnce(r);
     const RunCounters& c = r.counters;
@@ -82,8 +88,26 @@ class MonitorPrinter final : public MonitorObserver {
   }
 
  private:
+  void CheckLedgerStillThere() {
+    if (ledger_replaced_) return;
+    Status s = ledger_.CheckStillAtPath();
+    if (s.ok()) return;
+    ledger_replaced_ = true;
+    PrintWarning(ctx_, s.message() +
+                           " while this process wrote to it: what it "
+                           "committed went with the old file. Making a new "
+                           "ledger at " + ctx_.ledger_path +
+                           " and reading every transcript into it; events of "
+                           "transcripts that no longer exist are gone with "
+                           "the old file");
+    stop_.Request();
+  }
+
   const Context& ctx_;
+  const Ledger& ledger_;
+  StopSignal& stop_;
   std::set<std::string> warned_;
+  bool ledger_replaced_ = false;
 };
 
 Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,
@@ -143,14 +167,13 @@ int RunService(const Context& ctx, const ParsedArgs& args) {
   return MonitorAndShip(ctx, args, "run");
 }
 
-int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
-                   const std::string& command) {
-  LimitMallocArenasForService();
-  Result<MonitorOptions> options = MonitorOptionsFrom(ctx, args);
-  if (!options.ok()) {
-    PrintError(options.status().message());
-    return kExitUsage;
-  }
+namespace {
+
+// One monitoring session on the ledger at ctx.ledger_path, until a stop
+// or (*ledger_replaced) the ledger file was deleted or replaced.
+int MonitorSession(const Context& ctx, const ParsedArgs& args,
+                   const std::string& command, MonitorOptions options,
+                   bool* ledger_replaced) {
   StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
   std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
   Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
@@ -161,25 +184,25 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
   }
   row_cache = MakeRowCache(ctx, ledger->get());
   std::unique_ptr<InotifyWatcher> watcher;
-  if (options->mode == MonitorMode::kWatch) {
+  if (options.mode == MonitorMode::kWatch) {
     Result<std::unique_ptr<InotifyWatcher>> created = InotifyWatcher::Create();
     if (created.ok()) {
       watcher = std::move(*created);
     } else {
       PrintWarning(ctx, created.status().message() + "; polling instead");
-      options->mode = MonitorMode::kPoll;
+      options.mode = MonitorMode::kPoll;
     }
   }
   SystemClock clock;
-  MonitorPrinter printer(ctx);
+  MonitorPrinter printer(ctx, **ledger, stop);
   if (ctx.verbosity >= 0) {
     std::fprintf(stderr,
                  "context-cleaner: keeping %s current (%s%s%s); Ctrl-C to "
                  "stop\n",
                  TerminalSafe(ctx.ledger_path).c_str(),
-                 options->mode == MonitorMode::kWatch    ? "watching"
-                 : options->mode == MonitorMode::kPoll   ? "polling"
-                                                         : "every interval",
+                 options.mode == MonitorMode::kWatch  ? "watching"
+                 : options.mode == MonitorMode::kPoll ? "polling"
+                                                      : "every interval",
                  ctx.clickhouse ? ", shipping to " : "",
                  ctx.clickhouse ? ctx.clickhouse->Redacted().c_str() : "");
   }
@@ -224,18 +247,40 @@ int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
                             "(--otel-port PORT picks another)");
     }
   }
-  Monitor monitor(**ledger, *options, clock, watcher.get(), &printer);
+  Monitor monitor(**ledger, options, clock, watcher.get(), &printer);
   BackgroundShipper shipper(ctx, row_cache.get());  // With --clickhouse: ships beside it.
   shipper.Start();
   Status s = monitor.Run(stop.fd(), stop.flag());
   shipper.Stop();
   if (dashboard) dashboard->Stop();
   if (receiver) receiver->Stop();
+  *ledger_replaced = printer.ledger_replaced();
   if (!s.ok()) {
     PrintError(s.message());
     return ExitCodeFor(s);
   }
   return kExitOk;
+}
+
+}  // namespace
+
+int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
+                   const std::string& command) {
+  LimitMallocArenasForService();
+  Result<MonitorOptions> options = MonitorOptionsFrom(ctx, args);
+  if (!options.ok()) {
+    PrintError(options.status().message());
+    return kExitUsage;
+  }
+  // A session ends early only when its ledger file was deleted or
+  // replaced: the next one makes a new ledger there and catches up from
+  // every transcript's first byte (an empty ledger has no checkpoints).
+  for (;;) {
+    bool ledger_replaced = false;
+    const int code =
+        MonitorSession(ctx, args, command, *options, &ledger_replaced);
+    if (!ledger_replaced) return code;
+  }
 }
 
 }  // namespace cc::cli

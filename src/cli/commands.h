@@ -35,6 +35,7 @@ int RunTelemetryInit(const Context& ctx, const ParsedArgs& args);
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
 int RunValidate(const Context& ctx, const ParsedArgs& args);
 int RunReprice(const Context& ctx, const ParsedArgs& args);
+int RunRepair(const Context& ctx, const ParsedArgs& args);
 int RunReportDaily(const Context& ctx, const ParsedArgs& args);
 int RunReportWeekly(const Context& ctx, const ParsedArgs& args);
 int RunReportMonthly(const Context& ctx, const ParsedArgs& args);

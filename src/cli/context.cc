@@ -10,6 +10,7 @@
 #include "cli/config_file.h"
 #include "core/civil_time.h"
 #include "core/terminal_text.h"
+#include "ledger/ledger_files.h"
 #include "source/roots.h"
 
 namespace cc::cli {
@@ -235,6 +236,10 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
   ctx.user_label = Env("USER").value_or("unknown");
   ctx.color = isatty(STDOUT_FILENO) == 1 && !args.Has("--no-color") &&
               !Env("NO_COLOR");
+  // Once per command: a ledger others can read, and how to close it.
+  if (std::optional<std::string> w = ExposureWarning(ctx.ledger_path)) {
+    PrintWarning(ctx, *w);
+  }
   return ctx;
 }
 

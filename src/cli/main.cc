@@ -257,7 +257,10 @@ const std::vector<Command>& Commands() {
       {"bridge validate", "Re-derive totals from the files and compare",
        "context-cleaner bridge validate [--json] [--jobs N]\n"
        "       context-cleaner bridge validate --clickhouse URL [--json]",
-       "Re-reads every transcript still present from its first byte, "
+       "First runs SQLite's integrity check on the ledger file: damage "
+       "(a broken index, a\nbad page) exits 1 naming it, before anything "
+       "else (`bridge repair` mends it).\n"
+       "Then re-reads every transcript still present from its first byte, "
        "independently of the\nledger's incremental path, and compares "
        "per-day totals (tokens, events, and costs\npriced afresh) with the "
        "ledger. Prints each difference; exits 1 on any. Events\nwhose files "
@@ -266,6 +269,17 @@ const std::vector<Command>& Commands() {
        "day: events, tokens and cost; exits 1 on a difference.",
        {"--json", "--jobs"},
        &RunValidate},
+      {"bridge repair", "Rebuild a damaged ledger (after validate finds damage)",
+       "context-cleaner bridge repair [--json]",
+       "Rebuilds the ledger file: every table is read through its own pages "
+       "(no index) into a\nnew file whose indexes are built afresh, an event "
+       "stored twice under one key (a\ndamaged index lets that happen) is "
+       "merged into one as records merge, the usage\nrollup is recomputed, "
+       "and the result replaces the ledger's content in one\ntransaction. "
+       "Says what it could not save. Needs the ledger's lock: stop a monitor\n"
+       "or `run` first. Exits 0 when the ledger is sound afterwards.",
+       {"--json"},
+       &RunRepair},
       {"bridge reprice", "Recompute every cost with the current price table",
        "context-cleaner bridge reprice [--prices FILE] [--json]",
        "Each event's cost is computed when it is stored, with the price table "

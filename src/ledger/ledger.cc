@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "ledger/ledger_files.h"
 #include "ledger/meta.h"
 #include "ledger/outbox_tap.h"
 #include "ledger/rollup.h"
@@ -130,14 +131,18 @@ RollupKey KeyOf(const Event& e, const std::string& source) {
                    e.attributes.session_id, e.attributes.model, source};
 }
 
-Status EnsureParentDirectory(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (parent.empty()) return Status::Ok();
+// With the lock held and no database file, a -wal, -shm or -journal at the
+// path belongs to a file that was deleted (a user removed ledger.db alone):
+// SQLite would replay that log into the new, empty file.
+Status RemoveOrphanedJournals(const std::string& path) {
   std::error_code ec;
-  std::filesystem::create_directories(parent, ec);
-  if (ec) {
-    return Status::IoError("cannot create " + parent.string() + ": " +
-                           ec.message());
+  if (std::filesystem::exists(path, ec) || ec) return Status::Ok();
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path + suffix, ec);
+    if (ec) {
+      return Status::IoError("cannot remove " + path + suffix +
+                             " (left by a deleted ledger): " + ec.message());
+    }
   }
   return Status::Ok();
 }
@@ -180,9 +185,10 @@ Ledger::~Ledger() = default;
 Result<std::unique_ptr<Ledger>> Ledger::OpenForWrite(const std::string& path,
                                                      const std::string& holder,
                                                      const PriceTable* prices) {
-  if (Status s = EnsureParentDirectory(path); !s.ok()) return s;
+  if (Status s = EnsurePrivateLedgerDirectory(path); !s.ok()) return s;
   Result<std::unique_ptr<WriterLock>> lock = WriterLock::Acquire(path, holder);
   if (!lock.ok()) return lock.status();
+  if (Status s = RemoveOrphanedJournals(path); !s.ok()) return s;
   Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(path, false);
   if (!db.ok()) return db.status();
   sql::Database& d = **db;
@@ -258,6 +264,13 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path,
     // Left by an older program, or by a first sync killed before it created
     // the tables or priced them: bring it up to date as a writer would,
     // then read.
+    if ((*db)->access() != sql::Access::kReadWrite) {
+      return Status::IoError(
+          "cannot read ledger " + path + ": it was written by an older " +
+          "program (or never finished its first sync) and needs a writer " +
+          "to bring it up to date, but it cannot be written (" +
+          (*db)->access_note() + ")");
+    }
     db->reset();
     Result<std::unique_ptr<Ledger>> writer = OpenForWrite(
         path,
@@ -269,6 +282,26 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenForRead(const std::string& path,
     return OpenForRead(path, prices);
   }
   return std::unique_ptr<Ledger>(new Ledger(std::move(*db), nullptr));
+}
+
+const std::string& Ledger::access_note() const { return db_->access_note(); }
+
+Result<std::vector<std::string>> Ledger::CheckIntegrity(bool quick,
+                                                        int max_problems) {
+  return db_->CheckIntegrity(quick, max_problems);
+}
+
+Status Ledger::CheckStillAtPath() const {
+  const std::string& path = db_->path();
+  Result<std::optional<FileId>> now = FileIdOfPath(path);
+  if (!now.ok()) return now.status();
+  if (!*now) return Status::IoError("the ledger " + path + " was deleted");
+  if (!(**now == db_->file_id())) {
+    return Status::IoError("the ledger " + path +
+                           " was replaced by another file");
+  }
+  if (lock_ != nullptr) return lock_->CheckStillAtPath();
+  return Status::Ok();
 }
 
 Cost Ledger::CostOf(const Event& e) const {

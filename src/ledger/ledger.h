@@ -35,7 +35,8 @@ class Ledger {
  public:
   ~Ledger();
 
-  // Creates the file (and its directory) if needed and migrates it.
+  // Creates the file (0600) and its directory (0700) if needed and
+  // migrates it (ledger/ledger_files.h).
   // `prices` (default: the built-in table; it must outlive the ledger)
   // prices what is committed; a ledger whose events were never priced
   // (made before costs existed) is priced here, before anything else.
@@ -44,7 +45,9 @@ class Ledger {
       const PriceTable* prices = nullptr);
   // Fails with IoError if the ledger does not exist. A ledger from an older
   // program, or never priced, is first brought up to date by a writer
-  // (which needs the lock for a moment) using `prices`.
+  // (which needs the lock for a moment) using `prices`. A ledger that
+  // cannot be written (a read-only file, directory or mount) is read
+  // read-only (sql::Database::Open; access_note() says why).
   static Result<std::unique_ptr<Ledger>> OpenForRead(
       const std::string& path, const PriceTable* prices = nullptr);
 
@@ -58,6 +61,32 @@ class Ledger {
   // beside the monitor's in `run` (CommitTelemetry).
   static Result<std::unique_ptr<Ledger>> OpenCompanion(
       const std::string& path, const PriceTable* prices = nullptr);
+
+  // Rebuilds a damaged ledger (`bridge repair`), holding the writer lock:
+  // every table is copied row by row into a new file (so every index is
+  // built anew), events found more than once under one key (a damaged
+  // index let a later commit store a key again) are merged into one, with
+  // a new change_seq, as Event::Merge merges records, the rollup is
+  // rebuilt from the events, and the result replaces the ledger's content
+  // in one transaction (the file keeps its inode). A table that cannot be
+  // read through is named in `unsaved`; if the events cannot be read, the
+  // ledger is left as it was and the error says so.
+  static Result<RepairReport> Repair(const std::string& path,
+                                     const std::string& holder,
+                                     const PriceTable* prices = nullptr);
+
+  // Why this connection reads read-only ("" when it does not; see
+  // sql::Database::Open).
+  const std::string& access_note() const;
+  // SQLite's integrity_check (`quick`: quick_check) of the file: at most
+  // `max_problems` lines naming the damage; empty when it is sound.
+  Result<std::vector<std::string>> CheckIntegrity(bool quick,
+                                                  int max_problems);
+  // Whether the ledger path (and, for a writer, its lock file) still names
+  // the file this Ledger has open. A ledger deleted or replaced under a
+  // writer would take its commits with it when the process exits: IoError
+  // naming the path and what happened; the caller reopens.
+  Status CheckStillAtPath() const;
 
   // --- Writing (OpenForWrite only) ---
   // The table that prices new and changed events (default: the built-in

@@ -76,6 +76,17 @@ struct RepriceStats {
   std::string price_version;
 };
 
+// What `bridge repair` found and did (Ledger::Repair).
+struct RepairReport {
+  std::vector<std::string> problems_before;  // integrity_check's lines.
+  uint64_t events = 0;             // Events in the repaired ledger.
+  uint64_t keys_doubled = 0;       // Keys stored more than once...
+  uint64_t rows_merged = 0;        // ...and the extra rows merged into them.
+  uint64_t rows_copied = 0;        // Rows of every table copied.
+  std::vector<std::string> unsaved;  // Tables (or parts) that could not be read.
+  std::vector<std::string> problems_after;  // integrity_check after: empty.
+};
+
 // Which rollup rows a report wants: [since_ms, until_ms) in UTC.
 struct UsageFilter {
   std::optional<int64_t> since_ms;

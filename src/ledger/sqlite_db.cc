@@ -1,13 +1,36 @@
 #include "ledger/sqlite_db.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
 
 namespace cc::sql {
 namespace {
 
+std::string WhyNotWritable(const std::string& path);
+
+// "<what> (<file>): <SQLite's message>", and for a refused write why the
+// file cannot be written.
 Status SqlError(sqlite3* db, std::string_view what) {
   int code = sqlite3_extended_errcode(db);
-  std::string message = std::string(what) + ": " + sqlite3_errmsg(db);
+  const char* file = sqlite3_db_filename(db, "main");
+  std::string message = std::string(what);
+  if (file != nullptr && *file != '\0') message += std::string(" (") + file + ")";
+  message += std::string(": ") + sqlite3_errmsg(db);
+  if (file != nullptr && *file != '\0' &&
+      ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN ||
+       (code & 0xff) == SQLITE_PERM)) {
+    if (std::string why = WhyNotWritable(file); !why.empty()) {
+      message += " (" + why + ")";
+    }
+  }
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
     return Status::Busy(message);
   }
@@ -107,29 +130,158 @@ bool Statement::IsNull(int column) const {
 
 Database::~Database() { sqlite3_close_v2(db_); }
 
+namespace {
+
+std::string DirectoryOf(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
+// Why `path` cannot be written, in words ("" when it can).
+std::string WhyNotWritable(const std::string& path) {
+  const std::string dir = DirectoryOf(path);
+  struct statvfs fs;
+  if (statvfs(dir.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0) {
+    return "the file system is mounted read-only";
+  }
+  if (access(path.c_str(), W_OK) != 0 && errno != ENOENT) {
+    return "the file is not writable (" + std::string(std::strerror(errno)) +
+           ")";
+  }
+  if (access(dir.c_str(), W_OK) != 0) {
+    return "the directory " + dir + " is not writable";
+  }
+  return "";
+}
+
+// A URI naming `path` (absolute; '%', '?' and '#' escaped).
+std::string UriOf(const std::string& path, const char* parameters) {
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(path, ec).string();
+  if (ec) absolute = path;
+  std::string uri = "file://";
+  for (char c : absolute) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      uri += buf;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + parameters;
+}
+
+// Opens and reads the schema, where SQLite reports what it could not open.
+Result<sqlite3*> TryOpen(const std::string& name, int flags, bool query_only) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(name.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    if (query_only) {
+      rc = sqlite3_exec(db, "PRAGMA query_only = ON", nullptr, nullptr,
+                        nullptr);
+    }
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_exec(db, "SELECT COUNT(*) FROM sqlite_schema", nullptr,
+                      nullptr, nullptr);
+  }
+  if (rc == SQLITE_OK) return db;
+  std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const int code = db ? sqlite3_extended_errcode(db) : rc;
+  sqlite3_close_v2(db);
+  if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB) {
+    return Status::Corruption(message);
+  }
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    return Status::Busy(message);
+  }
+  return Status::IoError(message);
+}
+
+// The bytes of write-ahead log waiting beside `path` (0: none).
+uint64_t WalBytes(const std::string& path) {
+  struct stat st;
+  if (stat((path + "-wal").c_str(), &st) != 0) return 0;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+// A reader's connection. First read-write with query_only: SQLite falls
+// back to read-only by itself when the file is write-protected, and this
+// connection can still roll back the hot journal, or recover the WAL, of a
+// writer killed mid-commit, which a SQLITE_OPEN_READONLY one cannot (it
+// fails with "attempt to write a readonly database" until a writer comes).
+// Where nothing can be written (*note says why), read-only, then
+// immutable: the best there is.
+Result<sqlite3*> OpenReader(const std::string& path, Access* mode,
+                            std::string* note) {
+  Result<sqlite3*> db = TryOpen(path, SQLITE_OPEN_READWRITE, true);
+  if (db.ok() || db.status().code() != Status::Code::kIoError) return db;
+  const std::string first_error = db.status().message();
+  *note = WhyNotWritable(path);
+  if (note->empty()) return db;
+  *mode = Access::kReadOnly;
+  db = TryOpen(UriOf(path, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+               false);
+  if (db.ok() || db.status().code() != Status::Code::kIoError) return db;
+  // No -shm, and none can be made: only an immutable open reads the file,
+  // and it would not see a write-ahead log's commits.
+  if (const uint64_t wal = WalBytes(path); wal > 0) {
+    return Status::IoError(first_error + " (" + *note + "; " + path +
+                           "-wal holds " + std::to_string(wal) +
+                           " bytes of commits that cannot be read without "
+                           "creating " + path + "-shm: open the ledger once "
+                           "where it can be written)");
+  }
+  *mode = Access::kImmutable;
+  return TryOpen(UriOf(path, "immutable=1"),
+                 SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, false);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  bool read_only) {
-  sqlite3* db = nullptr;
-  // A reader opens read-write (SQLite falls back to read-only by itself
-  // when the file is write-protected) and forbids its own writes with
-  // query_only: a SQLITE_OPEN_READONLY connection cannot roll back the
-  // hot journal, or recover the WAL, of a writer killed mid-commit, and
-  // fails with "attempt to write a readonly database" until a writer
-  // comes.
-  const int flags = read_only ? SQLITE_OPEN_READWRITE
-                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message = "cannot open " + path + ": " +
-                          (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    sqlite3_close_v2(db);
-    return Status::IoError(message);
+  const std::string what = "cannot open ledger " + path + ": ";
+  if (!read_only) {
+    if (Status s = CreatePrivateFile(path); !s.ok()) {
+      const std::string why = WhyNotWritable(path);
+      return Status::IoError(what + s.message() +
+                             (why.empty() ? "" : " (" + why + ")"));
+    }
+  } else if (::access(path.c_str(), R_OK) != 0) {
+    return Status::IoError(what + std::strerror(errno));
   }
-  sqlite3_busy_timeout(db, 5000);
-  auto out = std::unique_ptr<Database>(new Database(db));
-  if (read_only) {
-    if (Status s = out->Exec("PRAGMA query_only = ON"); !s.ok()) return s;
+  Access mode = Access::kReadWrite;
+  std::string note;
+  Result<sqlite3*> db =
+      read_only ? OpenReader(path, &mode, &note)
+                : TryOpen(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                          false);
+  if (!db.ok()) {
+    const std::string why = note.empty() ? WhyNotWritable(path) : note;
+    std::string message = what + db.status().message();
+    if (!why.empty() && message.find(why) == std::string::npos) {
+      message += " (" + why + ")";
+    }
+    switch (db.status().code()) {
+      case Status::Code::kCorruption: return Status::Corruption(message);
+      case Status::Code::kBusy: return Status::Busy(message);
+      default: return Status::IoError(message);
+    }
+  }
+  auto out = std::unique_ptr<Database>(new Database(*db));
+  out->path_ = path;
+  out->access_ = mode;
+  if (mode != Access::kReadWrite) {
+    out->access_note_ = note + (mode == Access::kReadOnly
+                                    ? "; opened read-only"
+                                    : "; opened read-only and immutable");
+  }
+  if (Result<std::optional<FileId>> id = FileIdOfPath(path); id.ok() && *id) {
+    out->file_id_ = **id;
   }
   return out;
 }
@@ -165,5 +317,41 @@ Statement& Statement::Bind(int index, double value) {
 }
 
 int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+}  // namespace cc::sql
+
+namespace cc::sql {
+
+Result<std::vector<std::string>> Database::CheckIntegrity(bool quick,
+                                                          int max_problems) {
+  const std::string sql = std::string(quick ? "PRAGMA quick_check("
+                                            : "PRAGMA integrity_check(") +
+                          std::to_string(max_problems) + ")";
+  Statement st(db_, sql);
+  std::vector<std::string> problems;
+  for (;;) {
+    Result<bool> row = st.Step();
+    if (!row.ok()) {
+      if (row.status().code() != Status::Code::kCorruption) {
+        return row.status();
+      }
+      problems.push_back(row.status().message());
+      break;
+    }
+    if (!*row) break;
+    std::string line = st.Text(0);
+    if (line != "ok") problems.push_back(std::move(line));
+  }
+  return problems;
+}
+
+Status Database::ReplaceContentWith(Database& source) {
+  sqlite3_backup* backup = sqlite3_backup_init(db_, "main", source.db_, "main");
+  if (backup == nullptr) return SqlError(db_, "copying the repaired ledger");
+  const int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return SqlError(db_, "copying the repaired ledger");
+  return Status::Ok();
+}
 
 }  // namespace cc::sql

@@ -6,8 +6,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
+#include "ledger/ledger_files.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -48,16 +50,47 @@ class Statement {
   std::string prepare_error_;
 };
 
+// How a connection reads the file.
+enum class Access {
+  kReadWrite,  // Writers, and readers where the file can be written.
+  kReadOnly,   // SQLITE_OPEN_READONLY: a read-only file, directory or mount.
+  kImmutable,  // immutable=1: no -shm could be made; nothing can change it.
+};
+
 class Database {
  public:
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // `read_only`: no writes through this connection (query_only), yet it
-  // can recover what a writer killed mid-commit left; the file must exist.
+  // A writer's connection (`read_only` false) creates the file, 0600, if
+  // it is missing. A reader's (`read_only` true; the file must exist) is
+  // first opened read-write with query_only, so that it can recover what a
+  // writer killed mid-commit left; where the file, its directory or the
+  // mount cannot be written, it falls back to SQLITE_OPEN_READONLY, and
+  // where the WAL's -shm cannot be created either, to immutable=1 (only
+  // when no write-ahead log holds commits the file lacks). Every failure
+  // names the file and the cause.
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 bool read_only);
+  Access access() const { return access_; }
+  // Why a reader fell back ("" when it did not): "the directory /x is not
+  // writable", "the file system is mounted read-only".
+  const std::string& access_note() const { return access_note_; }
+  const std::string& path() const { return path_; }
+  // The file this connection opened (device, inode), as of the open.
+  const FileId& file_id() const { return file_id_; }
+
+  // SQLite's PRAGMA integrity_check (`quick`: quick_check, which skips
+  // matching every index to its table) at most `max_problems` lines; empty
+  // when the file is sound. A check that cannot read on (the damage stops
+  // it) reports that as a problem.
+  Result<std::vector<std::string>> CheckIntegrity(bool quick,
+                                                  int max_problems);
+  // Replaces this database's whole content with `source`'s, in one
+  // transaction through SQLite's backup API: connections elsewhere see the
+  // old content or the new, and the file keeps its inode.
+  Status ReplaceContentWith(Database& source);
   Status Exec(std::string_view sql);
   // The single integer a query returns (e.g. PRAGMA user_version).
   Result<int64_t> QueryInt(std::string_view sql);
@@ -69,6 +102,10 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::string path_;
+  Access access_ = Access::kReadWrite;
+  std::string access_note_;
+  FileId file_id_;
 };
 
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back on failure.

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ledger/ledger_files.h"
+
 namespace cc {
 namespace {
 
@@ -35,7 +37,8 @@ WriterLock::~WriterLock() {
 Result<std::unique_ptr<WriterLock>> WriterLock::Acquire(
     const std::string& ledger_path, const std::string& holder) {
   std::string path = ledger_path + ".lock";
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (Status s = CreatePrivateFile(path); !s.ok()) return s;
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Status::IoError("cannot open " + path + ": " + strerror(errno));
   }
@@ -54,7 +57,20 @@ Result<std::unique_ptr<WriterLock>> WriterLock::Acquire(
           static_cast<ssize_t>(line.size())) {
     // The lock is ours all the same; only the description is missing.
   }
-  return std::unique_ptr<WriterLock>(new WriterLock(fd));
+  return std::unique_ptr<WriterLock>(new WriterLock(fd, path));
+}
+
+Status WriterLock::CheckStillAtPath() const {
+  Result<FileId> held = FileIdOfDescriptor(fd_);
+  if (!held.ok()) return held.status();
+  Result<std::optional<FileId>> now = FileIdOfPath(path_);
+  if (!now.ok()) return now.status();
+  if (!*now) return Status::IoError("the lock file " + path_ + " was deleted");
+  if (!(**now == *held)) {
+    return Status::IoError("the lock file " + path_ +
+                           " was replaced by another file");
+  }
+  return Status::Ok();
 }
 
 }  // namespace cc

@@ -3,11 +3,13 @@
 // An flock(2) on "<ledger>.lock", which holds a line naming the holder
 // (pid, command, start time). The kernel drops the lock when its process
 // dies, so a lock left by a killed process is taken over without ceremony;
-// a live holder makes Acquire fail with Status::Busy naming it.
+// a live holder makes Acquire fail with Status::Busy naming it. The file is
+// created 0600 (ledger/ledger_files.h).
 #pragma once
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "core/result.h"
 
@@ -23,9 +25,15 @@ class WriterLock {
   static Result<std::unique_ptr<WriterLock>> Acquire(
       const std::string& ledger_path, const std::string& holder);
 
+  // Whether "<ledger>.lock" still names the file this lock holds: if it was
+  // deleted or replaced, another process can take a lock of its own there.
+  // IoError naming the path and what happened.
+  Status CheckStillAtPath() const;
+
  private:
-  explicit WriterLock(int fd) : fd_(fd) {}
+  WriterLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   int fd_;
+  std::string path_;  // <ledger>.lock
 };
 
 }  // namespace cc
