@@ -3,6 +3,8 @@
 // keep the ledger current and, with --clickhouse, ship beside it.
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "cli/commands.h"
@@ -93,13 +95,18 @@ class MonitorPrinter final : public MonitorObserver {
     Status s = ledger_.CheckStillAtPath();
     if (s.ok()) return;
     ledger_replaced_ = true;
-    PrintWarning(ctx_, s.message() +
-                           " while this process wrote to it: what it "
-                           "committed went with the old file. Making a new "
-                           "ledger at " + ctx_.ledger_path +
-                           " and reading every transcript into it; events of "
-                           "transcripts that no longer exist are gone with "
-                           "the old file");
+    std::error_code ec;
+    const bool file_there = std::filesystem::exists(ctx_.ledger_path, ec);
+    PrintWarning(ctx_,
+                 s.message() + ". " +
+                 (file_there
+                      ? "Opening the ledger now at " + ctx_.ledger_path +
+                            " (with a new lock); it goes on from its own "
+                            "checkpoints"
+                      : "Making a new ledger at " + ctx_.ledger_path +
+                            " and reading every transcript into it; events "
+                            "of transcripts that no longer exist are gone "
+                            "with the old file"));
     stop_.Request();
   }
 

@@ -295,10 +295,16 @@ Status Ledger::CheckStillAtPath() const {
   const std::string& path = db_->path();
   Result<std::optional<FileId>> now = FileIdOfPath(path);
   if (!now.ok()) return now.status();
-  if (!*now) return Status::IoError("the ledger " + path + " was deleted");
+  if (!*now) {
+    return Status::IoError("the ledger " + path +
+                           " was deleted while this process wrote to it (what "
+                           "it committed since went with the deleted file)");
+  }
   if (!(**now == db_->file_id())) {
     return Status::IoError("the ledger " + path +
-                           " was replaced by another file");
+                           " was replaced by another file while this process "
+                           "wrote to it (what it committed since went with "
+                           "the old file)");
   }
   if (lock_ != nullptr) return lock_->CheckStillAtPath();
   return Status::Ok();

@@ -95,7 +95,7 @@ std::optional<std::string> ExposureWarning(const std::string& ledger_path) {
   const std::string db_name =
       std::filesystem::path(ledger_path).filename().string();
   const bool dir_open = stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
-                        (st.st_mode & (S_IROTH | S_IXOTH | S_IRGRP | S_IXGRP)) &&
+                        ReadableByOthers(st.st_mode) &&
                         !(st.st_mode & S_ISVTX) &&
                         HoldsOnlyTheLedger(dir, db_name);
   if (files.empty() && !dir_open) return std::nullopt;

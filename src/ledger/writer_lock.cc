@@ -65,10 +65,15 @@ Status WriterLock::CheckStillAtPath() const {
   if (!held.ok()) return held.status();
   Result<std::optional<FileId>> now = FileIdOfPath(path_);
   if (!now.ok()) return now.status();
-  if (!*now) return Status::IoError("the lock file " + path_ + " was deleted");
+  if (!*now) {
+    return Status::IoError("the lock file " + path_ +
+                           " was deleted: another process could lock the "
+                           "ledger too");
+  }
   if (!(**now == *held)) {
     return Status::IoError("the lock file " + path_ +
-                           " was replaced by another file");
+                           " was replaced by another file: another process "
+                           "could lock the ledger too");
   }
   return Status::Ok();
 }
