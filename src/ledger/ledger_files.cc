@@ -90,8 +90,10 @@ std::optional<std::string> ExposureWarning(const std::string& ledger_path) {
       files.push_back(f);
     }
   }
-  std::string dir = ParentOf(ledger_path);
-  if (dir.empty()) dir = ".";
+  // Appended, not `"literal" + std::string` chains nor an assignment of a
+  // literal: g++ 12 at -O2 warns falsely (-Wrestrict) on those here.
+  const std::string parent = ParentOf(ledger_path);
+  const std::string dir = parent.empty() ? std::string(1, '.') : parent;
   const std::string db_name =
       std::filesystem::path(ledger_path).filename().string();
   const bool dir_open = stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
@@ -101,10 +103,13 @@ std::optional<std::string> ExposureWarning(const std::string& ledger_path) {
   if (files.empty() && !dir_open) return std::nullopt;
   std::string fix;
   if (!files.empty()) {
-    fix = "chmod 600";
-    for (const std::string& f : files) fix += " " + f;
+    fix.append("chmod 600");
+    for (const std::string& f : files) fix.append(" ").append(f);
   }
-  if (dir_open) fix += (fix.empty() ? "" : " && ") + std::string("chmod 700 ") + dir;
+  if (dir_open) {
+    if (!fix.empty()) fix.append(" && ");
+    fix.append("chmod 700 ").append(dir);
+  }
   return "the ledger " + ledger_path +
          " can be read by other users (it holds paths, branches, session "
          "ids, e-mail addresses and account ids); to make it private: " +
