@@ -94,7 +94,7 @@ class Server::Impl {
   }
 
  private:
-  Result<tcp::endpoint> Endpoint() const;
+  Result<tcp::endpoint> Endpoint();
   Status Bind(const tcp::endpoint& endpoint);
   void Accept();
   void Admit(tcp::socket socket);
@@ -547,12 +547,12 @@ void Session::Close() {
   }
 }
 
-Result<tcp::endpoint> Server::Impl::Endpoint() const {
+Result<tcp::endpoint> Server::Impl::Endpoint() {
   const auto port = static_cast<unsigned short>(options_.port);
   beast::error_code ec;
   const net::ip::address address = net::ip::make_address(options_.host, ec);
   if (!ec) return tcp::endpoint(address, port);
-  tcp::resolver resolver(const_cast<net::io_context&>(ioc_));
+  tcp::resolver resolver(ioc_);
   auto found = resolver.resolve(options_.host, std::to_string(port), ec);
   if (ec || found.empty()) {
     return Status::InvalidArgument("cannot listen on " + options_.host + ": " +

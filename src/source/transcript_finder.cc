@@ -221,9 +221,11 @@ ScanResult DescribeTranscripts(const std::vector<std::string>& paths,
       if (slash == std::string::npos) slash = projects.size();
       std::string project = path.substr(projects.size(), slash - projects.size());
       struct stat st;
-      if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      if (::stat(path.c_str(), &st) != 0) {
+        // Gone since the hint: nothing to describe.
+      } else if (S_ISREG(st.st_mode)) {
         result.files.push_back({path, root, project, IdentityFromStat(st)});
-      } else if (::stat(path.c_str(), &st) == 0) {
+      } else {
         result.problems.push_back({path, NotATranscriptReason(st.st_mode), false});
       }
       break;
