@@ -2,11 +2,25 @@
 // and hand-made transcript lines.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <random>
 #include <string>
 
+#include "core/clock.h"
+
 namespace cc::test {
+
+// A clock that stands where the test puts it (any thread may read it).
+// Steady time moves with it.
+class FakeClock final : public Clock {
+ public:
+  int64_t NowMs() const override { return now_ms.load(); }
+  int64_t SteadyNs() const override { return now_ms.load() * 1'000'000; }
+  static int64_t RealNowMs() { return SystemClock().NowMs(); }
+  std::atomic<int64_t> now_ms{1'800'000'000'000};
+};
 
 // A fresh directory under $TMPDIR, removed (recursively) on destruction.
 class TempDir {

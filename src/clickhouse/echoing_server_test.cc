@@ -70,12 +70,7 @@ class EchoingServer {
   std::atomic<bool> json_{false};
 };
 
-class FakeClock final : public Clock {
- public:
-  int64_t NowMs() const override { return now_ms; }
-  int64_t SteadyNs() const override { return now_ms * 1'000'000; }
-  int64_t now_ms = 1'800'000'000'000;
-};
+using test::FakeClock;
 
 void ExpectNoSecret(const std::string& text) {
   EXPECT_EQ(text.find(kPassword), std::string::npos) << text;

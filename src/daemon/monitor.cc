@@ -47,7 +47,8 @@ Monitor::Monitor(Ledger& ledger, MonitorOptions options, const Clock& clock,
       options_(std::move(options)),
       clock_(clock),
       watcher_(options_.mode == MonitorMode::kWatch ? watcher : nullptr),
-      observer_(observer) {}
+      observer_(observer),
+      scan_cache_(clock) {}
 
 bool Monitor::Polling() const {
   return options_.mode == MonitorMode::kPoll ||

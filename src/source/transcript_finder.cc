@@ -59,15 +59,12 @@ int64_t Nanos(const struct timespec& t) {
   return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-int64_t RealtimeNowNs() {
-  struct timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  return Nanos(now);
-}
-
 }  // namespace
 
 struct ScanCache::Impl {
+  explicit Impl(const Clock& c) : clock(c) {}
+  const Clock& clock;
+  uint64_t reused = 0;
   struct Listing {
     uint64_t device = 0;
     uint64_t inode = 0;
@@ -90,6 +87,7 @@ struct ScanCache::Impl {
                 l.mtime_ns == Nanos(st.st_mtim) &&
                 l.ctime_ns == Nanos(st.st_ctim);
     if (!same || l.listed_at_ns - last_change <= kSettledNs) return nullptr;
+    ++reused;
     return &l.entries;
   }
 
@@ -101,8 +99,10 @@ struct ScanCache::Impl {
   }
 };
 
-ScanCache::ScanCache() : impl_(std::make_unique<Impl>()) {}
+ScanCache::ScanCache(const Clock& clock)
+    : impl_(std::make_unique<Impl>(clock)) {}
 ScanCache::~ScanCache() = default;
+uint64_t ScanCache::reused_listings() const { return impl_->reused; }
 
 namespace {
 
@@ -130,7 +130,7 @@ void ScanDirectory(const std::string& dir, const struct stat& dir_st,
       return;
     }
   } else {
-    int64_t listed_at = RealtimeNowNs();
+    int64_t listed_at = walk.cache ? walk.cache->impl().clock.NowMs() * 1'000'000 : 0;
     if (!ListDirectory(dir, &listed, &fd, walk.out)) return;
     if (walk.cache) walk.cache->impl().Store(dir, dir_st, listed_at, listed);
   }

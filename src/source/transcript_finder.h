@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "tail/file_identity.h"
 
 namespace cc {
@@ -36,13 +37,17 @@ struct ScanResult {
 // monitor's periodic reconcile): a directory whose device, inode, mtime and
 // ctime are unchanged, and whose last change was over a second before it was
 // listed (so a later change within the same timestamp tick is impossible),
-// is not listed again; its files are still statted. Not thread-safe.
+// is not listed again; its files are still statted. `clock` (which must
+// outlive the cache) says when a listing was made. Not thread-safe.
 class ScanCache {
  public:
-  ScanCache();
+  explicit ScanCache(const Clock& clock);
   ~ScanCache();
   ScanCache(const ScanCache&) = delete;
   ScanCache& operator=(const ScanCache&) = delete;
+
+  // How many listings were taken from the cache instead of the directory.
+  uint64_t reused_listings() const;
 
   struct Impl;
   Impl& impl() { return *impl_; }

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -39,23 +42,57 @@ TEST(TranscriptFinder, SymlinkLoopsAreWalkedOnce) {
   ASSERT_EQ(r.files.size(), 1u);
 }
 
+// Until the coarse clock that stamps files has moved past `path`'s last
+// change, so the next change to it gets a new timestamp (a few ms).
+void WaitForTheNextTimestampTick(const std::string& path) {
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  int64_t last = std::max(st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
+                          st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec);
+  for (;;) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    if (now.tv_sec * 1'000'000'000LL + now.tv_nsec > last) return;
+    std::this_thread::yield();
+  }
+}
+
+TEST(TranscriptFinder, AListingIsReusedOnlyOnceItsDirectoryHasSettled) {
+  test::TempDir dir;
+  test::WriteFile(dir.Join("projects/-p/s1.jsonl"), "{}\n");
+  test::FakeClock clock;
+  clock.now_ms = test::FakeClock::RealNowMs();  // Just changed: not settled.
+  ScanCache cache(clock);
+  FindTranscripts({dir.path()}, &cache);
+  FindTranscripts({dir.path()}, &cache);
+  EXPECT_EQ(cache.reused_listings(), 0u);
+  clock.now_ms += 1'100;  // Listed over a second after the last change.
+  FindTranscripts({dir.path()}, &cache);
+  uint64_t after_settled_listing = cache.reused_listings();
+  EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 1u);
+  EXPECT_GT(cache.reused_listings(), after_settled_listing);
+}
+
 TEST(TranscriptFinder, ACachedListingNeverHidesAChange) {
   test::TempDir dir;
   test::WriteFile(dir.Join("projects/-p/s1.jsonl"), "{}\n");
   test::WriteFile(dir.Join("projects/-p/s1/subagents/agent-1.jsonl"), "{}\n");
-  // A listing is only trusted once its directory's last change (ctime,
-  // which cannot be set) is over a second old: let it age, so the scans
-  // below really run from the cache.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  ScanCache cache;
+  // Listings are made "two seconds later" than the directories' changes,
+  // so the scans below really run from the cache.
+  test::FakeClock clock;
+  clock.now_ms = test::FakeClock::RealNowMs() + 2'000;
+  ScanCache cache(clock);
   EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 2u);
   EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 2u);
+  EXPECT_GT(cache.reused_listings(), 0u);
   // Added, appended, deleted: each is seen through the cache.
+  WaitForTheNextTimestampTick(dir.Join("projects/-p"));
   test::WriteFile(dir.Join("projects/-p/s2.jsonl"), "{}\n");
   test::AppendFile(dir.Join("projects/-p/s1/subagents/agent-1.jsonl"), "{}\n");
   ScanResult r = FindTranscripts({dir.path()}, &cache);
   ASSERT_EQ(r.files.size(), 3u);
   EXPECT_EQ(r.files[1].identity.size_bytes, 6u);  // agent-1.jsonl, grown.
+  WaitForTheNextTimestampTick(dir.Join("projects/-p"));
   fs::remove(dir.Join("projects/-p/s1.jsonl"));
   EXPECT_EQ(FindTranscripts({dir.path()}, &cache).files.size(), 2u);
   fs::remove_all(dir.Join("projects/-p"));
