@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "core/civil_time.h"
+#include "core/fnv1a.h"
 #include "price/price_table.h"
-#include "tail/file_identity.h"
 
 namespace cc {
 namespace {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/fnv1a.h"
+
 namespace cc {
 namespace {
 
@@ -33,15 +35,6 @@ FileIdentity IdentityFromStat(const struct ::stat& st) {
                       static_cast<uint64_t>(st.st_size),
                       static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
                           st.st_mtim.tv_nsec};
-}
-
-uint64_t Fnv1a64(const char* data, size_t size) {
-  uint64_t hash = 14695981039346656037ULL;
-  for (size_t i = 0; i < size; ++i) {
-    hash ^= static_cast<unsigned char>(data[i]);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
 }
 
 Result<FileIdentity> StatPath(const std::string& path) {

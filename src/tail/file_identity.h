@@ -60,7 +60,4 @@ Fingerprint FingerprintOf(const FingerprintBytes& bytes);
 // FingerprintOf(ReadFingerprintBytes(fd, offset)).
 Result<Fingerprint> ComputeFingerprint(int fd, uint64_t offset);
 
-// 64-bit FNV-1a; stable across versions (it is stored in the ledger).
-uint64_t Fnv1a64(const char* data, size_t size);
-
 }  // namespace cc

@@ -1,5 +1,7 @@
 #include "tail/file_identity.h"
 
+#include "core/fnv1a.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <gtest/gtest.h>
