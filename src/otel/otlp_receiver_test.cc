@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "clickhouse/body_compression.h"
 #include "google/rpc/status.pb.h"
 #include "ledger/ledger.h"
 #include "ledger/sqlite_db.h"
@@ -70,19 +71,9 @@ std::string GzipOfZeros(size_t zero_bytes) {
 }
 
 std::string Gzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                         Z_DEFAULT_STRATEGY),
-            Z_OK);
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
+  Result<std::string> gz = cc::Gzip(data);
+  EXPECT_TRUE(gz.ok());
+  return gz.ok() ? *gz : std::string();
 }
 
 // An error answer's body: a google.rpc.Status in the given encoding.

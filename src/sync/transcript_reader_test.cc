@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,23 +33,34 @@ struct Read {
   std::vector<std::string> keys;
   std::vector<Reject> rejects;
   uint64_t rejected_lines = 0;
+  FileChange change = FileChange::kNew;
+  Checkpoint checkpoint;  // The last piece's.
 };
 
-Read ReadAt(const std::string& path, int64_t now_ms) {
+Read ReadAt(const std::string& path, int64_t now_ms,
+            const std::optional<Checkpoint>& previous = std::nullopt) {
   TranscriptFile file{path, "/root", "proj", {}};
+  Result<FileIdentity> identity = StatPath(path);
+  EXPECT_TRUE(identity.ok());
+  if (identity.ok()) file.identity = *identity;
   ReadOptions options;
   options.now_ms = now_ms;
   LineParser parser;
   Read out;
   Result<FileReadResult> r =
-      ReadTranscript(file, std::nullopt, options, parser, [&](FilePiece&& p) {
+      ReadTranscript(file, previous, options, parser, [&](FilePiece&& p) {
         for (const Event& e : p.events) out.keys.push_back(e.key);
         for (Reject& j : p.rejects) out.rejects.push_back(std::move(j));
         out.rejected_lines += p.rejected_lines;
+        out.checkpoint = p.checkpoint;
       });
   EXPECT_TRUE(r.ok()) << r.status().message();
+  if (r.ok()) out.change = r->change;
   return out;
 }
+
+using Keys = std::vector<std::string>;
+const std::string kNow = "2026-02-28T12:00:00Z";
 
 TEST(TranscriptReader, ALineDatedOutsideTheWindowIsARejectWithItsReason) {
   test::TempDir dir;
@@ -100,6 +113,62 @@ TEST(TranscriptReader, TheFutureLimitIsADayAfterTheReadersNow) {
   EXPECT_EQ(ReadAt(path, kNowMs).rejected_lines, 1u);
   EXPECT_EQ(ReadAt(path, kNowMs + kDayMs).keys,
             std::vector<std::string>{"msg_later:req_later"});
+}
+
+TEST(TranscriptReader, AnAppendedFileIsReadFromItsCheckpoint) {
+  test::TempDir dir;
+  const std::string path = dir.Join("s.jsonl");
+  test::WriteFile(path, Dated("a", kNow) + Dated("b", kNow));
+  Read first = ReadAt(path, kNowMs);
+  EXPECT_EQ(first.change, FileChange::kNew);
+  EXPECT_EQ(first.checkpoint.offset, test::ReadFile(path).size());
+
+  test::AppendFile(path, Dated("c", kNow));
+  Read next = ReadAt(path, kNowMs, first.checkpoint);
+  EXPECT_EQ(next.change, FileChange::kAppended);
+  EXPECT_EQ(next.keys, Keys{"msg_c:req_c"});
+}
+
+// A checkpoint that no longer matches the file (its head rewritten at the
+// same size, its tail rewritten, truncated, or another file at the path)
+// makes the reader start again from byte 0.
+TEST(TranscriptReader, ACheckpointThatNoLongerMatchesForcesAReread) {
+  test::TempDir dir;
+  const std::string path = dir.Join("s.jsonl");
+  const std::string original = Dated("a", kNow) + Dated("b", kNow);
+  const Keys all = {"msg_a:req_a", "msg_b:req_b"};
+  struct Case {
+    const char* what;
+    std::string bytes;
+    bool new_inode;
+    Keys keys;
+  };
+  std::string head_rewritten = original;
+  head_rewritten[head_rewritten.find("msg_a")] = 'M';  // Same size.
+  std::string tail_rewritten = original;
+  tail_rewritten[tail_rewritten.rfind("msg_b")] = 'M';
+  const Case cases[] = {
+      {"head rewritten", head_rewritten, false, {"Msg_a:req_a", "msg_b:req_b"}},
+      {"tail rewritten", tail_rewritten, false, {"msg_a:req_a", "Msg_b:req_b"}},
+      {"truncated", Dated("a", kNow), false, {"msg_a:req_a"}},
+      {"replaced", original, true, all},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    test::WriteFile(path, original);
+    Read first = ReadAt(path, kNowMs);
+    ASSERT_EQ(first.keys, all);
+    if (c.new_inode) {
+      test::WriteFile(path + ".new", c.bytes);
+      ASSERT_EQ(std::rename((path + ".new").c_str(), path.c_str()), 0);
+    } else {
+      test::WriteFile(path, c.bytes);  // Truncates and rewrites in place.
+    }
+    Read again = ReadAt(path, kNowMs, first.checkpoint);
+    EXPECT_EQ(again.change, FileChange::kReread);
+    EXPECT_EQ(again.keys, c.keys);
+    EXPECT_TRUE(again.checkpoint.restarted);
+  }
 }
 
 }  // namespace
