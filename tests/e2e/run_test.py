@@ -45,7 +45,18 @@ def assistant(n):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
-    args = ap.parse_args()
+    ap.add_argument("--default-port-only", action="store_true")
+    ap.add_argument("--tmp")
+    ap.add_argument("--transcript")
+    args, base = ap.parse_known_args()
+    if args.default_port_only:  # Inside `unshare -rn` (default_port_taken).
+        try:
+            loopback_up()
+        except OSError:
+            sys.exit(NO_NETNS)
+        default_port_taken(args.binary, base, dict(os.environ), args.tmp,
+                           args.transcript)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         project = os.path.join(tmp, "claude", "projects", "-w")
         os.makedirs(project)
@@ -56,42 +67,7 @@ def main():
                 "--ledger", os.path.join(tmp, "ledger.db")]
         env = dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "cfg"))
 
-        blocker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            blocker.bind(("127.0.0.1", 4318))
-            blocker.listen(1)
-        except OSError:
-            blocker.close()
-            blocker = None  # Something listens there already: as good.
-
-        errlog = open(os.path.join(tmp, "stderr"), "w+")
-        proc = subprocess.Popen([args.binary] + base + ["run", "--no-dashboard"],
-                                stdout=subprocess.DEVNULL, stderr=errlog, env=env)
-        try:
-            def warned():
-                errlog.seek(0)
-                return "running without the OpenTelemetry receiver" in errlog.read()
-            wait_for(lambda: warned() or proc.poll() is not None,
-                     "the warning about the taken port")
-            if proc.poll() is not None:
-                errlog.seek(0)
-                sys.exit(f"run_test: FAIL: run exited {proc.returncode} when the "
-                         f"OpenTelemetry port was taken:\n{errlog.read()}")
-            errlog.seek(0)
-            if "--otel-port" not in errlog.read():
-                sys.exit("run_test: FAIL: the warning does not name --otel-port")
-            wait_for(lambda: ledger_events(args.binary, base) == 1, "the first event")
-            with open(transcript, "a") as f:
-                f.write(assistant(2) + "\n")
-            wait_for(lambda: ledger_events(args.binary, base) == 2,
-                     "a line appended while running")
-            proc.send_signal(signal.SIGTERM)
-            code = proc.wait(timeout=20)
-            if code != 0:
-                sys.exit(f"run_test: FAIL: SIGTERM gave exit {code}")
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+        default_port_taken(args.binary, base, env, tmp, transcript)
 
         # A port of our own, taken for certain (4318 may be another's).
         taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -111,12 +87,92 @@ def main():
             sys.exit(f"run_test: FAIL: --port {port} (taken) gave exit "
                      f"{out.returncode}:\n{out.stderr}")
         taken.close()
-        if blocker:
-            blocker.close()
         whole_service(args.binary, base, env, tmp)
     print("run_test: PASS: a taken default port is a warning, a taken "
           "--otel-port or --port an error (exit 3); one SIGINT stops monitor, "
           "dashboard and receiver with exit 0")
+
+
+def default_port_taken(binary, base, env, tmp, transcript):
+    """`run` when something else holds the default port 4318: a warning
+    naming --otel-port, and the monitor runs. In a private network namespace
+    (unshare -rn) when the system allows one, so no other test's `run` can
+    take or free 4318 meanwhile."""
+    if os.environ.get("RUN_TEST_IN_NETNS") != "1" and private_netns_works():
+        inner = subprocess.run(
+            ["unshare", "-rn", sys.executable, os.path.abspath(__file__),
+             "--binary", os.path.abspath(binary), "--default-port-only",
+             "--tmp", tmp, "--transcript", transcript] + base,
+            env=dict(env, RUN_TEST_IN_NETNS="1"), timeout=300)
+        if inner.returncode == 0:
+            return
+        if inner.returncode != NO_NETNS:
+            sys.exit(f"run_test: FAIL: the default-port case (exit {inner.returncode})")
+    if os.environ.get("RUN_TEST_IN_NETNS") != "1":
+        print("run_test: note: no private network namespace here (unshare -rn); "
+              "the default-port case uses the host's 127.0.0.1:4318")
+    blocker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        blocker.bind(("127.0.0.1", 4318))
+        blocker.listen(1)
+    except OSError:
+        blocker.close()
+        blocker = None  # Something listens there already: as good.
+
+    errlog = open(os.path.join(tmp, "stderr"), "w+")
+    proc = subprocess.Popen([binary] + base + ["run", "--no-dashboard"],
+                            stdout=subprocess.DEVNULL, stderr=errlog, env=env)
+    try:
+        def warned():
+            errlog.seek(0)
+            return "running without the OpenTelemetry receiver" in errlog.read()
+        wait_for(lambda: warned() or proc.poll() is not None,
+                 "the warning about the taken port")
+        if proc.poll() is not None:
+            errlog.seek(0)
+            sys.exit(f"run_test: FAIL: run exited {proc.returncode} when the "
+                     f"OpenTelemetry port was taken:\n{errlog.read()}")
+        errlog.seek(0)
+        if "--otel-port" not in errlog.read():
+            sys.exit("run_test: FAIL: the warning does not name --otel-port")
+        wait_for(lambda: ledger_events(binary, base) == 1, "the first event")
+        with open(transcript, "a") as f:
+            f.write(assistant(2) + "\n")
+        wait_for(lambda: ledger_events(binary, base) == 2,
+                 "a line appended while running")
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=60)
+        if code != 0:
+            sys.exit(f"run_test: FAIL: SIGTERM gave exit {code}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if blocker:
+            blocker.close()
+
+
+NO_NETNS = 77
+
+
+def private_netns_works():
+    try:
+        return subprocess.run(["unshare", "-rn", "true"], capture_output=True,
+                              timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def loopback_up():
+    """Brings `lo` up in a fresh network namespace (SIOCSIFFLAGS)."""
+    import fcntl
+    import struct
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        iff_up, iff_loopback, iff_running = 0x1, 0x8, 0x40
+        fcntl.ioctl(s.fileno(), 0x8914, struct.pack(
+            "16sH14s", b"lo", iff_up | iff_loopback | iff_running, b""))
+    finally:
+        s.close()
 
 
 def whole_service(binary, base, env, tmp):
@@ -156,7 +212,7 @@ def whole_service(binary, base, env, tmp):
             proc.kill()
 
 
-def wait_for(predicate, what, seconds=15):
+def wait_for(predicate, what, seconds=60):
     common_wait_for(predicate, what, seconds, "run_test")
 
 
