@@ -70,9 +70,6 @@ class ServicePrinter final : public ServiceObserver {
   void OnNotice(const std::string& message) override {
     PrintWarning(ctx_, message);
   }
-  void OnShipping(const std::string& message) override {
-    PrintWarning(ctx_, message);
-  }
 
   void OnMonitoring(MonitorMode mode) override {
     if (ctx_.verbosity < 0) return;

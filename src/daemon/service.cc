@@ -127,7 +127,7 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
   if (options_.shipping) {
     shipper = std::make_unique<BackgroundShipper>(
         options_.ledger_path, *options_.shipping, row_cache.get(),
-        [this](const std::string& m) { observer_.OnShipping(m); });
+        [this](const std::string& m) { observer_.OnNotice(m); });
     shipper->Start();
   }
   Status s;

@@ -59,9 +59,9 @@ struct ServiceOptions {
   bool receiver_optional = false;
 };
 
-// What the Service did, for the CLI to print. Monitor calls (OnPass,
-// OnNotice) and the start-up calls come on Run's thread; OnShipping on
-// the shipper's thread.
+// What the Service did, for the CLI to print. Every call comes on Run's
+// thread, but OnNotice, which the shipper's thread makes too (shipping
+// failing, stopped, recovered).
 class ServiceObserver : public MonitorObserver {
  public:
   // The ledger is open and the monitor starts in `mode` (kPoll when
@@ -72,7 +72,6 @@ class ServiceObserver : public MonitorObserver {
   virtual void OnReceiverUnavailable(const Status& why) = 0;
   // `why` says what became of the file; Run starts over after it.
   virtual void OnLedgerReplaced(const Status& why) = 0;
-  virtual void OnShipping(const std::string& message) = 0;
 };
 
 // The part a failed Run failed in (the CLI's advice names its flag).
