@@ -42,7 +42,8 @@ class ServicePrinter final : public ServiceObserver {
     // once, not at every pass that meets it.
     ReportProblems(ctx_, r, &warned_);
     const RunCounters& c = r.counters;
-    bool changed = c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
+    bool changed =
+        c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
     if (ctx_.verbosity < 0 || (!changed && ctx_.verbosity < 1)) return;
     // Appended piece by piece: g++ 12 at -O2 warns falsely (-Wrestrict) on
     // chains of `"literal" + std::string`.
@@ -58,7 +59,9 @@ class ServicePrinter final : public ServiceObserver {
     line.append(" (").append(WithThousands(c.files_scanned)).append(" files, ");
     line.append(WithThousands(c.bytes_read)).append(" bytes read");
     if (c.rejects > 0) {
-      line.append(", ").append(WithThousands(c.rejects)).append(" rejected lines");
+      line.append(", ")
+          .append(WithThousands(c.rejects))
+          .append(" rejected lines");
     }
     if (c.files_gone > 0) {
       line.append(", ").append(WithThousands(c.files_gone)).append(" gone");
@@ -99,18 +102,17 @@ class ServicePrinter final : public ServiceObserver {
   void OnLedgerReplaced(const Status& why) override {
     std::error_code ec;
     const bool file_there = std::filesystem::exists(ctx_.ledger_path, ec);
-    PrintWarning(ctx_,
-                 why.message() + ". " +
-                 (file_there
-                      ? "Opening the ledger now at " + ctx_.ledger_path +
-                            " (with a new lock); it goes on from its own "
-                            "checkpoints"
-                      : "Making a new ledger at " + ctx_.ledger_path +
-                            " and reading every transcript into it; events "
-                            "of transcripts that no longer exist are gone "
-                            "with the old file"));
+    PrintWarning(
+        ctx_,
+        why.message() + ". " +
+            (file_there ? "Opening the ledger now at " + ctx_.ledger_path +
+                              " (with a new lock); it goes on from its own "
+                              "checkpoints"
+                        : "Making a new ledger at " + ctx_.ledger_path +
+                              " and reading every transcript into it; events "
+                              "of transcripts that no longer exist are gone "
+                              "with the old file"));
   }
-
 
  private:
   const Context& ctx_;
@@ -127,8 +129,8 @@ Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,
   char* end = nullptr;
   double value = std::strtod(text->c_str(), &end);
   if (end == text->c_str() || *end != '\0' || !(value > 0) || value > 1e6) {
-    return Status::InvalidArgument(flag + ": expected a positive number, got '" +
-                                   *text + "'");
+    return Status::InvalidArgument(
+        flag + ": expected a positive number, got '" + *text + "'");
   }
   return std::chrono::milliseconds(
       static_cast<int64_t>(value * unit_seconds * 1000));
@@ -171,7 +173,8 @@ int Serve(const Context& ctx, const std::string& command,
   options.prices = ctx.prices.get();
   options.source = ctx.source;
   if (ctx.clickhouse) {
-    options.shipping = ShippingTarget{*ctx.clickhouse, ctx.cluster, ctx.user_label};
+    options.shipping =
+        ShippingTarget{*ctx.clickhouse, ctx.cluster, ctx.user_label};
   }
   ServicePrinter printer(
       ctx, options.dashboard && !options.dashboard->auth_token.empty());
@@ -182,7 +185,8 @@ int Serve(const Context& ctx, const std::string& command,
   std::string message = s.message();
   if (parts_optional && service.failed_part() == ServicePart::kDashboard) {
     message += " (or run with --no-dashboard)";
-  } else if (parts_optional && service.failed_part() == ServicePart::kReceiver) {
+  } else if (parts_optional &&
+             service.failed_part() == ServicePart::kReceiver) {
     message += " (or run with --no-otel)";
   }
   PrintError(message);

@@ -41,7 +41,8 @@ bool BackgroundShipper::Sleep(int64_t ms) {
 }
 
 void BackgroundShipper::Run() {
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForShipping(ledger_path_);
+  Result<std::unique_ptr<Ledger>> ledger =
+      Ledger::OpenForShipping(ledger_path_);
   Result<ClickHouseConnection> ch = ConnectClickHouse(target_.endpoint);
   if (!ledger.ok() || !ch.ok()) {
     notice_("shipping disabled: " +
@@ -90,8 +91,8 @@ void BackgroundShipper::Run() {
         return;
       case ShipStep::What::kRetryLater:
         if (!failing) {
-          notice_("shipping to " + target + " failing, will retry: " +
-                  step->error);
+          notice_("shipping to " + target +
+                  " failing, will retry: " + step->error);
         }
         failing = true;
         break;

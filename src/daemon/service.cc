@@ -77,7 +77,8 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
       (*ledger)->SetOutboxTap(row_cache.get());
     }
     if (monitor_options->mode == MonitorMode::kWatch) {
-      Result<std::unique_ptr<InotifyWatcher>> created = InotifyWatcher::Create();
+      Result<std::unique_ptr<InotifyWatcher>> created =
+          InotifyWatcher::Create();
       if (created.ok()) {
         watcher = std::move(*created);
       } else {

@@ -49,7 +49,7 @@ struct ServiceOptions {
   std::string ledger_path;
   std::string holder;  // The writer lock's holder line.
   const PriceTable* prices = nullptr;
-  std::string source;  // The source label on telemetry.
+  std::string source;                     // The source label on telemetry.
   std::optional<MonitorOptions> monitor;  // None: `otel serve`.
   std::optional<ShippingTarget> shipping;
   std::optional<DashboardOptions> dashboard;

@@ -57,7 +57,8 @@ class RecordingObserver final : public ServiceObserver {
 };
 
 bool WaitFor(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -97,8 +98,11 @@ std::string OneRequest(const std::string& id) {
   auto* rec = r.add_resource_logs()->add_scope_logs()->add_log_records();
   rec->set_event_name("claude_code.api_request");
   rec->set_time_unix_nano(1'756'893'600'000'000'000);
-  for (auto [k, v] : {std::pair<std::string, std::string>{"model", "claude-sonnet-4-20250514"},
-                      {"request_id", id}, {"input_tokens", "1"}, {"output_tokens", "5"}}) {
+  for (auto [k, v] : {std::pair<std::string, std::string>{
+                          "model", "claude-sonnet-4-20250514"},
+                      {"request_id", id},
+                      {"input_tokens", "1"},
+                      {"output_tokens", "5"}}) {
     auto* kv = rec->add_attributes();
     kv->set_key(k);
     kv->mutable_value()->set_string_value(v);
@@ -178,10 +182,12 @@ TEST_F(ServiceTest, MonitorsServesTheDashboardAndStoresTelemetryThenStops) {
   }));
   test::AppendFile(transcript_, test::AssistantLine({.message_id = "msg_2",
                                                      .request_id = "req_2",
-                                                     .uuid = "u-2"}) + "\n");
+                                                     .uuid = "u-2"}) +
+                                    "\n");
   ASSERT_TRUE(WaitFor([&] { return observer_.events == 2; }));
 
-  httplib::Client dashboard("127.0.0.1", PortOf(observer_.Get(observer_.dashboard)));
+  httplib::Client dashboard("127.0.0.1",
+                            PortOf(observer_.Get(observer_.dashboard)));
   auto health = dashboard.Get("/api/health");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
@@ -195,8 +201,9 @@ TEST_F(ServiceTest, MonitorsServesTheDashboardAndStoresTelemetryThenStops) {
     senders.emplace_back([&, t] {
       httplib::Client c("127.0.0.1", port);
       for (int i = 0; i < 10; ++i) {
-        auto r = c.Post("/v1/logs", OneRequest("r" + std::to_string(t * 10 + i)),
-                        "application/x-protobuf");
+        auto r =
+            c.Post("/v1/logs", OneRequest("r" + std::to_string(t * 10 + i)),
+                   "application/x-protobuf");
         if (r && r->status == 200) ++ok;
       }
     });
@@ -240,7 +247,8 @@ TEST_F(ServiceTest, APartThatCannotStartFailsRunAndIsNamed) {
 TEST_F(ServiceTest, WithoutAMonitorTheReceiverCommitsThroughTheWriter) {
   WithReceiver();
   Start();
-  ASSERT_TRUE(WaitFor([&] { return !observer_.Get(observer_.receiver).empty(); }));
+  ASSERT_TRUE(
+      WaitFor([&] { return !observer_.Get(observer_.receiver).empty(); }));
   EXPECT_FALSE(observer_.monitoring);
   httplib::Client c("127.0.0.1", PortOf(observer_.Get(observer_.receiver)));
   auto r = c.Post("/v1/logs", OneRequest("alone"), "application/x-protobuf");
