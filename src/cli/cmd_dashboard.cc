@@ -44,19 +44,11 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
   return o;
 }
 
-Result<std::unique_ptr<DashboardServer>> StartDashboard(
-    const Context& ctx, DashboardOptions options,
-    std::unique_ptr<DashboardSource> source) {
-  const bool with_token = !options.auth_token.empty();
-  Result<std::unique_ptr<DashboardServer>> server =
-      DashboardServer::Start(std::move(options), std::move(source));
-  if (!server.ok()) return server.status();
-  if (ctx.verbosity >= 0) {
-    std::fprintf(stderr, "context-cleaner: dashboard at %s%s\n",
-                 (*server)->Url().c_str(),
-                 with_token ? "?token=... (the token you gave)" : "");
-  }
-  return server;
+void SayDashboardAt(const Context& ctx, const std::string& url,
+                    bool with_token) {
+  if (ctx.verbosity < 0) return;
+  std::fprintf(stderr, "context-cleaner: dashboard at %s%s\n", url.c_str(),
+               with_token ? "?token=... (the token you gave)" : "");
 }
 
 // --from clickhouse: the team's ClickHouse, all machines or --source's.
@@ -96,12 +88,14 @@ int RunDashboard(const Context& ctx, const ParsedArgs& args) {
     source = std::move(*ch);
   }
   StopSignal stop;
+  const bool with_token = !options->auth_token.empty();
   Result<std::unique_ptr<DashboardServer>> server =
-      StartDashboard(ctx, *options, std::move(source));
+      DashboardServer::Start(std::move(*options), std::move(source));
   if (!server.ok()) {
     PrintError(server.status().message());
     return ExitCodeFor(server.status());
   }
+  SayDashboardAt(ctx, (*server)->Url(), with_token);
   if (ctx.verbosity >= 0) std::fprintf(stderr, "context-cleaner: Ctrl-C to stop\n");
   pollfd p{stop.fd(), POLLIN, 0};
   while (!stop.requested()) poll(&p, 1, 1000);

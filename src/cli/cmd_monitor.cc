@@ -1,6 +1,7 @@
 // The long-running commands: `bridge sync --start-monitoring`,
 // `bridge sync --interval MINUTES`, and `run` (the all-in-one service):
-// keep the ledger current and, with --clickhouse, ship beside it.
+// their flags into ServiceOptions (daemon/service.h), and what the service
+// reports onto the terminal.
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -8,17 +9,13 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "cli/service_memory.h"
 #include "cli/dashboard_flags.h"
+#include "cli/service_memory.h"
 #include "cli/telemetry_flags.h"
-#include "cli/ship.h"
-#include "core/civil_time.h"
 #include "core/terminal_text.h"
-#include "daemon/monitor.h"
+#include "daemon/service.h"
 #include "daemon/stop_signal.h"
-#include "ledger/ledger.h"
 #include "report/report_render.h"
-#include "watch/inotify_watcher.h"
 
 namespace cc::cli {
 namespace {
@@ -30,24 +27,23 @@ std::string LocalTime() {
   return buf;
 }
 
-// Prints one line per pass that changed something (every pass with -v).
-// After every pass it checks that the ledger path still names the file
-// being written: a ledger deleted or replaced under the monitor would take
-// every later commit with it. Then it says so and stops the monitor, for
-// MonitorAndShip to start again on a new ledger at the path.
-class MonitorPrinter final : public MonitorObserver {
+// Prints what the service reports: one line per pass that changed
+// something (every pass with -v), where the dashboard and the receiver
+// listen, shipping's troubles, and a ledger replaced under it.
+class ServicePrinter final : public ServiceObserver {
  public:
-  MonitorPrinter(const Context& ctx, const Ledger& ledger, StopSignal& stop)
-      : ctx_(ctx), ledger_(ledger), stop_(stop) {}
-
-  bool ledger_replaced() const { return ledger_replaced_; }
+  // `with_token`: the dashboard asks for the token the user gave.
+  ServicePrinter(const Context& ctx, bool with_token)
+      : ctx_(ctx), with_token_(with_token) {}
 
   void OnPass(const char* why, const SyncReport& r) override {
-    CheckLedgerStillThere();
     WarnUnpricedModels(ctx_, r.unpriced_models);
-    WarnOnce(r);
+    // A file that cannot be read (a FIFO swapped in, permissions) is said
+    // once, not at every pass that meets it.
+    ReportProblems(ctx_, r, &warned_);
     const RunCounters& c = r.counters;
-    bool changed = c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
+    bool changed =
+        c.events_new + c.events_updated + c.rejects + c.files_gone > 0;
     if (ctx_.verbosity < 0 || (!changed && ctx_.verbosity < 1)) return;
     // Appended piece by piece: g++ 12 at -O2 warns falsely (-Wrestrict) on
     // chains of `"literal" + std::string`.
@@ -63,7 +59,9 @@ class MonitorPrinter final : public MonitorObserver {
     line.append(" (").append(WithThousands(c.files_scanned)).append(" files, ");
     line.append(WithThousands(c.bytes_read)).append(" bytes read");
     if (c.rejects > 0) {
-      line.append(", ").append(WithThousands(c.rejects)).append(" rejected lines");
+      line.append(", ")
+          .append(WithThousands(c.rejects))
+          .append(" rejected lines");
     }
     if (c.files_gone > 0) {
       line.append(", ").append(WithThousands(c.files_gone)).append(" gone");
@@ -76,45 +74,50 @@ class MonitorPrinter final : public MonitorObserver {
     PrintWarning(ctx_, message);
   }
 
-  // A file that cannot be read (a FIFO swapped in, permissions) is said
-  // once, not at every pass that meets it.
-  void WarnOnce(const SyncReport& r) {
-    for (const ScanProblem& p : r.scan_problems) {
-      if (!p.root_missing && warned_.insert(p.path + ": " + p.message).second) {
-        PrintWarning(ctx_, p.path + ": " + p.message);
-      }
-    }
-    for (const FileProblem& p : r.file_problems) {
-      if (warned_.insert(p.message).second) PrintWarning(ctx_, p.message);
-    }
+  void OnMonitoring(MonitorMode mode) override {
+    if (ctx_.verbosity < 0) return;
+    std::fprintf(stderr,
+                 "context-cleaner: keeping %s current (%s%s%s); Ctrl-C to "
+                 "stop\n",
+                 TerminalSafe(ctx_.ledger_path).c_str(),
+                 mode == MonitorMode::kWatch  ? "watching"
+                 : mode == MonitorMode::kPoll ? "polling"
+                                              : "every interval",
+                 ctx_.clickhouse ? ", shipping to " : "",
+                 ctx_.clickhouse ? ctx_.clickhouse->Redacted().c_str() : "");
+  }
+
+  void OnDashboard(const std::string& url) override {
+    SayDashboardAt(ctx_, url, with_token_);
+  }
+  void OnReceiver(const std::string& url) override { SayReceiverAt(ctx_, url); }
+  void OnReceiverUnavailable(const Status& why) override {
+    // The default port is taken (an OpenTelemetry Collector, another
+    // `run`): the service runs on without the receiver, and says so.
+    PrintWarning(ctx_, why.message() +
+                           "; running without the OpenTelemetry receiver "
+                           "(--otel-port PORT picks another)");
+  }
+
+  void OnLedgerReplaced(const Status& why) override {
+    std::error_code ec;
+    const bool file_there = std::filesystem::exists(ctx_.ledger_path, ec);
+    PrintWarning(
+        ctx_,
+        why.message() + ". " +
+            (file_there ? "Opening the ledger now at " + ctx_.ledger_path +
+                              " (with a new lock); it goes on from its own "
+                              "checkpoints"
+                        : "Making a new ledger at " + ctx_.ledger_path +
+                              " and reading every transcript into it; events "
+                              "of transcripts that no longer exist are gone "
+                              "with the old file"));
   }
 
  private:
-  void CheckLedgerStillThere() {
-    if (ledger_replaced_) return;
-    Status s = ledger_.CheckStillAtPath();
-    if (s.ok()) return;
-    ledger_replaced_ = true;
-    std::error_code ec;
-    const bool file_there = std::filesystem::exists(ctx_.ledger_path, ec);
-    PrintWarning(ctx_,
-                 s.message() + ". " +
-                 (file_there
-                      ? "Opening the ledger now at " + ctx_.ledger_path +
-                            " (with a new lock); it goes on from its own "
-                            "checkpoints"
-                      : "Making a new ledger at " + ctx_.ledger_path +
-                            " and reading every transcript into it; events "
-                            "of transcripts that no longer exist are gone "
-                            "with the old file"));
-    stop_.Request();
-  }
-
   const Context& ctx_;
-  const Ledger& ledger_;
-  StopSignal& stop_;
+  const bool with_token_;
   std::set<std::string> warned_;
-  bool ledger_replaced_ = false;
 };
 
 Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,
@@ -126,14 +129,15 @@ Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,
   char* end = nullptr;
   double value = std::strtod(text->c_str(), &end);
   if (end == text->c_str() || *end != '\0' || !(value > 0) || value > 1e6) {
-    return Status::InvalidArgument(flag + ": expected a positive number, got '" +
-                                   *text + "'");
+    return Status::InvalidArgument(
+        flag + ": expected a positive number, got '" + *text + "'");
   }
   return std::chrono::milliseconds(
       static_cast<int64_t>(value * unit_seconds * 1000));
 }
 
-Result<MonitorOptions> MonitorOptionsFrom(const Context& ctx,
+// A service with the monitor the flags ask for.
+Result<ServiceOptions> MonitorServiceFrom(const Context& ctx,
                                           const ParsedArgs& args) {
   MonitorOptions o;
   o.roots = ctx.roots;
@@ -154,140 +158,84 @@ Result<MonitorOptions> MonitorOptionsFrom(const Context& ctx,
       Seconds(args, "--reconcile", 1, o.reconcile);
   if (!reconcile.ok()) return reconcile.status();
   o.reconcile = *reconcile;
-  return o;
+  ServiceOptions service;
+  service.monitor = std::move(o);
+  return service;
 }
 
 }  // namespace
+
+int Serve(const Context& ctx, const std::string& command,
+          ServiceOptions options, bool parts_optional) {
+  LimitMallocArenasForService();
+  options.ledger_path = ctx.ledger_path;
+  options.holder = ctx.Holder(command);
+  options.prices = ctx.prices.get();
+  options.source = ctx.source;
+  if (ctx.clickhouse) {
+    options.shipping =
+        ShippingTarget{*ctx.clickhouse, ctx.cluster, ctx.user_label};
+  }
+  ServicePrinter printer(
+      ctx, options.dashboard && !options.dashboard->auth_token.empty());
+  StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
+  Service service(std::move(options), printer);
+  Status s = service.Run(stop);
+  if (s.ok()) return kExitOk;
+  std::string message = s.message();
+  if (parts_optional && service.failed_part() == ServicePart::kDashboard) {
+    message += " (or run with --no-dashboard)";
+  } else if (parts_optional &&
+             service.failed_part() == ServicePart::kReceiver) {
+    message += " (or run with --no-otel)";
+  }
+  PrintError(message);
+  return ExitCodeFor(s);
+}
 
 int RunMonitor(const Context& ctx, const ParsedArgs& args) {
   if (args.Has("--interval") && args.Has("--start-monitoring")) {
     PrintError("--interval: choose it or --start-monitoring, not both");
     return kExitUsage;
   }
-  return MonitorAndShip(ctx, args,
-                        args.Has("--interval")
-                            ? "bridge sync --interval"
-                            : "bridge sync --start-monitoring");
-}
-
-int RunService(const Context& ctx, const ParsedArgs& args) {
-  return MonitorAndShip(ctx, args, "run");
-}
-
-namespace {
-
-// One monitoring session on the ledger at ctx.ledger_path, until a stop
-// or (*ledger_replaced) the ledger file was deleted or replaced.
-int MonitorSession(const Context& ctx, const ParsedArgs& args,
-                   const std::string& command, MonitorOptions options,
-                   bool* ledger_replaced) {
-  StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
-  std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
-      ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
-  if (!ledger.ok()) {
-    PrintError(ledger.status().message());
-    return ExitCodeFor(ledger.status());
-  }
-  row_cache = MakeRowCache(ctx, ledger->get());
-  std::unique_ptr<InotifyWatcher> watcher;
-  if (options.mode == MonitorMode::kWatch) {
-    Result<std::unique_ptr<InotifyWatcher>> created = InotifyWatcher::Create();
-    if (created.ok()) {
-      watcher = std::move(*created);
-    } else {
-      PrintWarning(ctx, created.status().message() + "; polling instead");
-      options.mode = MonitorMode::kPoll;
-    }
-  }
-  SystemClock clock;
-  MonitorPrinter printer(ctx, **ledger, stop);
-  if (ctx.verbosity >= 0) {
-    std::fprintf(stderr,
-                 "context-cleaner: keeping %s current (%s%s%s); Ctrl-C to "
-                 "stop\n",
-                 TerminalSafe(ctx.ledger_path).c_str(),
-                 options.mode == MonitorMode::kWatch  ? "watching"
-                 : options.mode == MonitorMode::kPoll ? "polling"
-                                                      : "every interval",
-                 ctx.clickhouse ? ", shipping to " : "",
-                 ctx.clickhouse ? ctx.clickhouse->Redacted().c_str() : "");
-  }
-  // `run`: the dashboard too, once the ledger exists.
-  std::unique_ptr<DashboardServer> dashboard;
-  if (command == "run" && !args.Has("--no-dashboard")) {
-    Result<DashboardOptions> dopts = DashboardOptionsFrom(ctx, args);
-    if (!dopts.ok()) {
-      PrintError(dopts.status().message());
-      return kExitUsage;
-    }
-    Result<std::unique_ptr<DashboardServer>> started = StartDashboard(ctx, *dopts);
-    if (!started.ok()) {
-      PrintError(started.status().message() + " (or run with --no-dashboard)");
-      return ExitCodeFor(started.status());
-    }
-    dashboard = std::move(*started);
-  }
-  // `run`: the OpenTelemetry receiver, on a connection of its own.
-  std::unique_ptr<Ledger> telemetry_ledger;
-  std::unique_ptr<OtlpReceiver> receiver;
-  if (command == "run" && !args.Has("--no-otel")) {
-    Result<std::unique_ptr<Ledger>> companion =
-        Ledger::OpenCompanion(ctx.ledger_path, ctx.prices.get());
-    if (!companion.ok()) {
-      PrintError(companion.status().message());
-      return ExitCodeFor(companion.status());
-    }
-    telemetry_ledger = std::move(*companion);
-    Result<std::unique_ptr<OtlpReceiver>> started =
-        StartOtlpReceiver(ctx, args, *telemetry_ledger);
-    if (started.ok()) {
-      receiver = std::move(*started);
-    } else if (args.Has("--otel-port") || args.Has("--otel-host")) {
-      PrintError(started.status().message() + " (or run with --no-otel)");
-      return ExitCodeFor(started.status());
-    } else {
-      // The default port is taken (an OpenTelemetry Collector, another
-      // `run`): the service runs on without the receiver, and says so.
-      PrintWarning(ctx, started.status().message() +
-                            "; running without the OpenTelemetry receiver "
-                            "(--otel-port PORT picks another)");
-    }
-  }
-  Monitor monitor(**ledger, options, clock, watcher.get(), &printer);
-  BackgroundShipper shipper(ctx, row_cache.get());  // With --clickhouse: ships beside it.
-  shipper.Start();
-  Status s = monitor.Run(stop.fd(), stop.flag());
-  shipper.Stop();
-  if (dashboard) dashboard->Stop();
-  if (receiver) receiver->Stop();
-  *ledger_replaced = printer.ledger_replaced();
-  if (!s.ok()) {
-    PrintError(s.message());
-    return ExitCodeFor(s);
-  }
-  return kExitOk;
-}
-
-}  // namespace
-
-int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
-                   const std::string& command) {
-  LimitMallocArenasForService();
-  Result<MonitorOptions> options = MonitorOptionsFrom(ctx, args);
+  Result<ServiceOptions> options = MonitorServiceFrom(ctx, args);
   if (!options.ok()) {
     PrintError(options.status().message());
     return kExitUsage;
   }
-  // A session ends early only when its ledger file was deleted or
-  // replaced: the next one makes a new ledger there and catches up from
-  // every transcript's first byte (an empty ledger has no checkpoints).
-  for (;;) {
-    bool ledger_replaced = false;
-    const int code =
-        MonitorSession(ctx, args, command, *options, &ledger_replaced);
-    if (!ledger_replaced) return code;
+  return Serve(ctx,
+               args.Has("--interval") ? "bridge sync --interval"
+                                      : "bridge sync --start-monitoring",
+               std::move(*options), /*parts_optional=*/false);
+}
+
+// `run`: the monitor, the dashboard (--no-dashboard) and the OpenTelemetry
+// receiver (--no-otel; on the default port only if it is free).
+int RunService(const Context& ctx, const ParsedArgs& args) {
+  Result<ServiceOptions> options = MonitorServiceFrom(ctx, args);
+  if (!options.ok()) {
+    PrintError(options.status().message());
+    return kExitUsage;
   }
+  if (!args.Has("--no-dashboard")) {
+    Result<DashboardOptions> dashboard = DashboardOptionsFrom(ctx, args);
+    if (!dashboard.ok()) {
+      PrintError(dashboard.status().message());
+      return kExitUsage;
+    }
+    options->dashboard = std::move(*dashboard);
+  }
+  if (!args.Has("--no-otel")) {
+    Result<OtlpReceiverOptions> receiver = OtlpOptionsFrom(args);
+    if (!receiver.ok()) {
+      PrintError(receiver.status().message() + " (or run with --no-otel)");
+      return ExitCodeFor(receiver.status());
+    }
+    options->receiver = *receiver;
+    options->receiver_optional =
+        !args.Has("--otel-port") && !args.Has("--otel-host");
+  }
+  return Serve(ctx, "run", std::move(*options), /*parts_optional=*/true);
 }
 
 }  // namespace cc::cli

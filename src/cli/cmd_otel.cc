@@ -1,20 +1,11 @@
 // otel serve: Claude Code's OpenTelemetry into the ledger (otel/); and
 // telemetry init: the settings that point Claude Code at it.
-#include <poll.h>
-
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <sstream>
 
 #include "cli/commands.h"
-#include "cli/service_memory.h"
-#include "cli/ship.h"
 #include "cli/telemetry_flags.h"
-#include "core/clock.h"
-#include "daemon/stop_signal.h"
+#include "daemon/service.h"
 #include "otel/settings_merge.h"
 
 namespace cc::cli {
@@ -33,49 +24,24 @@ Result<OtlpReceiverOptions> OtlpOptionsFrom(const ParsedArgs& args) {
   return o;
 }
 
-Result<std::unique_ptr<OtlpReceiver>> StartOtlpReceiver(const Context& ctx,
-                                                        const ParsedArgs& args,
-                                                        Ledger& ledger) {
-  Result<OtlpReceiverOptions> options = OtlpOptionsFrom(args);
-  if (!options.ok()) return options.status();
-  auto mu = std::make_shared<std::mutex>();
-  const std::string source = ctx.source;
-  TelemetrySink sink = [&ledger, mu, source](const TelemetryBatch& b) {
-    std::lock_guard<std::mutex> lock(*mu);
-    return ledger.CommitTelemetry(b, source, SystemClock().NowMs());
-  };
-  Result<std::unique_ptr<OtlpReceiver>> r = OtlpReceiver::Start(*options, sink);
-  if (!r.ok()) return r.status();
-  if (ctx.verbosity >= 0) {
-    std::fprintf(stderr, "context-cleaner: OpenTelemetry receiver at %s "
-                         "(`context-cleaner telemetry init` points Claude Code at it)\n",
-                 (*r)->Url().c_str());
-  }
-  return r;
+void SayReceiverAt(const Context& ctx, const std::string& url) {
+  if (ctx.verbosity < 0) return;
+  std::fprintf(stderr, "context-cleaner: OpenTelemetry receiver at %s "
+                       "(`context-cleaner telemetry init` points Claude Code at it)\n",
+               url.c_str());
 }
 
+// The receiver alone, committing through the writer lock; with
+// --clickhouse the telemetry ships as it arrives, as under `run`.
 int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
-  LimitMallocArenasForService();
-  StopSignal stop;
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
-      ctx.ledger_path, ctx.Holder("otel serve"), ctx.prices.get());
-  if (!ledger.ok()) {
-    PrintError(ledger.status().message());
-    return ExitCodeFor(ledger.status());
+  Result<OtlpReceiverOptions> receiver = OtlpOptionsFrom(args);
+  if (!receiver.ok()) {
+    PrintError(receiver.status().message());
+    return ExitCodeFor(receiver.status());
   }
-  Result<std::unique_ptr<OtlpReceiver>> r = StartOtlpReceiver(ctx, args, **ledger);
-  if (!r.ok()) {
-    PrintError(r.status().message());
-    return ExitCodeFor(r.status());
-  }
-  // With --clickhouse the telemetry ships as it arrives, as under `run`.
-  BackgroundShipper shipper(ctx, /*cache=*/nullptr);
-  shipper.Start();
-  pollfd p{stop.fd(), POLLIN, 0};
-  while (!stop.requested()) poll(&p, 1, 1000);
-  (*r)->Stop();
-  shipper.Stop();
-  return kExitOk;
+  ServiceOptions options;
+  options.receiver = *receiver;
+  return Serve(ctx, "otel serve", std::move(options), /*parts_optional=*/false);
 }
 
 int RunTelemetryInit(const Context& ctx, const ParsedArgs& args) {

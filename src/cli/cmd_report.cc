@@ -191,7 +191,7 @@ Result<UsageData> UsageFromClickHouse(const Context& ctx,
         "--from clickhouse: say where with --clickhouse URL (or "
         "$CONTEXT_CLEANER_CLICKHOUSE)");
   }
-  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx);
+  Result<ClickHouseConnection> ch = ConnectClickHouse(*ctx.clickhouse);
   if (!ch.ok()) return ch.status();
   return QueryClickHouseUsage(*ch->client, f);
 }

@@ -31,25 +31,6 @@ Result<std::optional<int64_t>> DateFlag(const ParsedArgs& args,
   return day;
 }
 
-void ReportProblems(const Context& ctx, const SyncReport& r) {
-  size_t missing = 0;
-  for (const ScanProblem& p : r.scan_problems) missing += p.root_missing;
-  // Of the two default locations one is usually absent: say so only if
-  // both are, or with -v.
-  bool quiet_missing = ctx.default_roots && missing < ctx.roots.size() &&
-                       ctx.verbosity < 1;
-  for (const ScanProblem& p : r.scan_problems) {
-    if (p.root_missing && quiet_missing) continue;
-    if (p.root_missing) {
-      PrintWarning(ctx, "no transcripts at " + p.path + " (" + p.message + ")");
-    } else {
-      PrintWarning(ctx, p.path + ": " + p.message);
-    }
-  }
-  for (const FileProblem& p : r.file_problems) PrintWarning(ctx, p.message);
-  WarnUnpricedModels(ctx, r.unpriced_models);
-}
-
 std::string SummaryJson(const SyncReport& r, bool dry_run,
                         const ShipOutcome& shipped) {
   const RunCounters& c = r.counters;
@@ -133,6 +114,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
     return ExitCodeFor(report.status());
   }
   ReportProblems(ctx, *report);
+  WarnUnpricedModels(ctx, report->unpriced_models);
   if (report->interrupted) {
     PrintWarning(ctx, "interrupted: what was read is committed; the next run "
                       "goes on from there");
@@ -160,6 +142,31 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
 }
 
 }  // namespace
+
+void ReportProblems(const Context& ctx, const SyncReport& r,
+                    std::set<std::string>* said) {
+  size_t missing = 0;
+  for (const ScanProblem& p : r.scan_problems) missing += p.root_missing;
+  // Of the two default locations one is usually absent: say so only if
+  // both are, or with -v.
+  bool quiet_missing = said != nullptr ||
+                       (ctx.default_roots && missing < ctx.roots.size() &&
+                        ctx.verbosity < 1);
+  auto say = [&](const std::string& message) {
+    if (said == nullptr || said->insert(message).second) {
+      PrintWarning(ctx, message);
+    }
+  };
+  for (const ScanProblem& p : r.scan_problems) {
+    if (p.root_missing && quiet_missing) continue;
+    if (p.root_missing) {
+      say("no transcripts at " + p.path + " (" + p.message + ")");
+    } else {
+      say(p.path + ": " + p.message);
+    }
+  }
+  for (const FileProblem& p : r.file_problems) say(p.message);
+}
 
 int RunBackfill(const Context& ctx, const ParsedArgs& args) {
   SyncOptions options;

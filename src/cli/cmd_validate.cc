@@ -163,7 +163,7 @@ void DayTotalsJson(JsonWriter& w, const char* key, const DayTotals& t) {
 // against the ledger.
 int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
                               Ledger& ledger) {
-  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx);
+  Result<ClickHouseConnection> ch = ConnectClickHouse(*ctx.clickhouse);
   if (!ch.ok()) {
     PrintError(ch.status().message());
     return ExitCodeFor(ch.status());

@@ -2,12 +2,18 @@
 // printing; none of them exits.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cli/context.h"
 #include "cli/flags.h"
 #include "report/time_zone.h"
+
+namespace cc {
+struct ServiceOptions;
+struct SyncReport;
+}  // namespace cc
 
 namespace cc::cli {
 
@@ -26,9 +32,6 @@ int RunBackfill(const Context& ctx, const ParsedArgs& args);
 int RunSync(const Context& ctx, const ParsedArgs& args);
 int RunMonitor(const Context& ctx, const ParsedArgs& args);
 int RunService(const Context& ctx, const ParsedArgs& args);
-// What RunMonitor and RunService share; `command` names the ledger's holder.
-int MonitorAndShip(const Context& ctx, const ParsedArgs& args,
-                   const std::string& command);
 int RunDashboard(const Context& ctx, const ParsedArgs& args);
 int RunOtelServe(const Context& ctx, const ParsedArgs& args);
 int RunTelemetryInit(const Context& ctx, const ParsedArgs& args);
@@ -41,6 +44,19 @@ int RunReportWeekly(const Context& ctx, const ParsedArgs& args);
 int RunReportMonthly(const Context& ctx, const ParsedArgs& args);
 int RunReportSession(const Context& ctx, const ParsedArgs& args);
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args);
+
+// Runs the service (daemon/service.h) with `options`' parts until Ctrl-C,
+// printing what it reports; ledger, prices, source and shipping come from
+// `ctx`, the ledger's holder is `command`. `parts_optional`: the failure
+// of the dashboard or the receiver names --no-dashboard, --no-otel.
+int Serve(const Context& ctx, const std::string& command,
+          ServiceOptions options, bool parts_optional);
+
+// A sync's scan and file problems as warnings (missing roots quietly when
+// one default root is there). `said` (the monitor): each message once, and
+// missing roots left to the monitor's notices.
+void ReportProblems(const Context& ctx, const SyncReport& report,
+                    std::set<std::string>* said = nullptr);
 
 // --timezone, else the config's "timezone", else the system's zone.
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args);

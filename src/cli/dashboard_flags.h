@@ -1,5 +1,6 @@
-// The dashboard's flags (--host, --port, --auth-token, --auth-token-file),
-// shared by the `dashboard` and `run` commands.
+// The dashboard's flags (--host, --port, --auth-token, --auth-token-file)
+// and its address on the terminal, shared by the `dashboard` and `run`
+// commands.
 #pragma once
 
 #include "cli/context.h"
@@ -14,10 +15,9 @@ namespace cc::cli {
 Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
                                               const ParsedArgs& args);
 
-// Starts it, saying where on stderr; an error names the flag to change.
-// `source` null: the ledger.
-Result<std::unique_ptr<DashboardServer>> StartDashboard(
-    const Context& ctx, DashboardOptions options,
-    std::unique_ptr<DashboardSource> source = nullptr);
+// "context-cleaner: dashboard at URL" on stderr (not with -q).
+// `with_token`: the user gave a token, which the URL then needs.
+void SayDashboardAt(const Context& ctx, const std::string& url,
+                    bool with_token);
 
 }  // namespace cc::cli

@@ -8,16 +8,6 @@
 
 namespace cc::cli {
 
-Result<ClickHouseConnection> ConnectClickHouse(const Context& ctx) {
-  Result<std::unique_ptr<HttpClient>> http =
-      MakeCurlHttpClient(CurlOptions{ctx.clickhouse->ca_file});
-  if (!http.ok()) return http.status();
-  ClickHouseConnection c;
-  c.http = std::move(*http);
-  c.client = std::make_unique<ClickHouseClient>(*ctx.clickhouse, *c.http);
-  return c;
-}
-
 ClickHouseSchemaOptions SchemaOptionsFor(const Context& ctx) {
   ClickHouseSchemaOptions schema;
   schema.database = ctx.clickhouse->database;
@@ -25,18 +15,11 @@ ClickHouseSchemaOptions SchemaOptionsFor(const Context& ctx) {
   return schema;
 }
 
-namespace {
-
-// Rows kept encoded for the shipper: about 130,000 events. A backfill of
-// more sends the rest from the ledger.
-constexpr size_t kRowCacheBytes = 32u << 20;
-
-}  // namespace
-
 std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
                                              Ledger* ledger) {
   if (!ctx.clickhouse || ledger == nullptr) return nullptr;
-  auto cache = std::make_unique<OutboxRowCache>(ctx.user_label, kRowCacheBytes);
+  auto cache = std::make_unique<OutboxRowCache>(
+      ctx.user_label, OutboxRowCache::kShipperBytes);
   ledger->SetOutboxTap(cache.get());
   return cache;
 }
@@ -46,7 +29,7 @@ ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
   ShipOutcome out;
   if (!ctx.clickhouse) return out;
   out.attempted = true;
-  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx);
+  Result<ClickHouseConnection> ch = ConnectClickHouse(*ctx.clickhouse);
   if (!ch.ok()) {
     out.problem = ch.status().message();
     return out;
@@ -92,90 +75,6 @@ std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o) {
             TerminalSafe(o.problem) + ")";
   }
   return text + "\n";
-}
-
-void BackgroundShipper::Start() {
-  if (!ctx_.clickhouse || thread_.joinable()) return;
-  thread_ = std::thread([this] { Run(); });
-}
-
-void BackgroundShipper::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool BackgroundShipper::Sleep(int64_t ms) {
-  std::unique_lock<std::mutex> lock(mu_);
-  wake_.wait_for(lock, std::chrono::milliseconds(ms),
-                 [this] { return stopping_; });
-  return !stopping_;
-}
-
-void BackgroundShipper::Run() {
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForShipping(ctx_.ledger_path);
-  Result<ClickHouseConnection> ch = ConnectClickHouse(ctx_);
-  if (!ledger.ok() || !ch.ok()) {
-    PrintWarning(ctx_,
-                 "shipping disabled: " +
-                     (ledger.ok() ? ch.status() : ledger.status()).message());
-    return;
-  }
-  SystemClock clock;
-  ShipperOptions options;
-  options.user = ctx_.user_label;
-  options.request_timeout_ms = 10'000;
-  options.cache = cache_;
-  Shipper shipper(**ledger, *ch->client, clock, options);
-  const ClickHouseSchemaOptions schema = SchemaOptionsFor(ctx_);
-  const std::string target = ctx_.clickhouse->Redacted();
-  int64_t schema_wait_ms = 1000;
-  while (true) {
-    Status s = shipper.EnsureSchema(schema);
-    if (s.ok()) break;
-    PrintWarning(ctx_, s.message() + (shipper.stopped()
-                                          ? " (shipping STOPPED until restart)"
-                                          : " (will retry)"));
-    if (shipper.stopped()) return;
-    if (!Sleep(schema_wait_ms)) return;
-    schema_wait_ms = std::min<int64_t>(schema_wait_ms * 2, 300'000);
-  }
-  bool failing = false;
-  while (true) {
-    Result<ShipStep> step = shipper.Step(/*flush=*/false);
-    if (!step.ok()) {
-      PrintWarning(ctx_, "shipping: " + step.status().message());
-      if (!Sleep(5'000)) return;
-      continue;
-    }
-    switch (step->what) {
-      case ShipStep::What::kSent:
-      case ShipStep::What::kSplit:
-      case ShipStep::What::kRejectedRow:
-        if (failing) PrintWarning(ctx_, "shipping to " + target + " recovered");
-        failing = false;
-        continue;  // More may be due at once.
-      case ShipStep::What::kStopped:
-        PrintWarning(ctx_, "shipping to " + target +
-                               " STOPPED (the outbox is kept): " + step->error);
-        return;
-      case ShipStep::What::kRetryLater:
-        if (!failing) {
-          PrintWarning(ctx_, "shipping to " + target +
-                                 " failing, will retry: " + step->error);
-        }
-        failing = true;
-        break;
-      case ShipStep::What::kIdle:
-      case ShipStep::What::kWaiting:
-        break;
-    }
-    if (!Sleep(1'000)) return;
-  }
 }
 
 }  // namespace cc::cli

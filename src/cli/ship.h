@@ -2,10 +2,8 @@
 // ClickHouse when one is configured (docs/clickhouse.md).
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "cli/context.h"
 #include "clickhouse/clickhouse_client.h"
@@ -14,14 +12,6 @@
 #include "ledger/ledger.h"
 
 namespace cc::cli {
-
-// A libcurl connection to ctx.clickhouse (which must be set) and the
-// statement runner over it.
-struct ClickHouseConnection {
-  std::unique_ptr<HttpClient> http;
-  std::unique_ptr<ClickHouseClient> client;
-};
-Result<ClickHouseConnection> ConnectClickHouse(const Context& ctx);
 
 // The schema the context asks for: its database, and --cluster.
 ClickHouseSchemaOptions SchemaOptionsFor(const Context& ctx);
@@ -51,30 +41,5 @@ std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
 
 // "shipped 1,234 rows to https://u:***@host:8443/db" or the warning.
 std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o);
-
-// Shipping beside a monitor (--start-monitoring, --interval): a thread of
-// its own with its own ledger connection, so an outage never slows
-// ingestion. It ships what is due about once a second and says so on
-// stderr when shipping starts failing, stops, or recovers.
-class BackgroundShipper {
- public:
-  // `cache` (may be null) holds the rows the monitor's ledger commits.
-  BackgroundShipper(const Context& ctx, OutboxRowCache* cache)
-      : ctx_(ctx), cache_(cache) {}
-  ~BackgroundShipper() { Stop(); }
-  void Start();
-  void Stop();
-
- private:
-  void Run();
-  bool Sleep(int64_t ms);  // False when stopping.
-
-  const Context& ctx_;
-  OutboxRowCache* cache_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-};
 
 }  // namespace cc::cli

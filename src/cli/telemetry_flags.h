@@ -1,22 +1,19 @@
-// The OpenTelemetry receiver's flags and start-up, shared by `otel serve`
-// and `run`.
+// The OpenTelemetry receiver's flags and its address on the terminal,
+// shared by `otel serve` and `run`.
 #pragma once
 
-#include <memory>
+#include <string>
 
 #include "cli/context.h"
 #include "cli/flags.h"
-#include "ledger/ledger.h"
 #include "otel/otlp_receiver.h"
 
 namespace cc::cli {
 
 Result<OtlpReceiverOptions> OtlpOptionsFrom(const ParsedArgs& args);
 
-// Starts the receiver committing into `ledger` (which must outlive it;
-// calls are serialised here), saying where on stderr.
-Result<std::unique_ptr<OtlpReceiver>> StartOtlpReceiver(const Context& ctx,
-                                                        const ParsedArgs& args,
-                                                        Ledger& ledger);
+// "context-cleaner: OpenTelemetry receiver at URL (...)" on stderr (not
+// with -q).
+void SayReceiverAt(const Context& ctx, const std::string& url);
 
 }  // namespace cc::cli

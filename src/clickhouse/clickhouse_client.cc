@@ -176,4 +176,15 @@ ClickHouseReply ClickHouseClient::Execute(
   return reply;
 }
 
+Result<ClickHouseConnection> ConnectClickHouse(
+    const ClickHouseEndpoint& endpoint) {
+  Result<std::unique_ptr<HttpClient>> http =
+      MakeCurlHttpClient(CurlOptions{endpoint.ca_file});
+  if (!http.ok()) return http.status();
+  ClickHouseConnection c;
+  c.http = std::move(*http);
+  c.client = std::make_unique<ClickHouseClient>(endpoint, *c.http);
+  return c;
+}
+
 }  // namespace cc

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,15 @@ class ClickHouseClient {
   HttpClient& http_;
   BodyEncoding body_encoding_ = BodyEncoding::kZstd;
 };
+
+// A libcurl connection to `endpoint` (its CA file too) and the statement
+// runner over it.
+struct ClickHouseConnection {
+  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<ClickHouseClient> client;
+};
+Result<ClickHouseConnection> ConnectClickHouse(
+    const ClickHouseEndpoint& endpoint);
 
 // The classification alone (exposed for tests and logs).
 ClickHouseError::Kind ClassifyClickHouseError(long http_status, int code);

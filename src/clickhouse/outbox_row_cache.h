@@ -37,6 +37,10 @@ namespace cc {
 
 class OutboxRowCache : public OutboxTap {
  public:
+  // What a process keeps for its shipper: about 130,000 events. A backfill
+  // of more sends the rest from the ledger.
+  static constexpr size_t kShipperBytes = size_t{32} << 20;
+
   // `user` labels every row (ShipperOptions::user); at most `max_bytes` of
   // rows are kept.
   OutboxRowCache(std::string user, size_t max_bytes);

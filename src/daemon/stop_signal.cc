@@ -42,4 +42,11 @@ bool StopSignal::requested() const { return g_stop.load(); }
 const std::atomic<bool>& StopSignal::flag() const { return g_stop; }
 void StopSignal::Request() { OnSignal(0); }
 
+void StopSignal::Rearm() {
+  char bytes[64];
+  while (read(g_pipe[0], bytes, sizeof bytes) > 0) {
+  }
+  g_stop.store(false);
+}
+
 }  // namespace cc

@@ -18,6 +18,10 @@ class StopSignal {
   bool requested() const;
   const std::atomic<bool>& flag() const;
   void Request();  // What the handlers do; also for tests.
+  // Forgets a request (the flag and the descriptor's bytes): for a loop
+  // that stopped one round on purpose and goes on (Service). A signal
+  // that arrives meanwhile is forgotten too.
+  void Rearm();
 };
 
 }  // namespace cc
