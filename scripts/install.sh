@@ -15,6 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 DEPS=(build-essential cmake pkg-config libsqlite3-dev libsimdjson-dev
       libgtest-dev libgmock-dev libbenchmark-dev python3 tzdata
+      libhowardhinnant-date-dev
       libcurl4-openssl-dev zlib1g-dev libzstd-dev libcpp-httplib-dev libboost-dev
       libprotobuf-dev protobuf-compiler)
 missing=()

@@ -8,7 +8,7 @@
 
 #include "cli/context.h"
 #include "cli/flags.h"
-#include "report/time_zone.h"
+#include "time/time_zone.h"
 
 namespace cc {
 struct ServiceOptions;

@@ -1,11 +1,13 @@
 #include "core/civil_time.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace cc {
-namespace {
 
-constexpr int64_t kMsPerDay = 86'400'000;
+namespace chr = std::chrono;
+
+namespace {
 
 // Reads exactly `n` decimal digits at text[pos...]; advances pos.
 std::optional<int> ReadDigits(std::string_view text, size_t& pos, size_t n) {
@@ -26,17 +28,11 @@ bool Expect(std::string_view text, size_t& pos, char c) {
   return true;
 }
 
-unsigned DaysInMonth(int year, unsigned month) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30,
-                                       31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 bool ValidDate(int year, int month, int day) {
-  return month >= 1 && month <= 12 && day >= 1 &&
-         static_cast<unsigned>(day) <=
-             DaysInMonth(year, static_cast<unsigned>(month));
+  return chr::year_month_day(chr::year(year),
+                             chr::month(static_cast<unsigned>(month)),
+                             chr::day(static_cast<unsigned>(day)))
+      .ok();
 }
 
 // Parses "+HH:MM", "-HH:MM" or "Z"; returns the offset east of UTC in ms.
@@ -60,15 +56,9 @@ std::optional<int64_t> ReadZone(std::string_view text, size_t& pos) {
 }  // namespace
 
 int64_t DaysFromCivil(int year, unsigned month, unsigned day) {
-  // Shift the year to start in March so the leap day is the year's last day.
-  const int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t year_of_era = y - era * 400;
-  const int64_t shifted_month = month > 2 ? month - 3 : month + 9;
-  const int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-  const int64_t day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
+  return chr::sys_days(chr::year(year) / chr::month(month) / chr::day(day))
+      .time_since_epoch()
+      .count();
 }
 
 std::optional<int64_t> ParseIsoTimestampMs(std::string_view text) {
@@ -109,7 +99,8 @@ std::optional<int64_t> ParseIsoTimestampMs(std::string_view text) {
   int64_t days = DaysFromCivil(*year, static_cast<unsigned>(*month),
                                static_cast<unsigned>(*day));
   int64_t seconds = *hour * 3600LL + *minute * 60LL + *second;
-  return days * kMsPerDay + seconds * 1000 + millis - *zone;
+  return chr::milliseconds(chr::days(days)).count() + seconds * 1000 + millis -
+         *zone;
 }
 
 std::optional<int64_t> ParseDate(std::string_view text) {
@@ -127,20 +118,10 @@ std::optional<int64_t> ParseDate(std::string_view text) {
 }
 
 CivilDate CivilFromDays(int64_t days_since_epoch) {
-  // Howard Hinnant's days_from_civil, inverted.
-  const int64_t z = days_since_epoch + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t day_of_era = z - era * 146097;
-  const int64_t year_of_era = (day_of_era - day_of_era / 1460 +
-                               day_of_era / 36524 - day_of_era / 146096) /
-                              365;
-  const int64_t day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t mp = (5 * day_of_year + 2) / 153;
-  const int64_t day = day_of_year - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  return CivilDate{year_of_era + era * 400 + (month <= 2 ? 1 : 0),
-                   static_cast<unsigned>(month), static_cast<unsigned>(day)};
+  const chr::year_month_day date{chr::sys_days(chr::days(days_since_epoch))};
+  return CivilDate{static_cast<int>(date.year()),
+                   static_cast<unsigned>(date.month()),
+                   static_cast<unsigned>(date.day())};
 }
 
 std::string FormatDate(int64_t days_since_epoch) {
@@ -152,21 +133,20 @@ std::string FormatDate(int64_t days_since_epoch) {
 }
 
 int64_t UtcDayOfMs(int64_t timestamp_ms) {
-  int64_t day = timestamp_ms / kMsPerDay;
-  if (timestamp_ms % kMsPerDay < 0) --day;
-  return day;
+  return chr::floor<chr::days>(chr::milliseconds(timestamp_ms)).count();
 }
 
 std::string FormatIsoTimestampMs(int64_t timestamp_ms) {
-  int64_t day = UtcDayOfMs(timestamp_ms);
-  int64_t ms_of_day = timestamp_ms - day * kMsPerDay;
+  const chr::milliseconds ms(timestamp_ms);
+  const chr::days day = chr::floor<chr::days>(ms);
+  const chr::hh_mm_ss<chr::milliseconds> time(ms - day);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lld.%03lldZ",
-                FormatDate(day).c_str(),
-                static_cast<long long>(ms_of_day / 3'600'000),
-                static_cast<long long>(ms_of_day / 60'000 % 60),
-                static_cast<long long>(ms_of_day / 1000 % 60),
-                static_cast<long long>(ms_of_day % 1000));
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ",
+                FormatDate(day.count()).c_str(),
+                static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()),
+                static_cast<int>(time.subseconds().count()));
   return buf;
 }
 

@@ -1,5 +1,6 @@
-// Conversions between UTC timestamps and calendar dates. Pure functions,
-// no time-zone database (time zones come with the reports issue).
+// Conversions between UTC timestamps and calendar dates, on std::chrono's
+// proleptic Gregorian calendar (years -32767..32767). Pure functions; local
+// time is time/time_zone.h.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,7 @@
 
 #include "dashboard/snapshot.h"
 #include "price/price_table.h"
-#include "report/time_zone.h"
+#include "time/time_zone.h"
 
 namespace cc {
 

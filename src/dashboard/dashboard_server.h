@@ -28,7 +28,7 @@
 #include "core/result.h"
 #include "dashboard/dashboard_source.h"
 #include "price/price_table.h"
-#include "report/time_zone.h"
+#include "time/time_zone.h"
 
 namespace cc {
 

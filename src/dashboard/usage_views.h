@@ -14,8 +14,8 @@
 
 #include "ledger/ledger_types.h"
 #include "price/price_table.h"
-#include "report/time_zone.h"
 #include "report/usage_report.h"
+#include "time/time_zone.h"
 
 namespace cc {
 

@@ -1,6 +1,7 @@
 #include "report/usage_report.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 #include "core/civil_time.h"
@@ -9,13 +10,13 @@
 namespace cc {
 namespace {
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
+namespace chr = std::chrono;
 
-// 0 = Sunday (1970-01-01 was a Thursday).
-int Weekday(int64_t day) { return static_cast<int>(((day % 7) + 7 + 4) % 7); }
+// 0 = Sunday.
+int Weekday(int64_t day) {
+  return static_cast<int>(
+      chr::weekday(chr::sys_days(chr::days(day))).c_encoding());
+}
 
 // Small integer ids for the models and sessions the dimensions name, so
 // that grouping a row costs an index, not a string comparison.
@@ -171,7 +172,9 @@ std::vector<ReportRow> GroupIntoBlocks(const UsageData& data,
         sums.emplace_back();
       }
       ReportRow block;
-      block.start_ms = FloorDiv(u->first_ms, 3'600'000) * 3'600'000;
+      block.start_ms = chr::milliseconds(chr::floor<chr::hours>(
+                                             chr::milliseconds(u->first_ms)))
+                           .count();
       block.end_ms = block.start_ms + kBlockMs;
       block.label = FormatIsoTimestampMs(block.start_ms);
       blocks.push_back(std::move(block));

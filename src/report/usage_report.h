@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ledger/ledger_types.h"
-#include "report/time_zone.h"
+#include "time/time_zone.h"
 
 namespace cc {
 
