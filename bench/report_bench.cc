@@ -10,7 +10,7 @@
 
 
 #include "bench_ledger.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 #include "report/report_render.h"
 #include "report/usage_report.h"
 
@@ -27,7 +27,7 @@ void BM_Report(benchmark::State& state, ReportKind kind) {
   }
   size_t rows = 0, lines = 0;
   for (auto _ : state) {
-    auto ledger = Ledger::OpenForRead(path);
+    auto ledger = LedgerReader::Open(path);
     auto usage = (*ledger)->Usage(UsageFilter{});
     ReportSpec spec;
     spec.kind = kind;

@@ -16,7 +16,7 @@
 #include "core/terminal_text.h"
 #include "daemon/monitor.h"
 #include "daemon/stop_signal.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "report/report_render.h"
 #include "watch/inotify_watcher.h"
 
@@ -37,7 +37,7 @@ std::string LocalTime() {
 // MonitorAndShip to start again on a new ledger at the path.
 class MonitorPrinter final : public MonitorObserver {
  public:
-  MonitorPrinter(const Context& ctx, const Ledger& ledger, StopSignal& stop)
+  MonitorPrinter(const Context& ctx, const LedgerWriter& ledger, StopSignal& stop)
       : ctx_(ctx), ledger_(ledger), stop_(stop) {}
 
   bool ledger_replaced() const { return ledger_replaced_; }
@@ -111,7 +111,7 @@ class MonitorPrinter final : public MonitorObserver {
   }
 
   const Context& ctx_;
-  const Ledger& ledger_;
+  const LedgerWriter& ledger_;
   StopSignal& stop_;
   std::set<std::string> warned_;
   bool ledger_replaced_ = false;
@@ -183,7 +183,7 @@ int MonitorSession(const Context& ctx, const ParsedArgs& args,
                    bool* ledger_replaced) {
   StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
   std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
+  Result<std::unique_ptr<LedgerWriter>> ledger = LedgerWriter::Open(
       ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
@@ -229,11 +229,11 @@ int MonitorSession(const Context& ctx, const ParsedArgs& args,
     dashboard = std::move(*started);
   }
   // `run`: the OpenTelemetry receiver, on a connection of its own.
-  std::unique_ptr<Ledger> telemetry_ledger;
+  std::unique_ptr<TelemetryStore> telemetry_ledger;
   std::unique_ptr<OtlpReceiver> receiver;
   if (command == "run" && !args.Has("--no-otel")) {
-    Result<std::unique_ptr<Ledger>> companion =
-        Ledger::OpenCompanion(ctx.ledger_path, ctx.prices.get());
+    Result<std::unique_ptr<TelemetryStore>> companion =
+        TelemetryStore::Open(ctx.ledger_path, ctx.prices.get());
     if (!companion.ok()) {
       PrintError(companion.status().message());
       return ExitCodeFor(companion.status());

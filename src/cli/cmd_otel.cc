@@ -35,7 +35,7 @@ Result<OtlpReceiverOptions> OtlpOptionsFrom(const ParsedArgs& args) {
 
 Result<std::unique_ptr<OtlpReceiver>> StartOtlpReceiver(const Context& ctx,
                                                         const ParsedArgs& args,
-                                                        Ledger& ledger) {
+                                                        TelemetryStore& ledger) {
   Result<OtlpReceiverOptions> options = OtlpOptionsFrom(args);
   if (!options.ok()) return options.status();
   auto mu = std::make_shared<std::mutex>();
@@ -57,13 +57,13 @@ Result<std::unique_ptr<OtlpReceiver>> StartOtlpReceiver(const Context& ctx,
 int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
   LimitMallocArenasForService();
   StopSignal stop;
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
+  Result<std::unique_ptr<LedgerWriter>> ledger = LedgerWriter::Open(
       ctx.ledger_path, ctx.Holder("otel serve"), ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());
   }
-  Result<std::unique_ptr<OtlpReceiver>> r = StartOtlpReceiver(ctx, args, **ledger);
+  Result<std::unique_ptr<OtlpReceiver>> r = StartOtlpReceiver(ctx, args, (*ledger)->telemetry());
   if (!r.ok()) {
     PrintError(r.status().message());
     return ExitCodeFor(r.status());

@@ -34,14 +34,14 @@ constexpr size_t kRowCacheBytes = 32u << 20;
 }  // namespace
 
 std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
-                                             Ledger* ledger) {
+                                             LedgerWriter* ledger) {
   if (!ctx.clickhouse || ledger == nullptr) return nullptr;
   auto cache = std::make_unique<OutboxRowCache>(ctx.user_label, kRowCacheBytes);
   ledger->SetOutboxTap(cache.get());
   return cache;
 }
 
-ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
+ShipOutcome ShipOutbox(const Context& ctx, LedgerWriter& ledger,
                        OutboxRowCache* cache) {
   ShipOutcome out;
   if (!ctx.clickhouse) return out;
@@ -55,7 +55,7 @@ ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
   ShipperOptions options;
   options.user = ctx.user_label;
   options.cache = cache;
-  Shipper shipper(ledger, *ch->client, clock, options);
+  Shipper shipper(ledger.ship_queue(), *ch->client, clock, options);
   if (Status s = shipper.EnsureSchema(SchemaOptionsFor(ctx)); !s.ok()) {
     out.problem = s.message();
     out.stopped = shipper.stopped();
@@ -71,7 +71,7 @@ ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
       out.problem = summary->last_error;
     }
   }
-  if (Result<ShipState> st = ledger.ShippingState(); st.ok()) {
+  if (Result<ShipState> st = ledger.reader().ShippingState(); st.ok()) {
     out.rows_waiting = st->pending_events;
   }
   return out;
@@ -116,8 +116,8 @@ bool BackgroundShipper::Sleep(int64_t ms) {
 }
 
 void BackgroundShipper::Run() {
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForShipping(ctx_.ledger_path);
+  Result<std::unique_ptr<ShipQueue>> ledger =
+      ShipQueue::Open(ctx_.ledger_path);
   Result<ClickHouseConnection> ch = ConnectClickHouse(ctx_);
   if (!ledger.ok() || !ch.ok()) {
     PrintWarning(ctx_,

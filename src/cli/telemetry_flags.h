@@ -6,7 +6,7 @@
 
 #include "cli/context.h"
 #include "cli/flags.h"
-#include "ledger/ledger.h"
+#include "ledger/telemetry_store.h"
 #include "otel/otlp_receiver.h"
 
 namespace cc::cli {
@@ -17,6 +17,6 @@ Result<OtlpReceiverOptions> OtlpOptionsFrom(const ParsedArgs& args);
 // calls are serialised here), saying where on stderr.
 Result<std::unique_ptr<OtlpReceiver>> StartOtlpReceiver(const Context& ctx,
                                                         const ParsedArgs& args,
-                                                        Ledger& ledger);
+                                                        TelemetryStore& ledger);
 
 }  // namespace cc::cli

@@ -5,7 +5,7 @@
 
 #include "clickhouse/clickhouse_client.h"
 #include "core/result.h"
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_reader.h"
 
 namespace cc {
 

@@ -289,4 +289,17 @@ Status Migrate(sql::Database& db) {
   return ApplyMigrations(db, static_cast<int>(*version), kSchemaVersion);
 }
 
+Result<std::unique_ptr<sql::Database>> OpenAtCurrentSchema(
+    const std::string& path) {
+  Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(path, false);
+  if (!db.ok()) return db.status();
+  Result<int64_t> version = (*db)->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version != kSchemaVersion) {
+    return Status::NotSupported("shipping needs a ledger at schema " +
+                                std::to_string(kSchemaVersion));
+  }
+  return db;
+}
+
 }  // namespace cc
