@@ -1,5 +1,5 @@
 // Reports over big ledgers: 100,000 events (a year of a heavy user) and
-// 1,000,000. The ledger is built once per size through Ledger::Commit (so
+// 1,000,000. The ledger is built once per size through LedgerWriter::Commit (so
 // the rollup is the one a sync maintains) and kept in $TMPDIR between runs
 // (CC_BENCH_KEEP=1 reuses it). Each iteration is what `report KIND` does
 // after start-up: open the ledger, read the rollup rows, group them in a

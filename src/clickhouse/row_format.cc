@@ -68,7 +68,7 @@ void AppendRowBinary(std::string& out, const EventRowView& o,
     const EventColumnSpec& c = kEventColumns[i];
     if (c.clickhouse == nullptr) continue;
     values[i] = ValueOf(c.column, o, user);
-    size += IsTextKind(c.kind)            ? RowBinaryWriter::StringSize(values[i].text)
+    size += IsTextKind(c.kind) ? RowBinaryWriter::StringSize(values[i].text)
             : c.kind == ColumnKind::kFlag ? 1
                                           : 8;
   }

@@ -9,13 +9,20 @@ namespace {
 // branches); Delta+ZSTD on times; ZSTD on long strings.
 const char* TypeOf(ColumnKind kind) {
   switch (kind) {
-    case ColumnKind::kKey: return "String";
-    case ColumnKind::kLabel: return "LowCardinality(String)";
-    case ColumnKind::kText: return "String CODEC(ZSTD(1))";
-    case ColumnKind::kFlag: return "UInt8";
-    case ColumnKind::kCount: return "UInt64";
-    case ColumnKind::kNano: return "Int64";
-    case ColumnKind::kSeq: return "UInt64";
+    case ColumnKind::kKey:
+      return "String";
+    case ColumnKind::kLabel:
+      return "LowCardinality(String)";
+    case ColumnKind::kText:
+      return "String CODEC(ZSTD(1))";
+    case ColumnKind::kFlag:
+      return "UInt8";
+    case ColumnKind::kCount:
+      return "UInt64";
+    case ColumnKind::kNano:
+      return "Int64";
+    case ColumnKind::kSeq:
+      return "UInt64";
     case ColumnKind::kTimeMs:
       return "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))";
   }

@@ -9,7 +9,7 @@
 
 namespace cc {
 
-// The rows of Ledger::Usage(filter), from ClickHouse: events summed per
+// The rows of LedgerReader::Usage(filter), from ClickHouse: events summed per
 // UTC quarter hour and (project, session, model, source).
 Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
                                        const UsageFilter& filter);

@@ -45,21 +45,45 @@ struct EventRowView {
   bool exact;
 
   static EventRowView Of(const EventRow& r) {
-    return EventRowView{r.event,      r.source,        r.cost_nano,
-                        r.priced,     r.price_version, r.change_seq,
-                        r.first_seen_ms, r.last_seen_ms, r.exact};
+    return EventRowView{r.event,         r.source,        r.cost_nano,
+                        r.priced,        r.price_version, r.change_seq,
+                        r.first_seen_ms, r.last_seen_ms,  r.exact};
   }
 };
 
 // The columns, in ClickHouse's order (the SQLite-only ones are skipped
 // there; SQLite statements name their columns, so its order is free).
 enum class EventColumn {
-  kKey, kSource, kUser, kTimestamp, kFile, kLineOffset, kSessionId,
-  kProject, kCwd, kGitBranch, kVersion, kModel, kAgentId, kIsSidechain,
-  kSpeed, kInputTokens, kOutputTokens, kCacheCreationTokens,
-  kCacheCreation5mTokens, kCacheCreation1hTokens, kCacheReadTokens,
-  kWebSearchRequests, kWebFetchRequests, kCostNano, kPriced, kPriceVersion,
-  kChangeSeq, kFirstSeen, kLastSeen, kExact,
+  kKey,
+  kSource,
+  kUser,
+  kTimestamp,
+  kFile,
+  kLineOffset,
+  kSessionId,
+  kProject,
+  kCwd,
+  kGitBranch,
+  kVersion,
+  kModel,
+  kAgentId,
+  kIsSidechain,
+  kSpeed,
+  kInputTokens,
+  kOutputTokens,
+  kCacheCreationTokens,
+  kCacheCreation5mTokens,
+  kCacheCreation1hTokens,
+  kCacheReadTokens,
+  kWebSearchRequests,
+  kWebFetchRequests,
+  kCostNano,
+  kPriced,
+  kPriceVersion,
+  kChangeSeq,
+  kFirstSeen,
+  kLastSeen,
+  kExact,
 };
 
 // What a column holds; ClickHouse maps each to its type.
@@ -113,8 +137,8 @@ inline constexpr EventColumnSpec kEventColumns[] = {
      ColumnKind::kCount},
     {EventColumn::kWebSearchRequests, "web_search_requests",
      "web_search_requests", ColumnKind::kCount},
-    {EventColumn::kWebFetchRequests, "web_fetch_requests",
-     "web_fetch_requests", ColumnKind::kCount},
+    {EventColumn::kWebFetchRequests, "web_fetch_requests", "web_fetch_requests",
+     ColumnKind::kCount},
     {EventColumn::kCostNano, "cost_nano", "cost_nano", ColumnKind::kNano},
     {EventColumn::kPriced, "priced", "priced", ColumnKind::kFlag},
     {EventColumn::kPriceVersion, "price_version", "price_version",

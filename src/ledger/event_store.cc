@@ -114,10 +114,14 @@ Result<bool> EventStore::Merge(const Event& e, const std::string& source,
     select.Reset();
     const Cost cost = CostOf(e);
     if (!cost.known) stats->unpriced_models.insert(e.attributes.model);
-    const EventRowView inserted{e,          source,
-                                cost.nano,  cost.known,
-                                prices_->version(), st_->next_change_seq++,
-                                now_ms,     now_ms,
+    const EventRowView inserted{e,
+                                source,
+                                cost.nano,
+                                cost.known,
+                                prices_->version(),
+                                st_->next_change_seq++,
+                                now_ms,
+                                now_ms,
                                 /*exact=*/false};
     BindEventRow(st_->insert_event, 1, inserted);
     if (Status s = st_->insert_event.Run(); !s.ok()) return s;

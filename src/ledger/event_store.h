@@ -61,8 +61,8 @@ class EventStore {
   // Merges `e` into the stored event with its key (or stores it); with
   // kEarliest, a transcript record whose request telemetry stored first
   // ("otel:<request id>") joins that event (kAdopt). True if a row changed.
-  Result<bool> Merge(const Event& e, const std::string& source,
-                     int64_t now_ms, CommitStats* stats,
+  Result<bool> Merge(const Event& e, const std::string& source, int64_t now_ms,
+                     CommitStats* stats,
                      AttributePolicy policy = AttributePolicy::kEarliest);
   // The key of the event holding `request_id` (a transcript's "msg:req" or
   // telemetry's "otel:req"), if any.

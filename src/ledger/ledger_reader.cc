@@ -10,8 +10,8 @@
 #include "ledger/ledger_writer.h"
 #include "ledger/meta.h"
 #include "ledger/query_rows.h"
-#include "ledger/schema.h"
 #include "ledger/rollup.h"
+#include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
 #include "ledger/token_columns.h"
 
@@ -74,8 +74,8 @@ Checkpoint CheckpointFromRow(const sql::Statement& row) {
   c.project = row.Text(2);
   c.identity = FileIdentity{row.Uint(3), row.Uint(4), row.Uint(5), row.Int(6)};
   c.offset = row.Uint(7);
-  c.fingerprint = Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10),
-                              row.Uint(11)};
+  c.fingerprint =
+      Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10), row.Uint(11)};
   c.gone = row.Int(12) != 0;
   return c;
 }
@@ -162,7 +162,7 @@ Status LedgerReader::LoadCheckpoints(CheckpointMap* out) {
 }
 
 Status LedgerReader::LoadCheckpoints(const std::vector<std::string>& paths,
-                               CheckpointMap* out) {
+                                     CheckpointMap* out) {
   sql::Statement st(db_.handle(),
                     std::string(kCheckpointColumns) + " WHERE path = ?1");
   out->clear();
@@ -227,9 +227,10 @@ Result<int64_t> LedgerReader::DataVersion() {
 // sequence (meta's next_change_seq, taken by every insert, update and
 // reprice of an event).
 const char* const LedgerReader::kStampedTables[] = {
-    "meta", "events", "usage_rollup", "usage_dims", "files", "rejects",
-    "sync_runs", "ship_batches", "ship_rejects", "otel_requests",
-    "otel_errors", "otel_metric_points", nullptr};
+    "meta",         "events",        "usage_rollup", "usage_dims",
+    "files",        "rejects",       "sync_runs",    "ship_batches",
+    "ship_rejects", "otel_requests", "otel_errors",  "otel_metric_points",
+    nullptr};
 
 Result<std::string> LedgerReader::ContentStamp() {
   sql::Statement st(db_.handle(), R"sql(
@@ -319,16 +320,16 @@ Result<std::optional<RunInfo>> LedgerReader::LastRun() {
       last_sync_ms
     FROM sync_runs ORDER BY id DESC LIMIT 1)sql");
   std::optional<RunInfo> out;
-  Status s = ForEachRow(run, [&out](const sql::Statement& row) {
-    out = ReadRun(row);
-  });
+  Status s = ForEachRow(
+      run, [&out](const sql::Statement& row) { out = ReadRun(row); });
   if (!s.ok()) return s;
   return out;
 }
 
 Result<std::vector<EventBrief>> LedgerReader::AllEvents() {
   std::string query = std::string("SELECT key, ") + kDayExpr + ", " +
-                      kTokenColumnNames + ", file, cost_nano, exact FROM events";
+                      kTokenColumnNames +
+                      ", file, cost_nano, exact FROM events";
   sql::Statement st(db_.handle(), query);
   std::vector<EventBrief> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
@@ -377,7 +378,9 @@ Result<ShipState> LedgerReader::ShippingState() {
   return s;
 }
 
-Result<std::string> LedgerReader::ShipTarget() { return ReadMeta(db_, "ship_target"); }
+Result<std::string> LedgerReader::ShipTarget() {
+  return ReadMeta(db_, "ship_target");
+}
 
 Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
     const std::string& session_id, size_t limit) {
@@ -444,10 +447,11 @@ Result<UsageData> ReadUsage(sql::Database& db, const UsageFilter& filter) {
   const int64_t hi = filter.until_ms
                          ? RollupBucket(*filter.until_ms + kRollupBucketMs - 1)
                          : INT64_MAX;
-  std::string query = std::string("SELECT bucket, dim, events, unpriced_events, ") +
-                      kTokenColumnNames +
-                      ", cost_nano, first_ms, last_ms FROM usage_rollup WHERE "
-                      "bucket >= ?1 AND bucket < ?2";
+  std::string query =
+      std::string("SELECT bucket, dim, events, unpriced_events, ") +
+      kTokenColumnNames +
+      ", cost_nano, first_ms, last_ms FROM usage_rollup WHERE "
+      "bucket >= ?1 AND bucket < ?2";
   if (filter.project || filter.source) {
     query += " AND dim IN (SELECT id FROM usage_dims WHERE 1";
     if (filter.project) query += " AND project = ?3";
@@ -478,9 +482,10 @@ Result<UsageData> ReadUsage(sql::Database& db, const UsageFilter& filter) {
   });
   if (!s.ok()) return s;
   if (unknown_dim) {
-    return Status::Corruption("usage_rollup refers to a dimension missing "
-                              "from usage_dims; `bridge reprice` rebuilds "
-                              "both");
+    return Status::Corruption(
+        "usage_rollup refers to a dimension missing "
+        "from usage_dims; `bridge reprice` rebuilds "
+        "both");
   }
   return out;
 }

@@ -96,9 +96,9 @@ struct LedgerSummary {
 // Where shipping stands (sync-status).
 struct ShipState {
   std::string ledger_id;
-  int64_t shipped_seq = 0;  // Everything up to here is confirmed.
-  int64_t frozen_seq = 0;   // Everything up to here is in a batch.
-  uint64_t batches = 0;     // Frozen, not yet confirmed.
+  int64_t shipped_seq = 0;      // Everything up to here is confirmed.
+  int64_t frozen_seq = 0;       // Everything up to here is in a batch.
+  uint64_t batches = 0;         // Frozen, not yet confirmed.
   uint64_t pending_events = 0;  // change_seq > shipped_seq.
   std::optional<int64_t> oldest_pending_ms;  // Its last change.
   uint64_t rejected_rows = 0;
@@ -179,8 +179,7 @@ class LedgerReader {
   const std::string& access_note() const;
   // SQLite's integrity_check (`quick`: quick_check) of the file: at most
   // `max_problems` lines naming the damage; empty when it is sound.
-  Result<std::vector<std::string>> CheckIntegrity(bool quick,
-                                                  int max_problems);
+  Result<std::vector<std::string>> CheckIntegrity(bool quick, int max_problems);
 
   // Fills *out with every file's checkpoint, by path.
   Status LoadCheckpoints(CheckpointMap* out);

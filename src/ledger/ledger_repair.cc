@@ -6,14 +6,14 @@
 // REINDEX refuses (UNIQUE constraint failed). Reading each table through
 // its own b-tree (NOT INDEXED) touches no index at all; the new file's
 // indexes are built from the rows as they are inserted.
+#include "ledger/ledger_repair.h"
+
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
-
-#include "ledger/ledger_repair.h"
 
 #include "ledger/event_columns.h"
 #include "ledger/ledger_files.h"
@@ -94,10 +94,11 @@ Status InsertMerged(sql::Database& db, StoredRow r, int64_t seq,
 // one merged row with a new change_seq (so a shipper sends it again).
 Status CopyEvents(sql::Database& db, const PriceTable& prices,
                   RepairReport* report) {
-  if (Status s = db.Exec("INSERT INTO main.events(rowid, " +
-                         StoredEventColumns() + ") SELECT rowid, " +
-                         StoredEventColumns() + " FROM damaged.events NOT INDEXED WHERE key NOT IN (" +
-                         kDoubledKeys + ")");
+  if (Status s =
+          db.Exec("INSERT INTO main.events(rowid, " + StoredEventColumns() +
+                  ") SELECT rowid, " + StoredEventColumns() +
+                  " FROM damaged.events NOT INDEXED WHERE key NOT IN (" +
+                  kDoubledKeys + ")");
       !s.ok()) {
     return s;
   }
@@ -107,8 +108,7 @@ Status CopyEvents(sql::Database& db, const PriceTable& prices,
       "'next_change_seq'");
   if (!next.ok()) return next.status();
   int64_t seq = *next;
-  sql::Statement read(db.handle(), "SELECT rowid, " +
-                                       StoredEventColumns() +
+  sql::Statement read(db.handle(), "SELECT rowid, " + StoredEventColumns() +
                                        " FROM damaged.events NOT INDEXED "
                                        "WHERE key IN (" +
                                        kDoubledKeys + ") ORDER BY key, rowid");
@@ -179,7 +179,8 @@ Result<bool> HasHiddenRowid(sql::Database& db, const std::string& table) {
 // its creation (meta's defaults) give way to the old ones.
 Status CopyTable(sql::Database& db, const std::string& table,
                  RepairReport* report) {
-  Result<std::vector<std::string>> old_columns = ColumnsOf(db, "damaged", table);
+  Result<std::vector<std::string>> old_columns =
+      ColumnsOf(db, "damaged", table);
   if (!old_columns.ok()) return old_columns.status();
   Result<std::vector<std::string>> new_columns = ColumnsOf(db, "main", table);
   if (!new_columns.ok()) return new_columns.status();
@@ -228,8 +229,9 @@ Status Rebuild(sql::Database& fresh, const PriceTable& prices,
     Result<std::vector<std::string>> known = ColumnsOf(fresh, "main", table);
     if (!known.ok()) return known.status();
     if (known->empty()) {
-      report->unsaved.push_back(table + ": a table this program does not know "
-                                        "(left out)");
+      report->unsaved.push_back(table +
+                                ": a table this program does not know "
+                                "(left out)");
       continue;
     }
     Status s = table == "events" ? CopyEvents(fresh, prices, report)
@@ -334,13 +336,12 @@ Result<RepairReport> RepairLedger(const std::string& path,
   }();
   std::filesystem::remove(fresh_path, ec);
   if (!s.ok()) {
-    return Status(s.code() == Status::Code::kCorruption
-                      ? Status::Corruption("cannot repair " + path + ": " +
-                                           s.message() +
-                                           "; the ledger was left as it was")
-                      : Status::IoError("cannot repair " + path + ": " +
-                                        s.message() +
-                                        "; the ledger was left as it was"));
+    return Status(
+        s.code() == Status::Code::kCorruption
+            ? Status::Corruption("cannot repair " + path + ": " + s.message() +
+                                 "; the ledger was left as it was")
+            : Status::IoError("cannot repair " + path + ": " + s.message() +
+                              "; the ledger was left as it was"));
   }
   Result<std::vector<std::string>> after =
       (*old)->CheckIntegrity(false, kMaxProblems);

@@ -13,11 +13,12 @@ namespace cc {
 // What `bridge repair` found and did (RepairLedger).
 struct RepairReport {
   std::vector<std::string> problems_before;  // integrity_check's lines.
-  uint64_t events = 0;             // Events in the repaired ledger.
-  uint64_t keys_doubled = 0;       // Keys stored more than once...
-  uint64_t rows_merged = 0;        // ...and the extra rows merged into them.
-  uint64_t rows_copied = 0;        // Rows of every table copied.
-  std::vector<std::string> unsaved;  // Tables (or parts) that could not be read.
+  uint64_t events = 0;                       // Events in the repaired ledger.
+  uint64_t keys_doubled = 0;                 // Keys stored more than once...
+  uint64_t rows_merged = 0;  // ...and the extra rows merged into them.
+  uint64_t rows_copied = 0;  // Rows of every table copied.
+  std::vector<std::string>
+      unsaved;  // Tables (or parts) that could not be read.
   std::vector<std::string> problems_after;  // integrity_check after: empty.
 };
 

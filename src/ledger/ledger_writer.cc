@@ -157,7 +157,8 @@ Status LedgerWriter::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
 }
 
 Result<CommitStats> LedgerWriter::Commit(const Batch& batch,
-                                   const std::string& source, int64_t now_ms) {
+                                         const std::string& source,
+                                         int64_t now_ms) {
   CommitStats stats;
   Status s = events_->InChanges([&]() -> Status {
     // A file read again from 0 gets its rejects anew (its lines may differ).
@@ -223,8 +224,7 @@ Result<RepriceStats> LedgerWriter::Reprice() {
       const Tokens t = TokensFromRow(read, 1);
       const std::string model = read.Text(10);
       const std::string speed = read.Text(11);
-      const Cost cost =
-          prices.CostOf(CostInput{t, model, speed, read.Int(9)});
+      const Cost cost = prices.CostOf(CostInput{t, model, speed, read.Int(9)});
       const int64_t old_cost = read.Int(12);
       const bool old_priced = read.Int(13) != 0;
       stats.cost_before_nano += old_cost;
@@ -283,7 +283,8 @@ Status LedgerWriter::MarkGone(const std::vector<std::string>& paths) {
 }
 
 Result<int64_t> LedgerWriter::BeginRun(const std::string& mode,
-                                 const std::string& source, int64_t now_ms) {
+                                       const std::string& source,
+                                       int64_t now_ms) {
   sql::Statement st(db_->handle(), R"sql(
     INSERT INTO sync_runs(mode, pid, source, started_ms, heartbeat_ms, result)
     VALUES(?1, ?2, ?3, ?4, ?4, 'running'))sql");
@@ -321,7 +322,8 @@ void BindRun(sql::Statement& st, int64_t id, const RunCounters& c,
 }  // namespace
 
 Status LedgerWriter::Heartbeat(int64_t run_id, const RunCounters& counters,
-                         int64_t now_ms, std::optional<int64_t> last_sync_ms) {
+                               int64_t now_ms,
+                               std::optional<int64_t> last_sync_ms) {
   sql::Statement st(db_->handle(), kUpdateRun);
   BindRun(st, run_id, counters, now_ms);
   st.BindNull(13).BindNull(14).BindNull(15);
@@ -330,8 +332,8 @@ Status LedgerWriter::Heartbeat(int64_t run_id, const RunCounters& counters,
 }
 
 Status LedgerWriter::FinishRun(int64_t run_id, const RunCounters& counters,
-                         const std::string& result, const std::string& error,
-                         int64_t now_ms) {
+                               const std::string& result,
+                               const std::string& error, int64_t now_ms) {
   sql::Statement st(db_->handle(), kUpdateRun);
   BindRun(st, run_id, counters, now_ms);
   st.Bind(13, now_ms).Bind(14, result).Bind(15, error).Bind(16, now_ms);

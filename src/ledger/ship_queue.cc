@@ -59,8 +59,8 @@ Result<std::unique_ptr<ShipQueue>> ShipQueue::Open(const std::string& path) {
 }
 
 Result<std::vector<OutboxMark>> ShipQueue::OutboxMarks(int64_t after_seq,
-                                                    int64_t up_to_seq,
-                                                    size_t limit) {
+                                                       int64_t up_to_seq,
+                                                       size_t limit) {
   sql::Statement st(db_.handle(), R"sql(
     SELECT change_seq, last_seen_ms FROM events
     WHERE change_seq > ?1 AND change_seq <= ?2
@@ -96,10 +96,9 @@ Result<OutboxSpan> ShipQueue::OutboxSpanAfter(int64_t after_seq, size_t limit) {
 Status ShipQueue::ForEachOutboxEvent(
     int64_t first_seq, int64_t last_seq,
     const std::function<void(const EventRow&)>& fn) {
-  sql::Statement st(db_.handle(),
-                    "SELECT " + StoredEventColumns() +
-                        " FROM events WHERE change_seq >= ?1 AND "
-                        "change_seq <= ?2 ORDER BY change_seq");
+  sql::Statement st(db_.handle(), "SELECT " + StoredEventColumns() +
+                                      " FROM events WHERE change_seq >= ?1 AND "
+                                      "change_seq <= ?2 ORDER BY change_seq");
   st.Bind(1, first_seq).Bind(2, last_seq);
   // One object, its strings reassigned in place: no allocation per row once
   // their capacities have grown.
@@ -130,7 +129,7 @@ Status ShipQueue::FreezeShipBatch(ShipBatch batch) {
 
 Result<std::optional<ShipBatch>> ShipQueue::OldestShipBatch() {
   sql::Statement st(db_.handle(), std::string(kBatchColumns) +
-                                       " ORDER BY first_seq, id LIMIT 1");
+                                      " ORDER BY first_seq, id LIMIT 1");
   Result<bool> row = st.Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<ShipBatch>();
@@ -159,8 +158,8 @@ Status ShipQueue::AckShipBatch(int64_t id, int64_t now_ms) {
 }
 
 Status ShipQueue::DeferShipBatch(int64_t id, uint64_t attempts,
-                              int64_t next_attempt_ms,
-                              const std::string& error) {
+                                 int64_t next_attempt_ms,
+                                 const std::string& error) {
   sql::Statement st(db_.handle(), R"sql(
     UPDATE ship_batches SET attempts = ?2, next_attempt_ms = ?3,
       last_error = ?4 WHERE id = ?1)sql");
@@ -168,7 +167,8 @@ Status ShipQueue::DeferShipBatch(int64_t id, uint64_t attempts,
   return st.Run();
 }
 
-Status ShipQueue::SplitShipBatch(int64_t id, const std::vector<ShipBatch>& parts) {
+Status ShipQueue::SplitShipBatch(int64_t id,
+                                 const std::vector<ShipBatch>& parts) {
   return sql::InTransaction(db_, [&]() -> Status {
     sql::Statement del(db_.handle(), "DELETE FROM ship_batches WHERE id = ?1");
     del.Bind(1, id);
@@ -180,8 +180,9 @@ Status ShipQueue::SplitShipBatch(int64_t id, const std::vector<ShipBatch>& parts
   });
 }
 
-Status ShipQueue::RejectShipRow(const std::string& token, const std::string& row,
-                             const std::string& error, int64_t now_ms) {
+Status ShipQueue::RejectShipRow(const std::string& token,
+                                const std::string& row,
+                                const std::string& error, int64_t now_ms) {
   sql::Statement st(db_.handle(), R"sql(
     INSERT INTO ship_rejects(token, row, error, seen_ms)
     VALUES(?1, ?2, ?3, ?4))sql");
@@ -190,8 +191,8 @@ Status ShipQueue::RejectShipRow(const std::string& token, const std::string& row
 }
 
 Status ShipQueue::SetShipStatus(const std::string& target,
-                             const std::string& status,
-                             const std::string& error) {
+                                const std::string& status,
+                                const std::string& error) {
   return sql::InTransaction(db_, [&]() -> Status {
     if (Status s = WriteMeta(db_, "ship_target", target); !s.ok()) return s;
     if (Status s = WriteMeta(db_, "ship_status", status); !s.ok()) return s;
@@ -199,26 +200,38 @@ Status ShipQueue::SetShipStatus(const std::string& target,
   });
 }
 
-Result<std::vector<TelemetryRow>> ShipQueue::TelemetryAfter(bool errors, int64_t after,
-                                                        size_t limit) {
-  static const char* kRequestColumns[] = {
-      "request_id", "session.id", "user.account_uuid", "organization.id",
-      "user.email", "terminal.type", "app.version", "model", "speed",
-      "input_tokens", "output_tokens", "cache_read_tokens",
-      "cache_creation_tokens", "cost_usd", "duration_ms"};
-  static const char* kErrorColumns[] = {"request_id", "session.id", "model",
-                                        "status_code", "error", "attempt",
+Result<std::vector<TelemetryRow>> ShipQueue::TelemetryAfter(bool errors,
+                                                            int64_t after,
+                                                            size_t limit) {
+  static const char* kRequestColumns[] = {"request_id",
+                                          "session.id",
+                                          "user.account_uuid",
+                                          "organization.id",
+                                          "user.email",
+                                          "terminal.type",
+                                          "app.version",
+                                          "model",
+                                          "speed",
+                                          "input_tokens",
+                                          "output_tokens",
+                                          "cache_read_tokens",
+                                          "cache_creation_tokens",
+                                          "cost_usd",
+                                          "duration_ms"};
+  static const char* kErrorColumns[] = {"request_id",  "session.id", "model",
+                                        "status_code", "error",      "attempt",
                                         "duration_ms"};
   sql::Statement st(
       db_.handle(),
-      errors ? "SELECT rowid, event_ms, source, request_id, session_id, model, "
-               "status_code, error, attempt, duration_ms FROM otel_errors "
-               "WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
-             : "SELECT rowid, event_ms, source, request_id, session_id, "
-               "account_uuid, organization_id, user_email, terminal_type, "
-               "app_version, model, speed, input_tokens, output_tokens, "
-               "cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms "
-               "FROM otel_requests WHERE rowid > ?1 ORDER BY rowid LIMIT ?2");
+      errors
+          ? "SELECT rowid, event_ms, source, request_id, session_id, model, "
+            "status_code, error, attempt, duration_ms FROM otel_errors "
+            "WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+          : "SELECT rowid, event_ms, source, request_id, session_id, "
+            "account_uuid, organization_id, user_email, terminal_type, "
+            "app_version, model, speed, input_tokens, output_tokens, "
+            "cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms "
+            "FROM otel_requests WHERE rowid > ?1 ORDER BY rowid LIMIT ?2");
   st.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
   std::vector<TelemetryRow> out;
   for (;;) {
@@ -230,7 +243,8 @@ Result<std::vector<TelemetryRow>> ShipQueue::TelemetryAfter(bool errors, int64_t
     r.event_ms = st.Int(1);
     r.source = st.Text(2);
     r.event = errors ? "claude_code.api_error" : "claude_code.api_request";
-    const size_t n = errors ? std::size(kErrorColumns) : std::size(kRequestColumns);
+    const size_t n =
+        errors ? std::size(kErrorColumns) : std::size(kRequestColumns);
     for (size_t i = 0; i < n; ++i) {
       const int column = static_cast<int>(i) + 3;
       const char* name = errors ? kErrorColumns[i] : kRequestColumns[i];
@@ -243,16 +257,16 @@ Result<std::vector<TelemetryRow>> ShipQueue::TelemetryAfter(bool errors, int64_t
 }
 
 Result<int64_t> ShipQueue::TelemetryShippedMark(bool errors) {
-  Result<std::string> v =
-      ReadMeta(db_, errors ? "otel_errors_shipped_rowid" : "otel_requests_shipped_rowid");
+  Result<std::string> v = ReadMeta(db_, errors ? "otel_errors_shipped_rowid"
+                                               : "otel_requests_shipped_rowid");
   if (!v.ok()) return v.status();
   return v->empty() ? 0 : std::stoll(*v);
 }
 
 Status ShipQueue::SetTelemetryShippedMark(bool errors, int64_t rowid) {
-  return WriteMeta(db_,
-                   errors ? "otel_errors_shipped_rowid" : "otel_requests_shipped_rowid",
-                   std::to_string(rowid));
+  return WriteMeta(
+      db_, errors ? "otel_errors_shipped_rowid" : "otel_requests_shipped_rowid",
+      std::to_string(rowid));
 }
 
 }  // namespace cc

@@ -41,8 +41,8 @@ struct ShipBatch {
   int64_t id = 0;
   int64_t first_seq = 0;  // The change_seq range it covers (inclusive).
   int64_t last_seq = 0;
-  uint64_t rows = 0;   // When frozen.
-  std::string token;   // insert_deduplication_token.
+  uint64_t rows = 0;  // When frozen.
+  std::string token;  // insert_deduplication_token.
   int64_t frozen_ms = 0;
   uint64_t attempts = 0;
   int64_t next_attempt_ms = 0;

@@ -30,7 +30,7 @@ struct RunInfo {
   int64_t started_ms = 0;
   int64_t heartbeat_ms = 0;
   std::optional<int64_t> finished_ms;
-  std::string result;  // running | ok | failed | interrupted.
+  std::string result;                   // running | ok | failed | interrupted.
   std::optional<int64_t> last_sync_ms;  // A monitor's latest finished pass.
   std::string error;
   RunCounters counters;

@@ -30,7 +30,8 @@ Result<TelemetryOverview> LedgerReader::TelemetryOverviewOf() {
     auto close = [&] {
       if (durations.empty()) return;
       auto at = [&](double q) {
-        return durations[static_cast<size_t>(q * static_cast<double>(durations.size() - 1) + 0.5)];
+        return durations[static_cast<size_t>(
+            q * static_cast<double>(durations.size() - 1) + 0.5)];
       };
       v.latency.push_back({model, durations.size(), at(0.5), at(0.95)});
       durations.clear();
@@ -73,7 +74,8 @@ Result<TelemetryOverview> LedgerReader::TelemetryOverviewOf() {
   return v;
 }
 
-Result<std::vector<TelemetryMetricTotal>> LedgerReader::TelemetryMetricTotals() {
+Result<std::vector<TelemetryMetricTotal>>
+LedgerReader::TelemetryMetricTotals() {
   sql::Statement st(db_.handle(), R"sql(
     SELECT metric, attributes, cumulative, start_ns, time_ns, value
     FROM otel_metric_points ORDER BY metric, attributes, start_ns, time_ns)sql");
@@ -124,8 +126,14 @@ Result<std::pair<uint64_t, uint64_t>> LedgerReader::ExactEvents(
       AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR source = ?4))sql");
   st.Bind(1, filter.since_ms.value_or(INT64_MIN))
       .Bind(2, filter.until_ms.value_or(INT64_MAX));
-  if (filter.project) st.Bind(3, *filter.project); else st.BindNull(3);
-  if (filter.source) st.Bind(4, *filter.source); else st.BindNull(4);
+  if (filter.project)
+    st.Bind(3, *filter.project);
+  else
+    st.BindNull(3);
+  if (filter.source)
+    st.Bind(4, *filter.source);
+  else
+    st.BindNull(4);
   Result<bool> row = st.Step();
   if (!row.ok()) return row.status();
   std::pair<uint64_t, uint64_t> out{st.Uint(0), st.Uint(1)};

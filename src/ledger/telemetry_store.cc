@@ -62,9 +62,8 @@ Result<std::unique_ptr<TelemetryStore>> TelemetryStore::Open(
   return store;
 }
 
-Result<TelemetryStats> TelemetryStore::CommitTelemetry(const TelemetryBatch& batch,
-                                               const std::string& source,
-                                               int64_t now_ms) {
+Result<TelemetryStats> TelemetryStore::CommitTelemetry(
+    const TelemetryBatch& batch, const std::string& source, int64_t now_ms) {
   TelemetryStats stats;
   Status s = events_.InChanges([&]() -> Status {
     stats = TelemetryStats{};
@@ -105,12 +104,14 @@ Result<TelemetryStats> TelemetryStore::CommitTelemetry(const TelemetryBatch& bat
       }
       Event e = EventOf(r);
       Result<std::optional<std::string>> existing =
-          r.request_id.empty() ? Result<std::optional<std::string>>(std::nullopt)
-                               : events_.EventKeyOfRequest(r.request_id);
+          r.request_id.empty()
+              ? Result<std::optional<std::string>>(std::nullopt)
+              : events_.EventKeyOfRequest(r.request_id);
       if (!existing.ok()) return existing.status();
       if (*existing) {
         e.key = **existing;
-        if (!repeated && e.key.rfind("otel:", 0) != 0) ++stats.events_reconciled;
+        if (!repeated && e.key.rfind("otel:", 0) != 0)
+          ++stats.events_reconciled;
       } else if (!repeated) {
         ++stats.events_telemetry_only;
       }

@@ -1,6 +1,6 @@
-// TelemetryStore: Claude Code's OpenTelemetry in the ledger (docs/telemetry.md):
-// requests, errors and metric points as received, reconciled with the
-// transcripts' events.
+// TelemetryStore: Claude Code's OpenTelemetry in the ledger
+// (docs/telemetry.md): requests, errors and metric points as received,
+// reconciled with the transcripts' events.
 //
 // Contract:
 //  - Open() is the OpenTelemetry receiver's connection beside the monitor's
@@ -49,7 +49,7 @@ struct TelemetryRequest {
   std::string app_version;
   std::string model;
   std::string speed;
-  Tokens tokens;  // input, output, cache_read, cache_creation.
+  Tokens tokens;        // input, output, cache_read, cache_creation.
   double cost_usd = 0;  // Claude Code's own figure.
   int64_t duration_ms = 0;
   int64_t event_ms = 0;
@@ -70,9 +70,9 @@ struct TelemetryError {
 
 // One data point of `claude_code.token.usage` or `claude_code.cost.usage`.
 struct TelemetryPoint {
-  std::string key;         // metric + attributes + start + time.
+  std::string key;  // metric + attributes + start + time.
   std::string metric;
-  std::string attributes;  // Sorted "k=v" lines (the series' identity).
+  std::string attributes;   // Sorted "k=v" lines (the series' identity).
   bool cumulative = false;  // Else delta.
   int64_t start_ns = 0;
   int64_t time_ns = 0;

@@ -7,7 +7,7 @@
 #include "chdb/chdb_test_util.h"
 #include "clickhouse/row_format.h"
 #include "clickhouse/schema.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -45,7 +45,8 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
   ASSERT_TRUE((*ledger)->Commit(b, "host-ä", 1'756'900'000'456).ok());
   std::vector<EventRow> rows;
   ASSERT_TRUE((*ledger)
-                  ->ForEachOutboxEvent(0, INT64_MAX,
+                  ->ship_queue()
+                  .ForEachOutboxEvent(0, INT64_MAX,
                                        [&](const EventRow& e) {
                                          rows.push_back(e);
                                        })

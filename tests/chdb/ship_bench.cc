@@ -2,7 +2,7 @@
 //
 //   build/dev/tests/ship_bench [EVENTS]      (default 1,000,000)
 //
-// Builds a ledger of EVENTS events (through Ledger::Commit), ships it all
+// Builds a ledger of EVENTS events (through LedgerWriter::Commit), ships it all
 // to the chDB-backed HTTP server on loopback (libcurl, zstd, RowBinary),
 // then runs `report daily` from ClickHouse. Prints events/s, the CPU time
 // this process spent shipping (the client's share; the server's engine
