@@ -6,7 +6,7 @@
 #include <map>
 #include <random>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 
 namespace cc {
 namespace {
@@ -24,7 +24,7 @@ std::string BuildLedger(size_t events) {
   for (const char* suffix : {"", "-wal", "-shm", ".lock"}) {
     std::filesystem::remove(path + suffix);
   }
-  auto ledger = Ledger::OpenForWrite(path, "report_bench");
+  auto ledger = LedgerWriter::Open(path, "report_bench");
   if (!ledger.ok()) {
     std::fprintf(stderr, "%s\n", ledger.status().message().c_str());
     std::exit(1);

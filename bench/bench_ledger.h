@@ -1,5 +1,5 @@
 // A big ledger for the benchmarks: a year of a heavy user's work, built
-// once per size through Ledger::Commit (so the rollup is the one a sync
+// once per size through LedgerWriter::Commit (so the rollup is the one a sync
 // maintains) and kept in $TMPDIR between runs (CC_BENCH_KEEP=1 reuses it).
 #pragma once
 

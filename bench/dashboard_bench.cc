@@ -11,7 +11,7 @@
 #include "bench_ledger.h"
 #include "dashboard/dashboard_api.h"
 #include "dashboard/snapshot.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 
 namespace cc {
 namespace {
@@ -22,7 +22,7 @@ constexpr size_t kEvents = 1'000'000;
 constexpr int64_t kNow = kYearStart + 364 * kDayMs + 17 * 3'600'000;
 
 struct Fixture {
-  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<LedgerReader> ledger;
   std::shared_ptr<const DashboardSnapshot> snapshot;
   std::unique_ptr<DashboardApi> api;
   std::string some_session;
@@ -31,7 +31,7 @@ struct Fixture {
 Fixture& Get() {
   static Fixture* f = [] {
     auto* fx = new Fixture;
-    auto reader = Ledger::OpenForRead(LedgerOf(kEvents));
+    auto reader = LedgerReader::Open(LedgerOf(kEvents));
     fx->ledger = std::move(*reader);
     fx->snapshot = *LoadLedgerSnapshot(*fx->ledger, kNow);
     fx->some_session = fx->snapshot->usage.dims.back().session_id;

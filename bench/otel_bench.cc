@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "otel/otlp_receiver.h"
 
@@ -78,9 +78,9 @@ int main() {
   for (const char* s : {"", "-wal", "-shm", ".lock"}) std::filesystem::remove(path + s);
   // As in `run`: the monitor holds the ledger; the receiver commits on a
   // companion connection of its own.
-  auto writer = cc::Ledger::OpenForWrite(path, "otel_bench");
+  auto writer = cc::LedgerWriter::Open(path, "otel_bench");
   if (!writer.ok()) return 1;
-  auto ledger = cc::Ledger::OpenCompanion(path);
+  auto ledger = cc::TelemetryStore::Open(path);
   if (!ledger.ok()) return 1;
   std::mutex mu;
   const long rss_before = RssKb();

@@ -1,5 +1,5 @@
 // Reports over big ledgers: 100,000 events (a year of a heavy user) and
-// 1,000,000. The ledger is built once per size through Ledger::Commit (so
+// 1,000,000. The ledger is built once per size through LedgerWriter::Commit (so
 // the rollup is the one a sync maintains) and kept in $TMPDIR between runs
 // (CC_BENCH_KEEP=1 reuses it). Each iteration is what `report KIND` does
 // after start-up: open the ledger, read the rollup rows, group them in a
@@ -10,7 +10,7 @@
 
 
 #include "bench_ledger.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 #include "report/report_render.h"
 #include "report/usage_report.h"
 
@@ -27,7 +27,7 @@ void BM_Report(benchmark::State& state, ReportKind kind) {
   }
   size_t rows = 0, lines = 0;
   for (auto _ : state) {
-    auto ledger = Ledger::OpenForRead(path);
+    auto ledger = LedgerReader::Open(path);
     auto usage = (*ledger)->Usage(UsageFilter{});
     ReportSpec spec;
     spec.kind = kind;

@@ -1,7 +1,7 @@
-// bridge repair: rebuild a damaged ledger file (Ledger::Repair).
+// bridge repair: rebuild a damaged ledger file (RepairLedger).
 #include "cli/commands.h"
 #include "core/json_writer.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_repair.h"
 #include "report/report_render.h"
 
 namespace cc::cli {
@@ -61,7 +61,7 @@ std::string RepairText(const std::string& path, const RepairReport& r) {
 }  // namespace
 
 int RunRepair(const Context& ctx, const ParsedArgs& args) {
-  Result<RepairReport> r = Ledger::Repair(
+  Result<RepairReport> r = RepairLedger(
       ctx.ledger_path, ctx.Holder("bridge repair"), ctx.prices.get());
   if (!r.ok()) {
     PrintError(r.status().message());

@@ -11,7 +11,7 @@
 #include "cli/ship.h"
 #include "clickhouse/usage_query.h"
 #include "core/civil_time.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 #include "report/report_render.h"
 #include "report/usage_report.h"
 
@@ -153,7 +153,7 @@ std::optional<uint64_t> ResolveTokenLimit(const std::string& text,
   return most > 0 ? std::optional<uint64_t>(most) : std::nullopt;
 }
 
-void WarnStalePrices(const Context& ctx, Ledger& ledger) {
+void WarnStalePrices(const Context& ctx, LedgerReader& ledger) {
   Result<std::vector<std::string>> versions = ledger.PriceVersions();
   if (!versions.ok() || versions->empty()) return;
   if (versions->size() == 1 && versions->front() == ctx.prices->version()) {
@@ -169,8 +169,8 @@ void WarnStalePrices(const Context& ctx, Ledger& ledger) {
 Result<UsageData> UsageFromLedger(
     const Context& ctx, const UsageFilter& f,
     std::optional<std::pair<uint64_t, uint64_t>>* exact_events) {
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
+  Result<std::unique_ptr<LedgerReader>> ledger =
+      LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) return ledger.status();
   Result<UsageData> rows = (*ledger)->Usage(f);
   if (rows.ok()) WarnStalePrices(ctx, **ledger);

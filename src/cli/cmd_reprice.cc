@@ -1,13 +1,13 @@
 // bridge reprice: recompute every event's cost with the current price table.
 #include "cli/commands.h"
 #include "core/json_writer.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "report/report_render.h"
 
 namespace cc::cli {
 
 int RunReprice(const Context& ctx, const ParsedArgs& args) {
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
+  Result<std::unique_ptr<LedgerWriter>> ledger = LedgerWriter::Open(
       ctx.ledger_path, ctx.Holder("bridge reprice"), ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());

@@ -12,7 +12,7 @@
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "core/terminal_text.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 #include "report/report_render.h"
 #include "sync/backlog.h"
 
@@ -289,8 +289,8 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
 }  // namespace
 
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
+  Result<std::unique_ptr<LedgerReader>> ledger =
+      LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());

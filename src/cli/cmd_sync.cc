@@ -8,7 +8,7 @@
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "daemon/stop_signal.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "sync/syncer.h"
 
 namespace cc::cli {
@@ -91,9 +91,9 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   options.roots = ctx.roots;
   options.source = ctx.source;
   std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
-  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<LedgerWriter> ledger;
   if (!options.dry_run) {
-    Result<std::unique_ptr<Ledger>> opened = Ledger::OpenForWrite(
+    Result<std::unique_ptr<LedgerWriter>> opened = LedgerWriter::Open(
         ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
     if (!opened.ok()) {
       PrintError(opened.status().message());

@@ -10,7 +10,7 @@
 #include "core/civil_time.h"
 #include "core/json_writer.h"
 #include "core/terminal_text.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 #include "price/price_table.h"
 #include "report/report_render.h"
 #include "validate/validator.h"
@@ -119,7 +119,7 @@ std::string ValidationText(const ValidationReport& r) {
 // 1 M events (docs/storage.md); quick_check, ten times faster, misses the
 // damage that doubles events. nullopt: sound.
 std::optional<int> ReportDamage(const Context& ctx, const ParsedArgs& args,
-                                Ledger& ledger) {
+                                LedgerReader& ledger) {
   constexpr int kShown = 10;
   Result<std::vector<std::string>> damage = ledger.CheckIntegrity(false, kShown);
   if (!damage.ok()) {
@@ -162,7 +162,7 @@ void DayTotalsJson(JsonWriter& w, const char* key, const DayTotals& t) {
 // bridge validate --clickhouse URL: this machine's rows in ClickHouse
 // against the ledger.
 int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
-                              Ledger& ledger) {
+                              LedgerReader& ledger) {
   Result<ClickHouseConnection> ch = ConnectClickHouse(*ctx.clickhouse);
   if (!ch.ok()) {
     PrintError(ch.status().message());
@@ -214,8 +214,8 @@ int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
 }
 
 int RunValidate(const Context& ctx, const ParsedArgs& args) {
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForRead(ctx.ledger_path, ctx.prices.get());
+  Result<std::unique_ptr<LedgerReader>> ledger =
+      LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) {
     PrintError(ledger.status().message());
     return ExitCodeFor(ledger.status());

@@ -6,7 +6,7 @@
 
 #include "core/json_writer.h"
 #include "core/tokens.h"
-#include "ledger/ledger_types.h"
+#include "ledger/sync_run.h"
 
 namespace cc::cli {
 

@@ -16,7 +16,7 @@ ClickHouseSchemaOptions SchemaOptionsFor(const Context& ctx) {
 }
 
 std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
-                                             Ledger* ledger) {
+                                             LedgerWriter* ledger) {
   if (!ctx.clickhouse || ledger == nullptr) return nullptr;
   auto cache = std::make_unique<OutboxRowCache>(
       ctx.user_label, OutboxRowCache::kShipperBytes);
@@ -24,7 +24,7 @@ std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
   return cache;
 }
 
-ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
+ShipOutcome ShipOutbox(const Context& ctx, LedgerWriter& ledger,
                        OutboxRowCache* cache) {
   ShipOutcome out;
   if (!ctx.clickhouse) return out;
@@ -38,7 +38,7 @@ ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
   ShipperOptions options;
   options.user = ctx.user_label;
   options.cache = cache;
-  Shipper shipper(ledger, *ch->client, clock, options);
+  Shipper shipper(ledger.ship_queue(), *ch->client, clock, options);
   if (Status s = shipper.EnsureSchema(SchemaOptionsFor(ctx)); !s.ok()) {
     out.problem = s.message();
     out.stopped = shipper.stopped();
@@ -54,7 +54,7 @@ ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
       out.problem = summary->last_error;
     }
   }
-  if (Result<ShipState> st = ledger.ShippingState(); st.ok()) {
+  if (Result<ShipState> st = ledger.reader().ShippingState(); st.ok()) {
     out.rows_waiting = st->pending_events;
   }
   return out;

@@ -9,7 +9,7 @@
 #include "clickhouse/clickhouse_client.h"
 #include "clickhouse/outbox_row_cache.h"
 #include "clickhouse/schema.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 
 namespace cc::cli {
 
@@ -30,14 +30,14 @@ struct ShipOutcome {
 // the sync: what cannot be sent stays in the outbox, and the outcome says
 // why.
 // `cache` (may be null) holds rows this process committed (MakeRowCache).
-ShipOutcome ShipOutbox(const Context& ctx, Ledger& ledger,
+ShipOutcome ShipOutbox(const Context& ctx, LedgerWriter& ledger,
                        OutboxRowCache* cache);
 
 // With --clickhouse: a cache of the rows `ledger` commits, attached to it
 // as its outbox tap, for the shipper of this process; else null. It must
 // outlive the ledger's commits (declare it before the ledger).
 std::unique_ptr<OutboxRowCache> MakeRowCache(const Context& ctx,
-                                             Ledger* ledger);
+                                             LedgerWriter* ledger);
 
 // "shipped 1,234 rows to https://u:***@host:8443/db" or the warning.
 std::string ShipOutcomeText(const Context& ctx, const ShipOutcome& o);

@@ -7,7 +7,7 @@
 #include "clickhouse/schema.h"
 #include "clickhouse/shipper.h"
 #include "core/clock.h"
-#include "ledger/ledger.h"
+#include "ledger/ship_queue.h"
 
 namespace cc {
 
@@ -41,8 +41,7 @@ bool BackgroundShipper::Sleep(int64_t ms) {
 }
 
 void BackgroundShipper::Run() {
-  Result<std::unique_ptr<Ledger>> ledger =
-      Ledger::OpenForShipping(ledger_path_);
+  Result<std::unique_ptr<ShipQueue>> ledger = ShipQueue::Open(ledger_path_);
   Result<ClickHouseConnection> ch = ConnectClickHouse(target_.endpoint);
   if (!ledger.ok() || !ch.ok()) {
     notice_("shipping disabled: " +

@@ -1,6 +1,6 @@
 // BackgroundShipper: the Shipper on a thread of its own, beside a process
 // that writes the ledger (the monitor, the OpenTelemetry receiver), with
-// its own ledger connection (Ledger::OpenForShipping), so an outage never
+// its own ledger connection (ShipQueue::Open), so an outage never
 // slows ingestion. It ships what is due about once a second, retries the
 // schema (1 s, doubling to 5 min) and failed batches, and says so through
 // `notice` when shipping starts failing, stops, or recovers.

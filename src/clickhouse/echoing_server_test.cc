@@ -10,7 +10,7 @@
 
 #include "clickhouse/clickhouse_client.h"
 #include "clickhouse/shipper.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -110,16 +110,16 @@ TEST_F(EchoingServerTest, ClientErrorsNeverHoldThePassword) {
 
 TEST_F(EchoingServerTest, TheShippersRecordedErrorsNeverHoldThePassword) {
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("ledger.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("ledger.db"), "test");
   ASSERT_TRUE(ledger.ok()) << ledger.status().message();
   FakeClock clock;
-  Shipper shipper(**ledger, *client_, clock, ShipperOptions{}, 7);
+  Shipper shipper((*ledger)->ship_queue(), *client_, clock, ShipperOptions{}, 7);
 
   server_.Answer(500, false);
   Status schema = shipper.EnsureSchema(ClickHouseSchemaOptions{});
   ASSERT_FALSE(schema.ok());
   ExpectNoSecret(schema.message());
-  Result<ShipState> state = (*ledger)->ShippingState();
+  Result<ShipState> state = (*ledger)->reader().ShippingState();
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->status, "retrying");
   ExpectNoSecret(state->last_error);
@@ -140,10 +140,10 @@ TEST_F(EchoingServerTest, TheShippersRecordedErrorsNeverHoldThePassword) {
   EXPECT_NE(summary->last_error.find("[redacted]"), std::string::npos)
       << summary->last_error;
   ExpectNoSecret(summary->last_error);
-  Result<std::optional<ShipBatch>> batch = (*ledger)->OldestShipBatch();
+  Result<std::optional<ShipBatch>> batch = (*ledger)->ship_queue().OldestShipBatch();
   ASSERT_TRUE(batch.ok() && batch->has_value());
   ExpectNoSecret((*batch)->last_error);
-  ExpectNoSecret((*ledger)->ShippingState()->last_error);
+  ExpectNoSecret((*ledger)->reader().ShippingState()->last_error);
 
   server_.Answer(401, true);  // Stopped: the error a person will read.
   clock.now_ms += 3'600'000;
@@ -151,7 +151,7 @@ TEST_F(EchoingServerTest, TheShippersRecordedErrorsNeverHoldThePassword) {
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_TRUE(summary->stopped);
   ExpectNoSecret(summary->last_error);
-  state = (*ledger)->ShippingState();
+  state = (*ledger)->reader().ShippingState();
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->status, "stopped");
   EXPECT_FALSE(state->last_error.empty());

@@ -1,5 +1,5 @@
 // The cache against its oracle: the rows SQLite holds for a range, encoded
-// the way the shipper encodes what it reads back (Ledger::ForEachOutboxEvent
+// the way the shipper encodes what it reads back (ShipQueue::ForEachOutboxEvent
 // then AppendRowBinary). Served bytes must equal those exactly, and a range
 // the cache did not see whole must not be served.
 #include "clickhouse/outbox_row_cache.h"
@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "clickhouse/row_format.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "ledger/sqlite_db.h"
 #include "test_util.h"
 
@@ -49,7 +49,7 @@ class OutboxRowCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.Join("ledger.db");
-    auto l = Ledger::OpenForWrite(path_, "test");
+    auto l = LedgerWriter::Open(path_, "test");
     ASSERT_TRUE(l.ok()) << l.status().message();
     ledger_ = std::move(*l);
     ledger_->SetOutboxTap(&cache_);
@@ -70,7 +70,7 @@ class OutboxRowCacheTest : public ::testing::Test {
     std::string body;
     *rows = 0;
     Status s =
-        ledger_->ForEachOutboxEvent(first, last, [&](const OutboxEvent& e) {
+        ledger_->ship_queue().ForEachOutboxEvent(first, last, [&](const EventRow& e) {
           AppendRowBinary(body, e, "alice");
           ++*rows;
         });
@@ -91,7 +91,7 @@ class OutboxRowCacheTest : public ::testing::Test {
   test::TempDir dir_;
   std::string path_;
   OutboxRowCache cache_{"alice", 1u << 20};
-  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerWriter> ledger_;
 };
 
 TEST_F(OutboxRowCacheTest, ServesWhatTheLedgerHoldsForInsertsAndUpdates) {
@@ -124,12 +124,21 @@ TEST_F(OutboxRowCacheTest, ARangeWithAnotherConnectionsChangesIsNotServed) {
   Commit({MakeEvent(1, 3), MakeEvent(2, 3)});
   const int64_t before_gap = cache_.covered().second;
   {
-    // The OpenTelemetry receiver's connection in `run`: not tapped.
-    auto companion = Ledger::OpenCompanion(path_);
+    // The OpenTelemetry receiver's connection in `run`: not tapped. Two
+    // requests no transcript has: two events of its own.
+    auto companion = TelemetryStore::Open(path_);
     ASSERT_TRUE(companion.ok());
-    Batch b;
-    b.events = {MakeEvent(3, 3), MakeEvent(4, 3)};
-    ASSERT_TRUE((*companion)->Commit(b, "host-a", 1'500).ok());
+    TelemetryBatch t;
+    for (int i : {3, 4}) {
+      TelemetryRequest r;
+      r.request_id = "req_" + std::to_string(i);
+      r.key = r.request_id;
+      r.model = "claude-sonnet-4-20250514";
+      r.tokens.output = 3;
+      r.event_ms = kStart + i * 60'000;
+      t.requests.push_back(r);
+    }
+    ASSERT_TRUE((*companion)->CommitTelemetry(t, "host-a", 1'500).ok());
   }
   Commit({MakeEvent(5, 3)});
   const auto [lo, hi] = cache_.covered();
@@ -234,7 +243,7 @@ TEST_F(OutboxRowCacheTest, AFreshLedgerObjectContinuesTheRun) {
   const auto before = cache_.covered();
   ledger_->SetOutboxTap(nullptr);
   ledger_.reset();
-  auto l = Ledger::OpenForWrite(path_, "test");
+  auto l = LedgerWriter::Open(path_, "test");
   ASSERT_TRUE(l.ok());
   ledger_ = std::move(*l);
   ledger_->SetOutboxTap(&cache_);

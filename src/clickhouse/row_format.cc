@@ -2,10 +2,12 @@
 
 #include <cassert>
 #include <cstring>
+#include <iterator>
 
 #include "core/civil_time.h"
 #include "core/json_writer.h"
 #include "clickhouse/schema.h"
+#include "ledger/event_columns.h"
 
 namespace cc {
 namespace {
@@ -51,55 +53,39 @@ class RowBinaryWriter {
 
 }  // namespace
 
-void AppendRowBinary(std::string& out, const OutboxEvent& o,
+void AppendRowBinary(std::string& out, const EventRow& o,
                      std::string_view user) {
-  AppendRowBinary(out,
-                  OutboxRowView{o.event, o.source, o.cost_nano, o.priced,
-                                o.price_version, o.change_seq, o.first_seen_ms,
-                                o.last_seen_ms},
-                  user);
+  AppendRowBinary(out, EventRowView::Of(o), user);
 }
 
-void AppendRowBinary(std::string& out, const OutboxRowView& o,
+void AppendRowBinary(std::string& out, const EventRowView& o,
                      std::string_view user) {
-  const Event& e = o.event;
-  const Attributes& a = e.attributes;
-  const Tokens& t = e.tokens;
-  const std::string_view strings[] = {e.key,        o.source,     user,
-                                      a.session_id, a.project,    a.cwd,
-                                      a.git_branch, a.version,    a.model,
-                                      a.agent_id,   a.speed,      o.price_version};
-  // 13 Int64/UInt64 columns of 8 bytes (time, 8 token counts, cost,
-  // change_seq, first and last seen) and 2 UInt8s.
-  size_t size = 13 * 8 + 2;
-  for (std::string_view s : strings) size += RowBinaryWriter::StringSize(s);
+  // The values first, to size the row: strings are a length and the bytes,
+  // flags one byte, every other column eight.
+  EventColumnValue values[std::size(kEventColumns)];
+  size_t size = 0;
+  for (size_t i = 0; i < std::size(kEventColumns); ++i) {
+    const EventColumnSpec& c = kEventColumns[i];
+    if (c.clickhouse == nullptr) continue;
+    values[i] = ValueOf(c.column, o, user);
+    size += IsTextKind(c.kind) ? RowBinaryWriter::StringSize(values[i].text)
+            : c.kind == ColumnKind::kFlag ? 1
+                                          : 8;
+  }
   const size_t at = out.size();
   out.resize(at + size);
   RowBinaryWriter w(out.data() + at);
-  w.String(e.key);
-  w.String(o.source);
-  w.String(user);
-  w.I64(e.first.timestamp_ms);
-  w.String(a.session_id);
-  w.String(a.project);
-  w.String(a.cwd);
-  w.String(a.git_branch);
-  w.String(a.version);
-  w.String(a.model);
-  w.String(a.agent_id);
-  w.U8(a.is_sidechain);
-  w.String(a.speed);
-  for (uint64_t v : {t.input, t.output, t.cache_creation, t.cache_creation_5m,
-                     t.cache_creation_1h, t.cache_read, t.web_search_requests,
-                     t.web_fetch_requests}) {
-    w.U64(v);
+  for (size_t i = 0; i < std::size(kEventColumns); ++i) {
+    const EventColumnSpec& c = kEventColumns[i];
+    if (c.clickhouse == nullptr) continue;
+    if (IsTextKind(c.kind)) {
+      w.String(values[i].text);
+    } else if (c.kind == ColumnKind::kFlag) {
+      w.U8(values[i].number != 0);
+    } else {
+      w.I64(values[i].number);
+    }
   }
-  w.I64(o.cost_nano);
-  w.U8(o.priced);
-  w.String(o.price_version);
-  w.I64(o.change_seq);
-  w.I64(o.first_seen_ms);
-  w.I64(o.last_seen_ms);
   assert(w.end() == out.data() + out.size());
 }
 
@@ -141,44 +127,35 @@ std::string ClickHouseDateTime64(int64_t utc_ms) {
   return iso;
 }
 
-void AppendJsonEachRow(std::string& out, const OutboxEvent& o,
+void AppendJsonEachRow(std::string& out, const EventRow& o,
                        const std::string& user) {
-  {
-    const Event& e = o.event;
-    const Attributes& a = e.attributes;
-    const Tokens& t = e.tokens;
-    JsonWriter w(/*pretty=*/false);
-    w.BeginObject()
-        .Field("key", e.key)
-        .Field("source", o.source)
-        .Field("user", user)
-        .Field("timestamp", ClickHouseDateTime64(e.first.timestamp_ms))
-        .Field("session_id", a.session_id)
-        .Field("project", a.project)
-        .Field("cwd", a.cwd)
-        .Field("git_branch", a.git_branch)
-        .Field("version", a.version)
-        .Field("model", a.model)
-        .Field("agent_id", a.agent_id)
-        .Field("is_sidechain", uint64_t{a.is_sidechain ? 1u : 0u})
-        .Field("speed", a.speed)
-        .Field("input_tokens", t.input)
-        .Field("output_tokens", t.output)
-        .Field("cache_creation_tokens", t.cache_creation)
-        .Field("cache_creation_5m_tokens", t.cache_creation_5m)
-        .Field("cache_creation_1h_tokens", t.cache_creation_1h)
-        .Field("cache_read_tokens", t.cache_read)
-        .Field("web_search_requests", t.web_search_requests)
-        .Field("web_fetch_requests", t.web_fetch_requests)
-        .Field("cost_nano", o.cost_nano)
-        .Field("priced", uint64_t{o.priced ? 1u : 0u})
-        .Field("price_version", o.price_version)
-        .Field("change_seq", o.change_seq)
-        .Field("first_seen", ClickHouseDateTime64(o.first_seen_ms))
-        .Field("last_seen", ClickHouseDateTime64(o.last_seen_ms))
-        .EndObject();
-    out += w.Finish();  // Ends in "\n".
+  const EventRowView row = EventRowView::Of(o);
+  JsonWriter w(/*pretty=*/false);
+  w.BeginObject();
+  for (const EventColumnSpec& c : kEventColumns) {
+    if (c.clickhouse == nullptr) continue;
+    const EventColumnValue v = ValueOf(c.column, row, user);
+    switch (c.kind) {
+      case ColumnKind::kKey:
+      case ColumnKind::kLabel:
+      case ColumnKind::kText:
+        w.Field(c.clickhouse, v.text);
+        break;
+      case ColumnKind::kFlag:
+      case ColumnKind::kCount:
+        w.Field(c.clickhouse, static_cast<uint64_t>(v.number));
+        break;
+      case ColumnKind::kNano:
+      case ColumnKind::kSeq:
+        w.Field(c.clickhouse, v.number);
+        break;
+      case ColumnKind::kTimeMs:
+        w.Field(c.clickhouse, ClickHouseDateTime64(v.number));
+        break;
+    }
   }
+  w.EndObject();
+  out += w.Finish();  // Ends in "\n".
 }
 
 }  // namespace cc

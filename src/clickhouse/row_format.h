@@ -12,18 +12,19 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/ledger_types.h"
+#include "ledger/event_columns.h"
+#include "ledger/ship_queue.h"
 
 namespace cc {
 
 // Appends one event's line (ending in "\n") to `out`. `user` labels it.
-void AppendJsonEachRow(std::string& out, const OutboxEvent& event,
+void AppendJsonEachRow(std::string& out, const EventRow& event,
                        const std::string& user);
 
 // Appends one event's RowBinary row to `out`.
-void AppendRowBinary(std::string& out, const OutboxEvent& event,
+void AppendRowBinary(std::string& out, const EventRow& event,
                      std::string_view user);
-void AppendRowBinary(std::string& out, const OutboxRowView& row,
+void AppendRowBinary(std::string& out, const EventRowView& row,
                      std::string_view user);
 
 // "INSERT INTO `db`.events (`key`, ...) FORMAT RowBinary".

@@ -1,44 +1,40 @@
 #include "clickhouse/schema.h"
 
+#include "ledger/event_columns.h"
+
 namespace cc {
 namespace {
 
-// Name, type. LowCardinality where values repeat (a few dozen models,
-// projects, branches); Delta+ZSTD on times; ZSTD on long strings.
-constexpr const char* kColumns[][2] = {
-    {"key", "String"},
-    {"source", "LowCardinality(String)"},
-    {"user", "LowCardinality(String)"},
-    {"timestamp", "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"},
-    {"session_id", "String CODEC(ZSTD(1))"},
-    {"project", "LowCardinality(String)"},
-    {"cwd", "String CODEC(ZSTD(1))"},
-    {"git_branch", "LowCardinality(String)"},
-    {"version", "LowCardinality(String)"},
-    {"model", "LowCardinality(String)"},
-    {"agent_id", "String CODEC(ZSTD(1))"},
-    {"is_sidechain", "UInt8"},
-    {"speed", "LowCardinality(String)"},
-    {"input_tokens", "UInt64"},
-    {"output_tokens", "UInt64"},
-    {"cache_creation_tokens", "UInt64"},
-    {"cache_creation_5m_tokens", "UInt64"},
-    {"cache_creation_1h_tokens", "UInt64"},
-    {"cache_read_tokens", "UInt64"},
-    {"web_search_requests", "UInt64"},
-    {"web_fetch_requests", "UInt64"},
-    {"cost_nano", "Int64"},
-    {"priced", "UInt8"},
-    {"price_version", "LowCardinality(String)"},
-    {"change_seq", "UInt64"},
-    {"first_seen", "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"},
-    {"last_seen", "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))"},
-};
+// LowCardinality where values repeat (a few dozen models, projects,
+// branches); Delta+ZSTD on times; ZSTD on long strings.
+const char* TypeOf(ColumnKind kind) {
+  switch (kind) {
+    case ColumnKind::kKey:
+      return "String";
+    case ColumnKind::kLabel:
+      return "LowCardinality(String)";
+    case ColumnKind::kText:
+      return "String CODEC(ZSTD(1))";
+    case ColumnKind::kFlag:
+      return "UInt8";
+    case ColumnKind::kCount:
+      return "UInt64";
+    case ColumnKind::kNano:
+      return "Int64";
+    case ColumnKind::kSeq:
+      return "UInt64";
+    case ColumnKind::kTimeMs:
+      return "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1))";
+  }
+  return "";
+}
 
 std::string ColumnList() {
   std::string out;
-  for (const auto& c : kColumns) {
-    out += std::string(out.empty() ? "" : ",\n") + "  `" + c[0] + "` " + c[1];
+  for (const EventColumnSpec& c : kEventColumns) {
+    if (c.clickhouse == nullptr) continue;
+    if (!out.empty()) out += ",\n";
+    out.append("  `").append(c.clickhouse).append("` ").append(TypeOf(c.kind));
   }
   return out;
 }
@@ -52,7 +48,9 @@ std::string OnCluster(const ClickHouseSchemaOptions& o) {
 const std::vector<std::string>& ClickHouseEventColumns() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n;
-    for (const auto& c : kColumns) n.emplace_back(c[0]);
+    for (const EventColumnSpec& c : kEventColumns) {
+      if (c.clickhouse != nullptr) n.emplace_back(c.clickhouse);
+    }
     return n;
   }();
   return names;

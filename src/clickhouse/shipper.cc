@@ -6,9 +6,9 @@
 
 namespace cc {
 
-Shipper::Shipper(Ledger& ledger, ClickHouseClient& client, const Clock& clock,
+Shipper::Shipper(ShipQueue& queue, ClickHouseClient& client, const Clock& clock,
                  ShipperOptions options, uint64_t seed)
-    : ledger_(ledger),
+    : queue_(queue),
       client_(client),
       clock_(clock),
       options_(std::move(options)),
@@ -22,7 +22,7 @@ Status Shipper::EnsureSchema(const ClickHouseSchemaOptions& schema) {
       const std::string message =
           "creating the ClickHouse schema: " + r.error.message;
       stopped_ = r.error.kind == ClickHouseError::Kind::kFatal;
-      (void)ledger_.SetShipStatus(client_.endpoint().Redacted(),
+      (void)queue_.SetShipStatus(client_.endpoint().Redacted(),
                                   stopped_ ? "stopped" : "retrying", message);
       return Status::IoError(message);
     }
@@ -32,17 +32,17 @@ Status Shipper::EnsureSchema(const ClickHouseSchemaOptions& schema) {
 
 Status Shipper::FreezeDue(bool flush) {
   for (;;) {
-    Result<ShipMarks> marks = ledger_.ShippingMarks();
+    Result<ShipMarks> marks = queue_.ShippingMarks();
     if (!marks.ok()) return marks.status();
     Result<OutboxSpan> span =
-        ledger_.OutboxSpanAfter(marks->frozen_seq, options_.max_rows);
+        queue_.OutboxSpanAfter(marks->frozen_seq, options_.max_rows);
     if (!span.ok()) return span.status();
     if (span->rows == 0) return Status::Ok();
     const bool full = span->rows == options_.max_rows;
     if (!flush && !full) {
       // Only a small batch waits, so only then are the rows' times read.
       Result<std::vector<OutboxMark>> rows =
-          ledger_.OutboxMarks(marks->frozen_seq, span->last_seq, SIZE_MAX);
+          queue_.OutboxMarks(marks->frozen_seq, span->last_seq, SIZE_MAX);
       if (!rows.ok()) return rows.status();
       int64_t oldest = INT64_MAX;
       for (const OutboxMark& m : *rows) {
@@ -59,7 +59,7 @@ Status Shipper::FreezeDue(bool flush) {
     b.token = marks->ledger_id + ":" + std::to_string(b.first_seq) + "-" +
               std::to_string(b.last_seq);
     b.frozen_ms = clock_.NowMs();
-    if (Status s = ledger_.FreezeShipBatch(b); !s.ok()) return s;
+    if (Status s = queue_.FreezeShipBatch(b); !s.ok()) return s;
     if (!full) return Status::Ok();
   }
 }
@@ -67,11 +67,11 @@ Status Shipper::FreezeDue(bool flush) {
 Status Shipper::RejectRow(const ShipBatch& batch, const std::string& error) {
   // The bad row alone: kept aside (as JSON, for people) and passed over.
   std::string row;
-  Status read = ledger_.ForEachOutboxEvent(
+  Status read = queue_.ForEachOutboxEvent(
       batch.first_seq, batch.last_seq,
-      [&](const OutboxEvent& e) { AppendJsonEachRow(row, e, options_.user); });
+      [&](const EventRow& e) { AppendJsonEachRow(row, e, options_.user); });
   if (!read.ok()) return read;
-  if (Status s = ledger_.RejectShipRow(batch.token, row, error, clock_.NowMs());
+  if (Status s = queue_.RejectShipRow(batch.token, row, error, clock_.NowMs());
       !s.ok()) {
     return s;
   }
@@ -79,7 +79,7 @@ Status Shipper::RejectRow(const ShipBatch& batch, const std::string& error) {
 }
 
 Status Shipper::Ack(const ShipBatch& batch) {
-  if (Status s = ledger_.AckShipBatch(batch.id, clock_.NowMs()); !s.ok()) {
+  if (Status s = queue_.AckShipBatch(batch.id, clock_.NowMs()); !s.ok()) {
     return s;
   }
   if (options_.cache != nullptr) options_.cache->Release(batch.last_seq);
@@ -94,8 +94,8 @@ Result<uint64_t> Shipper::EncodeBatch(const ShipBatch& batch) {
     if (cached) return *cached;
   }
   uint64_t rows = 0;
-  Status read = ledger_.ForEachOutboxEvent(
-      batch.first_seq, batch.last_seq, [&](const OutboxEvent& e) {
+  Status read = queue_.ForEachOutboxEvent(
+      batch.first_seq, batch.last_seq, [&](const EventRow& e) {
         AppendRowBinary(body_, e, options_.user);
         ++rows;
       });
@@ -105,7 +105,7 @@ Result<uint64_t> Shipper::EncodeBatch(const ShipBatch& batch) {
 
 Status Shipper::SplitInHalves(const ShipBatch& batch) {
   Result<std::vector<OutboxMark>> rows =
-      ledger_.OutboxMarks(batch.first_seq - 1, batch.last_seq, SIZE_MAX);
+      queue_.OutboxMarks(batch.first_seq - 1, batch.last_seq, SIZE_MAX);
   if (!rows.ok()) return rows.status();
   // Halves, in order, each with a token of its own (deterministic, so a
   // retry of a half is a replay of that half).
@@ -119,7 +119,7 @@ Status Shipper::SplitInHalves(const ShipBatch& batch) {
   b.token = batch.token + "b";
   a.attempts = b.attempts = 0;
   a.next_attempt_ms = b.next_attempt_ms = 0;
-  return ledger_.SplitShipBatch(batch.id, {a, b});
+  return queue_.SplitShipBatch(batch.id, {a, b});
 }
 
 int64_t Shipper::Backoff(uint64_t attempts) {
@@ -150,7 +150,7 @@ Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
       options_.request_timeout_ms);
   if (r.ok) {
     if (Status s = Ack(batch); !s.ok()) return s;
-    if (Status s = ledger_.SetShipStatus(target, "ok", ""); !s.ok()) return s;
+    if (Status s = queue_.SetShipStatus(target, "ok", ""); !s.ok()) return s;
     step.what = ShipStep::What::kSent;
     return step;
   }
@@ -158,10 +158,10 @@ Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
   switch (r.error.kind) {
     case ClickHouseError::Kind::kRetry: {
       const uint64_t attempts = batch.attempts + 1;
-      Status s = ledger_.DeferShipBatch(
+      Status s = queue_.DeferShipBatch(
           batch.id, attempts, clock_.NowMs() + Backoff(attempts), step.error);
       if (!s.ok()) return s;
-      if (Status st = ledger_.SetShipStatus(target, "retrying", step.error);
+      if (Status st = queue_.SetShipStatus(target, "retrying", step.error);
           !st.ok()) {
         return st;
       }
@@ -178,7 +178,7 @@ Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
     }
     case ClickHouseError::Kind::kFatal:
       stopped_ = true;
-      if (Status s = ledger_.SetShipStatus(target, "stopped", step.error);
+      if (Status s = queue_.SetShipStatus(target, "stopped", step.error);
           !s.ok()) {
         return s;
       }
@@ -191,7 +191,7 @@ Result<ShipStep> Shipper::Send(const ShipBatch& batch) {
 Result<ShipStep> Shipper::Step(bool flush) {
   if (stopped_) return ShipStep{ShipStep::What::kStopped, 0, ""};
   if (Status s = FreezeDue(flush); !s.ok()) return s;
-  Result<std::optional<ShipBatch>> oldest = ledger_.OldestShipBatch();
+  Result<std::optional<ShipBatch>> oldest = queue_.OldestShipBatch();
   if (!oldest.ok()) return oldest.status();
   if (!*oldest) return ShipTelemetry();
   if ((*oldest)->next_attempt_ms > clock_.NowMs()) {
@@ -206,14 +206,14 @@ Result<ShipStep> Shipper::ShipTelemetry() {
     return ShipStep{ShipStep::What::kWaiting, 0, "telemetry: waiting to retry"};
   }
   for (const bool errors : {false, true}) {
-    Result<int64_t> mark = ledger_.TelemetryShippedMark(errors);
+    Result<int64_t> mark = queue_.TelemetryShippedMark(errors);
     if (!mark.ok()) return mark.status();
     size_t& limit = telemetry_limit_[errors ? 1 : 0];
     Result<std::vector<TelemetryRow>> rows =
-        ledger_.TelemetryAfter(errors, *mark, limit);
+        queue_.TelemetryAfter(errors, *mark, limit);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) continue;
-    Result<ShipMarks> marks = ledger_.ShippingMarks();
+    Result<ShipMarks> marks = queue_.ShippingMarks();
     if (!marks.ok()) return marks.status();
     // Rows never change once stored, so the range is its content: a
     // replay under this token is a replay of the same rows.
@@ -228,7 +228,7 @@ Result<ShipStep> Shipper::ShipTelemetry() {
     ShipStep step;
     step.rows = rows->size();
     if (reply.ok) {
-      if (Status s = ledger_.SetTelemetryShippedMark(errors, rows->back().rowid); !s.ok()) {
+      if (Status s = queue_.SetTelemetryShippedMark(errors, rows->back().rowid); !s.ok()) {
         return s;
       }
       telemetry_attempts_ = 0;
@@ -239,7 +239,7 @@ Result<ShipStep> Shipper::ShipTelemetry() {
     step.error = "telemetry: " + reply.error.message;
     if (reply.error.kind == ClickHouseError::Kind::kFatal) {
       stopped_ = true;
-      (void)ledger_.SetShipStatus(client_.endpoint().Redacted(), "stopped", step.error);
+      (void)queue_.SetShipStatus(client_.endpoint().Redacted(), "stopped", step.error);
       step.what = ShipStep::What::kStopped;
       return step;
     }
@@ -253,10 +253,10 @@ Result<ShipStep> Shipper::ShipTelemetry() {
       }
       // The row alone, refused: kept aside as a reject (visible in
       // sync-status), never dropped silently, and shipping goes on.
-      if (Status s = ledger_.RejectShipRow(token, body, step.error, clock_.NowMs()); !s.ok()) {
+      if (Status s = queue_.RejectShipRow(token, body, step.error, clock_.NowMs()); !s.ok()) {
         return s;
       }
-      if (Status s = ledger_.SetTelemetryShippedMark(errors, rows->back().rowid); !s.ok()) {
+      if (Status s = queue_.SetTelemetryShippedMark(errors, rows->back().rowid); !s.ok()) {
         return s;
       }
       limit = kTelemetryBatchRows;
@@ -264,7 +264,7 @@ Result<ShipStep> Shipper::ShipTelemetry() {
       return step;
     }
     telemetry_next_attempt_ms_ = clock_.NowMs() + Backoff(++telemetry_attempts_);
-    (void)ledger_.SetShipStatus(client_.endpoint().Redacted(), "retrying", step.error);
+    (void)queue_.SetShipStatus(client_.endpoint().Redacted(), "retrying", step.error);
     step.what = ShipStep::What::kRetryLater;
     return step;
   }

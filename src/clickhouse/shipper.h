@@ -33,7 +33,7 @@
 #include "clickhouse/outbox_row_cache.h"
 #include "clickhouse/schema.h"
 #include "core/clock.h"
-#include "ledger/ledger.h"
+#include "ledger/ship_queue.h"
 
 namespace cc {
 
@@ -75,7 +75,7 @@ struct ShipSummary {
 
 class Shipper {
  public:
-  Shipper(Ledger& ledger, ClickHouseClient& client, const Clock& clock,
+  Shipper(ShipQueue& queue, ClickHouseClient& client, const Clock& clock,
           ShipperOptions options, uint64_t seed = std::random_device{}());
 
   // Creates the schema (idempotent). A failure is recorded in the ledger
@@ -106,7 +106,7 @@ class Shipper {
   Status SplitInHalves(const ShipBatch& batch);
   int64_t Backoff(uint64_t attempts);
 
-  Ledger& ledger_;
+  ShipQueue& queue_;
   ClickHouseClient& client_;
   const Clock& clock_;
   ShipperOptions options_;

@@ -21,7 +21,7 @@ std::map<int64_t, DayTotals> ByUtcDay(const UsageData& data) {
 
 }  // namespace
 
-Result<TotalsCheck> CheckClickHouseTotals(Ledger& ledger,
+Result<TotalsCheck> CheckClickHouseTotals(LedgerReader& ledger,
                                           ClickHouseClient& client,
                                           const std::string& source) {
   UsageFilter filter;

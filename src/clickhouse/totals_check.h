@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "clickhouse/clickhouse_client.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 
 namespace cc {
 
@@ -31,7 +31,7 @@ struct TotalsCheck {
   bool ok() const { return differences.empty(); }
 };
 
-Result<TotalsCheck> CheckClickHouseTotals(Ledger& ledger,
+Result<TotalsCheck> CheckClickHouseTotals(LedgerReader& ledger,
                                           ClickHouseClient& client,
                                           const std::string& source);
 

@@ -5,11 +5,11 @@
 
 #include "clickhouse/clickhouse_client.h"
 #include "core/result.h"
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_reader.h"
 
 namespace cc {
 
-// The rows of Ledger::Usage(filter), from ClickHouse: events summed per
+// The rows of LedgerReader::Usage(filter), from ClickHouse: events summed per
 // UTC quarter hour and (project, session, model, source).
 Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
                                        const UsageFilter& filter);

@@ -37,11 +37,16 @@ bool Event::Merge(const UsageRecord& r) {
   return KeepFast(fast, attributes) || changed;
 }
 
-bool Event::Merge(const Event& other) {
+bool Event::Merge(const Event& other, AttributePolicy policy) {
   const bool fast =
       attributes.speed == kFastSpeed || other.attributes.speed == kFastSpeed;
   bool changed = tokens.MaxWith(other.tokens);
-  if (other.first < first) {
+  // An event only telemetry has seen has telemetry's attributes alone: the
+  // first transcript record to join it brings its own; from then on the
+  // earliest transcript record wins, so the order of arrival does not matter.
+  const bool adopt =
+      policy == AttributePolicy::kAdopt && first.file == kTelemetryProvenance;
+  if (adopt || (policy != AttributePolicy::kKeep && other.first < first)) {
     first = other.first;
     attributes = other.attributes;
     changed = true;

@@ -51,6 +51,15 @@ struct UsageRecord {
   Provenance provenance;
 };
 
+// How a merge treats the attributes of the event merged into:
+//  kEarliest - the earliest record's win (transcripts);
+//  kAdopt    - as kEarliest, and an event only telemetry has seen
+//              (provenance file kTelemetryProvenance) takes the incoming
+//              attributes whatever their time (a transcript record joining
+//              an event telemetry made);
+//  kKeep     - they stay (telemetry, which knows no project or directory).
+enum class AttributePolicy { kEarliest, kAdopt, kKeep };
+
 struct Event {
   std::string key;
   Tokens tokens;
@@ -61,8 +70,11 @@ struct Event {
 
   // Merges a record with the same key. Returns true if the event changed.
   bool Merge(const UsageRecord& r);
-  // Merges another event with the same key. Returns true if this changed.
-  bool Merge(const Event& other);
+  // Merges another event with the same key: tokens the field-wise maximum,
+  // attributes and provenance as `policy` says, fast if either is. Returns
+  // true if this changed.
+  bool Merge(const Event& other,
+             AttributePolicy policy = AttributePolicy::kEarliest);
 
   bool operator==(const Event&) const = default;
 };

@@ -56,6 +56,33 @@ TEST(Event, FastModeFromAnyRecordInAnyOrder) {
   EXPECT_EQ(one, other);
 }
 
+TEST(Event, KeepPolicyTakesTokensButNoAttributes) {
+  Event stored = Event::FromRecord(Record(3, 200, "b", 0, "transcript"));
+  Event telemetry =
+      Event::FromRecord(Record(90, 100, kTelemetryProvenance, 0, "telemetry"));
+  telemetry.attributes.speed = kFastSpeed;
+  EXPECT_TRUE(stored.Merge(telemetry, AttributePolicy::kKeep));
+  EXPECT_EQ(stored.tokens.output, 90u);
+  EXPECT_EQ(stored.attributes.model, "transcript");  // Though earlier.
+  EXPECT_EQ(stored.first.file, "b");
+  EXPECT_EQ(stored.attributes.speed, "fast");  // Still an OR.
+  EXPECT_FALSE(stored.Merge(telemetry, AttributePolicy::kKeep));
+}
+
+TEST(Event, AdoptPolicyGivesATelemetryOnlyEventItsFirstTranscript) {
+  Event otel =
+      Event::FromRecord(Record(90, 100, kTelemetryProvenance, 0, "telemetry"));
+  Event later = Event::FromRecord(Record(3, 200, "b", 0, "transcript"));
+  EXPECT_TRUE(otel.Merge(later, AttributePolicy::kAdopt));
+  EXPECT_EQ(otel.attributes.model, "transcript");  // Though later.
+  EXPECT_EQ(otel.first.file, "b");
+  EXPECT_EQ(otel.tokens.output, 90u);
+  // From then on the earliest transcript record wins.
+  Event latest = Event::FromRecord(Record(3, 300, "c", 0, "latest"));
+  EXPECT_FALSE(otel.Merge(latest, AttributePolicy::kAdopt));
+  EXPECT_EQ(otel.attributes.model, "transcript");
+}
+
 TEST(Event, MergeIsIndependentOfOrder) {
   std::vector<UsageRecord> records;
   for (int i = 0; i < 12; ++i) {

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "source/transcript_finder.h"
 
 namespace cc {
@@ -41,7 +41,7 @@ const char* ModeName(MonitorMode mode) {
 
 }  // namespace
 
-Monitor::Monitor(Ledger& ledger, MonitorOptions options, const Clock& clock,
+Monitor::Monitor(LedgerWriter& ledger, MonitorOptions options, const Clock& clock,
                  Watcher* watcher, MonitorObserver* observer)
     : ledger_(ledger),
       options_(std::move(options)),

@@ -34,7 +34,7 @@
 
 namespace cc {
 
-class Ledger;
+class LedgerWriter;
 
 enum class MonitorMode { kWatch, kPoll, kInterval };
 
@@ -64,7 +64,7 @@ class MonitorObserver {
 class Monitor {
  public:
   // `watcher` may be null (polling only). All must outlive the Monitor.
-  Monitor(Ledger& ledger, MonitorOptions options, const Clock& clock,
+  Monitor(LedgerWriter& ledger, MonitorOptions options, const Clock& clock,
           Watcher* watcher, MonitorObserver* observer);
 
   // Runs until `stop` becomes true (`stop_fd` becomes readable at the same
@@ -90,7 +90,7 @@ class Monitor {
   bool Polling() const;
   std::chrono::milliseconds PeriodicInterval() const;
 
-  Ledger& ledger_;
+  LedgerWriter& ledger_;
   const MonitorOptions options_;
   const Clock& clock_;
   Watcher* watcher_;

@@ -9,7 +9,7 @@
 #include <functional>
 #include <thread>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 #include "watch/inotify_watcher.h"
 
@@ -78,7 +78,7 @@ class MonitorTest : public ::testing::Test {
 
   void Start(MonitorMode mode = MonitorMode::kWatch, Watcher* watcher = nullptr,
              milliseconds reconcile = milliseconds(60'000)) {
-    auto ledger = Ledger::OpenForWrite(ledger_path_, "test monitor");
+    auto ledger = LedgerWriter::Open(ledger_path_, "test monitor");
     ASSERT_TRUE(ledger.ok()) << ledger.status().message();
     ledger_ = std::move(*ledger);
     if (mode == MonitorMode::kWatch && watcher == nullptr) {
@@ -124,7 +124,7 @@ class MonitorTest : public ::testing::Test {
   }
 
   LedgerSummary Summary() {
-    auto reader = Ledger::OpenForRead(ledger_path_);
+    auto reader = LedgerReader::Open(ledger_path_);
     EXPECT_TRUE(reader.ok());
     auto s = (*reader)->Summary();
     EXPECT_TRUE(s.ok());
@@ -166,7 +166,7 @@ class MonitorTest : public ::testing::Test {
   CountingObserver observer_;
   // Outlives the monitor thread (TearDown stops it before members die).
   FakeWatcher fake_watcher_;
-  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerWriter> ledger_;
   std::unique_ptr<InotifyWatcher> inotify_;
   std::unique_ptr<Monitor> monitor_;
   std::thread thread_;

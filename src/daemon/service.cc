@@ -7,7 +7,8 @@
 
 #include "clickhouse/outbox_row_cache.h"
 #include "core/clock.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
+#include "ledger/telemetry_store.h"
 #include "watch/inotify_watcher.h"
 
 namespace cc {
@@ -17,7 +18,7 @@ namespace cc {
 // and stops the session, for Run to start the next one.
 class Service::PassCheck final : public MonitorObserver {
  public:
-  PassCheck(ServiceObserver& observer, const Ledger& ledger, StopSignal& stop)
+  PassCheck(ServiceObserver& observer, const LedgerWriter& ledger, StopSignal& stop)
       : observer_(observer), ledger_(ledger), stop_(stop) {}
 
   bool ledger_replaced() const { return ledger_replaced_; }
@@ -38,7 +39,7 @@ class Service::PassCheck final : public MonitorObserver {
 
  private:
   ServiceObserver& observer_;
-  const Ledger& ledger_;
+  const LedgerWriter& ledger_;
   StopSignal& stop_;
   bool ledger_replaced_ = false;
 };
@@ -65,7 +66,7 @@ Status Service::Run(StopSignal& stop) {
 
 Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
   std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::OpenForWrite(
+  Result<std::unique_ptr<LedgerWriter>> ledger = LedgerWriter::Open(
       options_.ledger_path, options_.holder, options_.prices);
   if (!ledger.ok()) return Fail(ServicePart::kLedger, ledger.status());
   std::optional<MonitorOptions> monitor_options = options_.monitor;
@@ -97,13 +98,13 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
     observer_.OnDashboard(dashboard->Url());
   }
   // The receiver: beside a monitor on a connection of its own.
-  std::unique_ptr<Ledger> companion;
+  std::unique_ptr<TelemetryStore> companion;
   std::unique_ptr<OtlpReceiver> receiver;
   if (options_.receiver) {
-    Ledger* telemetry_ledger = ledger->get();
+    TelemetryStore* telemetry_ledger = &(*ledger)->telemetry();
     if (monitor_options) {
-      Result<std::unique_ptr<Ledger>> opened =
-          Ledger::OpenCompanion(options_.ledger_path, options_.prices);
+      Result<std::unique_ptr<TelemetryStore>> opened =
+          TelemetryStore::Open(options_.ledger_path, options_.prices);
       if (!opened.ok()) return Fail(ServicePart::kLedger, opened.status());
       companion = std::move(*opened);
       telemetry_ledger = companion.get();

@@ -11,13 +11,13 @@
 //     commit goes through this writer connection.
 //   - the OpenTelemetry receiver serves on http::Server's threads (4
 //     handlers); its commits (CommitTelemetry) are serialised by the
-//     Service's mutex, on a connection of their own (OpenCompanion) beside
+//     Service's mutex, on a connection of their own (TelemetryStore::Open) beside
 //     the monitor, or on the writer connection when there is no monitor.
 //     SQLite serialises the two connections' short transactions.
 //   - the dashboard serves on its own threads and reads the ledger through
 //     read-only connections of its own (dashboard/).
 //   - the BackgroundShipper (clickhouse/) ships on a thread of its own with
-//     its own connection (OpenForShipping); the rows the monitor commits
+//     its own connection (ShipQueue::Open); the rows the monitor commits
 //     reach it through an OutboxRowCache in memory.
 // Stop: SIGINT/SIGTERM (the StopSignal) ends the monitor's pass after its
 // commit; then the shipper, the dashboard and the receiver stop, in that

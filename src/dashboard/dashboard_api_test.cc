@@ -18,7 +18,7 @@
 #include <fstream>
 
 #include "core/civil_time.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "tail/file_identity.h"
 #include "test_util.h"
 
@@ -44,7 +44,7 @@ Event MakeEvent(const std::string& key, const char* iso, const char* session,
 class DashboardApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto ledger = Ledger::OpenForWrite(dir_.Join("l.db"), "test");
+    auto ledger = LedgerWriter::Open(dir_.Join("l.db"), "test");
     ASSERT_TRUE(ledger.ok()) << ledger.status().message();
     ledger_ = std::move(*ledger);
     Tokens t1, t2, t3, t4, t5;
@@ -62,14 +62,14 @@ class DashboardApiTest : public ::testing::Test {
                 MakeEvent("e4", "2025-09-01T08:00:00Z", "s3", "pb", t4),
                 MakeEvent("e5", "2025-08-20T12:00:00Z", "s4", "pc", t5)};
     ASSERT_TRUE(ledger_->Commit(b, "host-a", 1).ok());
-    auto snapshot = LoadLedgerSnapshot(*ledger_, now_);
+    auto snapshot = LoadLedgerSnapshot(ledger_->reader(), now_);
     ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
     (*snapshot)->version = 7;
     snapshot_ = *snapshot;
     ApiSources src;
     src.snapshot = [this] { return snapshot_; };
     src.session_events = [this](const std::string& id, size_t limit) {
-      return ledger_->SessionEvents(id, limit);
+      return ledger_->reader().SessionEvents(id, limit);
     };
     src.now_ms = [this] { return now_; };
     src.prices = &PriceTable::Embedded();
@@ -99,7 +99,7 @@ class DashboardApiTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerWriter> ledger_;
   std::shared_ptr<const DashboardSnapshot> snapshot_;
   int64_t now_ = At("2025-09-10T12:00:00Z");
   std::unique_ptr<DashboardApi> api_;
@@ -274,7 +274,7 @@ TEST_F(DashboardApiTest, HealthAndMetrics) {
 // Reloads the snapshot the API serves (after more was written).
 #define RELOAD_SNAPSHOT()                                              \
   do {                                                                 \
-    auto reloaded = LoadLedgerSnapshot(*ledger_, now_);                \
+    auto reloaded = LoadLedgerSnapshot(ledger_->reader(), now_);                \
     ASSERT_TRUE(reloaded.ok()) << reloaded.status().message();         \
     snapshot_ = *reloaded;                                             \
   } while (0)
@@ -315,7 +315,7 @@ TEST_F(DashboardApiTest, TelemetryOverview) {
     e.event_ms = At("2025-09-10T11:50:00Z");
     t.errors.push_back(e);
   }
-  Result<TelemetryStats> stored = ledger_->CommitTelemetry(t, "host-a", 2);
+  Result<TelemetryStats> stored = ledger_->telemetry().CommitTelemetry(t, "host-a", 2);
   ASSERT_TRUE(stored.ok()) << stored.status().message();
   ASSERT_EQ(stored->events_telemetry_only, 4u);
   RELOAD_SNAPSHOT();

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "raw_http.h"
 #include "test_util.h"
 
@@ -36,7 +36,7 @@ class DashboardServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.Join("ledger.db");
-    auto w = Ledger::OpenForWrite(path_, "test");
+    auto w = LedgerWriter::Open(path_, "test");
     ASSERT_TRUE(w.ok()) << w.status().message();
     writer_ = std::move(*w);
     Commit("k1", 100);
@@ -68,7 +68,7 @@ class DashboardServerTest : public ::testing::Test {
 
   test::TempDir dir_;
   std::string path_;
-  std::unique_ptr<Ledger> writer_;
+  std::unique_ptr<LedgerWriter> writer_;
 };
 
 TEST_F(DashboardServerTest, ANonLoopbackAddressNeedsAToken) {

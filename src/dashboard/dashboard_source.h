@@ -11,7 +11,7 @@
 
 #include "core/result.h"
 #include "dashboard/snapshot.h"
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_reader.h"
 
 namespace cc {
 

@@ -5,14 +5,14 @@
 
 #include "dashboard/dashboard_source.h"
 #include "dashboard/ledger_change_feed.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 
 namespace cc {
 namespace {
 
 class LedgerSource final : public DashboardSource {
  public:
-  LedgerSource(std::unique_ptr<Ledger> reader, std::unique_ptr<Ledger> sessions,
+  LedgerSource(std::unique_ptr<LedgerReader> reader, std::unique_ptr<LedgerReader> sessions,
                LedgerChangeFeed feed, bool shipping_configured)
       : reader_(std::move(reader)),
         sessions_(std::move(sessions)),
@@ -70,8 +70,8 @@ class LedgerSource final : public DashboardSource {
   }
 
  private:
-  std::unique_ptr<Ledger> reader_;    // Load's and WaitForChange's.
-  std::unique_ptr<Ledger> sessions_;  // Requests' drill-downs.
+  std::unique_ptr<LedgerReader> reader_;    // Load's and WaitForChange's.
+  std::unique_ptr<LedgerReader> sessions_;  // Requests' drill-downs.
   std::mutex sessions_mu_;
   LedgerChangeFeed feed_;
   bool shipping_configured_;
@@ -83,9 +83,9 @@ class LedgerSource final : public DashboardSource {
 
 Result<std::unique_ptr<DashboardSource>> OpenLedgerSource(
     const std::string& ledger_path, bool shipping_configured) {
-  Result<std::unique_ptr<Ledger>> reader = Ledger::OpenForRead(ledger_path);
+  Result<std::unique_ptr<LedgerReader>> reader = LedgerReader::Open(ledger_path);
   if (!reader.ok()) return reader.status();
-  Result<std::unique_ptr<Ledger>> sessions = Ledger::OpenForRead(ledger_path);
+  Result<std::unique_ptr<LedgerReader>> sessions = LedgerReader::Open(ledger_path);
   if (!sessions.ok()) return sessions.status();
   Result<LedgerChangeFeed> feed = LedgerChangeFeed::Open(ledger_path);
   if (!feed.ok()) return feed.status();

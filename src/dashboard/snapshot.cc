@@ -18,7 +18,7 @@ int64_t LastBlockStart(const UsageData& usage, int64_t now_ms) {
 }
 
 Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(
-    Ledger& ledger, int64_t now_ms, bool shipping_configured) {
+    LedgerReader& ledger, int64_t now_ms, bool shipping_configured) {
   auto s = std::make_shared<DashboardSnapshot>();
   s->origin = "ledger";
   s->loaded_ms = now_ms;

@@ -13,8 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "ledger/ledger.h"
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_reader.h"
 #include "sync/backlog.h"
 
 namespace cc {
@@ -37,7 +36,7 @@ struct DashboardSnapshot {
 // Reads a snapshot from a ledger connection (a reader's). The shipping
 // state is read when shipping is configured here or has ever run.
 Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(
-    Ledger& ledger, int64_t now_ms, bool shipping_configured = false);
+    LedgerReader& ledger, int64_t now_ms, bool shipping_configured = false);
 
 // The current snapshot, swapped whole under a mutex.
 class SnapshotHolder {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_reader.h"
 #include "price/price_table.h"
 #include "report/usage_report.h"
 #include "time/time_zone.h"

@@ -15,7 +15,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -39,7 +39,7 @@ Event MakeEvent(const std::string& key, uint64_t output) {
 
 // A ledger at `path` with two events (output 10 + 20), writer closed.
 void MakeLedger(const std::string& path) {
-  Result<std::unique_ptr<Ledger>> l = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> l = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(l.ok()) << l.status().message();
   Batch b;
   b.events = {MakeEvent("a", 10), MakeEvent("b", 20)};
@@ -47,7 +47,7 @@ void MakeLedger(const std::string& path) {
 }
 
 void ExpectReadsBothEvents(const std::string& path) {
-  Result<std::unique_ptr<Ledger>> reader = Ledger::OpenForRead(path);
+  Result<std::unique_ptr<LedgerReader>> reader = LedgerReader::Open(path);
   ASSERT_TRUE(reader.ok()) << reader.status().message();
   Result<LedgerSummary> summary = (*reader)->Summary();
   ASSERT_TRUE(summary.ok()) << summary.status().message();
@@ -71,7 +71,7 @@ TEST_P(FreshLedgerModes, DirectoryIs0700AndFilesAre0600WhateverTheUmask) {
   ScopedUmask mask(GetParam());
   const std::string ledger_dir = dir.Join("context-cleaner");
   const std::string path = ledger_dir + "/ledger.db";
-  Result<std::unique_ptr<Ledger>> l = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> l = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(l.ok()) << l.status().message();
   Batch b;
   b.events = {MakeEvent("a", 10)};
@@ -156,7 +156,7 @@ TEST(ReadOnlyLedger, ADirectoryTheUserCannotWriteIsRead) {
   MakeLedger(path);  // Closed: no -wal, no -shm, and none can be made.
   ASSERT_EQ(chmod(sub.c_str(), 0555), 0);
   ExpectReadsBothEvents(path);
-  Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "test");
   ASSERT_FALSE(writer.ok());
   EXPECT_NE(writer.status().message().find(path), std::string::npos)
       << writer.status().message();
@@ -196,10 +196,10 @@ TEST(ReadOnlyLedger, AClosedLedgerOnAReadOnlyMountIsRead) {
   ReadOnlyBind ro(sub);
   if (!ro.error().empty()) GTEST_SKIP() << "no read-only mount: " << ro.error();
   ExpectReadsBothEvents(path);
-  Result<std::unique_ptr<Ledger>> reader = Ledger::OpenForRead(path);
+  Result<std::unique_ptr<LedgerReader>> reader = LedgerReader::Open(path);
   ASSERT_TRUE(reader.ok());
   EXPECT_NE((*reader)->access_note().find("read-only"), std::string::npos);
-  Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "test");
   ASSERT_FALSE(writer.ok());
   EXPECT_NE(writer.status().message().find(path), std::string::npos)
       << writer.status().message();
@@ -215,7 +215,7 @@ TEST(ReadOnlyLedger, ALiveLedgerOnAReadOnlyMountIsReadWithItsLog) {
   const std::string path = sub + "/ledger.db";
   // The writer stays open, its -wal and -shm beside the file, its last
   // commit in the log only.
-  Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(writer.ok()) << writer.status().message();
   Batch b;
   b.events = {MakeEvent("a", 10), MakeEvent("b", 20)};
@@ -227,8 +227,8 @@ TEST(ReadOnlyLedger, ALiveLedgerOnAReadOnlyMountIsReadWithItsLog) {
 
 TEST(ReadOnlyLedger, AMissingLedgerIsNamed) {
   test::TempDir dir;
-  Result<std::unique_ptr<Ledger>> reader =
-      Ledger::OpenForRead(dir.Join("none.db"));
+  Result<std::unique_ptr<LedgerReader>> reader =
+      LedgerReader::Open(dir.Join("none.db"));
   ASSERT_FALSE(reader.ok());
   EXPECT_NE(reader.status().message().find(dir.Join("none.db")),
             std::string::npos);
@@ -239,7 +239,7 @@ TEST(ReadOnlyLedger, AMissingLedgerIsNamed) {
 TEST(LedgerAtPath, AWriterNoticesItsFileWasDeleted) {
   test::TempDir dir;
   const std::string path = dir.Join("ledger.db");
-  Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(writer.ok());
   EXPECT_TRUE((*writer)->CheckStillAtPath().ok());
   ASSERT_EQ(unlink(path.c_str()), 0);
@@ -253,7 +253,7 @@ TEST(LedgerAtPath, AWriterNoticesItsFileWasReplaced) {
   test::TempDir dir;
   const std::string path = dir.Join("ledger.db");
   MakeLedger(dir.Join("other.db"));
-  Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(writer.ok());
   ASSERT_EQ(std::rename(dir.Join("other.db").c_str(), path.c_str()), 0);
   Status s = (*writer)->CheckStillAtPath();
@@ -264,7 +264,7 @@ TEST(LedgerAtPath, AWriterNoticesItsFileWasReplaced) {
 TEST(LedgerAtPath, AWriterNoticesItsLockFileWasDeleted) {
   test::TempDir dir;
   const std::string path = dir.Join("ledger.db");
-  Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(writer.ok());
   ASSERT_EQ(unlink((path + ".lock").c_str()), 0);
   Status s = (*writer)->CheckStillAtPath();
@@ -276,7 +276,7 @@ TEST(LedgerAtPath, ANewLedgerIgnoresTheLogOfADeletedOne) {
   test::TempDir dir;
   const std::string path = dir.Join("ledger.db");
   {
-    Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "test");
+    Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "test");
     ASSERT_TRUE(writer.ok());
     Batch b;
     b.events = {MakeEvent("a", 10), MakeEvent("b", 20)};
@@ -284,12 +284,12 @@ TEST(LedgerAtPath, ANewLedgerIgnoresTheLogOfADeletedOne) {
     ASSERT_EQ(unlink(path.c_str()), 0);  // Its -wal and -shm stay.
     ASSERT_TRUE(std::filesystem::exists(path + "-wal"));
   }
-  Result<std::unique_ptr<Ledger>> fresh = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> fresh = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(fresh.ok()) << fresh.status().message();
-  Result<std::vector<std::string>> damage = (*fresh)->CheckIntegrity(false, 5);
+  Result<std::vector<std::string>> damage = (*fresh)->reader().CheckIntegrity(false, 5);
   ASSERT_TRUE(damage.ok()) << damage.status().message();
   EXPECT_TRUE(damage->empty()) << damage->front();
-  Result<LedgerSummary> summary = (*fresh)->Summary();
+  Result<LedgerSummary> summary = (*fresh)->reader().Summary();
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_EQ(summary->events, 0u);
 }

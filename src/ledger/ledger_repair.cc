@@ -1,4 +1,4 @@
-// Ledger::Repair: a damaged ledger rebuilt into a new file, then copied back.
+// RepairLedger: a damaged ledger rebuilt into a new file, then copied back.
 //
 // Why a new file rather than REINDEX in place: a damaged index cannot be
 // trusted to be walked (REINDEX and DROP free its pages by reading them),
@@ -6,6 +6,8 @@
 // REINDEX refuses (UNIQUE constraint failed). Reading each table through
 // its own b-tree (NOT INDEXED) touches no index at all; the new file's
 // indexes are built from the rows as they are inserted.
+#include "ledger/ledger_repair.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,28 +15,18 @@
 #include <filesystem>
 #include <system_error>
 
-#include "ledger/ledger.h"
+#include "ledger/event_columns.h"
 #include "ledger/ledger_files.h"
 #include "ledger/meta.h"
 #include "ledger/rollup.h"
 #include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
-#include "ledger/token_columns.h"
 #include "ledger/writer_lock.h"
 
 namespace cc {
 namespace {
 
 constexpr int kMaxProblems = 20;
-
-// The events table's columns at kSchemaVersion, in the order used below.
-constexpr const char* kEventColumns =
-    "key, input_tokens, output_tokens, cache_creation_tokens, "
-    "cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens, "
-    "web_search_requests, web_fetch_requests, timestamp_ms, file, "
-    "line_offset, session_id, project, cwd, git_branch, version, model, "
-    "agent_id, is_sidechain, source, first_seen_ms, last_seen_ms, "
-    "change_seq, speed, cost_nano, priced, price_version, exact";
 
 // Keys the damaged file holds more than once, read without any index.
 constexpr const char* kDoubledKeys =
@@ -44,105 +36,57 @@ constexpr const char* kDoubledKeys =
 // One row of a key stored more than once.
 struct StoredRow {
   int64_t rowid = 0;
-  Event event;
-  std::string source;
-  int64_t first_seen_ms = 0;
-  int64_t last_seen_ms = 0;
-  bool exact = false;
+  EventRow row;
 };
-
-StoredRow ReadRow(const sql::Statement& st) {
-  StoredRow r;
-  r.rowid = st.Int(0);
-  Event& e = r.event;
-  e.key = st.Text(1);
-  e.tokens = TokensFromRow(st, 2);
-  e.first = Provenance{st.Int(10), st.Text(11), st.Uint(12)};
-  Attributes& a = e.attributes;
-  a.session_id = st.Text(13);
-  a.project = st.Text(14);
-  a.cwd = st.Text(15);
-  a.git_branch = st.Text(16);
-  a.version = st.Text(17);
-  a.model = st.Text(18);
-  a.agent_id = st.Text(19);
-  a.is_sidechain = st.Int(20) != 0;
-  r.source = st.Text(21);
-  r.first_seen_ms = st.Int(22);
-  r.last_seen_ms = st.Int(23);
-  a.speed = st.Text(25);
-  r.exact = st.Int(29) != 0;
-  return r;
-}
 
 // The rows of one key merged as the ledger merges records (Event::Merge:
 // tokens field-wise max, the earliest record's attributes, fast if any
 // was); a row only telemetry made gives way to a transcript's attributes,
-// as MergeEvent's kAdopt does.
+// and brings none to one.
 StoredRow MergeRows(const std::vector<StoredRow>& rows) {
-  auto telemetry_only = [](const StoredRow& r) {
+  auto telemetry_only = [](const EventRow& r) {
     return r.event.first.file == kTelemetryProvenance;
   };
   size_t base = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (!telemetry_only(rows[i])) {
+    if (!telemetry_only(rows[i].row)) {
       base = i;
       break;
     }
   }
   StoredRow merged = rows[base];
+  EventRow& m = merged.row;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i == base) continue;
-    const StoredRow& r = rows[i];
-    if (telemetry_only(r) && !telemetry_only(merged)) {
-      merged.event.tokens.MaxWith(r.event.tokens);
-    } else {
-      const bool earlier = r.event.first < merged.event.first;
-      merged.event.Merge(r.event);
-      if (earlier) merged.source = r.source;
-    }
-    merged.rowid = std::min(merged.rowid, r.rowid);
-    merged.first_seen_ms = std::min(merged.first_seen_ms, r.first_seen_ms);
-    merged.last_seen_ms = std::max(merged.last_seen_ms, r.last_seen_ms);
-    merged.exact = merged.exact || r.exact;
+    const EventRow& r = rows[i].row;
+    const Provenance first_before = m.event.first;
+    m.event.Merge(r.event, telemetry_only(r) && !telemetry_only(m)
+                               ? AttributePolicy::kKeep
+                               : AttributePolicy::kEarliest);
+    if (!(m.event.first == first_before)) m.source = r.source;
+    merged.rowid = std::min(merged.rowid, rows[i].rowid);
+    m.first_seen_ms = std::min(m.first_seen_ms, r.first_seen_ms);
+    m.last_seen_ms = std::max(m.last_seen_ms, r.last_seen_ms);
+    m.exact = m.exact || r.exact;
   }
   return merged;
 }
 
-Status InsertMerged(sql::Database& db, const StoredRow& r, int64_t seq,
+Status InsertMerged(sql::Database& db, StoredRow r, int64_t seq,
                     const PriceTable& prices) {
-  const Event& e = r.event;
-  const Attributes& a = e.attributes;
-  const Cost cost = prices.CostOf(
-      CostInput{e.tokens, a.model, a.speed, e.first.timestamp_ms});
-  sql::Statement st(db.handle(), std::string("INSERT INTO main.events(rowid, ") +
-                                     kEventColumns +
-                                     ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                                     "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                                     "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-                                     "?24, ?25, ?26, ?27, ?28, ?29, ?30)");
-  st.Bind(1, r.rowid).Bind(2, e.key);
-  BindTokens(st, 3, e.tokens)
-      .Bind(11, e.first.timestamp_ms)
-      .Bind(12, e.first.file)
-      .Bind(13, e.first.offset)
-      .Bind(14, a.session_id)
-      .Bind(15, a.project)
-      .Bind(16, a.cwd)
-      .Bind(17, a.git_branch)
-      .Bind(18, a.version)
-      .Bind(19, a.model)
-      .Bind(20, a.agent_id)
-      .Bind(21, int64_t{a.is_sidechain ? 1 : 0})
-      .Bind(22, r.source)
-      .Bind(23, r.first_seen_ms)
-      .Bind(24, r.last_seen_ms)
-      .Bind(25, seq)
-      .Bind(26, a.speed)
-      .Bind(27, cost.nano)
-      .Bind(28, int64_t{cost.known ? 1 : 0})
-      .Bind(29, prices.version())
-      .Bind(30, int64_t{r.exact ? 1 : 0});
+  EventRow& row = r.row;
+  const Event& e = row.event;
+  const Cost cost = prices.CostOf(CostInput{
+      e.tokens, e.attributes.model, e.attributes.speed, e.first.timestamp_ms});
+  row.change_seq = seq;
+  row.cost_nano = cost.nano;
+  row.priced = cost.known;
+  row.price_version = prices.version();
+  sql::Statement st(db.handle(), "INSERT INTO main.events(rowid, " +
+                                     StoredEventColumns() + ") VALUES(?1, " +
+                                     StoredEventParams(2) + ")");
+  st.Bind(1, r.rowid);
+  BindEventRow(st, 2, EventRowView::Of(row));
   return st.Run();
 }
 
@@ -150,10 +94,11 @@ Status InsertMerged(sql::Database& db, const StoredRow& r, int64_t seq,
 // one merged row with a new change_seq (so a shipper sends it again).
 Status CopyEvents(sql::Database& db, const PriceTable& prices,
                   RepairReport* report) {
-  if (Status s = db.Exec(std::string("INSERT INTO main.events(rowid, ") +
-                         kEventColumns + ") SELECT rowid, " + kEventColumns +
-                         " FROM damaged.events NOT INDEXED WHERE key NOT IN (" +
-                         kDoubledKeys + ")");
+  if (Status s =
+          db.Exec("INSERT INTO main.events(rowid, " + StoredEventColumns() +
+                  ") SELECT rowid, " + StoredEventColumns() +
+                  " FROM damaged.events NOT INDEXED WHERE key NOT IN (" +
+                  kDoubledKeys + ")");
       !s.ok()) {
     return s;
   }
@@ -163,8 +108,7 @@ Status CopyEvents(sql::Database& db, const PriceTable& prices,
       "'next_change_seq'");
   if (!next.ok()) return next.status();
   int64_t seq = *next;
-  sql::Statement read(db.handle(), std::string("SELECT rowid, ") +
-                                       kEventColumns +
+  sql::Statement read(db.handle(), "SELECT rowid, " + StoredEventColumns() +
                                        " FROM damaged.events NOT INDEXED "
                                        "WHERE key IN (" +
                                        kDoubledKeys + ") ORDER BY key, rowid");
@@ -181,8 +125,10 @@ Status CopyEvents(sql::Database& db, const PriceTable& prices,
     Result<bool> more = read.Step();
     if (!more.ok()) return more.status();
     if (!*more) break;
-    StoredRow row = ReadRow(read);
-    if (!rows.empty() && rows.front().event.key != row.event.key) {
+    StoredRow row;
+    row.rowid = read.Int(0);
+    ReadEventRow(read, 1, row.row);
+    if (!rows.empty() && rows.front().row.event.key != row.row.event.key) {
       if (Status s = flush(); !s.ok()) return s;
     }
     rows.push_back(std::move(row));
@@ -194,13 +140,7 @@ Status CopyEvents(sql::Database& db, const PriceTable& prices,
   }
   if (report->keys_doubled == 0) return Status::Ok();
   // The merged rows are priced with this table: it joins the list.
-  Result<std::string> versions = ReadMeta(db, "price_versions");
-  if (!versions.ok()) return versions.status();
-  if (("\n" + *versions).find("\n" + prices.version() + "\n") !=
-      std::string::npos) {
-    return Status::Ok();
-  }
-  return WriteMeta(db, "price_versions", *versions + prices.version() + "\n");
+  return NotePriceVersion(db, prices.version());
 }
 
 Result<std::vector<std::string>> ColumnsOf(sql::Database& db,
@@ -239,7 +179,8 @@ Result<bool> HasHiddenRowid(sql::Database& db, const std::string& table) {
 // its creation (meta's defaults) give way to the old ones.
 Status CopyTable(sql::Database& db, const std::string& table,
                  RepairReport* report) {
-  Result<std::vector<std::string>> old_columns = ColumnsOf(db, "damaged", table);
+  Result<std::vector<std::string>> old_columns =
+      ColumnsOf(db, "damaged", table);
   if (!old_columns.ok()) return old_columns.status();
   Result<std::vector<std::string>> new_columns = ColumnsOf(db, "main", table);
   if (!new_columns.ok()) return new_columns.status();
@@ -288,8 +229,9 @@ Status Rebuild(sql::Database& fresh, const PriceTable& prices,
     Result<std::vector<std::string>> known = ColumnsOf(fresh, "main", table);
     if (!known.ok()) return known.status();
     if (known->empty()) {
-      report->unsaved.push_back(table + ": a table this program does not know "
-                                        "(left out)");
+      report->unsaved.push_back(table +
+                                ": a table this program does not know "
+                                "(left out)");
       continue;
     }
     Status s = table == "events" ? CopyEvents(fresh, prices, report)
@@ -350,9 +292,9 @@ Status CheckEveryKeyKept(sql::Database& fresh, RepairReport* report) {
 
 }  // namespace
 
-Result<RepairReport> Ledger::Repair(const std::string& path,
-                                    const std::string& holder,
-                                    const PriceTable* prices) {
+Result<RepairReport> RepairLedger(const std::string& path,
+                                  const std::string& holder,
+                                  const PriceTable* prices) {
   const PriceTable& table = prices ? *prices : PriceTable::Embedded();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -394,13 +336,12 @@ Result<RepairReport> Ledger::Repair(const std::string& path,
   }();
   std::filesystem::remove(fresh_path, ec);
   if (!s.ok()) {
-    return Status(s.code() == Status::Code::kCorruption
-                      ? Status::Corruption("cannot repair " + path + ": " +
-                                           s.message() +
-                                           "; the ledger was left as it was")
-                      : Status::IoError("cannot repair " + path + ": " +
-                                        s.message() +
-                                        "; the ledger was left as it was"));
+    return Status(
+        s.code() == Status::Code::kCorruption
+            ? Status::Corruption("cannot repair " + path + ": " + s.message() +
+                                 "; the ledger was left as it was")
+            : Status::IoError("cannot repair " + path + ": " + s.message() +
+                              "; the ledger was left as it was"));
   }
   Result<std::vector<std::string>> after =
       (*old)->CheckIntegrity(false, kMaxProblems);

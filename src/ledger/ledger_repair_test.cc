@@ -1,4 +1,4 @@
-// Ledger::Repair against real damage: bytes of the events' key index
+// RepairLedger against real damage: bytes of the events' key index
 // changed in the file, as a failing disk or a stray write would.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_repair.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -37,7 +38,7 @@ int64_t TimeOf(int i) { return 1'750'000'000'000 + int64_t{i} * 60'000; }
 
 // kEvents events, output i + 1 each; the writer closed (WAL checkpointed).
 void MakeLedger(const std::string& path) {
-  Result<std::unique_ptr<Ledger>> l = Ledger::OpenForWrite(path, "test");
+  Result<std::unique_ptr<LedgerWriter>> l = LedgerWriter::Open(path, "test");
   ASSERT_TRUE(l.ok()) << l.status().message();
   Batch b;
   for (int i = 0; i < kEvents; ++i) {
@@ -101,7 +102,7 @@ TEST(LedgerRepair, ADamagedIndexIsFoundAndADoubledEventMergedBack) {
   {
     // A later commit of the event no longer finds it, and stores it again:
     // larger output, and a record earlier than the stored one.
-    Result<std::unique_ptr<Ledger>> l = Ledger::OpenForWrite(path, "test");
+    Result<std::unique_ptr<LedgerWriter>> l = LedgerWriter::Open(path, "test");
     ASSERT_TRUE(l.ok()) << l.status().message();
     Batch b;
     Event again = MakeEvent(50, 999, TimeOf(50) - 1000);
@@ -110,14 +111,14 @@ TEST(LedgerRepair, ADamagedIndexIsFoundAndADoubledEventMergedBack) {
     Result<CommitStats> stats = (*l)->Commit(b, "host", 6);
     ASSERT_TRUE(stats.ok()) << stats.status().message();
     EXPECT_EQ(stats->events_new, 1u);  // The damage at work.
-    Result<std::vector<std::string>> damage = (*l)->CheckIntegrity(false, 5);
+    Result<std::vector<std::string>> damage = (*l)->reader().CheckIntegrity(false, 5);
     ASSERT_TRUE(damage.ok()) << damage.status().message();
     EXPECT_FALSE(damage->empty());
   }
   ASSERT_EQ(QueryInt(path, "SELECT COUNT(*) FROM events NOT INDEXED"),
             kEvents + 1);
 
-  Result<RepairReport> r = Ledger::Repair(path, "test");
+  Result<RepairReport> r = RepairLedger(path, "test");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->problems_before.empty());
   EXPECT_TRUE(r->problems_after.empty()) << r->problems_after.front();
@@ -126,7 +127,7 @@ TEST(LedgerRepair, ADamagedIndexIsFoundAndADoubledEventMergedBack) {
   EXPECT_EQ(r->rows_merged, 1u);
   EXPECT_EQ(r->events, static_cast<uint64_t>(kEvents));
 
-  Result<std::unique_ptr<Ledger>> reader = Ledger::OpenForRead(path);
+  Result<std::unique_ptr<LedgerReader>> reader = LedgerReader::Open(path);
   ASSERT_TRUE(reader.ok()) << reader.status().message();
   Result<std::vector<std::string>> damage = (*reader)->CheckIntegrity(false, 5);
   ASSERT_TRUE(damage.ok());
@@ -162,7 +163,7 @@ TEST(LedgerRepair, ASoundLedgerIsRebuiltUnchanged) {
   MakeLedger(path);
   const int64_t ledger_id_rows =
       QueryInt(path, "SELECT COUNT(*) FROM meta WHERE key = 'ledger_id'");
-  Result<RepairReport> r = Ledger::Repair(path, "test");
+  Result<RepairReport> r = RepairLedger(path, "test");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE(r->problems_before.empty());
   EXPECT_TRUE(r->problems_after.empty());
@@ -179,9 +180,9 @@ TEST(LedgerRepair, NeedsTheWriterLock) {
   test::TempDir dir;
   const std::string path = dir.Join("ledger.db");
   MakeLedger(path);
-  Result<std::unique_ptr<Ledger>> writer = Ledger::OpenForWrite(path, "monitor");
+  Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(path, "monitor");
   ASSERT_TRUE(writer.ok());
-  Result<RepairReport> r = Ledger::Repair(path, "test");
+  Result<RepairReport> r = RepairLedger(path, "test");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kBusy);
 }

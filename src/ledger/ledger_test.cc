@@ -1,4 +1,4 @@
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -32,8 +32,8 @@ Checkpoint MakeCheckpoint(const std::string& path, uint64_t offset) {
   return c;
 }
 
-std::unique_ptr<Ledger> OpenWrite(const std::string& path) {
-  Result<std::unique_ptr<Ledger>> l = Ledger::OpenForWrite(path, "pid 1 (test)");
+std::unique_ptr<LedgerWriter> OpenWrite(const std::string& path) {
+  Result<std::unique_ptr<LedgerWriter>> l = LedgerWriter::Open(path, "pid 1 (test)");
   EXPECT_TRUE(l.ok()) << l.status().message();
   return l.ok() ? std::move(*l) : nullptr;
 }
@@ -60,7 +60,7 @@ TEST(Ledger, EventsAndCheckpointCommitTogether) {
     ASSERT_TRUE(s.ok()) << s.status().message();
     EXPECT_EQ(s->events_new, 2u);
   }
-  auto reader = Ledger::OpenForRead(path);
+  auto reader = LedgerReader::Open(path);
   ASSERT_TRUE(reader.ok());
   CheckpointMap checkpoints;
   ASSERT_TRUE((*reader)->LoadCheckpoints(&checkpoints).ok());
@@ -87,7 +87,7 @@ TEST(Ledger, AFailedCommitLeavesNothingBehind) {
   Result<CommitStats> s = ledger->Commit(b, "host", 5);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("disk on fire"), std::string::npos);
-  auto summary = ledger->Summary();
+  auto summary = ledger->reader().Summary();
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->events, 0u);  // The event rolled back with it.
 }
@@ -108,11 +108,11 @@ TEST(Ledger, MergesWithWhatIsStored) {
   EXPECT_EQ(same->events_updated, 0u);  // Nothing grew: no write.
   b.events = {MakeEvent("a", 1, 1000, "early")};
   ASSERT_TRUE(ledger->Commit(b, "h", 4).ok());
-  auto events = ledger->AllEvents();
+  auto events = ledger->reader().AllEvents();
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ((*events)[0].tokens.output, 172u);
-  auto rows = ledger->DailyTotals(std::nullopt, std::nullopt);
+  auto rows = ledger->reader().DailyTotals(std::nullopt, std::nullopt);
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].tokens.output, 172u);
@@ -122,14 +122,14 @@ TEST(Ledger, SecondWriterIsRefusedNamingTheHolder) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");
   auto first = OpenWrite(path);
-  Result<std::unique_ptr<Ledger>> second =
-      Ledger::OpenForWrite(path, "pid 2 (other)");
+  Result<std::unique_ptr<LedgerWriter>> second =
+      LedgerWriter::Open(path, "pid 2 (other)");
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), Status::Code::kBusy);
   EXPECT_NE(second.status().message().find("pid 1 (test)"), std::string::npos)
       << second.status().message();
   first.reset();
-  EXPECT_TRUE(Ledger::OpenForWrite(path, "pid 2 (other)").ok());
+  EXPECT_TRUE(LedgerWriter::Open(path, "pid 2 (other)").ok());
 }
 
 TEST(Ledger, RefusesALedgerFromANewerProgram) {
@@ -137,11 +137,11 @@ TEST(Ledger, RefusesALedgerFromANewerProgram) {
   std::string path = dir.Join("ledger.db");
   { OpenWrite(path); }
   ExecSql(path, "PRAGMA user_version = 99");
-  Result<std::unique_ptr<Ledger>> w = Ledger::OpenForWrite(path, "t");
+  Result<std::unique_ptr<LedgerWriter>> w = LedgerWriter::Open(path, "t");
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.status().code(), Status::Code::kNotSupported);
   EXPECT_NE(w.status().message().find("99"), std::string::npos);
-  EXPECT_FALSE(Ledger::OpenForRead(path).ok());
+  EXPECT_FALSE(LedgerReader::Open(path).ok());
 }
 
 TEST(Ledger, MigratesAVersion1Ledger) {
@@ -157,7 +157,7 @@ TEST(Ledger, MigratesAVersion1Ledger) {
           "'/f', 0, 's', 'p', '/c', 'b', 'v', 'm', '', 0, 'h', 1, 1)");
   auto ledger = OpenWrite(path);
   ASSERT_NE(ledger, nullptr);
-  auto events = ledger->AllEvents();
+  auto events = ledger->reader().AllEvents();
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ((*events)[0].tokens.output, 2u);
@@ -184,7 +184,7 @@ TEST(Ledger, AVersion5BatchKeepsItsRangeAndTokenWithoutItsPayload) {
           "frozen_ms, attempts) VALUES(3, 9, 4, 'abc:3-9', '{\"key\":1}', 7, 2)");
   auto ledger = OpenWrite(path);
   ASSERT_NE(ledger, nullptr);
-  Result<std::optional<ShipBatch>> b = ledger->OldestShipBatch();
+  Result<std::optional<ShipBatch>> b = ledger->ship_queue().OldestShipBatch();
   ASSERT_TRUE(b.ok()) << b.status().message();
   ASSERT_TRUE(b->has_value());
   EXPECT_EQ((*b)->first_seq, 3);
@@ -222,7 +222,7 @@ TEST(Ledger, AVersion3LedgerIsPricedAndRolledUpWhenAWriterOpensIt) {
     auto writer = OpenWrite(path);
     ASSERT_NE(writer, nullptr);
   }
-  auto ledger = Ledger::OpenForRead(path);
+  auto ledger = LedgerReader::Open(path);
   ASSERT_TRUE(ledger.ok());
   auto rows = (*ledger)->Usage(UsageFilter{});
   ASSERT_TRUE(rows.ok());
@@ -238,7 +238,7 @@ TEST(Ledger, AReaderPricesAVersion3LedgerToo) {
   std::string path = dir.Join("ledger.db");
   WriteVersion3LedgerWithOneEvent(path);
   if (HasFatalFailure()) return;
-  auto ledger = Ledger::OpenForRead(path);
+  auto ledger = LedgerReader::Open(path);
   ASSERT_TRUE(ledger.ok()) << ledger.status().message();
   auto rows = (*ledger)->Usage(UsageFilter{});
   ASSERT_TRUE(rows.ok());
@@ -250,7 +250,7 @@ TEST(Ledger, AReaderInitialisesALedgerAWriterNeverFinishedCreating) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");
   { auto db = sql::Database::Open(path, false); }  // Empty file, version 0.
-  auto reader = Ledger::OpenForRead(path);
+  auto reader = LedgerReader::Open(path);
   ASSERT_TRUE(reader.ok()) << reader.status().message();
   auto summary = (*reader)->Summary();
   ASSERT_TRUE(summary.ok());
@@ -267,7 +267,7 @@ TEST(Ledger, RecordsRunsForOtherProcessesToRead) {
   c.files_scanned = 3;
   c.events_new = 9;
   ASSERT_TRUE(ledger->FinishRun(*run, c, "ok", "", 1500).ok());
-  auto reader = Ledger::OpenForRead(path);
+  auto reader = LedgerReader::Open(path);
   ASSERT_TRUE(reader.ok());
   auto summary = (*reader)->Summary();
   ASSERT_TRUE(summary.ok() && summary->last_run);
@@ -283,7 +283,7 @@ TEST(Ledger, TheContentStampIgnoresOnlyTheHeartbeat) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");
   auto ledger = OpenWrite(path);
-  auto reader = Ledger::OpenForRead(path);
+  auto reader = LedgerReader::Open(path);
   ASSERT_TRUE(reader.ok());
   auto stamp = [&] {
     Result<std::string> s = (*reader)->ContentStamp();
@@ -329,7 +329,7 @@ TEST(Ledger, TheContentStampIgnoresOnlyTheHeartbeat) {
   expect_moved("a file gone");
   ASSERT_TRUE(ledger->FinishRun(*run, c, "ok", "", 17000).ok());
   expect_moved("the run finished");
-  ASSERT_TRUE(ledger->SetTelemetryShippedMark(false, 7).ok());
+  ASSERT_TRUE(ledger->ship_queue().SetTelemetryShippedMark(false, 7).ok());
   expect_moved("a shipped mark");
 }
 
@@ -347,11 +347,11 @@ TEST(Ledger, TheContentStampCoversEveryTable) {
   for (Result<bool> row = st.Step(); row.ok() && *row; row = st.Step()) {
     const std::string name = st.Text(0);
     bool covered = false;
-    for (const char* const* t = Ledger::kStampedTables; *t != nullptr; ++t) {
+    for (const char* const* t = LedgerReader::kStampedTables; *t != nullptr; ++t) {
       covered = covered || name == *t;
     }
     EXPECT_TRUE(covered) << "table " << name
-                         << " is not in Ledger::ContentStamp";
+                         << " is not in LedgerReader::ContentStamp";
     ++tables;
   }
   EXPECT_GE(tables, 10);

@@ -13,16 +13,17 @@
 //  - Committed(end_seq) follows a successful COMMIT: the transaction took
 //    [first_seq, end_seq). RolledBack() follows a failure, possibly with no
 //    Begin() before it; what the transaction told is void.
-//  - Only the transactions of the Ledger the tap is attached to are seen.
-//    Another connection's (the OpenTelemetry receiver's companion, a
-//    reprice, another process) leave gaps between one transaction's end_seq
+//  - Only the transactions of the LedgerWriter the tap is attached to are
+//    seen (with its telemetry()).
+//    Another connection's (the OpenTelemetry receiver's TelemetryStore,
+//    a reprice, another process) leave gaps between one transaction's end_seq
 //    and the next one's first_seq: a tap must treat what it did not see as
 //    unknown.
 #pragma once
 
 #include <cstdint>
 
-#include "ledger/ledger_types.h"
+#include "ledger/event_columns.h"
 
 namespace cc {
 
@@ -30,7 +31,7 @@ class OutboxTap {
  public:
   virtual ~OutboxTap() = default;
   virtual void Begin(int64_t first_seq) = 0;
-  virtual void Row(const OutboxRowView& row) = 0;
+  virtual void Row(const EventRowView& row) = 0;
   virtual void Superseded(int64_t change_seq) = 0;
   virtual void Committed(int64_t end_seq) = 0;
   virtual void RolledBack() = 0;

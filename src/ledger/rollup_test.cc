@@ -8,7 +8,7 @@
 #include <map>
 #include <random>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -78,7 +78,7 @@ std::map<std::string, Sums> Expected(const std::vector<Event>& records,
   return out;
 }
 
-std::map<std::string, Sums> Actual(Ledger& ledger) {
+std::map<std::string, Sums> Actual(LedgerReader& ledger) {
   std::map<std::string, Sums> out;
   Result<UsageData> data = ledger.Usage(UsageFilter{});
   EXPECT_TRUE(data.ok()) << data.status().message();
@@ -127,7 +127,7 @@ void CheckArrivalOrder(uint64_t seed, int records_n, int keys, size_t batch,
   }
   std::shuffle(records.begin(), records.end(), rng);
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok());
   for (size_t i = 0; i < records.size(); i += batch) {
     Batch b;
@@ -141,12 +141,12 @@ void CheckArrivalOrder(uint64_t seed, int records_n, int keys, size_t batch,
   }
   const auto want = Expected(records, PriceTable::Embedded());
   SCOPED_TRACE("seed " + std::to_string(seed));
-  ExpectSame(want, Actual(**ledger));
+  ExpectSame(want, Actual((*ledger)->reader()));
   // A rebuild from the events gives the same rows.
   Result<RepriceStats> r = (*ledger)->Reprice();
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->events_changed, 0u);
-  ExpectSame(want, Actual(**ledger));
+  ExpectSame(want, Actual((*ledger)->reader()));
 }
 
 TEST(Rollup, EqualsTheEventsInAnyArrivalOrder) {
@@ -169,7 +169,7 @@ TEST(Rollup, TimesBefore1970AreBucketedByFloor) {
 
 TEST(Rollup, AFastLineArrivingLaterRepricesTheStoredEvent) {
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok());
   Event e;
   e.key = "f";
@@ -185,7 +185,7 @@ TEST(Rollup, AFastLineArrivingLaterRepricesTheStoredEvent) {
   Result<CommitStats> c = (*ledger)->Commit(b, "host", 2);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->events_updated, 1u);
-  Result<UsageData> data = (*ledger)->Usage(UsageFilter{});
+  Result<UsageData> data = (*ledger)->reader().Usage(UsageFilter{});
   ASSERT_TRUE(data.ok());
   ASSERT_EQ(data->rows.size(), 1u);
   EXPECT_EQ(data->rows[0].cost_nano, 150 * kNanoPerDollar / 1000);
@@ -193,7 +193,7 @@ TEST(Rollup, AFastLineArrivingLaterRepricesTheStoredEvent) {
 
 TEST(Rollup, RepriceAppliesANewTableToHistory) {
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok());
   Event e;
   e.key = "a";
@@ -220,12 +220,12 @@ TEST(Rollup, RepriceAppliesANewTableToHistory) {
   EXPECT_EQ(r->events_changed, 1u);
   EXPECT_EQ(r->cost_after_nano, 2 * kNanoPerDollar);  // 1 MTok at $2.
   EXPECT_TRUE(r->unpriced_models.empty());
-  Result<UsageData> data = (*ledger)->Usage(UsageFilter{});
+  Result<UsageData> data = (*ledger)->reader().Usage(UsageFilter{});
   ASSERT_TRUE(data.ok());
   ASSERT_EQ(data->rows.size(), 1u);
   EXPECT_EQ(data->rows[0].cost_nano, 2 * kNanoPerDollar);
   EXPECT_EQ(data->rows[0].unpriced_events, 0u);
-  Result<std::vector<std::string>> versions = (*ledger)->PriceVersions();
+  Result<std::vector<std::string>> versions = (*ledger)->reader().PriceVersions();
   ASSERT_TRUE(versions.ok());
   EXPECT_EQ(*versions, std::vector<std::string>{table.version()});
 }

@@ -117,7 +117,7 @@ ALTER TABLE sync_runs ADD COLUMN last_sync_ms INTEGER;
 // Version 4: cost per event (integer nano-dollars, with the price table's
 // version; `priced` 0 = the model had no price) and the usage rollup that
 // reports read (ledger/rollup.h). Events from before are priced, and the
-// rollup built, by the first writer to open the ledger (Ledger::Reprice).
+// rollup built, by the first writer to open the ledger (LedgerWriter::Reprice).
 constexpr const char* kVersion4 = R"sql(
 ALTER TABLE events ADD COLUMN speed TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN cost_nano INTEGER NOT NULL DEFAULT 0;
@@ -287,6 +287,19 @@ Status Migrate(sql::Database& db) {
   }
   if (*version == kSchemaVersion) return Status::Ok();
   return ApplyMigrations(db, static_cast<int>(*version), kSchemaVersion);
+}
+
+Result<std::unique_ptr<sql::Database>> OpenAtCurrentSchema(
+    const std::string& path) {
+  Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(path, false);
+  if (!db.ok()) return db.status();
+  Result<int64_t> version = (*db)->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version != kSchemaVersion) {
+    return Status::NotSupported("shipping needs a ledger at schema " +
+                                std::to_string(kSchemaVersion));
+  }
+  return db;
 }
 
 }  // namespace cc

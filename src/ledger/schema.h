@@ -5,6 +5,10 @@
 // version of the program is refused, never touched.
 #pragma once
 
+#include <memory>
+#include <string>
+
+#include "core/result.h"
 #include "core/status.h"
 #include "ledger/sqlite_db.h"
 
@@ -18,5 +22,11 @@ Status ApplyMigrations(sql::Database& db, int from_version, int to_version);
 
 // Brings an opened, locked ledger to kSchemaVersion.
 Status Migrate(sql::Database& db);
+
+// A read-write connection beside the writer's that takes no lock and runs
+// no migration (ShipQueue, TelemetryStore): NotSupported unless the ledger
+// is at kSchemaVersion.
+Result<std::unique_ptr<sql::Database>> OpenAtCurrentSchema(
+    const std::string& path);
 
 }  // namespace cc

@@ -1,18 +1,14 @@
-// Ledger: the shipping side of the outbox (ledger.h, "Shipping").
-//
-// Marks in `meta`: frozen_change_seq (the outbox is cut into batches up to
-// here) and shipped_change_seq (ClickHouse confirmed everything up to here,
-// so the outbox after it is what an outage leaves to send).
+#include "ledger/ship_queue.h"
+
 #include <string>
 
-#include "ledger/ledger.h"
 #include "ledger/meta.h"
+#include "ledger/query_rows.h"
+#include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
 
 namespace cc {
 namespace {
-
-int64_t AsInt(const std::string& s) { return s.empty() ? 0 : std::stoll(s); }
 
 ShipBatch BatchFromRow(const sql::Statement& row) {
   ShipBatch b;
@@ -50,133 +46,227 @@ Status InsertBatch(sql::Database& db, const ShipBatch& b) {
 
 }  // namespace
 
-Result<ShipState> Ledger::ShippingState() {
-  ShipState s;
-  for (auto [key, slot] :
-       {std::pair<const char*, std::string*>{"ledger_id", &s.ledger_id},
-        {"ship_target", &s.target},
-        {"ship_status", &s.status},
-        {"ship_last_error", &s.last_error}}) {
-    Result<std::string> v = ReadMeta(*db_, key);
-    if (!v.ok()) return v.status();
-    *slot = *v;
-  }
-  Result<std::string> shipped = ReadMeta(*db_, "shipped_change_seq");
-  Result<std::string> frozen = ReadMeta(*db_, "frozen_change_seq");
-  Result<std::string> success = ReadMeta(*db_, "ship_last_success_ms");
-  if (!shipped.ok()) return shipped.status();
-  if (!frozen.ok()) return frozen.status();
-  if (!success.ok()) return success.status();
-  s.shipped_seq = AsInt(*shipped);
-  s.frozen_seq = AsInt(*frozen);
-  if (!success->empty()) s.last_success_ms = AsInt(*success);
-  sql::Statement pending(db_->handle(),
-                         "SELECT COUNT(*), MIN(last_seen_ms) FROM events "
-                         "WHERE change_seq > ?1");
-  pending.Bind(1, s.shipped_seq);
-  Result<bool> row = pending.Step();
+ShipQueue::ShipQueue(sql::Database& db, std::unique_ptr<sql::Database> owned)
+    : owned_(std::move(owned)), db_(db) {}
+
+ShipQueue::~ShipQueue() = default;
+
+Result<std::unique_ptr<ShipQueue>> ShipQueue::Open(const std::string& path) {
+  Result<std::unique_ptr<sql::Database>> db = OpenAtCurrentSchema(path);
+  if (!db.ok()) return db.status();
+  sql::Database& d = **db;
+  return std::unique_ptr<ShipQueue>(new ShipQueue(d, std::move(*db)));
+}
+
+Result<std::vector<OutboxMark>> ShipQueue::OutboxMarks(int64_t after_seq,
+                                                       int64_t up_to_seq,
+                                                       size_t limit) {
+  sql::Statement st(db_.handle(), R"sql(
+    SELECT change_seq, last_seen_ms FROM events
+    WHERE change_seq > ?1 AND change_seq <= ?2
+    ORDER BY change_seq LIMIT ?3)sql");
+  st.Bind(1, after_seq).Bind(2, up_to_seq).Bind(3, static_cast<int64_t>(limit));
+  std::vector<OutboxMark> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.push_back(OutboxMark{row.Int(0), row.Int(1)});
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<OutboxSpan> ShipQueue::OutboxSpanAfter(int64_t after_seq, size_t limit) {
+  // Only the change_seq index is read: no row is visited.
+  sql::Statement st(db_.handle(), R"sql(
+    SELECT COUNT(*), MIN(change_seq), MAX(change_seq) FROM (
+      SELECT change_seq FROM events WHERE change_seq > ?1
+      ORDER BY change_seq LIMIT ?2))sql");
+  st.Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
+  Result<bool> row = st.Step();
   if (!row.ok()) return row.status();
-  s.pending_events = pending.Uint(0);
-  if (!pending.IsNull(1)) s.oldest_pending_ms = pending.Int(1);
-  pending.Reset();
-  Result<int64_t> batches = db_->QueryInt("SELECT COUNT(*) FROM ship_batches");
-  if (!batches.ok()) return batches.status();
-  s.batches = static_cast<uint64_t>(*batches);
-  Result<int64_t> rejects = db_->QueryInt("SELECT COUNT(*) FROM ship_rejects");
-  if (!rejects.ok()) return rejects.status();
-  s.rejected_rows = static_cast<uint64_t>(*rejects);
-  return s;
+  OutboxSpan span;
+  span.rows = st.Uint(0);
+  if (span.rows > 0) {
+    span.first_seq = st.Int(1);
+    span.last_seq = st.Int(2);
+  }
+  st.Reset();
+  return span;
 }
 
-Result<std::string> Ledger::ShipTarget() { return ReadMeta(*db_, "ship_target"); }
-
-Result<ShipMarks> Ledger::ShippingMarks() {
-  ShipMarks m;
-  Result<std::string> id = ReadMeta(*db_, "ledger_id");
-  if (!id.ok()) return id.status();
-  Result<std::string> frozen = ReadMeta(*db_, "frozen_change_seq");
-  if (!frozen.ok()) return frozen.status();
-  m.ledger_id = *id;
-  m.frozen_seq = AsInt(*frozen);
-  return m;
-}
-
-Status Ledger::FreezeShipBatch(ShipBatch batch) {
-  return sql::InTransaction(*db_, [&]() -> Status {
-    if (Status s = InsertBatch(*db_, batch); !s.ok()) return s;
-    return WriteMeta(*db_, "frozen_change_seq", std::to_string(batch.last_seq));
+Status ShipQueue::ForEachOutboxEvent(
+    int64_t first_seq, int64_t last_seq,
+    const std::function<void(const EventRow&)>& fn) {
+  sql::Statement st(db_.handle(), "SELECT " + StoredEventColumns() +
+                                      " FROM events WHERE change_seq >= ?1 AND "
+                                      "change_seq <= ?2 ORDER BY change_seq");
+  st.Bind(1, first_seq).Bind(2, last_seq);
+  // One object, its strings reassigned in place: no allocation per row once
+  // their capacities have grown.
+  EventRow o;
+  return ForEachRow(st, [&o, &fn](const sql::Statement& row) {
+    ReadEventRow(row, 0, o);
+    fn(o);
   });
 }
 
-Result<std::optional<ShipBatch>> Ledger::OldestShipBatch() {
-  sql::Statement st(db_->handle(), std::string(kBatchColumns) +
-                                       " ORDER BY first_seq, id LIMIT 1");
+Result<ShipMarks> ShipQueue::ShippingMarks() {
+  ShipMarks m;
+  Result<std::string> id = ReadMeta(db_, "ledger_id");
+  if (!id.ok()) return id.status();
+  Result<std::string> frozen = ReadMeta(db_, "frozen_change_seq");
+  if (!frozen.ok()) return frozen.status();
+  m.ledger_id = *id;
+  m.frozen_seq = MetaAsInt(*frozen);
+  return m;
+}
+
+Status ShipQueue::FreezeShipBatch(ShipBatch batch) {
+  return sql::InTransaction(db_, [&]() -> Status {
+    if (Status s = InsertBatch(db_, batch); !s.ok()) return s;
+    return WriteMeta(db_, "frozen_change_seq", std::to_string(batch.last_seq));
+  });
+}
+
+Result<std::optional<ShipBatch>> ShipQueue::OldestShipBatch() {
+  sql::Statement st(db_.handle(), std::string(kBatchColumns) +
+                                      " ORDER BY first_seq, id LIMIT 1");
   Result<bool> row = st.Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<ShipBatch>();
   return std::optional<ShipBatch>(BatchFromRow(st));
 }
 
-Status Ledger::AckShipBatch(int64_t id, int64_t now_ms) {
-  return sql::InTransaction(*db_, [&]() -> Status {
-    sql::Statement del(db_->handle(), "DELETE FROM ship_batches WHERE id = ?1");
+Status ShipQueue::AckShipBatch(int64_t id, int64_t now_ms) {
+  return sql::InTransaction(db_, [&]() -> Status {
+    sql::Statement del(db_.handle(), "DELETE FROM ship_batches WHERE id = ?1");
     del.Bind(1, id);
     if (Status s = del.Run(); !s.ok()) return s;
     // Confirmed up to just before the oldest batch still waiting.
-    Result<int64_t> waiting = db_->QueryInt(
+    Result<int64_t> waiting = db_.QueryInt(
         "SELECT COALESCE(MIN(first_seq) - 1, -1) FROM ship_batches");
     if (!waiting.ok()) return waiting.status();
-    Result<std::string> frozen = ReadMeta(*db_, "frozen_change_seq");
+    Result<std::string> frozen = ReadMeta(db_, "frozen_change_seq");
     if (!frozen.ok()) return frozen.status();
-    const int64_t shipped = *waiting >= 0 ? *waiting : AsInt(*frozen);
+    const int64_t shipped = *waiting >= 0 ? *waiting : MetaAsInt(*frozen);
     if (Status s =
-            WriteMeta(*db_, "shipped_change_seq", std::to_string(shipped));
+            WriteMeta(db_, "shipped_change_seq", std::to_string(shipped));
         !s.ok()) {
       return s;
     }
-    return WriteMeta(*db_, "ship_last_success_ms", std::to_string(now_ms));
+    return WriteMeta(db_, "ship_last_success_ms", std::to_string(now_ms));
   });
 }
 
-Status Ledger::DeferShipBatch(int64_t id, uint64_t attempts,
-                              int64_t next_attempt_ms,
-                              const std::string& error) {
-  sql::Statement st(db_->handle(), R"sql(
+Status ShipQueue::DeferShipBatch(int64_t id, uint64_t attempts,
+                                 int64_t next_attempt_ms,
+                                 const std::string& error) {
+  sql::Statement st(db_.handle(), R"sql(
     UPDATE ship_batches SET attempts = ?2, next_attempt_ms = ?3,
       last_error = ?4 WHERE id = ?1)sql");
   st.Bind(1, id).Bind(2, attempts).Bind(3, next_attempt_ms).Bind(4, error);
   return st.Run();
 }
 
-Status Ledger::SplitShipBatch(int64_t id, const std::vector<ShipBatch>& parts) {
-  return sql::InTransaction(*db_, [&]() -> Status {
-    sql::Statement del(db_->handle(), "DELETE FROM ship_batches WHERE id = ?1");
+Status ShipQueue::SplitShipBatch(int64_t id,
+                                 const std::vector<ShipBatch>& parts) {
+  return sql::InTransaction(db_, [&]() -> Status {
+    sql::Statement del(db_.handle(), "DELETE FROM ship_batches WHERE id = ?1");
     del.Bind(1, id);
     if (Status s = del.Run(); !s.ok()) return s;
     for (const ShipBatch& p : parts) {
-      if (Status s = InsertBatch(*db_, p); !s.ok()) return s;
+      if (Status s = InsertBatch(db_, p); !s.ok()) return s;
     }
     return Status::Ok();
   });
 }
 
-Status Ledger::RejectShipRow(const std::string& token, const std::string& row,
-                             const std::string& error, int64_t now_ms) {
-  sql::Statement st(db_->handle(), R"sql(
+Status ShipQueue::RejectShipRow(const std::string& token,
+                                const std::string& row,
+                                const std::string& error, int64_t now_ms) {
+  sql::Statement st(db_.handle(), R"sql(
     INSERT INTO ship_rejects(token, row, error, seen_ms)
     VALUES(?1, ?2, ?3, ?4))sql");
   st.Bind(1, token).Bind(2, row).Bind(3, error).Bind(4, now_ms);
   return st.Run();
 }
 
-Status Ledger::SetShipStatus(const std::string& target,
-                             const std::string& status,
-                             const std::string& error) {
-  return sql::InTransaction(*db_, [&]() -> Status {
-    if (Status s = WriteMeta(*db_, "ship_target", target); !s.ok()) return s;
-    if (Status s = WriteMeta(*db_, "ship_status", status); !s.ok()) return s;
-    return WriteMeta(*db_, "ship_last_error", error);
+Status ShipQueue::SetShipStatus(const std::string& target,
+                                const std::string& status,
+                                const std::string& error) {
+  return sql::InTransaction(db_, [&]() -> Status {
+    if (Status s = WriteMeta(db_, "ship_target", target); !s.ok()) return s;
+    if (Status s = WriteMeta(db_, "ship_status", status); !s.ok()) return s;
+    return WriteMeta(db_, "ship_last_error", error);
   });
+}
+
+Result<std::vector<TelemetryRow>> ShipQueue::TelemetryAfter(bool errors,
+                                                            int64_t after,
+                                                            size_t limit) {
+  static const char* kRequestColumns[] = {"request_id",
+                                          "session.id",
+                                          "user.account_uuid",
+                                          "organization.id",
+                                          "user.email",
+                                          "terminal.type",
+                                          "app.version",
+                                          "model",
+                                          "speed",
+                                          "input_tokens",
+                                          "output_tokens",
+                                          "cache_read_tokens",
+                                          "cache_creation_tokens",
+                                          "cost_usd",
+                                          "duration_ms"};
+  static const char* kErrorColumns[] = {"request_id",  "session.id", "model",
+                                        "status_code", "error",      "attempt",
+                                        "duration_ms"};
+  sql::Statement st(
+      db_.handle(),
+      errors
+          ? "SELECT rowid, event_ms, source, request_id, session_id, model, "
+            "status_code, error, attempt, duration_ms FROM otel_errors "
+            "WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+          : "SELECT rowid, event_ms, source, request_id, session_id, "
+            "account_uuid, organization_id, user_email, terminal_type, "
+            "app_version, model, speed, input_tokens, output_tokens, "
+            "cache_read_tokens, cache_creation_tokens, cost_usd, duration_ms "
+            "FROM otel_requests WHERE rowid > ?1 ORDER BY rowid LIMIT ?2");
+  st.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+  std::vector<TelemetryRow> out;
+  for (;;) {
+    Result<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    TelemetryRow r;
+    r.rowid = st.Int(0);
+    r.event_ms = st.Int(1);
+    r.source = st.Text(2);
+    r.event = errors ? "claude_code.api_error" : "claude_code.api_request";
+    const size_t n =
+        errors ? std::size(kErrorColumns) : std::size(kRequestColumns);
+    for (size_t i = 0; i < n; ++i) {
+      const int column = static_cast<int>(i) + 3;
+      const char* name = errors ? kErrorColumns[i] : kRequestColumns[i];
+      // cost_usd is a REAL: its text form keeps every digit.
+      r.attributes.emplace_back(name, st.Text(column));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<int64_t> ShipQueue::TelemetryShippedMark(bool errors) {
+  Result<std::string> v = ReadMeta(db_, errors ? "otel_errors_shipped_rowid"
+                                               : "otel_requests_shipped_rowid");
+  if (!v.ok()) return v.status();
+  return v->empty() ? 0 : std::stoll(*v);
+}
+
+Status ShipQueue::SetTelemetryShippedMark(bool errors, int64_t rowid) {
+  return WriteMeta(
+      db_, errors ? "otel_errors_shipped_rowid" : "otel_requests_shipped_rowid",
+      std::to_string(rowid));
 }
 
 }  // namespace cc

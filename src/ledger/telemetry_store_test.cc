@@ -8,7 +8,7 @@
 #include <map>
 #include <tuple>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "ledger/sqlite_db.h"
 #include "test_util.h"
 
@@ -50,7 +50,7 @@ TelemetryRequest Telemetry(const std::string& req, uint64_t output) {
 class TelemetryStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto l = Ledger::OpenForWrite(dir_.Join("l.db"), "test");
+    auto l = LedgerWriter::Open(dir_.Join("l.db"), "test");
     ASSERT_TRUE(l.ok()) << l.status().message();
     ledger_ = std::move(*l);
   }
@@ -64,7 +64,7 @@ class TelemetryStoreTest : public ::testing::Test {
   TelemetryStats Send(std::vector<TelemetryRequest> requests) {
     TelemetryBatch b;
     b.requests = std::move(requests);
-    Result<TelemetryStats> s = ledger_->CommitTelemetry(b, "host", 2);
+    Result<TelemetryStats> s = ledger_->telemetry().CommitTelemetry(b, "host", 2);
     EXPECT_TRUE(s.ok()) << s.status().message();
     return s.ok() ? *s : TelemetryStats{};
   }
@@ -72,7 +72,7 @@ class TelemetryStoreTest : public ::testing::Test {
   // key -> output tokens, project, exact.
   std::map<std::string, std::tuple<uint64_t, std::string, bool>> Events() {
     std::map<std::string, std::tuple<uint64_t, std::string, bool>> out;
-    Result<std::vector<SessionEvent>> session = ledger_->SessionEvents("s1", 100);
+    Result<std::vector<SessionEvent>> session = ledger_->reader().SessionEvents("s1", 100);
     EXPECT_TRUE(session.ok());
     for (const SessionEvent& e : *session) {
       out[e.key] = {e.tokens.output, e.project, false};
@@ -92,7 +92,7 @@ class TelemetryStoreTest : public ::testing::Test {
 
   // The rollup's output tokens and events: what every report reads.
   std::pair<uint64_t, uint64_t> Rollup() {
-    Result<UsageData> u = ledger_->Usage(UsageFilter{});
+    Result<UsageData> u = ledger_->reader().Usage(UsageFilter{});
     EXPECT_TRUE(u.ok()) << u.status().message();
     if (!u.ok()) return {};
     uint64_t output = 0, events = 0;
@@ -104,7 +104,7 @@ class TelemetryStoreTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerWriter> ledger_;
 };
 
 TEST_F(TelemetryStoreTest, ATranscriptPartialAndTelemetrysFinalAreOneExactEvent) {
@@ -144,7 +144,7 @@ TEST_F(TelemetryStoreTest, EitherAloneCountsAndOnlyTelemetryMakesItExact) {
   EXPECT_FALSE(std::get<2>(events["msg_3:req_3"]));  // A lower bound.
   EXPECT_TRUE(std::get<2>(events["otel:req_4"]));
   EXPECT_EQ(Rollup(), std::make_pair(uint64_t{110}, uint64_t{2}));
-  auto exact = ledger_->ExactEvents(UsageFilter{});
+  auto exact = ledger_->reader().ExactEvents(UsageFilter{});
   ASSERT_TRUE(exact.ok());
   EXPECT_EQ(*exact, std::make_pair(uint64_t{1}, uint64_t{2}));
 }
@@ -182,7 +182,7 @@ TEST_F(TelemetryStoreTest, ARepeatedRequestTakesTheLargerCountOfEachKind) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events["otel:req_r"], std::make_tuple(uint64_t{800}, std::string(""), true));
   EXPECT_EQ(Rollup(), std::make_pair(uint64_t{800}, uint64_t{1}));
-  Result<LedgerSummary> summary = ledger_->Summary();
+  Result<LedgerSummary> summary = ledger_->reader().Summary();
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_EQ(summary->tokens.input, 10u);
   EXPECT_EQ(summary->tokens.output, 800u);
@@ -217,15 +217,15 @@ TEST_F(TelemetryStoreTest, OutOfOrderArrivalGivesTheSameLedger) {
   Send({Telemetry("req_6", 480), Telemetry("req_7", 800)});
   const auto a = Rollup();
   test::TempDir other;
-  auto b = Ledger::OpenForWrite(other.Join("l.db"), "test");
+  auto b = LedgerWriter::Open(other.Join("l.db"), "test");
   ASSERT_TRUE(b.ok());
   TelemetryBatch tb;
   tb.requests = {Telemetry("req_7", 800), Telemetry("req_6", 480)};
-  ASSERT_TRUE((*b)->CommitTelemetry(tb, "host", 2).ok());
+  ASSERT_TRUE((*b)->telemetry().CommitTelemetry(tb, "host", 2).ok());
   Batch bb;
   bb.events = {Transcript("msg_7", "req_7", 900), Transcript("msg_6", "req_6", 12)};
   ASSERT_TRUE((*b)->Commit(bb, "host", 1).ok());
-  Result<UsageData> u = (*b)->Usage(UsageFilter{});
+  Result<UsageData> u = (*b)->reader().Usage(UsageFilter{});
   uint64_t output = 0, events = 0;
   for (const UsageRow& r : u->rows) {
     output += r.tokens.output;
@@ -270,12 +270,12 @@ TEST_F(TelemetryStoreTest, TheEarliestTranscriptLineWinsWhicheverCameFirst) {
   middle.first = Provenance{kT + 1'000, "/a.jsonl", 900};
   auto build = [&](const std::string& path, bool telemetry_first,
                    const std::vector<Event>& order) {
-    auto l = Ledger::OpenForWrite(path, "test");
+    auto l = LedgerWriter::Open(path, "test");
     ASSERT_TRUE(l.ok()) << l.status().message();
     TelemetryBatch tb;
     tb.requests = {Telemetry("req_8", 200)};
     if (telemetry_first) {
-      ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+      ASSERT_TRUE((*l)->telemetry().CommitTelemetry(tb, "host", 2).ok());
     }
     for (const Event& e : order) {  // One commit a line, as a monitor does.
       Batch b;
@@ -283,7 +283,7 @@ TEST_F(TelemetryStoreTest, TheEarliestTranscriptLineWinsWhicheverCameFirst) {
       ASSERT_TRUE((*l)->Commit(b, "host", 3).ok());
     }
     if (!telemetry_first) {
-      ASSERT_TRUE((*l)->CommitTelemetry(tb, "host", 2).ok());
+      ASSERT_TRUE((*l)->telemetry().CommitTelemetry(tb, "host", 2).ok());
     }
   };
   test::TempDir dirs;
@@ -331,9 +331,9 @@ TEST_F(TelemetryStoreTest, MetricTotalsHandleDeltaCumulativeAndRestarts) {
               // Delta: summed.
               point("claude_code.cost.usage", false, 10, 20, 0.25),
               point("claude_code.cost.usage", false, 20, 30, 0.5)};
-  ASSERT_TRUE(ledger_->CommitTelemetry(b, "host", 1).ok());
-  ASSERT_TRUE(ledger_->CommitTelemetry(b, "host", 2).ok());  // A retry.
-  auto totals = ledger_->TelemetryMetricTotals();
+  ASSERT_TRUE(ledger_->telemetry().CommitTelemetry(b, "host", 1).ok());
+  ASSERT_TRUE(ledger_->telemetry().CommitTelemetry(b, "host", 2).ok());  // A retry.
+  auto totals = ledger_->reader().TelemetryMetricTotals();
   ASSERT_TRUE(totals.ok()) << totals.status().message();
   ASSERT_EQ(totals->size(), 2u);
   EXPECT_EQ((*totals)[0].metric, "claude_code.cost.usage");

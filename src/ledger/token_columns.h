@@ -10,6 +10,12 @@
 
 namespace cc {
 
+// The eight columns' names, in that order, for a SELECT.
+inline constexpr const char* kTokenColumnNames =
+    "input_tokens, output_tokens, cache_creation_tokens, "
+    "cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens, "
+    "web_search_requests, web_fetch_requests";
+
 inline Tokens TokensFromRow(const sql::Statement& row, int first_column) {
   int c = first_column;
   Tokens t;

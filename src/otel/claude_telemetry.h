@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ledger/ledger_types.h"
+#include "ledger/telemetry_store.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 

@@ -9,7 +9,7 @@
 
 #include "core/civil_time.h"
 #include "core/record_bounds.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "otel/otlp_codec.h"
@@ -85,10 +85,10 @@ TEST(ClaudeTelemetry, ACountAbove2To40IsRejectedWithItsReasonAndNotStored) {
 
   // What is stored: the good record's counts alone.
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok()) << ledger.status().message();
-  ASSERT_TRUE((*ledger)->CommitTelemetry(d.batch, "host", 1).ok());
-  Result<LedgerSummary> s = (*ledger)->Summary();
+  ASSERT_TRUE((*ledger)->telemetry().CommitTelemetry(d.batch, "host", 1).ok());
+  Result<LedgerSummary> s = (*ledger)->reader().Summary();
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->events, 1u);
   EXPECT_EQ(s->telemetry_requests, 1u);
@@ -210,20 +210,20 @@ TEST(ClaudeTelemetry, TenThousandRequestsAtTheBoundSumExactly) {
   OtlpDecoded d = Decode(at_bound);
   ASSERT_EQ(d.rejected, 0) << d.first_error;
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok()) << ledger.status().message();
-  ASSERT_TRUE((*ledger)->CommitTelemetry(refused.batch, "host", 1).ok());
-  ASSERT_TRUE((*ledger)->CommitTelemetry(d.batch, "host", 1).ok());
+  ASSERT_TRUE((*ledger)->telemetry().CommitTelemetry(refused.batch, "host", 1).ok());
+  ASSERT_TRUE((*ledger)->telemetry().CommitTelemetry(d.batch, "host", 1).ok());
 
   const uint64_t field_sum = kRequests * kMaxTokenCount;
-  Result<LedgerSummary> s = (*ledger)->Summary();  // sync-status.
+  Result<LedgerSummary> s = (*ledger)->reader().Summary();  // sync-status.
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->events, kRequests);
   EXPECT_EQ(s->tokens.input, field_sum);
   EXPECT_EQ(s->tokens.cache_creation, field_sum);
   EXPECT_EQ(s->tokens.Total(), 4 * field_sum);
   EXPECT_EQ(s->cost_nano, static_cast<int64_t>(kRequests) * kMaxRequestCostNano);
-  Result<UsageData> u = (*ledger)->Usage(UsageFilter{});  // Every report.
+  Result<UsageData> u = (*ledger)->reader().Usage(UsageFilter{});  // Every report.
   ASSERT_TRUE(u.ok()) << u.status().message();
   Tokens tokens;
   int64_t cost_nano = 0;
@@ -233,7 +233,7 @@ TEST(ClaudeTelemetry, TenThousandRequestsAtTheBoundSumExactly) {
   }
   EXPECT_EQ(tokens, s->tokens);
   EXPECT_EQ(cost_nano, s->cost_nano);
-  ASSERT_TRUE((*ledger)->AllEvents().ok());  // validate.
+  ASSERT_TRUE((*ledger)->reader().AllEvents().ok());  // validate.
   Result<RepriceStats> re = (*ledger)->Reprice();  // reprice.
   ASSERT_TRUE(re.ok()) << re.status().message();
 }

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "ledger/ledger_types.h"
+#include "ledger/telemetry_store.h"
 
 namespace cc {
 

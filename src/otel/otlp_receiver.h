@@ -24,7 +24,7 @@
 #include <string>
 
 #include "core/result.h"
-#include "ledger/ledger_types.h"
+#include "ledger/telemetry_store.h"
 
 namespace cc {
 

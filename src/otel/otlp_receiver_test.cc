@@ -14,7 +14,7 @@
 
 #include "clickhouse/body_compression.h"
 #include "google/rpc/status.pb.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "ledger/sqlite_db.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "raw_http.h"
@@ -95,7 +95,7 @@ google::rpc::Status StatusOf(const httplib::Result& r, bool json = false) {
 class OtlpReceiverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto l = Ledger::OpenForWrite(dir_.Join("l.db"), "test");
+    auto l = LedgerWriter::Open(dir_.Join("l.db"), "test");
     ASSERT_TRUE(l.ok());
     ledger_ = std::move(*l);
     OtlpReceiverOptions o;
@@ -103,7 +103,7 @@ class OtlpReceiverTest : public ::testing::Test {
     o.max_body_bytes = 1 << 20;
     auto r = OtlpReceiver::Start(o, [this](const TelemetryBatch& b) -> Result<TelemetryStats> {
       if (fail_next_.exchange(false)) return Status::IoError("database is locked");
-      return ledger_->CommitTelemetry(b, "host", 1);
+      return ledger_->telemetry().CommitTelemetry(b, "host", 1);
     });
     ASSERT_TRUE(r.ok()) << r.status().message();
     receiver_ = std::move(*r);
@@ -116,7 +116,7 @@ class OtlpReceiverTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerWriter> ledger_;
   std::unique_ptr<OtlpReceiver> receiver_;
   std::unique_ptr<httplib::Client> client_;
   std::atomic<bool> fail_next_{false};
@@ -260,12 +260,12 @@ TEST_F(OtlpReceiverTest, AGzipBombGets413WithoutBeingInflated) {
 
 TEST(OtlpReceiverLimits, AHundredMegabyteBodyGets413AndNothingElseSuffers) {
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok());
   OtlpReceiverOptions o;  // The real limit (16 MiB).
   o.port = 0;
   auto r = OtlpReceiver::Start(o, [&](const TelemetryBatch& b) {
-    return (*ledger)->CommitTelemetry(b, "host", 1);
+    return (*ledger)->telemetry().CommitTelemetry(b, "host", 1);
   });
   ASSERT_TRUE(r.ok());
   httplib::Client c("127.0.0.1", (*r)->port());

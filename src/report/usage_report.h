@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_reader.h"
 #include "time/time_zone.h"
 
 namespace cc {

@@ -2,11 +2,11 @@
 
 #include <utility>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 
 namespace cc {
 
-AsyncCommitter::AsyncCommitter(Ledger& ledger, std::string source,
+AsyncCommitter::AsyncCommitter(LedgerWriter& ledger, std::string source,
                                const Clock& clock, int64_t run_id,
                                size_t max_pending)
     : ledger_(ledger),

@@ -4,7 +4,7 @@
 // Batches are committed one at a time, in the order submitted; at most
 // `max_pending` wait, so memory stays bounded (Submit blocks when full).
 // After the first failure later batches are dropped and Finish() returns
-// that failure. The Ledger must not be used by anyone else between
+// that failure. The LedgerWriter must not be used by anyone else between
 // construction and Finish().
 #pragma once
 
@@ -17,15 +17,14 @@
 
 #include "core/clock.h"
 #include "core/status.h"
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_writer.h"
 
 namespace cc {
 
-class Ledger;
 
 class AsyncCommitter {
  public:
-  AsyncCommitter(Ledger& ledger, std::string source, const Clock& clock,
+  AsyncCommitter(LedgerWriter& ledger, std::string source, const Clock& clock,
                  int64_t run_id, size_t max_pending = 2);
   ~AsyncCommitter();
   AsyncCommitter(const AsyncCommitter&) = delete;
@@ -50,7 +49,7 @@ class AsyncCommitter {
   void Loop();
   void CommitOne(Job& job);
 
-  Ledger& ledger_;
+  LedgerWriter& ledger_;
   const std::string source_;
   const Clock& clock_;
   const int64_t run_id_;

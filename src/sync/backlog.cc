@@ -1,11 +1,11 @@
 #include "sync/backlog.h"
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 #include "tail/file_identity.h"
 
 namespace cc {
 
-Result<Backlog> MeasureBacklog(Ledger& ledger) {
+Result<Backlog> MeasureBacklog(LedgerReader& ledger) {
   CheckpointMap checkpoints;
   if (Status s = ledger.LoadCheckpoints(&checkpoints); !s.ok()) return s;
   Backlog backlog;

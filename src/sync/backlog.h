@@ -10,7 +10,7 @@
 
 namespace cc {
 
-class Ledger;
+class LedgerReader;
 
 struct Backlog {
   uint64_t unread_bytes = 0;  // Sum over active files of size - offset.
@@ -18,7 +18,7 @@ struct Backlog {
   uint64_t files_missing = 0;  // Active in the ledger, gone from disk now.
 };
 
-Result<Backlog> MeasureBacklog(Ledger& ledger);
+Result<Backlog> MeasureBacklog(LedgerReader& ledger);
 
 // Lag: how long the oldest byte not yet in the ledger may have waited —
 // zero when nothing is unread, else the time since `last_pass_ms`

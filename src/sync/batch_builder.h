@@ -8,7 +8,7 @@
 #include <unordered_set>
 
 #include "core/civil_time.h"
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_writer.h"
 #include "sync/transcript_reader.h"
 
 namespace cc {

@@ -5,7 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "parse/line_parser.h"
 #include "sync/async_committer.h"
 #include "sync/batch_builder.h"
@@ -248,8 +248,8 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
   CheckpointMap checkpoints;
   if (writing) {
     Status s = options.only_paths
-                   ? ledger_->LoadCheckpoints(*options.only_paths, &checkpoints)
-                   : ledger_->LoadCheckpoints(&checkpoints);
+                   ? ledger_->reader().LoadCheckpoints(*options.only_paths, &checkpoints)
+                   : ledger_->reader().LoadCheckpoints(&checkpoints);
     if (!s.ok()) return s;
   }
   Plan plan = MakePlan(scan, checkpoints, options);

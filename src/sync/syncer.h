@@ -21,12 +21,11 @@
 #include "core/civil_time.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "ledger/ledger_types.h"
+#include "ledger/ledger_writer.h"
 #include "source/transcript_finder.h"
 
 namespace cc {
 
-class Ledger;
 
 enum class SyncMode { kOnce, kBackfill };
 
@@ -93,7 +92,7 @@ struct SyncReport {
 class Syncer {
  public:
   // `ledger` may be null only for a dry run. Both must outlive the Syncer.
-  Syncer(Ledger* ledger, const Clock& clock) : ledger_(ledger), clock_(clock) {}
+  Syncer(LedgerWriter* ledger, const Clock& clock) : ledger_(ledger), clock_(clock) {}
 
   Result<SyncReport> Run(const SyncOptions& options, SyncObserver* observer);
 
@@ -101,7 +100,7 @@ class Syncer {
   // Records how the run ended; returns the report, or the failure.
   Result<SyncReport> Finish(SyncReport& report, const Status& failure);
 
-  Ledger* ledger_;
+  LedgerWriter* ledger_;
   const Clock& clock_;
 };
 

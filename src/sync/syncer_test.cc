@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "core/civil_time.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "sync/backlog.h"
 #include "test_util.h"
 
@@ -26,7 +26,7 @@ class SyncerTest : public ::testing::Test {
   }
 
   SyncReport RunPaths(std::vector<std::string> paths) {
-    auto ledger = Ledger::OpenForWrite(ledger_path_, "test");
+    auto ledger = LedgerWriter::Open(ledger_path_, "test");
     EXPECT_TRUE(ledger.ok());
     SyncOptions options;
     options.roots = {root_};
@@ -40,7 +40,7 @@ class SyncerTest : public ::testing::Test {
 
   SyncReport Run(SyncMode mode = SyncMode::kOnce, bool dry_run = false,
                  std::optional<int64_t> since = std::nullopt, size_t jobs = 2) {
-    auto ledger = Ledger::OpenForWrite(ledger_path_, "test");
+    auto ledger = LedgerWriter::Open(ledger_path_, "test");
     EXPECT_TRUE(ledger.ok()) << ledger.status().message();
     SyncOptions options;
     options.roots = {root_};
@@ -57,7 +57,7 @@ class SyncerTest : public ::testing::Test {
   }
 
   LedgerSummary Summary() {
-    auto ledger = Ledger::OpenForRead(ledger_path_);
+    auto ledger = LedgerReader::Open(ledger_path_);
     EXPECT_TRUE(ledger.ok());
     auto s = (*ledger)->Summary();
     EXPECT_TRUE(s.ok());
@@ -76,7 +76,7 @@ class SyncerTest : public ::testing::Test {
   }
 
   cc::Backlog Backlog() {
-    auto ledger = Ledger::OpenForRead(ledger_path_);
+    auto ledger = LedgerReader::Open(ledger_path_);
     EXPECT_TRUE(ledger.ok());
     auto b = MeasureBacklog(**ledger);
     EXPECT_TRUE(b.ok());
@@ -225,7 +225,7 @@ TEST_F(SyncerTest, BadLinesAreRecordedAndGoodLinesKept) {
   EXPECT_EQ(r.counters.rejects, 2u);
   EXPECT_EQ(Summary().rejects, 2u);
   EXPECT_EQ(Summary().tokens.output, 10u);
-  auto ledger = Ledger::OpenForRead(ledger_path_);
+  auto ledger = LedgerReader::Open(ledger_path_);
   auto rejects = (*ledger)->RecentRejects(10);
   ASSERT_TRUE(rejects.ok());
   ASSERT_EQ(rejects->size(), 2u);
@@ -250,7 +250,7 @@ TEST_F(SyncerTest, LinesDatedOutsideTheWindowAreRejectsByTheSyncersClock) {
                       Line("m2", 20, "2023-01-01T00:00:00Z") +
                       Line("m3", 40, "2026-03-02T00:00:00Z") +   // Now + 1 day.
                       Line("m4", 80, "2026-03-03T00:00:00Z"));  // Now + 2 days.
-  auto ledger = Ledger::OpenForWrite(ledger_path_, "test");
+  auto ledger = LedgerWriter::Open(ledger_path_, "test");
   ASSERT_TRUE(ledger.ok());
   SyncOptions options;
   options.roots = {root_};
@@ -262,7 +262,7 @@ TEST_F(SyncerTest, LinesDatedOutsideTheWindowAreRejectsByTheSyncersClock) {
   ledger->reset();
   EXPECT_EQ(Summary().tokens.output, 60u);
   EXPECT_EQ(Summary().rejects, 2u);
-  auto reader = Ledger::OpenForRead(ledger_path_);
+  auto reader = LedgerReader::Open(ledger_path_);
   auto rejects = (*reader)->RecentRejects(10);
   ASSERT_TRUE(rejects.ok());
   ASSERT_EQ(rejects->size(), 2u);
@@ -277,7 +277,7 @@ TEST_F(SyncerTest, RunsOfJunkBecomeOneRejectRange) {
   SyncReport r = Run();
   EXPECT_EQ(r.counters.rejects, 100'001u);
   EXPECT_EQ(Summary().rejects, 100'001u);
-  auto ledger = Ledger::OpenForRead(ledger_path_);
+  auto ledger = LedgerReader::Open(ledger_path_);
   auto rejects = (*ledger)->RecentRejects(10);
   ASSERT_TRUE(rejects.ok());
   ASSERT_EQ(rejects->size(), 2u);  // Two ranges, not 100,001 rows.
@@ -336,7 +336,7 @@ TEST_F(SyncerTest, BackfillDateLimitsApplyToMergedEvents) {
   Run(SyncMode::kBackfill, false, ParseDate("2025-09-02"));
   EXPECT_EQ(Summary().events, 0u);
   Run();
-  auto ledger = Ledger::OpenForRead(ledger_path_);
+  auto ledger = LedgerReader::Open(ledger_path_);
   auto rows = (*ledger)->DailyTotals(std::nullopt, std::nullopt);
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
@@ -382,7 +382,7 @@ TEST_F(SyncerTest, RealTranscriptsGiveTheReferenceTotals) {
                                Transcript(entry.path().filename().string()));
   }
   Run(SyncMode::kBackfill);
-  auto ledger = Ledger::OpenForRead(ledger_path_);
+  auto ledger = LedgerReader::Open(ledger_path_);
   auto rows = (*ledger)->DailyTotals(std::nullopt, std::nullopt);
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 2u);

@@ -17,7 +17,8 @@
 
 #include "core/event.h"
 #include "core/result.h"
-#include "ledger/ledger_types.h"
+#include "ledger/checkpoint.h"
+#include "ledger/reject.h"
 #include "parse/line_parser.h"
 #include "source/transcript_finder.h"
 

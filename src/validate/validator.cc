@@ -6,7 +6,7 @@
 
 #include "core/civil_time.h"
 #include "core/clock.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_reader.h"
 #include "parse/line_parser.h"
 #include "source/transcript_finder.h"
 #include "sync/ordered_pipeline.h"
@@ -193,7 +193,7 @@ class Comparison {
 
 }  // namespace
 
-Result<ValidationReport> Validate(Ledger& ledger,
+Result<ValidationReport> Validate(LedgerReader& ledger,
                                   const std::vector<std::string>& roots,
                                   size_t jobs, const PriceTable* prices) {
   ScanResult scan = FindTranscripts(roots);

@@ -18,7 +18,7 @@
 
 namespace cc {
 
-class Ledger;
+class LedgerReader;
 class PriceTable;
 
 struct DayComparison {
@@ -61,7 +61,7 @@ struct ValidationReport {
 // compared too: each re-derived event is priced afresh and the sum per day
 // must equal the stored costs. Skipped, and said why, when the ledger's
 // costs come from another table (run `bridge reprice` first).
-Result<ValidationReport> Validate(Ledger& ledger,
+Result<ValidationReport> Validate(LedgerReader& ledger,
                                   const std::vector<std::string>& roots,
                                   size_t jobs,
                                   const PriceTable* prices = nullptr);

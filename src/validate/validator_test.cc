@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "sync/syncer.h"
 #include "test_util.h"
 
@@ -20,7 +20,7 @@ class ValidatorTest : public ::testing::Test {
   }
 
   void Sync() {
-    auto ledger = Ledger::OpenForWrite(ledger_path_, "test");
+    auto ledger = LedgerWriter::Open(ledger_path_, "test");
     ASSERT_TRUE(ledger.ok());
     SyncOptions options;
     options.roots = {root_};
@@ -30,7 +30,7 @@ class ValidatorTest : public ::testing::Test {
   }
 
   ValidationReport Validate(const PriceTable* prices = nullptr) {
-    auto ledger = Ledger::OpenForRead(ledger_path_);
+    auto ledger = LedgerReader::Open(ledger_path_);
     EXPECT_TRUE(ledger.ok());
     Result<ValidationReport> r = cc::Validate(**ledger, {root_}, 2, prices);
     EXPECT_TRUE(r.ok());

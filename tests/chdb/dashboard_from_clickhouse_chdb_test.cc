@@ -10,7 +10,7 @@
 #include "clickhouse/shipper.h"
 #include "core/clock.h"
 #include "dashboard/clickhouse_source.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -19,9 +19,9 @@ namespace {
 constexpr int64_t kStart = 1'756'857'600'000;  // 2025-09-03T00:00:00Z.
 
 // Events of session "shared" (and of "other") written by `source`.
-std::unique_ptr<Ledger> LedgerOf(const test::TempDir& dir,
+std::unique_ptr<LedgerWriter> LedgerOf(const test::TempDir& dir,
                                  const std::string& source, uint64_t events) {
-  auto ledger = Ledger::OpenForWrite(dir.Join(source + ".db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join(source + ".db"), "test");
   EXPECT_TRUE(ledger.ok());
   Batch b;
   for (uint64_t i = 0; i < events; ++i) {
@@ -40,9 +40,9 @@ std::unique_ptr<Ledger> LedgerOf(const test::TempDir& dir,
   return std::move(*ledger);
 }
 
-void Ship(Ledger& ledger, ClickHouseClient& client) {
+void Ship(LedgerWriter& ledger, ClickHouseClient& client) {
   SystemClock clock;
-  Shipper shipper(ledger, client, clock, ShipperOptions{}, 3);
+  Shipper shipper(ledger.ship_queue(), client, clock, ShipperOptions{}, 3);
   ClickHouseSchemaOptions schema;
   schema.database = "team";
   ASSERT_TRUE(shipper.EnsureSchema(schema).ok());
@@ -50,10 +50,10 @@ void Ship(Ledger& ledger, ClickHouseClient& client) {
   ASSERT_TRUE(shipped.ok()) << shipped.status().message();
 }
 
-std::vector<SessionEvent> Expected(std::vector<Ledger*> ledgers) {
+std::vector<SessionEvent> Expected(std::vector<LedgerWriter*> ledgers) {
   std::vector<SessionEvent> all;
-  for (Ledger* l : ledgers) {
-    Result<std::vector<SessionEvent>> s = l->SessionEvents("shared", 1000);
+  for (LedgerWriter* l : ledgers) {
+    Result<std::vector<SessionEvent>> s = l->reader().SessionEvents("shared", 1000);
     EXPECT_TRUE(s.ok());
     all.insert(all.end(), s->begin(), s->end());
   }
@@ -85,8 +85,8 @@ TEST(DashboardFromClickHouse,
   CC_CHDB_SESSION_OR_SKIP(ch);
   test::ChdbHttpServer server(ch, "reader", "pw");
   test::TempDir dir;
-  std::unique_ptr<Ledger> a = LedgerOf(dir, "host-a", 12);
-  std::unique_ptr<Ledger> b = LedgerOf(dir, "host-b", 9);
+  std::unique_ptr<LedgerWriter> a = LedgerOf(dir, "host-a", 12);
+  std::unique_ptr<LedgerWriter> b = LedgerOf(dir, "host-b", 9);
   auto http = MakeCurlHttpClient({});
   ASSERT_TRUE(http.ok());
   const ClickHouseEndpoint endpoint = *ParseClickHouseUrl(server.Url("team"));

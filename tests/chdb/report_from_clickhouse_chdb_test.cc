@@ -10,7 +10,7 @@
 #include "clickhouse/shipper.h"
 #include "clickhouse/usage_query.h"
 #include "core/clock.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "report/report_render.h"
 #include "report/usage_report.h"
 #include "test_util.h"
@@ -24,7 +24,7 @@ TEST(ReportFromClickHouse, EveryReportEqualsTheLedgers) {
   CC_CHDB_SESSION_OR_SKIP(ch);
   test::ChdbHttpServer server(ch, "reader", "pw");
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok());
   std::mt19937_64 rng(11);
   const char* models[] = {"claude-sonnet-4-20250514", "claude-opus-4-6",
@@ -51,7 +51,7 @@ TEST(ReportFromClickHouse, EveryReportEqualsTheLedgers) {
   ASSERT_TRUE(http.ok());
   ClickHouseClient client(*ParseClickHouseUrl(server.Url("reports")), **http);
   SystemClock clock;
-  Shipper shipper(**ledger, client, clock, ShipperOptions{}, 3);
+  Shipper shipper((*ledger)->ship_queue(), client, clock, ShipperOptions{}, 3);
   ClickHouseSchemaOptions schema;
   schema.database = "reports";
   ASSERT_TRUE(shipper.EnsureSchema(schema).ok());
@@ -67,7 +67,7 @@ TEST(ReportFromClickHouse, EveryReportEqualsTheLedgers) {
   filters[2].project = "p1";
   filters[2].source = "host-a";
   for (size_t f = 0; f < filters.size(); ++f) {
-    Result<UsageData> from_ledger = (*ledger)->Usage(filters[f]);
+    Result<UsageData> from_ledger = (*ledger)->reader().Usage(filters[f]);
     Result<UsageData> from_clickhouse =
         QueryClickHouseUsage(client, filters[f]);
     ASSERT_TRUE(from_ledger.ok());

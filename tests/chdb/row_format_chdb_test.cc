@@ -7,7 +7,7 @@
 #include "chdb/chdb_test_util.h"
 #include "clickhouse/row_format.h"
 #include "clickhouse/schema.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -19,7 +19,7 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
   const bool binary = std::string(GetParam()) == "RowBinary";
   CC_CHDB_SESSION_OR_SKIP(ch);
   test::TempDir dir;
-  auto ledger = Ledger::OpenForWrite(dir.Join("l.db"), "test");
+  auto ledger = LedgerWriter::Open(dir.Join("l.db"), "test");
   ASSERT_TRUE(ledger.ok());
   Batch b;
   for (int i = 0; i < 3; ++i) {
@@ -43,10 +43,11 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
     b.events.push_back(e);
   }
   ASSERT_TRUE((*ledger)->Commit(b, "host-ä", 1'756'900'000'456).ok());
-  std::vector<OutboxEvent> rows;
+  std::vector<EventRow> rows;
   ASSERT_TRUE((*ledger)
-                  ->ForEachOutboxEvent(0, INT64_MAX,
-                                       [&](const OutboxEvent& e) {
+                  ->ship_queue()
+                  .ForEachOutboxEvent(0, INT64_MAX,
+                                       [&](const EventRow& e) {
                                          rows.push_back(e);
                                        })
                   .ok());
@@ -59,7 +60,7 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
     ASSERT_TRUE(ch->Query(sql).ok()) << sql;
   }
   std::string data;
-  for (const OutboxEvent& e : rows) {
+  for (const EventRow& e : rows) {
     if (binary) {
       AppendRowBinary(data, e, "alice");
     } else {
@@ -73,7 +74,7 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
   ASSERT_TRUE(ins.ok()) << ins.status().message();
 
   int64_t cost = 0;
-  for (const OutboxEvent& e : rows) cost += e.cost_nano;
+  for (const EventRow& e : rows) cost += e.cost_nano;
   EXPECT_EQ(test::QueryValue(
                 ch,
                 "SELECT count(), sum(input_tokens), sum(output_tokens), "

@@ -2,7 +2,7 @@
 //
 //   build/dev/tests/ship_bench [EVENTS]      (default 1,000,000)
 //
-// Builds a ledger of EVENTS events (through Ledger::Commit), ships it all
+// Builds a ledger of EVENTS events (through LedgerWriter::Commit), ships it all
 // to the chDB-backed HTTP server on loopback (libcurl, zstd, RowBinary),
 // then runs `report daily` from ClickHouse. Prints events/s, the CPU time
 // this process spent shipping (the client's share; the server's engine
@@ -21,7 +21,7 @@
 #include "clickhouse/shipper.h"
 #include "clickhouse/usage_query.h"
 #include "core/clock.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "report/report_render.h"
 #include "report/usage_report.h"
 
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   for (const char* s : {"", "-wal", "-shm", ".lock"}) {
     std::filesystem::remove(path + s);
   }
-  auto ledger = Ledger::OpenForWrite(path, "ship_bench");
+  auto ledger = LedgerWriter::Open(path, "ship_bench");
   if (!ledger.ok()) _exit(1);
   std::mt19937_64 rng(5);
   const char* models[] = {"claude-sonnet-4-5-20250929", "claude-opus-4-6",
@@ -102,12 +102,12 @@ int main(int argc, char** argv) {
       body.clear();
     };
     auto a = std::chrono::steady_clock::now();
-    (void)(*ledger)->ForEachOutboxEvent(0, INT64_MAX,
-                                        [&](const OutboxEvent&) { ++rows; });
+    (void)(*ledger)->ship_queue().ForEachOutboxEvent(0, INT64_MAX,
+                                        [&](const EventRow&) { ++rows; });
     read_s = Seconds(a, std::chrono::steady_clock::now());
     a = std::chrono::steady_clock::now();
-    (void)(*ledger)->ForEachOutboxEvent(
-        0, INT64_MAX, [&](const OutboxEvent& e) {
+    (void)(*ledger)->ship_queue().ForEachOutboxEvent(
+        0, INT64_MAX, [&](const EventRow& e) {
           AppendRowBinary(body, e, "bench");
           if (body.size() > 50'000 * 160) {
             auto z = std::chrono::steady_clock::now();
@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
   ShipperOptions options;
   options.user = "bench";
   options.request_timeout_ms = 600'000;
-  Shipper shipper(**ledger, client, clock, options);
+  Shipper shipper((*ledger)->ship_queue(), client, clock, options);
   ClickHouseSchemaOptions schema;
   schema.database = "bench";
   if (!shipper.EnsureSchema(schema).ok()) _exit(1);

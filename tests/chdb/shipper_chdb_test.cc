@@ -8,7 +8,7 @@
 #include "chdb/chdb_http_server.h"
 #include "chdb/chdb_test_util.h"
 #include "clickhouse/shipper.h"
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
 #include "test_util.h"
 
 namespace cc {
@@ -66,7 +66,7 @@ class ShipperInChdb : public ::testing::TestWithParam<bool> {
     shipper_.reset();
     ledger_.reset();
     cache_.reset();
-    auto l = Ledger::OpenForWrite(ledger_path_, "test");
+    auto l = LedgerWriter::Open(ledger_path_, "test");
     ASSERT_TRUE(l.ok()) << l.status().message();
     ledger_ = std::move(*l);
     if (GetParam()) {
@@ -87,7 +87,7 @@ class ShipperInChdb : public ::testing::TestWithParam<bool> {
     o.max_rows = max_rows;
     o.request_timeout_ms = 500;
     o.cache = cache_.get();
-    shipper_ = std::make_unique<Shipper>(*ledger_, *client_, clock_, o, 7);
+    shipper_ = std::make_unique<Shipper>(ledger_->ship_queue(), *client_, clock_, o, 7);
     if (!ensure_schema) return *shipper_;
     ClickHouseSchemaOptions schema;
     schema.database = db_;
@@ -126,7 +126,7 @@ class ShipperInChdb : public ::testing::TestWithParam<bool> {
   }
 
   std::string LedgerTotals() {
-    LedgerSummary s = *ledger_->Summary();
+    LedgerSummary s = *ledger_->reader().Summary();
     return std::to_string(s.events) + "\t" + std::to_string(s.tokens.input) +
            "\t" + std::to_string(s.tokens.output) + "\t" +
            std::to_string(s.tokens.cache_read) + "\t" +
@@ -139,7 +139,7 @@ class ShipperInChdb : public ::testing::TestWithParam<bool> {
   test::TempDir dir_;
   std::string ledger_path_;
   std::unique_ptr<OutboxRowCache> cache_;  // Outlives ledger_.
-  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerWriter> ledger_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<ClickHouseClient> client_;
   std::unique_ptr<Shipper> shipper_;
@@ -162,7 +162,7 @@ TEST_P(ShipperInChdb, ShipsEverythingAndLaterVersionsReplace) {
   ASSERT_TRUE(s.Drain().ok());
   EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
   EXPECT_EQ(ClickHouseTotals().substr(0, 3), "25\t");
-  ShipState st = *ledger_->ShippingState();
+  ShipState st = *ledger_->reader().ShippingState();
   EXPECT_EQ(st.pending_events, 0u);
   EXPECT_EQ(st.batches, 0u);
   EXPECT_EQ(st.status, "ok");
@@ -196,7 +196,7 @@ TEST_P(ShipperInChdb, RowsThatChangeBetweenASendAndItsRetryArriveOnce) {
   ASSERT_TRUE(step.ok());
   ASSERT_EQ(step->what, ShipStep::What::kRetryLater) << step->error;
   EXPECT_EQ(ClickHouseTotals(), "3\t30\t21\t300\t" +
-                                    std::to_string(ledger_->Summary()->cost_nano));
+                                    std::to_string(ledger_->reader().Summary()->cost_nano));
   Commit({MakeEvent(2, 700)});  // A streaming partial grew meanwhile.
   clock_.now_ms += 400'000;
   step = s.Step(true);  // The retry: two of its three rows are left.
@@ -248,7 +248,7 @@ TEST_P(ShipperInChdb, TelemetryShipsToOtelLogsOnce) {
   e.key = "err-1";
   e.status_code = "529";
   t.errors.push_back(e);
-  ASSERT_TRUE(ledger_->CommitTelemetry(t, "host-a", 1).ok());
+  ASSERT_TRUE(ledger_->telemetry().CommitTelemetry(t, "host-a", 1).ok());
   Shipper& s = NewShipper();
   ASSERT_TRUE(s.Step(true).ok());  // The events' batch.
   server_->Inject(
@@ -285,10 +285,10 @@ TEST_P(ShipperInChdb, ServerErrorsAndExceptionsInside200AreRetried) {
     EXPECT_EQ(early->what, ShipStep::What::kWaiting);
     clock_.now_ms += 400'000;
   }
-  EXPECT_EQ(ledger_->ShippingState()->status, "retrying");
+  EXPECT_EQ(ledger_->reader().ShippingState()->status, "retrying");
   ShipAll(s);
   EXPECT_EQ(ClickHouseTotals(), LedgerTotals());
-  EXPECT_EQ(ledger_->ShippingState()->status, "ok");
+  EXPECT_EQ(ledger_->reader().ShippingState()->status, "ok");
 }
 
 TEST_P(ShipperInChdb, ABadRowIsIsolatedByHalvingAndTheRestArrives) {
@@ -300,7 +300,7 @@ TEST_P(ShipperInChdb, ABadRowIsIsolatedByHalvingAndTheRestArrives) {
   server_->Inject(
       {test::Fault::Kind::kBadRowsMarked, 400, 27, 0, "POISON", true});
   ShipAll(s);
-  ShipState st = *ledger_->ShippingState();
+  ShipState st = *ledger_->reader().ShippingState();
   EXPECT_EQ(st.rejected_rows, 1u);
   EXPECT_EQ(st.pending_events, 0u);
   Result<std::string> r = ch_->Query(
@@ -321,14 +321,14 @@ TEST_P(ShipperInChdb, ABadTelemetryRowIsIsolatedAndTheRestArrives) {
     r.event_ms = kStart + i;
     t.requests.push_back(r);
   }
-  ASSERT_TRUE(ledger_->CommitTelemetry(t, "host-a", 1).ok());
+  ASSERT_TRUE(ledger_->telemetry().CommitTelemetry(t, "host-a", 1).ok());
   Shipper& s = NewShipper();
   server_->Inject(
       {test::Fault::Kind::kBadRowsMarked, 400, 27, 0, "POISON", true});
   ShipAll(s);
   // The poisoned request is refused twice: as an event (telemetry made
   // it) and as an otel_logs row; each alone, the 7 others arrive.
-  ShipState st = *ledger_->ShippingState();
+  ShipState st = *ledger_->reader().ShippingState();
   EXPECT_EQ(st.rejected_rows, 2u);
   EXPECT_EQ(test::QueryValue(ch_, "SELECT count(), countIf(LogAttributes["
                                   "'request_id'] = 'POISON3') FROM `" +
@@ -348,11 +348,11 @@ TEST_P(ShipperInChdb, AuthFailureStopsAndKeepsTheOutbox) {
                           std::to_string(server_->port()) + "/" + db_),
       *http_);
   ShipperOptions o;
-  Shipper s(*ledger_, wrong, clock_, o, 1);
+  Shipper s(ledger_->ship_queue(), wrong, clock_, o, 1);
   Result<ShipSummary> d = s.Drain();
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->stopped);
-  ShipState st = *ledger_->ShippingState();
+  ShipState st = *ledger_->reader().ShippingState();
   EXPECT_EQ(st.status, "stopped");
   EXPECT_NE(st.last_error.find("516"), std::string::npos) << st.last_error;
   EXPECT_EQ(st.last_error.find("nope"), std::string::npos);
@@ -372,7 +372,7 @@ TEST_P(ShipperInChdb, A404StopsAndKeepsTheOutboxUntilItIsFixed) {
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->stopped);
   EXPECT_EQ(d->rows_sent, 0u);
-  ShipState st = *ledger_->ShippingState();
+  ShipState st = *ledger_->reader().ShippingState();
   EXPECT_EQ(st.status, "stopped");
   EXPECT_EQ(st.pending_events, 2u);
   server_->ClearFaults();
@@ -392,7 +392,7 @@ TEST_P(ShipperInChdb, AnOutageAcrossManyBatchesAndARestartLosesNothing) {
     EXPECT_NE(step->what, ShipStep::What::kSent);
     clock_.now_ms += 60'000;
   }
-  EXPECT_GT(ledger_->ShippingState()->batches, 1u);
+  EXPECT_GT(ledger_->reader().ShippingState()->batches, 1u);
   // context-cleaner restarts in the middle of the outage.
   OpenLedger();
   Shipper& s = NewShipper(5, /*ensure_schema=*/false);

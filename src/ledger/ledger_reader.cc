@@ -1,9 +1,17 @@
-// The read side of Ledger: checkpoints, daily totals, status, validation.
+#include "ledger/ledger_reader.h"
+
+#include <unistd.h>
+
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <unordered_map>
 
-#include "ledger/ledger.h"
+#include "ledger/ledger_writer.h"
+#include "ledger/meta.h"
+#include "ledger/query_rows.h"
 #include "ledger/rollup.h"
+#include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
 #include "ledger/token_columns.h"
 
@@ -23,19 +31,6 @@ constexpr const char* kTokenSums =
     "COALESCE(SUM(cache_read_tokens), 0), "
     "COALESCE(SUM(web_search_requests), 0), "
     "COALESCE(SUM(web_fetch_requests), 0)";
-
-// Runs `st` and calls `row` for each result row.
-template <typename F>
-Status ForEachRow(sql::Statement& st, F&& row) {
-  for (;;) {
-    Result<bool> more = st.Step();
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    row(st);
-  }
-  st.Reset();
-  return Status::Ok();
-}
 
 RunInfo ReadRun(const sql::Statement& st) {
   RunInfo r;
@@ -79,16 +74,85 @@ Checkpoint CheckpointFromRow(const sql::Statement& row) {
   c.project = row.Text(2);
   c.identity = FileIdentity{row.Uint(3), row.Uint(4), row.Uint(5), row.Int(6)};
   c.offset = row.Uint(7);
-  c.fingerprint = Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10),
-                              row.Uint(11)};
+  c.fingerprint =
+      Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10), row.Uint(11)};
   c.gone = row.Int(12) != 0;
   return c;
 }
 
 }  // namespace
 
-Status Ledger::LoadCheckpoints(CheckpointMap* out) {
-  sql::Statement st(db_->handle(), kCheckpointColumns);
+LedgerReader::LedgerReader(sql::Database& db,
+                           std::unique_ptr<sql::Database> owned)
+    : owned_(std::move(owned)), db_(db) {}
+
+LedgerReader::~LedgerReader() = default;
+
+Result<std::unique_ptr<LedgerReader>> LedgerReader::Open(
+    const std::string& path, const PriceTable* prices) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::IoError("no ledger at " + path +
+                           " (run `context-cleaner bridge sync --once` first)");
+  }
+  Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(path, true);
+  if (!db.ok()) return db.status();
+  Result<int64_t> version = (*db)->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version > kSchemaVersion) {
+    return Status::NotSupported("the ledger " + path + " has schema version " +
+                                std::to_string(*version) +
+                                ", newer than this program's " +
+                                std::to_string(kSchemaVersion));
+  }
+  bool never_priced = false;
+  if (*version == kSchemaVersion) {
+    Result<int64_t> priced = (*db)->QueryInt(
+        "SELECT COUNT(*) FROM meta WHERE key = 'price_versions' AND value <> "
+        "''");
+    if (!priced.ok()) return priced.status();
+    never_priced = *priced == 0;
+  }
+  if (*version < kSchemaVersion || never_priced) {
+    // Left by an older program, or by a first sync killed before it created
+    // the tables or priced them: bring it up to date as a writer would,
+    // then read.
+    if ((*db)->access() != sql::Access::kReadWrite) {
+      return Status::IoError(
+          "cannot read ledger " + path + ": it was written by an older " +
+          "program (or never finished its first sync) and needs a writer " +
+          "to bring it up to date, but it cannot be written (" +
+          (*db)->access_note() + ")");
+    }
+    db->reset();
+    Result<std::unique_ptr<LedgerWriter>> writer = LedgerWriter::Open(
+        path,
+        "pid " + std::to_string(getpid()) +
+            " (context-cleaner, migrating the ledger for a reader)",
+        prices);
+    if (!writer.ok()) return writer.status();
+    writer->reset();
+    return Open(path, prices);
+  }
+  sql::Database& d = **db;
+  return std::unique_ptr<LedgerReader>(new LedgerReader(d, std::move(*db)));
+}
+
+const std::string& LedgerReader::access_note() const {
+  return db_.access_note();
+}
+
+Result<std::vector<std::string>> LedgerReader::CheckIntegrity(
+    bool quick, int max_problems) {
+  return db_.CheckIntegrity(quick, max_problems);
+}
+
+Result<std::vector<std::string>> LedgerReader::PriceVersions() {
+  return ReadPriceVersions(db_);
+}
+
+Status LedgerReader::LoadCheckpoints(CheckpointMap* out) {
+  sql::Statement st(db_.handle(), kCheckpointColumns);
   out->clear();
   return ForEachRow(st, [out](const sql::Statement& row) {
     Checkpoint c = CheckpointFromRow(row);
@@ -97,9 +161,9 @@ Status Ledger::LoadCheckpoints(CheckpointMap* out) {
   });
 }
 
-Status Ledger::LoadCheckpoints(const std::vector<std::string>& paths,
-                               CheckpointMap* out) {
-  sql::Statement st(db_->handle(),
+Status LedgerReader::LoadCheckpoints(const std::vector<std::string>& paths,
+                                     CheckpointMap* out) {
+  sql::Statement st(db_.handle(),
                     std::string(kCheckpointColumns) + " WHERE path = ?1");
   out->clear();
   for (const std::string& path : paths) {
@@ -114,13 +178,13 @@ Status Ledger::LoadCheckpoints(const std::vector<std::string>& paths,
   return Status::Ok();
 }
 
-Result<std::vector<DailyRow>> Ledger::DailyTotals(
+Result<std::vector<DailyRow>> LedgerReader::DailyTotals(
     std::optional<int64_t> since_day, std::optional<int64_t> until_day) {
   std::string query = std::string("SELECT ") + kDayExpr + " AS day, " +
                       kTokenSums +
                       ", COUNT(*) FROM events WHERE timestamp_ms >= ?1 AND "
                       "timestamp_ms < ?2 GROUP BY day ORDER BY day";
-  sql::Statement st(db_->handle(), query);
+  sql::Statement st(db_.handle(), query);
   constexpr int64_t kMsPerDay = 86'400'000;
   st.Bind(1, since_day ? *since_day * kMsPerDay : INT64_MIN);
   st.Bind(2, until_day ? (*until_day + 1) * kMsPerDay : INT64_MAX);
@@ -132,11 +196,11 @@ Result<std::vector<DailyRow>> Ledger::DailyTotals(
   return rows;
 }
 
-Result<LedgerSummary> Ledger::Summary() {
+Result<LedgerSummary> LedgerReader::Summary() {
   Result<LedgerSummary> health = SyncHealth();
   if (!health.ok()) return health.status();
   LedgerSummary out = std::move(*health);
-  sql::Statement events(db_->handle(),
+  sql::Statement events(db_.handle(),
                         std::string("SELECT COUNT(*), ") + kTokenSums +
                             ", MIN(timestamp_ms), MAX(timestamp_ms), "
                             "COALESCE(SUM(cost_nano), 0), "
@@ -155,20 +219,21 @@ Result<LedgerSummary> Ledger::Summary() {
   return out;
 }
 
-Result<int64_t> Ledger::DataVersion() {
-  return db_->QueryInt("PRAGMA data_version");
+Result<int64_t> LedgerReader::DataVersion() {
+  return db_.QueryInt("PRAGMA data_version");
 }
 
 // events, usage_rollup and usage_dims change only with the change
 // sequence (meta's next_change_seq, taken by every insert, update and
 // reprice of an event).
-const char* const Ledger::kStampedTables[] = {
-    "meta", "events", "usage_rollup", "usage_dims", "files", "rejects",
-    "sync_runs", "ship_batches", "ship_rejects", "otel_requests",
-    "otel_errors", "otel_metric_points", nullptr};
+const char* const LedgerReader::kStampedTables[] = {
+    "meta",         "events",        "usage_rollup", "usage_dims",
+    "files",        "rejects",       "sync_runs",    "ship_batches",
+    "ship_rejects", "otel_requests", "otel_errors",  "otel_metric_points",
+    nullptr};
 
-Result<std::string> Ledger::ContentStamp() {
-  sql::Statement st(db_->handle(), R"sql(
+Result<std::string> LedgerReader::ContentStamp() {
+  sql::Statement st(db_.handle(), R"sql(
     SELECT
       (SELECT group_concat(key || '=' || value, ';') FROM meta),
       (SELECT count(*) || '/' || total(offset) || '/' || total(size) || '/' ||
@@ -204,9 +269,9 @@ Result<std::string> Ledger::ContentStamp() {
   return stamp;
 }
 
-Result<LedgerSummary> Ledger::SyncHealth() {
+Result<LedgerSummary> LedgerReader::SyncHealth() {
   LedgerSummary out;
-  sql::Statement files(db_->handle(), R"sql(
+  sql::Statement files(db_.handle(), R"sql(
     SELECT COALESCE(SUM(state = 'active'), 0), COALESCE(SUM(state = 'gone'), 0)
     FROM files)sql");
   Status s = ForEachRow(files, [&out](const sql::Statement& row) {
@@ -215,7 +280,7 @@ Result<LedgerSummary> Ledger::SyncHealth() {
   });
   if (!s.ok()) return s;
 
-  sql::Statement reasons(db_->handle(), R"sql(
+  sql::Statement reasons(db_.handle(), R"sql(
     SELECT reason, SUM(lines) AS n FROM rejects GROUP BY reason
     ORDER BY n DESC, reason LIMIT 10)sql");
   s = ForEachRow(reasons, [&out](const sql::Statement& row) {
@@ -224,11 +289,11 @@ Result<LedgerSummary> Ledger::SyncHealth() {
   });
   if (!s.ok()) return s;
   Result<int64_t> total_rejects =
-      db_->QueryInt("SELECT COALESCE(SUM(lines), 0) FROM rejects");
+      db_.QueryInt("SELECT COALESCE(SUM(lines), 0) FROM rejects");
   if (!total_rejects.ok()) return total_rejects.status();
   out.rejects = static_cast<uint64_t>(*total_rejects);
 
-  sql::Statement telemetry(db_->handle(), R"sql(
+  sql::Statement telemetry(db_.handle(), R"sql(
     SELECT (SELECT COUNT(*) FROM otel_requests),
       (SELECT COUNT(*) FROM otel_errors),
       (SELECT COUNT(*) FROM otel_metric_points),
@@ -247,28 +312,25 @@ Result<LedgerSummary> Ledger::SyncHealth() {
   return out;
 }
 
-Result<std::optional<RunInfo>> Ledger::LastRun() {
-  sql::Statement run(db_->handle(), R"sql(
+Result<std::optional<RunInfo>> LedgerReader::LastRun() {
+  sql::Statement run(db_.handle(), R"sql(
     SELECT id, mode, pid, source, started_ms, heartbeat_ms, finished_ms,
       result, error, files_scanned, files_new, files_changed, files_reread,
       files_gone, bytes_read, lines, events_new, events_updated, rejects,
       last_sync_ms
     FROM sync_runs ORDER BY id DESC LIMIT 1)sql");
   std::optional<RunInfo> out;
-  Status s = ForEachRow(run, [&out](const sql::Statement& row) {
-    out = ReadRun(row);
-  });
+  Status s = ForEachRow(
+      run, [&out](const sql::Statement& row) { out = ReadRun(row); });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<std::vector<EventBrief>> Ledger::AllEvents() {
-  std::string query = std::string("SELECT key, ") + kDayExpr +
-                      ", input_tokens, output_tokens, cache_creation_tokens, "
-                      "cache_creation_5m_tokens, cache_creation_1h_tokens, "
-                      "cache_read_tokens, web_search_requests, "
-                      "web_fetch_requests, file, cost_nano, exact FROM events";
-  sql::Statement st(db_->handle(), query);
+Result<std::vector<EventBrief>> LedgerReader::AllEvents() {
+  std::string query = std::string("SELECT key, ") + kDayExpr + ", " +
+                      kTokenColumnNames +
+                      ", file, cost_nano, exact FROM events";
+  sql::Statement st(db_.handle(), query);
   std::vector<EventBrief> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
     out.push_back(EventBrief{row.Text(0), row.Int(1), TokensFromRow(row, 2),
@@ -278,91 +340,56 @@ Result<std::vector<EventBrief>> Ledger::AllEvents() {
   return out;
 }
 
-Result<std::vector<OutboxMark>> Ledger::OutboxMarks(int64_t after_seq,
-                                                    int64_t up_to_seq,
-                                                    size_t limit) {
-  sql::Statement st(db_->handle(), R"sql(
-    SELECT change_seq, last_seen_ms FROM events
-    WHERE change_seq > ?1 AND change_seq <= ?2
-    ORDER BY change_seq LIMIT ?3)sql");
-  st.Bind(1, after_seq).Bind(2, up_to_seq).Bind(3, static_cast<int64_t>(limit));
-  std::vector<OutboxMark> out;
-  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
-    out.push_back(OutboxMark{row.Int(0), row.Int(1)});
-  });
-  if (!s.ok()) return s;
-  return out;
-}
-
-Result<OutboxSpan> Ledger::OutboxSpanAfter(int64_t after_seq, size_t limit) {
-  // Only the change_seq index is read: no row is visited.
-  sql::Statement st(db_->handle(), R"sql(
-    SELECT COUNT(*), MIN(change_seq), MAX(change_seq) FROM (
-      SELECT change_seq FROM events WHERE change_seq > ?1
-      ORDER BY change_seq LIMIT ?2))sql");
-  st.Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
-  Result<bool> row = st.Step();
-  if (!row.ok()) return row.status();
-  OutboxSpan span;
-  span.rows = st.Uint(0);
-  if (span.rows > 0) {
-    span.first_seq = st.Int(1);
-    span.last_seq = st.Int(2);
+Result<ShipState> LedgerReader::ShippingState() {
+  ShipState s;
+  for (auto [key, slot] :
+       {std::pair<const char*, std::string*>{"ledger_id", &s.ledger_id},
+        {"ship_target", &s.target},
+        {"ship_status", &s.status},
+        {"ship_last_error", &s.last_error}}) {
+    Result<std::string> v = ReadMeta(db_, key);
+    if (!v.ok()) return v.status();
+    *slot = *v;
   }
-  st.Reset();
-  return span;
+  Result<std::string> shipped = ReadMeta(db_, "shipped_change_seq");
+  Result<std::string> frozen = ReadMeta(db_, "frozen_change_seq");
+  Result<std::string> success = ReadMeta(db_, "ship_last_success_ms");
+  if (!shipped.ok()) return shipped.status();
+  if (!frozen.ok()) return frozen.status();
+  if (!success.ok()) return success.status();
+  s.shipped_seq = MetaAsInt(*shipped);
+  s.frozen_seq = MetaAsInt(*frozen);
+  if (!success->empty()) s.last_success_ms = MetaAsInt(*success);
+  sql::Statement pending(db_.handle(),
+                         "SELECT COUNT(*), MIN(last_seen_ms) FROM events "
+                         "WHERE change_seq > ?1");
+  pending.Bind(1, s.shipped_seq);
+  Result<bool> row = pending.Step();
+  if (!row.ok()) return row.status();
+  s.pending_events = pending.Uint(0);
+  if (!pending.IsNull(1)) s.oldest_pending_ms = pending.Int(1);
+  pending.Reset();
+  Result<int64_t> batches = db_.QueryInt("SELECT COUNT(*) FROM ship_batches");
+  if (!batches.ok()) return batches.status();
+  s.batches = static_cast<uint64_t>(*batches);
+  Result<int64_t> rejects = db_.QueryInt("SELECT COUNT(*) FROM ship_rejects");
+  if (!rejects.ok()) return rejects.status();
+  s.rejected_rows = static_cast<uint64_t>(*rejects);
+  return s;
 }
 
-Status Ledger::ForEachOutboxEvent(
-    int64_t first_seq, int64_t last_seq,
-    const std::function<void(const OutboxEvent&)>& fn) {
-  sql::Statement st(db_->handle(), R"sql(
-    SELECT key, input_tokens, output_tokens, cache_creation_tokens,
-      cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-      web_search_requests, web_fetch_requests, timestamp_ms, session_id,
-      project, cwd, git_branch, version, model, agent_id, is_sidechain,
-      source, speed, cost_nano, priced, price_version, change_seq,
-      first_seen_ms, last_seen_ms
-    FROM events WHERE change_seq >= ?1 AND change_seq <= ?2
-    ORDER BY change_seq)sql");
-  st.Bind(1, first_seq).Bind(2, last_seq);
-  // One object, its strings reassigned in place: no allocation per row once
-  // their capacities have grown.
-  OutboxEvent o;
-  return ForEachRow(st, [&o, &fn](const sql::Statement& row) {
-    Event& e = o.event;
-    e.key.assign(row.TextView(0));
-    e.tokens = TokensFromRow(row, 1);
-    e.first.timestamp_ms = row.Int(9);
-    Attributes& a = e.attributes;
-    a.session_id.assign(row.TextView(10));
-    a.project.assign(row.TextView(11));
-    a.cwd.assign(row.TextView(12));
-    a.git_branch.assign(row.TextView(13));
-    a.version.assign(row.TextView(14));
-    a.model.assign(row.TextView(15));
-    a.agent_id.assign(row.TextView(16));
-    a.is_sidechain = row.Int(17) != 0;
-    o.source.assign(row.TextView(18));
-    a.speed.assign(row.TextView(19));
-    o.cost_nano = row.Int(20);
-    o.priced = row.Int(21) != 0;
-    o.price_version.assign(row.TextView(22));
-    o.change_seq = row.Int(23);
-    o.first_seen_ms = row.Int(24);
-    o.last_seen_ms = row.Int(25);
-    fn(o);
-  });
+Result<std::string> LedgerReader::ShipTarget() {
+  return ReadMeta(db_, "ship_target");
 }
 
-Result<std::vector<SessionEvent>> Ledger::SessionEvents(
+Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
     const std::string& session_id, size_t limit) {
-  sql::Statement st(db_->handle(), R"sql(
-    SELECT key, timestamp_ms, model, project, source, is_sidechain,
-      input_tokens, output_tokens, cache_creation_tokens,
-      cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-      web_search_requests, web_fetch_requests, cost_nano, priced
-    FROM events WHERE session_id = ?1 ORDER BY timestamp_ms, key LIMIT ?2)sql");
+  sql::Statement st(db_.handle(),
+                    std::string("SELECT key, timestamp_ms, model, project, "
+                                "source, is_sidechain, ") +
+                        kTokenColumnNames +
+                        ", cost_nano, priced FROM events WHERE session_id = "
+                        "?1 ORDER BY timestamp_ms, key LIMIT ?2");
   st.Bind(1, session_id).Bind(2, static_cast<int64_t>(limit));
   std::vector<SessionEvent> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
@@ -382,8 +409,8 @@ Result<std::vector<SessionEvent>> Ledger::SessionEvents(
   return out;
 }
 
-Result<std::vector<Reject>> Ledger::RecentRejects(size_t limit) {
-  sql::Statement st(db_->handle(), R"sql(
+Result<std::vector<Reject>> LedgerReader::RecentRejects(size_t limit) {
+  sql::Statement st(db_.handle(), R"sql(
     SELECT file, offset, length, reason, head, lines FROM rejects
     ORDER BY seen_ms DESC, file, offset LIMIT ?1)sql");
   st.Bind(1, static_cast<int64_t>(limit));
@@ -420,12 +447,11 @@ Result<UsageData> ReadUsage(sql::Database& db, const UsageFilter& filter) {
   const int64_t hi = filter.until_ms
                          ? RollupBucket(*filter.until_ms + kRollupBucketMs - 1)
                          : INT64_MAX;
-  std::string query = R"sql(
-    SELECT bucket, dim, events, unpriced_events, input_tokens, output_tokens,
-      cache_creation_tokens, cache_creation_5m_tokens,
-      cache_creation_1h_tokens, cache_read_tokens, web_search_requests,
-      web_fetch_requests, cost_nano, first_ms, last_ms
-    FROM usage_rollup WHERE bucket >= ?1 AND bucket < ?2)sql";
+  std::string query =
+      std::string("SELECT bucket, dim, events, unpriced_events, ") +
+      kTokenColumnNames +
+      ", cost_nano, first_ms, last_ms FROM usage_rollup WHERE "
+      "bucket >= ?1 AND bucket < ?2";
   if (filter.project || filter.source) {
     query += " AND dim IN (SELECT id FROM usage_dims WHERE 1";
     if (filter.project) query += " AND project = ?3";
@@ -456,21 +482,22 @@ Result<UsageData> ReadUsage(sql::Database& db, const UsageFilter& filter) {
   });
   if (!s.ok()) return s;
   if (unknown_dim) {
-    return Status::Corruption("usage_rollup refers to a dimension missing "
-                              "from usage_dims; `bridge reprice` rebuilds "
-                              "both");
+    return Status::Corruption(
+        "usage_rollup refers to a dimension missing "
+        "from usage_dims; `bridge reprice` rebuilds "
+        "both");
   }
   return out;
 }
 
 }  // namespace
 
-Result<UsageData> Ledger::Usage(const UsageFilter& filter) {
+Result<UsageData> LedgerReader::Usage(const UsageFilter& filter) {
   // One read transaction: dimensions and rows from the same snapshot, even
   // while a writer commits (or a reprice renumbers the dimensions).
-  if (Status s = db_->Exec("BEGIN"); !s.ok()) return s;
-  Result<UsageData> out = ReadUsage(*db_, filter);
-  (void)db_->Exec("COMMIT");  // Ends a read: nothing to lose if it fails.
+  if (Status s = db_.Exec("BEGIN"); !s.ok()) return s;
+  Result<UsageData> out = ReadUsage(db_, filter);
+  (void)db_.Exec("COMMIT");  // Ends a read: nothing to lose if it fails.
   return out;
 }
 
