@@ -122,6 +122,17 @@ def transcripts(root: str) -> list[str]:
     return sorted(out)
 
 
+def assistant_line(key: str, ts: str, usage: dict, *, session: str = "s-1",
+                   model: str = "claude-sonnet-4-20250514", text: str | None = None) -> str:
+    """One assistant line (no newline) keyed msg_KEY + req_KEY, with uuid u-KEY."""
+    return json.dumps({
+        "type": "assistant", "uuid": f"u-{key}", "sessionId": session, "timestamp": ts,
+        "requestId": f"req_{key}", "cwd": "/w", "version": "2.0.0",
+        "message": {"id": f"msg_{key}", "model": model, "role": "assistant",
+                    "content": [{"type": "text", "text": text}] if text else [],
+                    "usage": usage}})
+
+
 def generate_corpus(root: str, size_mb: int, seed: int, *, files: int | None = None,
                     bad_lines: bool = False) -> str:
     """tools/gen_corpus.py into root/projects; returns its summary line."""
