@@ -1155,8 +1155,8 @@ def wait_caught_up(view: LedgerView, root: str, deadline_s: float, keeper: Keepe
         time.sleep(0.02)
 
 
-def scenario(run) -> str:
-    log, tmp, scale, seed = run.log, run.tmp, SCALES[run.scale], run.seed
+def scenario(script) -> str:
+    log, tmp, scale, seed = script.log, script.tmp, SCALES[script.scale], script.seed
     abort, stop = threading.Event(), threading.Event()
     keeper = writer = None
     threads: list[threading.Thread] = []
@@ -1166,7 +1166,7 @@ def scenario(run) -> str:
         logs = os.path.join(tmp, "logs")
         for d in (os.path.join(root, "projects"), os.path.join(journal, "projects"), logs):
             os.makedirs(d)
-        cli = Cli(run.binary, root, os.path.join(tmp, "ledger.db"))
+        cli = Cli(script.binary, root, os.path.join(tmp, "ledger.db"))
         keeper = Keeper(cli, logs, random.Random(seed * 2 + 1), scale, abort)
         writer = Writer(root, journal, random.Random(seed * 2), scale, keeper, abort, stop)
         writer.setup()

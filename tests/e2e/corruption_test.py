@@ -152,29 +152,29 @@ def check_repairs(cli: Cli, want: dict, label: str, log) -> None:
     log(f"{label}: validate exit 0, {rows} rows for {keys} keys, report equals the oracle")
 
 
-def scenario(run) -> str:
-    rng = random.Random(run.seed)
-    root = run.path("claude")
-    generate_corpus(root, 3, run.seed)
-    cli = Cli(run.binary, root, run.path("data", "ledger.db"))
+def scenario(script) -> str:
+    rng = random.Random(script.seed)
+    root = script.path("claude")
+    generate_corpus(root, 3, script.seed)
+    cli = Cli(script.binary, root, script.path("data", "ledger.db"))
     want = oracle(root)
     cli.ok("bridge", "backfill")
     check_report("the fresh ledger", want, cli.report())
     cli.ok("bridge", "validate")
 
     damaged = damage_keys(cli.ledger, rng, 5)
-    run.log(f"doubled: changed 5 keys in the index ({damaged[0]}, ...)")
+    script.log(f"doubled: changed 5 keys in the index ({damaged[0]}, ...)")
     cli.ok("bridge", "backfill")
     rows, keys = key_counts(cli.ledger)
     if rows != keys + 5:
         fail(f"doubled: expected the backfill to store 5 keys again, got {rows} rows "
              f"for {keys} keys")
-    run.log(f"doubled: a backfill stored {rows} rows for {keys} keys")
-    check_repairs(cli, want, "doubled", run.log)
+    script.log(f"doubled: a backfill stored {rows} rows for {keys} keys")
+    check_repairs(cli, want, "doubled", script.log)
 
     offsets = flip_random_bytes(cli.ledger, rng, 5)
-    run.log(f"random: flipped bytes at {offsets}")
-    check_repairs(cli, want, "random", run.log)
+    script.log(f"random: flipped bytes at {offsets}")
+    check_repairs(cli, want, "random", script.log)
     return "validate names both damages, repair mends them, the report equals the oracle"
 
 

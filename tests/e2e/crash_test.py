@@ -474,24 +474,24 @@ def test_dead_holder(binary: str, root: str, tmp: str) -> str:
     fail("dead-holder test: could not kill a backfill while it was running (20 attempts)")
 
 
-def scenario(run) -> str:
-    rng, log, tmp = random.Random(run.seed), run.log, run.tmp
-    size_mb, backfill_rounds, sync_rounds = SCALES[run.scale]
+def scenario(script) -> str:
+    rng, log, tmp = random.Random(script.seed), script.log, script.tmp
+    size_mb, backfill_rounds, sync_rounds = SCALES[script.scale]
     root = os.path.join(tmp, "claude")
-    log(generate_corpus(root, size_mb, run.seed % 100000, bad_lines=True))
+    log(generate_corpus(root, size_mb, script.seed % 100000, bad_lines=True))
 
-    t_backfill, t_sync = calibrate(run.binary, root, tmp)
+    t_backfill, t_sync = calibrate(script.binary, root, tmp)
     log(f"calibration: backfill --jobs 2 {t_backfill * 1000:.0f} ms, "
         f"sync --once {t_sync * 1000:.0f} ms")
 
-    log(test_second_writer(run.binary, root, tmp))
-    log(test_dead_holder(run.binary, root, tmp))
+    log(test_second_writer(script.binary, root, tmp))
+    log(test_dead_holder(script.binary, root, tmp))
 
     grower = Grower(root, rng)
-    ledger_a = Cli(run.binary, root, os.path.join(tmp, "ledger-a.db"))
-    ledger_b = Cli(run.binary, root, os.path.join(tmp, "ledger-b.db"))
+    ledger_a = Cli(script.binary, root, os.path.join(tmp, "ledger-a.db"))
+    ledger_b = Cli(script.binary, root, os.path.join(tmp, "ledger-b.db"))
     outcomes = {"killed": 0, "finished": 0}
-    checks = MidwayChecks(root, 12 if run.scale == "ci" else 6)
+    checks = MidwayChecks(root, 12 if script.scale == "ci" else 6)
     progress_a = []
     clock_a = KillClock(rng, t_backfill)
     for i in range(backfill_rounds):

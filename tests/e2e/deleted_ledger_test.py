@@ -52,31 +52,31 @@ def append_line(root: str, n: int) -> None:
                                session="s-deleted") + "\n")
 
 
-def scenario(run) -> str:
-    root = run.path("claude")
+def scenario(script) -> str:
+    root = script.path("claude")
     generate_corpus(root, 1, 5)
-    data = run.path("data")
-    cli = Cli(run.binary, root, os.path.join(data, "ledger.db"))
+    data = script.path("data")
+    cli = Cli(script.binary, root, os.path.join(data, "ledger.db"))
     ledger = cli.ledger
-    err_path = run.path("monitor.err")
+    err_path = script.path("monitor.err")
     with open(err_path, "wb") as err:
         monitor = cli.popen("bridge", "sync", "--start-monitoring",
                             stdout=subprocess.DEVNULL, stderr=err)
     try:
         waited = wait_for_report(cli, oracle(root), "catch-up", 60)
-        run.log(f"catch-up: the report equals the oracle after {waited:.1f} s")
+        script.log(f"catch-up: the report equals the oracle after {waited:.1f} s")
 
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(ledger + suffix):
                 os.unlink(ledger + suffix)
         append_line(root, 1)
         waited = wait_for_report(cli, oracle(root), "ledger.db deleted", 15)
-        run.log(f"file: a new ledger equals the oracle {waited:.1f} s after the deletion")
+        script.log(f"file: a new ledger equals the oracle {waited:.1f} s after the deletion")
 
         shutil.rmtree(data)
         append_line(root, 2)
         waited = wait_for_report(cli, oracle(root), "ledger directory deleted", 15)
-        run.log(f"directory: a new ledger equals the oracle {waited:.1f} s after the deletion")
+        script.log(f"directory: a new ledger equals the oracle {waited:.1f} s after the deletion")
 
         monitor.send_signal(signal.SIGTERM)
         code = monitor.wait(timeout=30)

@@ -46,8 +46,8 @@ def fill(directory):
     return filler
 
 
-def scenario(run) -> str:
-    small = run.path("small")
+def scenario(script) -> str:
+    small = script.path("small")
     os.makedirs(small)
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small],
                              capture_output=True, text=True)
@@ -55,13 +55,13 @@ def scenario(run) -> str:
         raise Skipped(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); needs root")
     proc = None
     try:
-        projects = run.path("claude", "projects", "-w")
+        projects = script.path("claude", "projects", "-w")
         os.makedirs(projects)
         a, b = os.path.join(projects, "a.jsonl"), os.path.join(projects, "b.jsonl")
         append(a, "a", 0, 50)
         append(b, "b", 0, 50)
-        cli = Cli(run.binary, run.path("claude"), os.path.join(small, "ledger.db"))
-        errlog = open(run.path("stderr"), "w+")
+        cli = Cli(script.binary, script.path("claude"), os.path.join(small, "ledger.db"))
+        errlog = open(script.path("stderr"), "w+")
         proc = cli.popen("bridge", "sync", "--start-monitoring", stdout=errlog, stderr=errlog)
         wait_for(lambda: cli.events() == 100, "the catch-up", 20)
         filler = fill(small)
@@ -76,13 +76,13 @@ def scenario(run) -> str:
             fail(f"the monitor exited {proc.returncode} on a full disk:\n{text[-2000:]}")
         if "cannot write the ledger" not in text:
             fail(f"the monitor did not say it cannot write:\n{text[-2000:]}")
-        run.log(f"disk full: the monitor runs on, {cli.events()} events stored of 2100")
+        script.log(f"disk full: the monitor runs on, {cli.events()} events stored of 2100")
         os.unlink(filler)
         wait_for(lambda: cli.events() == 2100, "the catch-up after space returned", 60)
         errlog.seek(0)
         if "written again" not in errlog.read():
             fail("the monitor did not say the ledger is written again")
-        check_report("after the full disk", oracle(run.path("claude")), cli.report(),
+        check_report("after the full disk", oracle(script.path("claude")), cli.report(),
                      "the ledger differs from the oracle")
         proc.send_signal(signal.SIGTERM)
         if proc.wait(timeout=10) != 0:

@@ -264,7 +264,7 @@ class Parts:
 # --------------------------------------------------------------------------- a script
 
 
-class Run:
+class Script:
     """What a scenario gets: its arguments, a temp dir and a log."""
 
     def __init__(self, name: str, args: argparse.Namespace, tmp: str) -> None:
@@ -284,7 +284,7 @@ class Run:
 
 def main(name: str, doc: str, scenario, *, scales=("ci", "large"), seed: int | None = None,
          keep_on_failure: bool = False, add_args=None, argv: list[str] | None = None) -> int:
-    """Runs `scenario(run)` as the script `name` and prints its PASS/FAIL/SKIPPED line.
+    """Runs `scenario(script)` as the script `name` and prints its PASS/FAIL/SKIPPED line.
 
     The scenario returns the rest of its PASS line, raises TestFailure (FAIL) or
     Skipped. Every script takes --binary, --scale, --seed (random unless `seed` is
@@ -307,13 +307,13 @@ def main(name: str, doc: str, scenario, *, scales=("ci", "large"), seed: int | N
         print(f"{name}: FAIL: {args.binary} is not an executable", file=sys.stderr)
         return 1
     tmp = os.path.realpath(tempfile.mkdtemp(prefix=f"cc-{name}-"))
-    run = Run(name, args, tmp)
-    run.log(f"seed {args.seed}, scale {args.scale}, temp dir {tmp}")
+    script = Script(name, args, tmp)
+    script.log(f"seed {args.seed}, scale {args.scale}, temp dir {tmp}")
     keep = args.keep
     try:
-        result = scenario(run)
+        result = scenario(script)
         print(f"{name}: PASS ({args.scale}, seed {args.seed}): {result}; "
-              f"{run.elapsed():.1f} s", flush=True)
+              f"{script.elapsed():.1f} s", flush=True)
         return 0
     except Skipped as e:
         print(f"{name}: SKIPPED: {e}", flush=True)
@@ -327,11 +327,11 @@ def main(name: str, doc: str, scenario, *, scales=("ci", "large"), seed: int | N
         verdict = " (error in the test)"
     finally:
         if keep:
-            run.log(f"kept {tmp}")
+            script.log(f"kept {tmp}")
         else:
             _remove(tmp)
     sys.stderr.flush()
-    print(f"{name}: FAIL{verdict} after {run.elapsed():.1f} s (seed {args.seed})", flush=True)
+    print(f"{name}: FAIL{verdict} after {script.elapsed():.1f} s (seed {args.seed})", flush=True)
     return 1
 
 

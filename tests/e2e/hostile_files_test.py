@@ -24,8 +24,8 @@ def assistant(n, session="s-1"):
                           {"input_tokens": 1, "output_tokens": 2}, session=session) + "\n"
 
 
-def scenario(run) -> str:
-    project = run.path("claude", "projects", "-w")
+def scenario(script) -> str:
+    project = script.path("claude", "projects", "-w")
     os.makedirs(project)
     victim = os.path.join(project, "s-1.jsonl")
     other = os.path.join(project, "s-2.jsonl")
@@ -34,8 +34,8 @@ def scenario(run) -> str:
     with open(other, "w") as f:
         f.write(assistant(1, "s-2"))
     os.symlink("/dev/zero", os.path.join(project, "zero.jsonl"))
-    cli = Cli(run.binary, run.path("claude"), run.path("ledger.db"))
-    errlog = open(run.path("stderr"), "w+")
+    cli = Cli(script.binary, script.path("claude"), script.path("ledger.db"))
+    errlog = open(script.path("stderr"), "w+")
     proc = cli.popen("bridge", "sync", "--start-monitoring", "--reconcile", "2",
                      stdout=errlog, stderr=errlog)
     try:

@@ -298,11 +298,11 @@ def dashboard(cli: HostileCli) -> None:
         p.wait(timeout=60)
 
 
-def scenario(run) -> str:
-    cli = HostileCli(run.binary, run.tmp)
+def scenario(script) -> str:
+    cli = HostileCli(script.binary, script.tmp)
     session_file = write_tree(cli)
     results = []
-    other = HostileCli(run.binary, run.tmp, "other.db")  # The same tree, a ledger of its own.
+    other = HostileCli(script.binary, script.tmp, "other.db")  # The same tree, a ledger of its own.
     other.strict_json("bridge", "sync", "--once")
     first = cli.ok("bridge", "sync", "--once", timeout=120)
     warnings = check_text("bridge sync --once (stderr)", first.stderr)
@@ -325,10 +325,10 @@ def scenario(run) -> str:
     results.append("/api/health: no raw excerpt, valid UTF-8")
     validate(cli, session_file)
     results.append("validate: the difference quoted escaped")
-    monitor(cli, session_file, run.tmp)
+    monitor(cli, session_file, script.tmp)
     results.append("monitor: pass line and warning escaped")
     for r in results:
-        run.log("ok: " + r)
+        script.log("ok: " + r)
     return (f"{len(results)} checks: no terminal control in text output, strict UTF-8 JSON, "
             f"no rejected bytes served")
 

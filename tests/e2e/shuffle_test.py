@@ -290,15 +290,15 @@ def check_same_bytes(label: str, reference: bytes, report: bytes) -> None:
          f"  actual   ...{b[max(0, i - 80):i + 80]!r}")
 
 
-def scenario(run) -> str:
-    rng, log, tmp = random.Random(run.seed), run.log, run.tmp
+def scenario(script) -> str:
+    rng, log, tmp = random.Random(script.seed), script.log, script.tmp
     ledgers = 0
 
     def fresh_ledger(root: str) -> Cli:
         nonlocal ledgers
         ledgers += 1
         os.makedirs(os.path.join(tmp, "ledgers"), exist_ok=True)
-        return Cli(run.binary, root, os.path.join(tmp, "ledgers", f"l{ledgers}.db"))
+        return Cli(script.binary, root, os.path.join(tmp, "ledgers", f"l{ledgers}.db"))
 
     def daily_json(cli: Cli) -> bytes:
         return cli.ok("report", "daily", "--json", "--timezone", "UTC").stdout
@@ -306,8 +306,8 @@ def scenario(run) -> str:
     oracle_mod = load_oracle_module()
     runs = 0
     root_a = os.path.join(tmp, "a")
-    size_mb, files_n = SCALES[run.scale]
-    log(generate_corpus(root_a, size_mb, run.seed % 100000, files=files_n, bad_lines=True))
+    size_mb, files_n = SCALES[script.scale]
+    log(generate_corpus(root_a, size_mb, script.seed % 100000, files=files_n, bad_lines=True))
     files = read_tree(os.path.join(root_a, "projects"), oracle_mod)
     stats = timestamp_stats(files, oracle_mod)
     log(f"timestamps per key in the generated corpus: {stats} -- the same key does not "
