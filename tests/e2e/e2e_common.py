@@ -283,7 +283,7 @@ class Script:
 
 
 def main(name: str, doc: str, scenario, *, scales=("ci", "large"), seed: int | None = None,
-         keep_on_failure: bool = False, add_args=None, argv: list[str] | None = None) -> int:
+         keep_on_failure: bool = False, add_args=None) -> int:
     """Runs `scenario(script)` as the script `name` and prints its PASS/FAIL/SKIPPED line.
 
     The scenario returns the rest of its PASS line, raises TestFailure (FAIL) or
@@ -299,7 +299,7 @@ def main(name: str, doc: str, scenario, *, scales=("ci", "large"), seed: int | N
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (printed)")
     if add_args is not None:
         add_args(ap)
-    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    args = ap.parse_args()
     if args.seed is None:
         args.seed = random.randrange(1 << 30)
     args.binary = os.path.abspath(args.binary)
