@@ -40,7 +40,8 @@ import subprocess
 import sys
 import time
 
-from e2e_common import REPORT_KEYS, Cli, Parts, TestFailure, fail, main, make_log, oracle
+from e2e_common import (REPORT_KEYS, Cli, Parts, TestFailure, check_report, fail, main, make_log,
+                        oracle)
 from e2e_common import dumps as j
 
 log = make_log("bad_input_test")
@@ -378,20 +379,7 @@ def must_succeed(r: Run, what: str) -> Run:
 
 
 def compare(label: str, expected: dict, actual: dict) -> None:
-    if expected == actual:
-        return
-    lines = [f"{label}: report differs"]
-    exp_days = {d["date"]: d for d in expected["daily"]}
-    act_days = {d["date"]: d for d in (actual.get("daily") or [])}
-    for day in sorted(set(exp_days) | set(act_days)):
-        if exp_days.get(day) != act_days.get(day):
-            note = f"  [{DAY_NOTES[day]}]" if day in DAY_NOTES else ""
-            lines.append(f"  {day}: expected {exp_days.get(day)}\n"
-                         f"              actual   {act_days.get(day)}{note}")
-    if expected["totals"] != actual.get("totals"):
-        lines.append(f"  totals: expected {expected['totals']}\n"
-                     f"          actual   {actual.get('totals')}")
-    fail("\n".join(lines))
+    check_report(label, expected, actual, "report differs", DAY_NOTES)
 
 
 def check_rejects(label: str, st: dict, planted: int, names: list[str]) -> None:

@@ -88,15 +88,18 @@ def token_report(rep: dict) -> dict:
 
 
 def diff_reports(expected: dict, actual: dict,
-                 when_equal: str = "(no difference in daily/totals)") -> str:
-    """A readable difference of two {"daily","totals"} reports."""
+                 when_equal: str = "(no difference in daily/totals)",
+                 notes: dict | None = None) -> str:
+    """A readable difference of two {"daily","totals"} reports; `notes` says what
+    a day holds, by date."""
     lines = []
     exp_days = {d["date"]: d for d in expected.get("daily", [])}
     act_days = {d["date"]: d for d in actual.get("daily", [])}
     for day in sorted(set(exp_days) | set(act_days)):
         e, a = exp_days.get(day), act_days.get(day)
         if e != a:
-            lines.append(f"  {day}: expected {e}\n  {' ' * len(day)}  actual   {a}")
+            note = f"  [{notes[day]}]" if notes and day in notes else ""
+            lines.append(f"  {day}: expected {e}\n  {' ' * len(day)}  actual   {a}{note}")
     if expected.get("totals") != actual.get("totals"):
         lines.append(f"  totals: expected {expected.get('totals')}\n"
                      f"          actual   {actual.get('totals')}")
@@ -104,11 +107,12 @@ def diff_reports(expected: dict, actual: dict,
 
 
 def check_report(label: str, expected: dict, actual: dict,
-                 what: str = "report daily --json differs from oracle.py") -> None:
-    """`actual` (a token_report) equals the oracle's daily and totals."""
+                 what: str = "report daily --json differs from oracle.py",
+                 notes: dict | None = None) -> None:
+    """`actual` (a token_report) equals the expected (oracle's) daily and totals."""
     want = {k: expected[k] for k in REPORT_KEYS}
     if actual != want:
-        fail(f"{label}: {what}\n{diff_reports(want, actual)}")
+        fail(f"{label}: {what}\n{diff_reports(want, actual, notes=notes)}")
 
 
 # --------------------------------------------------------------------------- the tree
