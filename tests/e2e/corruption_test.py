@@ -16,56 +16,14 @@ exit 0, `bridge validate` then exit 0, no key may be stored twice, and
     python3 tests/e2e/corruption_test.py --binary PATH [--seed S] [--keep]
 """
 
-import argparse
 import os
 import random
-import shutil
 import sqlite3
-import subprocess
 import sys
-import tempfile
-import time
 
-from e2e_common import TestFailure, diff_reports, fail, make_log, token_report
+from e2e_common import Cli, check_report, fail, generate_corpus, main, oracle
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-ORACLE = os.path.join(REPO, "tools", "oracle.py")
-GEN = os.path.join(REPO, "tools", "gen_corpus.py")
 KEY_INDEX = "sqlite_autoindex_events_1"
-
-log = make_log("corruption")
-
-
-class Cli:
-    def __init__(self, binary: str, root: str, ledger: str) -> None:
-        self.base = [binary, "--claude-dir", root, "--ledger", ledger]
-
-    def run(self, *cmd: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*self.base, *cmd], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=600)
-
-    def expect(self, code: int, *cmd: str) -> subprocess.CompletedProcess:
-        p = self.run(*cmd)
-        if p.returncode != code:
-            fail(f"`{' '.join(cmd)}`: expected exit {code}, got {p.returncode}\n"
-                 f"stdout: {p.stdout.decode(errors='replace')[-3000:]}\n"
-                 f"stderr: {p.stderr.decode(errors='replace')[-2000:]}")
-        return p
-
-    def report(self) -> dict:
-        import json
-        p = self.expect(0, "report", "daily", "--json", "--timezone", "UTC")
-        return token_report(json.loads(p.stdout))
-
-
-def oracle(root: str) -> dict:
-    import json
-    p = subprocess.run([sys.executable, ORACLE, os.path.join(root, "projects")],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
-    if p.returncode != 0:
-        fail(f"oracle.py failed: {p.stderr.decode(errors='replace')}")
-    return json.loads(p.stdout)
 
 
 def index_pages(ledger: str) -> tuple[int, list[int]]:
@@ -162,7 +120,6 @@ def flip_random_bytes(ledger: str, rng: random.Random, count: int) -> list[int]:
         with open(ledger, "r+b") as f:
             f.write(original)
     fail("20 tries of random flips all escaped SQLite's integrity check")
-    return []
 
 
 def key_counts(ledger: str) -> tuple[int, int]:
@@ -177,75 +134,49 @@ def key_counts(ledger: str) -> tuple[int, int]:
     return rows, keys
 
 
-def check_repairs(cli: Cli, ledger: str, want: dict, label: str) -> None:
+def check_repairs(cli: Cli, want: dict, label: str, log) -> None:
     v = cli.expect(1, "bridge", "validate")
     out = v.stdout.decode(errors="replace")
     if "DAMAGED" not in out:
         fail(f"{label}: validate did not name the damage:\n{out[-2000:]}")
     log(f"{label}: validate exit 1: {out.splitlines()[1].strip() if len(out.splitlines()) > 1 else out}")
-    r = cli.expect(0, "bridge", "repair")
+    r = cli.ok("bridge", "repair")
     log(f"{label}: repair: " + " | ".join(
         line for line in r.stdout.decode(errors="replace").splitlines()
         if line.startswith(("rebuilt", "OK", "not saved")) or "stored more" in line))
-    cli.expect(0, "bridge", "validate")
-    rows, keys = key_counts(ledger)
+    cli.ok("bridge", "validate")
+    rows, keys = key_counts(cli.ledger)
     if rows != keys:
         fail(f"{label}: after repair {rows} rows for {keys} keys")
-    actual = cli.report()
-    if actual != want:
-        fail(f"{label}: report after repair differs from oracle.py\n{diff_reports(want, actual)}")
+    check_report(label, want, cli.report(), "report after repair differs from oracle.py")
     log(f"{label}: validate exit 0, {rows} rows for {keys} keys, report equals the oracle")
 
 
-def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
-    args = ap.parse_args(argv)
-    binary = os.path.abspath(args.binary)
-    rng = random.Random(args.seed)
-    tmp = tempfile.mkdtemp(prefix="cc-corruption-")
-    started = time.monotonic()
-    try:
-        root = os.path.join(tmp, "claude")
-        gen = subprocess.run([sys.executable, GEN, "--out", root, "--size-mb", "3",
-                              "--seed", str(args.seed)], stderr=subprocess.PIPE, check=False)
-        if gen.returncode != 0:
-            fail(f"gen_corpus.py failed: {gen.stderr.decode(errors='replace')}")
-        ledger = os.path.join(tmp, "data", "ledger.db")
-        cli = Cli(binary, root, ledger)
-        expected = oracle(root)
-        want = {k: expected[k] for k in ("daily", "totals")}
-        cli.expect(0, "bridge", "backfill")
-        if cli.report() != want:
-            fail("the fresh ledger already differs from oracle.py")
-        cli.expect(0, "bridge", "validate")
+def scenario(script) -> str:
+    rng = random.Random(script.seed)
+    root = script.path("claude")
+    generate_corpus(root, 3, script.seed)
+    cli = Cli(script.binary, root, script.path("data", "ledger.db"))
+    want = oracle(root)
+    cli.ok("bridge", "backfill")
+    check_report("the fresh ledger", want, cli.report())
+    cli.ok("bridge", "validate")
 
-        damaged = damage_keys(ledger, rng, 5)
-        log(f"doubled: changed 5 keys in the index ({damaged[0]}, ...)")
-        cli.expect(0, "bridge", "backfill")
-        rows, keys = key_counts(ledger)
-        if rows != keys + 5:
-            fail(f"doubled: expected the backfill to store 5 keys again, got {rows} rows "
-                 f"for {keys} keys")
-        log(f"doubled: a backfill stored {rows} rows for {keys} keys")
-        check_repairs(cli, ledger, want, "doubled")
+    damaged = damage_keys(cli.ledger, rng, 5)
+    script.log(f"doubled: changed 5 keys in the index ({damaged[0]}, ...)")
+    cli.ok("bridge", "backfill")
+    rows, keys = key_counts(cli.ledger)
+    if rows != keys + 5:
+        fail(f"doubled: expected the backfill to store 5 keys again, got {rows} rows "
+             f"for {keys} keys")
+    script.log(f"doubled: a backfill stored {rows} rows for {keys} keys")
+    check_repairs(cli, want, "doubled", script.log)
 
-        offsets = flip_random_bytes(ledger, rng, 5)
-        log(f"random: flipped bytes at {offsets}")
-        check_repairs(cli, ledger, want, "random")
-        print(f"corruption_test: PASS in {time.monotonic() - started:.1f} s")
-        return 0
-    except TestFailure as e:
-        print(f"corruption_test: FAIL (seed {args.seed}; temp dir {tmp}):\n{e}",
-              file=sys.stderr)
-        args.keep = True
-        return 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+    offsets = flip_random_bytes(cli.ledger, rng, 5)
+    script.log(f"random: flipped bytes at {offsets}")
+    check_repairs(cli, want, "random", script.log)
+    return "validate names both damages, repair mends them, the report equals the oracle"
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main("corruption_test", __doc__, scenario, seed=13, keep_on_failure=True))

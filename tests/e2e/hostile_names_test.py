@@ -36,24 +36,18 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
 import pty
 import re
 import select
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
-from e2e_common import TestFailure, fail, make_log
-
-log = make_log("hostile_names_test")
+from e2e_common import Cli, dumps, fail, main
 
 ESC = "\x1b"
 # Strings a terminal would act on, as they appear in the transcripts.
@@ -82,7 +76,7 @@ def assistant(n: int, ts: str, model: str, usage: dict | None = None) -> bytes:
                                            "cache_creation_input_tokens": 3,
                                            "cache_read_input_tokens": 4}},
             "uuid": f"uuid-{n}", "timestamp": ts}
-    return json.dumps(line, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    return dumps(line) + b"\n"
 
 
 def rejected_lines() -> bytes:
@@ -132,40 +126,30 @@ def check_json(what: str, data: bytes):
 
 # ------------------------------------------------------------------ the program
 
-class Cli:
-    def __init__(self, binary: str, tmp: str):
-        self.binary = binary
-        self.root = os.path.join(tmp, "claude")
-        self.ledger = os.path.join(tmp, "ledger.db")
-        self.env = dict(os.environ, TZ="UTC", HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "cfg"))
-        self.env.pop("CLAUDE_CONFIG_DIR", None)
-        self.env.pop("NO_COLOR", None)
+class HostileCli(Cli):
+    """The program with a private HOME and colours allowed; its text output checked."""
 
-    def cmd(self, *args) -> list[str]:
-        return [self.binary, "--claude-dir", self.root, "--ledger", self.ledger, *args]
+    def __init__(self, binary: str, tmp: str, ledger: str = "ledger.db"):
+        env = dict(os.environ, TZ="UTC", HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "cfg"))
+        env.pop("CLAUDE_CONFIG_DIR", None)
+        env.pop("NO_COLOR", None)
+        super().__init__(binary, os.path.join(tmp, "claude"), os.path.join(tmp, ledger), env)
 
-    def run(self, *args, expect=(0,)) -> subprocess.CompletedProcess:
-        p = subprocess.run(self.cmd(*args), capture_output=True, env=self.env, timeout=120)
-        if p.returncode not in expect:
-            fail(f"{' '.join(args)}: exit {p.returncode}, expected {expect}\n"
-                 f"stdout: {p.stdout[-2000:]!r}\nstderr: {p.stderr[-2000:]!r}")
-        return p
-
-    def text(self, *args, expect=(0,)) -> str:
-        p = self.run(*args, expect=expect)
+    def text(self, *args, expect=0) -> str:
+        p = self.expect(expect, *args, timeout=120)
         check_text(" ".join(args) + " (stderr)", p.stderr)
         return check_text(" ".join(args), p.stdout)
 
-    def json(self, *args, expect=(0,)):
-        p = self.run(*args, "--json", expect=expect)
+    def strict_json(self, *args, expect=0):
+        p = self.expect(expect, *args, "--json", timeout=120)
         check_text(" ".join(args) + " --json (stderr)", p.stderr)
         # The JSON itself goes to a terminal too: escaped, no raw controls.
         check_text(" ".join(args) + " --json (as text)", p.stdout)
         return check_json(" ".join(args) + " --json", p.stdout)
 
 
-def write_tree(cli: Cli) -> bytes:
-    project = os.path.join(os.fsencode(cli.root), b"projects", PROJECT_DIR)
+def write_tree(cli: HostileCli) -> bytes:
+    project = os.path.join(os.fsencode(cli.claude_dir), b"projects", PROJECT_DIR)
     os.makedirs(project)
     session_file = os.path.join(project, SESSION.replace("\n", "_").encode() + b".jsonl")
     with open(session_file, "wb") as f:
@@ -179,14 +163,14 @@ def write_tree(cli: Cli) -> bytes:
     return session_file
 
 
-def reports(cli: Cli) -> list[str]:
+def reports(cli: HostileCli) -> list[str]:
     done = []
     for kind in ("daily", "weekly", "monthly", "session", "blocks"):
         for extra in ((), ("--breakdown",), ("--no-color", "--breakdown")):
             out = cli.text("report", kind, *extra)
             if kind != "blocks" and "\\x1b[2J\\x1b]52;c;" not in out and "--breakdown" in extra:
                 fail(f"report {kind} {' '.join(extra)}: the hostile model is not shown escaped:\n{out}")
-        rep = cli.json("report", kind, "--breakdown")
+        rep = cli.strict_json("report", kind, "--breakdown")
         if MODEL_OSC52 not in strings(rep):
             fail(f"report {kind} --json: the model name did not come back intact: {rep}")
         done.append(kind)
@@ -207,11 +191,11 @@ def strings(obj) -> set[str]:
     return set()
 
 
-def on_a_terminal(cli: Cli) -> None:
+def on_a_terminal(cli: HostileCli) -> None:
     """With colours (a pty): our SGR sequences only."""
     pid, fd = pty.fork()
     if pid == 0:
-        os.execvpe(cli.binary, cli.cmd("report", "daily", "--breakdown"), cli.env)
+        os.execvpe(cli.binary, cli.args("report", "daily", "--breakdown"), cli.env)
     out = b""
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -234,23 +218,23 @@ def on_a_terminal(cli: Cli) -> None:
     check_text("report daily on a terminal (colours removed)", plain)
 
 
-def validate(cli: Cli, session_file: bytes) -> None:
+def validate(cli: HostileCli, session_file: bytes) -> None:
     with open(session_file, "ab") as f:
         f.write(assistant(9, "2025-09-03T09:00:00.000Z", MODEL_OSC52))
-    out = cli.text("bridge", "validate", expect=(1,))
+    out = cli.text("bridge", "validate", expect=1)
     if "MISMATCH" not in out or "FAKE-KEY" not in out:
         fail(f"validate: expected a difference quoting the hostile key:\n{out}")
-    rep = cli.json("bridge", "validate", expect=(1,))
+    rep = cli.strict_json("bridge", "validate", expect=1)
     if rep.get("ok") is not False or not rep.get("differences"):
         fail(f"validate --json: {rep}")
 
 
-def monitor(cli: Cli, session_file: bytes, tmp: str) -> None:
+def monitor(cli: HostileCli, session_file: bytes, tmp: str) -> None:
     """A pass line and the unpriced-model warning of a monitoring sync."""
     out_path, err_path = os.path.join(tmp, "monitor.out"), os.path.join(tmp, "monitor.err")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        p = subprocess.Popen(cli.cmd("bridge", "sync", "--start-monitoring", "--poll", "0.2"),
-                             stdout=out, stderr=err, env=cli.env)
+        p = cli.popen("bridge", "sync", "--start-monitoring", "--poll", "0.2",
+                      stdout=out, stderr=err)
     try:
         time.sleep(1.0)  # Caught up; the append below is the next pass's.
         with open(session_file, "ab") as f:
@@ -272,9 +256,9 @@ def monitor(cli: Cli, session_file: bytes, tmp: str) -> None:
         check_text("bridge sync --start-monitoring (stderr)", f.read())
 
 
-def dashboard(cli: Cli) -> None:
-    p = subprocess.Popen(cli.cmd("dashboard", "--port", "0"), stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, env=cli.env)
+def dashboard(cli: HostileCli) -> None:
+    p = cli.popen("dashboard", "--port", "0", stdout=subprocess.DEVNULL,
+                  stderr=subprocess.PIPE)
     try:
         line = p.stderr.readline().decode("utf-8", errors="replace")
         m = re.search(r"dashboard at http://([^:/]+):(\d+)", line)
@@ -314,25 +298,24 @@ def dashboard(cli: Cli) -> None:
         p.wait(timeout=60)
 
 
-def run(binary: str, tmp: str) -> list[str]:
-    cli = Cli(binary, tmp)
+def scenario(script) -> str:
+    cli = HostileCli(script.binary, script.tmp)
     session_file = write_tree(cli)
     results = []
-    other = Cli(binary, tmp)  # The same tree into a ledger of its own.
-    other.ledger = os.path.join(tmp, "other.db")
-    other.json("bridge", "sync", "--once")
-    first = cli.run("bridge", "sync", "--once")
+    other = HostileCli(script.binary, script.tmp, "other.db")  # The same tree, a ledger of its own.
+    other.strict_json("bridge", "sync", "--once")
+    first = cli.ok("bridge", "sync", "--once", timeout=120)
     warnings = check_text("bridge sync --once (stderr)", first.stderr)
     out = check_text("bridge sync --once", first.stdout)
     if "no price for model '\\x1b[2J\\x1b]52;c;ZWNobyBoaQ==\\x07'" not in warnings:
         fail(f"sync --once: the unpriced model's warning is not escaped: {warnings}")
-    cli.json("bridge", "sync", "--once")  # Nothing new: a clean --json.
+    cli.strict_json("bridge", "sync", "--once")  # Nothing new: a clean --json.
     results.append("sync --once: " + out.strip().split("\n")[-1].strip())
     results.append("reports: " + ", ".join(reports(cli)))
     status = cli.text("bridge", "sync-status")
     if "rejects: 2 lines" not in status:
         fail(f"sync-status: expected 2 rejected lines:\n{status}")
-    st = cli.json("bridge", "sync-status")
+    st = cli.strict_json("bridge", "sync-status")
     if st["rejects"]["lines"] != 2:
         fail(f"sync-status --json: {st['rejects']}")
     results.append("sync-status plain and --json")
@@ -342,36 +325,13 @@ def run(binary: str, tmp: str) -> list[str]:
     results.append("/api/health: no raw excerpt, valid UTF-8")
     validate(cli, session_file)
     results.append("validate: the difference quoted escaped")
-    monitor(cli, session_file, tmp)
+    monitor(cli, session_file, script.tmp)
     results.append("monitor: pass line and warning escaped")
-    return results
-
-
-def main(argv) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--scale", default="ci")
-    ap.add_argument("--seed", default="0")
-    args = ap.parse_args(argv)
-    tmp = tempfile.mkdtemp(prefix="cc-hostile-")
-    try:
-        for r in run(os.path.abspath(args.binary), tmp):
-            log("ok: " + r)
-        log("PASS")
-        return 0
-    except TestFailure as e:
-        log(f"FAIL: {e}")
-        return 1
-    except Exception:  # noqa: BLE001 - a crash of the script is a failure too
-        traceback.print_exc()
-        return 1
-    finally:
-        if args.keep:
-            log(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+    for r in results:
+        script.log("ok: " + r)
+    return (f"{len(results)} checks: no terminal control in text output, strict UTF-8 JSON, "
+            f"no rejected bytes served")
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main("hostile_names_test", __doc__, scenario))

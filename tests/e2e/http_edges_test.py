@@ -19,7 +19,6 @@ failed check. `--connections 200 --seconds 30` is the issue's figure
 Usage: python3 tests/e2e/http_edges_test.py --binary build/dev/context-cleaner
 """
 
-import argparse
 import json
 import os
 import re
@@ -29,20 +28,14 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zlib
 
+from e2e_common import Cli, fail, main, make_log
+
 MAX_BODY = 16 << 20
-
-
-def log(msg):
-    print(f"[http_edges] {msg}", flush=True)
-
-
-def fail(msg):
-    sys.exit(f"http_edges_test: FAIL: {msg}")
+log = make_log("http_edges_test")
 
 
 def rss_kb(pid):
@@ -215,47 +208,47 @@ def bad_bodies(otel, pid):
         fail(f"idle RSS grew by {(after - before) / 1024:.1f} MB (limit 10)")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
+def scenario(script) -> str:
+    tmp = script.tmp
+    os.makedirs(os.path.join(tmp, "claude", "projects"))
+    cli = Cli(script.binary, os.path.join(tmp, "claude"), os.path.join(tmp, "ledger.db"),
+              env=dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "cfg")))
+    errlog = open(os.path.join(tmp, "stderr"), "w+")
+    proc = cli.popen("run", "--port", "0", "--otel-port", "0", stdout=subprocess.DEVNULL,
+                     stderr=errlog)
+    try:
+        def text():
+            errlog.seek(0)
+            return errlog.read()
+        deadline = time.monotonic() + 30
+        while not ("dashboard at" in text() and "receiver at" in text()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                fail(f"run did not start:\n{text()}")
+            time.sleep(0.05)
+        dash = int(re.search(r"dashboard at http://[^:]+:(\d+)", text()).group(1))
+        otel = int(re.search(r"receiver at http://[^:]+:(\d+)", text()).group(1))
+        slowloris(dash, otel, cli.ledger, script.args.connections, script.args.seconds)
+        header_flood(dash)
+        header_flood(otel)
+        time.sleep(1)
+        bad_bodies(otel, proc.pid)
+        if proc.poll() is not None:
+            fail(f"run exited {proc.returncode}:\n{text()}")
+        proc.send_signal(signal.SIGTERM)
+        if proc.wait(timeout=20) != 0:
+            fail(f"run exited {proc.returncode} on SIGTERM:\n{text()}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return ("probes answered within 1 s under slowloris, header floods 431, bad bodies "
+            "refused and their memory returned")
+
+
+def add_args(ap):
     ap.add_argument("--connections", type=int, default=200)
     ap.add_argument("--seconds", type=int, default=12)
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        os.makedirs(os.path.join(tmp, "claude", "projects"))
-        ledger = os.path.join(tmp, "ledger.db")
-        base = ["--claude-dir", os.path.join(tmp, "claude"), "--ledger", ledger]
-        env = dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "cfg"))
-        errlog = open(os.path.join(tmp, "stderr"), "w+")
-        proc = subprocess.Popen([args.binary] + base + ["run", "--port", "0", "--otel-port", "0"],
-                                stdout=subprocess.DEVNULL, stderr=errlog, env=env)
-        try:
-            def text():
-                errlog.seek(0)
-                return errlog.read()
-            deadline = time.monotonic() + 30
-            while not ("dashboard at" in text() and "receiver at" in text()):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    fail(f"run did not start:\n{text()}")
-                time.sleep(0.05)
-            dash = int(re.search(r"dashboard at http://[^:]+:(\d+)", text()).group(1))
-            otel = int(re.search(r"receiver at http://[^:]+:(\d+)", text()).group(1))
-            slowloris(dash, otel, ledger, args.connections, args.seconds)
-            header_flood(dash)
-            header_flood(otel)
-            time.sleep(1)
-            bad_bodies(otel, proc.pid)
-            if proc.poll() is not None:
-                fail(f"run exited {proc.returncode}:\n{text()}")
-            proc.send_signal(signal.SIGTERM)
-            if proc.wait(timeout=20) != 0:
-                fail(f"run exited {proc.returncode} on SIGTERM:\n{text()}")
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    print("http_edges_test: PASS: probes answered within 1 s under slowloris, "
-          "header floods 431, bad bodies refused and their memory returned")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main("http_edges_test", __doc__, scenario, add_args=add_args))

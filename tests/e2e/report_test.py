@@ -13,29 +13,17 @@
 
 Parts 1 and 2 need ../shared; without it they are reported as skipped.
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
-import traceback
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
+from e2e_common import REPO, Parts, TestFailure, assistant_line, check, fail, main, make_log
+
+log = make_log("report_test")
 CCUSAGE = os.path.join(REPO, "tests", "data", "ccusage")
 FIXTURES = os.path.join(os.path.dirname(REPO), "shared", "fixtures", "claude-code", "real")
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
 
 
 class Cli:
@@ -52,7 +40,7 @@ class Cli:
         cmd = [self.binary, "--claude-dir", self.root, "--ledger", self.ledger, *args]
         p = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=120)
         if expect is not None and p.returncode != expect:
-            raise Failure(f"{' '.join(args)}: exit {p.returncode}, expected {expect}\n"
+            fail(f"{' '.join(args)}: exit {p.returncode}, expected {expect}\n"
                           f"stdout: {p.stdout[-2000:]}\nstderr: {p.stderr[-2000:]}")
         return p
 
@@ -68,11 +56,7 @@ def assistant(msg_id, ts, model="claude-sonnet-4-20250514", session="s-1",
     usage = dict(usage or {"input_tokens": 1, "output_tokens": 1})
     if speed:
         usage["speed"] = speed
-    return json.dumps({
-        "type": "assistant", "uuid": "u-" + msg_id, "sessionId": session,
-        "timestamp": ts, "requestId": "req_" + msg_id, "cwd": "/w", "version": "2.0.0",
-        "message": {"id": "msg_" + msg_id, "model": model, "role": "assistant",
-                    "usage": usage, "content": []}})
+    return assistant_line(msg_id, ts, usage, session=session, model=model)
 
 
 def write_transcript(cli, project, session, lines):
@@ -435,54 +419,33 @@ def test_bad_options(binary, tmp):
     return f"{len(cases) + 6} bad options and config files exit 2 naming themselves"
 
 
-def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args(argv)
-    started = time.monotonic()
-    tmp = tempfile.mkdtemp(prefix="cc-report-")
-    failures, results = [], []
-
-    def attempt(name, fn, *a):
+def scenario(script) -> str:
+    binary, tmp = script.binary, script.tmp
+    parts = Parts()
+    if not os.path.isdir(FIXTURES):
+        parts.results.append(f"SKIPPED fixture parts: {FIXTURES} is absent")
+    else:
         try:
-            results.append(f"{name}: {fn(*a)}")
-        except Failure as e:
-            failures.append(f"[{name}] {e}")
-        except Exception:
-            failures.append(f"[{name}] unexpected error:\n{traceback.format_exc()}")
-
-    try:
-        if os.path.isdir(FIXTURES):
-            try:
-                cli = fixture_cli(args.binary, tmp)
-                attempt("reference", test_reference_totals, cli)
-                attempt("ccusage periods", test_matches_ccusage_periods, cli)
-                attempt("ccusage sessions", test_matches_ccusage_sessions, cli)
-                attempt("ccusage blocks", test_matches_ccusage_blocks, cli)
-            except Failure as e:
-                failures.append(f"[fixtures] {e}")
+            cli = fixture_cli(binary, tmp)
+        except TestFailure as e:
+            parts.failures.append(f"[fixtures] {e}")
         else:
-            results.append(f"SKIPPED fixture parts: {FIXTURES} is absent")
-        attempt("time zones", test_time_zones, args.binary, tmp)
-        attempt("pricing", test_pricing_rules, args.binary, tmp)
-        attempt("unknown/overrides", test_unknown_model_and_overrides, args.binary, tmp)
-        attempt("active block", test_active_block, args.binary, tmp)
-        attempt("filters", test_filters, args.binary, tmp)
-        attempt("bad options", test_bad_options, args.binary, tmp)
-        for line in results:
-            print("report_test: " + line)
-        if failures:
-            print("report_test: FAIL:\n" + "\n\n".join(failures), file=sys.stderr)
-            return 1
-        print(f"report_test: PASS ({len(results)} parts) in {time.monotonic() - started:.1f} s")
-        return 0
-    finally:
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            parts.run("reference", test_reference_totals, cli)
+            parts.run("ccusage periods", test_matches_ccusage_periods, cli)
+            parts.run("ccusage sessions", test_matches_ccusage_sessions, cli)
+            parts.run("ccusage blocks", test_matches_ccusage_blocks, cli)
+    parts.run("time zones", test_time_zones, binary, tmp)
+    parts.run("pricing", test_pricing_rules, binary, tmp)
+    parts.run("unknown/overrides", test_unknown_model_and_overrides, binary, tmp)
+    parts.run("active block", test_active_block, binary, tmp)
+    parts.run("filters", test_filters, binary, tmp)
+    parts.run("bad options", test_bad_options, binary, tmp)
+    for line in parts.results:
+        log(line)
+    if parts.failures:
+        fail("\n\n".join(parts.failures))
+    return f"{len(parts.results)} parts"
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main("report_test", __doc__, scenario))

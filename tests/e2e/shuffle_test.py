@@ -40,30 +40,20 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import os
 import random
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
 import uuid as uuidlib
 
-from e2e_common import TestFailure, fail, make_log, diff_reports, token_report
+from e2e_common import (ORACLE, Cli, check_report, diff_reports, dumps, fail, generate_corpus,
+                        main, oracle, token_report)
 
-log = make_log("shuffle_test")
 SAME_BUT_BYTES = "(daily/totals equal; the bytes differ in formatting)"
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-ORACLE = os.path.join(REPO, "tools", "oracle.py")
-GEN = os.path.join(REPO, "tools", "gen_corpus.py")
 SCALES = {"ci": (20, 80), "large": (200, 600)}  # MiB, files
 BOM = b"\xef\xbb\xbf"
-REPORT_KEYS = ("daily", "totals")
 
 
 def load_oracle_module():
@@ -185,7 +175,7 @@ def add_day_spanning_copies(files: list[FileModel], rng: random.Random, oracle_m
         usage["output_tokens"] = max(0, usage["output_tokens"])
         obj["message"]["usage"] = usage
         obj["uuid"] = str(uuidlib.UUID(int=rng.getrandbits(128), version=4))
-        line = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+        line = dumps(obj)
         fm = rng.choice(files)
         fm.lines.insert(rng.randrange(len(fm.lines) + 1), line)
         added += 1
@@ -279,175 +269,109 @@ def write_incrementally(files: list[FileModel], root: str, rng: random.Random,
 # --------------------------------------------------------------------------- running
 
 
-class Runner:
-    def __init__(self, binary: str, tmp: str) -> None:
-        self.binary, self.tmp, self.n = binary, tmp, 0
-
-    def fresh_ledger(self) -> str:
-        self.n += 1
-        return os.path.join(self.tmp, "ledgers", f"l{self.n}.db")
-
-    def run(self, root: str, ledger: str, *cmd: str) -> bytes:
-        os.makedirs(os.path.dirname(ledger), exist_ok=True)
-        args = [self.binary, "--claude-dir", root, "--ledger", ledger, *cmd]
-        p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
-        if p.returncode != 0:
-            fail(f"`{' '.join(cmd)}` exited {p.returncode}, expected 0\n"
-                 f"stderr: {p.stderr.decode(errors='replace')[-2000:]}")
-        return p.stdout
-
-    def report(self, root: str, ledger: str) -> bytes:
-        return self.run(root, ledger, "report", "daily", "--json", "--timezone", "UTC")
-
-    def rejects(self, root: str, ledger: str) -> int:
-        return json.loads(self.run(root, ledger, "bridge", "sync-status", "--json"))[
-            "rejects"]["lines"]
-
-
-def oracle(root: str) -> dict:
-    p = subprocess.run([sys.executable, ORACLE, os.path.join(root, "projects")],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if p.returncode != 0:
-        fail(f"oracle.py failed: {p.stderr.decode(errors='replace')}")
-    return json.loads(p.stdout)
-
-
 def check_oracle(label: str, report: bytes, expected: dict) -> None:
     try:
         actual = json.loads(report)
     except ValueError:
         fail(f"{label}: report daily --json is not JSON: {report[:300]!r}")
-    actual = token_report(actual)
-    want = {k: expected[k] for k in REPORT_KEYS}
-    if actual != want:
-        fail(f"{label}: report differs from oracle.py on the same tree\n"
-             f"{diff_reports(want, actual)}")
+    check_report(label, expected, token_report(actual),
+                 "report differs from oracle.py on the same tree")
 
 
-def first_difference(a: bytes, b: bytes) -> str:
+def check_same_bytes(label: str, reference: bytes, report: bytes) -> None:
+    """`report` is byte-identical to (a)'s first report."""
+    if report == reference:
+        return
+    a, b = reference, report
     i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
-    return (f"first difference at byte {i}:\n  expected ...{a[max(0, i - 80):i + 80]!r}\n"
-            f"  actual   ...{b[max(0, i - 80):i + 80]!r}")
+    fail(f"{label}: report daily --json is not byte-identical to (a) `backfill --jobs 1`\n"
+         f"{diff_reports(json.loads(a), json.loads(b), SAME_BUT_BYTES)}\n"
+         f"first difference at byte {i}:\n  expected ...{a[max(0, i - 80):i + 80]!r}\n"
+         f"  actual   ...{b[max(0, i - 80):i + 80]!r}")
 
 
-def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--scale", choices=sorted(SCALES), default="ci")
-    ap.add_argument("--seed", type=int, default=None)
-    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
-    args = ap.parse_args(argv)
-    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    rng = random.Random(seed)
-    binary = os.path.abspath(args.binary)
-    if not os.access(binary, os.X_OK):
-        print(f"shuffle_test: FAIL: {binary} is not an executable", file=sys.stderr)
-        return 1
-    started = time.monotonic()
-    tmp = tempfile.mkdtemp(prefix="cc-shuffle-")
-    log(f"seed {seed}, scale {args.scale}, temp dir {tmp}")
-    runner = Runner(binary, tmp)
+def scenario(script) -> str:
+    rng, log, tmp = random.Random(script.seed), script.log, script.tmp
+    ledgers = 0
+
+    def fresh_ledger(root: str) -> Cli:
+        nonlocal ledgers
+        ledgers += 1
+        os.makedirs(os.path.join(tmp, "ledgers"), exist_ok=True)
+        return Cli(script.binary, root, os.path.join(tmp, "ledgers", f"l{ledgers}.db"))
+
+    def daily_json(cli: Cli) -> bytes:
+        return cli.ok("report", "daily", "--json", "--timezone", "UTC").stdout
+
     oracle_mod = load_oracle_module()
     runs = 0
-    try:
-        root_a = os.path.join(tmp, "a")
-        gen = subprocess.run([sys.executable, GEN, "--out", root_a, "--size-mb",
-                              str(SCALES[args.scale][0]), "--files", str(SCALES[args.scale][1]),
-                              "--seed", str(seed % 100000),
-                              "--bad-lines"], stderr=subprocess.PIPE)
-        if gen.returncode != 0:
-            fail(f"gen_corpus.py failed: {gen.stderr.decode(errors='replace')}")
-        log(gen.stderr.decode().strip())
-        files = read_tree(os.path.join(root_a, "projects"), oracle_mod)
-        stats = timestamp_stats(files, oracle_mod)
-        log(f"timestamps per key in the generated corpus: {stats} -- the same key does not "
-            f"always carry one timestamp; byte-equality still holds (see the docstring)")
-        added = add_day_spanning_copies(files, rng, oracle_mod, 80)
-        shutil.rmtree(os.path.join(root_a, "projects"))
-        write_tree(root_a, files)
-        stats = timestamp_stats(files, oracle_mod)
-        log(f"(a) = the generated tree + {added} copies of usage lines shifted by up to 2 days: "
-            f"{stats['keys_spanning_two_days']} keys now span two UTC days")
+    root_a = os.path.join(tmp, "a")
+    size_mb, files_n = SCALES[script.scale]
+    log(generate_corpus(root_a, size_mb, script.seed % 100000, files=files_n, bad_lines=True))
+    files = read_tree(os.path.join(root_a, "projects"), oracle_mod)
+    stats = timestamp_stats(files, oracle_mod)
+    log(f"timestamps per key in the generated corpus: {stats} -- the same key does not "
+        f"always carry one timestamp; byte-equality still holds (see the docstring)")
+    added = add_day_spanning_copies(files, rng, oracle_mod, 80)
+    shutil.rmtree(os.path.join(root_a, "projects"))
+    write_tree(root_a, files)
+    stats = timestamp_stats(files, oracle_mod)
+    log(f"(a) = the generated tree + {added} copies of usage lines shifted by up to 2 days: "
+        f"{stats['keys_spanning_two_days']} keys now span two UTC days")
 
-        variants = {
-            "(b) lines shuffled in each file": variant_shuffled_lines(files, rng),
-            "(c) files moved and renamed": variant_moved(files, rng),
-            "(d) lines redistributed": None,
-        }
-        variants["(d) lines redistributed"] = variant_redistributed(files, rng)
-        log(f"(d) uses {len(variants['(d) lines redistributed'])} files instead of "
-            f"{len(files)}")
+    variants = {
+        "(b) lines shuffled in each file": variant_shuffled_lines(files, rng),
+        "(c) files moved and renamed": variant_moved(files, rng),
+        "(d) lines redistributed": variant_redistributed(files, rng),
+    }
+    log(f"(d) uses {len(variants['(d) lines redistributed'])} files instead of {len(files)}")
 
-        reference: bytes | None = None
-        ref_rejects: int | None = None
-        trees = [("(a) generated tree", root_a)]
-        for i, (name, fms) in enumerate(variants.items()):
-            root = os.path.join(tmp, f"v{i}")
-            write_tree(root, fms)
-            trees.append((name, root))
+    reference: bytes | None = None
+    ref_rejects: int | None = None
+    trees = [("(a) generated tree", root_a)]
+    for i, (name, fms) in enumerate(variants.items()):
+        root = os.path.join(tmp, f"v{i}")
+        write_tree(root, fms)
+        trees.append((name, root))
 
-        for name, root in trees:
-            expected = oracle(root)
-            for mode in (("bridge", "backfill", "--jobs", "1"),
-                         ("bridge", "backfill", "--jobs", "2"),
-                         ("bridge", "backfill", "--jobs", "4"),
-                         ("bridge", "sync", "--once")):
-                label = f"{name}, `{' '.join(mode[1:])}`"
-                ledger = runner.fresh_ledger()
-                runner.run(root, ledger, *mode)
-                report = runner.report(root, ledger)
-                runs += 1
-                check_oracle(label, report, expected)
-                if reference is None:
-                    reference = report
-                elif report != reference:
-                    fail(f"{label}: report daily --json is not byte-identical to (a) "
-                         f"`backfill --jobs 1`\n"
-                         f"{diff_reports(json.loads(reference), json.loads(report), SAME_BUT_BYTES)}\n"
-                         f"{first_difference(reference, report)}")
-                rejects = runner.rejects(root, ledger)
-                if rejects != expected["rejects"]:
-                    fail(f"{label}: sync-status rejects.lines is {rejects}, the oracle counts "
-                         f"{expected['rejects']}")
-                if ref_rejects is None:
-                    ref_rejects = rejects
-            log(f"{name}: 4 reads byte-identical to (a), equal to the oracle")
-
-        # (e) The tree of (a), appended in 5 chunks cut at random byte offsets.
-        root_e = os.path.join(tmp, "e")
-        ledger = runner.fresh_ledger()
-        for k in write_incrementally(files, root_e, rng, 5):
-            runner.run(root_e, ledger, "bridge", "sync", "--once")
+    for name, root in trees:
+        expected = oracle(root)
+        for mode in (("bridge", "backfill", "--jobs", "1"),
+                     ("bridge", "backfill", "--jobs", "2"),
+                     ("bridge", "backfill", "--jobs", "4"),
+                     ("bridge", "sync", "--once")):
+            label = f"{name}, `{' '.join(mode[1:])}`"
+            cli = fresh_ledger(root)
+            cli.ok(*mode)
+            report = daily_json(cli)
             runs += 1
-            report = runner.report(root_e, ledger)
-            check_oracle(f"(e) incremental, after chunk {k} of 5", report, oracle(root_e))
-        if report != reference:
-            fail("(e) incremental: the final report daily --json is not byte-identical to (a)\n"
-                 f"{diff_reports(json.loads(reference), json.loads(report), SAME_BUT_BYTES)}\n"
-                 f"{first_difference(reference, report)}")
-        rejects = runner.rejects(root_e, ledger)
-        if rejects != ref_rejects:
-            fail(f"(e) incremental: sync-status rejects.lines is {rejects}, expected "
-                 f"{ref_rejects} as for (a)")
-        log("(e) incremental in 5 chunks: equal to the oracle after each chunk, final report "
-            "byte-identical to (a)")
+            check_oracle(label, report, expected)
+            if reference is None:
+                reference = report
+            check_same_bytes(label, reference, report)
+            cli.check_rejects(label, expected["rejects"])
+            if ref_rejects is None:
+                ref_rejects = expected["rejects"]
+        log(f"{name}: 4 reads byte-identical to (a), equal to the oracle")
 
-        totals = json.loads(reference)["totals"]
-        print(f"shuffle_test: PASS ({args.scale}, seed {seed}): {runs} reads of 5 arrangements "
-              f"gave byte-identical reports equal to the oracle ({totals['events']} events, "
-              f"{totals['totalTokens']} tokens, {ref_rejects} rejects); "
-              f"{time.monotonic() - started:.1f} s")
-        return 0
-    except TestFailure as e:
-        print(f"shuffle_test: FAIL (seed {seed}, scale {args.scale}):\n{e}", file=sys.stderr)
-        print(f"shuffle_test: FAIL after {time.monotonic() - started:.1f} s (seed {seed})")
-        return 1
-    finally:
-        if args.keep:
-            log(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+    # (e) The tree of (a), appended in 5 chunks cut at random byte offsets.
+    root_e = os.path.join(tmp, "e")
+    cli = fresh_ledger(root_e)
+    for k in write_incrementally(files, root_e, rng, 5):
+        cli.ok("bridge", "sync", "--once")
+        runs += 1
+        report = daily_json(cli)
+        check_oracle(f"(e) incremental, after chunk {k} of 5", report, oracle(root_e))
+    check_same_bytes("(e) incremental: the final report", reference, report)
+    cli.check_rejects("(e) incremental (as for (a))", ref_rejects)
+    log("(e) incremental in 5 chunks: equal to the oracle after each chunk, final report "
+        "byte-identical to (a)")
+
+    totals = json.loads(reference)["totals"]
+    return (f"{runs} reads of 5 arrangements gave byte-identical reports equal to the oracle "
+            f"({totals['events']} events, {totals['totalTokens']} tokens, {ref_rejects} "
+            f"rejects)")
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main("shuffle_test", __doc__, scenario))
