@@ -28,7 +28,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import ledger_events  # noqa: E402
+from e2e_common import Cli, TestFailure  # noqa: E402
 from e2e_common import wait_for as common_wait_for  # noqa: E402
 
 
@@ -213,7 +213,15 @@ def whole_service(binary, base, env, tmp):
 
 
 def wait_for(predicate, what, seconds=60):
-    common_wait_for(predicate, what, seconds, "run_test")
+    try:
+        common_wait_for(predicate, what, seconds)
+    except TestFailure as e:
+        sys.exit(f"run_test: FAIL: {e}")
+
+
+def ledger_events(binary, base):
+    """The ledger's event count; `base` is [--claude-dir, D, --ledger, L]."""
+    return Cli(binary, base[1], base[3]).events()
 
 
 if __name__ == "__main__":
