@@ -74,7 +74,7 @@ import threading
 import time
 from collections import namedtuple
 
-from e2e_common import (Cli, Rng, TestFailure, dumps, fail, file_tail, iso_ms, main, oracle,
+from e2e_common import (Cli, Rng, TestFailure, check, dumps, fail, file_tail, iso_ms, main, oracle,
                         transcripts)
 
 SCALES = {
@@ -248,7 +248,7 @@ class Keeper(Worker):
 
     def check_alive(self, proc: subprocess.Popen, what: str) -> None:
         rc = proc.poll()
-        if rc is not None:
+        if rc is not None:  # (the message reads the log: built only on failure)
             fail(f"the monitor (start #{self.starts}, pid {proc.pid}) exited by itself with "
                  f"code {rc} {what}; expected it to keep running\n"
                  f"stderr: {file_tail(self.err_path)}")
@@ -266,11 +266,11 @@ class Keeper(Worker):
                  f"(killed after {time.monotonic() - t0:.2f} s)\n"
                  f"stderr: {file_tail(self.err_path)}")
         took = time.monotonic() - t0
-        if proc.returncode != 0:
-            fail(f"{label}: after SIGTERM the monitor (pid {proc.pid}) exited "
-                 f"{proc.returncode}, expected 0 (within 1 s)\nstderr: {file_tail(self.err_path)}")
-        if took > 1.0:
-            fail(f"{label}: the monitor took {took:.2f} s to exit after SIGTERM (limit 1 s)")
+        check(proc.returncode == 0,
+              f"{label}: after SIGTERM the monitor (pid {proc.pid}) exited {proc.returncode}, "
+              f"expected 0 (within 1 s)\nstderr: {file_tail(self.err_path)}")
+        check(took <= 1.0, f"{label}: the monitor took {took:.2f} s to exit after SIGTERM "
+              f"(limit 1 s)")
         self.term_times.append(took)
         return took
 
@@ -357,17 +357,17 @@ class Keeper(Worker):
             else:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
-                if proc.returncode != -signal.SIGKILL:
-                    fail(f"the monitor pid {proc.pid} exited {proc.returncode} before its "
-                         f"SIGKILL\nstderr: {file_tail(self.err_path)}")
+                check(proc.returncode == -signal.SIGKILL,
+                      f"the monitor pid {proc.pid} exited {proc.returncode} before its "
+                      f"SIGKILL\nstderr: {file_tail(self.err_path)}")
                 self.counts["sigkill"] += 1
                 if not self.banner():
                     self.counts["killed_before_banner"] += 1
             n = self.view.events()
             if n is not None:
-                if self.events_seen and n < self.events_seen[-1]:
-                    fail(f"the number of events in the ledger went down after start "
-                         f"#{self.starts} was stopped: {self.events_seen[-5:]} then {n}")
+                check(not self.events_seen or n >= self.events_seen[-1],
+                      f"the number of events in the ledger went down after start "
+                      f"#{self.starts} was stopped: {self.events_seen[-5:]} then {n}")
                 self.events_seen.append(n)
             rounds += 1
             # Down for a while; the writer keeps writing (non-destructive operations only).
@@ -1073,12 +1073,13 @@ class Writer(Worker):
 # --------------------------------------------------------------------------- the test
 
 
-def wait_caught_up(view: LedgerView, root: str, deadline_s: float, keeper: Keeper,
-                   proc: subprocess.Popen) -> float:
+def wait_caught_up(root: str, deadline_s: float, keeper: Keeper, proc: subprocess.Popen) -> float:
+    """Waits (bounded) until the ledger has read every transcript completely."""
     t0 = time.monotonic()
     while True:
         keeper.check_alive(proc, "while catching up at the end")
-        behind = [(p, why) for p in transcripts(root) if (why := unread(view, p)) is not None]
+        behind = [(p, why) for p in transcripts(root)
+                  if (why := unread(keeper.view, p)) is not None]
         if not behind:
             return time.monotonic() - t0
         if time.monotonic() - t0 > deadline_s:
@@ -1137,23 +1138,21 @@ def scenario(script) -> str:
             f"{(waits[-1] if waits else 0) * 1000:.0f} ms")
         log(f"operations: {dict(sorted(writer.counts.items()))}")
 
-        view = LedgerView(cli.ledger)
-        caught = wait_caught_up(view, root, scale["final_deadline"], keeper, final)
+        caught = wait_caught_up(root, scale["final_deadline"], keeper, final)
         keeper.shows_running(final)
         keeper.check_alive(final, "at the end")
         took = keeper.stop_term(final, "final monitor")
-        view.close()
+        keeper.view.close()
         log(f"final monitor caught up in {caught:.2f} s, exited 0 {took * 1000:.0f} ms "
             f"after SIGTERM")
 
         expected = oracle(journal)
         status = cli.status()
-        if status["files"].get("unreadBytes") != 0:
-            fail(f"sync-status after the end: files.unreadBytes {status['files']} "
-                 f"(expected 0)")
-        if status["events"] != expected["totals"]["events"]:
-            fail(f"sync-status events: expected {expected['totals']['events']} (oracle), "
-                 f"got {status['events']}")
+        check(status["files"].get("unreadBytes") == 0,
+              f"sync-status after the end: files.unreadBytes {status['files']} (expected 0)")
+        check(status["events"] == expected["totals"]["events"],
+              f"sync-status events: expected {expected['totals']['events']} (oracle), "
+              f"got {status['events']}")
         cli.check_against(expected, "over everything the writer wrote")
         totals = expected["totals"]
         return (f"{keeper.starts - 1} monitor starts ({keeper.counts['sigkill']} SIGKILL, "
