@@ -64,9 +64,7 @@ ops.log in the temp dir (--keep) lists every operation, with whether a monitor w
 from __future__ import annotations
 
 import json
-import math
 import os
-import random
 import shutil
 import signal
 import sqlite3
@@ -74,9 +72,9 @@ import subprocess
 import sys
 import threading
 import time
-import uuid as uuidlib
+from collections import namedtuple
 
-from e2e_common import (BASE58, Cli, TestFailure, dumps, fail, main, oracle, text_tail,
+from e2e_common import (Cli, Rng, TestFailure, check, dumps, fail, file_tail, iso_ms, main, oracle,
                         transcripts)
 
 SCALES = {
@@ -111,18 +109,8 @@ FRAGMENTS = (
 )
 
 
-def format_ts(ms: int) -> str:
-    t = time.gmtime(ms // 1000)
-    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
-            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{ms % 1000:03d}Z")
-
-
-def tail_of(path: str, limit: int = 1500) -> str:
-    try:
-        with open(path, "rb") as f:
-            return text_tail(f.read(), limit)
-    except OSError:
-        return ""
+def joined(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in lines)
 
 
 # --------------------------------------------------------------------------- the ledger
@@ -196,13 +184,30 @@ def unread(view: LedgerView, path: str) -> str | None:
     return None
 
 
+class Worker:
+    """A thread's body (work); its exception is kept for the main thread and stops the other."""
+    error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.work()
+        except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            self.error = e
+            self.abort.set()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.view.close()
+
+
 # --------------------------------------------------------------------------- the monitor
 
 
-class Keeper:
+class Keeper(Worker):
     """Starts, kills and restarts the monitor (the chaos thread)."""
 
-    def __init__(self, cli: Cli, logs: str, rng: random.Random, scale: dict,
+    def __init__(self, cli: Cli, logs: str, rng: Rng, scale: dict,
                  abort: threading.Event) -> None:
         self.cli, self.logs, self.rng, self.scale, self.abort = cli, logs, rng, scale, abort
         self.proc: subprocess.Popen | None = None
@@ -214,7 +219,6 @@ class Keeper:
         self.uptimes: list[float] = []
         self.events_seen: list[int] = []
         self.view = LedgerView(cli.ledger)
-        self.error: BaseException | None = None
         self.lock = threading.Lock()
 
     # --- one process
@@ -244,10 +248,10 @@ class Keeper:
 
     def check_alive(self, proc: subprocess.Popen, what: str) -> None:
         rc = proc.poll()
-        if rc is not None:
+        if rc is not None:  # (the message reads the log: built only on failure)
             fail(f"the monitor (start #{self.starts}, pid {proc.pid}) exited by itself with "
                  f"code {rc} {what}; expected it to keep running\n"
-                 f"stderr: {tail_of(self.err_path)}")
+                 f"stderr: {file_tail(self.err_path)}")
 
     def stop_term(self, proc: subprocess.Popen, label: str) -> float:
         """SIGTERM; the monitor must exit 0 within 1 s. Returns the time it took."""
@@ -260,13 +264,13 @@ class Keeper:
             proc.wait()
             fail(f"{label}: the monitor (pid {proc.pid}) did not exit within 1 s of SIGTERM "
                  f"(killed after {time.monotonic() - t0:.2f} s)\n"
-                 f"stderr: {tail_of(self.err_path)}")
+                 f"stderr: {file_tail(self.err_path)}")
         took = time.monotonic() - t0
-        if proc.returncode != 0:
-            fail(f"{label}: after SIGTERM the monitor (pid {proc.pid}) exited "
-                 f"{proc.returncode}, expected 0 (within 1 s)\nstderr: {tail_of(self.err_path)}")
-        if took > 1.0:
-            fail(f"{label}: the monitor took {took:.2f} s to exit after SIGTERM (limit 1 s)")
+        check(proc.returncode == 0,
+              f"{label}: after SIGTERM the monitor (pid {proc.pid}) exited {proc.returncode}, "
+              f"expected 0 (within 1 s)\nstderr: {file_tail(self.err_path)}")
+        check(took <= 1.0, f"{label}: the monitor took {took:.2f} s to exit after SIGTERM "
+              f"(limit 1 s)")
         self.term_times.append(took)
         return took
 
@@ -313,26 +317,17 @@ class Keeper:
     def uptime(self) -> float:
         u = self.rng.random()
         if u < 0.1:  # killed while opening the ledger or catching up
-            return math.exp(self.rng.uniform(math.log(0.003), math.log(0.02)))
-        if u < 0.55:
-            return math.exp(self.rng.uniform(math.log(0.02), math.log(1.5)))
-        return self.rng.uniform(0.02, 1.5)
+            return self.rng.log_uniform(0.003, 0.02)
+        return self.rng.log_uniform(0.02, 1.5) if u < 0.55 else self.rng.uniform(0.02, 1.5)
 
     def downtime(self) -> float:
-        if self.rng.random() < 0.1:  # a longer outage: a bigger catch-up to be killed in
-            return self.rng.uniform(0.4, 1.5)
-        return self.rng.uniform(0.0, 0.4)
+        # A tenth are longer outages: a bigger catch-up to be killed in.
+        return self.rng.uniform(0.4, 1.5) if self.rng.random() < 0.1 else \
+            self.rng.uniform(0.0, 0.4)
 
     # --- the chaos loop
 
-    def run(self) -> None:
-        try:
-            self._run()
-        except BaseException as e:  # noqa: BLE001 - reported by the main thread
-            self.error = e
-            self.abort.set()
-
-    def _run(self) -> None:
+    def work(self) -> None:
         sc = self.scale
         lock_rounds = set(self.rng.sample(range(2, sc["min_starts"]), sc["lock_checks"]))
         rounds = 0
@@ -362,30 +357,27 @@ class Keeper:
             else:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
-                if proc.returncode != -signal.SIGKILL:
-                    fail(f"the monitor pid {proc.pid} exited {proc.returncode} before its "
-                         f"SIGKILL\nstderr: {tail_of(self.err_path)}")
+                check(proc.returncode == -signal.SIGKILL,
+                      f"the monitor pid {proc.pid} exited {proc.returncode} before its "
+                      f"SIGKILL\nstderr: {file_tail(self.err_path)}")
                 self.counts["sigkill"] += 1
                 if not self.banner():
                     self.counts["killed_before_banner"] += 1
             n = self.view.events()
             if n is not None:
-                if self.events_seen and n < self.events_seen[-1]:
-                    fail(f"the number of events in the ledger went down after start "
-                         f"#{self.starts} was stopped: {self.events_seen[-5:]} then {n}")
+                check(not self.events_seen or n >= self.events_seen[-1],
+                      f"the number of events in the ledger went down after start "
+                      f"#{self.starts} was stopped: {self.events_seen[-5:]} then {n}")
                 self.events_seen.append(n)
             rounds += 1
             # Down for a while; the writer keeps writing (non-destructive operations only).
             time.sleep(self.downtime())
-        self.view.close()
 
 
 # --------------------------------------------------------------------------- the writer
 
 
-class Project:
-    def __init__(self, dirname: str, cwd: str, branch: str) -> None:
-        self.dirname, self.cwd, self.branch = dirname, cwd, branch
+Project = namedtuple("Project", "dirname cwd branch")
 
 
 class Response:
@@ -421,10 +413,10 @@ class TFile:
         self.keep = False
 
 
-class Writer:
+class Writer(Worker):
     """Appends realistic lines and plays file-system tricks (the writer thread)."""
 
-    def __init__(self, root: str, journal: str, rng: random.Random, scale: dict,
+    def __init__(self, root: str, journal: str, rng: Rng, scale: dict,
                  keeper: Keeper, abort: threading.Event, stop: threading.Event) -> None:
         self.root, self.journal, self.rng, self.scale = root, journal, rng, scale
         self.keeper, self.abort, self.stop = keeper, abort, stop
@@ -432,7 +424,6 @@ class Writer:
         self.files: dict[str, TFile] = {}
         self.projects: list[Project] = []
         self.serial = 0
-        self.error: BaseException | None = None
         self.counts: dict[str, int] = {}
         self.lines_written = 0
         self.bytes_written = 0
@@ -441,26 +432,21 @@ class Writer:
         self.t0 = time.monotonic()
 
     def note(self, what: str, *rels: str) -> None:
-        """One line per operation in ops.log (kept with --keep), for post-mortems."""
+        """Counts an operation and logs it in ops.log (kept with --keep), for post-mortems."""
+        self.count(what)
         state = "up  " if self.keeper.up() else "down"
         self.oplog.write(f"{time.monotonic() - self.t0:9.3f} {state} {what} {' '.join(rels)}\n")
 
+    def count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
     # --- ids and text
-
-    def count(self, what: str, n: int = 1) -> None:
-        self.counts[what] = self.counts.get(what, 0) + n
-
-    def b58(self, n: int) -> str:
-        return "".join(self.rng.choices(BASE58, k=n))
-
-    def uuid(self) -> str:
-        return str(uuidlib.UUID(int=self.rng.getrandbits(128), version=4))
 
     def words(self, n: int) -> str:
         return " ".join(self.rng.choices(WORDS, k=n))
 
     def log_uniform(self, lo: float, hi: float) -> int:
-        return int(math.exp(self.rng.uniform(math.log(lo), math.log(hi))))
+        return int(self.rng.log_uniform(lo, hi))
 
     def big_text(self, size: int) -> str:
         self.serial += 1
@@ -488,12 +474,12 @@ class Writer:
 
     def tick(self, s: Session, lo: int, hi: int) -> str:
         s.clock += self.rng.randrange(lo, hi)
-        return format_ts(s.clock)
+        return iso_ms(s.clock)
 
     def prompt(self, s: Session) -> bytes:
         return dumps(self.envelope(s, type="user", message={
             "role": "user", "content": self.words(self.rng.randrange(3, 40))},
-            uuid=self.uuid(), timestamp=self.tick(s, 5_000, 600_000)))
+            uuid=self.rng.uuid4(), timestamp=self.tick(s, 5_000, 600_000)))
 
     def tool_result(self, s: Session) -> bytes:
         u = self.rng.random()
@@ -504,10 +490,10 @@ class Writer:
         else:
             size = self.log_uniform(128_000, self.scale["big_max"])
         text = self.big_text(size)
-        tool_id = "toolu_01" + self.b58(22)
+        tool_id = "toolu_01" + self.rng.b58(22)
         return dumps(self.envelope(s, type="user", message={"role": "user", "content": [
             {"tool_use_id": tool_id, "type": "tool_result", "content": text}]},
-            uuid=self.uuid(), timestamp=self.tick(s, 200, 20_000),
+            uuid=self.rng.uuid4(), timestamp=self.tick(s, 200, 20_000),
             toolUseResult={"stdout": text, "stderr": "", "interrupted": False,
                            "isImage": False}))
 
@@ -516,21 +502,21 @@ class Writer:
         if kind == 0:
             return dumps(self.envelope(s, type="system", subtype="informational",
                                        content=self.words(8), timestamp=self.tick(s, 10, 500),
-                                       uuid=self.uuid(), isMeta=False))
+                                       uuid=self.rng.uuid4(), isMeta=False))
         if kind == 1:
             return dumps(self.envelope(s, type="progress", data={
                 "type": "hook_progress", "hookEvent": "SessionStart",
                 "hookName": "SessionStart:startup", "command": "$HOME/.claude/hooks/n.sh"},
-                parentToolUseID=self.uuid(), toolUseID=self.uuid(),
-                timestamp=self.tick(s, 10, 500), uuid=self.uuid()))
+                parentToolUseID=self.rng.uuid4(), toolUseID=self.rng.uuid4(),
+                timestamp=self.tick(s, 10, 500), uuid=self.rng.uuid4()))
         if kind == 2:
-            mid = self.uuid()
+            mid = self.rng.uuid4()
             return dumps({"type": "file-history-snapshot", "messageId": mid,
                           "snapshot": {"messageId": mid, "trackedFileBackups": {},
-                                       "timestamp": format_ts(s.clock)},
+                                       "timestamp": iso_ms(s.clock)},
                           "isSnapshotUpdate": False})
         return dumps({"type": "summary", "summary": "Session: " + self.words(5),
-                      "leafUuid": self.uuid()})
+                      "leafUuid": self.rng.uuid4()})
 
     def synthetic(self, s: Session) -> bytes:
         zero = {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,
@@ -540,8 +526,8 @@ class Writer:
                 "cache_creation": {"ephemeral_1h_input_tokens": 0,
                                    "ephemeral_5m_input_tokens": 0}}
         return dumps(self.envelope(
-            s, type="assistant", uuid=self.uuid(), timestamp=self.tick(s, 100, 3_000),
-            message={"id": self.uuid(), "container": None, "model": "<synthetic>",
+            s, type="assistant", uuid=self.rng.uuid4(), timestamp=self.tick(s, 100, 3_000),
+            message={"id": self.rng.uuid4(), "container": None, "model": "<synthetic>",
                      "role": "assistant", "stop_reason": "stop_sequence", "stop_sequence": "",
                      "type": "message", "usage": zero,
                      "content": [{"type": "text", "text": "API Error: 529 Overloaded"}]},
@@ -555,7 +541,7 @@ class Writer:
     def block(self, s: Session) -> dict:
         if self.rng.random() < 0.5:
             return {"type": "text", "text": self.words(self.rng.randrange(3, 60))}
-        return {"type": "tool_use", "id": "toolu_01" + self.b58(22), "name": "Read",
+        return {"type": "tool_use", "id": "toolu_01" + self.rng.b58(22), "name": "Read",
                 "input": {"file_path": f"{s.project.cwd}/src/{self.words(1)}.ts"}}
 
     def start_response(self, s: Session) -> None:
@@ -581,8 +567,8 @@ class Writer:
                                         if rng.random() < 0.03 else 0,
                                         "web_fetch_requests": 0}
         final = self.log_uniform(20, 3_000)
-        s.response = Response("msg_01" + self.b58(22),
-                              "req_011C" + self.b58(20) if rng.random() > 0.03 else None,
+        s.response = Response("msg_01" + self.rng.b58(22),
+                              "req_011C" + self.rng.b58(20) if rng.random() > 0.03 else None,
                               rng.randrange(1, 5), rng.choice((1, 3, 8, 10)), final, usage,
                               rng.choice(MODELS) if rng.random() < 0.1 else s.model)
         s.context += cc + final
@@ -601,7 +587,7 @@ class Writer:
         line = self.envelope(s, message=msg)
         if r.req_id is not None:
             line["requestId"] = r.req_id
-        line.update({"type": "assistant", "uuid": self.uuid(),
+        line.update({"type": "assistant", "uuid": self.rng.uuid4(),
                      "timestamp": self.tick(s, 300, 4_000)})
         s.parent_uuid = line["uuid"]
         r.i += 1
@@ -622,11 +608,20 @@ class Writer:
             echo = self.envelope(parent, type="progress", data={
                 "message": echoed, "normalizedMessages": [], "type": "agent_progress",
                 "prompt": "explore", "agentId": s.agent_id},
-                toolUseID="agent_msg_01" + self.b58(22), parentToolUseID="toolu_01" +
-                self.b58(22), uuid=self.uuid(), timestamp=self.tick(parent, 1, 700))
+                toolUseID="agent_msg_01" + self.rng.b58(22), parentToolUseID="toolu_01" +
+                self.rng.b58(22), uuid=self.rng.uuid4(), timestamp=self.tick(parent, 1, 700))
             out.append((self.files[parent.rel], dumps(echo)))
             self.count("echo_lines")
         return out
+
+    def no_message_id(self, s: Session) -> bytes:
+        """An assistant line without message id: its uuid is the key."""
+        return dumps(self.envelope(s, type="assistant", message={
+            "type": "message", "role": "assistant", "model": s.model,
+            "content": [{"type": "text", "text": self.words(5)}],
+            "usage": {"input_tokens": 3, "output_tokens": self.rng.randrange(1, 500),
+                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 100}},
+            uuid=self.rng.uuid4(), timestamp=self.tick(s, 100, 2_000)))
 
     def step(self, s: Session) -> list[tuple[TFile | None, bytes]]:
         """One thing the session writes; None as the file means the session's own file."""
@@ -638,26 +633,36 @@ class Writer:
             self.start_response(s)
             self.count("responses")
             return self.response_line(s)
-        if u < 0.62:
-            return [(None, self.prompt(s))]
-        if u < 0.84:
-            self.count("tool_results")
-            return [(None, self.tool_result(s))]
-        if u < 0.865:
-            self.count("synthetic")
-            return [(None, self.synthetic(s))]
-        if u < 0.875:
-            # An assistant line without message id: its uuid is the key.
-            self.count("no_message_id")
-            return [(None, dumps(self.envelope(s, type="assistant", message={
-                "type": "message", "role": "assistant", "model": s.model,
-                "content": [{"type": "text", "text": self.words(5)}],
-                "usage": {"input_tokens": 3, "output_tokens": self.rng.randrange(1, 500),
-                          "cache_creation_input_tokens": 0, "cache_read_input_tokens": 100}},
-                uuid=self.uuid(), timestamp=self.tick(s, 100, 2_000))))]
-        return [(None, self.misc_line(s))]
+        for below, what, line in ((0.62, "prompts", self.prompt),
+                                  (0.84, "tool_results", self.tool_result),
+                                  (0.865, "synthetic", self.synthetic),
+                                  (0.875, "no_message_id", self.no_message_id),
+                                  (1.0, "misc_lines", self.misc_line)):
+            if u < below:
+                self.count(what)
+                return [(None, line(s))]
+
+    def grow_lines(self, f: TFile, at_least: int = 0, steps: int | None = None) -> list[bytes]:
+        """The lines of `steps` (default 1-3) steps of f's session, more until they hold
+        `at_least` bytes; echoes go to the parent's file at once."""
+        out: list[bytes] = []
+        total = 0
+        steps = self.rng.randrange(1, 4) if steps is None else steps
+        while steps > 0 or total < at_least:
+            steps -= 1
+            for target, line in self.step(f.session):
+                if target is None:
+                    out.append(line)
+                    total += len(line) + 1
+                else:
+                    self.append_lines(target, [line], "whole")
+        return out
 
     # --- raw writing
+
+    def read(self, rel: str) -> bytes:
+        with open(self.path(rel), "rb") as src:
+            return src.read()
 
     def journal_add(self, rel: str, data: bytes) -> None:
         path = os.path.join(self.journal, rel)
@@ -701,6 +706,11 @@ class Writer:
             os.close(fd)
         self.bytes_written += len(data)
 
+    def write_new(self, f: TFile, data: bytes, **kw) -> None:
+        """Writes data to f's file and, all of it being complete lines, to the journal."""
+        self.raw_write(self.path(f.rel), data, **kw)
+        self.journal_add(f.rel, data)
+
     def complete_pending(self, f: TFile, pause: bool = True) -> None:
         if f.pending is None:
             return
@@ -715,11 +725,9 @@ class Writer:
     def append_lines(self, f: TFile, lines: list[bytes], mode: str) -> None:
         """Appends whole lines: at once, in 2-3 write() calls, or leaving the last unfinished."""
         self.complete_pending(f, pause=False)
-        data = b"".join(line + b"\n" for line in lines)
-        path = self.path(f.rel)
+        data = joined(lines)
         if mode == "split" and len(data) > 4:
-            self.raw_write(path, data, chunks=self.cut_points(data, self.rng.randrange(1, 3)))
-            self.journal_add(f.rel, data)
+            self.write_new(f, data, chunks=self.cut_points(data, self.rng.randrange(1, 3)))
             self.count("split_writes")
         elif mode == "pending":
             body, last = data[:-len(lines[-1]) - 1], lines[-1] + b"\n"
@@ -729,25 +737,16 @@ class Writer:
             else:
                 cut = self.cut_points(last[:-2], 1)[0] if len(last) > 3 else 1
                 self.count("partial_prefix")
-            self.raw_write(path, body + last[:cut])
+            self.raw_write(self.path(f.rel), body + last[:cut])
             if body:
                 self.journal_add(f.rel, body)
             f.pending, f.pending_line = last[cut:], last
         else:
-            self.raw_write(path, data)
-            self.journal_add(f.rel, data)
+            self.write_new(f, data)
 
     def write_steps(self, f: TFile, steps: int, mode: str = "whole") -> None:
         """`steps` steps of f's session; echo lines go to the parent's file."""
-        s = f.session
-        assert s is not None
-        own: list[bytes] = []
-        for _ in range(steps):
-            for target, line in self.step(s):
-                if target is None:
-                    own.append(line)
-                else:
-                    self.append_lines(target, [line], "whole")
+        own = self.grow_lines(f, steps=steps)
         if own:
             self.append_lines(f, own, mode)
 
@@ -755,7 +754,7 @@ class Writer:
 
     def new_project(self) -> Project:
         n = len(self.projects)
-        cwd = f"/home/user/code/proj-{n}-{self.b58(4)}"
+        cwd = f"/home/user/code/proj-{n}-{self.rng.b58(4)}"
         p = Project(cwd.replace("/", "-"), cwd, self.rng.choice(("main", "dev", "")))
         os.makedirs(os.path.join(self.root, "projects", p.dirname), exist_ok=True)
         self.projects.append(p)
@@ -764,19 +763,18 @@ class Writer:
     def session_clock(self) -> int:
         return START_MS + self.rng.randrange(WINDOW_DAYS * DAY_MS)
 
-    def new_session(self, project: Project, resume_from: TFile | None = None,
-                    session_id: str | None = None) -> TFile:
-        sid = session_id or self.uuid()
+    def new_session(self, project: Project, resume_from: TFile | None = None) -> TFile:
+        sid = self.rng.uuid4()
         rel = os.path.join("projects", project.dirname, sid + ".jsonl")
         s = Session(project, sid, rel, self.rng.random() < 0.7, self.session_clock(),
                     self.rng.choice(MODELS))
         s.cache_1h = s.v2 and self.rng.random() < 0.2
-        f = TFile(rel, s)
+        f = self.files[rel] = TFile(rel, s)
         prefix = b""
         if resume_from is not None:
-            # A resumed session starts with a copy of the earlier session's lines.
-            with open(self.path(resume_from.rel), "rb") as src:
-                prefix = src.read()
+            # A resumed session starts with a copy of the earlier session's lines (already
+            # in the journal of their source).
+            prefix = self.read(resume_from.rel)
             if resume_from.pending is not None:
                 prefix = prefix[:prefix.rfind(b"\n") + 1]
             if resume_from.session is not None:
@@ -785,19 +783,15 @@ class Writer:
         lines = [self.prompt(s)]
         if prefix:
             lines.insert(0, dumps({"type": "summary", "summary": "Resumed: " + self.words(4),
-                                   "leafUuid": self.uuid()}))
-        self.files[rel] = f
-        if prefix:
-            self.raw_write(self.path(rel), prefix)  # already in the journal of its source
+                                   "leafUuid": self.rng.uuid4()}))
+            self.raw_write(self.path(rel), prefix)
         self.append_lines(f, lines, self.rng.choice(("whole", "split")))
         self.write_steps(f, self.rng.randrange(1, 4), "whole")
-        self.count("new_sessions")
         self.note("new-session", rel, *(["resumed-from", resume_from.rel] if resume_from else []))
         return f
 
     def new_subagent(self, parent: TFile) -> TFile:
         ps = parent.session
-        assert ps is not None
         agent = f"a{self.rng.getrandbits(24):06x}"
         rel = os.path.join("projects", ps.project.dirname, ps.session_id, "subagents",
                            f"agent-{agent}.jsonl")
@@ -807,26 +801,17 @@ class Writer:
         os.makedirs(os.path.dirname(self.path(rel)), exist_ok=True)
         s = Session(ps.project, ps.session_id, rel, ps.v2, ps.clock + 1_000, ps.model,
                     agent_id=agent, parent=ps)
-        f = TFile(rel, s)
-        self.files[rel] = f
+        f = self.files[rel] = TFile(rel, s)
         self.append_lines(f, [self.prompt(s)], "whole")
         self.write_steps(f, self.rng.randrange(1, 3), "whole")
-        self.count("new_subagent_dirs" if fresh else "new_subagents")
         self.note("new-subagent-dir" if fresh else "new-subagent", rel)
         return f
 
     # --- operations
 
-    def sessions(self, kind: str = "any") -> list[TFile]:
-        out = []
-        for f in self.files.values():
-            s = f.session
-            if s is None:
-                continue
-            if kind == "main" and s.agent_id is not None:
-                continue
-            out.append(f)
-        return out
+    def sessions(self, main_only: bool = False) -> list[TFile]:
+        return [f for f in self.files.values() if f.session is not None and
+                not (main_only and f.session.agent_id is not None)]
 
     def wait_read(self, files: list[TFile], op: str) -> None:
         """Waits until the ledger has read every file completely (bounded)."""
@@ -835,28 +820,32 @@ class Writer:
         t0 = time.monotonic()
         deadline = t0 + self.scale["read_deadline"]
         while True:
-            why = None
-            for f in files:
-                why = unread(self.view, self.path(f.rel))
-                if why is not None:
-                    break
-            if why is None:
+            behind = next(((f, why) for f in files
+                           if (why := unread(self.view, self.path(f.rel))) is not None), None)
+            if behind is None:
                 self.read_waits.append(time.monotonic() - t0)
                 return
-            if time.monotonic() > deadline or self.abort.is_set():
-                if self.abort.is_set():
-                    raise TestFailure("aborted")
-                fail(f"before {op} of {f.rel}: the ledger had not read the file completely "
-                     f"{self.scale['read_deadline']:.0f} s after its last write although a "
-                     f"monitor was running most of that time: {why}")
+            if self.abort.is_set():
+                raise TestFailure("aborted")
+            if time.monotonic() > deadline:
+                fail(f"before {op} of {behind[0].rel}: the ledger had not read the file "
+                     f"completely {self.scale['read_deadline']:.0f} s after its last write "
+                     f"although a monitor was running most of that time: {behind[1]}")
             time.sleep(0.003)
+
+    def read_one(self, candidates: list[TFile], op: str) -> TFile | None:
+        """One of the candidates (None if there is none), once the ledger has read it all."""
+        if not candidates:
+            return None
+        f = self.rng.choice(candidates)
+        self.wait_read([f], op)
+        return f
 
     def op_append(self) -> None:
         f = self.rng.choice(self.sessions())
         u = self.rng.random()
         mode = "whole" if u < 0.55 else "split" if u < 0.85 else "pending"
         self.write_steps(f, self.rng.randrange(1, 5), mode)
-        self.count(f"append_{mode}")
         self.note(f"append-{mode}", f.rel)
 
     def op_complete(self) -> None:
@@ -867,60 +856,37 @@ class Writer:
             self.note("complete", f.rel)
 
     def op_new_session(self) -> None:
-        if len(self.files) >= self.scale["max_files"]:
-            return self.op_append()
         p = self.rng.choice(self.projects)
         src = None
         if self.rng.random() < 0.3:
-            same = [f for f in self.sessions("main") if f.session.project is p]
+            same = [f for f in self.sessions(main_only=True) if f.session.project is p]
             if same:
                 src = self.rng.choice(same)
         self.new_session(p, resume_from=src)
 
     def op_new_project(self) -> None:
-        if len(self.files) >= self.scale["max_files"]:
-            return self.op_append()
         self.new_session(self.new_project())
-        self.count("new_projects")
+        self.count("new-project")
 
     def op_new_subagent(self) -> None:
-        if len(self.files) >= self.scale["max_files"]:
-            return self.op_append()
-        self.new_subagent(self.rng.choice(self.sessions("main")))
+        self.new_subagent(self.rng.choice(self.sessions(main_only=True)))
 
     def op_move(self) -> None:
         """A session file moved to a new name in its directory (content kept)."""
-        cands = self.sessions("main")
+        cands = self.sessions(main_only=True)
         if len(cands) < 2:
             return
         f = self.rng.choice(cands)
-        s = f.session
         old_rel = f.rel
-        new_rel = os.path.join(os.path.dirname(f.rel), self.uuid() + ".jsonl")
+        new_rel = os.path.join(os.path.dirname(f.rel), self.rng.uuid4() + ".jsonl")
         os.rename(self.path(f.rel), self.path(new_rel))
         del self.files[f.rel]
-        f.rel = s.rel = new_rel
+        f.rel = f.session.rel = new_rel
         self.files[new_rel] = f
-        self.count("moves")
-        self.note("move", s.rel, "from", old_rel)
-
-    def grow_lines(self, f: TFile, at_least: int = 0) -> list[bytes]:
-        """New lines for f's session (echoes go to the parent's file as usual)."""
-        out: list[bytes] = []
-        total = 0
-        steps = self.rng.randrange(1, 4)
-        while steps > 0 or total < at_least:
-            steps -= 1
-            for target, line in self.step(f.session):
-                if target is None:
-                    out.append(line)
-                    total += len(line) + 1
-                else:
-                    self.append_lines(target, [line], "whole")
-        return out
+        self.note("move", new_rel, "from", old_rel)
 
     @staticmethod
-    def head_lines(old: bytes, rng: random.Random) -> bytes:
+    def head_lines(old: bytes, rng: Rng) -> bytes:
         """The first k complete lines of `old`, k < all of them (b"" for a one-line file)."""
         ends = [i + 1 for i in range(len(old)) if old[i] == 0x0A]
         return old[:ends[rng.randrange(len(ends) - 1)]] if len(ends) > 1 else b""
@@ -944,94 +910,72 @@ class Writer:
     def op_rewrite(self) -> None:
         """Truncate and rewrite in place (same inode): old content + new lines; sometimes
         with a user prompt in the middle edited (the bytes before the old end shift)."""
-        f = self.rng.choice(self.sessions())
-        self.wait_read([f], "truncate-and-rewrite")
-        path = self.path(f.rel)
-        with open(path, "rb") as src:
-            old = src.read()
-        edited = b""
+        f = self.read_one(self.sessions(), "truncate-and-rewrite")
+        old, edited = self.read(f.rel), b""
         if self.rng.random() < 0.4:
             old, edited = self.edit_a_prompt(old)
-            if edited:
-                self.count("rewrites_with_edit")
-        new = b"".join(line + b"\n" for line in self.grow_lines(f))
+        new = joined(self.grow_lines(f))
         data = old + new
         chunks = sorted(set(self.rng.sample(range(1, len(data)), min(2, len(data) - 1))))
-        self.raw_write(path, data, flags=os.O_WRONLY | os.O_TRUNC,
+        self.raw_write(self.path(f.rel), data, flags=os.O_WRONLY | os.O_TRUNC,
                        chunks=chunks if self.rng.random() < 0.5 else None)
         self.journal_add(f.rel, edited + new)
-        self.count("rewrites_same_inode")
         self.note("rewrite-same-inode" + ("-edited" if edited else ""), f.rel)
 
     def op_rename_over(self) -> None:
         """Atomic save: a temp file with old content + new lines renamed over the file."""
-        f = self.rng.choice(self.sessions())
-        self.wait_read([f], "rename-over")
+        f = self.read_one(self.sessions(), "rename-over")
         path = self.path(f.rel)
-        with open(path, "rb") as src:
-            old = src.read()
-        new = b"".join(line + b"\n" for line in self.grow_lines(f))
+        old = self.read(f.rel)
+        new = joined(self.grow_lines(f))
         d, name = os.path.split(path)
         if self.rng.random() < 0.5:
             tmp = os.path.join(d, f".{name}.tmp{self.rng.getrandbits(20)}")
         else:
-            tmp = os.path.join(d, f".tmp-{self.b58(6)}.jsonl")  # itself a transcript
+            tmp = os.path.join(d, f".tmp-{self.rng.b58(6)}.jsonl")  # itself a transcript
             self.count("rename_tmp_is_transcript")
         self.raw_write(tmp, old + new, flags=os.O_WRONLY | os.O_TRUNC)
         if self.rng.random() < 0.5:
             time.sleep(self.rng.uniform(0, 0.02))
         os.rename(tmp, path)
         self.journal_add(f.rel, new)
-        self.count("renames_over")
         self.note("rename-over", f.rel, "from", os.path.relpath(tmp, self.root))
 
     def op_copytruncate(self) -> None:
         """Copy to a sibling *.jsonl, truncate to 0 (same inode), append new lines."""
-        cands = [f for f in self.sessions() if not f.keep]
-        if not cands:
+        f = self.read_one([f for f in self.sessions() if not f.keep], "copytruncate")
+        if f is None:
             return
-        f = self.rng.choice(cands)
-        self.wait_read([f], "copytruncate")
         path = self.path(f.rel)
-        stem = f.rel[:-len(".jsonl")]
-        copy_rel = f"{stem}-{self.b58(4)}.jsonl"
+        copy_rel = f"{f.rel[:-len('.jsonl')]}-{self.rng.b58(4)}.jsonl"
         shutil.copyfile(path, self.path(copy_rel))
         copy = self.files[copy_rel] = TFile(copy_rel, None)
         # A response still streaming continues after the truncation with later timestamps:
         # if the copy were deleted, the files could no longer show its earliest line's day.
         copy.keep = f.session.response is not None
         self.note("copytruncate", f.rel, "copy", copy_rel)
-        old_size = os.path.getsize(path)
-        with open(path, "rb") as src:
-            old = src.read()
+        old = self.read(f.rel)
         os.truncate(path, 0)
-        if self.rng.random() < 0.5 and old_size < (4 << 20):
+        if self.rng.random() < 0.5 and len(old) < (4 << 20):
             # More than the old size in one write: only the identity check sees the change;
             # sometimes starting with the old first lines (same head, different tail).
             head = self.head_lines(old, self.rng) if self.rng.random() < 0.4 else b""
-            data = head + b"".join(line + b"\n" for line in
-                                   self.grow_lines(f, old_size + 1 - len(head)))
-            self.raw_write(path, data)
-            self.journal_add(f.rel, data)
+            self.write_new(f, head + joined(self.grow_lines(f, len(old) + 1 - len(head))))
             self.count("copytruncate_bigger_same_head" if head else "copytruncate_bigger")
         else:
             if self.rng.random() < 0.5:
                 time.sleep(self.rng.uniform(0, 0.02))
             self.append_lines(f, self.grow_lines(f), "split")
-        self.count("copytruncates")
 
     def op_delete(self) -> None:
         """Deletes a transcript (sometimes a new file appears at once: inode reuse)."""
-        cands = [f for f in self.files.values() if not f.keep and (
-                 f.session is None or f.session.agent_id is not None or
-                 len(self.sessions("main")) > 3)]
-        if not cands:
+        f = self.read_one([f for f in self.files.values() if not f.keep and (
+                           f.session is None or f.session.agent_id is not None or
+                           len(self.sessions(main_only=True)) > 3)], "deletion")
+        if f is None:
             return
-        f = self.rng.choice(cands)
-        self.wait_read([f], "deletion")
         os.unlink(self.path(f.rel))
         del self.files[f.rel]
-        self.count("deletes")
         self.note("delete", f.rel)
         if self.rng.random() < 0.5:
             project = (f.session.project if f.session is not None and
@@ -1041,44 +985,34 @@ class Writer:
 
     def op_delete_recreate(self) -> None:
         """Copy (a resumed session), delete, and a new session at the same path at once."""
-        cands = [f for f in self.sessions("main") if not f.keep]
-        if not cands:
+        f = self.read_one([f for f in self.sessions(main_only=True) if not f.keep],
+                          "delete-and-recreate")
+        if f is None:
             return
-        f = self.rng.choice(cands)
-        self.wait_read([f], "delete-and-recreate")
         s = f.session
         # The copy is all that is left of the old file's lines; `bridge validate` matches
         # events to files by path, and the path is about to hold a different file.
         self.new_session(s.project, resume_from=f).keep = True
         path = self.path(f.rel)
-        old_size = os.path.getsize(path)
+        old = self.read(f.rel)
         old_inode = os.stat(path).st_ino
-        with open(path, "rb") as src:
-            old = src.read()
         os.unlink(path)
-        del self.files[f.rel]
-        nf = TFile(f.rel, Session(s.project, s.session_id, f.rel, s.v2, self.session_clock(),
-                                  s.model))
-        self.files[f.rel] = nf
+        nf = self.files[f.rel] = TFile(f.rel, Session(s.project, s.session_id, f.rel, s.v2,
+                                                      self.session_clock(), s.model))
         for sub in self.files.values():  # its subagents now echo into the new file
             if sub.session is not None and sub.session.parent is s:
                 sub.session.parent = nf.session
         lines = [self.prompt(nf.session)]
         head = b""
-        if self.rng.random() < 0.5 and old_size < (4 << 20):
+        if self.rng.random() < 0.5 and len(old) < (4 << 20):
             # Bigger than the old file at once, sometimes starting with its first lines
             # (same path, same head, maybe the same inode: only the tail tells).
             head = self.head_lines(old, self.rng) if self.rng.random() < 0.5 else b""
-            if head:
-                self.count("recreate_same_head")
-            lines += self.grow_lines(nf, old_size + 1 - len(head))
+            lines += self.grow_lines(nf, len(old) + 1 - len(head))
             self.count("recreate_bigger")
-        data = head + b"".join(line + b"\n" for line in lines)
-        self.raw_write(path, data)  # one write()
-        self.journal_add(nf.rel, data)
+        self.write_new(nf, head + joined(lines))  # one write()
         if os.stat(path).st_ino == old_inode:
             self.count("recreate_same_inode")
-        self.count("delete_recreates")
         self.note("delete-recreate" + ("-same-head" if head else ""), f.rel)
 
     def op_rmtree_subagents(self) -> None:
@@ -1096,7 +1030,6 @@ class Writer:
         shutil.rmtree(self.path(d))
         for f in dirs[d]:
             del self.files[f.rel]
-        self.count("subagent_dirs_removed")
         self.note("rmtree", d)
 
     # --- the loop
@@ -1120,32 +1053,33 @@ class Writer:
                     (self.op_copytruncate, 1.5), (self.op_delete, 1.5),
                     (self.op_delete_recreate, 0.7), (self.op_rmtree_subagents, 0.4)]
         op = self.rng.choices([o for o, _ in ops], weights=[w for _, w in ops])[0]
+        if op in (self.op_new_session, self.op_new_project, self.op_new_subagent) and \
+                len(self.files) >= self.scale["max_files"]:
+            op = self.op_append  # no new files beyond max_files
         op()
 
-    def run(self) -> None:
-        try:
-            while not self.stop.is_set() and not self.abort.is_set():
-                self.one_op()
-                time.sleep(self.rng.uniform(0, self.scale["pace"]))
-            for f in list(self.files.values()):
-                self.complete_pending(f, pause=False)
-        except BaseException as e:  # noqa: BLE001 - reported by the main thread
-            self.error = e
-            self.abort.set()
-        finally:
-            self.view.close()
-            self.oplog.close()
+    def work(self) -> None:
+        while not self.stop.is_set() and not self.abort.is_set():
+            self.one_op()
+            time.sleep(self.rng.uniform(0, self.scale["pace"]))
+        for f in list(self.files.values()):
+            self.complete_pending(f, pause=False)
+
+    def close(self) -> None:
+        self.view.close()
+        self.oplog.close()
 
 
 # --------------------------------------------------------------------------- the test
 
 
-def wait_caught_up(view: LedgerView, root: str, deadline_s: float, keeper: Keeper,
-                   proc: subprocess.Popen) -> float:
+def wait_caught_up(root: str, deadline_s: float, keeper: Keeper, proc: subprocess.Popen) -> float:
+    """Waits (bounded) until the ledger has read every transcript completely."""
     t0 = time.monotonic()
     while True:
         keeper.check_alive(proc, "while catching up at the end")
-        behind = [(p, why) for p in transcripts(root) if (why := unread(view, p)) is not None]
+        behind = [(p, why) for p in transcripts(root)
+                  if (why := unread(keeper.view, p)) is not None]
         if not behind:
             return time.monotonic() - t0
         if time.monotonic() - t0 > deadline_s:
@@ -1167,8 +1101,8 @@ def scenario(script) -> str:
         for d in (os.path.join(root, "projects"), os.path.join(journal, "projects"), logs):
             os.makedirs(d)
         cli = Cli(script.binary, root, os.path.join(tmp, "ledger.db"))
-        keeper = Keeper(cli, logs, random.Random(seed * 2 + 1), scale, abort)
-        writer = Writer(root, journal, random.Random(seed * 2), scale, keeper, abort, stop)
+        keeper = Keeper(cli, logs, Rng(seed * 2 + 1), scale, abort)
+        writer = Writer(root, journal, Rng(seed * 2), scale, keeper, abort, stop)
         writer.setup()
         log(f"initial tree: {len(writer.projects)} projects, {len(writer.files)} transcripts")
 
@@ -1204,23 +1138,21 @@ def scenario(script) -> str:
             f"{(waits[-1] if waits else 0) * 1000:.0f} ms")
         log(f"operations: {dict(sorted(writer.counts.items()))}")
 
-        view = LedgerView(cli.ledger)
-        caught = wait_caught_up(view, root, scale["final_deadline"], keeper, final)
+        caught = wait_caught_up(root, scale["final_deadline"], keeper, final)
         keeper.shows_running(final)
         keeper.check_alive(final, "at the end")
         took = keeper.stop_term(final, "final monitor")
-        view.close()
+        keeper.view.close()
         log(f"final monitor caught up in {caught:.2f} s, exited 0 {took * 1000:.0f} ms "
             f"after SIGTERM")
 
         expected = oracle(journal)
         status = cli.status()
-        if status["files"].get("unreadBytes") != 0:
-            fail(f"sync-status after the end: files.unreadBytes {status['files']} "
-                 f"(expected 0)")
-        if status["events"] != expected["totals"]["events"]:
-            fail(f"sync-status events: expected {expected['totals']['events']} (oracle), "
-                 f"got {status['events']}")
+        check(status["files"].get("unreadBytes") == 0,
+              f"sync-status after the end: files.unreadBytes {status['files']} (expected 0)")
+        check(status["events"] == expected["totals"]["events"],
+              f"sync-status events: expected {expected['totals']['events']} (oracle), "
+              f"got {status['events']}")
         cli.check_against(expected, "over everything the writer wrote")
         totals = expected["totals"]
         return (f"{keeper.starts - 1} monitor starts ({keeper.counts['sigkill']} SIGKILL, "

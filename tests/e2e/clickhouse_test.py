@@ -11,45 +11,29 @@ the same scenario runs against that real server instead, in a new database
 of its own (dropped at the end); the outage, which needs the test server's
 fault switch, is then left out.
 """
-import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 import urllib.parse
 import urllib.request
+
+from e2e_common import Cli, assistant_line, check, main
 
 PASSWORD = "pa55-w0rd-never-shown"
 
 
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def assistant(msg_id, ts, output, session="s-1"):
-    return json.dumps({
-        "type": "assistant", "uuid": "u-" + msg_id, "sessionId": session,
-        "timestamp": ts, "requestId": "req_" + msg_id, "cwd": "/w",
-        "message": {"id": "msg_" + msg_id, "model": "claude-sonnet-4-20250514",
-                    "usage": {"input_tokens": 10, "output_tokens": output,
-                              "cache_read_input_tokens": 1000}}})
+def assistant(key, ts, output):
+    return assistant_line(key, ts, {"input_tokens": 10, "output_tokens": output,
+                                    "cache_read_input_tokens": 1000})
 
 
 class Env:
-    def __init__(self, args, tmp):
-        self.binary = args.binary
+    def __init__(self, script):
+        tmp = script.tmp
         self.root = os.path.join(tmp, "claude")
-        self.ledger = os.path.join(tmp, "ledger.db")
         os.makedirs(os.path.join(self.root, "projects", "p"))
         real = os.environ.get("CONTEXT_CLEANER_TEST_CLICKHOUSE_URL")
         self.db = "team"
@@ -59,17 +43,19 @@ class Env:
             self.user = urllib.parse.unquote(u.username or "default")
             self.password = urllib.parse.unquote(u.password or "")
             self.db = f"cc_e2e_{os.getpid()}_{int(time.time())}"
-            self.base = f"{u.scheme}://{u.hostname}:{u.port or (8443 if u.scheme == 'https' else 8123)}"
+            port = u.port or (8443 if u.scheme == "https" else 8123)
+            self.base = f"{u.scheme}://{u.hostname}:{port}"
         else:
-            self.server = subprocess.Popen([args.server, "writer", PASSWORD],
+            self.server = subprocess.Popen([script.args.server, "writer", PASSWORD],
                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                            text=True)
             self.user, self.password = "writer", PASSWORD
             self.base = f"http://127.0.0.1:{int(self.server.stdout.readline())}"
         self.url = self.url_with(self.user)
-        self.env = dict(os.environ, CLICKHOUSE_PASSWORD=self.password, HOME=tmp,
-                        XDG_CONFIG_HOME=os.path.join(tmp, "cfg"), USER="alice")
-        self.env.pop("CONTEXT_CLEANER_TEST_CLICKHOUSE_URL", None)
+        env = dict(os.environ, CLICKHOUSE_PASSWORD=self.password, HOME=tmp,
+                   XDG_CONFIG_HOME=os.path.join(tmp, "cfg"), USER="alice")
+        env.pop("CONTEXT_CLEANER_TEST_CLICKHOUSE_URL", None)
+        self.cli = Cli(script.binary, self.root, os.path.join(tmp, "ledger.db"), env)
 
     def url_with(self, userinfo):
         scheme, host = self.base.split("://")
@@ -82,14 +68,27 @@ class Env:
         self.server.stdin.close()
         self.server.wait(timeout=30)
 
+    def start(self, *args, **kw):
+        """The program on this ClickHouse, running (text output)."""
+        return self.cli.popen("--clickhouse", self.url, *args, text=True, **kw)
+
+    def stop(self, p, what):
+        """SIGTERM: exit 0, the password never printed."""
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+        check(p.returncode == 0, f"{what}: exit {p.returncode}: {err[-1500:]}")
+        check(self.password not in (out or "") + err, f"{what} printed the password")
+
     def run(self, *args, url=None, expect=0):
-        cmd = [self.binary, "--claude-dir", self.root, "--ledger", self.ledger,
-               "--clickhouse", url or self.url, *args]
-        p = subprocess.run(cmd, capture_output=True, text=True, env=self.env, timeout=120)
+        p = subprocess.run(self.cli.args("--clickhouse", url or self.url, *args),
+                           capture_output=True, text=True, env=self.cli.env, timeout=120)
         check(self.password not in p.stdout + p.stderr, f"{args}: the password was printed")
         check(p.returncode == expect,
               f"{args}: exit {p.returncode}\n{p.stdout[-1500:]}\n{p.stderr[-1500:]}")
         return p
+
+    def shipping(self, url=None):
+        return json.loads(self.run("bridge", "sync-status", "--json", url=url).stdout)["shipping"]
 
     def append(self, *lines):
         with open(os.path.join(self.root, "projects", "p", "s-1.jsonl"), "a") as f:
@@ -118,13 +117,21 @@ class Env:
         return int(row[0])
 
 
-def scenario(env):
+def scenario(script):
+    env = Env(script)
+    try:
+        return ship(env)
+    finally:
+        env.close()
+
+
+def ship(env):
     env.append(*[assistant(f"a{i}", f"2025-09-03T10:{i:02d}:00.000Z", 3) for i in range(20)])
     out = json.loads(env.run("bridge", "sync", "--once", "--json").stdout)
     check(out["shipping"]["rowsShipped"] == 20 and out["shipping"]["rowsWaiting"] == 0,
           f"first sync: {out['shipping']}")
     check(env.compare("after the first sync") == 20, "20 events")
-    st = json.loads(env.run("bridge", "sync-status", "--json").stdout)["shipping"]
+    st = env.shipping()
     check(st["status"] == "ok" and st["rowsPending"] == 0 and "***" in st["target"],
           f"status: {st}")
 
@@ -149,7 +156,7 @@ def outage(env):
     env.append(*[assistant(f"b{i}", f"2025-09-04T11:{i:02d}:00.000Z", 50) for i in range(5)])
     p = env.run("bridge", "sync", "--once")
     check("wait in the outbox" in p.stderr, f"outage warning: {p.stderr}")
-    st = json.loads(env.run("bridge", "sync-status", "--json").stdout)["shipping"]
+    st = env.shipping()
     check(st["status"] == "retrying" and st["rowsPending"] == 5, f"during the outage: {st}")
     env.server.send_signal(signal.SIGUSR2)
     time.sleep(0.3)
@@ -157,7 +164,7 @@ def outage(env):
     # a batch frozen before the outage is due after its backoff, so wait).
     for _ in range(40):
         env.run("bridge", "sync", "--once")
-        st = json.loads(env.run("bridge", "sync-status", "--json").stdout)["shipping"]
+        st = env.shipping()
         if st["rowsPending"] == 0:
             break
         time.sleep(0.5)
@@ -170,7 +177,7 @@ def wrong_password_validate_reports_monitor(env):
     bad = env.url_with(env.user + ":wrong")
     p = env.run("bridge", "sync", "--once", url=bad)
     check("STOPPED" in p.stderr and "wrong" not in p.stderr, f"stopped: {p.stderr}")
-    st = json.loads(env.run("bridge", "sync-status", "--json", url=bad).stdout)["shipping"]
+    st = env.shipping(url=bad)
     check(st["status"] == "stopped" and st["rowsPending"] == 1, f"stopped status: {st}")
     env.run("bridge", "sync", "--once")
     check(env.compare("after fixing the password") == 26, "26 events")
@@ -196,10 +203,7 @@ def wrong_password_validate_reports_monitor(env):
     # The monitor ships beside its ingestion, within seconds of a line; so
     # does `run`, the all-in-one service.
     def follow_and_ship(command, first, want):
-        cmd = [env.binary, "--claude-dir", env.root, "--ledger", env.ledger,
-               "--clickhouse", env.url, *command]
-        mon = subprocess.Popen(cmd, env=env.env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+        mon = env.start(*command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             time.sleep(1.0)
             env.append(*[assistant(f"m{i}", f"2025-09-06T08:{i:02d}:00.000Z", 77)
@@ -214,10 +218,7 @@ def wrong_password_validate_reports_monitor(env):
                 time.sleep(0.2)
             check(count == want, f"{command}: {count} rows in ClickHouse, want {want}")
         finally:
-            mon.send_signal(signal.SIGTERM)
-            out, err = mon.communicate(timeout=30)
-        check(mon.returncode == 0, f"{command}: exit {mon.returncode}: {err[-1500:]}")
-        check(env.password not in out + err, f"{command} printed the password")
+            env.stop(mon, command)
         check(env.compare(f"after {command}") == want, f"{want} events")
 
     follow_and_ship(["bridge", "sync", "--start-monitoring"], 0, 29)
@@ -230,10 +231,8 @@ def wrong_password_validate_reports_monitor(env):
 def dashboards_agree(env):
     """`dashboard --from clickhouse` answers as `dashboard` over the ledger."""
     def start(*extra):
-        cmd = [env.binary, "--claude-dir", env.root, "--ledger", env.ledger,
-               "--clickhouse", env.url, "dashboard", "--port", "0", "-z", "Asia/Tokyo", *extra]
-        p = subprocess.Popen(cmd, env=env.env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+        p = env.start("dashboard", "--port", "0", "-z", "Asia/Tokyo", *extra,
+                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         line = p.stderr.readline()
         check("dashboard at http://" in line, f"{extra}: {line}")
         return p, line.split("dashboard at ")[1].split()[0]
@@ -265,29 +264,7 @@ def dashboards_agree(env):
             p.wait(timeout=30)
 
 
-def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--server", required=True)
-    args = ap.parse_args(argv)
-    tmp = tempfile.mkdtemp(prefix="cc-clickhouse-")
-    env = None
-    try:
-        env = Env(args, tmp)
-        result = scenario(env)
-        print(f"clickhouse_test: PASS: {result}")
-        return 0
-    except Failure as e:
-        print(f"clickhouse_test: FAIL: {e}", file=sys.stderr)
-        return 1
-    except Exception:
-        print(f"clickhouse_test: FAIL:\n{traceback.format_exc()}", file=sys.stderr)
-        return 1
-    finally:
-        if env:
-            env.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main("clickhouse_test", __doc__, scenario,
+                  add_args=lambda ap: ap.add_argument(
+                      "--server", required=True, help="tests/chdb/chdb_http_server")))

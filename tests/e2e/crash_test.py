@@ -32,15 +32,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import uuid as uuidlib
 
-from e2e_common import (BASE58, Cli, check_report, dumps, fail, generate_corpus, main,
+from e2e_common import (Cli, Rng, check_report, dumps, fail, generate_corpus, iso_ms, main,
                          oracle, transcripts)
 
 SCALES = {
@@ -80,7 +78,7 @@ def pid_alive(pid: int) -> bool:
 class Grower:
     """Appends realistic lines and files to the corpus between rounds."""
 
-    def __init__(self, root: str, rng: random.Random) -> None:
+    def __init__(self, root: str, rng: Rng) -> None:
         self.root = root
         self.projects = os.path.join(root, "projects")
         self.rng = rng
@@ -138,26 +136,19 @@ class Grower:
                 return False
         return True
 
-    # --- ids
-
-    def b58(self, n: int) -> str:
-        return "".join(self.rng.choices(BASE58, k=n))
-
-    def new_uuid(self) -> str:
-        return str(uuidlib.UUID(int=self.rng.getrandbits(128), version=4))
+    # --- time
 
     def timestamp(self) -> str:
         # Inside the generator's window (2025-09-01 .. 2025-10-31).
         ms = 1_756_684_800_000 + self.rng.randrange(60 * 86_400_000)
-        t = time.gmtime(ms // 1000)
-        return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{ms % 1000:03d}Z"
+        return iso_ms(ms)
 
     # --- lines
 
     def new_response_lines(self, session_id: str | None = None) -> list[bytes]:
         """One new response written as 1-3 lines (content blocks), output growing."""
         t = copy.deepcopy(self.rng.choice(self.assistant_templates))
-        msg_id, req_id = "msg_01" + self.b58(22), "req_011C" + self.b58(20)
+        msg_id, req_id = "msg_01" + self.rng.b58(22), "req_011C" + self.rng.b58(20)
         usage = {"input_tokens": self.rng.randrange(1, 50),
                  "cache_creation_input_tokens": self.rng.randrange(0, 8000),
                  "cache_read_input_tokens": self.rng.randrange(0, 150_000),
@@ -174,9 +165,10 @@ class Grower:
             u.pop("cache_creation", None)
             obj["message"]["usage"] = u
             obj["message"]["id"] = msg_id
-            obj["message"]["content"] = [{"type": "text", "text": f"new block {i} " + self.b58(40)}]
+            obj["message"]["content"] = [{"type": "text",
+                                          "text": f"new block {i} " + self.rng.b58(40)}]
             obj["requestId"] = req_id
-            obj["uuid"] = self.new_uuid()
+            obj["uuid"] = self.rng.uuid4()
             obj["timestamp"] = ts
             if session_id:
                 obj["sessionId"] = session_id
@@ -192,7 +184,7 @@ class Grower:
             inner["usage"] = dict(inner["usage"])
             inner["usage"]["output_tokens"] = (inner["usage"].get("output_tokens", 0)
                                                + self.rng.randrange(1, 5000))
-            obj["uuid"] = self.new_uuid()
+            obj["uuid"] = self.rng.uuid4()
             self.counts["progress_repeats"] += 1
             return dumps(obj)
         obj = copy.deepcopy(self.rng.choice(self.assistant_templates))
@@ -201,7 +193,7 @@ class Grower:
         if self.rng.random() < 0.3:
             u["input_tokens"] = u.get("input_tokens", 0) + self.rng.randrange(1, 100)
         obj["message"]["usage"] = u
-        obj["uuid"] = self.new_uuid()
+        obj["uuid"] = self.rng.uuid4()
         if self.rng.random() < 0.2:
             # Earlier than the original, often on an earlier day: the event's day must move.
             obj["timestamp"] = shift_timestamp(obj["timestamp"], -self.rng.randrange(1, 3 * 86400))
@@ -278,7 +270,7 @@ class Grower:
         projects = sorted(d for d in os.listdir(self.projects)
                           if os.path.isdir(os.path.join(self.projects, d)))
         project = os.path.join(self.projects, rng.choice(projects))
-        session = self.new_uuid()
+        session = self.rng.uuid4()
         if rng.random() < 0.3:
             sessions = [n[:-6] for n in os.listdir(project) if n.endswith(".jsonl")]
             if sessions:
@@ -288,9 +280,9 @@ class Grower:
         else:
             path = os.path.join(project, session + ".jsonl")
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        body = [dumps({"type": "user", "sessionId": session, "uuid": self.new_uuid(),
+        body = [dumps({"type": "user", "sessionId": session, "uuid": self.rng.uuid4(),
                        "timestamp": self.timestamp(),
-                       "message": {"role": "user", "content": "hello " + self.b58(30)}})]
+                       "message": {"role": "user", "content": "hello " + self.rng.b58(30)}})]
         for _ in range(rng.randrange(1, 6)):
             body += self.new_response_lines(session)
             if rng.random() < 0.5:
@@ -345,7 +337,7 @@ class KillClock:
     in its final commit) or mostly kill after the end.
     """
 
-    def __init__(self, rng: random.Random, typical: float) -> None:
+    def __init__(self, rng: Rng, typical: float) -> None:
         self.rng = rng
         self.limit = max(typical, 0.005) * 1.2
         self.recent: list[str] = []
@@ -475,7 +467,7 @@ def test_dead_holder(binary: str, root: str, tmp: str) -> str:
 
 
 def scenario(script) -> str:
-    rng, log, tmp = random.Random(script.seed), script.log, script.tmp
+    rng, log, tmp = Rng(script.seed), script.log, script.tmp
     size_mb, backfill_rounds, sync_rounds = SCALES[script.scale]
     root = os.path.join(tmp, "claude")
     log(generate_corpus(root, size_mb, script.seed % 100000, bad_lines=True))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import shutil
@@ -24,12 +25,12 @@ import sys
 import tempfile
 import time
 import traceback
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ORACLE = os.path.join(REPO, "tools", "oracle.py")
 GEN = os.path.join(REPO, "tools", "gen_corpus.py")
-BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 # What the oracle computes of a report, beside its reject count.
 REPORT_KEYS = ("daily", "totals")
 
@@ -68,6 +69,34 @@ def text_tail(data: bytes | str, limit: int = 2000) -> str:
     if isinstance(data, bytes):
         data = data.decode(errors="replace")
     return data[-limit:]
+
+
+def file_tail(path: str, limit: int = 1500) -> str:
+    """The end of a file (a process's stderr log), as text; "" if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            return text_tail(f.read(), limit)
+    except OSError:
+        return ""
+
+
+def iso_ms(ms: int) -> str:
+    """Milliseconds since the epoch as Claude Code's timestamps: 2025-09-01T00:00:00.000Z."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+
+
+class Rng(random.Random):
+    """A seeded random source that also makes Claude Code's ids."""
+    BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+    def b58(self, n: int) -> str:
+        return "".join(self.choices(self.BASE58, k=n))
+
+    def uuid4(self) -> str:
+        return str(uuid.UUID(int=self.getrandbits(128), version=4))
+
+    def log_uniform(self, lo: float, hi: float) -> float:
+        return math.exp(self.uniform(math.log(lo), math.log(hi)))
 
 
 # --------------------------------------------------------------------------- reports

@@ -43,13 +43,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import random
 import shutil
 import sys
-import uuid as uuidlib
 
-from e2e_common import (ORACLE, Cli, check_report, diff_reports, dumps, fail, generate_corpus,
-                        main, oracle, token_report)
+from e2e_common import (ORACLE, Cli, Rng, check_report, diff_reports, dumps, fail,
+                        generate_corpus, main, oracle, token_report)
 
 SAME_BUT_BYTES = "(daily/totals equal; the bytes differ in formatting)"
 SCALES = {"ci": (20, 80), "large": (200, 600)}  # MiB, files
@@ -144,7 +142,7 @@ def timestamp_stats(files: list[FileModel], oracle_mod) -> dict:
             "keys_spanning_two_days": len(multi_day)}
 
 
-def add_day_spanning_copies(files: list[FileModel], rng: random.Random, oracle_mod,
+def add_day_spanning_copies(files: list[FileModel], rng: Rng, oracle_mod,
                             count: int) -> int:
     """Stress: copies of usage lines with the same key, shifted by up to +-2 days.
 
@@ -174,7 +172,7 @@ def add_day_spanning_copies(files: list[FileModel], rng: random.Random, oracle_m
         usage["output_tokens"] = usage.get("output_tokens", 0) + rng.randrange(-10, 500)
         usage["output_tokens"] = max(0, usage["output_tokens"])
         obj["message"]["usage"] = usage
-        obj["uuid"] = str(uuidlib.UUID(int=rng.getrandbits(128), version=4))
+        obj["uuid"] = rng.uuid4()
         line = dumps(obj)
         fm = rng.choice(files)
         fm.lines.insert(rng.randrange(len(fm.lines) + 1), line)
@@ -185,7 +183,7 @@ def add_day_spanning_copies(files: list[FileModel], rng: random.Random, oracle_m
 # --------------------------------------------------------------------------- variants
 
 
-def variant_shuffled_lines(files: list[FileModel], rng: random.Random) -> list[FileModel]:
+def variant_shuffled_lines(files: list[FileModel], rng: Rng) -> list[FileModel]:
     out = []
     for fm in files:
         lines = list(fm.lines)
@@ -194,7 +192,7 @@ def variant_shuffled_lines(files: list[FileModel], rng: random.Random) -> list[F
     return out
 
 
-def variant_moved(files: list[FileModel], rng: random.Random) -> list[FileModel]:
+def variant_moved(files: list[FileModel], rng: Rng) -> list[FileModel]:
     """Same file contents under other directories and names: a different path order."""
     dirs = sorted({fm.rel.split(os.sep)[0] for fm in files})
     dirs += ["-aaa-moved-first", "-zzz-moved-last", "-home-USER-projects-moved"]
@@ -202,9 +200,9 @@ def variant_moved(files: list[FileModel], rng: random.Random) -> list[FileModel]
     for fm in files:
         while True:
             d = rng.choice(dirs)
-            session = str(uuidlib.UUID(int=rng.getrandbits(128), version=4))
+            session = rng.uuid4()
             if rng.random() < 0.25:
-                parent = str(uuidlib.UUID(int=rng.getrandbits(128), version=4))
+                parent = rng.uuid4()
                 rel = os.path.join(d, parent, "subagents", f"agent-a{rng.getrandbits(24):06x}"
                                    ".jsonl")
             else:
@@ -218,7 +216,7 @@ def variant_moved(files: list[FileModel], rng: random.Random) -> list[FileModel]
     return out
 
 
-def variant_redistributed(files: list[FileModel], rng: random.Random) -> list[FileModel]:
+def variant_redistributed(files: list[FileModel], rng: Rng) -> list[FileModel]:
     """All lines over a different number of files, in random order."""
     lines = [line for fm in files for line in fm.lines]
     rng.shuffle(lines)
@@ -233,7 +231,7 @@ def variant_redistributed(files: list[FileModel], rng: random.Random) -> list[Fi
     out = []
     for i, bucket in enumerate(buckets):
         d = dirs[i % len(dirs)]
-        rel = os.path.join(d, str(uuidlib.UUID(int=rng.getrandbits(128), version=4)) + ".jsonl")
+        rel = os.path.join(d, rng.uuid4() + ".jsonl")
         out.append(FileModel(rel, False, bucket, None))
     # File-level things: BOMs at the start of some files, unfinished tails at the end of others.
     boms = sum(fm.bom for fm in files)
@@ -246,7 +244,7 @@ def variant_redistributed(files: list[FileModel], rng: random.Random) -> list[Fi
     return out
 
 
-def write_incrementally(files: list[FileModel], root: str, rng: random.Random,
+def write_incrementally(files: list[FileModel], root: str, rng: Rng,
                         chunks: int):
     """Yields after each of `chunks` appends; file bytes are cut at random offsets."""
     projects = os.path.join(root, "projects")
@@ -291,7 +289,7 @@ def check_same_bytes(label: str, reference: bytes, report: bytes) -> None:
 
 
 def scenario(script) -> str:
-    rng, log, tmp = random.Random(script.seed), script.log, script.tmp
+    rng, log, tmp = Rng(script.seed), script.log, script.tmp
     ledgers = 0
 
     def fresh_ledger(root: str) -> Cli:
