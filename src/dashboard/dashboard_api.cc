@@ -1,13 +1,11 @@
 #include "dashboard/dashboard_api.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cmath>
-#include <cstdio>
 
 #include "core/civil_time.h"
 #include "core/json_writer.h"
-#include "core/utf8.h"
+#include "dashboard/api_params.h"
+#include "dashboard/metrics.h"
 #include "dashboard/usage_views.h"
 
 namespace cc {
@@ -28,24 +26,22 @@ ApiResponse Error(int status, const std::string& message) {
   return Json(w, status);
 }
 
-std::string Param(const ApiRequest& r, const std::string& name,
-                  const std::string& fallback = "") {
-  auto it = r.params.find(name);
-  return it == r.params.end() ? fallback : it->second;
-}
-
 void Dollars(JsonWriter& w, std::string_view key, int64_t nano) {
   w.Key(key).Number(DollarsJsonNumber(nano));
 }
 
+void TokenFields(JsonWriter& w, const Tokens& t) {
+  w.Field("inputTokens", t.input)
+      .Field("outputTokens", t.output)
+      .Field("cacheCreationTokens", t.cache_creation)
+      .Field("cacheReadTokens", t.cache_read)
+      .Field("totalTokens", t.Total());
+}
+
 void TotalsObject(JsonWriter& w, const UsageTotals& t) {
-  w.BeginObject()
-      .Field("inputTokens", t.tokens.input)
-      .Field("outputTokens", t.tokens.output)
-      .Field("cacheCreationTokens", t.tokens.cache_creation)
-      .Field("cacheReadTokens", t.tokens.cache_read)
-      .Field("totalTokens", t.tokens.Total())
-      .Field("events", t.events);
+  w.BeginObject();
+  TokenFields(w, t.tokens);
+  w.Field("events", t.events);
   Dollars(w, "costUSD", t.cost_nano);
   w.Field("unpricedEvents", t.unpriced_events).EndObject();
 }
@@ -62,63 +58,6 @@ void OptionalTime(JsonWriter& w, std::string_view key,
   } else {
     w.Null();
   }
-}
-
-bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) != 0;
-         });
-}
-
-// A time parameter: epoch milliseconds, an ISO timestamp, or a local date
-// (`end_of_day`: the end of that day, for an inclusive `to`).
-Result<int64_t> TimeParam(const std::string& name, const std::string& text,
-                          const TimeZone& zone, bool end_of_day) {
-  if (AllDigits(text) && text.size() > 8) {
-    if (text.size() > 15) return Status::InvalidArgument(name + ": too large");
-    return std::stoll(text);
-  }
-  if (std::optional<int64_t> day = ParseDate(text)) {
-    return zone.LocalDayStart(*day + (end_of_day ? 1 : 0));
-  }
-  if (std::optional<int64_t> ms = ParseIsoTimestampMs(text)) return *ms;
-  return Status::InvalidArgument(
-      name + ": expected YYYY-MM-DD, an ISO timestamp or epoch milliseconds, "
-             "got '" + text + "'");
-}
-
-Result<size_t> CountParam(const ApiRequest& r, const std::string& name,
-                          size_t fallback, size_t min, size_t max) {
-  const std::string text = Param(r, name);
-  if (text.empty()) return fallback;
-  if (!AllDigits(text) || text.size() > 9) {
-    return Status::InvalidArgument(name + ": expected a whole number, got '" +
-                                   text + "'");
-  }
-  const size_t n = std::stoul(text);
-  if (n < min || n > max) {
-    return Status::InvalidArgument(name + ": from " + std::to_string(min) +
-                                   " to " + std::to_string(max));
-  }
-  return n;
-}
-
-Result<TimeZone> ZoneParam(const ApiRequest& r, const TimeZone& fallback) {
-  const std::string name = Param(r, "tz");
-  if (name.empty()) return fallback;
-  Result<TimeZone> z = TimeZone::Load(name);
-  if (!z.ok()) return Status::InvalidArgument("tz: " + z.status().message());
-  return z;
-}
-
-Result<int> WeekStartParam(const ApiRequest& r) {
-  const std::string s = Param(r, "weekStart", "monday");
-  static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
-                                "thursday", "friday", "saturday"};
-  for (int i = 0; i < 7; ++i) {
-    if (s == kDays[i]) return i;
-  }
-  return Status::InvalidArgument("weekStart: a day name, got '" + s + "'");
 }
 
 void PeriodObject(JsonWriter& w, std::string_view key, const PeriodView& p) {
@@ -141,48 +80,6 @@ void StringArray(JsonWriter& w, std::string_view key,
   w.EndArray();
 }
 
-double ToDollars(int64_t nano) {
-  return static_cast<double>(nano) / static_cast<double>(kNanoPerDollar);
-}
-
-// Prometheus text: "# HELP", "# TYPE", then the samples.
-class MetricsText {
- public:
-  void Family(const char* name, const char* type, const char* help) {
-    out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
-    out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
-  }
-  void Sample(const std::string& name_and_labels, double value) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", value);
-    out_.append(name_and_labels).append(" ").append(buf).append("\n");
-  }
-  // The format is UTF-8: a byte that is not (a model name may come from
-  // anywhere) becomes U+FFFD.
-  static std::string Label(std::string_view value) {
-    std::string out;
-    for (size_t i = 0; i < value.size(); ++i) {
-      const char c = value[i];
-      if (c == '\\' || c == '"') out.push_back('\\');
-      if (c == '\n') {
-        out.append("\\n");
-      } else if (static_cast<unsigned char>(c) < 0x80) {
-        out.push_back(c);
-      } else if (size_t n = Utf8SequenceLength(value, i); n == 0) {
-        out.append("\xEF\xBF\xBD");
-      } else {
-        out.append(value.substr(i, n));
-        i += n - 1;
-      }
-    }
-    return out;
-  }
-  std::string Take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
 }  // namespace
 
 ApiResponse DashboardApi::Handle(const ApiRequest& r) const {
@@ -193,7 +90,7 @@ ApiResponse DashboardApi::Handle(const ApiRequest& r) const {
     ok.status = src_.snapshot() ? 200 : 503;
     return ok;
   }
-  if (r.path == "/metrics") return Metrics();
+  if (r.path == "/metrics") return cc::Metrics(src_);
   if (src_.snapshot() == nullptr) {
     return Error(503, "the ledger is still being read; try again shortly");
   }
@@ -295,16 +192,7 @@ ApiResponse DashboardApi::Series(const ApiRequest& r) const {
     to = *s->last_event_ms + 1;
   }
   int64_t from = to - span;
-  if (!Param(r, "from").empty()) {
-    Result<int64_t> f = TimeParam("from", Param(r, "from"), *zone, false);
-    if (!f.ok()) return Error(400, f.status().message());
-    from = *f;
-  }
-  if (!Param(r, "to").empty()) {
-    Result<int64_t> t = TimeParam("to", Param(r, "to"), *zone, true);
-    if (!t.ok()) return Error(400, t.status().message());
-    to = *t;
-  }
+  if (Status st = RangeParams(r, *zone, &from, &to); !st.ok()) return Error(400, st.message());
   ViewOptions o;
   o.zone = *zone;
   o.start_of_week = *week_start;
@@ -351,15 +239,8 @@ ApiResponse DashboardApi::Breakdown(const ApiRequest& r) const {
   const std::string order = Param(r, "order", "desc");
   if (order != "asc" && order != "desc") return Error(400, "order: asc or desc");
   q.descending = order == "desc";
-  if (!Param(r, "from").empty()) {
-    Result<int64_t> f = TimeParam("from", Param(r, "from"), *zone, false);
-    if (!f.ok()) return Error(400, f.status().message());
-    q.from_ms = *f;
-  }
-  if (!Param(r, "to").empty()) {
-    Result<int64_t> t = TimeParam("to", Param(r, "to"), *zone, true);
-    if (!t.ok()) return Error(400, t.status().message());
-    q.to_ms = *t;
+  if (Status st = RangeParams(r, *zone, &q.from_ms, &q.to_ms); !st.ok()) {
+    return Error(400, st.message());
   }
   q.search = Param(r, "q");
   if (q.search.size() > 200) return Error(400, "q: at most 200 bytes");
@@ -424,13 +305,9 @@ ApiResponse DashboardApi::Session(const ApiRequest& r) const {
     w.Field("key", e.key)
         .Field("model", e.model)
         .Field("source", e.source)
-        .Field("sidechain", e.is_sidechain)
-        .Field("inputTokens", e.tokens.input)
-        .Field("outputTokens", e.tokens.output)
-        .Field("cacheCreationTokens", e.tokens.cache_creation)
-        .Field("cacheReadTokens", e.tokens.cache_read)
-        .Field("totalTokens", e.tokens.Total())
-        .Field("priced", e.priced);
+        .Field("sidechain", e.is_sidechain);
+    TokenFields(w, e.tokens);
+    w.Field("priced", e.priced);
     Dollars(w, "costUSD", e.cost_nano);
     w.EndObject();
     if (truncated) continue;
@@ -572,93 +449,6 @@ ApiResponse DashboardApi::Telemetry() const {
   Dollars(w, "oursUSD", t.our_cost_nano);
   w.EndObject().EndObject().EndObject();
   return Json(w);
-}
-
-ApiResponse DashboardApi::Metrics() const {
-  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
-  ApiResponse r;
-  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  MetricsText m;
-  m.Family("context_cleaner_up", "gauge",
-           "1 when the dashboard has read the ledger.");
-  m.Sample("context_cleaner_up", s ? 1 : 0);
-  if (!s) {
-    r.body = m.Take();
-    return r;
-  }
-  // Per model, from the rollup.
-  std::map<std::string, UsageTotals> by_model;
-  for (const UsageRow& u : s->usage.rows) by_model[s->usage.dim(u).model].Add(u);
-  m.Family("context_cleaner_events_total", "counter",
-           "API responses in the ledger, by model.");
-  for (const auto& [model, t] : by_model) {
-    m.Sample("context_cleaner_events_total{model=\"" + MetricsText::Label(model) +
-                 "\"}",
-             static_cast<double>(t.events));
-  }
-  m.Family("context_cleaner_tokens_total", "counter",
-           "Tokens in the ledger, by model and kind.");
-  for (const auto& [model, t] : by_model) {
-    const std::string l = "context_cleaner_tokens_total{model=\"" +
-                          MetricsText::Label(model) + "\",kind=\"";
-    m.Sample(l + "input\"}", static_cast<double>(t.tokens.input));
-    m.Sample(l + "output\"}", static_cast<double>(t.tokens.output));
-    m.Sample(l + "cache_creation\"}", static_cast<double>(t.tokens.cache_creation));
-    m.Sample(l + "cache_read\"}", static_cast<double>(t.tokens.cache_read));
-  }
-  m.Family("context_cleaner_cost_usd_total", "counter",
-           "Cost of the ledger's priced events in US dollars, by model.");
-  for (const auto& [model, t] : by_model) {
-    m.Sample("context_cleaner_cost_usd_total{model=\"" +
-                 MetricsText::Label(model) + "\"}",
-             ToDollars(t.cost_nano));
-  }
-  const LedgerSummary& h = s->health;
-  m.Family("context_cleaner_files", "gauge", "Transcripts tracked, by state.");
-  m.Sample("context_cleaner_files{state=\"active\"}", static_cast<double>(h.files_active));
-  m.Sample("context_cleaner_files{state=\"gone\"}", static_cast<double>(h.files_gone));
-  m.Family("context_cleaner_rejected_lines_total", "counter",
-           "Transcript lines that could not be used.");
-  m.Sample("context_cleaner_rejected_lines_total", static_cast<double>(h.rejects));
-  if (h.last_run) {
-    const RunInfo& run = *h.last_run;
-    const int64_t last_sync = run.LastPassMs();
-    m.Family("context_cleaner_last_sync_timestamp_seconds", "gauge",
-             "When the last sync pass finished (Unix time).");
-    m.Sample("context_cleaner_last_sync_timestamp_seconds",
-             static_cast<double>(last_sync) / 1000.0);
-    if (s->backlog) {
-      m.Family("context_cleaner_sync_lag_seconds", "gauge",
-               "How long the oldest transcript byte not yet in the ledger may "
-               "have waited (0 when everything is read).");
-      m.Sample("context_cleaner_sync_lag_seconds",
-               static_cast<double>(BacklogLagMs(*s->backlog, last_sync,
-                                                src_.now_ms())) / 1000.0);
-      m.Family("context_cleaner_unread_bytes", "gauge",
-               "Bytes of tracked transcripts not yet in the ledger.");
-      m.Sample("context_cleaner_unread_bytes",
-               static_cast<double>(s->backlog->unread_bytes));
-    }
-  }
-  if (s->shipping) {
-    const ShipState& st = *s->shipping;
-    m.Family("context_cleaner_shipping_pending_events", "gauge",
-             "Ledger events not yet confirmed by ClickHouse.");
-    m.Sample("context_cleaner_shipping_pending_events",
-             static_cast<double>(st.pending_events));
-    m.Family("context_cleaner_shipping_ok", "gauge",
-             "1 when the last shipping attempt succeeded.");
-    m.Sample("context_cleaner_shipping_ok", st.status == "ok" ? 1 : 0);
-    m.Family("context_cleaner_shipping_rejected_rows_total", "counter",
-             "Rows ClickHouse refused, kept in the ledger.");
-    m.Sample("context_cleaner_shipping_rejected_rows_total",
-             static_cast<double>(st.rejected_rows));
-  }
-  m.Family("context_cleaner_snapshot_version", "counter",
-           "Times the dashboard has re-read the ledger.");
-  m.Sample("context_cleaner_snapshot_version", static_cast<double>(s->version));
-  r.body = m.Take();
-  return r;
 }
 
 }  // namespace cc

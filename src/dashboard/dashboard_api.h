@@ -1,5 +1,5 @@
-// DashboardApi: the JSON API under /api/ (docs/api.md), /metrics and
-// /healthz, as a function from a request to a response. No sockets here:
+// DashboardApi: the JSON API under /api/ (docs/api.md), /metrics (metrics.h),
+// and /healthz, as a function from a request to a response. No sockets here:
 // the server (dashboard_server.h) adds HTTP, auth, static files and the
 // live event stream; tests call Handle() directly.
 #pragma once
@@ -59,7 +59,6 @@ class DashboardApi {
   ApiResponse Session(const ApiRequest& r) const;
   ApiResponse Health(const ApiRequest& r) const;
   ApiResponse Telemetry() const;
-  ApiResponse Metrics() const;
 
   ApiSources src_;
 };

@@ -54,14 +54,19 @@ class DashboardServerTest : public ::testing::Test {
     ASSERT_TRUE(writer_->Commit(b, "host", 1).ok());
   }
 
-  std::unique_ptr<DashboardServer> Start(const std::string& host = "127.0.0.1",
-                                         const std::string& token = "") {
+  Result<std::unique_ptr<DashboardServer>> TryStart(const std::string& host,
+                                                    const std::string& token = "") {
     DashboardOptions o;
     o.host = host;
     o.port = 0;
     o.auth_token = token;
     o.ledger_path = path_;
-    auto s = DashboardServer::Start(o);
+    return DashboardServer::Start(o);
+  }
+
+  std::unique_ptr<DashboardServer> Start(const std::string& host = "127.0.0.1",
+                                         const std::string& token = "") {
+    auto s = TryStart(host, token);
     EXPECT_TRUE(s.ok()) << s.status().message();
     return s.ok() ? std::move(*s) : nullptr;
   }
@@ -72,11 +77,7 @@ class DashboardServerTest : public ::testing::Test {
 };
 
 TEST_F(DashboardServerTest, ANonLoopbackAddressNeedsAToken) {
-  DashboardOptions o;
-  o.host = "0.0.0.0";
-  o.port = 0;
-  o.ledger_path = path_;
-  auto s = DashboardServer::Start(o);
+  auto s = TryStart("0.0.0.0");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("--auth-token"), std::string::npos)
       << s.status().message();
@@ -182,11 +183,7 @@ TEST_F(DashboardServerTest, ABrowserOriginOtherThanItsOwnIsRefused) {
 }
 
 TEST_F(DashboardServerTest, AHostThatOnlyLooksLikeLoopbackNeedsAToken) {
-  DashboardOptions o;
-  o.host = "127.evil.example";
-  o.port = 0;
-  o.ledger_path = path_;
-  auto s = DashboardServer::Start(o);
+  auto s = TryStart("127.evil.example");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("--auth-token"), std::string::npos)
       << s.status().message();

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -53,8 +54,7 @@ bool HoldsSocket(const std::string& pid, const std::vector<std::string>& inodes)
   return found;
 }
 
-}  // namespace
-
+// The pid of a process listening on `port` (any address), if one can be seen.
 std::optional<int> ListeningProcess(int port) {
   std::vector<std::string> inodes;
   ListeningInodes("/proc/net/tcp", port, &inodes);
@@ -75,6 +75,15 @@ std::optional<int> ListeningProcess(int port) {
   }
   closedir(proc);
   return pid;
+}
+
+}  // namespace
+
+Status PortInUse(int port, const std::string& port_flag) {
+  const std::optional<int> holder = ListeningProcess(port);
+  return Status::IoError("port " + std::to_string(port) + " is in use" +
+                         (holder ? " (pid " + std::to_string(*holder) + "?)" : "") +
+                         (port_flag.empty() ? "" : ": choose another with " + port_flag));
 }
 
 }  // namespace cc::http

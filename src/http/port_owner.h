@@ -2,12 +2,16 @@
 // process's open sockets), so that "port in use" can name the holder.
 #pragma once
 
-#include <optional>
+#include <string>
+
+#include "core/status.h"
 
 namespace cc::http {
 
-// The pid of a process listening on `port` (any address), if one can be
-// seen: only processes whose /proc/PID/fd this user may read are found.
-std::optional<int> ListeningProcess(int port);
+// The error for a `port` another listener holds: "port 8110 is in use
+// (pid 1234?): choose another with --port". The pid is named when it can
+// be seen (only processes whose /proc/PID/fd this user may read are
+// found); the option when `port_flag` is not empty.
+Status PortInUse(int port, const std::string& port_flag);
 
 }  // namespace cc::http

@@ -7,10 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <deque>
 #include <future>
-#include <mutex>
 #include <thread>
-#include <vector>
 
+#include "http/connection_cap.h"
 #include "http/port_owner.h"
 
 namespace cc::http {
@@ -44,20 +43,28 @@ std::chrono::milliseconds TimeFor(size_t bytes, const Limits& limits) {
   return std::chrono::milliseconds(bytes / rate * 1000 + (bytes % rate) * 1000 / rate);
 }
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             SteadyClock::now().time_since_epoch())
-      .count();
+int64_t NowNs() { return std::chrono::nanoseconds(SteadyClock::now().time_since_epoch()).count(); }
+
+// The client went away (or the server closed the connection): nothing to
+// answer.
+bool PeerGone(beast::error_code ec) {
+  return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::operation_aborted;
+}
+
+template <class Body>
+void SetHead(bhttp::response<Body>& message, const Response& r) {
+  message.version(11);
+  message.result(static_cast<unsigned>(r.status));
+  for (const Header& h : r.headers) message.set(h.name, h.value);
+  if (!r.content_type.empty()) message.set(bhttp::field::content_type, r.content_type);
 }
 
 // The answer as Beast writes it; its body is a view of `r`'s, which must
 // outlive the write.
 std::shared_ptr<WholeMessage> MessageFor(const Response& r, bool keep_alive) {
   auto message = std::make_shared<WholeMessage>();
-  message->version(11);
-  message->result(static_cast<unsigned>(r.status));
-  for (const Header& h : r.headers) message->set(h.name, h.value);
-  if (!r.content_type.empty()) message->set(bhttp::field::content_type, r.content_type);
+  SetHead(*message, r);
   const std::string_view body = r.static_body.data() != nullptr ? r.static_body : r.body;
   message->body() = SpanBody::value_type(body.data(), body.size());
   message->keep_alive(keep_alive);
@@ -67,12 +74,11 @@ std::shared_ptr<WholeMessage> MessageFor(const Response& r, bool keep_alive) {
 
 }  // namespace
 
-class Session;
-
 class Server::Impl {
  public:
   explicit Impl(ServerOptions o)
       : options_(std::move(o)),
+        connections_(options_.limits.max_connections),
         handler_pool_(std::max<size_t>(options_.limits.handler_threads, 1)),
         acceptor_(ioc_) {}
   ~Impl() { Stop(); }
@@ -80,28 +86,19 @@ class Server::Impl {
   Status Start();
   void Stop();
   int port() const { return port_; }
-  size_t open_connections() const;
+  size_t open_connections() const { return connections_.Open().size(); }
 
   const ServerOptions& options() const { return options_; }
   const Limits& limits() const { return options_.limits; }
   net::thread_pool& handler_pool() { return handler_pool_; }
   bool stopping() const { return stopping_.load(); }
-  Response ServerError(const Request& request, int status, const std::string& message) const {
-    Response r = options_.error_response ? options_.error_response(request, status, message)
-                                         : Response::Text(status, message);
-    r.close_connection = true;
-    return r;
-  }
 
  private:
-  Result<tcp::endpoint> Endpoint();
-  Status Bind(const tcp::endpoint& endpoint);
+  Status Listen();
   void Accept();
-  void Admit(tcp::socket socket);
 
   ServerOptions options_;
-  mutable std::mutex mu_;
-  std::vector<std::weak_ptr<Session>> sessions_;  // Guarded by mu_.
+  ConnectionCap connections_;
   std::atomic<bool> stopping_{false};
   bool started_ = false;
   int port_ = 0;
@@ -115,7 +112,7 @@ class Server::Impl {
 
 // One connection: requests read and answered in turn, or one event stream.
 // Everything but the handler runs on the I/O thread.
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Server::Impl* server)
       : stream_(std::move(socket)),
@@ -128,23 +125,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   net::any_io_executor executor() { return stream_.get_executor(); }
 
-  // Whether this connection holds no request in progress: an idle
-  // keep-alive, or a client still sending its headers. Any thread.
-  bool WaitingForRequest() const { return waiting_.load(); }
-  int64_t waiting_since_ns() const { return waiting_since_ns_.load(); }
-  bool closed() const { return closed_.load(); }
-
-  // On the I/O thread: an event stream ends with its last chunk; any other
-  // connection closes now.
-  void Shutdown() {
-    if (streaming_) {
-      EndStream();
-    } else {
-      Close();
-    }
-  }
-
-  void Close();
+  bool WaitingForRequest() const override { return waiting_.load(); }
+  int64_t waiting_since_ns() const override { return waiting_since_ns_.load(); }
+  bool closed() const override { return closed_.load(); }
+  void Close() override;
+  void Shutdown() override { streaming_ ? EndStream() : Close(); }
 
   // Event streams (StreamHandle calls these through the executor).
   void QueueChunk(std::string chunk);
@@ -159,7 +144,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(beast::error_code ec);
   void Dispatch();
   void Answer(Response response, bool head_only);
+  // Writes `response` (its headers only when `head_only`), then `then`.
+  void Write(Response response, bool keep_alive, bool head_only,
+             std::function<void(beast::error_code)> then);
   void Refuse(Response response);
+  // Refuses the request with an answer of the server's own.
+  void Fail(int status, const std::string& message) {
+    const ServerOptions& o = server_->options();
+    Refuse(o.error_response ? o.error_response(request_, status, message)
+                            : Response::Text(status, message));
+  }
+  void FailBodyTooLarge() {
+    Fail(413, "the body is over the limit of " + std::to_string(limits().max_body_bytes) +
+                  " bytes");
+  }
   void Drain(size_t budget);
   void OpenStream(Response response);
   void WatchStreamPeer();
@@ -176,7 +174,10 @@ class Session : public std::enable_shared_from_this<Session> {
       self->stream_.socket().cancel(ignored);
     });
   }
-  void DisarmDeadline() { deadline_timer_.cancel(); }
+  bool DeadlinePassed() {
+    deadline_timer_.cancel();
+    return deadline_passed_;
+  }
   void SetWaiting(bool waiting) {
     if (waiting) waiting_since_ns_.store(NowNs());
     waiting_.store(waiting);
@@ -215,8 +216,7 @@ class StreamHandle : public EventStream {
   explicit StreamHandle(std::weak_ptr<Session> session) : session_(std::move(session)) {}
 
   bool Send(std::string chunk) override {
-    if (closed_.load()) return false;
-    std::shared_ptr<Session> s = session_.lock();
+    std::shared_ptr<Session> s = closed_.load() ? nullptr : session_.lock();
     if (!s) return false;
     net::post(s->executor(), [s, chunk = std::move(chunk)]() mutable {
       s->QueueChunk(std::move(chunk));
@@ -241,10 +241,7 @@ void Session::AwaitRequest(bool after_answer) {
   SetWaiting(true);
   header_complete_ = false;
   request_ = Request{};
-  if (!after_answer || buffer_.size() > 0) {
-    ReadHeader();
-    return;
-  }
+  if (!after_answer || buffer_.size() > 0) return ReadHeader();
   // An idle keep-alive: the next request's first byte within the idle
   // limit, then its headers within the header deadline.
   stream_.expires_after(limits().keep_alive_idle);
@@ -268,28 +265,17 @@ void Session::ReadHeader() {
 }
 
 void Session::OnHeader(beast::error_code ec) {
-  DisarmDeadline();
-  if (deadline_passed_) {
-    return Refuse(server_->ServerError(
-        request_, 408,
-        "the request's headers did not arrive within " +
-            std::to_string(limits().header_deadline.count() / 1000) + " s"));
+  if (DeadlinePassed()) {
+    return Fail(408, "the request's headers did not arrive within " +
+                         std::to_string(limits().header_deadline.count() / 1000) + " s");
   }
   if (ec == bhttp::error::header_limit) {
-    return Refuse(server_->ServerError(
-        request_, 431,
-        "the request's headers are over " + std::to_string(limits().max_header_bytes) +
-            " bytes"));
+    return Fail(431, "the request's headers are over " +
+                         std::to_string(limits().max_header_bytes) + " bytes");
   }
-  if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-      ec == net::error::connection_reset || ec == net::error::operation_aborted) {
-    return Close();
-  }
+  if (PeerGone(ec)) return Close();
   const bool too_large = ec == bhttp::error::body_limit;
-  if (ec && !too_large) {
-    return Refuse(server_->ServerError(request_, 400,
-                                       "not a valid HTTP/1.1 request: " + ec.message()));
-  }
+  if (ec && !too_large) return Fail(400, "not a valid HTTP/1.1 request: " + ec.message());
   SetWaiting(false);
   header_complete_ = true;
   const auto& message = parser_->get();
@@ -302,33 +288,22 @@ void Session::OnHeader(beast::error_code ec) {
     request_.headers.push_back({std::string(field.name_string()), std::string(field.value())});
   }
   if (fields > limits().max_header_fields) {
-    return Refuse(server_->ServerError(
-        request_, 431,
-        "the request has more than " + std::to_string(limits().max_header_fields) +
-            " header fields"));
+    return Fail(431, "the request has more than " +
+                         std::to_string(limits().max_header_fields) + " header fields");
   }
-  if (too_large) {
-    return Refuse(server_->ServerError(
-        request_, 413,
-        "the body is over the limit of " + std::to_string(limits().max_body_bytes) +
-            " bytes"));
-  }
-  if (server_->options().screen) {
-    if (std::optional<Response> refusal = server_->options().screen(request_)) {
-      return Refuse(std::move(*refusal));
-    }
+  if (too_large) return FailBodyTooLarge();
+  const auto& screen = server_->options().screen;
+  if (std::optional<Response> refusal = screen ? screen(request_) : std::nullopt) {
+    return Refuse(std::move(*refusal));
   }
   if (parser_->is_done()) return Dispatch();
-  if (EqualsIgnoringCase(request_.HeaderValue("Expect"), "100-continue")) {
-    stream_.expires_after(kWriteDeadline);
-    net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
-                     [self = shared_from_this()](beast::error_code write_ec, size_t) {
-                       if (write_ec) return self->Close();
-                       self->ReadBody();
-                     });
-    return;
-  }
-  ReadBody();
+  if (!EqualsIgnoringCase(request_.HeaderValue("Expect"), "100-continue")) return ReadBody();
+  stream_.expires_after(kWriteDeadline);
+  net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
+                   [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                     if (write_ec) return self->Close();
+                     self->ReadBody();
+                   });
 }
 
 void Session::ReadBody() {
@@ -342,25 +317,10 @@ void Session::ReadBody() {
 }
 
 void Session::OnBody(beast::error_code ec) {
-  DisarmDeadline();
-  if (deadline_passed_) {
-    return Refuse(server_->ServerError(request_, 408,
-                                       "the request's body did not arrive in time"));
-  }
-  if (ec == bhttp::error::body_limit) {
-    return Refuse(server_->ServerError(
-        request_, 413,
-        "the body is over the limit of " + std::to_string(limits().max_body_bytes) +
-            " bytes"));
-  }
-  if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-      ec == net::error::connection_reset || ec == net::error::operation_aborted) {
-    return Close();
-  }
-  if (ec) {
-    return Refuse(server_->ServerError(request_, 400,
-                                       "the request's body is not valid: " + ec.message()));
-  }
+  if (DeadlinePassed()) return Fail(408, "the request's body did not arrive in time");
+  if (ec == bhttp::error::body_limit) return FailBodyTooLarge();
+  if (PeerGone(ec)) return Close();
+  if (ec) return Fail(400, "the request's body is not valid: " + ec.message());
   Dispatch();
 }
 
@@ -389,17 +349,22 @@ void Session::Answer(Response response, bool head_only) {
     return;
   }
   if (response.on_stream_open) return OpenStream(std::move(response));
+  const bool close = response.close_connection || server_->stopping();
+  Write(std::move(response), !close, head_only,
+        [self = shared_from_this(), close](beast::error_code ec) {
+          if (ec || close) return self->Close();
+          self->AwaitRequest(/*after_answer=*/true);
+        });
+}
+
+void Session::Write(Response response, bool keep_alive, bool head_only,
+                    std::function<void(beast::error_code)> then) {
   auto owned = std::make_shared<Response>(std::move(response));
-  const bool close = owned->close_connection || server_->stopping();
-  std::shared_ptr<WholeMessage> message = MessageFor(*owned, !close);
-  const size_t body_bytes = message->body().size();
+  std::shared_ptr<WholeMessage> message = MessageFor(*owned, keep_alive);
   auto serializer = std::make_shared<bhttp::response_serializer<SpanBody>>(*message);
-  stream_.expires_after(kWriteDeadline + TimeFor(body_bytes, limits()));
-  auto done = [self = shared_from_this(), owned, message, serializer, close](
-                  beast::error_code ec, size_t) {
-    if (ec || close) return self->Close();
-    self->AwaitRequest(/*after_answer=*/true);
-  };
+  stream_.expires_after(kWriteDeadline + TimeFor(message->body().size(), limits()));
+  auto done = [owned, message, serializer, then = std::move(then)](beast::error_code ec,
+                                                                   size_t) { then(ec); };
   if (head_only) {
     bhttp::async_write_header(stream_, *serializer, std::move(done));
   } else {
@@ -414,30 +379,21 @@ void Session::Refuse(Response response) {
   if (closed_) return;
   SetWaiting(false);
   const bool body_pending = header_complete_ && parser_ && !parser_->is_done();
-  response.close_connection = true;
-  auto owned = std::make_shared<Response>(std::move(response));
-  std::shared_ptr<WholeMessage> message = MessageFor(*owned, /*keep_alive=*/false);
-  auto serializer = std::make_shared<bhttp::response_serializer<SpanBody>>(*message);
-  stream_.expires_after(kWriteDeadline);
-  bhttp::async_write(stream_, *serializer,
-                     [self = shared_from_this(), owned, message, serializer, body_pending](
-                         beast::error_code ec, size_t) {
-                       if (ec) return self->Close();
-                       // Closing with unread bytes would reset the
-                       // connection and could destroy the answer before
-                       // the client reads it: our side ends, and what the
-                       // client still sends is read and dropped first.
-                       beast::error_code ignored;
-                       self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                       const size_t budget =
-                           body_pending ? kDrainFactor * self->limits().max_body_bytes
-                                        : self->limits().max_header_bytes;
-                       self->stream_.expires_after(
-                           body_pending ? self->limits().header_deadline +
-                                              TimeFor(budget, self->limits())
-                                        : kLinger);
-                       self->Drain(budget);
-                     });
+  Write(std::move(response), /*keep_alive=*/false, /*head_only=*/false,
+        [self = shared_from_this(), body_pending](beast::error_code ec) {
+          if (ec) return self->Close();
+          // Closing with unread bytes would reset the connection and could
+          // destroy the answer before the client reads it: our side ends,
+          // and what the client still sends is read and dropped first.
+          beast::error_code ignored;
+          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+          const Limits& limits = self->limits();
+          const size_t budget =
+              body_pending ? kDrainFactor * limits.max_body_bytes : limits.max_header_bytes;
+          self->stream_.expires_after(
+              body_pending ? limits.header_deadline + TimeFor(budget, limits) : kLinger);
+          self->Drain(budget);
+        });
 }
 
 // Within the deadline already set.
@@ -455,10 +411,7 @@ void Session::OpenStream(Response response) {
   streaming_ = true;
   on_stream_close_ = std::move(response.on_stream_close);
   auto header = std::make_shared<bhttp::response<bhttp::empty_body>>();
-  header->version(11);
-  header->result(static_cast<unsigned>(response.status));
-  for (const Header& h : response.headers) header->set(h.name, h.value);
-  header->set(bhttp::field::content_type, response.content_type);
+  SetHead(*header, response);
   header->chunked(true);
   header->keep_alive(false);
   auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
@@ -512,16 +465,15 @@ void Session::EndStream() {
 
 void Session::WriteNextChunk() {
   if (closed_) return;
+  writing_ = !chunks_.empty() || ending_;
   if (chunks_.empty()) {
-    writing_ = false;
     if (!ending_) return;
-    writing_ = true;
     stream_.expires_after(kWriteDeadline);
-    net::async_write(stream_, bhttp::make_chunk_last(),
-                     [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
-    return;
+    return net::async_write(stream_, bhttp::make_chunk_last(),
+                            [self = shared_from_this()](beast::error_code, size_t) {
+                              self->Close();
+                            });
   }
-  writing_ = true;
   auto data = std::make_shared<std::string>(std::move(chunks_.front()));
   chunks_.pop_front();
   stream_.expires_after(kWriteDeadline + TimeFor(data->size(), limits()));
@@ -547,22 +499,18 @@ void Session::Close() {
   }
 }
 
-Result<tcp::endpoint> Server::Impl::Endpoint() {
-  const auto port = static_cast<unsigned short>(options_.port);
+Status Server::Impl::Listen() {
   beast::error_code ec;
-  const net::ip::address address = net::ip::make_address(options_.host, ec);
-  if (!ec) return tcp::endpoint(address, port);
-  tcp::resolver resolver(ioc_);
-  auto found = resolver.resolve(options_.host, std::to_string(port), ec);
-  if (ec || found.empty()) {
-    return Status::InvalidArgument("cannot listen on " + options_.host + ": " +
-                                   (ec ? ec.message() : "no address"));
+  tcp::endpoint endpoint(net::ip::make_address(options_.host, ec),
+                         static_cast<unsigned short>(options_.port));
+  if (ec) {  // A name.
+    auto found = tcp::resolver(ioc_).resolve(options_.host, std::to_string(options_.port), ec);
+    if (ec || found.empty()) {
+      return Status::InvalidArgument("cannot listen on " + options_.host + ": " +
+                                     (ec ? ec.message() : "no address"));
+    }
+    endpoint = found.begin()->endpoint();
   }
-  return found.begin()->endpoint();
-}
-
-Status Server::Impl::Bind(const tcp::endpoint& endpoint) {
-  beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   // SO_REUSEADDR only: a restart may bind while old connections linger in
   // TIME_WAIT, but Linux still refuses a second listener (no SO_REUSEPORT);
@@ -570,13 +518,7 @@ Status Server::Impl::Bind(const tcp::endpoint& endpoint) {
   if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(options_.limits.listen_backlog, ec);
-  if (ec == net::error::address_in_use) {
-    const std::optional<int> holder = ListeningProcess(options_.port);
-    return Status::IoError(
-        "port " + std::to_string(options_.port) + " is in use" +
-        (holder ? " (pid " + std::to_string(*holder) + "?)" : "") +
-        (options_.port_flag.empty() ? "" : ": choose another with " + options_.port_flag));
-  }
+  if (ec == net::error::address_in_use) return PortInUse(options_.port, options_.port_flag);
   if (ec) {
     return Status::IoError("cannot listen on " + options_.host + ":" +
                            std::to_string(options_.port) + ": " + ec.message());
@@ -586,9 +528,7 @@ Status Server::Impl::Bind(const tcp::endpoint& endpoint) {
 }
 
 Status Server::Impl::Start() {
-  Result<tcp::endpoint> endpoint = Endpoint();
-  if (!endpoint.ok()) return endpoint.status();
-  if (Status s = Bind(*endpoint); !s.ok()) return s;
+  if (Status s = Listen(); !s.ok()) return s;
   work_.emplace(ioc_.get_executor());
   Accept();
   io_thread_ = std::thread([this] {
@@ -609,46 +549,12 @@ Status Server::Impl::Start() {
 void Server::Impl::Accept() {
   acceptor_.async_accept(ioc_, [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) Admit(std::move(socket));
+    if (!ec && !stopping_) {
+      auto session = std::make_shared<Session>(std::move(socket), this);
+      if (connections_.Admit(session)) session->Start();  // Else it closes as it goes.
+    }
     Accept();
   });
-}
-
-// Under the cap, or by closing the connection that has waited longest
-// for a request; refused when every connection is busy.
-void Server::Impl::Admit(tcp::socket socket) {
-  if (stopping_) return;
-  auto session = std::make_shared<Session>(std::move(socket), this);
-  std::shared_ptr<Session> evicted;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::erase_if(sessions_, [](const std::weak_ptr<Session>& w) {
-      std::shared_ptr<Session> s = w.lock();
-      return !s || s->closed();
-    });
-    if (sessions_.size() >= options_.limits.max_connections) {
-      for (const std::weak_ptr<Session>& w : sessions_) {
-        std::shared_ptr<Session> s = w.lock();
-        if (s && s->WaitingForRequest() &&
-            (!evicted || s->waiting_since_ns() < evicted->waiting_since_ns())) {
-          evicted = s;
-        }
-      }
-      if (!evicted) return;  // Every connection is busy: this one goes.
-    }
-    sessions_.push_back(session);
-  }
-  if (evicted) evicted->Close();  // The I/O thread: this one.
-  session->Start();
-}
-
-size_t Server::Impl::open_connections() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return static_cast<size_t>(std::count_if(
-      sessions_.begin(), sessions_.end(), [](const std::weak_ptr<Session>& w) {
-        std::shared_ptr<Session> s = w.lock();
-        return s && !s->closed();
-      }));
 }
 
 void Server::Impl::Stop() {
@@ -659,14 +565,7 @@ void Server::Impl::Stop() {
   net::post(ioc_, [this, &closed] {
     beast::error_code ignored;
     acceptor_.close(ignored);
-    std::vector<std::shared_ptr<Session>> open;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (const std::weak_ptr<Session>& w : sessions_) {
-        if (std::shared_ptr<Session> s = w.lock()) open.push_back(std::move(s));
-      }
-    }
-    for (const std::shared_ptr<Session>& s : open) s->Shutdown();
+    for (const std::shared_ptr<Connection>& c : connections_.Open()) c->Shutdown();
     closed.set_value();
   });
   closed.get_future().wait();

@@ -1,0 +1,137 @@
+#include "dashboard/metrics.h"
+
+#include <cstdio>
+#include <map>
+
+#include "core/utf8.h"
+#include "dashboard/usage_views.h"
+
+namespace cc {
+namespace {
+
+// Prometheus text: "# HELP", "# TYPE", then the samples.
+class MetricsText {
+ public:
+  void Family(const char* name, const char* type, const char* help) {
+    out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  }
+  template <class Number>
+  void Sample(const std::string& name_and_labels, Number value) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", static_cast<double>(value));
+    out_.append(name_and_labels).append(" ").append(buf).append("\n");
+  }
+  // A family of one sample, without labels.
+  template <class Number>
+  void Single(const char* name, const char* type, const char* help, Number value) {
+    Family(name, type, help);
+    Sample(name, value);
+  }
+  // `name{model="model"more}`.
+  static std::string ByModel(const char* name, std::string_view model,
+                             std::string_view more = "") {
+    std::string out = std::string(name).append("{model=\"").append(Label(model));
+    return out.append("\"").append(more).append("}");
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  // The format is UTF-8: a byte that is not (a model name may come from
+  // anywhere) becomes U+FFFD.
+  static std::string Label(std::string_view value) {
+    std::string out;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const char c = value[i];
+      if (c == '\\' || c == '"') out.push_back('\\');
+      if (c == '\n') {
+        out.append("\\n");
+      } else if (static_cast<unsigned char>(c) < 0x80) {
+        out.push_back(c);
+      } else if (size_t n = Utf8SequenceLength(value, i); n == 0) {
+        out.append("\xEF\xBF\xBD");
+      } else {
+        out.append(value.substr(i, n));
+        i += n - 1;
+      }
+    }
+    return out;
+  }
+
+  std::string out_;
+};
+
+// Per model, from the rollup.
+void UsageByModel(const DashboardSnapshot& s, MetricsText& m) {
+  std::map<std::string, UsageTotals> by_model;
+  for (const UsageRow& u : s.usage.rows) by_model[s.usage.dim(u).model].Add(u);
+  m.Family("context_cleaner_events_total", "counter", "API responses in the ledger, by model.");
+  for (const auto& [model, t] : by_model) {
+    m.Sample(MetricsText::ByModel("context_cleaner_events_total", model), t.events);
+  }
+  m.Family("context_cleaner_tokens_total", "counter", "Tokens in the ledger, by model and kind.");
+  for (const auto& [model, t] : by_model) {
+    const char* name = "context_cleaner_tokens_total";
+    m.Sample(MetricsText::ByModel(name, model, ",kind=\"input\""), t.tokens.input);
+    m.Sample(MetricsText::ByModel(name, model, ",kind=\"output\""), t.tokens.output);
+    m.Sample(MetricsText::ByModel(name, model, ",kind=\"cache_creation\""),
+             t.tokens.cache_creation);
+    m.Sample(MetricsText::ByModel(name, model, ",kind=\"cache_read\""), t.tokens.cache_read);
+  }
+  m.Family("context_cleaner_cost_usd_total", "counter",
+           "Cost of the ledger's priced events in US dollars, by model.");
+  for (const auto& [model, t] : by_model) {
+    m.Sample(MetricsText::ByModel("context_cleaner_cost_usd_total", model),
+             static_cast<double>(t.cost_nano) / static_cast<double>(kNanoPerDollar));
+  }
+}
+
+}  // namespace
+
+ApiResponse Metrics(const ApiSources& src) {
+  std::shared_ptr<const DashboardSnapshot> s = src.snapshot();
+  ApiResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  MetricsText m;
+  m.Single("context_cleaner_up", "gauge", "1 when the dashboard has read the ledger.", s ? 1 : 0);
+  if (!s) {
+    r.body = m.Take();
+    return r;
+  }
+  UsageByModel(*s, m);
+  const LedgerSummary& h = s->health;
+  m.Family("context_cleaner_files", "gauge", "Transcripts tracked, by state.");
+  m.Sample("context_cleaner_files{state=\"active\"}", h.files_active);
+  m.Sample("context_cleaner_files{state=\"gone\"}", h.files_gone);
+  m.Single("context_cleaner_rejected_lines_total", "counter",
+           "Transcript lines that could not be used.", h.rejects);
+  if (h.last_run) {
+    const int64_t last_sync = h.last_run->LastPassMs();
+    m.Single("context_cleaner_last_sync_timestamp_seconds", "gauge",
+             "When the last sync pass finished (Unix time).",
+             static_cast<double>(last_sync) / 1000.0);
+    if (s->backlog) {
+      m.Single("context_cleaner_sync_lag_seconds", "gauge",
+               "How long the oldest transcript byte not yet in the ledger may "
+               "have waited (0 when everything is read).",
+               static_cast<double>(BacklogLagMs(*s->backlog, last_sync, src.now_ms())) / 1000.0);
+      m.Single("context_cleaner_unread_bytes", "gauge",
+               "Bytes of tracked transcripts not yet in the ledger.", s->backlog->unread_bytes);
+    }
+  }
+  if (s->shipping) {
+    const ShipState& st = *s->shipping;
+    m.Single("context_cleaner_shipping_pending_events", "gauge",
+             "Ledger events not yet confirmed by ClickHouse.", st.pending_events);
+    m.Single("context_cleaner_shipping_ok", "gauge", "1 when the last shipping attempt succeeded.",
+             st.status == "ok" ? 1 : 0);
+    m.Single("context_cleaner_shipping_rejected_rows_total", "counter",
+             "Rows ClickHouse refused, kept in the ledger.", st.rejected_rows);
+  }
+  m.Single("context_cleaner_snapshot_version", "counter",
+           "Times the dashboard has re-read the ledger.", s->version);
+  r.body = m.Take();
+  return r;
+}
+
+}  // namespace cc
