@@ -13,8 +13,8 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "opentelemetry/proto/common/v1/common.pb.h"
 
@@ -38,26 +38,23 @@ struct Path {
   size_t index = kNoIndex;
 };
 
-std::string Spell(const Path& at) {
-  std::vector<const Path*> chain;
-  for (const Path* p = &at; p != nullptr; p = p->parent) chain.push_back(p);
-  std::string out;
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    if (!(*it)->key.empty()) {
-      if (!out.empty()) out += '.';
-      out += (*it)->key;
-    }
-    if ((*it)->index != Path::kNoIndex) {
-      out += '[';
-      out += std::to_string((*it)->index);
-      out += ']';
-    }
+// Appends where `at` is: "resourceLogs[0].scopeLogs[0].logRecords[3]".
+void Spell(const Path& at, std::string* out) {
+  if (at.parent != nullptr) Spell(*at.parent, out);
+  if (!at.key.empty()) {
+    if (!out->empty()) *out += '.';
+    *out += at.key;
   }
-  return out;
+  if (at.index != Path::kNoIndex) {
+    *out += '[';
+    *out += std::to_string(at.index);
+    *out += ']';
+  }
 }
 
 Status Bad(const Path& at, std::string_view what) {
-  const std::string where = Spell(at);
+  std::string where;
+  Spell(at, &where);
   return Status::InvalidArgument(
       where.empty() ? std::string(what) : where + ": " + std::string(what));
 }
@@ -131,40 +128,6 @@ std::optional<Int> DecimalString(std::string_view s) {
   return static_cast<Int>(static_cast<int64_t>(0 - magnitude));
 }
 
-// A double with an integral value in Int's range. The bounds are powers of
-// two, so exact as doubles.
-template <typename Int>
-std::optional<Int> IntegralDouble(double d) {
-  const double top = std::ldexp(1.0, std::numeric_limits<Int>::digits);
-  const double bottom = std::numeric_limits<Int>::is_signed ? -top : 0.0;
-  if (!(d >= bottom && d < top) || d != std::trunc(d)) return std::nullopt;
-  return static_cast<Int>(d);
-}
-
-template <typename Int, typename Wide>
-std::optional<Int> Narrow(Wide v) {
-  if (!std::in_range<Int>(v)) return std::nullopt;
-  return static_cast<Int>(v);
-}
-
-// An integer field's value: a number with an integral value, or a
-// decimal string.
-template <typename Int>
-std::optional<Int> IntegerOf(dom::element v) {
-  switch (v.type()) {
-    case dom::element_type::INT64:
-      return Narrow<Int>(v.get_int64().value_unsafe());
-    case dom::element_type::UINT64:
-      return Narrow<Int>(v.get_uint64().value_unsafe());
-    case dom::element_type::DOUBLE:
-      return IntegralDouble<Int>(v.get_double().value_unsafe());
-    case dom::element_type::STRING:
-      return DecimalString<Int>(v.get_string().value_unsafe());
-    default:
-      return std::nullopt;
-  }
-}
-
 locale_t CLocale() {
   static const locale_t c = newlocale(LC_ALL_MASK, "C", nullptr);
   return c;
@@ -190,16 +153,38 @@ std::optional<double> DoubleString(std::string_view s) {
   return d;
 }
 
-std::optional<double> DoubleOf(dom::element v) {
+// A JSON number as a T: any number for a double; for an integer, an
+// integral value in T's range (as a double, against bounds that are powers
+// of two, so exact).
+template <typename T, typename Number>
+std::optional<T> Convert(Number n) {
+  if constexpr (std::is_integral_v<T> && std::is_floating_point_v<Number>) {
+    const double top = std::ldexp(1.0, std::numeric_limits<T>::digits);
+    const double bottom = std::numeric_limits<T>::is_signed ? -top : 0.0;
+    if (!(n >= bottom && n < top) || n != std::trunc(n)) return std::nullopt;
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!std::in_range<T>(n)) return std::nullopt;
+  }
+  return static_cast<T>(n);
+}
+
+// A number field's value: a number, or a string (decimal for an integer,
+// DoubleString's syntax for a double).
+template <typename T>
+std::optional<T> NumberOf(dom::element v) {
   switch (v.type()) {
     case dom::element_type::INT64:
-      return static_cast<double>(v.get_int64().value_unsafe());
+      return Convert<T>(v.get_int64().value_unsafe());
     case dom::element_type::UINT64:
-      return static_cast<double>(v.get_uint64().value_unsafe());
+      return Convert<T>(v.get_uint64().value_unsafe());
     case dom::element_type::DOUBLE:
-      return v.get_double().value_unsafe();
+      return Convert<T>(v.get_double().value_unsafe());
     case dom::element_type::STRING:
-      return DoubleString(v.get_string().value_unsafe());
+      if constexpr (std::is_floating_point_v<T>) {
+        return DoubleString(v.get_string().value_unsafe());
+      } else {
+        return DecimalString<T>(v.get_string().value_unsafe());
+      }
     default:
       return std::nullopt;
   }
@@ -216,12 +201,10 @@ std::optional<bool> BoolOf(dom::element v) {
   if (v.is_bool()) return v.get_bool().value_unsafe();
   if (!v.is_string()) return std::nullopt;
   const std::string_view s = v.get_string().value_unsafe();
-  for (std::string_view t : {"true", "t", "yes", "y", "1"}) {
+  for (std::string_view t : {"true", "t", "yes", "y", "1"})
     if (CaseEqual(s, t)) return true;
-  }
-  for (std::string_view f : {"false", "f", "no", "n", "0"}) {
+  for (std::string_view f : {"false", "f", "no", "n", "0"})
     if (CaseEqual(s, f)) return false;
-  }
   return std::nullopt;
 }
 
@@ -286,17 +269,14 @@ bool Base64Bytes(std::string_view s, std::string* out) {
 
 // --- Messages. ---
 
-// The field a value goes into. GetReflection() costs a call_once: once
-// an object.
-struct Target {
-  pb::Message* m;
-  const pb::Reflection* r;
-  const pb::FieldDescriptor* f;
-  const Path& at;
-};
+constexpr std::string_view kTooDeep = "objects nested more than 100 deep";
 
-Status DecodeObject(dom::object o, pb::Message* m, const pb::Descriptor* d,
-                    int depth, const Path& at);
+// A generated class's descriptor (descriptor() costs a call_once each time).
+template <typename M>
+const pb::Descriptor* TypeOf() {
+  static const pb::Descriptor* const d = M::descriptor();
+  return d;
+}
 
 // What a field's values must be, for an error message.
 std::string_view Expected(const pb::FieldDescriptor* f) {
@@ -326,41 +306,46 @@ std::string_view Expected(const pb::FieldDescriptor* f) {
   return "a float (OTLP has none)";
 }
 
-// An unknown field's value: ignored, but its objects count for the depth.
-Status SkipUnknown(dom::element v, int depth, const Path& at) {
-  if (depth + ObjectDepth(v) > kMaxObjectDepth) {
-    return Bad(at, "objects nested more than 100 deep");
+// A string field's value; a bytes field's, decoded.
+std::optional<std::string> StringOf(dom::element v,
+                                    const pb::FieldDescriptor* f) {
+  std::string_view s;
+  if (v.get(s) != simdjson::SUCCESS) return std::nullopt;
+  std::string bytes;
+  if (f->type() != pb::FieldDescriptor::TYPE_BYTES) {
+    bytes.assign(s);
+  } else if (IsHexId(f) ? !HexBytes(s, &bytes) : !Base64Bytes(s, &bytes)) {
+    return std::nullopt;
   }
+  return bytes;
+}
+
+// The converted value to `set`; none: `v` is wrong for `f`.
+template <typename T, typename Set>
+Status Store(std::optional<T> value, dom::element v,
+             const pb::FieldDescriptor* f, const Path& at, const Set& set) {
+  if (!value) return Wrong(at, Expected(f), v);
+  set(std::move(*value));
   return Status::Ok();
 }
+
+// The field a value goes into. GetReflection() costs a call_once: once
+// an object.
+struct Target {
+  pb::Message* m;
+  const pb::Reflection* r;
+  const pb::FieldDescriptor* f;
+  const Path& at;
+};
 
 // Sets, or for a repeated field appends, a converted scalar.
-template <typename T>
-Status Put(std::optional<T> value, dom::element v, const Target& t,
-           void (pb::Reflection::*set)(pb::Message*, const pb::FieldDescriptor*,
-                                       T) const,
-           void (pb::Reflection::*add)(pb::Message*, const pb::FieldDescriptor*,
-                                       T) const) {
-  if (!value) return Wrong(t.at, Expected(t.f), v);
-  (t.r->*(t.f->is_repeated() ? add : set))(t.m, t.f, *value);
-  return Status::Ok();
-}
-
-Status PutString(dom::element v, const Target& t) {
-  std::string_view s;
-  std::string bytes;
-  if (v.get(s) != simdjson::SUCCESS) return Wrong(t.at, Expected(t.f), v);
-  if (t.f->type() != pb::FieldDescriptor::TYPE_BYTES) {
-    bytes.assign(s);
-  } else if (IsHexId(t.f) ? !HexBytes(s, &bytes) : !Base64Bytes(s, &bytes)) {
-    return Wrong(t.at, Expected(t.f), v);
-  }
-  if (t.f->is_repeated()) {
-    t.r->AddString(t.m, t.f, std::move(bytes));
-  } else {
-    t.r->SetString(t.m, t.f, std::move(bytes));
-  }
-  return Status::Ok();
+// `set` and `add` are Reflection's setter and adder of a T.
+template <typename T, typename Method>
+Status Put(std::optional<T> value, dom::element v, const Target& t, Method set,
+           Method add) {
+  return Store(std::move(value), v, t.f, t.at, [&](T x) {
+    (t.r->*(t.f->is_repeated() ? add : set))(t.m, t.f, std::move(x));
+  });
 }
 
 // A number (any int32: enums are open), a value's name, or a declared
@@ -380,37 +365,48 @@ Status PutEnum(dom::element v, const Target& t) {
     if (value == nullptr) return Status::Ok();
     number = value->number();
   } else {
-    number = IntegerOf<int32_t>(v);
+    number = NumberOf<int32_t>(v);
   }
   return Put<int>(number, v, t, &pb::Reflection::SetEnumValue,
                   &pb::Reflection::AddEnumValue);
+}
+
+Status DecodeObject(dom::object o, pb::Message* m, const pb::Descriptor* d,
+                    int depth, const Path& at);
+
+// A message field's value (`v`, `depth` objects deep, for `f`) into
+// `child()`, which is called once `v` is known to be an object.
+template <typename Child>
+Status DecodeChild(dom::element v, const pb::FieldDescriptor* f, int depth,
+                   const Path& at, const Child& child) {
+  dom::object o;
+  if (v.get(o) != simdjson::SUCCESS) return Wrong(at, Expected(f), v);
+  return DecodeObject(o, child(), f->message_type(), depth + 1, at);
 }
 
 // One value of the field (one element, for a repeated field).
 Status DecodeValue(dom::element v, const Target& t, int depth) {
   using R = pb::Reflection;
   switch (t.f->cpp_type()) {
-    case Cpp::CPPTYPE_MESSAGE: {
-      dom::object o;
-      if (v.get(o) != simdjson::SUCCESS) return Wrong(t.at, Expected(t.f), v);
-      pb::Message* child = t.f->is_repeated() ? t.r->AddMessage(t.m, t.f)
-                                              : t.r->MutableMessage(t.m, t.f);
-      return DecodeObject(o, child, t.f->message_type(), depth + 1, t.at);
-    }
+    case Cpp::CPPTYPE_MESSAGE:
+      return DecodeChild(v, t.f, depth, t.at, [&t] {
+        return t.f->is_repeated() ? t.r->AddMessage(t.m, t.f)
+                                  : t.r->MutableMessage(t.m, t.f);
+      });
     case Cpp::CPPTYPE_STRING:
-      return PutString(v, t);
+      return Put(StringOf(v, t.f), v, t, &R::SetString, &R::AddString);
     case Cpp::CPPTYPE_ENUM:
       return PutEnum(v, t);
     case Cpp::CPPTYPE_INT32:
-      return Put(IntegerOf<int32_t>(v), v, t, &R::SetInt32, &R::AddInt32);
+      return Put(NumberOf<int32_t>(v), v, t, &R::SetInt32, &R::AddInt32);
     case Cpp::CPPTYPE_INT64:
-      return Put(IntegerOf<int64_t>(v), v, t, &R::SetInt64, &R::AddInt64);
+      return Put(NumberOf<int64_t>(v), v, t, &R::SetInt64, &R::AddInt64);
     case Cpp::CPPTYPE_UINT32:
-      return Put(IntegerOf<uint32_t>(v), v, t, &R::SetUInt32, &R::AddUInt32);
+      return Put(NumberOf<uint32_t>(v), v, t, &R::SetUInt32, &R::AddUInt32);
     case Cpp::CPPTYPE_UINT64:
-      return Put(IntegerOf<uint64_t>(v), v, t, &R::SetUInt64, &R::AddUInt64);
+      return Put(NumberOf<uint64_t>(v), v, t, &R::SetUInt64, &R::AddUInt64);
     case Cpp::CPPTYPE_DOUBLE:
-      return Put(DoubleOf(v), v, t, &R::SetDouble, &R::AddDouble);
+      return Put(NumberOf<double>(v), v, t, &R::SetDouble, &R::AddDouble);
     case Cpp::CPPTYPE_BOOL:
       return Put(BoolOf(v), v, t, &R::SetBool, &R::AddBool);
     case Cpp::CPPTYPE_FLOAT:
@@ -449,140 +445,97 @@ Status TakeOneof(const pb::FieldDescriptor* f, uint64_t* set, const Path& at) {
   return Status::Ok();
 }
 
-// descriptor() costs a call_once each time.
-const pb::Descriptor* KeyValueType() {
-  static const pb::Descriptor* const d = common::KeyValue::descriptor();
-  return d;
-}
-
-const pb::Descriptor* AnyValueType() {
-  static const pb::Descriptor* const d = common::AnyValue::descriptor();
-  return d;
-}
-
-// The hot path: attributes are most of a body, and reflection costs twice
-// what generated accessors do. The same rules as the generic path below.
-Status DecodeAnyValue(dom::object o, common::AnyValue* any, int depth,
-                      const Path& at) {
-  if (depth > kMaxObjectDepth)
-    return Bad(at, "objects nested more than 100 deep");
-  const pb::Descriptor* d = AnyValueType();
-  bool set = false;  // All of AnyValue's fields are the oneof `value`.
+// The members of `o`, an object of type d `depth` deep, by the rules every
+// object shares: an unknown field is ignored, but its objects count for the
+// depth; null is the field's absence; a list is refused for a field that
+// is not repeated, so is a second member of a oneof. Each other member's
+// field, value and path to `put`.
+template <typename PutMember>
+Status ForEachMember(dom::object o, const pb::Descriptor* d, int depth,
+                     const Path& at, const PutMember& put) {
+  if (depth > kMaxObjectDepth) return Bad(at, kTooDeep);
+  uint64_t oneofs_set = 0;
   for (dom::key_value_pair kv : o) {
     const Path here{&at, kv.key};
     const pb::FieldDescriptor* f = FieldNamed(d, kv.key);
     if (f == nullptr) {
-      if (Status s = SkipUnknown(kv.value, depth, here); !s.ok()) return s;
+      if (depth + ObjectDepth(kv.value) > kMaxObjectDepth)
+        return Bad(here, kTooDeep);
       continue;
     }
     if (kv.value.is_null()) continue;
-    if (kv.value.is_array())
-      return Wrong(here, "one value, not a list", kv.value);
-    if (set) return Bad(here, "another member of oneof value is already set");
-    set = true;
-    bool ok = false;
-    switch (f->number()) {
-      case common::AnyValue::kStringValueFieldNumber: {
-        std::string_view s;
-        ok = kv.value.get(s) == simdjson::SUCCESS;
-        if (ok) any->set_string_value(std::string(s));
-        break;
-      }
-      case common::AnyValue::kIntValueFieldNumber:
-        if (std::optional<int64_t> i = IntegerOf<int64_t>(kv.value)) {
-          any->set_int_value(*i);
-          ok = true;
-        }
-        break;
-      case common::AnyValue::kDoubleValueFieldNumber:
-        if (std::optional<double> x = DoubleOf(kv.value)) {
-          any->set_double_value(*x);
-          ok = true;
-        }
-        break;
-      case common::AnyValue::kBoolValueFieldNumber:
-        if (std::optional<bool> b = BoolOf(kv.value)) {
-          any->set_bool_value(*b);
-          ok = true;
-        }
-        break;
-      case common::AnyValue::kBytesValueFieldNumber: {
-        std::string_view s;
-        std::string bytes;
-        ok = kv.value.get(s) == simdjson::SUCCESS && Base64Bytes(s, &bytes);
-        if (ok) any->set_bytes_value(std::move(bytes));
-        break;
-      }
-      default: {  // arrayValue, kvlistValue.
-        dom::object value;
-        if (kv.value.get(value) != simdjson::SUCCESS) break;
-        pb::Message* child =
-            f->number() == common::AnyValue::kArrayValueFieldNumber
-                ? static_cast<pb::Message*>(any->mutable_array_value())
-                : any->mutable_kvlist_value();
-        if (Status s =
-                DecodeObject(value, child, f->message_type(), depth + 1, here);
-            !s.ok()) {
-          return s;
-        }
-        ok = true;
-      }
+    Status s = Status::Ok();
+    if (!f->is_repeated() && kv.value.is_array()) {
+      s = Wrong(here, "one value, not a list", kv.value);
+    } else if (s = TakeOneof(f, &oneofs_set, here); s.ok()) {
+      s = put(f, kv.value, here);
     }
-    if (!ok) return Wrong(here, Expected(f), kv.value);
+    if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+// The hot path: attributes are most of a body, and reflection costs twice
+// what generated accessors do. The same rules as DecodeValue's.
+Status DecodeAnyValue(dom::object o, common::AnyValue* any, int depth,
+                      const Path& at) {
+  return ForEachMember(
+      o, TypeOf<common::AnyValue>(), depth, at,
+      [&](const pb::FieldDescriptor* f, dom::element v, const Path& here) {
+        switch (f->number()) {
+          case common::AnyValue::kStringValueFieldNumber:
+            return Store(StringOf(v, f), v, f, here, [any](auto s) {
+              any->set_string_value(std::move(s));
+            });
+          case common::AnyValue::kBytesValueFieldNumber:
+            return Store(StringOf(v, f), v, f, here,
+                         [any](auto s) { any->set_bytes_value(std::move(s)); });
+          case common::AnyValue::kIntValueFieldNumber:
+            return Store(NumberOf<int64_t>(v), v, f, here,
+                         [any](auto i) { any->set_int_value(i); });
+          case common::AnyValue::kDoubleValueFieldNumber:
+            return Store(NumberOf<double>(v), v, f, here,
+                         [any](auto x) { any->set_double_value(x); });
+          case common::AnyValue::kBoolValueFieldNumber:
+            return Store(BoolOf(v), v, f, here,
+                         [any](auto b) { any->set_bool_value(b); });
+          case common::AnyValue::kArrayValueFieldNumber:
+            return DecodeChild(v, f, depth, here,
+                               [any] { return any->mutable_array_value(); });
+          default:  // kvlistValue.
+            return DecodeChild(v, f, depth, here,
+                               [any] { return any->mutable_kvlist_value(); });
+        }
+      });
 }
 
 // KeyValue's JSON names are its proto names.
 Status DecodeKeyValue(dom::object o, common::KeyValue* out, int depth,
                       const Path& at) {
-  if (depth > kMaxObjectDepth)
-    return Bad(at, "objects nested more than 100 deep");
-  for (dom::key_value_pair kv : o) {
-    const Path here{&at, kv.key};
-    const bool is_key = kv.key == "key";
-    if (!is_key && kv.key != "value") {
-      if (Status s = SkipUnknown(kv.value, depth, here); !s.ok()) return s;
-      continue;
-    }
-    if (kv.value.is_null()) continue;
-    if (kv.value.is_array())
-      return Wrong(here, "one value, not a list", kv.value);
-    if (is_key) {
-      std::string_view s;
-      if (kv.value.get(s) != simdjson::SUCCESS)
-        return Wrong(here, "a string", kv.value);
-      out->set_key(std::string(s));
-      continue;
-    }
-    dom::object value;
-    if (kv.value.get(value) != simdjson::SUCCESS)
-      return Wrong(here, "an object", kv.value);
-    if (Status s = DecodeAnyValue(value, out->mutable_value(), depth + 1, here);
-        !s.ok()) {
-      return s;
-    }
-  }
-  return Status::Ok();
-}
-
-// The typed list, for Add() without AddMessage's reflection. Deprecated
-// for GetMutableRepeatedFieldRef, whose Add copies a message in.
-pb::RepeatedPtrField<common::KeyValue>* KeyValues(const Target& t) {
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  return t.r->MutableRepeatedPtrField<common::KeyValue>(t.m, t.f);
-#pragma GCC diagnostic pop
+  return ForEachMember(
+      o, TypeOf<common::KeyValue>(), depth, at,
+      [&](const pb::FieldDescriptor* f, dom::element v, const Path& here) {
+        if (f->number() == common::KeyValue::kKeyFieldNumber) {
+          return Store(StringOf(v, f), v, f, here,
+                       [out](auto s) { out->set_key(std::move(s)); });
+        }
+        return DecodeChild(v, f, depth, here,
+                           [out] { return out->mutable_value(); });
+      });
 }
 
 // A repeated field's elements; attributes by the hot path.
 Status DecodeRepeated(dom::element v, const Target& t, int depth) {
-  if (t.f->message_type() == KeyValueType()) {
-    pb::RepeatedPtrField<common::KeyValue>* list = KeyValues(t);
+  if (t.f->message_type() == TypeOf<common::KeyValue>()) {
+    // The typed list, for Add() without AddMessage's reflection. Deprecated
+    // for GetMutableRepeatedFieldRef, whose Add copies a message in.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    pb::RepeatedPtrField<common::KeyValue>* list =
+        t.r->MutableRepeatedPtrField<common::KeyValue>(t.m, t.f);
+#pragma GCC diagnostic pop
     return ForEachElement(v, t.at, [&](dom::element e, const Path& at) {
-      dom::object o;
-      if (e.get(o) != simdjson::SUCCESS) return Wrong(at, Expected(t.f), e);
-      return DecodeKeyValue(o, list->Add(), depth + 1, at);
+      return DecodeChild(e, t.f, depth, at, [list] { return list->Add(); });
     });
   }
   return ForEachElement(v, t.at, [&](dom::element e, const Path& at) {
@@ -595,34 +548,18 @@ Status DecodeObject(dom::object o, pb::Message* m, const pb::Descriptor* d,
                     int depth, const Path& at) {
   // The generated classes only: a dynamic pool's KeyValue has another
   // descriptor and takes the generic path.
-  if (d == KeyValueType())
+  if (d == TypeOf<common::KeyValue>())
     return DecodeKeyValue(o, static_cast<common::KeyValue*>(m), depth, at);
-  if (d == AnyValueType())
+  if (d == TypeOf<common::AnyValue>())
     return DecodeAnyValue(o, static_cast<common::AnyValue*>(m), depth, at);
-  if (depth > kMaxObjectDepth)
-    return Bad(at, "objects nested more than 100 deep");
   const pb::Reflection* r = m->GetReflection();
-  uint64_t oneofs_set = 0;
-  for (dom::key_value_pair kv : o) {
-    const Path here{&at, kv.key};
-    const pb::FieldDescriptor* f = FieldNamed(d, kv.key);
-    if (f == nullptr) {
-      if (Status s = SkipUnknown(kv.value, depth, here); !s.ok()) return s;
-      continue;
-    }
-    if (kv.value.is_null()) continue;  // The field's absence.
-    const Target t{m, r, f, here};
-    Status s = Status::Ok();
-    if (f->is_repeated()) {
-      s = DecodeRepeated(kv.value, t, depth);
-    } else if (kv.value.is_array()) {
-      s = Wrong(here, "one value, not a list", kv.value);
-    } else if (s = TakeOneof(f, &oneofs_set, here); s.ok()) {
-      s = DecodeValue(kv.value, t, depth);
-    }
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
+  return ForEachMember(
+      o, d, depth, at,
+      [&](const pb::FieldDescriptor* f, dom::element v, const Path& here) {
+        const Target t{m, r, f, here};
+        return f->is_repeated() ? DecodeRepeated(v, t, depth)
+                                : DecodeValue(v, t, depth);
+      });
 }
 
 // The DOM API: libsimdjson picks its SIMD kernels at run time; On-Demand
