@@ -91,10 +91,7 @@ int RunDashboard(const Context& ctx, const ParsedArgs& args) {
   const bool with_token = !options->auth_token.empty();
   Result<std::unique_ptr<DashboardServer>> server =
       DashboardServer::Start(std::move(*options), std::move(source));
-  if (!server.ok()) {
-    PrintError(server.status().message());
-    return ExitCodeFor(server.status());
-  }
+  if (!server.ok()) return ErrorExit(server.status());
   SayDashboardAt(ctx, (*server)->Url(), with_token);
   if (ctx.verbosity >= 0) std::fprintf(stderr, "context-cleaner: Ctrl-C to stop\n");
   pollfd p{stop.fd(), POLLIN, 0};

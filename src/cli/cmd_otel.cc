@@ -35,10 +35,7 @@ void SayReceiverAt(const Context& ctx, const std::string& url) {
 // --clickhouse the telemetry ships as it arrives, as under `run`.
 int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
   Result<OtlpReceiverOptions> receiver = OtlpOptionsFrom(args);
-  if (!receiver.ok()) {
-    PrintError(receiver.status().message());
-    return ExitCodeFor(receiver.status());
-  }
+  if (!receiver.ok()) return ErrorExit(receiver.status());
   ServiceOptions options;
   options.receiver = *receiver;
   return Serve(ctx, "otel serve", std::move(options), /*parts_optional=*/false);
@@ -65,10 +62,7 @@ int RunTelemetryInit(const Context& ctx, const ParsedArgs& args) {
   const std::string path =
       args.Get("--settings").value_or(std::string(home ? home : ".") + "/.claude/settings.json");
   Result<std::string> written = WriteClaudeSettings(path, endpoint);
-  if (!written.ok()) {
-    PrintError(written.status().message());
-    return ExitCodeFor(written.status());
-  }
+  if (!written.ok()) return ErrorExit(written.status());
   PrintOut("updated " + path + (written->empty() ? "" : " (the old one kept as " + *written + ")") +
            "; restart Claude Code to start sending\n");
   return kExitOk;

@@ -63,10 +63,7 @@ std::string RepairText(const std::string& path, const RepairReport& r) {
 int RunRepair(const Context& ctx, const ParsedArgs& args) {
   Result<RepairReport> r = RepairLedger(
       ctx.ledger_path, ctx.Holder("bridge repair"), ctx.prices.get());
-  if (!r.ok()) {
-    PrintError(r.status().message());
-    return ExitCodeFor(r.status());
-  }
+  if (!r.ok()) return ErrorExit(r.status());
   for (const std::string& u : r->unsaved) {
     PrintWarning(ctx, "repair could not save " + u);
   }

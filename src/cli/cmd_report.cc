@@ -198,10 +198,7 @@ Result<UsageData> UsageFromClickHouse(const Context& ctx,
 
 int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
   Result<ReportRequest> request = ParseRequest(ctx, args, kind);
-  if (!request.ok()) {
-    PrintError(request.status().message());
-    return ExitCodeFor(request.status());
-  }
+  if (!request.ok()) return ErrorExit(request.status());
   const std::string from = args.Get("--from").value_or("ledger");
   if (from != "ledger" && from != "clickhouse") {
     PrintError("--from: expected ledger or clickhouse, got '" + from + "'");
@@ -212,10 +209,7 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
       from == "clickhouse"
           ? UsageFromClickHouse(ctx, request->filter)
           : UsageFromLedger(ctx, request->filter, &exact_events);
-  if (!rows.ok()) {
-    PrintError(rows.status().message());
-    return ExitCodeFor(rows.status());
-  }
+  if (!rows.ok()) return ErrorExit(rows.status());
   UsageReport report = BuildReport(*rows, request->spec);
   report.exact_events = exact_events;
   if (request->token_limit) {

@@ -9,15 +9,9 @@ namespace cc::cli {
 int RunReprice(const Context& ctx, const ParsedArgs& args) {
   Result<std::unique_ptr<LedgerWriter>> ledger = LedgerWriter::Open(
       ctx.ledger_path, ctx.Holder("bridge reprice"), ctx.prices.get());
-  if (!ledger.ok()) {
-    PrintError(ledger.status().message());
-    return ExitCodeFor(ledger.status());
-  }
+  if (!ledger.ok()) return ErrorExit(ledger.status());
   Result<RepriceStats> r = (*ledger)->Reprice();
-  if (!r.ok()) {
-    PrintError(r.status().message());
-    return ExitCodeFor(r.status());
-  }
+  if (!r.ok()) return ErrorExit(r.status());
   WarnUnpricedModels(ctx, r->unpriced_models);
   if (args.Has("--json")) {
     JsonWriter w;

@@ -291,31 +291,16 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
   Result<std::unique_ptr<LedgerReader>> ledger =
       LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
-  if (!ledger.ok()) {
-    PrintError(ledger.status().message());
-    return ExitCodeFor(ledger.status());
-  }
+  if (!ledger.ok()) return ErrorExit(ledger.status());
   Result<LedgerSummary> summary = (*ledger)->Summary();
-  if (!summary.ok()) {
-    PrintError(summary.status().message());
-    return ExitCodeFor(summary.status());
-  }
+  if (!summary.ok()) return ErrorExit(summary.status());
   Result<Backlog> backlog = MeasureBacklog(**ledger);
-  if (!backlog.ok()) {
-    PrintError(backlog.status().message());
-    return ExitCodeFor(backlog.status());
-  }
+  if (!backlog.ok()) return ErrorExit(backlog.status());
   Result<ShipState> ship = (*ledger)->ShippingState();
-  if (!ship.ok()) {
-    PrintError(ship.status().message());
-    return ExitCodeFor(ship.status());
-  }
+  if (!ship.ok()) return ErrorExit(ship.status());
   Result<std::vector<TelemetryMetricTotal>> metrics =
       (*ledger)->TelemetryMetricTotals();
-  if (!metrics.ok()) {
-    PrintError(metrics.status().message());
-    return ExitCodeFor(metrics.status());
-  }
+  if (!metrics.ok()) return ErrorExit(metrics.status());
   const int64_t now_ms = SystemClock().NowMs();
   PrintOut(args.Has("--json")
                ? StatusJson(ctx, *summary, *backlog, *ship, *metrics, now_ms)

@@ -95,10 +95,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   if (!options.dry_run) {
     Result<std::unique_ptr<LedgerWriter>> opened = LedgerWriter::Open(
         ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
-    if (!opened.ok()) {
-      PrintError(opened.status().message());
-      return ExitCodeFor(opened.status());
-    }
+    if (!opened.ok()) return ErrorExit(opened.status());
     ledger = std::move(*opened);
     row_cache = MakeRowCache(ctx, ledger.get());
   }
@@ -109,10 +106,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   ProgressBar bar(ctx.stderr_tty && ctx.verbosity >= 0 && !args.Has("--json"));
   Result<SyncReport> report = syncer.Run(options, &bar);
   bar.Clear();
-  if (!report.ok()) {
-    PrintError(report.status().message());
-    return ExitCodeFor(report.status());
-  }
+  if (!report.ok()) return ErrorExit(report.status());
   ReportProblems(ctx, *report);
   WarnUnpricedModels(ctx, report->unpriced_models);
   if (report->interrupted) {

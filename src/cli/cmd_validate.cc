@@ -122,10 +122,7 @@ std::optional<int> ReportDamage(const Context& ctx, const ParsedArgs& args,
                                 LedgerReader& ledger) {
   constexpr int kShown = 10;
   Result<std::vector<std::string>> damage = ledger.CheckIntegrity(false, kShown);
-  if (!damage.ok()) {
-    PrintError(damage.status().message());
-    return ExitCodeFor(damage.status());
-  }
+  if (!damage.ok()) return ErrorExit(damage.status());
   if (damage->empty()) return std::nullopt;
   if (args.Has("--json")) {
     JsonWriter w;
@@ -164,16 +161,10 @@ void DayTotalsJson(JsonWriter& w, const char* key, const DayTotals& t) {
 int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
                               LedgerReader& ledger) {
   Result<ClickHouseConnection> ch = ConnectClickHouse(*ctx.clickhouse);
-  if (!ch.ok()) {
-    PrintError(ch.status().message());
-    return ExitCodeFor(ch.status());
-  }
+  if (!ch.ok()) return ErrorExit(ch.status());
   Result<TotalsCheck> check =
       CheckClickHouseTotals(ledger, *ch->client, ctx.source);
-  if (!check.ok()) {
-    PrintError(check.status().message());
-    return ExitCodeFor(check.status());
-  }
+  if (!check.ok()) return ErrorExit(check.status());
   if (args.Has("--json")) {
     JsonWriter w;
     w.BeginObject()
@@ -216,10 +207,7 @@ int ValidateAgainstClickHouse(const Context& ctx, const ParsedArgs& args,
 int RunValidate(const Context& ctx, const ParsedArgs& args) {
   Result<std::unique_ptr<LedgerReader>> ledger =
       LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
-  if (!ledger.ok()) {
-    PrintError(ledger.status().message());
-    return ExitCodeFor(ledger.status());
-  }
+  if (!ledger.ok()) return ErrorExit(ledger.status());
   if (std::optional<int> damaged = ReportDamage(ctx, args, **ledger)) {
     return *damaged;
   }
@@ -237,10 +225,7 @@ int RunValidate(const Context& ctx, const ParsedArgs& args) {
   }
   Result<ValidationReport> report =
       Validate(**ledger, ctx.roots, jobs, ctx.prices.get());
-  if (!report.ok()) {
-    PrintError(report.status().message());
-    return ExitCodeFor(report.status());
-  }
+  if (!report.ok()) return ErrorExit(report.status());
   PrintOut(args.Has("--json") ? ValidationJson(*report)
                               : ValidationText(*report));
   return report->ok() ? kExitOk : kExitCheckFailed;

@@ -266,6 +266,11 @@ int ExitCodeFor(const Status& status) {
   return status.code() == Status::Code::kInvalidArgument ? kExitUsage : 3;
 }
 
+int ErrorExit(const Status& status) {
+  PrintError(status.message());
+  return ExitCodeFor(status);
+}
+
 }  // namespace cc::cli
 
 namespace cc::cli {

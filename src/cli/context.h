@@ -69,6 +69,8 @@ void WarnUnpricedModels(const Context& ctx, const std::set<std::string>& models)
 
 // Exit codes: 0 ok, 1 a check failed, 2 usage error, 3 environment.
 int ExitCodeFor(const Status& status);
+// PrintError(status's message), then its exit code: a command's "fail here".
+int ErrorExit(const Status& status);
 constexpr int kExitOk = 0;
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitUsage = 2;

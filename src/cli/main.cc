@@ -115,10 +115,7 @@ int Main(const std::vector<std::string>& argv) {
     return kExitUsage;
   }
   Result<Context> ctx = ResolveContext(*args);
-  if (!ctx.ok()) {
-    PrintError(ctx.status().message());
-    return ExitCodeFor(ctx.status());
-  }
+  if (!ctx.ok()) return ErrorExit(ctx.status());
   return command->run(*ctx, *args);
 }
 
