@@ -86,7 +86,7 @@ Status InsertMerged(sql::Database& db, StoredRow r, int64_t seq,
                                      StoredEventColumns() + ") VALUES(?1, " +
                                      StoredEventParams(2) + ")");
   st.Bind(1, r.rowid);
-  BindEventRow(st, 2, EventRowView::Of(row));
+  BindEventRow(st, 2, row);
   return st.Run();
 }
 
