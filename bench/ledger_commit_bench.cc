@@ -7,9 +7,9 @@
 //
 //   build/release/bench/ledger_commit_bench [events, default 50000]
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -49,9 +49,9 @@ double NsPerEvent(cc::LedgerWriter& w, const std::vector<cc::Event>& events) {
   const double start = CpuNs();
   cc::Batch batch;
   for (size_t i = 0; i < events.size(); i += 5000) {
-    batch.events.assign(events.begin() + static_cast<long>(i),
-                        events.begin() + static_cast<long>(
-                                             std::min(i + 5000, events.size())));
+    batch.events.assign(
+        events.begin() + static_cast<long>(i),
+        events.begin() + static_cast<long>(std::min(i + 5000, events.size())));
     if (!w.Commit(batch, "bench-host", 1).ok()) std::exit(1);
   }
   return (CpuNs() - start) / static_cast<double>(events.size());

@@ -30,16 +30,21 @@ EventColumnValue ValueOf(const EventColumnSpec& c, const EventRow& row,
                          std::string_view user) {
   if (c.field == nullptr) return EventColumnValue{user, 0};
   // The accessor takes a mutable row for ReadEventRow's sake; only read here.
-  return std::visit(
-      Overloaded{
-          [](std::string* v) { return EventColumnValue{*v, 0}; },
-          [](int64_t* v) { return EventColumnValue{{}, *v}; },
-          [](uint64_t* v) {
-            return EventColumnValue{{}, static_cast<int64_t>(*v)};
-          },
-          [](bool* v) { return EventColumnValue{{}, *v ? 1 : 0}; },
-      },
-      c.field(const_cast<EventRow&>(row)));
+  return std::visit(Overloaded{
+                        [](std::string* v) {
+                          return EventColumnValue{*v, 0};
+                        },
+                        [](int64_t* v) {
+                          return EventColumnValue{{}, *v};
+                        },
+                        [](uint64_t* v) {
+                          return EventColumnValue{{}, static_cast<int64_t>(*v)};
+                        },
+                        [](bool* v) {
+                          return EventColumnValue{{}, *v ? 1 : 0};
+                        },
+                    },
+                    c.field(const_cast<EventRow&>(row)));
 }
 
 int StoredEventColumnCount() {

@@ -88,7 +88,9 @@ inline constexpr EventColumnSpec kEventColumns[] = {
     {"agent_id", "agent_id", ColumnKind::kText,
      [](EventRow& r) -> EventField { return &r.event.attributes.agent_id; }},
     {"is_sidechain", "is_sidechain", ColumnKind::kFlag,
-     [](EventRow& r) -> EventField { return &r.event.attributes.is_sidechain; }},
+     [](EventRow& r) -> EventField {
+       return &r.event.attributes.is_sidechain;
+     }},
     {"speed", "speed", ColumnKind::kLabel,
      [](EventRow& r) -> EventField { return &r.event.attributes.speed; }, true},
     {"input_tokens", "input_tokens", ColumnKind::kCount,

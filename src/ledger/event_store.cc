@@ -160,8 +160,8 @@ Result<bool> EventStore::Merge(const Event& e, const std::string& source,
   now.last_seen_ms = now_ms;
   // Only the earlier first record (or telemetry's replaced) brings new
   // attributes; otherwise the merge changed only the `merged` columns.
-  const bool narrow = stored.first == first_before &&
-                      first_before.file != kTelemetryProvenance;
+  const bool narrow =
+      stored.first == first_before && first_before.file != kTelemetryProvenance;
   sql::Statement& update = narrow ? st_->update_merged : st_->update_event;
   BindEventRow(update, 1, now, narrow);
   if (Status s = update.Run(); !s.ok()) return s;
