@@ -17,7 +17,7 @@ void OutboxRowCache::Begin(int64_t first_seq) {
   pending_superseded_.clear();
 }
 
-void OutboxRowCache::Row(const EventRowView& row) {
+void OutboxRowCache::Row(const EventRow& row) {
   const int64_t expected =
       pending_first_ + static_cast<int64_t>(pending_sizes_.size());
   if (!pending_valid_ || row.change_seq != expected) {

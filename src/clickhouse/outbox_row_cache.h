@@ -46,7 +46,7 @@ class OutboxRowCache : public OutboxTap {
   OutboxRowCache(std::string user, size_t max_bytes);
 
   void Begin(int64_t first_seq) override;
-  void Row(const EventRowView& row) override;
+  void Row(const EventRow& row) override;
   void Superseded(int64_t change_seq) override;
   void Committed(int64_t end_seq) override;
   void RolledBack() override;

@@ -55,11 +55,6 @@ class RowBinaryWriter {
 
 void AppendRowBinary(std::string& out, const EventRow& o,
                      std::string_view user) {
-  AppendRowBinary(out, EventRowView::Of(o), user);
-}
-
-void AppendRowBinary(std::string& out, const EventRowView& o,
-                     std::string_view user) {
   // The values first, to size the row: strings are a length and the bytes,
   // flags one byte, every other column eight.
   EventColumnValue values[std::size(kEventColumns)];
@@ -67,7 +62,7 @@ void AppendRowBinary(std::string& out, const EventRowView& o,
   for (size_t i = 0; i < std::size(kEventColumns); ++i) {
     const EventColumnSpec& c = kEventColumns[i];
     if (c.clickhouse == nullptr) continue;
-    values[i] = ValueOf(c.column, o, user);
+    values[i] = ValueOf(c, o, user);
     size += IsTextKind(c.kind) ? RowBinaryWriter::StringSize(values[i].text)
             : c.kind == ColumnKind::kFlag ? 1
                                           : 8;
@@ -129,12 +124,11 @@ std::string ClickHouseDateTime64(int64_t utc_ms) {
 
 void AppendJsonEachRow(std::string& out, const EventRow& o,
                        const std::string& user) {
-  const EventRowView row = EventRowView::Of(o);
   JsonWriter w(/*pretty=*/false);
   w.BeginObject();
   for (const EventColumnSpec& c : kEventColumns) {
     if (c.clickhouse == nullptr) continue;
-    const EventColumnValue v = ValueOf(c.column, row, user);
+    const EventColumnValue v = ValueOf(c, o, user);
     switch (c.kind) {
       case ColumnKind::kKey:
       case ColumnKind::kLabel:

@@ -24,8 +24,6 @@ void AppendJsonEachRow(std::string& out, const EventRow& event,
 // Appends one event's RowBinary row to `out`.
 void AppendRowBinary(std::string& out, const EventRow& event,
                      std::string_view user);
-void AppendRowBinary(std::string& out, const EventRowView& row,
-                     std::string_view user);
 
 // "INSERT INTO `db`.events (`key`, ...) FORMAT RowBinary".
 std::string RowBinaryInsertSql(const std::string& database);

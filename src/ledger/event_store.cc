@@ -39,11 +39,15 @@ struct EventStore::Statements {
                              ") VALUES(" + StoredEventParams(1) + ")"),
         update_event(db, "UPDATE events SET " + StoredEventAssignments(1) +
                              " WHERE key = ?1"),
+        update_merged(db, "UPDATE events SET " +
+                              StoredEventAssignments(1, /*merged=*/true) +
+                              " WHERE key = ?1"),
         select_by_request(db, kSelectByRequest),
         mark_exact(db, kMarkExact) {}
   sql::Statement select_event;
   sql::Statement insert_event;
   sql::Statement update_event;
+  sql::Statement update_merged;  // The columns a merge may change alone.
   sql::Statement select_by_request;
   sql::Statement mark_exact;
   int64_t next_change_seq = 0;
@@ -51,7 +55,7 @@ struct EventStore::Statements {
   // belong to an event telemetry created first.
   bool has_telemetry = false;
   RollupDelta rollup;  // This transaction's changes to usage_rollup.
-  EventRow stored;     // The row being merged into, its strings reused.
+  EventRow row;        // The row being written, its strings reused.
 };
 
 EventStore::EventStore(sql::Database& db)
@@ -114,15 +118,15 @@ Result<bool> EventStore::Merge(const Event& e, const std::string& source,
     select.Reset();
     const Cost cost = CostOf(e);
     if (!cost.known) stats->unpriced_models.insert(e.attributes.model);
-    const EventRowView inserted{e,
-                                source,
-                                cost.nano,
-                                cost.known,
-                                prices_->version(),
-                                st_->next_change_seq++,
-                                now_ms,
-                                now_ms,
-                                /*exact=*/false};
+    EventRow& inserted = st_->row;
+    inserted.event = e;
+    inserted.source = source;
+    inserted.cost_nano = cost.nano;
+    inserted.priced = cost.known;
+    inserted.price_version = prices_->version();
+    inserted.change_seq = st_->next_change_seq++;
+    inserted.first_seen_ms = inserted.last_seen_ms = now_ms;
+    inserted.exact = false;
     BindEventRow(st_->insert_event, 1, inserted);
     if (Status s = st_->insert_event.Run(); !s.ok()) return s;
     if (tap_ != nullptr) tap_->Row(inserted);
@@ -134,7 +138,7 @@ Result<bool> EventStore::Merge(const Event& e, const std::string& source,
     return true;
   }
   // The stored row, merged by the one rule (Event::Merge) and written back.
-  EventRow& now = st_->stored;
+  EventRow& now = st_->row;
   ReadEventRow(select, 0, now);
   select.Reset();
   Event& stored = now.event;
@@ -154,12 +158,16 @@ Result<bool> EventStore::Merge(const Event& e, const std::string& source,
   now.price_version = prices_->version();
   now.change_seq = st_->next_change_seq++;
   now.last_seen_ms = now_ms;
-  const EventRowView merged = EventRowView::Of(now);
-  BindEventRow(st_->update_event, 1, merged);
-  if (Status s = st_->update_event.Run(); !s.ok()) return s;
+  // Only the earlier first record (or telemetry's replaced) brings new
+  // attributes; otherwise the merge changed only the `merged` columns.
+  const bool narrow =
+      stored.first == first_before && first_before.file != kTelemetryProvenance;
+  sql::Statement& update = narrow ? st_->update_merged : st_->update_event;
+  BindEventRow(update, 1, now, narrow);
+  if (Status s = update.Run(); !s.ok()) return s;
   if (tap_ != nullptr) {
     tap_->Superseded(seq_before);
-    tap_->Row(merged);
+    tap_->Row(now);
   }
   st_->rollup.Move(key_before, before, KeyOf(stored, now.source),
                    Contribution{stored.first.timestamp_ms, stored.tokens,

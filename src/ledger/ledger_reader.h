@@ -5,8 +5,8 @@
 //  - Open() takes no lock: WAL lets it read while a writer writes. It can
 //    only read; what writes is another type (LedgerWriter, ShipQueue,
 //    TelemetryStore).
-//  - A LedgerWriter's reader() is one over the writer's own connection
-//    (the sync reads checkpoints, the CLI prints summaries after a sync).
+//  - Or a LedgerWriter's reader() (ledger_writer.h): the sync reads
+//    checkpoints, the CLI prints summaries after a sync.
 // Thread safety: one thread per LedgerReader (its connection's).
 #pragma once
 

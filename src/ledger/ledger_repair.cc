@@ -18,6 +18,7 @@
 #include "ledger/event_columns.h"
 #include "ledger/ledger_files.h"
 #include "ledger/meta.h"
+#include "ledger/query_rows.h"
 #include "ledger/rollup.h"
 #include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
@@ -86,7 +87,7 @@ Status InsertMerged(sql::Database& db, StoredRow r, int64_t seq,
                                      StoredEventColumns() + ") VALUES(?1, " +
                                      StoredEventParams(2) + ")");
   st.Bind(1, r.rowid);
-  BindEventRow(st, 2, EventRowView::Of(row));
+  BindEventRow(st, 2, row);
   return st.Run();
 }
 
@@ -143,19 +144,22 @@ Status CopyEvents(sql::Database& db, const PriceTable& prices,
   return NotePriceVersion(db, prices.version());
 }
 
+// The first column of every row `st` returns.
+Result<std::vector<std::string>> Names(sql::Statement& st) {
+  std::vector<std::string> names;
+  Status s = ForEachRow(st, [&names](const sql::Statement& row) {
+    names.push_back(row.Text(0));
+  });
+  if (!s.ok()) return s;
+  return names;
+}
+
 Result<std::vector<std::string>> ColumnsOf(sql::Database& db,
                                            const std::string& schema,
                                            const std::string& table) {
   sql::Statement st(db.handle(), "SELECT name FROM pragma_table_info(?1, ?2)");
-  st.Bind(1, table).Bind(2, schema);
-  std::vector<std::string> names;
-  for (;;) {
-    Result<bool> row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    names.push_back(st.Text(0));
-  }
-  return names;
+  st.BindFrom(1, table, schema);
+  return Names(st);
 }
 
 // Whether the new file's `table` has a rowid of its own to keep (not
@@ -206,14 +210,7 @@ Result<std::vector<std::string>> TablesOf(sql::Database& db) {
   sql::Statement st(db.handle(),
                     "SELECT name FROM damaged.sqlite_schema WHERE type = "
                     "'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
-  std::vector<std::string> names;
-  for (;;) {
-    Result<bool> row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    names.push_back(st.Text(0));
-  }
-  return names;
+  return Names(st);
 }
 
 // Fills the new file from the damaged one (attached as `damaged`).

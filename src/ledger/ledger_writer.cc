@@ -135,24 +135,12 @@ void LedgerWriter::SetOutboxTap(OutboxTap* tap) { events_->SetOutboxTap(tap); }
 
 Status LedgerWriter::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
   sql::Statement& st = st_->upsert_file;
-  st.Bind(1, c.path)
-      .Bind(2, c.root)
-      .Bind(3, c.project)
-      .Bind(4, c.identity.device)
-      .Bind(5, c.identity.inode)
-      .Bind(6, c.identity.size_bytes)
-      .Bind(7, c.identity.mtime_ns)
-      .Bind(8, c.offset)
-      .Bind(9, c.fingerprint.head_length)
-      .Bind(10, c.fingerprint.head_hash)
-      .Bind(11, c.fingerprint.tail_length)
-      .Bind(12, c.fingerprint.tail_hash)
-      .Bind(13, c.lines)
-      .Bind(14, c.records)
-      .Bind(15, c.rejects)
-      .Bind(16, c.rereads)
-      .Bind(17, now_ms)
-      .Bind(18, int64_t{c.restarted ? 1 : 0});
+  st.BindFrom(1, c.path, c.root, c.project, c.identity.device, c.identity.inode,
+              c.identity.size_bytes, c.identity.mtime_ns, c.offset,
+              c.fingerprint.head_length, c.fingerprint.head_hash,
+              c.fingerprint.tail_length, c.fingerprint.tail_hash, c.lines,
+              c.records, c.rejects, c.rereads, now_ms,
+              int64_t{c.restarted ? 1 : 0});
   return st.Run();
 }
 
@@ -172,13 +160,8 @@ Result<CommitStats> LedgerWriter::Commit(const Batch& batch,
       if (!merged.ok()) return merged.status();
     }
     for (const Reject& r : batch.rejects) {
-      st_->insert_reject.Bind(1, r.file)
-          .Bind(2, r.offset)
-          .Bind(3, r.length)
-          .Bind(4, r.reason)
-          .Bind(5, r.head)
-          .Bind(6, r.lines)
-          .Bind(7, now_ms);
+      st_->insert_reject.BindFrom(1, r.file, r.offset, r.length, r.reason,
+                                  r.head, r.lines, now_ms);
       if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
     }
     for (const Checkpoint& c : batch.checkpoints) {
@@ -248,12 +231,8 @@ Result<RepriceStats> LedgerWriter::Reprice() {
         change_seq = CASE WHEN ?5 THEN ?6 ELSE change_seq END
       WHERE rowid = ?1)sql");
     for (const Change& c : changes) {
-      update.Bind(1, c.rowid)
-          .Bind(2, c.cost.nano)
-          .Bind(3, int64_t{c.cost.known ? 1 : 0})
-          .Bind(4, prices.version())
-          .Bind(5, int64_t{c.changed ? 1 : 0})
-          .Bind(6, seq);
+      update.BindFrom(1, c.rowid, c.cost.nano, int64_t{c.cost.known ? 1 : 0},
+                      prices.version(), int64_t{c.changed ? 1 : 0}, seq);
       if (c.changed) ++seq;
       if (Status us = update.Run(); !us.ok()) return us;
     }
@@ -288,7 +267,7 @@ Result<int64_t> LedgerWriter::BeginRun(const std::string& mode,
   sql::Statement st(db_->handle(), R"sql(
     INSERT INTO sync_runs(mode, pid, source, started_ms, heartbeat_ms, result)
     VALUES(?1, ?2, ?3, ?4, ?4, 'running'))sql");
-  st.Bind(1, mode).Bind(2, int64_t{getpid()}).Bind(3, source).Bind(4, now_ms);
+  st.BindFrom(1, mode, int64_t{getpid()}, source, now_ms);
   if (Status s = st.Run(); !s.ok()) return s;
   return db_->QueryInt("SELECT last_insert_rowid()");
 }
@@ -305,18 +284,9 @@ WHERE id = ?1)sql";
 
 void BindRun(sql::Statement& st, int64_t id, const RunCounters& c,
              int64_t now_ms) {
-  st.Bind(1, id)
-      .Bind(2, now_ms)
-      .Bind(3, c.files_scanned)
-      .Bind(4, c.files_new)
-      .Bind(5, c.files_changed)
-      .Bind(6, c.files_reread)
-      .Bind(7, c.files_gone)
-      .Bind(8, c.bytes_read)
-      .Bind(9, c.lines)
-      .Bind(10, c.events_new)
-      .Bind(11, c.events_updated)
-      .Bind(12, c.rejects);
+  st.BindFrom(1, id, now_ms, c.files_scanned, c.files_new, c.files_changed,
+              c.files_reread, c.files_gone, c.bytes_read, c.lines, c.events_new,
+              c.events_updated, c.rejects);
 }
 
 }  // namespace
@@ -336,7 +306,7 @@ Status LedgerWriter::FinishRun(int64_t run_id, const RunCounters& counters,
                                const std::string& error, int64_t now_ms) {
   sql::Statement st(db_->handle(), kUpdateRun);
   BindRun(st, run_id, counters, now_ms);
-  st.Bind(13, now_ms).Bind(14, result).Bind(15, error).Bind(16, now_ms);
+  st.BindFrom(13, now_ms, result, error, now_ms);
   return st.Run();
 }
 

@@ -14,7 +14,13 @@
 //    anything.
 //  - Deleting a transcript never deletes events.
 //  - reader(), ship_queue() and telemetry() work over the writer's own
-//    connection, on the writer's thread.
+//    connection, on the writer's thread (`sync --once` ships after it
+//    syncs; `otel receive` alone commits telemetry here).
+//  - A companion connection (ShipQueue::Open, TelemetryStore::Open) is a
+//    second one, for another thread of the process that holds the writer
+//    lock: it takes no lock and runs no migration (the ledger must be at
+//    this program's schema); SQLite serialises its short transactions with
+//    the writer's.
 // Thread safety: one thread per LedgerWriter.
 #pragma once
 

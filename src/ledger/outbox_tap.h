@@ -31,7 +31,7 @@ class OutboxTap {
  public:
   virtual ~OutboxTap() = default;
   virtual void Begin(int64_t first_seq) = 0;
-  virtual void Row(const EventRowView& row) = 0;
+  virtual void Row(const EventRow& row) = 0;
   virtual void Superseded(int64_t change_seq) = 0;
   virtual void Committed(int64_t end_seq) = 0;
   virtual void RolledBack() = 0;

@@ -125,17 +125,13 @@ Status RollupDelta::Apply(sql::Database& db) {
     upsert.Bind(1, key.bucket).Bind(2, *dim);
     upsert.Bind(6, cell.events).Bind(7, cell.unpriced);
     for (int i = 0; i < 8; ++i) upsert.Bind(8 + i, cell.tokens[i]);
-    upsert.Bind(16, cell.cost_nano)
-        .Bind(17, cell.first_ms)
-        .Bind(18, cell.last_ms);
+    upsert.BindFrom(16, cell.cost_nano, cell.first_ms, cell.last_ms);
     if (Status s = upsert.Run(); !s.ok()) return s;
     if (!cell.lost_an_event) continue;
     drop.Bind(1, key.bucket).Bind(2, *dim);
     if (Status s = drop.Run(); !s.ok()) return s;
-    span.Bind(1, key.bucket)
-        .Bind(2, *dim)
-        .Bind(3, key.bucket * kRollupBucketMs)
-        .Bind(4, (key.bucket + 1) * kRollupBucketMs);
+    span.BindFrom(1, key.bucket, *dim, key.bucket * kRollupBucketMs,
+                  (key.bucket + 1) * kRollupBucketMs);
     BindDimStrings(span, 5, key);
     if (Status s = span.Run(); !s.ok()) return s;
   }

@@ -33,14 +33,8 @@ Status InsertBatch(sql::Database& db, const ShipBatch& b) {
     INSERT INTO ship_batches(first_seq, last_seq, rows, token, frozen_ms,
       attempts, next_attempt_ms, last_error)
     VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql");
-  st.Bind(1, b.first_seq)
-      .Bind(2, b.last_seq)
-      .Bind(3, b.rows)
-      .Bind(4, b.token)
-      .Bind(5, b.frozen_ms)
-      .Bind(6, b.attempts)
-      .Bind(7, b.next_attempt_ms)
-      .Bind(8, b.last_error);
+  st.BindFrom(1, b.first_seq, b.last_seq, b.rows, b.token, b.frozen_ms,
+              b.attempts, b.next_attempt_ms, b.last_error);
   return st.Run();
 }
 
@@ -65,7 +59,7 @@ Result<std::vector<OutboxMark>> ShipQueue::OutboxMarks(int64_t after_seq,
     SELECT change_seq, last_seen_ms FROM events
     WHERE change_seq > ?1 AND change_seq <= ?2
     ORDER BY change_seq LIMIT ?3)sql");
-  st.Bind(1, after_seq).Bind(2, up_to_seq).Bind(3, static_cast<int64_t>(limit));
+  st.BindFrom(1, after_seq, up_to_seq, static_cast<int64_t>(limit));
   std::vector<OutboxMark> out;
   Status s = ForEachRow(st, [&out](const sql::Statement& row) {
     out.push_back(OutboxMark{row.Int(0), row.Int(1)});
@@ -163,7 +157,7 @@ Status ShipQueue::DeferShipBatch(int64_t id, uint64_t attempts,
   sql::Statement st(db_.handle(), R"sql(
     UPDATE ship_batches SET attempts = ?2, next_attempt_ms = ?3,
       last_error = ?4 WHERE id = ?1)sql");
-  st.Bind(1, id).Bind(2, attempts).Bind(3, next_attempt_ms).Bind(4, error);
+  st.BindFrom(1, id, attempts, next_attempt_ms, error);
   return st.Run();
 }
 
@@ -186,7 +180,7 @@ Status ShipQueue::RejectShipRow(const std::string& token,
   sql::Statement st(db_.handle(), R"sql(
     INSERT INTO ship_rejects(token, row, error, seen_ms)
     VALUES(?1, ?2, ?3, ?4))sql");
-  st.Bind(1, token).Bind(2, row).Bind(3, error).Bind(4, now_ms);
+  st.BindFrom(1, token, row, error, now_ms);
   return st.Run();
 }
 

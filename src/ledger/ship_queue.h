@@ -3,12 +3,8 @@
 // records after theirs, with the marks of what ClickHouse confirmed.
 //
 // Contract:
-//  - Open() is a second connection for the shipping thread of the process
-//    that holds the writer lock (LedgerWriter): it takes no lock and runs
-//    no migration (the ledger must be at this program's schema). SQLite
-//    serialises its short transactions with the committer's.
-//  - A LedgerWriter's ship_queue() is one over the writer's own connection
-//    (`sync --once` ships after it syncs).
+//  - Open() is a companion connection (ledger_writer.h) for the shipping
+//    thread; or a LedgerWriter's ship_queue().
 //  - Marks in `meta`: frozen_change_seq (the outbox is cut into batches up
 //    to here) and shipped_change_seq (ClickHouse confirmed everything up
 //    to here, so the outbox after it is what an outage leaves to send).

@@ -29,6 +29,12 @@ class Statement {
   Statement& Bind(int index, std::string_view value);
   Statement& Bind(int index, double value);
   Statement& BindNull(int index);
+  // Binds `values` to the parameters from `first` on, in order.
+  template <typename... T>
+  Statement& BindFrom(int first, const T&... values) {
+    (Bind(first++, values), ...);
+    return *this;
+  }
 
   // true: a row is ready; false: done. Resets bindings after Done via Reset().
   Result<bool> Step();

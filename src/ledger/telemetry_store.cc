@@ -70,25 +70,12 @@ Result<TelemetryStats> TelemetryStore::CommitTelemetry(
     sql::Statement insert(db_.handle(), kInsertRequest);
     CommitStats merge_stats;
     for (const TelemetryRequest& r : batch.requests) {
-      insert.Bind(1, r.key)
-          .Bind(2, r.request_id)
-          .Bind(3, r.session_id)
-          .Bind(4, r.account_uuid)
-          .Bind(5, r.organization_id)
-          .Bind(6, r.user_email)
-          .Bind(7, r.terminal_type)
-          .Bind(8, r.app_version)
-          .Bind(9, r.model)
-          .Bind(10, r.speed)
-          .Bind(11, r.tokens.input)
-          .Bind(12, r.tokens.output)
-          .Bind(13, r.tokens.cache_read)
-          .Bind(14, r.tokens.cache_creation)
-          .Bind(15, r.cost_usd)
-          .Bind(16, r.duration_ms)
-          .Bind(17, r.event_ms)
-          .Bind(18, now_ms)
-          .Bind(19, source);
+      insert.BindFrom(1, r.key, r.request_id, r.session_id, r.account_uuid,
+                      r.organization_id, r.user_email, r.terminal_type,
+                      r.app_version, r.model, r.speed, r.tokens.input,
+                      r.tokens.output, r.tokens.cache_read,
+                      r.tokens.cache_creation, r.cost_usd, r.duration_ms,
+                      r.event_ms, now_ms, source);
       if (Status is = insert.Run(); !is.ok()) return is;
       // A request id seen before: an exporter's retry, or another record
       // of the request. Its row stays as first received (the table only
@@ -123,30 +110,17 @@ Result<TelemetryStats> TelemetryStore::CommitTelemetry(
     }
     sql::Statement error(db_.handle(), kInsertError);
     for (const TelemetryError& r : batch.errors) {
-      error.Bind(1, r.key)
-          .Bind(2, r.request_id)
-          .Bind(3, r.session_id)
-          .Bind(4, r.model)
-          .Bind(5, r.status_code)
-          .Bind(6, r.error)
-          .Bind(7, r.attempt)
-          .Bind(8, r.duration_ms)
-          .Bind(9, r.event_ms)
-          .Bind(10, now_ms)
-          .Bind(11, source);
+      error.BindFrom(1, r.key, r.request_id, r.session_id, r.model,
+                     r.status_code, r.error, r.attempt, r.duration_ms,
+                     r.event_ms, now_ms, source);
       if (Status es = error.Run(); !es.ok()) return es;
       stats.errors_new += static_cast<uint64_t>(db_.Changes());
     }
     sql::Statement point(db_.handle(), kInsertPoint);
     for (const TelemetryPoint& p : batch.points) {
-      point.Bind(1, p.key)
-          .Bind(2, p.metric)
-          .Bind(3, p.attributes)
-          .Bind(4, int64_t{p.cumulative ? 1 : 0})
-          .Bind(5, p.start_ns)
-          .Bind(6, p.time_ns)
-          .Bind(7, p.value)
-          .Bind(8, now_ms);
+      point.BindFrom(1, p.key, p.metric, p.attributes,
+                     int64_t{p.cumulative ? 1 : 0}, p.start_ns, p.time_ns,
+                     p.value, now_ms);
       if (Status ps = point.Run(); !ps.ok()) return ps;
       stats.points_new += static_cast<uint64_t>(db_.Changes());
     }

@@ -3,11 +3,9 @@
 // reconciled with the transcripts' events.
 //
 // Contract:
-//  - Open() is the OpenTelemetry receiver's connection beside the monitor's
-//    in `run`: it takes no lock and runs no migration (the ledger must be at
-//    this program's schema); SQLite serialises its commits with the
-//    monitor's. A LedgerWriter's telemetry() commits over the writer's own
-//    connection (`otel receive` alone holds the writer lock).
+//  - Open() is a companion connection (ledger_writer.h): the OpenTelemetry
+//    receiver's beside the monitor's in `run`; or a LedgerWriter's
+//    telemetry().
 //  - CommitTelemetry() stores a batch in one transaction. A request with
 //    the id of a transcript's event merges into it (Event::Merge, each
 //    token field the larger of the two, the event's attributes kept) and

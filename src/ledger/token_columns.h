@@ -32,15 +32,9 @@ inline Tokens TokensFromRow(const sql::Statement& row, int first_column) {
 
 inline sql::Statement& BindTokens(sql::Statement& st, int first_param,
                                   const Tokens& t) {
-  int p = first_param;
-  return st.Bind(p, t.input)
-      .Bind(p + 1, t.output)
-      .Bind(p + 2, t.cache_creation)
-      .Bind(p + 3, t.cache_creation_5m)
-      .Bind(p + 4, t.cache_creation_1h)
-      .Bind(p + 5, t.cache_read)
-      .Bind(p + 6, t.web_search_requests)
-      .Bind(p + 7, t.web_fetch_requests);
+  return st.BindFrom(first_param, t.input, t.output, t.cache_creation,
+                     t.cache_creation_5m, t.cache_creation_1h, t.cache_read,
+                     t.web_search_requests, t.web_fetch_requests);
 }
 
 }  // namespace cc
