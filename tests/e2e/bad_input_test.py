@@ -364,7 +364,9 @@ def must_succeed(r: Run, what: str) -> Run:
 
 
 def compare(label: str, expected: dict, actual: dict) -> None:
-    check_report(label, expected, actual, "report differs", DAY_NOTES)
+    """`actual` (a report, or oracle.py's output) has the expected daily and totals."""
+    check_report(label, expected, {k: actual[k] for k in REPORT_KEYS}, "report differs",
+                 DAY_NOTES)
 
 
 def check_rejects(label: str, st: dict, planted: int, names: list[str]) -> None:
@@ -403,8 +405,7 @@ def test_main_tree(binary: str, tmp: str, rng: random.Random, results: list[str]
 
     # Sanity of the hand-computed literals: the oracle agrees with them.
     o = oracle(root)
-    compare("oracle.py vs the hand-computed literals (a bug in this test)", EXPECTED_BEFORE,
-            {k: o[k] for k in REPORT_KEYS})
+    compare("oracle.py vs the hand-computed literals (a bug in this test)", EXPECTED_BEFORE, o)
     if o["rejects"] != planted:
         fail(f"oracle.py counts {o['rejects']} rejects, the test planted {planted} "
              f"(a bug in this test)")
@@ -439,9 +440,8 @@ def test_main_tree(binary: str, tmp: str, rng: random.Random, results: list[str]
          cli.report())
     soft(problems, check_rejects, "after completing the prefix line", cli.status(),
          planted, info["bad"])
-    o = oracle(root)
     compare("oracle.py after completing the prefix (a bug in this test)", EXPECTED_AFTER,
-            {k: o[k] for k in REPORT_KEYS})
+            oracle(root))
 
     soft(problems, cli.validate, "over the bad tree")
 
@@ -525,16 +525,14 @@ def test_symlink_loops(binary: str, tmp: str, results: list[str]) -> None:
     totals = {"inputTokens": 1, "outputTokens": 1, "cacheCreationTokens": 0,
               "cacheReadTokens": 0, "totalTokens": 2, "events": 1}
     expected = {"daily": [{"date": "2025-09-04", **totals}], "totals": totals}
-    o = oracle(root)
-    compare("oracle.py on the loop tree (a bug in this test)", expected,
-            {k: o[k] for k in REPORT_KEYS})
+    compare("oracle.py on the loop tree (a bug in this test)", expected, oracle(root))
     problems = []
 
     ledger = os.path.join(tmp, "loops.db")
     cli = Cli(binary, root, ledger)
     try:
-        r = run(cli, "bridge", "sync", "--once", "--json", timeout=20)
-        must_succeed(r, "sync over symlink loops")
+        must_succeed(run(cli, "bridge", "sync", "--once", "--json", timeout=20),
+                     "sync over symlink loops")
         compare("symlink loops", expected, cli.report())
         st = cli.status()
         if st["files"].get("active") != 1:
@@ -555,8 +553,8 @@ def test_symlink_loops(binary: str, tmp: str, results: list[str]) -> None:
     cli = Cli(binary, root, ledger)
     started = time.monotonic()
     try:
-        r = run(cli, "bridge", "sync", "--once", timeout=20)
-        must_succeed(r, "sync over three symlink loops")
+        must_succeed(run(cli, "bridge", "sync", "--once", timeout=20),
+                     "sync over three symlink loops")
         compare("three symlink loops", expected, cli.report())
     except subprocess.TimeoutExpired:
         problems.append("with a third loop `again -> .` in the same directory: "
@@ -643,8 +641,8 @@ def test_unreadable(binary: str, tmp: str, results: list[str]) -> None:
                            "user from reading")
             return
         cli = Cli(binary, root, os.path.join(ledger_dir, "l.db"))
-        r = run(cli, "bridge", "sync", "--once", "--json", prefix=prefix)
-        must_succeed(r, "sync with an unreadable file and directory")
+        r = must_succeed(run(cli, "bridge", "sync", "--once", "--json", prefix=prefix),
+                         "sync with an unreadable file and directory")
         check_totals(cli, {"inputTokens": 1, "outputTokens": 2, "events": 1},
                      "with an unreadable file and directory: expected totals {want} (the "
                      "readable file only), got {got}")

@@ -285,13 +285,14 @@ def stop(proc: subprocess.Popen, label: str, within: float,
         out, err = proc.communicate(timeout=within)
     except subprocess.TimeoutExpired:
         proc.kill()
-        out, err = proc.communicate()
+        proc.wait()  # (not its pipes: a child of its own may hold them open)
+        out = err = None
     took = time.monotonic() - t0
     out, err = (x.decode(errors="replace") if isinstance(x, bytes) else x or ""
                 for x in (out, err))
     said = text_tail(err, 1500) if err_path is None else file_tail(err_path)
     check(took <= within, f"{label} (pid {proc.pid}) did not exit within {within:g} s of "
-          f"SIGTERM (took {took:.2f} s)\nstderr: {said}")
+          f"SIGTERM (killed after {took:.2f} s)\nstderr: {said}")
     check(proc.returncode == 0, f"{label} (pid {proc.pid}) exited {proc.returncode} on "
           f"SIGTERM, expected 0\nstderr: {said}")
     return took, out, err
