@@ -75,7 +75,7 @@ import time
 from collections import namedtuple
 
 from e2e_common import (Cli, Rng, TestFailure, check, dumps, fail, file_tail, iso_ms, main, oracle,
-                        transcripts)
+                        stop, transcripts)
 
 SCALES = {
     # max_files: no new sessions, projects or subagents beyond it (copies still appear).
@@ -255,22 +255,7 @@ class Keeper(Worker):
 
     def stop_term(self, proc: subprocess.Popen, label: str) -> float:
         """SIGTERM; the monitor must exit 0 within 1 s. Returns the time it took."""
-        t0 = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=1.0)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            fail(f"{label}: the monitor (pid {proc.pid}) did not exit within 1 s of SIGTERM "
-                 f"(killed after {time.monotonic() - t0:.2f} s)\n"
-                 f"stderr: {file_tail(self.err_path)}")
-        took = time.monotonic() - t0
-        check(proc.returncode == 0,
-              f"{label}: after SIGTERM the monitor (pid {proc.pid}) exited {proc.returncode}, "
-              f"expected 0 (within 1 s)\nstderr: {file_tail(self.err_path)}")
-        check(took <= 1.0, f"{label}: the monitor took {took:.2f} s to exit after SIGTERM "
-              f"(limit 1 s)")
+        took, _, _ = stop(proc, f"{label}: the monitor", 1.0, self.err_path)
         self.term_times.append(took)
         return took
 

@@ -20,7 +20,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from e2e_common import Cli, assistant_line, check, main
+from e2e_common import Cli, assistant_line, check, main, stop
 
 PASSWORD = "pa55-w0rd-never-shown"
 
@@ -74,10 +74,8 @@ class Env:
 
     def stop(self, p, what):
         """SIGTERM: exit 0, the password never printed."""
-        p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=30)
-        check(p.returncode == 0, f"{what}: exit {p.returncode}: {err[-1500:]}")
-        check(self.password not in (out or "") + err, f"{what} printed the password")
+        _, out, err = stop(p, str(what), 30)
+        check(self.password not in out + err, f"{what} printed the password")
 
     def run(self, *args, url=None, expect=0):
         p = subprocess.run(self.cli.args("--clickhouse", url or self.url, *args),
@@ -259,9 +257,8 @@ def dashboards_agree(env):
         check(h["originTarget"].endswith("/team") and env.password not in json.dumps(h),
               f"health from ClickHouse: {h}")
     finally:
-        for p in (ledger, team):
-            p.send_signal(signal.SIGTERM)
-            p.wait(timeout=30)
+        for p, what in ((ledger, "dashboard"), (team, "dashboard --from clickhouse")):
+            env.stop(p, what)
 
 
 if __name__ == "__main__":

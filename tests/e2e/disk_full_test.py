@@ -14,13 +14,12 @@ Usage: python3 tests/e2e/disk_full_test.py --binary build/dev/context-cleaner
 """
 
 import os
-import signal
 import subprocess
 import sys
 import time
 
 from e2e_common import (Cli, Skipped, assistant_line, check_report, fail, main, oracle,
-                        wait_for)
+                        stop, wait_for)
 
 
 def append(path, session, first, count):
@@ -84,9 +83,7 @@ def scenario(script) -> str:
             fail("the monitor did not say the ledger is written again")
         check_report("after the full disk", oracle(script.path("claude")), cli.report(),
                      "the ledger differs from the oracle")
-        proc.send_signal(signal.SIGTERM)
-        if proc.wait(timeout=10) != 0:
-            fail(f"SIGTERM gave exit {proc.returncode}")
+        stop(proc, "the monitor", 10)
     finally:
         if proc is not None and proc.poll() is None:
             proc.kill()

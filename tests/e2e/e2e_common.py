@@ -20,6 +20,7 @@ import math
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -271,6 +272,30 @@ def wait_for(predicate, what: str, seconds: float = 15) -> None:
             return
         time.sleep(0.05)
     fail(f"{what} within {seconds} s")
+
+
+def stop(proc: subprocess.Popen, label: str, within: float,
+         err_path: str | None = None) -> tuple[float, str, str]:
+    """SIGTERM; `proc` must exit 0 within `within` s (it is killed if not).
+    Returns the seconds it took and its piped stdout and stderr (text, "" if not
+    piped); a failure quotes its stderr, from the pipe or from `err_path`."""
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, err = proc.communicate(timeout=within)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()  # (not its pipes: a child of its own may hold them open)
+        out = err = None
+    took = time.monotonic() - t0
+    out, err = (x.decode(errors="replace") if isinstance(x, bytes) else x or ""
+                for x in (out, err))
+    said = text_tail(err, 1500) if err_path is None else file_tail(err_path)
+    check(took <= within, f"{label} (pid {proc.pid}) did not exit within {within:g} s of "
+          f"SIGTERM (killed after {took:.2f} s)\nstderr: {said}")
+    check(proc.returncode == 0, f"{label} (pid {proc.pid}) exited {proc.returncode} on "
+          f"SIGTERM, expected 0\nstderr: {said}")
+    return took, out, err
 
 
 class Parts:

@@ -12,11 +12,10 @@ Usage: python3 tests/e2e/hostile_files_test.py --binary build/dev/context-cleane
 """
 
 import os
-import signal
 import sys
 import time
 
-from e2e_common import Cli, assistant_line, fail, main, wait_for
+from e2e_common import Cli, assistant_line, fail, main, stop, wait_for
 
 
 def assistant(n, session="s-1"):
@@ -53,12 +52,7 @@ def scenario(script) -> str:
         text = errlog.read()
         if "a FIFO, not a regular file" not in text:
             fail(f"no warning names the FIFO:\n{text}")
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=10)
-        took = time.monotonic() - started
-        if code != 0 or took > 1.0:
-            fail(f"SIGTERM gave exit {code} after {took:.2f} s")
+        stop(proc, "the monitor", 1.0)
     finally:
         if proc.poll() is None:
             proc.kill()

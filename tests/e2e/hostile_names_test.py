@@ -42,12 +42,11 @@ import os
 import pty
 import re
 import select
-import signal
 import subprocess
 import sys
 import time
 
-from e2e_common import Cli, dumps, fail, main
+from e2e_common import Cli, dumps, fail, main, stop
 
 ESC = "\x1b"
 # Strings a terminal would act on, as they appear in the transcripts.
@@ -248,8 +247,7 @@ def monitor(cli: HostileCli, session_file: bytes, tmp: str) -> None:
         else:
             fail(f"monitor: no warning for the new model: {open(err_path, 'rb').read()!r}")
     finally:
-        p.send_signal(signal.SIGTERM)
-        p.wait(timeout=60)
+        stop(p, "bridge sync --start-monitoring", 60, err_path)
     with open(out_path, "rb") as f:
         check_text("bridge sync --start-monitoring", f.read())
     with open(err_path, "rb") as f:
@@ -294,8 +292,7 @@ def dashboard(cli: HostileCli) -> None:
         except UnicodeDecodeError as e:
             fail(f"/metrics is not UTF-8: {e}")
     finally:
-        p.send_signal(signal.SIGTERM)
-        p.wait(timeout=60)
+        stop(p, "dashboard", 60)
 
 
 def scenario(script) -> str:

@@ -22,7 +22,6 @@ Usage: python3 tests/e2e/http_edges_test.py --binary build/dev/context-cleaner
 import json
 import os
 import re
-import signal
 import socket
 import sqlite3
 import statistics
@@ -32,7 +31,7 @@ import threading
 import time
 import zlib
 
-from e2e_common import Cli, fail, main, make_log
+from e2e_common import Cli, fail, main, make_log, stop
 
 MAX_BODY = 16 << 20
 log = make_log("http_edges_test")
@@ -234,9 +233,7 @@ def scenario(script) -> str:
         bad_bodies(otel, proc.pid)
         if proc.poll() is not None:
             fail(f"run exited {proc.returncode}:\n{text()}")
-        proc.send_signal(signal.SIGTERM)
-        if proc.wait(timeout=20) != 0:
-            fail(f"run exited {proc.returncode} on SIGTERM:\n{text()}")
+        stop(proc, "run", 20, errlog.name)
     finally:
         if proc.poll() is None:
             proc.kill()
