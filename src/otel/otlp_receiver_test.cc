@@ -16,29 +16,25 @@
 #include "google/rpc/status.pb.h"
 #include "ledger/ledger_writer.h"
 #include "ledger/sqlite_db.h"
-#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "otel/otel_test_util.h"
 #include "raw_http.h"
 #include "test_util.h"
 
 namespace cc {
 namespace {
 
-namespace logs_svc = opentelemetry::proto::collector::logs::v1;
+namespace logs_svc = test::logs_svc;
 
 std::string OneRequest(const std::string& id, const std::string& output = "5") {
   logs_svc::ExportLogsServiceRequest r;
   auto* rec = r.add_resource_logs()->add_scope_logs()->add_log_records();
   rec->set_event_name("claude_code.api_request");
   rec->set_time_unix_nano(1'756'893'600'000'000'000);
-  for (auto [k, v] : {std::pair<std::string, std::string>{"model", "claude-sonnet-4-20250514"},
-                      {"request_id", id}, {"input_tokens", "1"}, {"output_tokens", output}}) {
-    auto* kv = rec->add_attributes();
-    kv->set_key(k);
-    kv->mutable_value()->set_string_value(v);
-  }
-  std::string body;
-  r.SerializeToString(&body);
-  return body;
+  test::Attr(rec->mutable_attributes(), "model", "claude-sonnet-4-20250514");
+  test::Attr(rec->mutable_attributes(), "request_id", id);
+  test::Attr(rec->mutable_attributes(), "input_tokens", "1");
+  test::Attr(rec->mutable_attributes(), "output_tokens", output);
+  return test::Serialized(r);
 }
 
 // `zero_bytes` of zeros, gzip'd a megabyte at a time: the test never holds
