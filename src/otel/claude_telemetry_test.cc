@@ -17,16 +17,12 @@
 namespace cc {
 namespace {
 
+using test::Attr;
 using test::logs_svc::ExportLogsServiceRequest;
 
 constexpr uint64_t kT_ns = 1'756'893'600'000'000'000;  // 2025-09-03T10:00:00Z.
 constexpr int64_t kNowMs = 1'772'323'200'000;          // 2026-03-01T00:00:00Z.
 constexpr int64_t kDayMs = 86'400'000;
-
-void Attr(opentelemetry::proto::logs::v1::LogRecord* r, const std::string& key,
-          const std::string& value) {
-  test::Attr(r->mutable_attributes(), key, value);
-}
 
 struct Counts {
   std::string input = "10";
@@ -36,8 +32,9 @@ struct Counts {
 };
 
 // An api_request as Claude Code sends it: counts as decimal strings.
-void AddRequest(ExportLogsServiceRequest* r, const std::string& id,
-                const Counts& c, uint64_t time_ns = kT_ns) {
+opentelemetry::proto::logs::v1::LogRecord* AddRequest(
+    ExportLogsServiceRequest* r, const std::string& id, const Counts& c,
+    uint64_t time_ns = kT_ns) {
   auto* sl = r->resource_logs_size() == 0
                  ? r->add_resource_logs()->add_scope_logs()
                  : r->mutable_resource_logs(0)->mutable_scope_logs(0);
@@ -51,6 +48,7 @@ void AddRequest(ExportLogsServiceRequest* r, const std::string& id,
   Attr(rec, "output_tokens", c.output);
   Attr(rec, "cache_read_tokens", c.cache_read);
   Attr(rec, "cache_creation_tokens", c.cache_creation);
+  return rec;
 }
 
 OtlpDecoded Decode(const ExportLogsServiceRequest& r) {
@@ -123,9 +121,7 @@ TEST(ClaudeTelemetry, ATokenMetricPointAbove2To40IsRejected) {
 // The record's time is its event.timestamp, else its time_unix_nano.
 void AddDated(ExportLogsServiceRequest* r, const std::string& id,
               const std::string& event_timestamp, uint64_t time_ns = kT_ns) {
-  AddRequest(r, id, Counts{}, time_ns);
-  auto* rec = r->mutable_resource_logs(0)->mutable_scope_logs(0)->mutable_log_records(
-      r->resource_logs(0).scope_logs(0).log_records_size() - 1);
+  auto* rec = AddRequest(r, id, Counts{}, time_ns);
   if (!event_timestamp.empty()) Attr(rec, "event.timestamp", event_timestamp);
 }
 

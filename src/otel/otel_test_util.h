@@ -17,19 +17,19 @@ namespace metrics_svc = opentelemetry::proto::collector::metrics::v1;
 namespace common = opentelemetry::proto::common::v1;
 namespace otel_metrics = opentelemetry::proto::metrics::v1;
 
-using Attributes = google::protobuf::RepeatedPtrField<common::KeyValue>;
-
-// Appends `key` = `value` (a string, as Claude Code sends numbers).
-inline void Attr(Attributes* attrs, const std::string& key,
-                 const std::string& value) {
-  common::KeyValue* kv = attrs->Add();
+// Appends `key` = `value` (a string, as Claude Code sends numbers) to the
+// attributes of `m` (a resource, a record, a data point).
+template <class Message>
+void Attr(Message* m, const std::string& key, const std::string& value) {
+  common::KeyValue* kv = m->add_attributes();
   kv->set_key(key);
   kv->mutable_value()->set_string_value(value);
 }
 
 // Appends `key` = `value` as an OTLP int.
-inline void IntAttr(Attributes* attrs, const std::string& key, int64_t value) {
-  common::KeyValue* kv = attrs->Add();
+template <class Message>
+void IntAttr(Message* m, const std::string& key, int64_t value) {
+  common::KeyValue* kv = m->add_attributes();
   kv->set_key(key);
   kv->mutable_value()->set_int_value(value);
 }

@@ -30,10 +30,10 @@ std::string OneRequest(const std::string& id, const std::string& output = "5") {
   auto* rec = r.add_resource_logs()->add_scope_logs()->add_log_records();
   rec->set_event_name("claude_code.api_request");
   rec->set_time_unix_nano(1'756'893'600'000'000'000);
-  test::Attr(rec->mutable_attributes(), "model", "claude-sonnet-4-20250514");
-  test::Attr(rec->mutable_attributes(), "request_id", id);
-  test::Attr(rec->mutable_attributes(), "input_tokens", "1");
-  test::Attr(rec->mutable_attributes(), "output_tokens", output);
+  test::Attr(rec, "model", "claude-sonnet-4-20250514");
+  test::Attr(rec, "request_id", id);
+  test::Attr(rec, "input_tokens", "1");
+  test::Attr(rec, "output_tokens", output);
   return test::Serialized(r);
 }
 
