@@ -1,11 +1,14 @@
 // Builders for the otel tests (tests only): OTLP requests in protobuf,
-// attributes, and a request serialised and decoded in one call.
+// attributes, gzip, and a request serialised and decoded in one call.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <optional>
 #include <string>
 #include <type_traits>
 
+#include "clickhouse/body_compression.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "otel/otlp_codec.h"
@@ -32,6 +35,13 @@ void IntAttr(Message* m, const std::string& key, int64_t value) {
   common::KeyValue* kv = m->add_attributes();
   kv->set_key(key);
   kv->mutable_value()->set_int_value(value);
+}
+
+// `data` gzip'd (empty, and the test failed, if it cannot be).
+inline std::string GzipOf(const std::string& data) {
+  Result<std::string> gz = Gzip(data);
+  EXPECT_TRUE(gz.ok());
+  return gz.ok() ? *gz : std::string();
 }
 
 // `r` in the protobuf wire format.

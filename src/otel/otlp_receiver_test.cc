@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <atomic>
 
-#include "clickhouse/body_compression.h"
 #include "google/rpc/status.pb.h"
 #include "ledger/ledger_writer.h"
 #include "ledger/sqlite_db.h"
@@ -64,12 +63,6 @@ std::string GzipOfZeros(size_t zero_bytes) {
   } while (flush != Z_FINISH);
   deflateEnd(&z);
   return out;
-}
-
-std::string Gzip(const std::string& data) {
-  Result<std::string> gz = cc::Gzip(data);
-  EXPECT_TRUE(gz.ok());
-  return gz.ok() ? *gz : std::string();
 }
 
 // An answer; none fails the test (and gives a status of -1).
@@ -200,7 +193,7 @@ TEST_F(OtlpReceiverTest, ACorruptGzipBodyGets400SayingItIsCorrupt) {
   EXPECT_EQ(corrupt.status, 400);
   EXPECT_NE(StatusOf(corrupt).message().find("gzip body is corrupt"),
             std::string::npos);
-  std::string truncated = Gzip(OneRequest("req_cut"));
+  std::string truncated = test::GzipOf(OneRequest("req_cut"));
   truncated.resize(truncated.size() - 6);
   httplib::Response cut = Post(truncated, kJson, kGzip);
   EXPECT_EQ(cut.status, 400);
@@ -237,7 +230,8 @@ TEST_F(OtlpReceiverTest, AGzipBombGets413WithoutBeingInflated) {
   httplib::Response r = Post(bomb, kProtobuf, kGzip);
   EXPECT_EQ(r.status, 413);
   EXPECT_NE(StatusOf(r).message().find("after inflating"), std::string::npos);
-  httplib::Response ok = Post(Gzip(OneRequest("after_bomb")), kProtobuf, kGzip);
+  httplib::Response ok =
+      Post(test::GzipOf(OneRequest("after_bomb")), kProtobuf, kGzip);
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Stored(), 1);
 }
