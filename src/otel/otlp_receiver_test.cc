@@ -247,10 +247,8 @@ TEST(OtlpReceiverLimits, AHundredMegabyteBodyGets413AndNothingElseSuffers) {
   });
   ASSERT_TRUE(r.ok());
   httplib::Client c("127.0.0.1", (*r)->port());
-  EXPECT_EQ(
-      Answer(c.Post("/v1/logs", std::string(100u << 20, '\x0a'), kProtobuf))
-          .status,
-      413);
+  const std::string big(100u << 20, '\x0a');
+  EXPECT_EQ(Answer(c.Post("/v1/logs", big, kProtobuf)).status, 413);
   EXPECT_EQ(Answer(c.Post("/v1/logs", OneRequest("after"), kProtobuf)).status,
             200);
 }
