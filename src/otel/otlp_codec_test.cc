@@ -174,26 +174,21 @@ TEST(OtlpCodec, AnUnusableRecordIsRejectedAloneWithItsReason) {
 TEST(OtlpCodec, AFractionalDurationIsRoundedAndTheRequestKept) {
   ExportLogsServiceRequest r;
   auto* sl = r.add_resource_logs()->add_scope_logs();
-  auto add = [&](const std::string& id, common::AnyValue duration) {
+  // An api_request whose duration_ms the caller sets.
+  auto add = [&](const std::string& id) {
     auto* rec = sl->add_log_records();
     rec->set_event_name("claude_code.api_request");
     Attr(rec, "model", "m");
     Attr(rec, "request_id", id);
     Attr(rec, "input_tokens", "1");
     Attr(rec, "output_tokens", "480");
-    common::KeyValue* kv = rec->mutable_attributes()->Add();
+    common::KeyValue* kv = rec->add_attributes();
     kv->set_key("duration_ms");
-    *kv->mutable_value() = std::move(duration);
+    return kv->mutable_value();
   };
-  common::AnyValue as_double;
-  as_double.set_double_value(2100.6);
-  common::AnyValue as_string;
-  as_string.set_string_value("2100.4");
-  common::AnyValue as_whole_string;
-  as_whole_string.set_string_value("17");
-  add("double", as_double);
-  add("string", as_string);
-  add("whole", as_whole_string);
+  add("double")->set_double_value(2100.6);
+  add("string")->set_string_value("2100.4");
+  add("whole")->set_string_value("17");
   auto* err = sl->add_log_records();
   err->set_event_name("claude_code.api_error");
   Attr(err, "duration_ms", "99.5");
