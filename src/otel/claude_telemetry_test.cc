@@ -10,29 +10,19 @@
 #include "core/civil_time.h"
 #include "core/record_bounds.h"
 #include "ledger/ledger_writer.h"
-#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
-#include "otel/otlp_codec.h"
+#include "otel/otel_test_util.h"
 #include "price/price_table.h"
 #include "test_util.h"
 
 namespace cc {
 namespace {
 
-namespace logs_svc = opentelemetry::proto::collector::logs::v1;
-namespace metrics_svc = opentelemetry::proto::collector::metrics::v1;
-namespace common = opentelemetry::proto::common::v1;
+using test::Attr;
+using test::logs_svc::ExportLogsServiceRequest;
 
 constexpr uint64_t kT_ns = 1'756'893'600'000'000'000;  // 2025-09-03T10:00:00Z.
 constexpr int64_t kNowMs = 1'772'323'200'000;          // 2026-03-01T00:00:00Z.
 constexpr int64_t kDayMs = 86'400'000;
-
-void Attr(opentelemetry::proto::logs::v1::LogRecord* r, const std::string& key,
-          const std::string& value) {
-  common::KeyValue* kv = r->add_attributes();
-  kv->set_key(key);
-  kv->mutable_value()->set_string_value(value);
-}
 
 struct Counts {
   std::string input = "10";
@@ -42,8 +32,9 @@ struct Counts {
 };
 
 // An api_request as Claude Code sends it: counts as decimal strings.
-void AddRequest(logs_svc::ExportLogsServiceRequest* r, const std::string& id,
-                const Counts& c, uint64_t time_ns = kT_ns) {
+opentelemetry::proto::logs::v1::LogRecord* AddRequest(
+    ExportLogsServiceRequest* r, const std::string& id, const Counts& c,
+    uint64_t time_ns = kT_ns) {
   auto* sl = r->resource_logs_size() == 0
                  ? r->add_resource_logs()->add_scope_logs()
                  : r->mutable_resource_logs(0)->mutable_scope_logs(0);
@@ -57,13 +48,11 @@ void AddRequest(logs_svc::ExportLogsServiceRequest* r, const std::string& id,
   Attr(rec, "output_tokens", c.output);
   Attr(rec, "cache_read_tokens", c.cache_read);
   Attr(rec, "cache_creation_tokens", c.cache_creation);
+  return rec;
 }
 
-OtlpDecoded Decode(const logs_svc::ExportLogsServiceRequest& r) {
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> d =
-      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body, kNowMs);
+OtlpDecoded Decode(const ExportLogsServiceRequest& r) {
+  Result<OtlpDecoded> d = test::DecodeProtobuf(r, kNowMs);
   EXPECT_TRUE(d.ok()) << d.status().message();
   return d.ok() ? std::move(*d) : OtlpDecoded{};
 }
@@ -73,7 +62,7 @@ const std::string kAtBound = std::to_string(kMaxTokenCount);
 const std::string kAboveBound = std::to_string(kMaxTokenCount + 1);
 
 TEST(ClaudeTelemetry, ACountAbove2To40IsRejectedWithItsReasonAndNotStored) {
-  logs_svc::ExportLogsServiceRequest r;
+  ExportLogsServiceRequest r;
   AddRequest(&r, "req_ok", Counts{});
   AddRequest(&r, "req_huge", Counts{kOverBound, kOverBound, kOverBound, kOverBound});
   OtlpDecoded d = Decode(r);
@@ -99,7 +88,7 @@ TEST(ClaudeTelemetry, ACountAbove2To40IsRejectedWithItsReasonAndNotStored) {
 }
 
 TEST(ClaudeTelemetry, EachCountMayBe2To40ButNotOneMore) {
-  logs_svc::ExportLogsServiceRequest r;
+  ExportLogsServiceRequest r;
   AddRequest(&r, "at", Counts{kAtBound, kAtBound, kAtBound, kAtBound});
   AddRequest(&r, "input", Counts{kAboveBound, "1", "1", "1"});
   AddRequest(&r, "output", Counts{"1", kAboveBound, "1", "1"});
@@ -113,20 +102,15 @@ TEST(ClaudeTelemetry, EachCountMayBe2To40ButNotOneMore) {
 }
 
 TEST(ClaudeTelemetry, ATokenMetricPointAbove2To40IsRejected) {
-  metrics_svc::ExportMetricsServiceRequest r;
-  auto* m = r.add_resource_metrics()->add_scope_metrics()->add_metrics();
-  m->set_name("claude_code.token.usage");
-  m->mutable_sum()->set_aggregation_temporality(
-      opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_DELTA);
+  test::metrics_svc::ExportMetricsServiceRequest r;
+  auto* sum = test::TokenUsageSum(
+      &r, test::otel_metrics::AGGREGATION_TEMPORALITY_DELTA);
   for (uint64_t v : {uint64_t{480}, kMaxTokenCount + 1}) {
-    auto* p = m->mutable_sum()->add_data_points();
+    auto* p = sum->add_data_points();
     p->set_time_unix_nano(kT_ns + v);
     p->set_as_int(static_cast<int64_t>(v));
   }
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> d =
-      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body, kNowMs);
+  Result<OtlpDecoded> d = test::DecodeProtobuf(r, kNowMs);
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->rejected, 1);
   EXPECT_NE(d->first_error.find("above 2^40"), std::string::npos) << d->first_error;
@@ -135,18 +119,16 @@ TEST(ClaudeTelemetry, ATokenMetricPointAbove2To40IsRejected) {
 }
 
 // The record's time is its event.timestamp, else its time_unix_nano.
-void AddDated(logs_svc::ExportLogsServiceRequest* r, const std::string& id,
+void AddDated(ExportLogsServiceRequest* r, const std::string& id,
               const std::string& event_timestamp, uint64_t time_ns = kT_ns) {
-  AddRequest(r, id, Counts{}, time_ns);
-  auto* rec = r->mutable_resource_logs(0)->mutable_scope_logs(0)->mutable_log_records(
-      r->resource_logs(0).scope_logs(0).log_records_size() - 1);
+  auto* rec = AddRequest(r, id, Counts{}, time_ns);
   if (!event_timestamp.empty()) Attr(rec, "event.timestamp", event_timestamp);
 }
 
 // Issue 13: telemetry dated 0000, 1969 or 9999 was kept, and reports
 // printed "-001-12-26" and blocks "ACTIVE, 2912102d left".
 TEST(ClaudeTelemetry, ARecordDatedOutsideTheWindowIsRejectedWithItsReason) {
-  logs_svc::ExportLogsServiceRequest r;
+  ExportLogsServiceRequest r;
   AddDated(&r, "year0", "0000-01-01T00:00:00Z");
   AddDated(&r, "1969", "1969-12-31T23:59:59Z");
   AddDated(&r, "2022", "2022-12-31T23:59:59Z");
@@ -173,19 +155,15 @@ TEST(ClaudeTelemetry, ARecordDatedOutsideTheWindowIsRejectedWithItsReason) {
 }
 
 TEST(ClaudeTelemetry, TheFutureLimitMovesWithTheClock) {
-  logs_svc::ExportLogsServiceRequest r;
+  ExportLogsServiceRequest r;
   AddDated(&r, "later", FormatIsoTimestampMs(kNowMs + 2 * kDayMs));
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> early =
-      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body, kNowMs);
+  Result<OtlpDecoded> early = test::DecodeProtobuf(r, kNowMs);
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(early->rejected, 1);
   EXPECT_NE(early->first_error.find("timestamp: more than a day after now"),
             std::string::npos)
       << early->first_error;
-  Result<OtlpDecoded> later = DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf,
-                                         body, kNowMs + kDayMs);
+  Result<OtlpDecoded> later = test::DecodeProtobuf(r, kNowMs + kDayMs);
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(later->rejected, 0) << later->first_error;
 }
@@ -195,7 +173,7 @@ TEST(ClaudeTelemetry, TheFutureLimitMovesWithTheClock) {
 // are refused; at the bound itself the same ledger sums exactly.
 TEST(ClaudeTelemetry, TenThousandRequestsAtTheBoundSumExactly) {
   constexpr uint64_t kRequests = 10'001;
-  logs_svc::ExportLogsServiceRequest huge, at_bound;
+  ExportLogsServiceRequest huge, at_bound;
   for (uint64_t i = 0; i < kRequests; ++i) {
     const std::string id = "req_" + std::to_string(i);
     AddRequest(&huge, id, Counts{kOverBound, kOverBound, kOverBound, kOverBound},

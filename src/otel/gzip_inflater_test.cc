@@ -7,16 +7,12 @@
 
 #include <string>
 
-#include "clickhouse/body_compression.h"
+#include "otel/otel_test_util.h"
 
 namespace cc {
 namespace {
 
-std::string GzipOf(const std::string& data) {
-  Result<std::string> gz = Gzip(data);
-  EXPECT_TRUE(gz.ok());
-  return gz.ok() ? *gz : std::string();
-}
+using test::GzipOf;
 
 std::string Sample(size_t size) {
   std::string s;

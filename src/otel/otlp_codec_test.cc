@@ -7,75 +7,62 @@
 
 #include <random>
 
-#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "otel/otel_test_util.h"
 #include "test_util.h"
 
 namespace cc {
 namespace {
 
-namespace logs_svc = opentelemetry::proto::collector::logs::v1;
-namespace metrics_svc = opentelemetry::proto::collector::metrics::v1;
-namespace common = opentelemetry::proto::common::v1;
-
-void Attr(google::protobuf::RepeatedPtrField<common::KeyValue>* attrs,
-          const std::string& key, const std::string& value) {
-  common::KeyValue* kv = attrs->Add();
-  kv->set_key(key);
-  kv->mutable_value()->set_string_value(value);
-}
-
-void IntAttr(google::protobuf::RepeatedPtrField<common::KeyValue>* attrs,
-             const std::string& key, int64_t value) {
-  common::KeyValue* kv = attrs->Add();
-  kv->set_key(key);
-  kv->mutable_value()->set_int_value(value);
-}
+using test::Attr;
+using test::DecodeProtobuf;
+using test::IntAttr;
+using test::logs_svc::ExportLogsServiceRequest;
+using test::metrics_svc::ExportMetricsServiceRequest;
+namespace common = test::common;
+namespace otel_metrics = test::otel_metrics;
 
 // Two api_requests (numbers as strings, as Claude Code sends them, and as
 // ints), an api_error, and a user_prompt that is not ours to keep.
 std::string LogsProtobuf() {
-  logs_svc::ExportLogsServiceRequest r;
+  ExportLogsServiceRequest r;
   auto* rl = r.add_resource_logs();
-  Attr(rl->mutable_resource()->mutable_attributes(), "service.name", "claude-code");
-  Attr(rl->mutable_resource()->mutable_attributes(), "service.version", "2.1.39");
+  Attr(rl->mutable_resource(), "service.name", "claude-code");
+  Attr(rl->mutable_resource(), "service.version", "2.1.39");
   auto* sl = rl->add_scope_logs();
   auto* a = sl->add_log_records();
   a->set_time_unix_nano(1'756'893'600'000'000'000);
   a->mutable_body()->set_string_value("claude_code.api_request");
-  Attr(a->mutable_attributes(), "event.name", "api_request");
-  Attr(a->mutable_attributes(), "event.timestamp", "2025-09-03T10:00:00.250Z");
-  Attr(a->mutable_attributes(), "session.id", "s-1");
-  Attr(a->mutable_attributes(), "user.account_uuid", "acc-1");
-  Attr(a->mutable_attributes(), "organization.id", "org-1");
-  Attr(a->mutable_attributes(), "user.email", "dev@example.com");
-  Attr(a->mutable_attributes(), "terminal.type", "vscode");
-  Attr(a->mutable_attributes(), "model", "claude-sonnet-4-20250514");
-  Attr(a->mutable_attributes(), "request_id", "req_A");
-  Attr(a->mutable_attributes(), "input_tokens", "12");
-  Attr(a->mutable_attributes(), "output_tokens", "480");
-  Attr(a->mutable_attributes(), "cache_read_tokens", "1000");
-  Attr(a->mutable_attributes(), "cache_creation_tokens", "50");
-  Attr(a->mutable_attributes(), "cost_usd", "0.0123");
-  Attr(a->mutable_attributes(), "duration_ms", "2100");
+  Attr(a, "event.name", "api_request");
+  Attr(a, "event.timestamp", "2025-09-03T10:00:00.250Z");
+  Attr(a, "session.id", "s-1");
+  Attr(a, "user.account_uuid", "acc-1");
+  Attr(a, "organization.id", "org-1");
+  Attr(a, "user.email", "dev@example.com");
+  Attr(a, "terminal.type", "vscode");
+  Attr(a, "model", "claude-sonnet-4-20250514");
+  Attr(a, "request_id", "req_A");
+  Attr(a, "input_tokens", "12");
+  Attr(a, "output_tokens", "480");
+  Attr(a, "cache_read_tokens", "1000");
+  Attr(a, "cache_creation_tokens", "50");
+  Attr(a, "cost_usd", "0.0123");
+  Attr(a, "duration_ms", "2100");
   auto* b = sl->add_log_records();
   b->set_time_unix_nano(1'756'893'700'000'000'000);
   b->set_event_name("claude_code.api_request");
-  Attr(b->mutable_attributes(), "model", "claude-opus-4-6");
-  Attr(b->mutable_attributes(), "request_id", "req_B");
-  IntAttr(b->mutable_attributes(), "input_tokens", 3);
-  IntAttr(b->mutable_attributes(), "output_tokens", 7);
+  Attr(b, "model", "claude-opus-4-6");
+  Attr(b, "request_id", "req_B");
+  IntAttr(b, "input_tokens", 3);
+  IntAttr(b, "output_tokens", 7);
   auto* e = sl->add_log_records();
   e->mutable_body()->set_string_value("claude_code.api_error");
-  Attr(e->mutable_attributes(), "model", "claude-opus-4-6");
-  Attr(e->mutable_attributes(), "status_code", "529");
-  Attr(e->mutable_attributes(), "error", "Overloaded");
-  Attr(e->mutable_attributes(), "attempt", "2");
+  Attr(e, "model", "claude-opus-4-6");
+  Attr(e, "status_code", "529");
+  Attr(e, "error", "Overloaded");
+  Attr(e, "attempt", "2");
   auto* other = sl->add_log_records();
   other->mutable_body()->set_string_value("claude_code.user_prompt");
-  std::string out;
-  r.SerializeToString(&out);
-  return out;
+  return test::Serialized(r);
 }
 
 // The same two requests and error as OTLP/JSON: 64-bit integers as
@@ -160,15 +147,15 @@ TEST(OtlpCodec, ProtobufAndJsonGiveTheSameEvents) {
 }
 
 TEST(OtlpCodec, AnUnusableRecordIsRejectedAloneWithItsReason) {
-  logs_svc::ExportLogsServiceRequest r;
+  ExportLogsServiceRequest r;
   auto* sl = r.add_resource_logs()->add_scope_logs();
   auto add = [&](const std::string& id, const std::string& output, bool with_model) {
     auto* rec = sl->add_log_records();
     rec->set_event_name("claude_code.api_request");
-    if (with_model) Attr(rec->mutable_attributes(), "model", "m");
-    Attr(rec->mutable_attributes(), "request_id", id);
-    Attr(rec->mutable_attributes(), "input_tokens", "1");
-    if (!output.empty()) Attr(rec->mutable_attributes(), "output_tokens", output);
+    if (with_model) Attr(rec, "model", "m");
+    Attr(rec, "request_id", id);
+    Attr(rec, "input_tokens", "1");
+    if (!output.empty()) Attr(rec, "output_tokens", output);
   };
   add("ok", "5", true);
   add("negative", "-5", true);
@@ -176,9 +163,7 @@ TEST(OtlpCodec, AnUnusableRecordIsRejectedAloneWithItsReason) {
   add("no-model", "5", false);
   add("text", "five", true);
   add("fraction", "2.5", true);
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> d = DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body);
+  Result<OtlpDecoded> d = DecodeProtobuf(r);
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->batch.requests.size(), 1u);
   EXPECT_EQ(d->batch.requests[0].request_id, "ok");
@@ -187,35 +172,27 @@ TEST(OtlpCodec, AnUnusableRecordIsRejectedAloneWithItsReason) {
 }
 
 TEST(OtlpCodec, AFractionalDurationIsRoundedAndTheRequestKept) {
-  logs_svc::ExportLogsServiceRequest r;
+  ExportLogsServiceRequest r;
   auto* sl = r.add_resource_logs()->add_scope_logs();
-  auto add = [&](const std::string& id, common::AnyValue duration) {
+  // An api_request whose duration_ms the caller sets.
+  auto add = [&](const std::string& id) {
     auto* rec = sl->add_log_records();
     rec->set_event_name("claude_code.api_request");
-    Attr(rec->mutable_attributes(), "model", "m");
-    Attr(rec->mutable_attributes(), "request_id", id);
-    Attr(rec->mutable_attributes(), "input_tokens", "1");
-    Attr(rec->mutable_attributes(), "output_tokens", "480");
-    common::KeyValue* kv = rec->mutable_attributes()->Add();
+    Attr(rec, "model", "m");
+    Attr(rec, "request_id", id);
+    Attr(rec, "input_tokens", "1");
+    Attr(rec, "output_tokens", "480");
+    common::KeyValue* kv = rec->add_attributes();
     kv->set_key("duration_ms");
-    *kv->mutable_value() = std::move(duration);
+    return kv->mutable_value();
   };
-  common::AnyValue as_double;
-  as_double.set_double_value(2100.6);
-  common::AnyValue as_string;
-  as_string.set_string_value("2100.4");
-  common::AnyValue as_whole_string;
-  as_whole_string.set_string_value("17");
-  add("double", as_double);
-  add("string", as_string);
-  add("whole", as_whole_string);
+  add("double")->set_double_value(2100.6);
+  add("string")->set_string_value("2100.4");
+  add("whole")->set_string_value("17");
   auto* err = sl->add_log_records();
   err->set_event_name("claude_code.api_error");
-  Attr(err->mutable_attributes(), "duration_ms", "99.5");
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> d =
-      DecodeOtlp(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, body);
+  Attr(err, "duration_ms", "99.5");
+  Result<OtlpDecoded> d = DecodeProtobuf(r);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->rejected, 0) << d->first_error;
   ASSERT_EQ(d->batch.requests.size(), 3u);
@@ -228,25 +205,18 @@ TEST(OtlpCodec, AFractionalDurationIsRoundedAndTheRequestKept) {
 }
 
 TEST(OtlpCodec, APointWithoutARecordedValueIsRejectedNotStoredAsZero) {
-  metrics_svc::ExportMetricsServiceRequest r;
-  auto* tokens = r.add_resource_metrics()->add_scope_metrics()->add_metrics();
-  tokens->set_name("claude_code.token.usage");
-  tokens->mutable_sum()->set_aggregation_temporality(
-      opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_CUMULATIVE);
-  auto* kept = tokens->mutable_sum()->add_data_points();
+  ExportMetricsServiceRequest r;
+  auto* tokens =
+      test::TokenUsageSum(&r, otel_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+  auto* kept = tokens->add_data_points();
   kept->set_time_unix_nano(100);
   kept->set_as_int(480);
-  auto* flagged = tokens->mutable_sum()->add_data_points();
+  auto* flagged = tokens->add_data_points();
   flagged->set_time_unix_nano(200);
   flagged->set_as_int(0);
-  flagged->set_flags(opentelemetry::proto::metrics::v1::
-                         DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
-  auto* empty = tokens->mutable_sum()->add_data_points();  // Neither value.
-  empty->set_time_unix_nano(300);
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> d =
-      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body);
+  flagged->set_flags(otel_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+  tokens->add_data_points()->set_time_unix_nano(300);  // Neither value.
+  Result<OtlpDecoded> d = DecodeProtobuf(r);
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->batch.points.size(), 1u);
   EXPECT_DOUBLE_EQ(d->batch.points[0].value, 480);
@@ -256,22 +226,20 @@ TEST(OtlpCodec, APointWithoutARecordedValueIsRejectedNotStoredAsZero) {
 }
 
 TEST(OtlpCodec, MetricsKeepTemporalityAndSeries) {
-  metrics_svc::ExportMetricsServiceRequest r;
-  auto* sm = r.add_resource_metrics()->add_scope_metrics();
-  auto* tokens = sm->add_metrics();
-  tokens->set_name("claude_code.token.usage");
-  tokens->mutable_sum()->set_aggregation_temporality(
-      opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_CUMULATIVE);
-  auto* p = tokens->mutable_sum()->add_data_points();
-  Attr(p->mutable_attributes(), "type", "output");
-  Attr(p->mutable_attributes(), "model", "m");
+  ExportMetricsServiceRequest r;
+  auto* tokens =
+      test::TokenUsageSum(&r, otel_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+  auto* sm = r.mutable_resource_metrics(0)->mutable_scope_metrics(0);
+  auto* p = tokens->add_data_points();
+  Attr(p, "type", "output");
+  Attr(p, "model", "m");
   p->set_start_time_unix_nano(100);
   p->set_time_unix_nano(200);
   p->set_as_double(480);
   auto* cost = sm->add_metrics();
   cost->set_name("claude_code.cost.usage");
   cost->mutable_sum()->set_aggregation_temporality(
-      opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_DELTA);
+      otel_metrics::AGGREGATION_TEMPORALITY_DELTA);
   auto* c = cost->mutable_sum()->add_data_points();
   c->set_as_double(0.25);
   auto* bad = cost->mutable_sum()->add_data_points();
@@ -279,9 +247,7 @@ TEST(OtlpCodec, MetricsKeepTemporalityAndSeries) {
   auto* ignored = sm->add_metrics();
   ignored->set_name("claude_code.session.count");
   ignored->mutable_sum()->add_data_points()->set_as_int(1);
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> d = DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body);
+  Result<OtlpDecoded> d = DecodeProtobuf(r);
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->batch.points.size(), 2u);
   EXPECT_EQ(d->rejected, 1);
@@ -293,7 +259,7 @@ TEST(OtlpCodec, MetricsKeepTemporalityAndSeries) {
 }
 
 TEST(OtlpCodec, AGaugeCountsItsLatestValueNotTheirSum) {
-  metrics_svc::ExportMetricsServiceRequest r;
+  ExportMetricsServiceRequest r;
   auto* tokens = r.add_resource_metrics()->add_scope_metrics()->add_metrics();
   tokens->set_name("claude_code.token.usage");
   for (int64_t v : {100, 250}) {
@@ -301,10 +267,7 @@ TEST(OtlpCodec, AGaugeCountsItsLatestValueNotTheirSum) {
     p->set_time_unix_nano(static_cast<uint64_t>(v));
     p->set_as_int(v);
   }
-  std::string body;
-  r.SerializeToString(&body);
-  Result<OtlpDecoded> d =
-      DecodeOtlp(OtlpSignal::kMetrics, OtlpEncoding::kProtobuf, body);
+  Result<OtlpDecoded> d = DecodeProtobuf(r);
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->batch.points.size(), 2u);
   // Current values: the series' total is 250 (the cumulative rule), not
@@ -319,7 +282,7 @@ TEST(OtlpCodec, ResponsesFollowTheRequestsEncoding) {
   const std::string partial =
       OtlpSuccessBody(OtlpSignal::kLogs, OtlpEncoding::kJson, 2, "why");
   EXPECT_NE(partial.find("\"rejectedLogRecords\":\"2\""), std::string::npos) << partial;
-  logs_svc::ExportLogsServiceResponse r;
+  test::logs_svc::ExportLogsServiceResponse r;
   ASSERT_TRUE(r.ParseFromString(
       OtlpSuccessBody(OtlpSignal::kLogs, OtlpEncoding::kProtobuf, 3, "because")));
   EXPECT_EQ(r.partial_success().rejected_log_records(), 3);

@@ -12,33 +12,28 @@
 #include <algorithm>
 #include <atomic>
 
-#include "clickhouse/body_compression.h"
 #include "google/rpc/status.pb.h"
 #include "ledger/ledger_writer.h"
 #include "ledger/sqlite_db.h"
-#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "otel/otel_test_util.h"
 #include "raw_http.h"
 #include "test_util.h"
 
 namespace cc {
 namespace {
 
-namespace logs_svc = opentelemetry::proto::collector::logs::v1;
+namespace logs_svc = test::logs_svc;
 
 std::string OneRequest(const std::string& id, const std::string& output = "5") {
   logs_svc::ExportLogsServiceRequest r;
   auto* rec = r.add_resource_logs()->add_scope_logs()->add_log_records();
   rec->set_event_name("claude_code.api_request");
   rec->set_time_unix_nano(1'756'893'600'000'000'000);
-  for (auto [k, v] : {std::pair<std::string, std::string>{"model", "claude-sonnet-4-20250514"},
-                      {"request_id", id}, {"input_tokens", "1"}, {"output_tokens", output}}) {
-    auto* kv = rec->add_attributes();
-    kv->set_key(k);
-    kv->mutable_value()->set_string_value(v);
-  }
-  std::string body;
-  r.SerializeToString(&body);
-  return body;
+  test::Attr(rec, "model", "claude-sonnet-4-20250514");
+  test::Attr(rec, "request_id", id);
+  test::Attr(rec, "input_tokens", "1");
+  test::Attr(rec, "output_tokens", output);
+  return test::Serialized(r);
 }
 
 // `zero_bytes` of zeros, gzip'd a megabyte at a time: the test never holds
@@ -70,27 +65,31 @@ std::string GzipOfZeros(size_t zero_bytes) {
   return out;
 }
 
-std::string Gzip(const std::string& data) {
-  Result<std::string> gz = cc::Gzip(data);
-  EXPECT_TRUE(gz.ok());
-  return gz.ok() ? *gz : std::string();
+// An answer; none fails the test (and gives a status of -1).
+httplib::Response Answer(const httplib::Result& r) {
+  EXPECT_TRUE(r) << httplib::to_string(r.error());
+  return r ? *r : httplib::Response{};
 }
 
 // An error answer's body: a google.rpc.Status in the given encoding.
-google::rpc::Status StatusOf(const httplib::Result& r, bool json = false) {
+google::rpc::Status StatusOf(const httplib::Response& r, bool json = false) {
   google::rpc::Status s;
   if (json) {
-    EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r->body, &s).ok())
-        << r->body;
+    EXPECT_EQ(r.get_header_value("Content-Type"), "application/json");
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &s).ok())
+        << r.body;
   } else {
-    EXPECT_EQ(r->get_header_value("Content-Type"), "application/x-protobuf");
-    EXPECT_TRUE(s.ParseFromString(r->body)) << r->body;
+    EXPECT_EQ(r.get_header_value("Content-Type"), "application/x-protobuf");
+    EXPECT_TRUE(s.ParseFromString(r.body)) << r.body;
   }
   EXPECT_NE(s.code(), 0);
   EXPECT_FALSE(s.message().empty());
   return s;
 }
+
+constexpr const char* kProtobuf = "application/x-protobuf";
+constexpr const char* kJson = "application/json";
+const httplib::Headers kGzip = {{"Content-Encoding", "gzip"}};
 
 class OtlpReceiverTest : public ::testing::Test {
  protected:
@@ -110,6 +109,13 @@ class OtlpReceiverTest : public ::testing::Test {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", receiver_->port());
   }
 
+  // The answer to a POST of `body` to `path`.
+  httplib::Response Post(const std::string& body, const char* type = kProtobuf,
+                         const httplib::Headers& headers = {},
+                         const std::string& path = "/v1/logs") {
+    return Answer(client_->Post(path, headers, body, type));
+  }
+
   int64_t Stored() {
     auto db = sql::Database::Open(dir_.Join("l.db"), true);
     return *(*db)->QueryInt("SELECT COUNT(*) FROM otel_requests");
@@ -123,94 +129,74 @@ class OtlpReceiverTest : public ::testing::Test {
 };
 
 TEST_F(OtlpReceiverTest, StoresAndAnswersInTheRequestsEncoding) {
-  auto r = client_->Post("/v1/logs", OneRequest("req_1"), "application/x-protobuf");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(r->get_header_value("Content-Type"), "application/x-protobuf");
+  httplib::Response r = Post(OneRequest("req_1"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.get_header_value("Content-Type"), kProtobuf);
   logs_svc::ExportLogsServiceResponse answer;
-  EXPECT_TRUE(answer.ParseFromString(r->body));
+  EXPECT_TRUE(answer.ParseFromString(r.body));
   EXPECT_FALSE(answer.has_partial_success());
   EXPECT_EQ(Stored(), 1);
-  auto j = client_->Post("/v1/logs", R"({"resourceLogs":[]})", "application/json");
-  ASSERT_TRUE(j);
-  EXPECT_EQ(j->status, 200);
-  EXPECT_EQ(j->body, "{}");
+  httplib::Response j = Post(R"({"resourceLogs":[]})", kJson);
+  EXPECT_EQ(j.status, 200);
+  EXPECT_EQ(j.body, "{}");
 }
 
 TEST_F(OtlpReceiverTest, APartialSuccessNamesWhatWasRejected) {
-  auto r = client_->Post("/v1/logs", OneRequest("req_2", "-3"), "application/x-protobuf");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
+  httplib::Response r = Post(OneRequest("req_2", "-3"));
+  EXPECT_EQ(r.status, 200);
   logs_svc::ExportLogsServiceResponse answer;
-  ASSERT_TRUE(answer.ParseFromString(r->body));
+  ASSERT_TRUE(answer.ParseFromString(r.body));
   EXPECT_EQ(answer.partial_success().rejected_log_records(), 1);
-  EXPECT_NE(answer.partial_success().error_message().find("output_tokens"), std::string::npos);
+  EXPECT_NE(answer.partial_success().error_message().find("output_tokens"),
+            std::string::npos);
   EXPECT_EQ(Stored(), 0);
 }
 
 TEST_F(OtlpReceiverTest, EveryErrorAnswerIsAStatusInTheRequestsEncoding) {
-  auto bad = client_->Post("/v1/logs", "{not json", "application/json");
-  ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->status, 400);
+  httplib::Response bad = Post("{not json", kJson);
+  EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(StatusOf(bad, true).code(), 3);  // INVALID_ARGUMENT.
-  auto garbage = client_->Post("/v1/logs", std::string("\xff\xff\xff\xff", 4),
-                               "application/x-protobuf");
-  ASSERT_TRUE(garbage);
-  EXPECT_EQ(garbage->status, 400);
+  httplib::Response garbage = Post(std::string("\xff\xff\xff\xff", 4));
+  EXPECT_EQ(garbage.status, 400);
   EXPECT_EQ(StatusOf(garbage).code(), 3);
-  auto type = client_->Post("/v1/logs", "x", "text/plain");
-  ASSERT_TRUE(type);
-  EXPECT_EQ(type->status, 415);
+  httplib::Response type = Post("x", "text/plain");
+  EXPECT_EQ(type.status, 415);
   EXPECT_NE(StatusOf(type).message().find("text/plain"), std::string::npos);
-  auto big = client_->Post("/v1/logs", std::string(2 << 20, 'x'),
-                           "application/x-protobuf");
-  ASSERT_TRUE(big);
-  EXPECT_EQ(big->status, 413);
+  httplib::Response big = Post(std::string(2 << 20, 'x'));
+  EXPECT_EQ(big.status, 413);
   EXPECT_NE(StatusOf(big).message().find("limit"), std::string::npos);
-  auto big_json =
-      client_->Post("/v1/logs", std::string(2 << 20, ' '), "application/json");
-  ASSERT_TRUE(big_json);
-  EXPECT_EQ(big_json->status, 413);
+  httplib::Response big_json = Post(std::string(2 << 20, ' '), kJson);
+  EXPECT_EQ(big_json.status, 413);
   StatusOf(big_json, true);
-  auto path = client_->Post("/v1/traces", OneRequest("t"), "application/x-protobuf");
-  ASSERT_TRUE(path);
-  EXPECT_EQ(path->status, 404);
+  httplib::Response path = Post(OneRequest("t"), kProtobuf, {}, "/v1/traces");
+  EXPECT_EQ(path.status, 404);
   EXPECT_EQ(StatusOf(path).code(), 5);  // NOT_FOUND.
-  auto path_json = client_->Post("/v1/traces", "{}", "application/json");
-  ASSERT_TRUE(path_json);
-  EXPECT_EQ(path_json->status, 404);
+  httplib::Response path_json = Post("{}", kJson, {}, "/v1/traces");
+  EXPECT_EQ(path_json.status, 404);
   StatusOf(path_json, true);
-  auto method = client_->Get("/v1/logs");
-  ASSERT_TRUE(method);
-  EXPECT_EQ(method->status, 405);
-  EXPECT_EQ(method->get_header_value("Allow"), "POST");
+  httplib::Response method = Answer(client_->Get("/v1/logs"));
+  EXPECT_EQ(method.status, 405);
+  EXPECT_EQ(method.get_header_value("Allow"), "POST");
   StatusOf(method);
-  auto put = client_->Put("/v1/metrics", "{}", "application/json");
-  ASSERT_TRUE(put);
-  EXPECT_EQ(put->status, 405);
+  httplib::Response put = Answer(client_->Put("/v1/metrics", "{}", kJson));
+  EXPECT_EQ(put.status, 405);
   StatusOf(put, true);
-  auto brotli = client_->Post("/v1/logs", {{"Content-Encoding", "br"}}, "x",
-                              "application/x-protobuf");
-  ASSERT_TRUE(brotli);
-  EXPECT_EQ(brotli->status, 415);
+  httplib::Response brotli = Post("x", kProtobuf, {{"Content-Encoding", "br"}});
+  EXPECT_EQ(brotli.status, 415);
   EXPECT_NE(StatusOf(brotli).message().find("br"), std::string::npos);
   EXPECT_EQ(Stored(), 0);
 }
 
 TEST_F(OtlpReceiverTest, ACorruptGzipBodyGets400SayingItIsCorrupt) {
-  const httplib::Headers gzip = {{"Content-Encoding", "gzip"}};
-  auto corrupt =
-      client_->Post("/v1/logs", gzip, std::string("\x1f\x8b\x08\x00garbage!"),
-                    "application/x-protobuf");
-  ASSERT_TRUE(corrupt);
-  EXPECT_EQ(corrupt->status, 400);
+  httplib::Response corrupt =
+      Post(std::string("\x1f\x8b\x08\x00garbage!"), kProtobuf, kGzip);
+  EXPECT_EQ(corrupt.status, 400);
   EXPECT_NE(StatusOf(corrupt).message().find("gzip body is corrupt"),
             std::string::npos);
-  std::string truncated = Gzip(OneRequest("req_cut"));
+  std::string truncated = test::GzipOf(OneRequest("req_cut"));
   truncated.resize(truncated.size() - 6);
-  auto cut = client_->Post("/v1/logs", gzip, truncated, "application/json");
-  ASSERT_TRUE(cut);
-  EXPECT_EQ(cut->status, 400);
+  httplib::Response cut = Post(truncated, kJson, kGzip);
+  EXPECT_EQ(cut.status, 400);
   EXPECT_NE(StatusOf(cut, true).message().find("ends before"),
             std::string::npos);
   EXPECT_EQ(Stored(), 0);
@@ -220,7 +206,7 @@ TEST_F(OtlpReceiverTest,
        AChunkedBodyOverTheLimitGets413AndTheNextRequestIsStored) {
   const std::string piece(64 << 10, '\x0a');
   size_t sent = 0;
-  auto big = client_->Post(
+  httplib::Response big = Answer(client_->Post(
       "/v1/logs",
       [&](size_t, httplib::DataSink& sink) {
         if (sent < (3u << 20)) {  // Three times the limit, with no length.
@@ -231,30 +217,22 @@ TEST_F(OtlpReceiverTest,
         }
         return true;
       },
-      "application/x-protobuf");
-  ASSERT_TRUE(big);
-  EXPECT_EQ(big->status, 413);
+      kProtobuf));
+  EXPECT_EQ(big.status, 413);
   StatusOf(big);
-  auto ok = client_->Post("/v1/logs", OneRequest("after_chunked"),
-                          "application/x-protobuf");
-  ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(Post(OneRequest("after_chunked")).status, 200);
   EXPECT_EQ(Stored(), 1);
 }
 
 TEST_F(OtlpReceiverTest, AGzipBombGets413WithoutBeingInflated) {
   const std::string bomb = GzipOfZeros(200u << 20);  // 200 MB inflated.
   ASSERT_LT(bomb.size(), 1u << 20);                  // Under the limit as sent.
-  auto r = client_->Post("/v1/logs", {{"Content-Encoding", "gzip"}}, bomb,
-                         "application/x-protobuf");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 413);
+  httplib::Response r = Post(bomb, kProtobuf, kGzip);
+  EXPECT_EQ(r.status, 413);
   EXPECT_NE(StatusOf(r).message().find("after inflating"), std::string::npos);
-  auto ok =
-      client_->Post("/v1/logs", {{"Content-Encoding", "gzip"}},
-                    Gzip(OneRequest("after_bomb")), "application/x-protobuf");
-  ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->status, 200) << ok->body;
+  httplib::Response ok =
+      Post(test::GzipOf(OneRequest("after_bomb")), kProtobuf, kGzip);
+  EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Stored(), 1);
 }
 
@@ -269,32 +247,26 @@ TEST(OtlpReceiverLimits, AHundredMegabyteBodyGets413AndNothingElseSuffers) {
   });
   ASSERT_TRUE(r.ok());
   httplib::Client c("127.0.0.1", (*r)->port());
-  auto big = c.Post("/v1/logs", std::string(100u << 20, '\x0a'), "application/x-protobuf");
-  ASSERT_TRUE(big);
-  EXPECT_EQ(big->status, 413);
-  auto ok = c.Post("/v1/logs", OneRequest("after"), "application/x-protobuf");
-  ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->status, 200);
+  const std::string big(100u << 20, '\x0a');
+  EXPECT_EQ(Answer(c.Post("/v1/logs", big, kProtobuf)).status, 413);
+  EXPECT_EQ(Answer(c.Post("/v1/logs", OneRequest("after"), kProtobuf)).status,
+            200);
 }
 
 TEST_F(OtlpReceiverTest, GzipBodiesAreInflated) {
   client_->set_compress(true);
-  auto r = client_->Post("/v1/logs", OneRequest("req_gz"), "application/x-protobuf");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200) << r->body;
+  httplib::Response r = Post(OneRequest("req_gz"));
+  EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Stored(), 1);
 }
 
 TEST_F(OtlpReceiverTest, ALedgerThatCannotStoreSays503AndTheRetryStores) {
   fail_next_ = true;
-  auto r = client_->Post("/v1/logs", OneRequest("req_3"), "application/x-protobuf");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 503);
-  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  httplib::Response r = Post(OneRequest("req_3"));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.get_header_value("Retry-After"), "1");
   EXPECT_EQ(Stored(), 0);
-  r = client_->Post("/v1/logs", OneRequest("req_3"), "application/x-protobuf");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Post(OneRequest("req_3")).status, 200);
   EXPECT_EQ(Stored(), 1);
 }
 
