@@ -15,14 +15,13 @@
 #include <vector>
 
 #include "ledger/sqlite_db.h"
-#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "otel/otel_test_util.h"
 #include "test_util.h"
 
 namespace cc {
 namespace {
 
 namespace fs = std::filesystem;
-namespace logs_svc = opentelemetry::proto::collector::logs::v1;
 
 // Records what the service reports; read from the test's thread.
 class RecordingObserver final : public ServiceObserver {
@@ -92,25 +91,6 @@ class TakenPort {
   int fd_ = -1;
   int port_ = 0;
 };
-
-std::string OneRequest(const std::string& id) {
-  logs_svc::ExportLogsServiceRequest r;
-  auto* rec = r.add_resource_logs()->add_scope_logs()->add_log_records();
-  rec->set_event_name("claude_code.api_request");
-  rec->set_time_unix_nano(1'756'893'600'000'000'000);
-  for (auto [k, v] : {std::pair<std::string, std::string>{
-                          "model", "claude-sonnet-4-20250514"},
-                      {"request_id", id},
-                      {"input_tokens", "1"},
-                      {"output_tokens", "5"}}) {
-    auto* kv = rec->add_attributes();
-    kv->set_key(k);
-    kv->mutable_value()->set_string_value(v);
-  }
-  std::string body;
-  r.SerializeToString(&body);
-  return body;
-}
 
 class ServiceTest : public ::testing::Test {
  protected:
@@ -202,7 +182,7 @@ TEST_F(ServiceTest, MonitorsServesTheDashboardAndStoresTelemetryThenStops) {
       httplib::Client c("127.0.0.1", port);
       for (int i = 0; i < 10; ++i) {
         auto r =
-            c.Post("/v1/logs", OneRequest("r" + std::to_string(t * 10 + i)),
+            c.Post("/v1/logs", test::ApiRequestBody("r" + std::to_string(t * 10 + i)),
                    "application/x-protobuf");
         if (r && r->status == 200) ++ok;
       }
@@ -251,7 +231,7 @@ TEST_F(ServiceTest, WithoutAMonitorTheReceiverCommitsThroughTheWriter) {
       WaitFor([&] { return !observer_.Get(observer_.receiver).empty(); }));
   EXPECT_FALSE(observer_.monitoring);
   httplib::Client c("127.0.0.1", PortOf(observer_.Get(observer_.receiver)));
-  auto r = c.Post("/v1/logs", OneRequest("alone"), "application/x-protobuf");
+  auto r = c.Post("/v1/logs", test::ApiRequestBody("alone"), "application/x-protobuf");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_TRUE(Stop().ok());

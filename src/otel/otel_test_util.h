@@ -51,6 +51,21 @@ inline std::string Serialized(const google::protobuf::Message& r) {
   return body;
 }
 
+// One claude_code.api_request log (sonnet-4, 1 input token, `output`
+// output tokens, 2025-09-03T10:00Z) with request id `id`, serialised.
+inline std::string ApiRequestBody(const std::string& id,
+                                  const std::string& output = "5") {
+  logs_svc::ExportLogsServiceRequest r;
+  auto* rec = r.add_resource_logs()->add_scope_logs()->add_log_records();
+  rec->set_event_name("claude_code.api_request");
+  rec->set_time_unix_nano(1'756'893'600'000'000'000);
+  Attr(rec, "model", "claude-sonnet-4-20250514");
+  Attr(rec, "request_id", id);
+  Attr(rec, "input_tokens", "1");
+  Attr(rec, "output_tokens", output);
+  return Serialized(r);
+}
+
 // `r` serialised and decoded as protobuf, at `now_ms` (the system clock
 // when absent); the signal follows the request's type.
 template <class Request>

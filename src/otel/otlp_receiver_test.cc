@@ -24,18 +24,6 @@ namespace {
 
 namespace logs_svc = test::logs_svc;
 
-std::string OneRequest(const std::string& id, const std::string& output = "5") {
-  logs_svc::ExportLogsServiceRequest r;
-  auto* rec = r.add_resource_logs()->add_scope_logs()->add_log_records();
-  rec->set_event_name("claude_code.api_request");
-  rec->set_time_unix_nano(1'756'893'600'000'000'000);
-  test::Attr(rec, "model", "claude-sonnet-4-20250514");
-  test::Attr(rec, "request_id", id);
-  test::Attr(rec, "input_tokens", "1");
-  test::Attr(rec, "output_tokens", output);
-  return test::Serialized(r);
-}
-
 // `zero_bytes` of zeros, gzip'd a megabyte at a time: the test never holds
 // the inflated body (200 MB of zeros are about 200 KB of gzip).
 std::string GzipOfZeros(size_t zero_bytes) {
@@ -129,7 +117,7 @@ class OtlpReceiverTest : public ::testing::Test {
 };
 
 TEST_F(OtlpReceiverTest, StoresAndAnswersInTheRequestsEncoding) {
-  httplib::Response r = Post(OneRequest("req_1"));
+  httplib::Response r = Post(test::ApiRequestBody("req_1"));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.get_header_value("Content-Type"), kProtobuf);
   logs_svc::ExportLogsServiceResponse answer;
@@ -142,7 +130,7 @@ TEST_F(OtlpReceiverTest, StoresAndAnswersInTheRequestsEncoding) {
 }
 
 TEST_F(OtlpReceiverTest, APartialSuccessNamesWhatWasRejected) {
-  httplib::Response r = Post(OneRequest("req_2", "-3"));
+  httplib::Response r = Post(test::ApiRequestBody("req_2", "-3"));
   EXPECT_EQ(r.status, 200);
   logs_svc::ExportLogsServiceResponse answer;
   ASSERT_TRUE(answer.ParseFromString(r.body));
@@ -168,7 +156,7 @@ TEST_F(OtlpReceiverTest, EveryErrorAnswerIsAStatusInTheRequestsEncoding) {
   httplib::Response big_json = Post(std::string(2 << 20, ' '), kJson);
   EXPECT_EQ(big_json.status, 413);
   StatusOf(big_json, true);
-  httplib::Response path = Post(OneRequest("t"), kProtobuf, {}, "/v1/traces");
+  httplib::Response path = Post(test::ApiRequestBody("t"), kProtobuf, {}, "/v1/traces");
   EXPECT_EQ(path.status, 404);
   EXPECT_EQ(StatusOf(path).code(), 5);  // NOT_FOUND.
   httplib::Response path_json = Post("{}", kJson, {}, "/v1/traces");
@@ -193,7 +181,7 @@ TEST_F(OtlpReceiverTest, ACorruptGzipBodyGets400SayingItIsCorrupt) {
   EXPECT_EQ(corrupt.status, 400);
   EXPECT_NE(StatusOf(corrupt).message().find("gzip body is corrupt"),
             std::string::npos);
-  std::string truncated = test::GzipOf(OneRequest("req_cut"));
+  std::string truncated = test::GzipOf(test::ApiRequestBody("req_cut"));
   truncated.resize(truncated.size() - 6);
   httplib::Response cut = Post(truncated, kJson, kGzip);
   EXPECT_EQ(cut.status, 400);
@@ -220,7 +208,7 @@ TEST_F(OtlpReceiverTest,
       kProtobuf));
   EXPECT_EQ(big.status, 413);
   StatusOf(big);
-  EXPECT_EQ(Post(OneRequest("after_chunked")).status, 200);
+  EXPECT_EQ(Post(test::ApiRequestBody("after_chunked")).status, 200);
   EXPECT_EQ(Stored(), 1);
 }
 
@@ -231,7 +219,7 @@ TEST_F(OtlpReceiverTest, AGzipBombGets413WithoutBeingInflated) {
   EXPECT_EQ(r.status, 413);
   EXPECT_NE(StatusOf(r).message().find("after inflating"), std::string::npos);
   httplib::Response ok =
-      Post(test::GzipOf(OneRequest("after_bomb")), kProtobuf, kGzip);
+      Post(test::GzipOf(test::ApiRequestBody("after_bomb")), kProtobuf, kGzip);
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Stored(), 1);
 }
@@ -249,24 +237,24 @@ TEST(OtlpReceiverLimits, AHundredMegabyteBodyGets413AndNothingElseSuffers) {
   httplib::Client c("127.0.0.1", (*r)->port());
   const std::string big(100u << 20, '\x0a');
   EXPECT_EQ(Answer(c.Post("/v1/logs", big, kProtobuf)).status, 413);
-  EXPECT_EQ(Answer(c.Post("/v1/logs", OneRequest("after"), kProtobuf)).status,
+  EXPECT_EQ(Answer(c.Post("/v1/logs", test::ApiRequestBody("after"), kProtobuf)).status,
             200);
 }
 
 TEST_F(OtlpReceiverTest, GzipBodiesAreInflated) {
   client_->set_compress(true);
-  httplib::Response r = Post(OneRequest("req_gz"));
+  httplib::Response r = Post(test::ApiRequestBody("req_gz"));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Stored(), 1);
 }
 
 TEST_F(OtlpReceiverTest, ALedgerThatCannotStoreSays503AndTheRetryStores) {
   fail_next_ = true;
-  httplib::Response r = Post(OneRequest("req_3"));
+  httplib::Response r = Post(test::ApiRequestBody("req_3"));
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.get_header_value("Retry-After"), "1");
   EXPECT_EQ(Stored(), 0);
-  EXPECT_EQ(Post(OneRequest("req_3")).status, 200);
+  EXPECT_EQ(Post(test::ApiRequestBody("req_3")).status, 200);
   EXPECT_EQ(Stored(), 1);
 }
 
@@ -276,7 +264,7 @@ TEST_F(OtlpReceiverTest, OnlyLoopbackHostsWithoutABrowserOriginAreServed) {
   int expected = 0;
   for (size_t i = 0; i < test::kHostCaseCount; ++i) {
     const test::HostCase& c = test::kHostCases[i];
-    const std::string body = OneRequest(std::string("host_") + std::to_string(i));
+    const std::string body = test::ApiRequestBody(std::string("host_") + std::to_string(i));
     const std::string a = test::RawHttp(
         receiver_->port(), std::string("POST /v1/logs HTTP/1.1\r\nHost: ") + c.host +
                                "\r\nContent-Type: application/x-protobuf\r\n"
@@ -291,7 +279,7 @@ TEST_F(OtlpReceiverTest, OnlyLoopbackHostsWithoutABrowserOriginAreServed) {
     }
   }
   for (const char* origin : {"http://evil.example", "null", "http://127.0.0.1:4318"}) {
-    const std::string body = OneRequest(std::string("origin_") + origin);
+    const std::string body = test::ApiRequestBody(std::string("origin_") + origin);
     const std::string a = test::RawHttp(
         receiver_->port(),
         std::string("POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1:4318\r\nOrigin: ") + origin +
