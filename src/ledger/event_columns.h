@@ -47,6 +47,19 @@ enum class ColumnKind {
 // Where a column's value lives in an EventRow.
 using EventField = std::variant<std::string*, int64_t*, uint64_t*, bool*>;
 
+// A column's field: a member of the row, of its event, of the event's first
+// record, of its attributes or of its tokens.
+template <auto F>
+EventField Row(EventRow& r) { return &(r.*F); }
+template <auto F>
+EventField Ev(EventRow& r) { return &(r.event.*F); }
+template <auto F>
+EventField First(EventRow& r) { return &(r.event.first.*F); }
+template <auto F>
+EventField Attr(EventRow& r) { return &(r.event.attributes.*F); }
+template <auto F>
+EventField Tok(EventRow& r) { return &(r.event.tokens.*F); }
+
 struct EventColumnSpec {
   const char* sqlite;      // Name in the ledger; nullptr: not stored there.
   const char* clickhouse;  // Name in ClickHouse; nullptr: not shipped.
@@ -61,82 +74,39 @@ struct EventColumnSpec {
 // there; SQLite statements name their columns, so its order is free). The
 // key comes first.
 inline constexpr EventColumnSpec kEventColumns[] = {
-    {"key", "key", ColumnKind::kKey,
-     [](EventRow& r) -> EventField { return &r.event.key; }},
-    {"source", "source", ColumnKind::kLabel,
-     [](EventRow& r) -> EventField { return &r.source; }},
+    // clang-format off
+    {"key", "key", ColumnKind::kKey, Ev<&Event::key>},
+    {"source", "source", ColumnKind::kLabel, Row<&EventRow::source>},
     // The shipper's label for this machine (ShipperOptions::user).
     {nullptr, "user", ColumnKind::kLabel, nullptr},
-    {"timestamp_ms", "timestamp", ColumnKind::kTimeMs,
-     [](EventRow& r) -> EventField { return &r.event.first.timestamp_ms; }},
-    {"file", nullptr, ColumnKind::kText,
-     [](EventRow& r) -> EventField { return &r.event.first.file; }},
-    {"line_offset", nullptr, ColumnKind::kCount,
-     [](EventRow& r) -> EventField { return &r.event.first.offset; }},
-    {"session_id", "session_id", ColumnKind::kText,
-     [](EventRow& r) -> EventField { return &r.event.attributes.session_id; }},
-    {"project", "project", ColumnKind::kLabel,
-     [](EventRow& r) -> EventField { return &r.event.attributes.project; }},
-    {"cwd", "cwd", ColumnKind::kText,
-     [](EventRow& r) -> EventField { return &r.event.attributes.cwd; }},
-    {"git_branch", "git_branch", ColumnKind::kLabel,
-     [](EventRow& r) -> EventField { return &r.event.attributes.git_branch; }},
-    {"version", "version", ColumnKind::kLabel,
-     [](EventRow& r) -> EventField { return &r.event.attributes.version; }},
-    {"model", "model", ColumnKind::kLabel,
-     [](EventRow& r) -> EventField { return &r.event.attributes.model; }},
-    {"agent_id", "agent_id", ColumnKind::kText,
-     [](EventRow& r) -> EventField { return &r.event.attributes.agent_id; }},
-    {"is_sidechain", "is_sidechain", ColumnKind::kFlag,
-     [](EventRow& r) -> EventField {
-       return &r.event.attributes.is_sidechain;
-     }},
-    {"speed", "speed", ColumnKind::kLabel,
-     [](EventRow& r) -> EventField { return &r.event.attributes.speed; }, true},
-    {"input_tokens", "input_tokens", ColumnKind::kCount,
-     [](EventRow& r) -> EventField { return &r.event.tokens.input; }, true},
-    {"output_tokens", "output_tokens", ColumnKind::kCount,
-     [](EventRow& r) -> EventField { return &r.event.tokens.output; }, true},
-    {"cache_creation_tokens", "cache_creation_tokens", ColumnKind::kCount,
-     [](EventRow& r) -> EventField { return &r.event.tokens.cache_creation; },
-     true},
-    {"cache_creation_5m_tokens", "cache_creation_5m_tokens", ColumnKind::kCount,
-     [](EventRow& r) -> EventField {
-       return &r.event.tokens.cache_creation_5m;
-     },
-     true},
-    {"cache_creation_1h_tokens", "cache_creation_1h_tokens", ColumnKind::kCount,
-     [](EventRow& r) -> EventField {
-       return &r.event.tokens.cache_creation_1h;
-     },
-     true},
-    {"cache_read_tokens", "cache_read_tokens", ColumnKind::kCount,
-     [](EventRow& r) -> EventField { return &r.event.tokens.cache_read; },
-     true},
-    {"web_search_requests", "web_search_requests", ColumnKind::kCount,
-     [](EventRow& r) -> EventField {
-       return &r.event.tokens.web_search_requests;
-     },
-     true},
-    {"web_fetch_requests", "web_fetch_requests", ColumnKind::kCount,
-     [](EventRow& r) -> EventField {
-       return &r.event.tokens.web_fetch_requests;
-     },
-     true},
-    {"cost_nano", "cost_nano", ColumnKind::kNano,
-     [](EventRow& r) -> EventField { return &r.cost_nano; }, true},
-    {"priced", "priced", ColumnKind::kFlag,
-     [](EventRow& r) -> EventField { return &r.priced; }, true},
-    {"price_version", "price_version", ColumnKind::kLabel,
-     [](EventRow& r) -> EventField { return &r.price_version; }, true},
-    {"change_seq", "change_seq", ColumnKind::kSeq,
-     [](EventRow& r) -> EventField { return &r.change_seq; }, true},
-    {"first_seen_ms", "first_seen", ColumnKind::kTimeMs,
-     [](EventRow& r) -> EventField { return &r.first_seen_ms; }},
-    {"last_seen_ms", "last_seen", ColumnKind::kTimeMs,
-     [](EventRow& r) -> EventField { return &r.last_seen_ms; }, true},
-    {"exact", nullptr, ColumnKind::kFlag,
-     [](EventRow& r) -> EventField { return &r.exact; }},
+    {"timestamp_ms", "timestamp", ColumnKind::kTimeMs, First<&Provenance::timestamp_ms>},
+    {"file", nullptr, ColumnKind::kText, First<&Provenance::file>},
+    {"line_offset", nullptr, ColumnKind::kCount, First<&Provenance::offset>},
+    {"session_id", "session_id", ColumnKind::kText, Attr<&Attributes::session_id>},
+    {"project", "project", ColumnKind::kLabel, Attr<&Attributes::project>},
+    {"cwd", "cwd", ColumnKind::kText, Attr<&Attributes::cwd>},
+    {"git_branch", "git_branch", ColumnKind::kLabel, Attr<&Attributes::git_branch>},
+    {"version", "version", ColumnKind::kLabel, Attr<&Attributes::version>},
+    {"model", "model", ColumnKind::kLabel, Attr<&Attributes::model>},
+    {"agent_id", "agent_id", ColumnKind::kText, Attr<&Attributes::agent_id>},
+    {"is_sidechain", "is_sidechain", ColumnKind::kFlag, Attr<&Attributes::is_sidechain>},
+    {"speed", "speed", ColumnKind::kLabel, Attr<&Attributes::speed>, true},
+    {"input_tokens", "input_tokens", ColumnKind::kCount, Tok<&Tokens::input>, true},
+    {"output_tokens", "output_tokens", ColumnKind::kCount, Tok<&Tokens::output>, true},
+    {"cache_creation_tokens", "cache_creation_tokens", ColumnKind::kCount, Tok<&Tokens::cache_creation>, true},
+    {"cache_creation_5m_tokens", "cache_creation_5m_tokens", ColumnKind::kCount, Tok<&Tokens::cache_creation_5m>, true},
+    {"cache_creation_1h_tokens", "cache_creation_1h_tokens", ColumnKind::kCount, Tok<&Tokens::cache_creation_1h>, true},
+    {"cache_read_tokens", "cache_read_tokens", ColumnKind::kCount, Tok<&Tokens::cache_read>, true},
+    {"web_search_requests", "web_search_requests", ColumnKind::kCount, Tok<&Tokens::web_search_requests>, true},
+    {"web_fetch_requests", "web_fetch_requests", ColumnKind::kCount, Tok<&Tokens::web_fetch_requests>, true},
+    {"cost_nano", "cost_nano", ColumnKind::kNano, Row<&EventRow::cost_nano>, true},
+    {"priced", "priced", ColumnKind::kFlag, Row<&EventRow::priced>, true},
+    {"price_version", "price_version", ColumnKind::kLabel, Row<&EventRow::price_version>, true},
+    {"change_seq", "change_seq", ColumnKind::kSeq, Row<&EventRow::change_seq>, true},
+    {"first_seen_ms", "first_seen", ColumnKind::kTimeMs, Row<&EventRow::first_seen_ms>},
+    {"last_seen_ms", "last_seen", ColumnKind::kTimeMs, Row<&EventRow::last_seen_ms>, true},
+    {"exact", nullptr, ColumnKind::kFlag, Row<&EventRow::exact>},
+    // clang-format on
 };
 
 // One column's value in a row: `text` for the text kinds, else `number`
