@@ -10,6 +10,8 @@ template <typename... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 14 deduces no aggregate.
 
 // Calls f(spec, place) for each stored column (with `merged`, only those a
 // merge that keeps the first record changes, and the key), `place` counting
