@@ -11,29 +11,28 @@
   // system's), as in `context-cleaner report`: the API's default, which
   // every answer names. Until the first answer, the browser's.
   let zone;
-  // Okabe-Ito: distinguishable with the common colour-vision deficiencies;
-  // its black is a mid grey here, visible on the dark theme too. A model's
-  // colour follows from its name alone, so it keeps it on every chart and
-  // legend whatever else is in view: Claude's families have a hue each
-  // (blue, vermillion, green) and a version a shade of it; any other model
-  // one of the other colours. A dated release shares its alias's colour.
-  const FAMILIES = { sonnet: "#0072B2", opus: "#D55E00", haiku: "#009E73" };
-  const OTHERS = ["#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#8C8C8C"];
-  const SHADES = [0, 0.3, -0.3, 0.55, -0.5];  // > 0 toward white, < 0 toward black.
+  // A model's colour follows from its name alone, so it keeps it on every
+  // chart and legend whatever else is in view: Claude's families have
+  // colours of their own (Sonnet blues, Opus reds and oranges, Haiku
+  // greens; each starts from Okabe-Ito's, which stay distinguishable with
+  // the common colour-vision deficiencies), a version one of them by a hash
+  // of its name; any other model one of the rest. A dated release has its
+  // alias's colour. All mid-tones, visible on both themes.
+  const FAMILIES = {
+    sonnet: ["#0072B2", "#56B4E9", "#4C6EDB", "#1F9BCF", "#7A8FD1"],
+    opus: ["#D55E00", "#E69F00", "#C0392B", "#F08A5D", "#B5651D"],
+    haiku: ["#009E73", "#6CC24A", "#2E8B57", "#44C4A1", "#8FB339"],
+  };
+  const OTHERS = ["#CC79A7", "#8C8C8C", "#F0E442", "#9467BD"];
   const fnv1a = (text) => {
     let h = 0x811c9dc5;
     for (const c of text) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
     return h;
   };
-  const shade = (hex, t) => "#" + [16, 8, 0].map((bits) => {
-    const c = (parseInt(hex.slice(1), 16) >> bits) & 255;
-    return Math.round(t < 0 ? c * (1 + t) : c + (255 - c) * t).toString(16).padStart(2, "0");
-  }).join("");
   function modelColor(model) {
     const name = model.replace(/-\d{8}$/, "");
-    const family = /opus|sonnet|haiku/.exec(name)?.[0];
-    return family ? shade(FAMILIES[family], SHADES[fnv1a(name) % SHADES.length])
-      : OTHERS[fnv1a(name) % OTHERS.length];
+    const colors = FAMILIES[/opus|sonnet|haiku/.exec(name)?.[0]] ?? OTHERS;
+    return colors[fnv1a(name) % colors.length];
   }
   // The page's clock: relative times, the block's minutes left, a monitor
   // that stopped beating and the turn of a day change with no ledger write
@@ -156,7 +155,7 @@
       el("div", { class: "stats" },
         stat("Used", tokens(b.totals.totalTokens) + " tokens", "block-tokens"),
         stat("Cost so far", cost(b.totals), "block-cost"),
-        stat("Burn rate", tokens(b.burnRate.tokensPerMinute) + "/min · " + usd(b.burnRate.costPerHour) + mark + "/h", "block-burn"),
+        stat("Burn rate", tokens(b.burnRate.tokensPerMinute) + "/min · " + usd(b.burnRate.costPerHour) + "/h" + mark, "block-burn"),
         stat("Projected by the end", tokens(b.projection.totalTokens) + " · " + usd(b.projection.totalCost) + mark, "block-projection")),
       el("p", { class: "muted hint", "data-field": "unpriced" }, unpricedNote(b.totals.unpricedEvents)));
   }
@@ -221,7 +220,9 @@
       axes: [
         { stroke: cssVar("--muted"), grid: { stroke: cssVar("--line") }, ticks: { stroke: cssVar("--line") } },
         { stroke: cssVar("--muted"), grid: { stroke: cssVar("--line") }, ticks: { stroke: cssVar("--line") },
-          values: (u, vals) => vals.map(fmt), size: 70 },
+          values: (u, vals) => vals.map(fmt), size: 70,
+          // Whole cents in cost, so each tick reads as the money it is.
+          ...(state.metric === "cost" ? { incrs: [1, 2, 5].flatMap((m) => [0.01, 0.1, 1, 10, 100, 1e3, 1e4, 1e5].map((p) => m * p)).sort((a, b) => a - b) } : {}) },
       ],
       scales: { x: { time: true } },
       cursor: { drag: { x: true, y: false } },
