@@ -428,7 +428,8 @@ TEST_F(DashboardApiTest, AnUnpricedModelIsCountedAndNamedWhereItIsLeftOut) {
     EXPECT_EQ(current["unpricedEvents"].get_uint64().value(), 1u) << period;
     auto models = o[period]["unpricedModels"].get_array().value();
     ASSERT_EQ(models.size(), 1u) << period;
-    EXPECT_EQ(std::string(models.at(0).get_string().value()), "claude-nimbus-7");
+    EXPECT_EQ(std::string(models.at(0).get_string().value()),
+              "claude-nimbus-7");
   }
   EXPECT_EQ(o["today"]["current"]["events"].get_uint64().value(), 3u);
   // Yesterday (e3) was all priced.
@@ -441,11 +442,14 @@ TEST_F(DashboardApiTest, AnUnpricedModelIsCountedAndNamedWhereItIsLeftOut) {
 
   // By day from 2025-09-08: Sonnet first (the most costly), then nimbus,
   // whose one request is in the last bucket and has no cost.
-  auto s = Get("/api/series", {{"bucket", "day"}, {"from", "2025-09-08"},
-                               {"to", "2025-09-10"}, {"tz", "UTC"}});
+  auto s = Get("/api/series", {{"bucket", "day"},
+                               {"from", "2025-09-08"},
+                               {"to", "2025-09-10"},
+                               {"tz", "UTC"}});
   auto models = s["models"].get_array().value();
   ASSERT_EQ(models.size(), 2u);
-  EXPECT_EQ(std::string(models.at(1)["model"].get_string().value()), "claude-nimbus-7");
+  EXPECT_EQ(std::string(models.at(1)["model"].get_string().value()),
+            "claude-nimbus-7");
   auto unpriced = models.at(1)["unpricedEvents"].get_array().value();
   ASSERT_EQ(unpriced.size(), 3u);
   EXPECT_EQ(unpriced.at(0).get_uint64().value(), 0u);
@@ -456,13 +460,17 @@ TEST_F(DashboardApiTest, AnUnpricedModelIsCountedAndNamedWhereItIsLeftOut) {
     EXPECT_EQ(n.get_uint64().value(), 0u);
   }
 
-  auto by_model = Get("/api/breakdown", {{"by", "model"}})["rows"].get_array().value();
+  auto by_model =
+      Get("/api/breakdown", {{"by", "model"}})["rows"].get_array().value();
   ASSERT_EQ(by_model.size(), 2u);
-  EXPECT_EQ(std::string(by_model.at(1)["name"].get_string().value()), "claude-nimbus-7");
-  EXPECT_EQ(by_model.at(1)["totals"]["unpricedEvents"].get_uint64().value(), 1u);
+  EXPECT_EQ(std::string(by_model.at(1)["name"].get_string().value()),
+            "claude-nimbus-7");
+  EXPECT_EQ(by_model.at(1)["totals"]["unpricedEvents"].get_uint64().value(),
+            1u);
   EXPECT_EQ(by_model.at(1)["totals"]["events"].get_uint64().value(), 1u);
   EXPECT_DOUBLE_EQ(Num(by_model.at(1)["totals"]["costUSD"]), 0);
-  auto pa = Get("/api/breakdown", {{"by", "project"}})["rows"].get_array().at(0);
+  auto pa =
+      Get("/api/breakdown", {{"by", "project"}})["rows"].get_array().at(0);
   EXPECT_EQ(std::string(pa["name"].get_string().value()), "pa");
   EXPECT_EQ(pa["totals"]["events"].get_uint64().value(), 3u);
   EXPECT_EQ(pa["totals"]["unpricedEvents"].get_uint64().value(), 1u);
