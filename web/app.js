@@ -11,10 +11,29 @@
   // system's), as in `context-cleaner report`: the API's default, which
   // every answer names. Until the first answer, the browser's.
   let zone;
-  // Okabe-Ito: distinguishable with the common colour-vision deficiencies;
-  // its black is a mid grey here, visible on the dark theme too.
-  const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-                   "#D55E00", "#F0E442", "#8C8C8C"];
+  // A model's colour follows from its name alone, so it keeps it on every
+  // chart and legend whatever else is in view: Claude's families have
+  // colours of their own (Sonnet blues, Opus reds and oranges, Haiku
+  // greens; each starts from Okabe-Ito's, which stay distinguishable with
+  // the common colour-vision deficiencies), a version one of them by a hash
+  // of its name; any other model one of the rest. A dated release has its
+  // alias's colour. All mid-tones, visible on both themes.
+  const FAMILIES = {
+    sonnet: ["#0072B2", "#56B4E9", "#4C6EDB", "#1F9BCF", "#7A8FD1"],
+    opus: ["#D55E00", "#E69F00", "#C0392B", "#F08A5D", "#B5651D"],
+    haiku: ["#009E73", "#6CC24A", "#2E8B57", "#44C4A1", "#8FB339"],
+  };
+  const OTHERS = ["#CC79A7", "#8C8C8C", "#F0E442", "#9467BD"];
+  const fnv1a = (text) => {
+    let h = 0x811c9dc5;
+    for (const c of text) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
+    return h;
+  };
+  function modelColor(model) {
+    const name = model.replace(/-\d{8}$/, "");
+    const colors = FAMILIES[/opus|sonnet|haiku/.exec(name)?.[0]] ?? OTHERS;
+    return colors[fnv1a(name) % colors.length];
+  }
   // The page's clock: relative times, the block's minutes left, a monitor
   // that stopped beating and the turn of a day change with no ledger write
   // (so no event on the stream); the overview and health are asked again.
@@ -23,15 +42,30 @@
     by: "project", sort: "cost", order: "desc", search: "",
     bucket: "day", metric: "cost", from: "", to: "",
     version: 0, chart: null, sessionChart: null, span: null,
+    unpricedModels: [],  // Every model with no price (the overview's).
   };
 
   const $ = (sel, root = document) => root.querySelector(sel);
   const nf = new Intl.NumberFormat();
+  // Money one way everywhere, as in `context-cleaner report`: dollars and
+  // cents; an amount under half a cent that is not zero is "<$0.01".
   const usd = (v) => {
     const n = Number(v);
-    const digits = Math.abs(n) < 1 && n !== 0 ? 4 : 2;
-    return "$" + n.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    if (n !== 0 && Math.abs(n) < 0.005) return n < 0 ? ">−$0.01" : "<$0.01";
+    return (n < 0 ? "−$" : "$") + Math.abs(n).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   };
+  // A total's cost, which leaves out requests of models with no price:
+  // "unknown" when none of its requests had one, else the known part
+  // marked "*" (`unpricedNote` says what the mark means).
+  const cost = (t) => {
+    const unpriced = Number(t.unpricedEvents || 0);
+    if (!unpriced) return usd(t.costUSD);
+    return unpriced >= Number(t.events) ? "unknown" : usd(t.costUSD) + "*";
+  };
+  const plural = (n, one) => nf.format(n) + " " + one + (n === 1 ? "" : "s");
+  const unpricedNote = (n, models = []) => (!n ? "" : "* not counting " + plural(n, "request") + " of " +
+    (models.length === 0 ? "models with no price" : models.join(", ") + (models.length === 1 ? ", which has" : ", which have") +
+     " no price") + " (--prices FILE adds one)");
   const tokens = (n) => {
     n = Number(n);
     if (n >= 1e9) return (n / 1e9).toFixed(2) + "B";
@@ -40,8 +74,11 @@
     return nf.format(Math.round(n));
   };
   const bytes = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : n >= 1024 ? (n / 1024).toFixed(1) + " KB" : n + " bytes");
-  const when = (iso) => new Date(iso).toLocaleString(undefined, {
-    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone });
+  // Every date and time on the page, in the server's zone ("Sep 10, 10:00
+  // AM"); a request's with its seconds.
+  const when = (iso, seconds = false) => new Date(iso).toLocaleString(undefined, {
+    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+    second: seconds ? "2-digit" : undefined, timeZone: zone });
   const el = (tag, props = {}, ...children) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(props)) {
@@ -72,7 +109,8 @@
 
   // --- Cards ------------------------------------------------------------
   function renderPeriod(card, p) {
-    $("[data-field=cost]", card).textContent = usd(p.current.costUSD);
+    $("[data-field=cost]", card).textContent = cost(p.current);
+    $("[data-field=unpriced]", card).textContent = unpricedNote(p.current.unpricedEvents, p.unpricedModels);
     const delta = $("[data-field=delta]", card);
     const before = Number(p.previousSoFar.costUSD);
     const now = Number(p.current.costUSD);
@@ -82,7 +120,7 @@
       const tokensBefore = Number(p.previousSoFar.totalTokens);
       delta.textContent = change(now, before) + " cost" +
         (tokensBefore > 0 ? ", " + change(Number(p.current.totalTokens), tokensBefore) + " tokens" : "") +
-        " vs the same time in the previous period (" + usd(before) + ", " + tokens(tokensBefore) + " tokens)";
+        " vs the same time in the previous period (" + cost(p.previousSoFar) + ", " + tokens(tokensBefore) + " tokens)";
       delta.classList.add(now >= before ? "up" : "down");
     } else {
       delta.textContent = before === 0 && now > 0 ? "nothing at this time in the previous period" : "";
@@ -108,29 +146,36 @@
     bar.firstChild.style.width = (elapsed / total * 100).toFixed(1) + "%";
     const stat = (label, value, field) => el("div", { class: "stat" },
       el("div", { class: "label" }, label), el("div", { class: "value", "data-field": field }, value));
+    // The rate and projection follow from the priced part only.
+    const mark = b.totals.unpricedEvents ? "*" : "";
     body.replaceChildren(
       el("p", { class: "muted" }, when(b.start) + " – " + when(b.end) + " · " +
         Math.floor(left / 60) + " h " + (left % 60) + " min left"),
       bar,
       el("div", { class: "stats" },
         stat("Used", tokens(b.totals.totalTokens) + " tokens", "block-tokens"),
-        stat("Cost so far", usd(b.totals.costUSD), "block-cost"),
-        stat("Burn rate", tokens(b.burnRate.tokensPerMinute) + "/min · " + usd(b.burnRate.costPerHour) + "/h", "block-burn"),
-        stat("Projected by the end", tokens(b.projection.totalTokens) + " · " + usd(b.projection.totalCost), "block-projection")));
+        stat("Cost so far", cost(b.totals), "block-cost"),
+        stat("Burn rate", tokens(b.burnRate.tokensPerMinute) + "/min · " + usd(b.burnRate.costPerHour) + "/h" + mark, "block-burn"),
+        stat("Projected by the end", tokens(b.projection.totalTokens) + " · " + usd(b.projection.totalCost) + mark, "block-projection")),
+      el("p", { class: "muted hint", "data-field": "unpriced" }, unpricedNote(b.totals.unpricedEvents)));
   }
 
   function renderOverview(o) {
+    state.unpricedModels = o.unpricedModels;
+    $("#empty").hidden = o.allTime.events > 0 || o.origin !== "ledger";
     renderPeriod($("#card-today"), o.today);
     renderPeriod($("#card-week"), o.week);
     renderPeriod($("#card-month"), o.month);
     renderBlock(o.block, o.now);
     $("#cache-share").textContent = (o.cache.readShare * 100).toFixed(1) + "%";
-    $("#cache-saved").textContent = usd(o.cache.savedUSD);
-    $("#cache-detail").textContent = "reads saved " + usd(o.cache.readSavingsUSD) + "; writing the cache cost " +
-      usd(o.cache.writePremiumUSD) + " more than plain input";
+    const mark = o.allTime.unpricedEvents ? "*" : "";
+    $("#cache-saved").textContent = usd(o.cache.savedUSD) + mark;
+    $("#cache-detail").textContent = "reads saved " + usd(o.cache.readSavingsUSD) + mark + "; writing the cache cost " +
+      usd(o.cache.writePremiumUSD) + mark + " more than plain input" +
+      (mark ? ". * Not counting " + o.unpricedModels.join(", ") + ": no price" : "");
     $("#zone").textContent = o.timezone;
     zone = o.timezone;
-    $("#updated").textContent = "updated " + new Date().toLocaleTimeString();
+    $("#updated").textContent = "updated " + new Date().toLocaleTimeString(undefined, { timeZone: zone });
     const machines = $("[data-by=source]");
     machines.hidden = o.sources.length < 2 && state.by !== "source";
   }
@@ -146,16 +191,22 @@
     const stacked = [];
     raw.forEach((vals, i) => stacked.push(vals.map((v, j) => v + (i ? stacked[i - 1][j] : 0))));
     const fmt = state.metric === "cost" ? usd : tokens;
+    // In cost, a model's requests with no price are not in its bars.
+    const unpriced = s.models.map((m) => m.unpricedEvents);
+    const unknown = state.metric !== "cost" ? []
+      : s.models.filter((m, i) => unpriced[i].some((n) => n > 0)).map((m) => m.model);
     const series = [{ label: "Time" }];
     // Drawn top of the stack first, so lower bands paint over higher ones.
     const order = s.models.map((_, i) => i).reverse();
     const data = [xs];
     for (const i of order) {
-      const color = PALETTE[i % PALETTE.length];
+      const color = modelColor(s.models[i].model);
       series.push({
-        label: s.models[i].model, stroke: color, fill: color + "cc", width: 1,
+        label: s.models[i].model + (unknown.includes(s.models[i].model) ? "*" : ""),
+        stroke: color, fill: color + "cc", width: 1,
         paths: uPlot.paths.bars({ size: [0.8, 64] }),
-        value: (u, v, si, idx) => (idx == null ? "–" : fmt(raw[i][idx])),
+        value: (u, v, si, idx) => (idx == null ? "–" : state.metric !== "cost" ? fmt(raw[i][idx])
+          : cost({ costUSD: raw[i][idx], unpricedEvents: unpriced[i][idx], events: s.models[i].events[idx] })),
       });
       data.push(stacked[i]);
     }
@@ -169,7 +220,9 @@
       axes: [
         { stroke: cssVar("--muted"), grid: { stroke: cssVar("--line") }, ticks: { stroke: cssVar("--line") } },
         { stroke: cssVar("--muted"), grid: { stroke: cssVar("--line") }, ticks: { stroke: cssVar("--line") },
-          values: (u, vals) => vals.map(fmt), size: 70 },
+          values: (u, vals) => vals.map(fmt), size: 70,
+          // Whole cents in cost, so each tick reads as the money it is.
+          ...(state.metric === "cost" ? { incrs: [1, 2, 5].flatMap((m) => [0.01, 0.1, 1, 10, 100, 1e3, 1e4, 1e5].map((p) => m * p)).sort((a, b) => a - b) } : {}) },
       ],
       scales: { x: { time: true } },
       cursor: { drag: { x: true, y: false } },
@@ -190,6 +243,8 @@
     box.ondblclick = () => { resetRange(); };
     box.setAttribute("aria-label", "Usage over time per " + s.bucket + ", stacked by model: " +
       s.models.map((m) => m.model).join(", "));
+    $("#chart-note").textContent = unknown.length ? "* " + unknown.join(", ") +
+      ": no price, so not in the cost bars (show tokens to see " + (unknown.length > 1 ? "them" : "it") + ")" : "";
   }
 
   // YYYY-MM-DD in the server's zone (en-CA writes dates that way).
@@ -285,7 +340,7 @@
       const tr = el("tr", {}, name,
         el("td", { class: "num" }, nf.format(r.totals.events)),
         el("td", { class: "num" }, tokens(r.totals.totalTokens)),
-        el("td", { class: "num" }, usd(r.totals.costUSD)),
+        el("td", { class: "num", "data-field": "cost" }, cost(r.totals)),
         el("td", { class: "num wide-only" }, when(r.lastAt)));
       if (state.by === "session") {
         tr.className = "link";
@@ -297,8 +352,14 @@
       }
       tbody.append(tr);
     }
+    const from = $("#from").value, to = $("#to").value;
+    $("#table-scope").textContent = !state.from && !state.to ? "all time"
+      : from && to ? from + " – " + to : from ? "from " + from : "to " + to;
     $("#table-note").textContent = (state.from || state.to ? "In the chart's range (Reset: all time). " : "") +
       (b.totalRows > b.rows.length ? "Showing " + b.rows.length + " of " + nf.format(b.totalRows) + "; search to narrow." : "");
+    const unpriced = b.rows.reduce((n, r) => n + r.totals.unpricedEvents, 0);
+    const models = new Set(b.rows.flatMap((r) => (r.totals.unpricedEvents ? r.models : [])));
+    $("#table-unpriced").textContent = unpricedNote(unpriced, state.unpricedModels.filter((m) => models.has(m)));
     for (const th of document.querySelectorAll("#breakdown th")) {
       const key = $("button", th).dataset.sort;
       if (key === state.sort) th.setAttribute("aria-sort", state.order === "desc" ? "descending" : "ascending");
@@ -310,23 +371,32 @@
     const dlg = $("#session");
     try {
       const s = await api("/api/session", { id });
-      $("#session-title").textContent = "Session " + id;
+      const title = $("#session-title");
+      title.textContent = "Session " + id;
+      title.title = id;
       $("#session-summary").textContent = s.project + " · " + s.requests.length + " requests · " +
-        tokens(s.totals.totalTokens) + " tokens · " + usd(s.totals.costUSD) + (s.truncated ? " (first 10,000 requests)" : "");
+        tokens(s.totals.totalTokens) + " tokens · " + cost(s.totals) + (s.truncated ? " (first 10,000 requests)" : "");
+      const unpriced = s.requests.filter((q) => !q.priced);
+      $("#session-unpriced").textContent = unpricedNote(unpriced.length, [...new Set(unpriced.map((q) => q.model))]);
+      // A phone shows the tokens' sum and the model's short name ("sonnet-4").
       const tbody = $("#session-table tbody");
       tbody.replaceChildren(...s.requests.map((q) => el("tr", {},
-        el("td", {}, new Date(q.at).toLocaleString(undefined, { timeZone: zone })), el("td", {}, q.model),
-        el("td", { class: "num" }, nf.format(q.inputTokens)), el("td", { class: "num" }, nf.format(q.outputTokens)),
-        el("td", { class: "num" }, nf.format(q.cacheCreationTokens)), el("td", { class: "num" }, nf.format(q.cacheReadTokens)),
-        el("td", { class: "num" }, usd(q.costUSD)))));
+        el("td", {}, when(q.at, true)),
+        el("td", { title: q.model }, el("span", { class: "long" }, q.model),
+          el("span", { class: "short" }, q.model.replace(/^claude-/, "").replace(/-\d{8}$/, ""))),
+        el("td", { class: "num wide-only" }, nf.format(q.inputTokens)), el("td", { class: "num wide-only" }, nf.format(q.outputTokens)),
+        el("td", { class: "num wide-only" }, nf.format(q.cacheCreationTokens)),
+        el("td", { class: "num wide-only" }, nf.format(q.cacheReadTokens)),
+        el("td", { class: "num narrow-only" }, tokens(q.totalTokens)),
+        el("td", { class: "num" }, q.priced ? usd(q.costUSD) : "unknown"))));
       if (!dlg.open) dlg.showModal();
       const box = $("#session-chart");
       if (state.sessionChart) state.sessionChart.destroy();
       box.replaceChildren();
       const xs = s.requests.map((q) => Date.parse(q.at) / 1000);
       state.sessionChart = new uPlot({
-        width: Math.max(300, box.clientWidth), height: 180,
-        series: [{}, { label: "tokens", stroke: PALETTE[0], fill: PALETTE[0] + "55",
+        width: Math.max(200, box.clientWidth), height: 180,
+        series: [{}, { label: "tokens", stroke: cssVar("--accent"), fill: cssVar("--accent") + "55",
                        paths: uPlot.paths.bars({ size: [0.6, 24] }), value: (u, v) => (v == null ? "–" : tokens(v)) }],
         axes: [{ stroke: cssVar("--muted") }, { stroke: cssVar("--muted"), values: (u, v) => v.map(tokens), size: 60 }],
       }, [xs, s.requests.map((q) => q.totalTokens)], box);

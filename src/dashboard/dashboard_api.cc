@@ -60,6 +60,14 @@ void OptionalTime(JsonWriter& w, std::string_view key,
   }
 }
 
+// Any container of std::string: a vector, a set.
+template <typename Strings>
+void StringArray(JsonWriter& w, std::string_view key, const Strings& v) {
+  w.Key(key).BeginArray();
+  for (const std::string& s : v) w.String(s);
+  w.EndArray();
+}
+
 void PeriodObject(JsonWriter& w, std::string_view key, const PeriodView& p) {
   w.Key(key).BeginObject().Field("label", p.label);
   Time(w, "start", p.start_ms);
@@ -70,14 +78,8 @@ void PeriodObject(JsonWriter& w, std::string_view key, const PeriodView& p) {
   TotalsObject(w, p.previous);
   w.Key("previousSoFar");
   TotalsObject(w, p.previous_so_far);
+  StringArray(w, "unpricedModels", p.unpriced_models);
   w.EndObject();
-}
-
-void StringArray(JsonWriter& w, std::string_view key,
-                 const std::vector<std::string>& v) {
-  w.Key(key).BeginArray();
-  for (const std::string& s : v) w.String(s);
-  w.EndArray();
 }
 
 }  // namespace
@@ -168,6 +170,7 @@ ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
   w.EndObject();
   StringArray(w, "models", v.models);
   StringArray(w, "sources", v.sources);
+  StringArray(w, "unpricedModels", v.unpriced_models);
   w.EndObject();
   return Json(w);
 }
@@ -218,6 +221,9 @@ ApiResponse DashboardApi::Series(const ApiRequest& r) const {
     w.EndArray();
     w.Key("events").BeginArray();
     for (const UsageTotals& t : v->by_model[m]) w.Uint(t.events);
+    w.EndArray();
+    w.Key("unpricedEvents").BeginArray();
+    for (const UsageTotals& t : v->by_model[m]) w.Uint(t.unpriced_events);
     w.EndArray();
     w.EndObject();
   }

@@ -404,6 +404,79 @@ TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
   EXPECT_EQ(r["secondsSinceLastSync"].get_int64().value(), 60);
 }
 
+// A model with no price (claude-nimbus-7: 1,000 output tokens on
+// 2025-09-10 11:00, session s5, project pa) costs nothing in the sums and
+// is counted, and named, wherever it is left out: each period, all time,
+// each bucket of its series, its breakdown rows.
+TEST_F(DashboardApiTest, AnUnpricedModelIsCountedAndNamedWhereItIsLeftOut) {
+  Tokens t;
+  t.output = 1000;
+  Event e = MakeEvent("e6", "2025-09-10T11:00:00Z", "s5", "pa", t);
+  e.attributes.model = "claude-nimbus-7";
+  Batch b;
+  b.events = {e};
+  ASSERT_TRUE(ledger_->Commit(b, "host-a", 2).ok());
+  RELOAD_SNAPSHOT();
+
+  auto o = Get("/api/overview", {{"tz", "UTC"}});
+  // The costs are those without it (OverviewHasEachPeriodAndTheOneBefore).
+  const std::pair<const char*, double> periods[] = {
+      {"today", 0.1155}, {"week", 0.1215}, {"month", 0.1365}};
+  for (const auto& [period, cost] : periods) {
+    auto current = o[period]["current"];
+    EXPECT_DOUBLE_EQ(Num(current["costUSD"]), cost) << period;
+    EXPECT_EQ(current["unpricedEvents"].get_uint64().value(), 1u) << period;
+    auto models = o[period]["unpricedModels"].get_array().value();
+    ASSERT_EQ(models.size(), 1u) << period;
+    EXPECT_EQ(std::string(models.at(0).get_string().value()),
+              "claude-nimbus-7");
+  }
+  EXPECT_EQ(o["today"]["current"]["events"].get_uint64().value(), 3u);
+  // Yesterday (e3) was all priced.
+  EXPECT_EQ(o["today"]["previous"]["unpricedEvents"].get_uint64().value(), 0u);
+  EXPECT_EQ(o["allTime"]["unpricedEvents"].get_uint64().value(), 1u);
+  EXPECT_DOUBLE_EQ(Num(o["allTime"]["costUSD"]), 0.1665);
+  auto all = o["unpricedModels"].get_array().value();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(std::string(all.at(0).get_string().value()), "claude-nimbus-7");
+
+  // By day from 2025-09-08: Sonnet first (the most costly), then nimbus,
+  // whose one request is in the last bucket and has no cost.
+  auto s = Get("/api/series", {{"bucket", "day"},
+                               {"from", "2025-09-08"},
+                               {"to", "2025-09-10"},
+                               {"tz", "UTC"}});
+  auto models = s["models"].get_array().value();
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(std::string(models.at(1)["model"].get_string().value()),
+            "claude-nimbus-7");
+  auto unpriced = models.at(1)["unpricedEvents"].get_array().value();
+  ASSERT_EQ(unpriced.size(), 3u);
+  EXPECT_EQ(unpriced.at(0).get_uint64().value(), 0u);
+  EXPECT_EQ(unpriced.at(2).get_uint64().value(), 1u);
+  EXPECT_DOUBLE_EQ(Num(models.at(1)["costUSD"].get_array().at(2)), 0);
+  EXPECT_EQ(models.at(1)["events"].get_array().at(2).get_uint64().value(), 1u);
+  for (auto n : models.at(0)["unpricedEvents"].get_array().value()) {
+    EXPECT_EQ(n.get_uint64().value(), 0u);
+  }
+
+  auto by_model =
+      Get("/api/breakdown", {{"by", "model"}})["rows"].get_array().value();
+  ASSERT_EQ(by_model.size(), 2u);
+  EXPECT_EQ(std::string(by_model.at(1)["name"].get_string().value()),
+            "claude-nimbus-7");
+  EXPECT_EQ(by_model.at(1)["totals"]["unpricedEvents"].get_uint64().value(),
+            1u);
+  EXPECT_EQ(by_model.at(1)["totals"]["events"].get_uint64().value(), 1u);
+  EXPECT_DOUBLE_EQ(Num(by_model.at(1)["totals"]["costUSD"]), 0);
+  auto pa =
+      Get("/api/breakdown", {{"by", "project"}})["rows"].get_array().at(0);
+  EXPECT_EQ(std::string(pa["name"].get_string().value()), "pa");
+  EXPECT_EQ(pa["totals"]["events"].get_uint64().value(), 3u);
+  EXPECT_EQ(pa["totals"]["unpricedEvents"].get_uint64().value(), 1u);
+  EXPECT_DOUBLE_EQ(Num(pa["totals"]["costUSD"]), 0.1155);
+}
+
 // Prometheus' text format is UTF-8 with \\, \" and \n escaped in a label.
 TEST_F(DashboardApiTest, MetricsLabelsAreValidUtf8WhateverTheModelName) {
   Tokens t;

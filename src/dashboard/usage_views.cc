@@ -66,9 +66,12 @@ PeriodView MakePeriod(const Span& span, const ViewOptions& o,
 }
 
 void AddToPeriod(PeriodView& p, int64_t prev_start_ms, int64_t so_far_ms,
-                 const UsageRow& u) {
+                 const UsageRow& u, const std::string& model) {
   const int64_t t = u.bucket_start_ms;
-  if (t >= p.start_ms && t < p.end_ms) p.current.Add(u);
+  if (t >= p.start_ms && t < p.end_ms) {
+    p.current.Add(u);
+    if (u.unpriced_events > 0) p.unpriced_models.insert(model);
+  }
   if (t >= prev_start_ms && t < p.start_ms) {
     p.previous.Add(u);
     if (t < prev_start_ms + so_far_ms) p.previous_so_far.Add(u);
@@ -193,10 +196,11 @@ Overview BuildOverview(const UsageData& data, const ViewOptions& o,
   }
   for (const UsageRow& u : data.rows) {
     const UsageDim& d = data.dim(u);
-    AddToPeriod(v.today, day_prev, o.now_ms - v.today.start_ms, u);
-    AddToPeriod(v.week, week_prev, o.now_ms - v.week.start_ms, u);
-    AddToPeriod(v.month, month_prev, o.now_ms - v.month.start_ms, u);
+    AddToPeriod(v.today, day_prev, o.now_ms - v.today.start_ms, u, d.model);
+    AddToPeriod(v.week, week_prev, o.now_ms - v.week.start_ms, u, d.model);
+    AddToPeriod(v.month, month_prev, o.now_ms - v.month.start_ms, u, d.model);
     v.all_time.Add(u);
+    if (u.unpriced_events > 0) v.unpriced_models.insert(d.model);
     model_cost[d.model] += u.cost_nano;
     sources[d.source] += 1;
     v.cache.cache_read_tokens += u.tokens.cache_read;

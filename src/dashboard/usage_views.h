@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct PeriodView {
   UsageTotals current;
   UsageTotals previous;          // The whole previous period.
   UsageTotals previous_so_far;   // Up to the same offset into it.
+  // Models with requests in `current` that no price covers (their cost is
+  // not in current.cost_nano; current.unpriced_events counts them).
+  std::set<std::string> unpriced_models;
 };
 
 struct BlockView {
@@ -60,6 +64,7 @@ struct Overview {
   CacheView cache;                 // Over all time.
   std::vector<std::string> models;   // Every model seen, most costly first.
   std::vector<std::string> sources;  // Every machine seen.
+  std::set<std::string> unpriced_models;  // Every model seen with no price.
   std::optional<int64_t> first_ms, last_ms;
 };
 

@@ -3,12 +3,16 @@
 // transcripts written here with known tokens; every panel must show the
 // figures computed below by hand, a line appended to a transcript must
 // reach the page within 2 s, the session drill-down must list its
-// requests, and the page must log no error. Screenshots of the main views
-// go to --out (CI keeps them; the README shows one).
+// requests, and the page must log no error. A model with no price is
+// marked unknown wherever its requests are left out; a model keeps its
+// colour whatever else is in view; at a phone's 400 px the tables' figures
+// and the session dialog stay on screen; an empty ledger says how to fill
+// it. Screenshots of the main views go to --out (CI keeps them; the README
+// shows one).
 //
 //   node tests/browser/dashboard_test.mjs --binary build/dev/context-cleaner
 //        --out build/dev/dashboard-screenshots [--chromium /usr/bin/chromium]
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,17 +30,15 @@ const check = (cond, msg) => { if (!cond) throw new Failure(msg); };
 // Claude Sonnet 4 per token, in nano-dollars: $3 in, $15 out, $0.30 read.
 const RATE = { input: 3000, output: 15000, read: 300 };
 const costNano = (u) => u.input * RATE.input + u.output * RATE.output + u.read * RATE.read;
-const usd = (nano) => {
-  const v = nano / 1e9;
-  const digits = Math.abs(v) < 1 && v !== 0 ? 4 : 2;
-  return "$" + v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-};
+// Dollars and cents, as on the page (and in `report`).
+const usd = (nano) => "$" + (nano / 1e9).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const SONNET = "claude-sonnet-4-20250514", OPUS = "claude-opus-4-1-20250805", NIMBUS = "claude-nimbus-7";
 
-function line(id, atMs, u, session = "sess-1") {
+function line(id, atMs, u, session = "sess-1", model = SONNET) {
   return JSON.stringify({
     type: "assistant", uuid: "u-" + id, sessionId: session, timestamp: new Date(atMs).toISOString(),
     requestId: "req_" + id, cwd: "/home/dev/shop",
-    message: { id: "msg_" + id, model: "claude-sonnet-4-20250514", role: "assistant",
+    message: { id: "msg_" + id, model, role: "assistant",
       usage: { input_tokens: u.input, output_tokens: u.output, cache_read_input_tokens: u.read,
                cache_creation_input_tokens: 0 } },
   }) + "\n";
@@ -54,6 +56,15 @@ const events = [
   { id: "a2", at: now - 20 * 60e3, u: { input: 0, output: 1000, read: 100000 } },
 ];
 fs.writeFileSync(transcript, events.map((e) => line(e.id, e.at, e.u)).join(""));
+// A second session of the project (a UUID, as Claude Code names them), ten
+// days ago: Opus 4.1, 2,000 output tokens at $75 per million ($0.15, more
+// than Sonnet's, so it comes first in the chart by day and is gone by
+// hour), and a model with no price.
+const LAB = "9f0c2d4e-7b1a-4c3e-8d5f-6a2b1c0e9d87";
+const labTranscript = path.join(project, LAB + ".jsonl");
+const OPUS_NANO = 2000 * 75000;
+fs.writeFileSync(labTranscript, line("o1", now - 10 * 86400e3, { input: 0, output: 2000, read: 0 }, LAB, OPUS) +
+  line("n1", now - 10 * 86400e3 + 60e3, { input: 0, output: 1000, read: 0 }, LAB, NIMBUS));
 const utcDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 const todayNano = (list) => list.filter((e) => utcDay(e.at) === utcDay(Date.now()))
   .reduce((s, e) => s + costNano(e.u), 0);
@@ -96,11 +107,15 @@ try {
   check(await text("#card-today [data-field=delta]") === "nothing at this time in the previous period",
     "today's change: " + await text("#card-today [data-field=delta]"));
   check(await text("#cache-share") === "99.0%", "cache share: " + await text("#cache-share"));
-  // 100,000 reads at $3 instead of $0.30 per million: $0.27.
-  check(await text("#cache-saved") === "$0.2700", "cache saved: " + await text("#cache-saved"));
+  // 100,000 reads at $3 instead of $0.30 per million: $0.27; marked, as
+  // the unpriced model's reads are not in it.
+  check(await text("#cache-saved") === "$0.27*", "cache saved: " + await text("#cache-saved"));
+  check((await text("#h-cache")).toLowerCase().includes("all time"), "the cache panel does not say all time");
   const firstRow = await text("#breakdown tbody tr");
-  check(firstRow.includes("-home-dev-shop") && firstRow.includes(usd(total)), "projects table: " + firstRow);
-  check((await text("#health [data-field=files]")).startsWith("1 transcript"), "health: " + await text("#health"));
+  check(firstRow.includes("-home-dev-shop") && firstRow.includes(usd(total + OPUS_NANO) + "*"), "projects table: " + firstRow);
+  check((await text("#h-table")).toLowerCase().includes("all time"), "the table does not say all time: " + await text("#h-table"));
+  check((await text("#table-unpriced")).includes("1 request of " + NIMBUS), "the table's note: " + await text("#table-unpriced"));
+  check((await text("#health [data-field=files]")).startsWith("2 transcripts"), "health: " + await text("#health"));
   check(/^monitor running \(\w+, pid (\d+)\)$/.exec(await text("#health li.ok"))?.[1] === String(proc.pid),
     "health, the monitor: " + await text("#health"));
   check(await text("#health [data-field=rejects]") === "none", "health, rejects: " + await text("#health"));
@@ -165,6 +180,24 @@ try {
     .catch(() => {});
   check(await page.locator("#breakdown tbody tr").count() === 1, "zoomed out, the table lost its project");
 
+  // Colours follow the model, not what else is in view: by day the chart
+  // holds Opus (first, the most costly), Sonnet and the unpriced model
+  // (marked, with a note); by hour Sonnet alone, in the same colour.
+  const legend = () => page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll("#chart .u-legend .u-series")].slice(1)  // Not the x axis
+      .map((tr) => [tr.querySelector(".u-label").textContent, getComputedStyle(tr.querySelector(".u-marker")).borderColor])));
+  const byDay = await legend();
+  check(Object.keys(byDay).sort().join() === [NIMBUS + "*", OPUS, SONNET].join(), "the chart by day: " + JSON.stringify(byDay));
+  check(new Set(Object.values(byDay)).size === 3, "two models share a colour: " + JSON.stringify(byDay));
+  check((await text("#chart-note")).startsWith("* " + NIMBUS + ": no price"), "the chart's note: " + await text("#chart-note"));
+  await page.selectOption("#bucket", "hour");
+  await page.waitForFunction((m) => ![...document.querySelectorAll("#chart .u-legend .u-label")].some((l) => l.textContent === m),
+    OPUS, { timeout: 3000 }).catch(() => {});
+  const byHour = await legend();
+  check(Object.keys(byHour).join() === SONNET && byHour[SONNET] === byDay[SONNET],
+    `Sonnet's colour: ${byDay[SONNET]} by day, by hour ${JSON.stringify(byHour)}`);
+  await page.selectOption("#bucket", "day");
+
   // Sessions, by keyboard (the tabs' arrow keys): sort, search, and the
   // drill-down.
   await page.getByRole("tab", { name: "Projects" }).focus();
@@ -184,8 +217,26 @@ try {
   check(rows === 3, `session drill-down: ${rows} requests, want 3`);
   const summary = await text("#session-summary");
   check(summary.includes("3 requests") && summary.includes(usd(total + costNano(added.u))), "session summary: " + summary);
+  check(/^[A-Z][a-z]{2} \d+, \d\d:\d\d:\d\d [AP]M$/.test(await text("#session-table tbody td")),
+    "a request's time is not written as the page's others: " + await text("#session-table tbody td"));
   await page.screenshot({ path: path.join(out, "dashboard-session.png") });
   await page.locator("#session-close").click();
+
+  // The model with no price: "unknown" in the Models tab, not $0.00.
+  await page.locator("#search").fill("");
+  await page.getByRole("tab", { name: "Models" }).click();
+  await page.waitForFunction((m) => document.querySelector("#breakdown tbody")?.innerText.includes(m), NIMBUS);
+  const nimbusRow = page.locator("#breakdown tbody tr", { hasText: NIMBUS });
+  check(await nimbusRow.locator("td[data-field=cost]").innerText() === "unknown", "Models tab: " + await nimbusRow.innerText());
+  // Today it is used too: the cards and the block mark their cost and say why.
+  const todayBefore = await text("#card-today [data-field=cost]");
+  fs.appendFileSync(labTranscript, line("n2", Date.now() - 30e3, { input: 0, output: 500, read: 0 }, LAB, NIMBUS));
+  await page.waitForFunction(() => document.querySelector("#card-today [data-field=unpriced]").innerText !== "",
+    null, { timeout: 5000 }).catch(() => {});
+  const todayNote = await text("#card-today [data-field=unpriced]");
+  check(await text("#card-today [data-field=cost]") === todayBefore + "*" && todayNote.includes("1 request of " + NIMBUS),
+    "today with an unpriced request: " + await text("#card-today"));
+  check((await text("#block-body [data-field=block-cost]")).endsWith("*"), "block: " + await text("#block-body"));
 
   // Dark theme.
   await page.locator("#theme").click();
@@ -193,13 +244,37 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, "dashboard-dark.png"), fullPage: true });
 
-  // A phone's width: the page does not scroll sideways (tables scroll in
-  // their cards).
+  // A phone's width: the page does not scroll sideways, the table's Cost
+  // column is on screen.
   await page.setViewportSize({ width: 400, height: 800 });
+  await page.getByRole("tab", { name: "Sessions" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("#breakdown tbody tr.link").length === 2);
   await page.waitForTimeout(400);
+  const inView = (sel) => page.evaluate((s) => [...document.querySelectorAll(s)].map((e) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, height: r.height, text: e.innerText };
+  }), sel);
+  const costs = await inView("#breakdown thead th:nth-child(4), #breakdown td[data-field=cost]");
+  check(costs.length === 3 && costs.every((b) => b.left >= 0 && b.right <= 400),
+    "at 400 px the Cost column is off screen: " + JSON.stringify(costs));
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   check(widths[0] <= widths[1], `at 400 px the page is ${widths[0]} px wide`);
   await page.screenshot({ path: path.join(out, "dashboard-narrow.png"), fullPage: true });
+  // The session dialog: its title on one line with ✕ beside it, its table
+  // within the screen.
+  await page.locator("#breakdown tbody tr.link", { hasText: LAB.slice(0, 8) }).click();
+  await page.waitForFunction(() => document.querySelectorAll("#session-table tbody tr").length === 3);
+  const [title] = await inView("#session-title");
+  const [close] = await inView("#session-close");
+  const [table] = await inView("#session-table");
+  const titleFont = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector("#session-title")).fontSize));
+  check(title.height < 2 * titleFont, `at 400 px the session title is ${title.height} px high (font ${titleFont} px)`);
+  check(close.left >= title.right - 1 && close.top < title.bottom && close.bottom > title.top && close.right <= 400,
+    "at 400 px ✕ is not beside the title: " + JSON.stringify({ title, close }));
+  check(table.left >= 0 && table.right <= 400, "at 400 px the session table is cut: " + JSON.stringify(table));
+  check(table.text.includes("unknown"), "the unpriced requests' cost: " + table.text);
+  await page.screenshot({ path: path.join(out, "dashboard-narrow-session.png") });
+  await page.locator("#session-close").click();
 
   // With --auth-token: the page opened as /?token=... loads everything by
   // the cookie it was given, and the token leaves the address bar.
@@ -223,6 +298,29 @@ try {
   } finally {
     guarded.kill("SIGTERM");
     await new Promise((r) => guarded.on("exit", r));
+  }
+
+  // An empty ledger says how to fill it.
+  const emptyLedger = path.join(tmp, "empty.db");
+  fs.mkdirSync(path.join(tmp, "empty", "projects"), { recursive: true });
+  const synced = spawnSync(binary, ["--claude-dir", path.join(tmp, "empty"), "--ledger", emptyLedger, "bridge", "backfill"]);
+  check(synced.status === 0, "backfill of nothing: " + synced.stderr);
+  const bare = spawn(binary, ["--ledger", emptyLedger, "dashboard", "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    const emptyPage = await context.newPage();
+    emptyPage.on("pageerror", (e) => problems.push("empty page error: " + e.message));
+    await emptyPage.setViewportSize({ width: 1280, height: 900 });
+    await emptyPage.goto(await dashboardUrl(bare).url);
+    await emptyPage.waitForSelector("#empty:not([hidden])", { timeout: 10000 }).catch(() => {});
+    const hint = await emptyPage.locator("#empty").innerText();
+    check(await emptyPage.locator("#empty").isVisible() && hint.includes("context-cleaner bridge backfill") &&
+      hint.includes("context-cleaner run") && hint.includes("~/.claude"),
+      "the empty ledger's hint: " + hint);
+    await emptyPage.screenshot({ path: path.join(out, "dashboard-empty.png") });
+    await emptyPage.close();
+  } finally {
+    bare.kill("SIGTERM");
+    await new Promise((r) => bare.on("exit", r));
   }
 
   check(problems.length === 0, "the page reported problems:\n" + problems.join("\n"));
