@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_suggest.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/flags.h"
@@ -94,9 +95,19 @@ int Main(const std::vector<std::string>& argv) {
         choices += (choices.empty() ? "" : ", ") + c.path.substr(said.size() + 1);
       }
     }
-    PrintError(choices.empty()
-                   ? "unknown command '" + said + "' (see context-cleaner --help)"
-                   : "'" + said + "' needs a subcommand: " + choices);
+    if (!choices.empty()) {
+      PrintError("'" + said + "' needs a subcommand: " + choices);
+      return kExitUsage;
+    }
+    std::vector<std::string> paths;
+    for (const Command& c : Commands()) paths.push_back(c.path);
+    std::string meant;
+    for (const std::string& s : SuggestCommands(said, paths)) {
+      meant += (meant.empty() ? "" : " or ") + ("'context-cleaner " + s + "'");
+    }
+    PrintError("unknown command '" + said + "'" +
+               (meant.empty() ? "" : ": did you mean " + meant + "?") +
+               " (see context-cleaner --help)");
     return kExitUsage;
   }
   if (args->Has("--help")) {
