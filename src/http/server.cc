@@ -566,7 +566,12 @@ void Server::Impl::Stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
     for (const std::shared_ptr<Connection>& c : connections_.Open()) c->Shutdown();
-    closed.set_value();
+    // An accept that completed before the close (Asio tries one at once
+    // when the last handler re-arms) has its handler queued ahead of this
+    // post: it runs first, sees the acceptor closed and drops its socket.
+    // Stopping the loop before it would leave that client hanging until
+    // the server is destroyed.
+    net::post(ioc_, [&closed] { closed.set_value(); });
   });
   closed.get_future().wait();
   const auto deadline = SteadyClock::now() + kStopGrace;
