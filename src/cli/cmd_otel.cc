@@ -41,30 +41,57 @@ int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
   return Serve(ctx, "otel serve", std::move(options), /*parts_optional=*/false);
 }
 
+// The settings.json Claude Code reads: $CLAUDE_CONFIG_DIR's when set (one
+// directory: Claude Code does not read a list), else ~/.claude's.
+Result<std::string> ClaudeSettingsPath(const ParsedArgs& args) {
+  if (std::optional<std::string> flag = args.Get("--settings")) return *flag;
+  const char* config_dir = std::getenv("CLAUDE_CONFIG_DIR");
+  if (config_dir != nullptr && *config_dir != '\0') {
+    const std::string dir = config_dir;
+    if (dir.find(',') != std::string::npos) {
+      return Status::InvalidArgument(
+          "CLAUDE_CONFIG_DIR names several directories (" + dir +
+          "); name the settings file Claude Code reads with --settings FILE");
+    }
+    return dir + "/settings.json";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.claude/settings.json";
+}
+
 int RunTelemetryInit(const Context& ctx, const ParsedArgs& args) {
   Result<OtlpReceiverOptions> options = OtlpOptionsFrom(args);
-  if (!options.ok()) {
-    PrintError(options.status().message());
-    return kExitUsage;
-  }
-  const std::string endpoint =
-      "http://" + options->host + ":" + std::to_string(options->port == 0 ? 4318 : options->port);
+  if (!options.ok()) return ErrorExit(options.status());
+  Result<std::string> path = ClaudeSettingsPath(args);
+  if (!path.ok()) return ErrorExit(path.status());
+  std::string endpoint = "http://" + options->host + ":";
+  endpoint += std::to_string(options->port == 0 ? 4318 : options->port);
   if (!args.Has("--write")) {
     PrintOut(*MergeClaudeSettings("{}", endpoint));
     if (ctx.verbosity >= 0) {
       std::fprintf(stderr,
-                   "context-cleaner: merge this into ~/.claude/settings.json, or run "
-                   "`context-cleaner telemetry init --write`\n");
+                   "context-cleaner: merge this into %s, or run "
+                   "`context-cleaner telemetry init --write`\n",
+                   path->c_str());
     }
     return kExitOk;
   }
-  const char* home = std::getenv("HOME");
-  const std::string path =
-      args.Get("--settings").value_or(std::string(home ? home : ".") + "/.claude/settings.json");
-  Result<std::string> written = WriteClaudeSettings(path, endpoint);
+  Result<SettingsUpdate> written = WriteClaudeSettings(*path, endpoint, args.Has("--force"));
   if (!written.ok()) return ErrorExit(written.status());
-  PrintOut("updated " + path + (written->empty() ? "" : " (the old one kept as " + *written + ")") +
-           "; restart Claude Code to start sending\n");
+  switch (written->outcome) {
+    case SettingsUpdate::Outcome::kUnchanged:
+      PrintOut(*path + " already sends Claude Code's telemetry to " + endpoint +
+               "; nothing changed\n");
+      break;
+    case SettingsUpdate::Outcome::kCreated:
+      PrintOut("created " + *path + "; restart Claude Code to start sending to " + endpoint +
+               "\n");
+      break;
+    case SettingsUpdate::Outcome::kUpdated:
+      PrintOut("updated " + *path + " (the old one kept as " + written->backup +
+               "); restart Claude Code to start sending to " + endpoint + "\n");
+      break;
+  }
   return kExitOk;
 }
 

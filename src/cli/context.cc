@@ -149,8 +149,11 @@ const std::vector<FlagSpec>& AllFlags() {
        "OpenTelemetry receiver: the port (default 4318, OTLP/HTTP; 0: any)"},
       {"--otel-host", "ADDRESS", "OpenTelemetry receiver: a loopback address (default 127.0.0.1)"},
       {"--no-otel", "", "run: no OpenTelemetry receiver"},
-      {"--write", "", "telemetry init: merge into ~/.claude/settings.json (a backup is kept)"},
-      {"--settings", "FILE", "telemetry init: the settings file (default ~/.claude/settings.json)"},
+      {"--write", "", "telemetry init: merge into Claude Code's settings.json (a backup is kept)"},
+      {"--settings", "FILE",
+       "telemetry init: the settings file (default $CLAUDE_CONFIG_DIR/settings.json, else "
+       "~/.claude/settings.json)"},
+      {"--force", "", "telemetry init: replace an endpoint that sends telemetry elsewhere"},
       {"--start-of-week", "DAY", "weekly: the first day of a week (default "
                                  "sunday)"},
       {"--token-limit", "N|max",

@@ -228,12 +228,16 @@ const std::vector<Command>& Commands() {
        {"--otel-port", "--otel-host"},
        &RunOtelServe},
       {"telemetry init", "Point Claude Code's telemetry at context-cleaner",
-       "context-cleaner telemetry init [--write] [--settings FILE] [--otel-port PORT]",
+       "context-cleaner telemetry init [--write [--force]] [--settings FILE] [--otel-port PORT]",
        "Prints the \"env\" settings that make Claude Code export its "
        "OpenTelemetry to the\nreceiver (`run` or `otel serve`). With --write, "
-       "merges them into ~/.claude/settings.json,\nchanging nothing else there "
-       "and keeping the old file as settings.json.bak-<time>.",
-       {"--write", "--settings", "--otel-port", "--otel-host"},
+       "merges them into the settings.json\nClaude Code reads "
+       "($CLAUDE_CONFIG_DIR/settings.json, else ~/.claude/settings.json),\n"
+       "changing nothing else there and keeping the old file as "
+       "settings.json.bak-<time>.\nA file already set up is left alone; one "
+       "that sends telemetry to another collector\nis left alone unless "
+       "--force.",
+       {"--write", "--force", "--settings", "--otel-port", "--otel-host"},
        &RunTelemetryInit},
       {"dashboard", "The live dashboard in your browser",
        "context-cleaner dashboard [--host ADDRESS] [--port PORT] "

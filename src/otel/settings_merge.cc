@@ -31,7 +31,77 @@ std::vector<std::pair<std::string, std::string>> TelemetryEnv(const std::string&
   };
 }
 
+// Per-signal settings that override the general ones: a merge removes
+// them, or Claude Code would go on sending logs or metrics elsewhere.
+constexpr const char* kOverridingKeys[] = {
+    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",   "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",   "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+};
+constexpr const char* kEndpointKeys[] = {
+    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+};
+
+bool IsOverriding(const std::string& key) {
+  for (const char* k : kOverridingKeys) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+// The "env" object of a settings file, if it has one (`*found` false if not).
+Status EnvOf(simdjson::dom::parser& parser, const simdjson::padded_string& text,
+             simdjson::dom::object* env, bool* found) {
+  simdjson::dom::object top;
+  if (auto err = parser.parse(text).get_object().get(top)) {
+    return Status::InvalidArgument(std::string("not a JSON object (") +
+                                   simdjson::error_message(err) + "); left unchanged");
+  }
+  simdjson::dom::element e;
+  *found = top.at_key("env").get(e) == simdjson::SUCCESS;
+  if (*found && e.get_object().get(*env)) {
+    return Status::InvalidArgument("\"env\" is not an object; left unchanged");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<std::string> OtherTelemetryEndpoint(const std::string& settings_json,
+                                           const std::string& endpoint) {
+  simdjson::dom::parser parser;
+  const simdjson::padded_string text(settings_json);
+  simdjson::dom::object env;
+  bool found = false;
+  if (Status s = EnvOf(parser, text, &env, &found); !s.ok()) return s;
+  if (!found) return std::string();
+  for (const char* key : kEndpointKeys) {
+    std::string_view value;
+    if (env.at_key(key).get_string().get(value)) continue;  // Absent or not a string.
+    if (!value.empty() && value != endpoint) return std::string(value);
+  }
+  return std::string();
+}
+
+Result<bool> TelemetrySettingsInPlace(const std::string& settings_json,
+                                      const std::string& endpoint) {
+  simdjson::dom::parser parser;
+  const simdjson::padded_string text(settings_json);
+  simdjson::dom::object env;
+  bool found = false;
+  if (Status s = EnvOf(parser, text, &env, &found); !s.ok()) return s;
+  if (!found) return false;
+  for (const auto& [key, want] : TelemetryEnv(endpoint)) {
+    std::string_view value;
+    if (env.at_key(key).get_string().get(value) || value != want) return false;
+  }
+  for (const char* key : kOverridingKeys) {
+    simdjson::dom::element ignored;
+    if (env.at_key(key).get(ignored) == simdjson::SUCCESS) return false;
+  }
+  return true;
+}
 
 std::string ClaudeTelemetryEnvJson(const std::string& endpoint) {
   JsonWriter w(true);
@@ -71,7 +141,7 @@ Result<std::string> MergeClaudeSettings(const std::string& settings_json,
     w.Key("env").BeginObject();
     for (simdjson::dom::key_value_pair e : env) {
       const std::string name(e.key);
-      bool replaced = false;
+      bool replaced = IsOverriding(name);
       for (const auto& [k, v] : ours) replaced = replaced || k == name;
       if (!replaced) w.Key(name).Number(simdjson::to_string(e.value));
     }
@@ -157,8 +227,9 @@ Result<std::string> KeepBackup(const std::string& path,
 
 }  // namespace
 
-Result<std::string> WriteClaudeSettings(const std::string& path,
-                                        const std::string& endpoint) {
+Result<SettingsUpdate> WriteClaudeSettings(const std::string& path,
+                                           const std::string& endpoint,
+                                           bool replace_other_endpoint) {
   Result<std::string> target = WriteTarget(path);
   if (!target.ok()) return target.status();
   std::string old;
@@ -176,13 +247,25 @@ Result<std::string> WriteClaudeSettings(const std::string& path,
       return Status::IoError("cannot read " + *target);
     old = ss.str();
   }
-  Result<std::string> merged = MergeClaudeSettings(old.empty() ? "{}" : old, endpoint);
+  const std::string current = old.empty() ? "{}" : old;
+  Result<bool> in_place = TelemetrySettingsInPlace(current, endpoint);
+  if (!in_place.ok()) return Status::InvalidArgument(path + ": " + in_place.status().message());
+  if (*in_place) return SettingsUpdate{};
+  Result<std::string> other = OtherTelemetryEndpoint(current, endpoint);
+  if (!other.ok()) return Status::InvalidArgument(path + ": " + other.status().message());
+  if (!other->empty() && !replace_other_endpoint) {
+    return Status::InvalidArgument(path + " already sends Claude Code's telemetry to " + *other +
+                                   "; left unchanged (--force replaces it)");
+  }
+  Result<std::string> merged = MergeClaudeSettings(current, endpoint);
   if (!merged.ok()) return Status::InvalidArgument(path + ": " + merged.status().message());
-  std::string backup;
+  SettingsUpdate update;
+  update.outcome = SettingsUpdate::Outcome::kCreated;
   if (existed) {
     Result<std::string> b = KeepBackup(path, old, mode);
     if (!b.ok()) return b.status();
-    backup = std::move(*b);
+    update.outcome = SettingsUpdate::Outcome::kUpdated;
+    update.backup = std::move(*b);
   } else {
     std::error_code ec;
     fs::create_directories(fs::path(*target).parent_path(), ec);
@@ -194,7 +277,7 @@ Result<std::string> WriteClaudeSettings(const std::string& path,
     ::unlink(tmp.c_str());
     return s;
   }
-  return backup;
+  return update;
 }
 
 }  // namespace cc

@@ -18,16 +18,37 @@ std::string ClaudeTelemetryEnvJson(const std::string& endpoint);
 Result<std::string> MergeClaudeSettings(const std::string& settings_json,
                                         const std::string& endpoint);
 
+// The endpoint `settings_json`'s "env" already sends Claude Code's
+// telemetry to, when it is not `endpoint`: OTEL_EXPORTER_OTLP_ENDPOINT or a
+// per-signal OTEL_EXPORTER_OTLP_{LOGS,METRICS}_ENDPOINT (which wins over
+// it). "" when there is none or it is `endpoint`.
+Result<std::string> OtherTelemetryEndpoint(const std::string& settings_json,
+                                           const std::string& endpoint);
+
+// Whether every key MergeClaudeSettings sets already has its value (and no
+// per-signal endpoint overrides it): a merge would change nothing.
+Result<bool> TelemetrySettingsInPlace(const std::string& settings_json,
+                                      const std::string& endpoint);
+
+struct SettingsUpdate {
+  enum class Outcome { kCreated, kUpdated, kUnchanged };
+  Outcome outcome = Outcome::kUnchanged;
+  std::string backup;  // The old bytes' copy; "" unless kUpdated.
+};
+
 // Merges into the file at `path` (created if missing, with its directory,
 // mode 0600), keeping the old bytes as path + ".bak-<unix seconds>" (with a
 // "-2", "-3", ... suffix when that exists: an earlier backup is never
-// overwritten); returns that backup's path ("" when there was no file).
+// overwritten). A file already in place is left alone (kUnchanged, no
+// backup). A file sending telemetry elsewhere (OtherTelemetryEndpoint) is
+// an InvalidArgument naming that endpoint, unless `replace_other_endpoint`.
 // Written atomically (a temporary file beside it, synced, renamed over it)
 // with the old file's mode; when `path` is a symlink, its target is
 // rewritten and the link stays. A file that is not a JSON object (or whose
 // "env" is not one) is an InvalidArgument and is left as it was, with no
 // backup.
-Result<std::string> WriteClaudeSettings(const std::string& path,
-                                        const std::string& endpoint);
+Result<SettingsUpdate> WriteClaudeSettings(const std::string& path,
+                                           const std::string& endpoint,
+                                           bool replace_other_endpoint);
 
 }  // namespace cc

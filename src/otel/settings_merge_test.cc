@@ -51,11 +51,13 @@ TEST(SettingsMerge, TheBackupHoldsTheOriginalBytesAndTheModeIsKept) {
   const std::string original = "{\n  \"model\": \"opus\"  \n}\n";
   test::WriteFile(path, original);
   ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
-  Result<std::string> backup = WriteClaudeSettings(path, kEndpoint);
-  ASSERT_TRUE(backup.ok()) << backup.status().message();
-  EXPECT_EQ(test::ReadFile(*backup), original);
+  Result<SettingsUpdate> update = WriteClaudeSettings(path, kEndpoint, false);
+  ASSERT_TRUE(update.ok()) << update.status().message();
+  EXPECT_EQ(update->outcome, SettingsUpdate::Outcome::kUpdated);
+  const std::string backup = update->backup;
+  EXPECT_EQ(test::ReadFile(backup), original);
   EXPECT_EQ(ModeOf(path), 0600u);
-  EXPECT_EQ(ModeOf(*backup), 0600u);
+  EXPECT_EQ(ModeOf(backup), 0600u);
   EXPECT_NE(test::ReadFile(path).find("OTEL_EXPORTER_OTLP_ENDPOINT"),
             std::string::npos);
   EXPECT_NE(test::ReadFile(path).find("opus"), std::string::npos);
@@ -65,14 +67,14 @@ TEST(SettingsMerge, ABackupNeverOverwritesAnEarlierOne) {
   test::TempDir dir;
   const std::string path = dir.Join("settings.json");
   test::WriteFile(path, R"({"first": 1})");
-  Result<std::string> one = WriteClaudeSettings(path, kEndpoint);
+  Result<SettingsUpdate> one = WriteClaudeSettings(path, kEndpoint, false);
   ASSERT_TRUE(one.ok()) << one.status().message();
   const std::string after_first = test::ReadFile(path);
-  Result<std::string> two = WriteClaudeSettings(path, "http://127.0.0.1:9999");
+  Result<SettingsUpdate> two = WriteClaudeSettings(path, "http://127.0.0.1:9999", true);
   ASSERT_TRUE(two.ok()) << two.status().message();
-  EXPECT_NE(*one, *two);  // Within the same second too.
-  EXPECT_EQ(test::ReadFile(*one), R"({"first": 1})");
-  EXPECT_EQ(test::ReadFile(*two), after_first);
+  EXPECT_NE(one->backup, two->backup);  // Within the same second too.
+  EXPECT_EQ(test::ReadFile(one->backup), R"({"first": 1})");
+  EXPECT_EQ(test::ReadFile(two->backup), after_first);
 }
 
 TEST(SettingsMerge, ASymlinkStaysASymlinkAndItsTargetIsWritten) {
@@ -83,14 +85,14 @@ TEST(SettingsMerge, ASymlinkStaysASymlinkAndItsTargetIsWritten) {
   test::WriteFile(target, R"({"model": "opus"})");
   ASSERT_EQ(::chmod(target.c_str(), 0640), 0);
   fs::create_symlink("dotfiles/claude-settings.json", link);
-  Result<std::string> backup = WriteClaudeSettings(link, kEndpoint);
-  ASSERT_TRUE(backup.ok()) << backup.status().message();
+  Result<SettingsUpdate> update = WriteClaudeSettings(link, kEndpoint, false);
+  ASSERT_TRUE(update.ok()) << update.status().message();
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
   EXPECT_EQ(fs::read_symlink(link), "dotfiles/claude-settings.json");
   EXPECT_NE(test::ReadFile(target).find("OTEL_EXPORTER_OTLP_ENDPOINT"),
             std::string::npos);
   EXPECT_EQ(ModeOf(target), 0640u);
-  EXPECT_EQ(test::ReadFile(*backup), R"({"model": "opus"})");
+  EXPECT_EQ(test::ReadFile(update->backup), R"({"model": "opus"})");
 }
 
 TEST(SettingsMerge, InvalidJsonIsLeftUnchangedWithAClearError) {
@@ -98,7 +100,7 @@ TEST(SettingsMerge, InvalidJsonIsLeftUnchangedWithAClearError) {
   const std::string path = dir.Join("settings.json");
   const std::string broken = R"({"model": "opus",)";
   test::WriteFile(path, broken);
-  Result<std::string> r = WriteClaudeSettings(path, kEndpoint);
+  Result<SettingsUpdate> r = WriteClaudeSettings(path, kEndpoint, false);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(r.status().message().find(path), std::string::npos);
@@ -114,12 +116,72 @@ TEST(SettingsMerge, InvalidJsonIsLeftUnchangedWithAClearError) {
 TEST(SettingsMerge, AMissingFileIsCreatedPrivate) {
   test::TempDir dir;
   const std::string path = dir.Join("claude/settings.json");
-  Result<std::string> backup = WriteClaudeSettings(path, kEndpoint);
-  ASSERT_TRUE(backup.ok()) << backup.status().message();
-  EXPECT_EQ(*backup, "");
+  Result<SettingsUpdate> update = WriteClaudeSettings(path, kEndpoint, false);
+  ASSERT_TRUE(update.ok()) << update.status().message();
+  EXPECT_EQ(update->outcome, SettingsUpdate::Outcome::kCreated);
+  EXPECT_EQ(update->backup, "");
   EXPECT_EQ(ModeOf(path), 0600u);
   EXPECT_NE(test::ReadFile(path).find("CLAUDE_CODE_ENABLE_TELEMETRY"),
             std::string::npos);
+}
+
+size_t FilesIn(const std::string& dir) {
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  return files;
+}
+
+TEST(SettingsMerge, ASecondRunChangesNothingAndKeepsNoSecondBackup) {
+  test::TempDir dir;
+  const std::string path = dir.Join("settings.json");
+  test::WriteFile(path, R"({"model": "opus"})");
+  Result<SettingsUpdate> first = WriteClaudeSettings(path, kEndpoint, false);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->outcome, SettingsUpdate::Outcome::kUpdated);
+  const std::string after_first = test::ReadFile(path);
+  Result<SettingsUpdate> second = WriteClaudeSettings(path, kEndpoint, false);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->outcome, SettingsUpdate::Outcome::kUnchanged);
+  EXPECT_EQ(second->backup, "");
+  EXPECT_EQ(test::ReadFile(path), after_first);
+  EXPECT_EQ(FilesIn(dir.path()), 2u);  // The file and the first backup.
+}
+
+TEST(SettingsMerge, AnotherCollectorIsNotReplacedSilently) {
+  test::TempDir dir;
+  const std::string path = dir.Join("settings.json");
+  const std::string theirs =
+      R"({"env": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}})";
+  test::WriteFile(path, theirs);
+  Result<SettingsUpdate> refused = WriteClaudeSettings(path, kEndpoint, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("http://collector:4318"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("--force"), std::string::npos);
+  EXPECT_EQ(test::ReadFile(path), theirs);
+  EXPECT_EQ(FilesIn(dir.path()), 1u);
+
+  Result<SettingsUpdate> forced = WriteClaudeSettings(path, kEndpoint, true);
+  ASSERT_TRUE(forced.ok()) << forced.status().message();
+  EXPECT_EQ(test::ReadFile(forced->backup), theirs);
+  EXPECT_EQ(test::ReadFile(path).find("collector"), std::string::npos);
+}
+
+TEST(SettingsMerge, APerSignalEndpointCountsAsAnotherCollectorAndIsRemovedWhenReplaced) {
+  const std::string theirs = R"({"env": {
+      "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
+      "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "http://logs.example:4318/v1/logs"}})";
+  Result<std::string> other = OtherTelemetryEndpoint(theirs, kEndpoint);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, "http://logs.example:4318/v1/logs");
+  Result<std::string> merged = MergeClaudeSettings(theirs, kEndpoint);
+  ASSERT_TRUE(merged.ok());
+  EXPECT_EQ(merged->find("LOGS_ENDPOINT"), std::string::npos) << *merged;
+  Result<bool> in_place = TelemetrySettingsInPlace(*merged, kEndpoint);
+  ASSERT_TRUE(in_place.ok());
+  EXPECT_TRUE(*in_place);
+  EXPECT_FALSE(*TelemetrySettingsInPlace(theirs, kEndpoint));
 }
 
 }  // namespace
