@@ -174,6 +174,10 @@
       usd(o.cache.writePremiumUSD) + mark + " more than plain input" +
       (mark ? ". * Not counting " + o.unpricedModels.join(", ") + ": no price" : "");
     $("#zone").textContent = o.timezone;
+    // Which ledger (or ClickHouse) this page shows: two dashboards on one
+    // machine are told apart at a glance.
+    $("#origin").textContent = (o.origin === "clickhouse" ? "ClickHouse " : "ledger ") + o.originTarget;
+    $("#origin").title = o.originTarget;
     zone = o.timezone;
     $("#updated").textContent = "updated " + new Date().toLocaleTimeString(undefined, { timeZone: zone });
     const machines = $("[data-by=source]");

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/dashboard_flags.h"
 #include "cli/service_memory.h"
+#include "core/terminal_text.h"
 #include "clickhouse/http_client.h"
 #include "daemon/stop_signal.h"
 #include "dashboard/clickhouse_source.h"
@@ -44,11 +45,12 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
   return o;
 }
 
-void SayDashboardAt(const Context& ctx, const std::string& url,
+void SayDashboardAt(const Context& ctx, const std::string& serves, const std::string& url,
                     bool with_token) {
   if (ctx.verbosity < 0) return;
-  std::fprintf(stderr, "context-cleaner: dashboard at %s%s\n", url.c_str(),
-               with_token ? "?token=... (the token you gave)" : "");
+  std::fprintf(stderr, "context-cleaner: dashboard at %s%s for %s\n", url.c_str(),
+               with_token ? "?token=... (the token you gave)" : "",
+               TerminalSafe(serves).c_str());
 }
 
 // --from clickhouse: the team's ClickHouse, all machines or --source's.
@@ -92,7 +94,10 @@ int RunDashboard(const Context& ctx, const ParsedArgs& args) {
   Result<std::unique_ptr<DashboardServer>> server =
       DashboardServer::Start(std::move(*options), std::move(source));
   if (!server.ok()) return ErrorExit(server.status());
-  SayDashboardAt(ctx, (*server)->Url(), with_token);
+  SayDashboardAt(ctx,
+                 from == "clickhouse" ? "ClickHouse " + ctx.clickhouse->Redacted()
+                                      : "the ledger " + ctx.ledger_path,
+                 (*server)->Url(), with_token);
   if (ctx.verbosity >= 0) std::fprintf(stderr, "context-cleaner: Ctrl-C to stop\n");
   pollfd p{stop.fd(), POLLIN, 0};
   while (!stop.requested()) poll(&p, 1, 1000);

@@ -88,7 +88,7 @@ class ServicePrinter final : public ServiceObserver {
   }
 
   void OnDashboard(const std::string& url) override {
-    SayDashboardAt(ctx_, url, with_token_);
+    SayDashboardAt(ctx_, "the ledger " + ctx_.ledger_path, url, with_token_);
   }
   void OnReceiver(const std::string& url) override { SayReceiverAt(ctx_, url); }
   void OnReceiverUnavailable(const Status& why) override {

@@ -15,9 +15,11 @@ namespace cc::cli {
 Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
                                               const ParsedArgs& args);
 
-// "context-cleaner: dashboard at URL" on stderr (not with -q).
-// `with_token`: the user gave a token, which the URL then needs.
-void SayDashboardAt(const Context& ctx, const std::string& url,
+// "context-cleaner: dashboard at URL for SERVES" on stderr (not with -q):
+// `serves` is the ledger's path or the ClickHouse the page shows, so two
+// dashboards are told apart. `with_token`: the user gave a token, which
+// the URL then needs.
+void SayDashboardAt(const Context& ctx, const std::string& serves, const std::string& url,
                     bool with_token);
 
 }  // namespace cc::cli

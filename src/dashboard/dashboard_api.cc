@@ -121,6 +121,7 @@ ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
   w.BeginObject()
       .Field("version", s->version)
       .Field("origin", s->origin)
+      .Field("originTarget", s->origin_target)
       .Field("timezone", zone->name());
   Time(w, "now", o.now_ms);
   PeriodObject(w, "today", v.today);

@@ -1,4 +1,5 @@
 // LedgerSource: DashboardSource over this machine's ledger.
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,8 +14,9 @@ namespace {
 class LedgerSource final : public DashboardSource {
  public:
   LedgerSource(std::unique_ptr<LedgerReader> reader, std::unique_ptr<LedgerReader> sessions,
-               LedgerChangeFeed feed, bool shipping_configured)
-      : reader_(std::move(reader)),
+               LedgerChangeFeed feed, std::string ledger_path, bool shipping_configured)
+      : ledger_path_(std::move(ledger_path)),
+        reader_(std::move(reader)),
         sessions_(std::move(sessions)),
         feed_(std::move(feed)),
         shipping_configured_(shipping_configured) {}
@@ -28,6 +30,7 @@ class LedgerSource final : public DashboardSource {
     stamp_ = stamp.ok() ? *stamp : "";
     Result<std::shared_ptr<DashboardSnapshot>> s =
         LoadLedgerSnapshot(*reader_, now_ms, shipping_configured_);
+    if (s.ok()) (*s)->origin_target = ledger_path_;  // Which ledger the page shows.
     if (!s.ok()) {
       // Not read: the next look (a write, or a minute at most) reads again
       // rather than take a heartbeat for "nothing changed".
@@ -81,6 +84,7 @@ class LedgerSource final : public DashboardSource {
   }
 
  private:
+  const std::string ledger_path_;           // Absolute.
   std::unique_ptr<LedgerReader> reader_;    // Load's and WaitForChange's.
   std::unique_ptr<LedgerReader> sessions_;  // Requests' drill-downs.
   std::mutex sessions_mu_;
@@ -100,9 +104,12 @@ Result<std::unique_ptr<DashboardSource>> OpenLedgerSource(
   if (!sessions.ok()) return sessions.status();
   Result<LedgerChangeFeed> feed = LedgerChangeFeed::Open(ledger_path);
   if (!feed.ok()) return feed.status();
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(ledger_path, ec);
   return std::unique_ptr<DashboardSource>(
-      new LedgerSource(std::move(*reader), std::move(*sessions),
-                       std::move(*feed), shipping_configured));
+      new LedgerSource(std::move(*reader), std::move(*sessions), std::move(*feed),
+                       ec ? ledger_path : absolute.lexically_normal().string(),
+                       shipping_configured));
 }
 
 }  // namespace cc

@@ -22,7 +22,8 @@ struct DashboardSnapshot {
   uint64_t version = 0;     // Grows with every reload; the page's SSE id.
   int64_t loaded_ms = 0;
   std::string origin;       // "ledger" or "clickhouse".
-  std::string origin_target;  // ClickHouse: where (password redacted).
+  // The ledger's absolute path, or the ClickHouse URL (password redacted).
+  std::string origin_target;
   UsageData usage;
   LedgerSummary health;     // Files, rejects, last run (no event totals).
   std::optional<ShipState> shipping;

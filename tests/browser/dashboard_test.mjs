@@ -124,6 +124,7 @@ try {
   check(await text("#health [data-field=shipping]") === "not configured", "health, shipping: " + await text("#health"));
   check((await text("#telemetry")).startsWith("No telemetry received."), "telemetry: " + await text("#telemetry"));
   check(await page.locator("#chart canvas").count() > 0, "no chart drawn");
+  check(await text("#origin") === "ledger " + path.join(tmp, "ledger.db"), "which ledger: " + await text("#origin"));
   await page.screenshot({ path: path.join(out, "dashboard-overview.png"), fullPage: true });
 
   // Live: a line appended to the transcript reaches the page within 2 s.

@@ -189,6 +189,9 @@ def whole_service(binary, base, env, tmp):
             sys.exit(f"run_test: FAIL: run exited {proc.returncode}:\n{text()}")
         dashboard = re.search(r"dashboard at (http://\S+)", text()).group(1)
         receiver = re.search(r"receiver at (http://\S+)", text()).group(1)
+        ledger = base[base.index("--ledger") + 1]
+        if f"{dashboard} for the ledger {ledger}" not in text():
+            sys.exit(f"run_test: FAIL: run does not say which ledger its dashboard shows:\n{text()}")
         with urllib.request.urlopen(dashboard.rstrip("/") + "/healthz", timeout=5) as r:
             if r.read() != b"ok\n":
                 sys.exit("run_test: FAIL: /healthz did not say ok")
