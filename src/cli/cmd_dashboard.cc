@@ -42,6 +42,9 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
   Result<TimeZone> zone = ZoneFlag(ctx, args);
   if (!zone.ok()) return zone.status();
   o.zone = *zone;
+  Result<int> week_start = StartOfWeekFlag(ctx, args);
+  if (!week_start.ok()) return week_start.status();
+  o.start_of_week = *week_start;
   return o;
 }
 

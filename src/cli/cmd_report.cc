@@ -45,25 +45,6 @@ Result<std::optional<int64_t>> DayFlag(const ParsedArgs& args,
   return std::optional<int64_t>(day);
 }
 
-Result<int> StartOfWeek(const ParsedArgs& args) {
-  std::optional<std::string> text = args.Get("--start-of-week");
-  if (!text) return 0;
-  static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
-                                "thursday", "friday", "saturday"};
-  std::string lower = *text;
-  std::transform(
-      lower.begin(), lower.end(), lower.begin(),
-      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (int i = 0; i < 7; ++i) {
-    const std::string day = kDays[i];
-    if (lower.size() >= 3 && day.rfind(lower, 0) == 0) return i;
-  }
-  return Status::InvalidArgument(
-      "--start-of-week: expected a day name "
-      "(sunday ... saturday), got '" +
-      *text + "'");
-}
-
 Result<TimeZone> ZoneFlagOf(const Context& ctx, const ParsedArgs& args) {
   std::optional<std::string> name = args.Get("--timezone");
   if (!name) {
@@ -99,7 +80,7 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
   }
   Result<TimeZone> zone = ZoneFlagOf(ctx, args);
   if (!zone.ok()) return zone.status();
-  Result<int> week_start = StartOfWeek(args);
+  Result<int> week_start = StartOfWeekFlag(ctx, args);
   if (!week_start.ok()) return week_start.status();
   std::string order = args.Get("--order").value_or("asc");
   if (order != "asc" && order != "desc") {
@@ -260,6 +241,20 @@ int RunReportBlocks(const Context& ctx, const ParsedArgs& args) {
 
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {
   return ZoneFlagOf(ctx, args);
+}
+
+Result<int> StartOfWeekFlag(const Context& ctx, const ParsedArgs& args) {
+  std::string where = "--start-of-week";
+  std::optional<std::string> name = args.Get("--start-of-week");
+  if (!name) {
+    auto it = ctx.config.find("start_of_week");
+    if (it == ctx.config.end()) return 0;  // Sunday, as ccusage.
+    where = "\"start_of_week\" in the config file";
+    name = it->second;
+  }
+  if (std::optional<int> day = WeekdayFromName(*name)) return *day;
+  return Status::InvalidArgument(where + ": expected a day name (sunday ... saturday), got '" +
+                                 *name + "'");
 }
 
 }  // namespace cc::cli

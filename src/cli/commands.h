@@ -61,4 +61,9 @@ void ReportProblems(const Context& ctx, const SyncReport& report,
 // --timezone, else the config's "timezone", else the system's zone.
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args);
 
+// The first day of a week (0 = Sunday ... 6), for reports and the
+// dashboard alike: --start-of-week, else the config's "start_of_week",
+// else Sunday (ccusage's default).
+Result<int> StartOfWeekFlag(const Context& ctx, const ParsedArgs& args);
+
 }  // namespace cc::cli

@@ -32,9 +32,10 @@ Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
   for (simdjson::dom::key_value_pair kv : obj) {
     const std::string key(kv.key);
     if (key != "prices" && key != "timezone" && key != "ledger" &&
-        key != "source" && key != "clickhouse" && key != "cluster") {
+        key != "source" && key != "clickhouse" && key != "cluster" &&
+        key != "start_of_week") {
       return Status::InvalidArgument(path + ": unknown setting \"" + key +
-                                     "\" (known: prices, timezone, ledger, "
+                                     "\" (known: prices, timezone, start_of_week, ledger, "
                                      "source, clickhouse, cluster)");
     }
     std::string_view value;

@@ -1,5 +1,5 @@
 // The config file: a JSON object of settings a user would otherwise pass as
-// flags every time. Flags win over it. Keys: "prices", "timezone",
+// flags every time. Flags win over it. Keys: "prices", "timezone", "start_of_week",
 // "ledger", "source", "clickhouse", "cluster" (strings). An unknown key or a non-string is an error
 // that names it; a missing default file is not.
 #pragma once

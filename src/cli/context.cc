@@ -154,8 +154,9 @@ const std::vector<FlagSpec>& AllFlags() {
        "telemetry init: the settings file (default $CLAUDE_CONFIG_DIR/settings.json, else "
        "~/.claude/settings.json)"},
       {"--force", "", "telemetry init: replace an endpoint that sends telemetry elsewhere"},
-      {"--start-of-week", "DAY", "weekly: the first day of a week (default "
-                                 "sunday)"},
+      {"--start-of-week", "DAY",
+       "weekly, and the dashboard's \"this week\": the first day of a week (default "
+       "sunday, or \"start_of_week\" in the config file)"},
       {"--token-limit", "N|max",
        "blocks: warn at 80 % of N tokens per block (max: the largest block "
        "seen)"},

@@ -213,7 +213,7 @@ const std::vector<Command>& Commands() {
        "the same ledger exits 3.\n" +
            std::string(kTokenDetails),
        {"--poll", "--reconcile", "--host", "--port", "--auth-token",
-        "--auth-token-file", "--no-dashboard", "--timezone", "--otel-port",
+        "--auth-token-file", "--no-dashboard", "--timezone", "--start-of-week", "--otel-port",
         "--otel-host", "--no-otel"},
        &RunService},
       {"otel serve", "Receive Claude Code's OpenTelemetry into the ledger",
@@ -257,7 +257,7 @@ const std::vector<Command>& Commands() {
        "looks for new rows every 5 s.\n" +
            std::string(kTokenDetails),
        {"--host", "--port", "--auth-token", "--auth-token-file", "--timezone",
-        "--from"},
+        "--start-of-week", "--from"},
        &RunDashboard},
       {"bridge sync-status", "Show what the ledger holds and the last run",
        "context-cleaner bridge sync-status [--json]",

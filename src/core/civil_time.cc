@@ -1,5 +1,6 @@
 #include "core/civil_time.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 
@@ -149,5 +150,30 @@ std::string FormatIsoTimestampMs(int64_t timestamp_ms) {
                 static_cast<int>(time.subseconds().count()));
   return buf;
 }
+
+int Weekday(int64_t days_since_epoch) {
+  return static_cast<int>(((days_since_epoch % 7) + 7 + 4) % 7);  // 1970-01-01: a Thursday.
+}
+
+int64_t WeekStartDay(int64_t day, int start_of_week) {
+  return day - (Weekday(day) - start_of_week + 7) % 7;
+}
+
+namespace {
+constexpr const char* kWeekdayNames[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                         "thursday", "friday", "saturday"};
+}  // namespace
+
+std::optional<int> WeekdayFromName(std::string_view name) {
+  if (name.size() < 3) return std::nullopt;
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (int i = 0; i < 7; ++i) {
+    if (std::string_view(kWeekdayNames[i]).starts_with(lower)) return i;
+  }
+  return std::nullopt;
+}
+
+const char* WeekdayName(int weekday) { return kWeekdayNames[((weekday % 7) + 7) % 7]; }
 
 }  // namespace cc

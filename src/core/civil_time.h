@@ -50,4 +50,14 @@ struct DayRange {
 // "2025-09-03T00:52:34.495Z".
 std::string FormatIsoTimestampMs(int64_t timestamp_ms);
 
+// Weeks. A day of the week is 0 = Sunday ... 6 = Saturday.
+int Weekday(int64_t days_since_epoch);
+// The first day of the week holding `day`, weeks starting on `start_of_week`.
+int64_t WeekStartDay(int64_t day, int start_of_week);
+// "sunday" ... "saturday", any case, or a prefix of three letters or more
+// ("mon", "Tues"); nullopt otherwise.
+std::optional<int> WeekdayFromName(std::string_view name);
+// "sunday" ... "saturday".
+const char* WeekdayName(int weekday);
+
 }  // namespace cc

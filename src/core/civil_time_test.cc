@@ -52,5 +52,24 @@ TEST(CivilTime, DayOfNegativeTimesFloors) {
   EXPECT_EQ(FormatIsoTimestampMs(1500), "1970-01-01T00:00:01.500Z");
 }
 
+TEST(Weeks, DayNamesAndWeekStarts) {
+  EXPECT_EQ(WeekdayFromName("sunday"), 0);
+  EXPECT_EQ(WeekdayFromName("Mon"), 1);
+  EXPECT_EQ(WeekdayFromName("TUESDAY"), 2);
+  EXPECT_EQ(WeekdayFromName("sat"), 6);
+  EXPECT_EQ(WeekdayFromName("mo"), std::nullopt);  // Too short to be sure.
+  EXPECT_EQ(WeekdayFromName("someday"), std::nullopt);
+  EXPECT_EQ(WeekdayFromName(""), std::nullopt);
+  EXPECT_STREQ(WeekdayName(1), "monday");
+  const int64_t wednesday = DaysFromCivil(2025, 9, 10);
+  EXPECT_EQ(Weekday(wednesday), 3);
+  EXPECT_EQ(Weekday(DaysFromCivil(1970, 1, 1)), 4);  // A Thursday.
+  EXPECT_EQ(Weekday(DaysFromCivil(1969, 12, 28)), 0);  // Before the epoch: a Sunday.
+  EXPECT_EQ(WeekStartDay(wednesday, 0), DaysFromCivil(2025, 9, 7));
+  EXPECT_EQ(WeekStartDay(wednesday, 1), DaysFromCivil(2025, 9, 8));
+  EXPECT_EQ(WeekStartDay(wednesday, 3), wednesday);
+  EXPECT_EQ(WeekStartDay(wednesday, 4), DaysFromCivil(2025, 9, 4));
+}
+
 }  // namespace
 }  // namespace cc

@@ -75,13 +75,10 @@ Result<TimeZone> ZoneParam(const ApiRequest& r, const TimeZone& fallback) {
   return z;
 }
 
-Result<int> WeekStartParam(const ApiRequest& r) {
-  const std::string s = Param(r, "weekStart", "monday");
-  static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
-                                "thursday", "friday", "saturday"};
-  for (int i = 0; i < 7; ++i) {
-    if (s == kDays[i]) return i;
-  }
+Result<int> WeekStartParam(const ApiRequest& r, int fallback) {
+  const std::string s = Param(r, "weekStart");
+  if (s.empty()) return fallback;
+  if (std::optional<int> day = WeekdayFromName(s)) return *day;
   return Status::InvalidArgument("weekStart: a day name, got '" + s + "'");
 }
 

@@ -21,8 +21,8 @@ Result<size_t> CountParam(const ApiRequest& r, const std::string& name,
                           size_t fallback, size_t min, size_t max);
 // `tz`: a time zone name (IANA); `fallback` when absent.
 Result<TimeZone> ZoneParam(const ApiRequest& r, const TimeZone& fallback);
-// `weekStart`: a day name, "monday" when absent; 0 = Sunday ... 6.
-Result<int> WeekStartParam(const ApiRequest& r);
+// `weekStart`: a day name; `fallback` when absent; 0 = Sunday ... 6.
+Result<int> WeekStartParam(const ApiRequest& r, int fallback);
 // `from` and `to`, where given, over `*from_ms` and `*to_ms`: epoch
 // milliseconds, an ISO timestamp, or a local date in `zone` (as `to`, the
 // end of that day, so that the range holds it).

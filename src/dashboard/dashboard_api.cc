@@ -108,7 +108,7 @@ ApiResponse DashboardApi::Handle(const ApiRequest& r) const {
 ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
   Result<TimeZone> zone = ZoneParam(r, src_.default_zone);
   if (!zone.ok()) return Error(400, zone.status().message());
-  Result<int> week_start = WeekStartParam(r);
+  Result<int> week_start = WeekStartParam(r, src_.default_start_of_week);
   if (!week_start.ok()) return Error(400, week_start.status().message());
   std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
   ViewOptions o;
@@ -179,7 +179,7 @@ ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
 ApiResponse DashboardApi::Series(const ApiRequest& r) const {
   Result<TimeZone> zone = ZoneParam(r, src_.default_zone);
   if (!zone.ok()) return Error(400, zone.status().message());
-  Result<int> week_start = WeekStartParam(r);
+  Result<int> week_start = WeekStartParam(r, src_.default_start_of_week);
   if (!week_start.ok()) return Error(400, week_start.status().message());
   const std::optional<SeriesBucket> bucket =
       ParseSeriesBucket(Param(r, "bucket", "day"));

@@ -37,6 +37,7 @@ struct ApiSources {
   std::function<int64_t()> now_ms;
   const PriceTable* prices = nullptr;
   TimeZone default_zone = TimeZone::Utc();
+  int default_start_of_week = 0;  // When a request has no weekStart.
   std::string version;  // The program's.
 };
 

@@ -73,6 +73,7 @@ class DashboardApiTest : public ::testing::Test {
     };
     src.now_ms = [this] { return now_; };
     src.prices = &PriceTable::Embedded();
+    src.default_start_of_week = 1;  // The server was started with --start-of-week monday.
     api_ = std::make_unique<DashboardApi>(src);
   }
 
@@ -126,9 +127,34 @@ TEST_F(DashboardApiTest, OverviewHasEachPeriodAndTheOneBefore) {
   EXPECT_EQ(o["today"]["current"]["cacheReadTokens"].get_uint64().value(),
             150'000u);
   // Sunday weeks: the week of 2025-09-07 holds e1, e2, e3.
-  auto sunday = Get("/api/overview", {{"tz", "UTC"}, {"weekStart", "sunday"}});
+  auto sunday = Get("/api/overview", {{"tz", "UTC"}, {"weekStart", "sun"}});
   EXPECT_EQ(std::string(sunday["week"]["label"].get_string().value()),
             "2025-09-07");
+  Get("/api/overview", {{"weekStart", "someday"}}, 400);
+}
+
+TEST(DashboardApiWeeks, WithoutWeekStartTheServersSettingDecidesAsItDoesForReports) {
+  // 2025-09-10 is a Wednesday; the server's default (Sunday unless set)
+  // labels the week by its first day, as `report weekly` does.
+  auto snapshot = std::make_shared<DashboardSnapshot>();
+  snapshot->origin = "ledger";
+  for (const auto& [start, label] : {std::pair{0, "2025-09-07"}, std::pair{1, "2025-09-08"},
+                                     std::pair{3, "2025-09-10"}}) {
+    ApiSources src;
+    src.snapshot = [&] { return snapshot; };
+    src.now_ms = [] { return *ParseIsoTimestampMs("2025-09-10T12:00:00Z"); };
+    src.prices = &PriceTable::Embedded();
+    src.default_start_of_week = start;
+    DashboardApi api(src);
+    ApiResponse r = api.Handle(ApiRequest{"/api/overview", {{"tz", "UTC"}}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    simdjson::dom::parser parser;
+    simdjson::dom::element o;
+    ASSERT_EQ(parser.parse(r.body).get(o), simdjson::SUCCESS) << r.body;
+    EXPECT_EQ(std::string(o["week"]["label"].get_string().value()), label) << start;
+  }
+  ApiSources defaults;
+  EXPECT_EQ(defaults.default_start_of_week, 0);  // Sunday, as `report weekly`.
 }
 
 TEST_F(DashboardApiTest, TheActiveBlockHasItsBurnRateAndProjection) {

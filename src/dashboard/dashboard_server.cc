@@ -158,6 +158,7 @@ class DashboardServer::Impl {
     src.now_ms = [] { return SystemClock().NowMs(); };
     src.prices = options_.prices != nullptr ? options_.prices : &PriceTable::Embedded();
     src.default_zone = options_.zone;
+    src.default_start_of_week = options_.start_of_week;
     src.version = options_.version;
     api_ = std::make_unique<DashboardApi>(std::move(src));
 

@@ -39,6 +39,7 @@ struct DashboardOptions {
   std::string ledger_path;
   const PriceTable* prices = nullptr;
   TimeZone zone = TimeZone::Utc();
+  int start_of_week = 0;  // "This week" and weekly buckets: 0 = Sunday ... 6.
   std::string version;
   bool shipping_configured = false;  // Show the shipping state from the start.
 };

@@ -25,12 +25,6 @@ void AddSaturating(int64_t* sum, int64_t x) {
   if (__builtin_add_overflow(*sum, x, sum)) *sum = x < 0 ? INT64_MIN : INT64_MAX;
 }
 
-// 0 = Sunday (1970-01-01 was a Thursday).
-int Weekday(int64_t day) { return static_cast<int>(((day % 7) + 7 + 4) % 7); }
-
-int64_t WeekStartDay(int64_t day, int start_of_week) {
-  return day - (Weekday(day) - start_of_week + 7) % 7;
-}
 
 // [start, end) of the local day, week or month holding `day`, and of the
 // one before it.

@@ -70,7 +70,7 @@ struct Overview {
 
 struct ViewOptions {
   TimeZone zone = TimeZone::Utc();
-  int start_of_week = 1;  // 0 = Sunday ... 6 = Saturday.
+  int start_of_week = 0;  // 0 = Sunday ... 6 = Saturday.
   int64_t now_ms = 0;
   // Rows before this are left out when looking for the active block. A
   // snapshot sets it to the start of the last block it found (blocks chain

@@ -12,11 +12,6 @@ namespace {
 
 namespace chr = std::chrono;
 
-// 0 = Sunday.
-int Weekday(int64_t day) {
-  return static_cast<int>(
-      chr::weekday(chr::sys_days(chr::days(day))).c_encoding());
-}
 
 // Small integer ids for the models and sessions the dimensions name, so
 // that grouping a row costs an index, not a string comparison.
