@@ -36,7 +36,7 @@ TEST(TextTable, ColoursAreTheOnlyEscapeSequences) {
   const std::string out = t.Render(80, true);
   EXPECT_EQ(out,
             "\x1b[1mModel\x1b[0m\n"
-            "\x1b[2m-----\x1b[0m\n"
+            "\x1b[2m-----------\x1b[0m\n"
             "\x1b[1m\\x1b[31mred\x1b[0m\n");
 }
 

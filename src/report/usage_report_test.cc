@@ -166,35 +166,144 @@ TEST(UsageReport, BlocksStartOnTheHourAndSplitOnEndAndSilence) {
   EXPECT_EQ(r.rows[0].totals.tokens.output, 3u);
   EXPECT_EQ(r.rows[1].label, "2025-09-04T02:00:00.000Z");
   EXPECT_EQ(r.rows[1].totals.tokens.output, 12u);
-  EXPECT_TRUE(r.rows[2].is_gap);
-  EXPECT_EQ(r.rows[2].start_ms, Ms("2025-09-04T08:10:00Z"));  // Last + 5 h.
-  EXPECT_EQ(r.rows[2].end_ms, Ms("2025-09-04T08:11:00Z"));
-  EXPECT_EQ(r.rows[3].label, "2025-09-04T08:00:00.000Z");
-  EXPECT_EQ(r.rows[3].totals.tokens.output, 16u);
+  // Rows in order of start: the block from 08:00 (the hour of 08:11)
+  // before the gap from 08:10, as ccusage lists them.
+  EXPECT_EQ(r.rows[2].label, "2025-09-04T08:00:00.000Z");
+  EXPECT_EQ(r.rows[2].totals.tokens.output, 16u);
+  EXPECT_TRUE(r.rows[3].is_gap);
+  EXPECT_EQ(r.rows[3].start_ms, Ms("2025-09-04T08:10:00Z"));  // Last + 5 h.
+  EXPECT_EQ(r.rows[3].end_ms, Ms("2025-09-04T08:11:00Z"));
+  for (size_t i = 1; i < r.rows.size(); ++i) {
+    EXPECT_LE(r.rows[i - 1].start_ms, r.rows[i].start_ms) << i;
+  }
+  // --order desc: the newest first.
+  ReportSpec desc = BlockSpec("2025-09-10T00:00:00Z");
+  desc.descending = true;
+  UsageReport d = BuildReport(Data(rows), desc);
+  ASSERT_EQ(d.rows.size(), 4u);
+  EXPECT_TRUE(d.rows[0].is_gap);
+  EXPECT_EQ(d.rows[3].label, "2025-09-03T21:00:00.000Z");
   for (const ReportRow& b : r.rows) EXPECT_FALSE(b.is_active);
   EXPECT_FALSE(r.burn_rate.has_value());
 }
 
 TEST(UsageReport, TheActiveBlockHasABurnRateAndAProjection) {
-  // 60,000 tokens over 30 minutes, $0.50: 2,000 tokens/min, $1/hour.
+  // 60,000 tokens, $0.50, from 10:05; now 10:35: 30 minutes, so 2,000
+  // tokens/min and $1/hour.
   std::vector<Row> rows = {
       Event("2025-09-03T10:05:00Z", 20'000, "m", "s1", kNanoPerDollar / 4),
       Event("2025-09-03T10:35:00Z", 40'000, "m", "s1", kNanoPerDollar / 4)};
 
-  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
+  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T10:35:00Z"));
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_TRUE(r.rows[0].is_active);
   ASSERT_TRUE(r.burn_rate.has_value());
   EXPECT_DOUBLE_EQ(r.burn_rate->tokens_per_minute, 2000.0);
   EXPECT_DOUBLE_EQ(r.burn_rate->cost_per_hour, 1.0);
   ASSERT_TRUE(r.projection.has_value());
-  // 4 hours left at 2,000/min: 480,000 more tokens; $4 more.
-  EXPECT_EQ(r.projection->remaining_minutes, 240);
-  EXPECT_EQ(r.projection->total_tokens, 540'000u);
-  EXPECT_DOUBLE_EQ(r.projection->total_cost, 4.5);
+  // 4 h 25 m left at 2,000/min: 530,000 more tokens; $4.4166... more.
+  EXPECT_EQ(r.projection->remaining_minutes, 265);
+  EXPECT_EQ(r.projection->total_tokens, 590'000u);
+  EXPECT_DOUBLE_EQ(r.projection->total_cost, 0.5 + 265.0 / 60.0);
+  // A pause counts: at 11:05 the same usage is over 60 minutes.
+  UsageReport paused = BuildReport(Data(rows), BlockSpec("2025-09-03T11:05:00Z"));
+  ASSERT_TRUE(paused.burn_rate.has_value());
+  EXPECT_DOUBLE_EQ(paused.burn_rate->tokens_per_minute, 1000.0);
+  EXPECT_DOUBLE_EQ(paused.burn_rate->cost_per_hour, 0.5);
+  EXPECT_EQ(paused.projection->total_tokens, 60'000u + 1000u * 235u);
   // Five hours after the last request it is no longer active.
   UsageReport later = BuildReport(Data(rows), BlockSpec("2025-09-03T15:00:00Z"));
   EXPECT_FALSE(later.rows[0].is_active);
+}
+
+TEST(UsageReport, EarlyInABlockThereIsNoRateYet) {
+  // The case: 6 requests in 16 s. Over 16 s that is a pace of
+  // $170/hour; there is no rate or projection until 10 minutes have
+  // passed since the first request, then the pace is over those minutes.
+  std::vector<Row> rows;
+  for (const char* t :
+       {"2025-09-03T10:05:00Z", "2025-09-03T10:05:03Z", "2025-09-03T10:05:06Z",
+        "2025-09-03T10:05:10Z", "2025-09-03T10:05:13Z", "2025-09-03T10:05:16Z"}) {
+    rows.push_back(Event(t, 10'000, "m", "s1", kNanoPerDollar / 8));
+  }
+  UsageReport early = BuildReport(Data(rows), BlockSpec("2025-09-03T10:05:16Z"));
+  ASSERT_EQ(early.rows.size(), 1u);
+  EXPECT_TRUE(early.rows[0].is_active);
+  EXPECT_FALSE(early.burn_rate.has_value());
+  EXPECT_FALSE(early.projection.has_value());
+  UsageReport nine = BuildReport(Data(rows), BlockSpec("2025-09-03T10:14:59Z"));
+  EXPECT_FALSE(nine.burn_rate.has_value());
+  // At 10:15: 60,000 tokens and $0.75 over 10 minutes.
+  UsageReport ten = BuildReport(Data(rows), BlockSpec("2025-09-03T10:15:00Z"));
+  ASSERT_TRUE(ten.burn_rate.has_value());
+  EXPECT_DOUBLE_EQ(ten.burn_rate->tokens_per_minute, 6000.0);
+  EXPECT_DOUBLE_EQ(ten.burn_rate->cost_per_hour, 4.5);
+  // 285 minutes left: 60,000 + 6,000 * 285 tokens, $0.75 + $4.5 * 4.75.
+  EXPECT_EQ(ten.projection->total_tokens, 60'000u + 6'000u * 285u);
+  EXPECT_DOUBLE_EQ(ten.projection->total_cost, 0.75 + 4.5 * 285.0 / 60.0);
+  // The table says why there is no rate, and the JSON has nulls.
+  RenderOptions opt;
+  opt.now_ms = Ms("2025-09-03T10:05:16Z");
+  opt.token_limit = 100'000;
+  const std::string table = ReportTable(early, opt);
+  EXPECT_EQ(table.find("/hour"), std::string::npos) << table;
+  EXPECT_NE(table.find("Burn rate: not yet"), std::string::npos) << table;
+  EXPECT_EQ(table.find("EXCEEDS"), std::string::npos) << table;
+  const std::string json = ReportJson(early, opt);
+  EXPECT_NE(json.find("\"burnRate\": null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"projection\": null"), std::string::npos) << json;
+  EXPECT_EQ(json.find("tokenLimitStatus"), std::string::npos) << json;
+}
+
+TEST(UsageReport, RecentAndActiveKeepTheirBlocks) {
+  std::vector<Row> rows = {
+      Event("2025-09-01T10:00:00Z", 500),  // 4 days before now: not recent.
+      Event("2025-09-04T09:00:00Z", 300),  // 2 days: recent, finished.
+      Event("2025-09-06T09:50:00Z", 7)};   // The active block.
+  ReportSpec spec = BlockSpec("2025-09-06T10:00:00Z");
+  UsageReport all = BuildReport(Data(rows), spec);
+  EXPECT_EQ(all.largest_block_tokens, 500u);
+  spec.recent_only = true;
+  UsageReport recent = BuildReport(Data(rows), spec);
+  std::vector<std::string> labels;
+  for (const ReportRow& b : recent.rows) {
+    if (!b.is_gap) labels.push_back(b.label);
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"2025-09-04T09:00:00.000Z",
+                                               "2025-09-06T09:00:00.000Z"}));
+  EXPECT_EQ(recent.largest_block_tokens, 300u);
+  spec.recent_only = false;
+  spec.active_only = true;
+  UsageReport active = BuildReport(Data(rows), spec);
+  ASSERT_EQ(active.rows.size(), 1u);
+  EXPECT_TRUE(active.rows[0].is_active);
+  EXPECT_EQ(active.totals.tokens.output, 7u);
+  // --token-limit max still means the largest finished block.
+  EXPECT_EQ(active.largest_block_tokens, 500u);
+  // No active block: nothing.
+  spec.now_ms = Ms("2025-09-07T10:00:00Z");
+  EXPECT_TRUE(BuildReport(Data(rows), spec).rows.empty());
+}
+
+TEST(UsageReport, SyntheticRequestsCountButAreNotAModel) {
+  std::vector<Row> rows = {
+      Event("2025-09-03T10:05:00Z", 100, "claude-sonnet-4-20250514"),
+      Event("2025-09-03T10:06:00Z", 7, "<synthetic>")};
+  UsageReport r = Daily(rows, "UTC");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].totals.events, 2u);
+  EXPECT_EQ(r.rows[0].totals.tokens.output, 107u);
+  EXPECT_EQ(r.totals.tokens.output, 107u);
+  ASSERT_EQ(r.rows[0].by_model.size(), 1u);
+  EXPECT_EQ(r.rows[0].by_model.begin()->first, "claude-sonnet-4-20250514");
+  RenderOptions opt;
+  opt.breakdown = true;
+  EXPECT_EQ(ReportTable(r, opt).find("synthetic"), std::string::npos);
+  EXPECT_EQ(ReportJson(r, opt).find("synthetic"), std::string::npos);
+  UsageReport b = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
+  EXPECT_EQ(b.rows[0].totals.events, 2u);
+  EXPECT_EQ(ReportJson(b, opt).find("synthetic"), std::string::npos);
+  EXPECT_EQ(ReportTable(b, opt).find("synthetic"), std::string::npos);
 }
 
 TEST(UsageReport, BlocksJsonHasCcusageKeys) {
