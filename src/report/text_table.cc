@@ -63,7 +63,8 @@ bool StartsWithDigit(const std::string& word) {
   return !word.empty() && word[0] >= '0' && word[0] <= '9';
 }
 
-// Words of `text`: split at spaces, two digit-led words glued together.
+// Words of `text`: split at spaces; two digit-led words, and a "-" bullet
+// and what follows it, glued together.
 std::vector<std::string> Words(const std::string& text) {
   std::vector<std::string> words;
   size_t i = 0;
@@ -74,8 +75,9 @@ std::vector<std::string> Words(const std::string& text) {
     }
     const size_t end = std::min(text.find(' ', i), text.size());
     std::string word = text.substr(i, end - i);
-    if (!words.empty() && StartsWithDigit(words.back()) &&
-        StartsWithDigit(word)) {
+    if (!words.empty() && ((StartsWithDigit(words.back()) &&
+                            StartsWithDigit(word)) ||
+                           words.back() == "-")) {
       words.back() += " " + word;
     } else {
       words.push_back(std::move(word));
@@ -241,6 +243,21 @@ TextTable::Layout TextTable::TryLayout(int drop_from, int step,
       }
       if (widest == columns_.size()) break;
       --l.widths[widest];
+    }
+    // A narrowed column is as wide as its longest wrapped line.
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (columns_[c].fit != Fit::kWrap) continue;
+      size_t used = least[c];
+      for (const Row& r : rows_) {
+        if (r.cells.empty()) continue;
+        for (const std::string& line : WrapWords(r.cells[c], l.widths[c])) {
+          used = std::max(used, DisplayWidth(line));
+        }
+      }
+      for (const std::string& line : WrapWords(columns_[c].title, l.widths[c])) {
+        used = std::max(used, DisplayWidth(line));
+      }
+      l.widths[c] = std::min(l.widths[c], used);
     }
   }
   return l;

@@ -69,8 +69,9 @@ class TextTable {
 size_t DisplayWidth(const std::string& text);
 
 // `text` broken at spaces into lines of at most `width` columns. A word
-// longer than that gets a line of its own (never cut), and two words that
-// both start with a digit stay together: "2025-09-03 10:02", "3h 05m".
+// longer than that gets a line of its own (never cut); two words that
+// both start with a digit stay together ("2025-09-03 10:02", "3h 05m"), and
+// so does a "-" bullet with its word.
 std::vector<std::string> WrapWords(const std::string& text, size_t width);
 
 // Paragraphs (one per line of `text`) wrapped by WrapWords, continuation
