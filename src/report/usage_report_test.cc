@@ -6,6 +6,7 @@
 #include "core/civil_time.h"
 #include "price/price_table.h"
 #include "report/report_render.h"
+#include "report/text_table.h"
 
 namespace cc {
 namespace {
@@ -361,6 +362,192 @@ TEST(UsageReport, TablesDropColumnsToFitTheWidth) {
     EXPECT_LE(end - start, 60u) << compact;
   }
   EXPECT_EQ(full.find("\033["), std::string::npos);  // No colour asked.
+}
+
+// Three models a day with large counts, and three sessions of a project.
+std::vector<Row> BusyDays() {
+  std::vector<Row> rows;
+  const char* models[] = {"claude-sonnet-4-20250514", "claude-opus-4-1-20250805",
+                          "claude-3-5-haiku-20241022"};
+  const char* sessions[] = {"cd613e30-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                            "ee52bdb6-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                            "e323ce54-1f2a-4b3c-8d4e-5f6a7b8c9d0e"};
+  for (int day = 3; day <= 6; ++day) {
+    for (int m = 0; m < 3; ++m) {
+      char iso[32];
+      std::snprintf(iso, sizeof iso, "2025-09-%02dT%02d:10:00Z", day, 8 + 3 * m);
+      Row r = Event(iso, 1'234'567, models[m], sessions[m], 123 * kNanoPerDollar);
+      r.row.tokens.input = 3'302'597;
+      r.row.tokens.cache_creation = 23'630'684;
+      r.row.tokens.cache_read = 1'211'050'600;
+      r.dim.project = "~/projects/spotter";
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+std::vector<std::string> TableLines(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t start = 0, end; start < text.size(); start = end + 1) {
+    end = text.find('\n', start);
+    out.push_back(text.substr(start, end - start));
+  }
+  return out;
+}
+
+// Every line fits; returns the lines.
+std::vector<std::string> Fits(const std::string& table, size_t width) {
+  std::vector<std::string> lines = TableLines(table);
+  for (const std::string& line : lines) {
+    EXPECT_LE(DisplayWidth(line), width) << line << "\n" << table;
+  }
+  return lines;
+}
+
+bool Has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+TEST(UsageReport, DailyKeepsDatesAndModelsAt80And120Columns) {
+  UsageReport r = Daily(BusyDays(), "UTC");
+  for (size_t width : {80u, 120u, 1000u}) {
+    RenderOptions opt;
+    opt.width = width;
+    opt.breakdown = width == 80;
+    const std::string table = ReportTable(r, opt);
+    Fits(table, width);
+    for (const char* date : {"2025-09-03", "2025-09-06"}) {
+      EXPECT_TRUE(Has(table, date)) << width << "\n" << table;
+    }
+    for (const char* model : {"sonnet-4", "opus-4-1", "3-5-haiku"}) {
+      EXPECT_TRUE(Has(table, model)) << width << "\n" << table;
+    }
+    EXPECT_TRUE(Has(table, "Models")) << table;
+    EXPECT_TRUE(Has(table, "$1476.00")) << table;  // The total cost.
+  }
+  // Wide: every column, numbers in full, models on one line.
+  RenderOptions wide;
+  wide.width = 1000;
+  const std::string full = ReportTable(r, wide);
+  EXPECT_TRUE(Has(full, "2025-09-03  3-5-haiku, opus-4-1, sonnet-4")) << full;
+  EXPECT_TRUE(Has(full, "3,633,151,800")) << full;  // Cache read of a day.
+  EXPECT_TRUE(Has(full, "Cache create")) << full;
+  // 80 columns: the cache columns are still there, their numbers compact.
+  RenderOptions narrow;
+  narrow.width = 80;
+  const std::string at80 = ReportTable(r, narrow);
+  EXPECT_TRUE(Has(at80, "3.63B")) << at80;  // Cache read of a day.
+  EXPECT_TRUE(Has(at80, "create")) << at80;
+}
+
+TEST(UsageReport, SessionsKeepIdProjectAndActivityAt80And120Columns) {
+  ReportSpec spec;
+  spec.kind = ReportKind::kSession;
+  UsageReport r = BuildReport(Data(BusyDays()), spec);
+  ASSERT_EQ(r.rows.size(), 3u);
+  for (size_t width : {80u, 120u}) {
+    RenderOptions opt;
+    opt.width = width;
+    const std::string table = ReportTable(r, opt);
+    const std::vector<std::string> lines = Fits(table, width);
+    // Each session's row names it (by its prefix) and its project.
+    for (const char* id : {"cd613e30", "ee52bdb6", "e323ce54"}) {
+      bool found = false;
+      for (const std::string& line : lines) {
+        if (Has(line, id) && Has(line, "~/projects/spotter")) found = true;
+      }
+      EXPECT_TRUE(found) << id << " at " << width << "\n" << table;
+    }
+    EXPECT_TRUE(Has(table, "Last activity") || Has(table, "Last")) << table;
+    EXPECT_TRUE(Has(table, "2025-09-06 08:10")) << table;  // cd613e30's last.
+  }
+  // 120: first activity too.
+  RenderOptions at120;
+  at120.width = 120;
+  const std::string t120 = ReportTable(r, at120);
+  EXPECT_TRUE(Has(t120, "First activity")) << t120;
+  EXPECT_TRUE(Has(t120, "2025-09-03 08:10  2025-09-06 08:10")) << t120;
+  // Wide: the whole id.
+  RenderOptions wide;
+  wide.width = 1000;
+  const std::string full = ReportTable(r, wide);
+  EXPECT_TRUE(Has(full, "cd613e30-1f2a-4b3c-8d4e-5f6a7b8c9d0e  ~/projects/spotter"))
+      << full;
+  EXPECT_TRUE(Has(full, "First activity    Last activity")) << full;
+  // The JSON has both.
+  const std::string json = ReportJson(r, wide);
+  EXPECT_TRUE(Has(json, "\"firstActivity\": \"2025-09-03T08:10:00.000Z\"")) << json;
+  EXPECT_TRUE(Has(json, "\"lastActivity\": \"2025-09-06T08:10:00.000Z\"")) << json;
+}
+
+TEST(UsageReport, BlocksBreakdownHasALinePerModel) {
+  std::vector<Row> rows = {
+      Event("2025-09-03T10:05:00Z", 100, "claude-sonnet-4-20250514", "s1",
+            kNanoPerDollar),
+      Event("2025-09-03T10:35:00Z", 50, "claude-opus-4-1-20250805", "s1",
+            3 * kNanoPerDollar),
+      Event("2025-09-03T10:40:00Z", 10, "claude-sonnet-4-20250514", "s1",
+            kNanoPerDollar)};
+  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-04T00:00:00Z"));
+  RenderOptions opt;
+  opt.width = 1000;
+  const std::string plain = ReportTable(r, opt);
+  EXPECT_FALSE(Has(plain, "- sonnet-4")) << plain;
+  opt.breakdown = true;
+  const std::vector<std::string> lines = TableLines(ReportTable(r, opt));
+  ASSERT_GE(lines.size(), 5u);
+  // Header, rule, the block, then its models (alphabetical), with their
+  // requests, tokens and cost.
+  EXPECT_TRUE(Has(lines[2], "2025-09-03 10:00")) << lines[2];
+  EXPECT_TRUE(Has(lines[2], "$5.00")) << lines[2];
+  EXPECT_TRUE(Has(lines[3], "- opus-4-1")) << lines[3];
+  EXPECT_TRUE(Has(lines[3], " 1      50       $3.00")) << lines[3];
+  EXPECT_TRUE(Has(lines[4], "- sonnet-4")) << lines[4];
+  EXPECT_TRUE(Has(lines[4], " 2     110       $2.00")) << lines[4];
+  // The JSON's blocks carry modelBreakdowns, the dearest first.
+  const std::string json = ReportJson(r, opt);
+  const size_t opus = json.find("\"modelName\": \"claude-opus-4-1-20250805\"");
+  const size_t sonnet = json.find("\"modelName\": \"claude-sonnet-4-20250514\"");
+  ASSERT_NE(opus, std::string::npos) << json;
+  ASSERT_NE(sonnet, std::string::npos) << json;
+  EXPECT_LT(opus, sonnet);
+}
+
+TEST(UsageReport, NotesWrapAtWordsToTheWidth) {
+  std::vector<Row> rows = {Event("2025-09-03T10:05:00Z", 100, "claude-new-model")};
+  rows[0].row.unpriced_events = 1;
+  UsageReport r = Daily(rows, "UTC");
+  r.exact_events = std::make_pair<uint64_t, uint64_t>(0, 1);
+  RenderOptions opt;
+  opt.width = 40;
+  const std::string table = ReportTable(r, opt);
+  const std::vector<std::string> lines = Fits(table, 40);
+  // Whole words only: every line's words are words of the notes.
+  for (const char* word : {"lower", "bounds:", "telemetry", "streaming",
+                           "claude-new-model", "--prices"}) {
+    bool whole = false;
+    for (const std::string& line : lines) {
+      if (Has(" " + line + " ", std::string(" ") + word + " ")) whole = true;
+    }
+    EXPECT_TRUE(whole) << word << "\n" << table;
+  }
+  // The active block's summary at 80: its date-times stay whole.
+  std::vector<Row> block = {Event("2025-09-03T10:05:00Z", 100),
+                            Event("2025-09-03T10:35:00Z", 100)};
+  UsageReport b = BuildReport(Data(block), BlockSpec("2025-09-03T10:40:00Z"));
+  RenderOptions at60;
+  at60.width = 60;
+  at60.now_ms = Ms("2025-09-03T10:40:00Z");
+  at60.token_limit = 1000;
+  const std::string summary = ReportTable(b, at60);
+  const std::vector<std::string> slines = Fits(summary, 60);
+  int whole_dates = 0;
+  for (const std::string& line : slines) {
+    if (Has(line, "2025-09-03 10:00")) ++whole_dates;
+    if (Has(line, "2025-09-03 15:00")) ++whole_dates;
+  }
+  EXPECT_EQ(whole_dates, 3) << summary;  // The row, "started", "ends".
 }
 
 }  // namespace
