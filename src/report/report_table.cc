@@ -96,6 +96,11 @@ std::vector<TextTable::Column> PeriodColumns(ReportKind kind) {
   return columns;
 }
 
+// "- sonnet-4": a --breakdown line's model.
+std::string Bullet(const std::string& model) {
+  return std::string("- ").append(model);
+}
+
 std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
   const bool session = report.kind == ReportKind::kSession;
   TextTable table(PeriodColumns(report.kind));
@@ -118,7 +123,7 @@ std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
                        LocalMinute(opt.zone, row.last_ms)));
     if (!opt.breakdown) continue;
     for (const auto& [model, t] : row.by_model) {  // --breakdown
-      table.AddRow(cells("", "", "- " + ShortModelName(model), t, "", ""),
+      table.AddRow(cells("", "", Bullet(ShortModelName(model)), t, "", ""),
                    Style::kDim);
     }
   }
@@ -173,7 +178,7 @@ std::string BlocksTable(const UsageReport& report, const RenderOptions& opt) {
                           : (b.is_active ? Style::kBold : Style::kNormal));
     if (!opt.breakdown || b.is_gap) continue;
     for (const auto& [model, t] : b.by_model) {
-      table.AddRow(cells("", "", "- " + ShortModelName(model), &t),
+      table.AddRow(cells("", "", Bullet(ShortModelName(model)), &t),
                    Style::kDim);
     }
   }
@@ -210,9 +215,11 @@ std::string ActiveBlockSummary(const UsageReport& report,
         report.projection->total_cost);
     out += buf;
   } else {
-    out += "Burn rate: not yet known (first request " +
-           Duration(opt.now_ms - active->first_ms) + " ago; a pace needs " +
-           std::to_string(kMinRateWindowMs / 60'000) + " minutes)\n";
+    out.append("Burn rate: not yet known (first request ")
+        .append(Duration(opt.now_ms - active->first_ms))
+        .append(" ago; a pace needs ")
+        .append(std::to_string(kMinRateWindowMs / 60'000))
+        .append(" minutes)\n");
   }
   if (opt.token_limit) {
     // Projected when there is a pace, else what is used so far.
@@ -253,7 +260,7 @@ std::string LowerBoundNote(const UsageReport& report) {
   }
   const uint64_t lower =
       report.exact_events->second - report.exact_events->first;
-  return "~ " + WithThousands(lower) + " of " +
+  return std::string("~ ") + WithThousands(lower) + " of " +
          WithThousands(report.exact_events->second) +
          " requests are lower bounds: Claude Code's telemetry has not "
          "confirmed their output tokens (transcripts may hold only a "

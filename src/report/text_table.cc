@@ -78,7 +78,7 @@ std::vector<std::string> Words(const std::string& text) {
     if (!words.empty() && ((StartsWithDigit(words.back()) &&
                             StartsWithDigit(word)) ||
                            words.back() == "-")) {
-      words.back() += " " + word;
+      words.back().append(" ").append(word);
     } else {
       words.push_back(std::move(word));
     }
@@ -109,7 +109,7 @@ std::vector<std::string> WrapWords(const std::string& text, size_t width) {
   for (const std::string& word : Words(text)) {
     if (!lines.empty() &&
         DisplayWidth(lines.back()) + 1 + DisplayWidth(word) <= width) {
-      lines.back() += " " + word;
+      lines.back().append(" ").append(word);
     } else {
       lines.push_back(word);
     }
@@ -136,7 +136,8 @@ std::string WrapText(const std::string& text, size_t width, size_t indent) {
     if (first.size() == 1) continue;
     std::string rest;
     for (size_t i = 1; i < first.size(); ++i) {
-      rest += (rest.empty() ? "" : " ") + first[i];
+      if (!rest.empty()) rest.push_back(' ');
+      rest.append(first[i]);
     }
     const size_t narrower = width > indent ? width - indent : 1;
     for (const std::string& line : WrapWords(rest, narrower)) {

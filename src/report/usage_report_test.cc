@@ -528,7 +528,8 @@ TEST(UsageReport, NotesWrapAtWordsToTheWidth) {
                            "claude-new-model", "--prices"}) {
     bool whole = false;
     for (const std::string& line : lines) {
-      if (Has(" " + line + " ", std::string(" ") + word + " ")) whole = true;
+      const std::string padded = std::string(" ").append(line).append(" ");
+      if (Has(padded, std::string(" ").append(word).append(" "))) whole = true;
     }
     EXPECT_TRUE(whole) << word << "\n" << table;
   }
