@@ -155,8 +155,11 @@
       el("div", { class: "stats" },
         stat("Used", tokens(b.totals.totalTokens) + " tokens", "block-tokens"),
         stat("Cost so far", cost(b.totals), "block-cost"),
-        stat("Burn rate", tokens(b.burnRate.tokensPerMinute) + "/min · " + usd(b.burnRate.costPerHour) + "/h" + mark, "block-burn"),
-        stat("Projected by the end", tokens(b.projection.totalTokens) + " · " + usd(b.projection.totalCost) + mark, "block-projection")),
+        // null in a block's first 10 minutes: too little to extrapolate.
+        stat("Burn rate", b.burnRate ? tokens(b.burnRate.tokensPerMinute) + "/min · " + usd(b.burnRate.costPerHour) + "/h" + mark
+          : "after 10 min", "block-burn"),
+        stat("Projected by the end", b.projection ? tokens(b.projection.totalTokens) + " · " + usd(b.projection.totalCost) + mark
+          : "after 10 min", "block-projection")),
       el("p", { class: "muted hint", "data-field": "unpriced" }, unpricedNote(b.totals.unpricedEvents)));
   }
 

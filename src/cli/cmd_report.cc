@@ -106,6 +106,8 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
     // A block is kept or dropped whole: build from everything.
     r.spec.since_day = *since;
     r.spec.until_day = *until;
+    r.spec.recent_only = args.Has("--recent");
+    r.spec.active_only = args.Has("--active");
   } else {
     if (*since) r.filter.since_ms = zone->LocalDayStart(**since);
     if (*until) r.filter.until_ms = zone->LocalDayStart(**until + 1);
@@ -126,11 +128,7 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
 std::optional<uint64_t> ResolveTokenLimit(const std::string& text,
                                           const UsageReport& report) {
   if (text != "max") return std::stoull(text);
-  uint64_t most = 0;
-  for (const ReportRow& b : report.rows) {
-    if (!b.is_gap && !b.is_active)
-      most = std::max(most, b.totals.tokens.Total());
-  }
+  const uint64_t most = report.largest_block_tokens;
   return most > 0 ? std::optional<uint64_t>(most) : std::nullopt;
 }
 
@@ -202,19 +200,11 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     return kExitOk;
   }
   if (report.rows.empty()) {
-    PrintOut("No usage recorded for this period.\n");
+    PrintOut(request->spec.active_only ? "No active block.\n"
+                                       : "No usage recorded for this period.\n");
     return kExitOk;
   }
   PrintTable(ReportTable(report, request->render));
-  if (report.exact_events &&
-      report.exact_events->first < report.exact_events->second) {
-    const uint64_t lower = report.exact_events->second - report.exact_events->first;
-    PrintOut("~ " + WithThousands(lower) + " of " +
-             WithThousands(report.exact_events->second) +
-             " requests are lower bounds: Claude Code's telemetry has not "
-             "confirmed their output tokens (transcripts may hold only a "
-             "streaming partial)\n");
-  }
   if (!report.unpriced_models.empty()) {
     WarnUnpricedModels(ctx, report.unpriced_models);
   }

@@ -160,6 +160,10 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--token-limit", "N|max",
        "blocks: warn at 80 % of N tokens per block (max: the largest block "
        "seen)"},
+      {"--active", "", "blocks: only the active block, with its pace and "
+                       "projection", false, "-a"},
+      {"--recent", "", "blocks: only blocks started in the last 3 days, and "
+                       "the active one", false, "-r"},
   };
   return kFlags;
 }

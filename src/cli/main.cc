@@ -320,15 +320,19 @@ const std::vector<Command>& Commands() {
            std::string(kReportDetails),
        ReportFlags(), &RunReportSession},
       {"report blocks", "Claude's 5-hour usage windows",
-       ReportUsage("blocks") + " [--token-limit N|max]",
+       ReportUsage("blocks") + " [--token-limit N|max] [--active] [--recent]",
        "A block starts at the (UTC) hour of its first request and lasts 5 "
        "hours; a request\nafter its end, or after 5 hours of silence, starts "
        "the next (silences show as gaps).\nThe active block shows time "
        "elapsed and left, the burn rate in tokens and dollars\nper hour, and "
        "the projection to its end. --token-limit warns at 80 % of N (max: "
-       "the\nlargest finished block)." +
+       "the\nlargest finished block). --active shows only the active block, "
+       "--recent only blocks\nstarted in the last 3 days (and the active "
+       "one); --breakdown adds a line per model.\nThe burn rate is the "
+       "usage since the block's first request, per hour; it is shown\nonce "
+       "10 minutes have passed since that request." +
            std::string(kReportDetails),
-       ReportFlags({"--token-limit"}), &RunReportBlocks},
+       ReportFlags({"--token-limit", "--active", "--recent"}), &RunReportBlocks},
   };
   return kCommands;
 }

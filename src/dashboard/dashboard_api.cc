@@ -139,22 +139,31 @@ ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
     Time(w, "end", b.end_ms);
     Time(w, "lastEventAt", b.last_ms);
     w.Field("elapsedMinutes", (o.now_ms - b.start_ms) / 60'000)
-        .Field("remainingMinutes", b.projection.remaining_minutes);
+        .Field("remainingMinutes", b.remaining_minutes);
     w.Key("totals");
     TotalsObject(w, b.totals);
-    w.Key("burnRate")
-        .BeginObject()
-        .Key("tokensPerMinute")
-        .Double(b.burn.tokens_per_minute)
-        .Key("costPerHour")
-        .Double(b.burn.cost_per_hour)
-        .EndObject();
-    w.Key("projection")
-        .BeginObject()
-        .Field("totalTokens", b.projection.total_tokens)
-        .Key("totalCost")
-        .Double(b.projection.total_cost)
-        .EndObject();
+    // null until the block has a pace (the first 10 minutes).
+    w.Key("burnRate");
+    if (b.burn) {
+      w.BeginObject()
+          .Key("tokensPerMinute")
+          .Double(b.burn->tokens_per_minute)
+          .Key("costPerHour")
+          .Double(b.burn->cost_per_hour)
+          .EndObject();
+    } else {
+      w.Null();
+    }
+    w.Key("projection");
+    if (b.projection) {
+      w.BeginObject()
+          .Field("totalTokens", b.projection->total_tokens)
+          .Key("totalCost")
+          .Double(b.projection->total_cost)
+          .EndObject();
+    } else {
+      w.Null();
+    }
     w.EndObject();
   } else {
     w.Null();

@@ -166,11 +166,65 @@ TEST_F(DashboardApiTest, TheActiveBlockHasItsBurnRateAndProjection) {
   EXPECT_EQ(b["remainingMinutes"].get_int64().value(), 180);
   EXPECT_EQ(b["totals"]["totalTokens"].get_uint64().value(), 163'000u);
   EXPECT_DOUBLE_EQ(Num(b["totals"]["costUSD"]), 0.1155);
-  // 90 minutes between the first and the last request.
-  EXPECT_NEAR(Num(b["burnRate"]["tokensPerMinute"]), 163'000.0 / 90, 1e-6);
-  EXPECT_NEAR(Num(b["burnRate"]["costPerHour"]), 0.077, 1e-9);
-  EXPECT_EQ(b["projection"]["totalTokens"].get_uint64().value(), 489'000u);
-  EXPECT_NEAR(Num(b["projection"]["totalCost"]), 0.3465, 1e-9);
+  // 120 minutes from the first request to now: 163,000 / 120 tokens a
+  // minute, $0.1155 / 2 an hour; 180 minutes more at that pace.
+  EXPECT_NEAR(Num(b["burnRate"]["tokensPerMinute"]), 163'000.0 / 120, 1e-6);
+  EXPECT_NEAR(Num(b["burnRate"]["costPerHour"]), 0.05775, 1e-9);
+  EXPECT_EQ(b["projection"]["totalTokens"].get_uint64().value(), 407'500u);
+  EXPECT_NEAR(Num(b["projection"]["totalCost"]), 0.28875, 1e-9);
+}
+
+// The snapshot again after more events, at `now`.
+#define RELOAD(now)                                                  \
+  do {                                                               \
+    now_ = At(now);                                                  \
+    auto s = LoadLedgerSnapshot(ledger_->reader(), now_);            \
+    ASSERT_TRUE(s.ok()) << s.status().message();                     \
+    snapshot_ = *s;                                                  \
+  } while (0)
+
+TEST_F(DashboardApiTest, EarlyInABlockThereIsNoBurnRateYet) {
+  Tokens t;
+  t.output = 50'000;
+  Batch b;
+  b.events = {MakeEvent("e6", "2025-09-10T16:00:00Z", "s5", "pa", t),
+              MakeEvent("e7", "2025-09-10T16:00:16Z", "s5", "pa", t)};
+  ASSERT_TRUE(ledger_->Commit(b, "host-a", 2).ok());
+  RELOAD("2025-09-10T16:00:20Z");
+  auto early = Get("/api/overview")["block"];
+  ASSERT_TRUE(early.is_object()) << body_;
+  EXPECT_EQ(std::string(early["start"].get_string().value()), "2025-09-10T16:00:00.000Z");
+  EXPECT_TRUE(early["burnRate"].is_null()) << body_;
+  EXPECT_TRUE(early["projection"].is_null()) << body_;
+  EXPECT_EQ(early["remainingMinutes"].get_int64().value(), 300);
+  // Ten minutes in: 100,000 tokens over 10 minutes.
+  RELOAD("2025-09-10T16:10:00Z");
+  auto later = Get("/api/overview")["block"];
+  EXPECT_NEAR(Num(later["burnRate"]["tokensPerMinute"]), 10'000.0, 1e-6);
+  EXPECT_EQ(later["projection"]["totalTokens"].get_uint64().value(),
+            100'000u + 10'000u * 290u);
+}
+
+TEST_F(DashboardApiTest, SyntheticCountsButIsNotAModel) {
+  Event e = MakeEvent("e6", "2025-09-10T11:45:00Z", "s1", "pa", Tokens{});
+  e.attributes.model = "<synthetic>";
+  Batch b;
+  b.events = {e};
+  ASSERT_TRUE(ledger_->Commit(b, "host-a", 2).ok());
+  RELOAD("2025-09-10T12:00:00Z");
+  auto o = Get("/api/overview", {{"tz", "UTC"}});
+  EXPECT_EQ(o["allTime"]["events"].get_uint64().value(), 6u);
+  EXPECT_EQ(o["today"]["current"]["events"].get_uint64().value(), 3u);
+  EXPECT_EQ(body_.find("synthetic"), std::string::npos) << body_;
+  auto models = Get("/api/breakdown", {{"by", "model"}});
+  EXPECT_EQ(models["totalRows"].get_uint64().value(), 1u);
+  EXPECT_EQ(body_.find("synthetic"), std::string::npos) << body_;
+  auto sessions = Get("/api/breakdown", {{"by", "session"}, {"q", "s1"}});
+  EXPECT_EQ(sessions["rows"].get_array().at(0)["totals"]["events"].get_uint64().value(), 3u);
+  EXPECT_EQ(body_.find("synthetic"), std::string::npos) << body_;
+  Get("/api/series", {{"bucket", "day"}, {"from", "2025-09-10"},
+                      {"to", "2025-09-10"}, {"tz", "UTC"}});
+  EXPECT_EQ(body_.find("synthetic"), std::string::npos) << body_;
 }
 
 TEST_F(DashboardApiTest, CacheShareAndSavings) {

@@ -109,8 +109,10 @@ std::optional<BlockView> ActiveBlock(const UsageData& data,
     v.end_ms = b.end_ms;
     v.totals = b.totals;
     v.last_ms = b.last_ms;
-    if (r.burn_rate) v.burn = *r.burn_rate;
-    if (r.projection) v.projection = *r.projection;
+    v.burn = r.burn_rate;
+    v.projection = r.projection;
+    v.remaining_minutes =
+        std::max<int64_t>(0, (b.end_ms - o.now_ms + 30'000) / 60'000);
     return v;
   }
   return std::nullopt;
@@ -195,7 +197,7 @@ Overview BuildOverview(const UsageData& data, const ViewOptions& o,
     AddToPeriod(v.month, month_prev, o.now_ms - v.month.start_ms, u, d.model);
     v.all_time.Add(u);
     if (u.unpriced_events > 0) v.unpriced_models.insert(d.model);
-    model_cost[d.model] += u.cost_nano;
+    if (!IsSyntheticModel(d.model)) model_cost[d.model] += u.cost_nano;
     sources[d.source] += 1;
     v.cache.cache_read_tokens += u.tokens.cache_read;
     v.cache.input_side_tokens +=
@@ -259,6 +261,7 @@ Result<SeriesView> BuildSeries(const UsageData& data, const ViewOptions& o,
                                      u.bucket_start_ms);
     const size_t point = static_cast<size_t>(it - v.starts_ms.begin()) - 1;
     const std::string& model = data.dim(u).model;
+    if (IsSyntheticModel(model)) continue;  // Not a model (usage_report.h).
     std::vector<UsageTotals>& series = by_model[model];
     if (series.empty()) series.resize(v.starts_ms.size());
     series[point].Add(u);
@@ -278,6 +281,9 @@ BreakdownView BuildBreakdown(const UsageData& data, const BreakdownQuery& q) {
     }
     const UsageDim& d = data.dim(u);
     const std::string& key = KeyOf(d, q.by);
+    // <synthetic> is not a model: no row of its own by model, and not in
+    // a row's models; its requests count in the other groupings.
+    if (q.by == BreakdownBy::kModel && IsSyntheticModel(key)) continue;
     auto [it, added] = groups.try_emplace(key);
     BreakdownRow& row = it->second;
     if (added) {
@@ -291,7 +297,7 @@ BreakdownView BuildBreakdown(const UsageData& data, const BreakdownQuery& q) {
     row.totals.Add(u);
     row.first_ms = std::min(row.first_ms, u.first_ms);
     row.last_ms = std::max(row.last_ms, u.last_ms);
-    models[key][d.model] += u.cost_nano;
+    if (!IsSyntheticModel(d.model)) models[key][d.model] += u.cost_nano;
   }
   const std::string needle = Lower(q.search);
   std::vector<BreakdownRow> rows;

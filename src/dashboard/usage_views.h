@@ -39,8 +39,10 @@ struct BlockView {
   int64_t end_ms = 0;
   UsageTotals totals;
   int64_t last_ms = 0;
-  BurnRate burn;
-  Projection projection;
+  int64_t remaining_minutes = 0;
+  // Once the block has a pace (kMinRateWindowMs in usage_report.h).
+  std::optional<BurnRate> burn;
+  std::optional<Projection> projection;
 };
 
 struct CacheView {

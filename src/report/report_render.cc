@@ -57,17 +57,16 @@ void ExtraFields(JsonWriter& w, const UsageTotals& t) {
       .Field("unpricedEvents", t.unpriced_events);
 }
 
-void ModelArrays(JsonWriter& w, const ReportRow& row) {
-  w.Key("modelsUsed").BeginArray();
-  for (const auto& [model, t] : row.by_model) w.String(model);
-  // As ccusage: the most expensive model first.
+// As ccusage's rows: the most expensive model first. Blocks carry it too
+// (ccusage's blocks have no per-model figures; --breakdown shows these).
+void ModelBreakdowns(JsonWriter& w, const ReportRow& row) {
   std::vector<std::pair<std::string, UsageTotals>> models(row.by_model.begin(),
                                                           row.by_model.end());
   std::stable_sort(models.begin(), models.end(),
                    [](const auto& a, const auto& b) {
                      return a.second.cost_nano > b.second.cost_nano;
                    });
-  w.EndArray().Key("modelBreakdowns").BeginArray();
+  w.Key("modelBreakdowns").BeginArray();
   for (const auto& [model, t] : models) {
     w.BeginObject().Field("modelName", model);
     TokenFields(w, t);
@@ -76,6 +75,13 @@ void ModelArrays(JsonWriter& w, const ReportRow& row) {
     w.EndObject();
   }
   w.EndArray();
+}
+
+void ModelArrays(JsonWriter& w, const ReportRow& row) {
+  w.Key("modelsUsed").BeginArray();
+  for (const auto& [model, t] : row.by_model) w.String(model);
+  w.EndArray();
+  ModelBreakdowns(w, row);
 }
 
 void PeriodJson(JsonWriter& w, const UsageReport& report,
@@ -152,6 +158,7 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
     for (const auto& [model, mt] : b.by_model) w.String(model);
     w.EndArray();
     ExtraFields(w, b.totals);
+    ModelBreakdowns(w, b);
     const bool with_rates = b.is_active && report.burn_rate;
     w.Key("burnRate");
     if (with_rates) {
@@ -178,9 +185,8 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
     } else {
       w.Null();
     }
-    if (b.is_active && opt.token_limit) {
-      const uint64_t projected =
-          with_rates ? report.projection->total_tokens : t.Total();
+    if (with_rates && opt.token_limit) {  // As ccusage: with a projection.
+      const uint64_t projected = report.projection->total_tokens;
       w.Key("tokenLimitStatus")
           .BeginObject()
           .Field("limit", *opt.token_limit)

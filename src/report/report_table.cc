@@ -15,6 +15,7 @@ std::string CostCell(const UsageTotals& t) {
   return FormatDollars(t.cost_nano, 2) + (t.unpriced_events > 0 ? "*" : "");
 }
 
+// The models of a row, for a column that wraps them at the spaces.
 std::string ModelsCell(const ReportRow& row) {
   std::string out;
   for (const auto& [model, t] : row.by_model) {
@@ -70,41 +71,64 @@ std::vector<std::string> TokenCells(const UsageTotals& t) {
           CostCell(t)};
 }
 
+using Fit = TextTable::Fit;
+
+// What narrows and what goes first: identifying columns (the label, a
+// session's project), the models, total tokens and cost stay; cache
+// columns, then input and output, then a session's first activity go, and
+// only after every column has narrowed (text_table.h).
+std::vector<TextTable::Column> PeriodColumns(ReportKind kind) {
+  const bool session = kind == ReportKind::kSession;
+  std::vector<TextTable::Column> columns = {
+      {LabelTitle(kind), false, 0, session ? Fit::kAbbreviate : Fit::kFixed}};
+  if (session) columns.push_back({"Project", false, 0, Fit::kFixed});
+  columns.insert(columns.end(), {{"Models", false, 0, Fit::kWrap},
+                                 {"Input", true, 2, Fit::kNumber},
+                                 {"Output", true, 2, Fit::kNumber},
+                                 {"Cache create", true, 3, Fit::kNumber},
+                                 {"Cache read", true, 3, Fit::kNumber},
+                                 {"Total tokens", true, 0, Fit::kNumber},
+                                 {"Cost (USD)", true, 0, Fit::kFixed}});
+  if (session) {
+    columns.push_back({"First activity", false, 1, Fit::kFixed});
+    columns.push_back({"Last activity", false, 0, Fit::kFixed});
+  }
+  return columns;
+}
+
+// "- sonnet-4": a --breakdown line's model.
+std::string Bullet(const std::string& model) {
+  return std::string("- ").append(model);
+}
+
 std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
   const bool session = report.kind == ReportKind::kSession;
-  std::vector<TextTable::Column> columns = {
-      {LabelTitle(report.kind), false, 0}};
-  if (session) columns.push_back({"Project", false, 4});
-  columns.insert(columns.end(), {{"Models", false, 3},
-                                 {"Input", true, 0},
-                                 {"Output", true, 0},
-                                 {"Cache create", true, 2},
-                                 {"Cache read", true, 2},
-                                 {"Total tokens", true, 1},
-                                 {"Cost (USD)", true, 0}});
-  if (session) columns.push_back({"Last activity", false, 1});
-  TextTable table(columns);
+  TextTable table(PeriodColumns(report.kind));
   auto cells = [&](const std::string& label, const std::string& project,
                    const std::string& models, const UsageTotals& t,
-                   const std::string& last) {
+                   const std::string& first, const std::string& last) {
     std::vector<std::string> c = {label};
     if (session) c.push_back(project);
     c.push_back(models);
     for (std::string& s : TokenCells(t)) c.push_back(std::move(s));
-    if (session) c.push_back(last);
+    if (session) {
+      c.push_back(first);
+      c.push_back(last);
+    }
     return c;
   };
   for (const ReportRow& row : report.rows) {
     table.AddRow(cells(row.label, row.project, ModelsCell(row), row.totals,
+                       LocalMinute(opt.zone, row.first_ms),
                        LocalMinute(opt.zone, row.last_ms)));
     if (!opt.breakdown) continue;
-    for (const auto& [model, t] : row.by_model) {
-      table.AddRow(cells("  - " + ShortModelName(model), "", "", t, ""),
+    for (const auto& [model, t] : row.by_model) {  // --breakdown
+      table.AddRow(cells("", "", Bullet(ShortModelName(model)), t, "", ""),
                    Style::kDim);
     }
   }
   table.AddRule();
-  table.AddRow(cells("Total", "", "", report.totals, ""), Style::kBold);
+  table.AddRow(cells("Total", "", "", report.totals, "", ""), Style::kBold);
   return table.Render(opt.compact ? 0 : opt.width, opt.color);
 }
 
@@ -114,32 +138,49 @@ std::string BlockStatus(const ReportRow& b, int64_t now_ms) {
   return Duration(b.last_ms - b.start_ms);
 }
 
+std::string PercentOf(uint64_t tokens, uint64_t limit) {
+  char pct[32] = "";
+  if (limit > 0) {
+    std::snprintf(pct, sizeof pct, "%.1f%%",
+                  100.0 * static_cast<double>(tokens) /
+                      static_cast<double>(limit));
+  }
+  return pct;
+}
+
 std::string BlocksTable(const UsageReport& report, const RenderOptions& opt) {
-  std::vector<TextTable::Column> columns = {{"Block start", false, 0},
-                                            {"Status", false, 0},
-                                            {"Models", false, 3},
-                                            {"Requests", true, 2},
-                                            {"Tokens", true, 0}};
-  if (opt.token_limit) columns.push_back({"% of limit", true, 1});
-  columns.push_back({"Cost (USD)", true, 0});
+  std::vector<TextTable::Column> columns = {
+      {"Block start", false, 0, Fit::kFixed},
+      {"Status", false, 0, Fit::kWrap},
+      {"Models", false, 0, Fit::kWrap},
+      {"Requests", true, 2, Fit::kNumber},
+      {"Tokens", true, 0, Fit::kNumber}};
+  if (opt.token_limit) columns.push_back({"% of limit", true, 1, Fit::kFixed});
+  columns.push_back({"Cost (USD)", true, 0, Fit::kFixed});
   TextTable table(columns);
-  for (const ReportRow& b : report.rows) {
-    std::vector<std::string> c = {
-        LocalMinute(opt.zone, b.start_ms), BlockStatus(b, opt.now_ms),
-        ModelsCell(b), b.is_gap ? "" : WithThousands(b.totals.events),
-        b.is_gap ? "" : WithThousands(b.totals.tokens.Total())};
+  auto cells = [&](std::string start, std::string status, std::string models,
+                   const UsageTotals* t) {
+    std::vector<std::string> c = {std::move(start), std::move(status),
+                                  std::move(models)};
+    c.push_back(t ? WithThousands(t->events) : "");
+    c.push_back(t ? WithThousands(t->tokens.Total()) : "");
     if (opt.token_limit) {
-      char pct[32] = "";
-      if (!b.is_gap && *opt.token_limit > 0) {
-        std::snprintf(pct, sizeof pct, "%.1f%%",
-                      100.0 * static_cast<double>(b.totals.tokens.Total()) /
-                          static_cast<double>(*opt.token_limit));
-      }
-      c.push_back(pct);
+      c.push_back(t ? PercentOf(t->tokens.Total(), *opt.token_limit) : "");
     }
-    c.push_back(b.is_gap ? "" : CostCell(b.totals));
-    table.AddRow(c, b.is_gap ? Style::kDim
-                             : (b.is_active ? Style::kBold : Style::kNormal));
+    c.push_back(t ? CostCell(*t) : "");
+    return c;
+  };
+  for (const ReportRow& b : report.rows) {
+    table.AddRow(cells(LocalMinute(opt.zone, b.start_ms),
+                       BlockStatus(b, opt.now_ms), ModelsCell(b),
+                       b.is_gap ? nullptr : &b.totals),
+                 b.is_gap ? Style::kDim
+                          : (b.is_active ? Style::kBold : Style::kNormal));
+    if (!opt.breakdown || b.is_gap) continue;
+    for (const auto& [model, t] : b.by_model) {
+      table.AddRow(cells("", "", Bullet(ShortModelName(model)), &t),
+                   Style::kDim);
+    }
   }
   return table.Render(opt.compact ? 0 : opt.width, opt.color);
 }
@@ -160,7 +201,8 @@ std::string ActiveBlockSummary(const UsageReport& report,
   if (report.burn_rate && report.projection) {
     std::snprintf(
         buf, sizeof buf,
-        "Burn rate: %s tokens/hour (%s/min), $%.2f/hour\n"
+        "Burn rate since its first request: %s tokens/hour (%s/min), "
+        "$%.2f/hour\n"
         "Projected by the block's end: %s tokens, $%.2f\n",
         WithThousands(static_cast<uint64_t>(
                           report.burn_rate->tokens_per_minute * 60 + 0.5))
@@ -173,17 +215,23 @@ std::string ActiveBlockSummary(const UsageReport& report,
         report.projection->total_cost);
     out += buf;
   } else {
-    out += "Burn rate: not yet known (one request so far)\n";
+    out.append("Burn rate: not yet known (first request ")
+        .append(Duration(opt.now_ms - active->first_ms))
+        .append(" ago; a pace needs ")
+        .append(std::to_string(kMinRateWindowMs / 60'000))
+        .append(" minutes)\n");
   }
   if (opt.token_limit) {
-    const uint64_t projected = report.projection
-                                   ? report.projection->total_tokens
-                                   : active->totals.tokens.Total();
+    // Projected when there is a pace, else what is used so far.
+    const bool projected = report.projection.has_value();
+    const uint64_t tokens = projected ? report.projection->total_tokens
+                                      : active->totals.tokens.Total();
     const double share =
-        static_cast<double>(projected) /
+        static_cast<double>(tokens) /
         static_cast<double>(std::max<uint64_t>(1, *opt.token_limit));
-    std::snprintf(buf, sizeof buf, "Token limit %s: %.0f%% projected%s\n",
+    std::snprintf(buf, sizeof buf, "Token limit %s: %.0f%% %s%s\n",
                   WithThousands(*opt.token_limit).c_str(), share * 100,
+                  projected ? "projected" : "used so far",
                   share > 1.0    ? " - EXCEEDS the limit"
                   : share >= 0.8 ? " - warning: over 80%"
                                  : "");
@@ -204,16 +252,31 @@ std::string UnpricedNote(const UsageReport& report) {
          " (add them with --prices FILE)\n";
 }
 
+// With telemetry in the ledger: how many requests it has not confirmed.
+std::string LowerBoundNote(const UsageReport& report) {
+  if (!report.exact_events ||
+      report.exact_events->first >= report.exact_events->second) {
+    return "";
+  }
+  const uint64_t lower =
+      report.exact_events->second - report.exact_events->first;
+  return std::string("~ ") + WithThousands(lower) + " of " +
+         WithThousands(report.exact_events->second) +
+         " requests are lower bounds: Claude Code's telemetry has not "
+         "confirmed their output tokens (transcripts may hold only a "
+         "streaming partial)\n";
+}
+
 }  // namespace
 
 std::string ReportTable(const UsageReport& report, const RenderOptions& opt) {
-  std::string out;
+  // The notes wrap at spaces to the terminal, not wherever it cuts them.
+  std::string notes = UnpricedNote(report) + LowerBoundNote(report);
   if (report.kind == ReportKind::kBlocks) {
-    out = BlocksTable(report, opt) + ActiveBlockSummary(report, opt);
-  } else {
-    out = PeriodTable(report, opt);
+    notes = ActiveBlockSummary(report, opt) + notes;
+    return BlocksTable(report, opt) + WrapText(notes, opt.width);
   }
-  return out + UnpricedNote(report);
+  return PeriodTable(report, opt) + WrapText(notes, opt.width);
 }
 
 }  // namespace cc

@@ -57,7 +57,9 @@ struct Accumulator {
   void Into(ReportRow& row, const DimIndex& index) const {
     row.totals = totals;
     for (size_t m = 0; m < by_model.size(); ++m) {
-      if (by_model[m].events > 0) row.by_model[index.models[m]] = by_model[m];
+      if (by_model[m].events > 0 && !IsSyntheticModel(index.models[m])) {
+        row.by_model[index.models[m]] = by_model[m];
+      }
     }
     row.first_ms = first_ms;
     row.last_ms = last_ms;
@@ -141,7 +143,10 @@ std::vector<ReportRow> GroupBySession(const UsageData& data,
 // Claude's usage windows: a block starts at the (UTC) hour of its first
 // event and lasts 5 hours; an event at or after the block's end, or more
 // than 5 hours after the previous event, starts the next one. A silence
-// longer than 5 hours is shown as a gap block.
+// longer than 5 hours is shown as a gap block, from the last request + 5 h
+// to the next request (ccusage's gap). Rows are in order of their start,
+// as ccusage lists them: the block after a gap starts on the hour, so it
+// can start before the gap does (a gap from 08:12, a block from 08:00).
 std::vector<ReportRow> GroupIntoBlocks(const UsageData& data,
                                        const DimIndex& index, int64_t now_ms) {
   std::vector<const UsageRow*> rows;
@@ -183,16 +188,24 @@ std::vector<ReportRow> GroupIntoBlocks(const UsageData& data,
     sums[i].Into(b, index);
     b.is_active = now_ms < b.end_ms && now_ms - b.last_ms < kBlockMs;
   }
+  std::stable_sort(blocks.begin(), blocks.end(),
+                   [](const ReportRow& a, const ReportRow& b) {
+                     return a.start_ms < b.start_ms;
+                   });
   return blocks;
 }
 
-// The active block's pace: tokens and dollars per unit of time between its
-// first and last event, and where that pace ends by the block's end.
+// The active block's pace: tokens and dollars per unit of time from its
+// first request to now, and where that pace ends by the block's end.
+// ccusage divides by the time from the first to the last request: early in
+// a block that is seconds, and a pause keeps the rate of the burst before
+// it. Counting to now, a pause lowers the pace as it should; under
+// kMinRateWindowMs there is no rate at all.
 void RateAndProjection(const ReportRow& block, int64_t now_ms,
                        UsageReport* report) {
-  const double minutes =
-      static_cast<double>(block.last_ms - block.first_ms) / 60000.0;
-  if (minutes <= 0) return;
+  const int64_t window = std::max(now_ms, block.last_ms) - block.first_ms;
+  if (window < kMinRateWindowMs) return;
+  const double minutes = static_cast<double>(window) / 60000.0;
   const Tokens& t = block.totals.tokens;
   const double dollars = static_cast<double>(block.totals.cost_nano) /
                          static_cast<double>(kNanoPerDollar);
@@ -253,10 +266,20 @@ UsageReport BuildReport(const UsageData& data, const ReportSpec& spec) {
       std::erase_if(report.rows, [&spec](const ReportRow& b) {
         const int64_t day = spec.zone.LocalDay(b.start_ms);
         return (spec.since_day && day < *spec.since_day) ||
-               (spec.until_day && day > *spec.until_day);
+               (spec.until_day && day > *spec.until_day) ||
+               (spec.recent_only && !b.is_active &&
+                b.start_ms < spec.now_ms - kRecentMs);
       });
       for (const ReportRow& b : report.rows) {
         if (b.is_active) RateAndProjection(b, spec.now_ms, &report);
+        if (!b.is_gap && !b.is_active) {
+          report.largest_block_tokens =
+              std::max(report.largest_block_tokens, b.totals.tokens.Total());
+        }
+      }
+      if (spec.active_only) {
+        std::erase_if(report.rows,
+                      [](const ReportRow& b) { return !b.is_active; });
       }
       break;
     case ReportKind::kSession:

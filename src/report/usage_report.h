@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/ledger_reader.h"
@@ -63,9 +64,13 @@ struct UsageReport {
   std::vector<ReportRow> rows;
   UsageTotals totals;
   std::set<std::string> unpriced_models;
-  // Blocks: the active block's rates and projection, when there is one.
+  // Blocks: the active block's rates and projection, when there is one
+  // and it has run long enough to have a pace (kMinRateWindowMs).
   std::optional<BurnRate> burn_rate;
   std::optional<Projection> projection;
+  // Blocks: the most tokens a finished block used, among those the dates
+  // and --recent kept (before --active): --token-limit max.
+  uint64_t largest_block_tokens = 0;
   // When the ledger holds telemetry: events whose tokens telemetry
   // confirmed, and all events, in the report's selection. The rest are
   // lower bounds (a transcript may hold only a streaming partial).
@@ -82,9 +87,26 @@ struct ReportSpec {
   // local day is in this range (inclusive; unset = unbounded).
   std::optional<int64_t> since_day;
   std::optional<int64_t> until_day;
+  // Blocks: only those started in the last kRecentMs or active (ccusage's
+  // --recent); only the active one (--active).
+  bool recent_only = false;
+  bool active_only = false;
 };
 
 constexpr int64_t kBlockMs = 5 * 3600 * 1000;
+constexpr int64_t kRecentMs = 3 * 24 * 3600 * 1000LL;  // ccusage: 3 days.
+// The active block's pace is its usage over the time from its first request
+// to now; under 10 minutes of that there is too little to extrapolate from
+// (6 requests in 16 s would "project" hundreds of dollars), so there is no
+// burn rate and no projection yet.
+constexpr int64_t kMinRateWindowMs = 10 * 60 * 1000;
+
+// Claude Code's placeholder model for messages it made up itself (an
+// interrupted request, an API error). Its requests count in every total;
+// like ccusage, reports do not list it as a model.
+inline bool IsSyntheticModel(std::string_view model) {
+  return model == "<synthetic>";
+}
 
 UsageReport BuildReport(const UsageData& data, const ReportSpec& spec);
 

@@ -6,6 +6,7 @@
 #include "core/civil_time.h"
 #include "price/price_table.h"
 #include "report/report_render.h"
+#include "report/text_table.h"
 
 namespace cc {
 namespace {
@@ -166,35 +167,144 @@ TEST(UsageReport, BlocksStartOnTheHourAndSplitOnEndAndSilence) {
   EXPECT_EQ(r.rows[0].totals.tokens.output, 3u);
   EXPECT_EQ(r.rows[1].label, "2025-09-04T02:00:00.000Z");
   EXPECT_EQ(r.rows[1].totals.tokens.output, 12u);
-  EXPECT_TRUE(r.rows[2].is_gap);
-  EXPECT_EQ(r.rows[2].start_ms, Ms("2025-09-04T08:10:00Z"));  // Last + 5 h.
-  EXPECT_EQ(r.rows[2].end_ms, Ms("2025-09-04T08:11:00Z"));
-  EXPECT_EQ(r.rows[3].label, "2025-09-04T08:00:00.000Z");
-  EXPECT_EQ(r.rows[3].totals.tokens.output, 16u);
+  // Rows in order of start: the block from 08:00 (the hour of 08:11)
+  // before the gap from 08:10, as ccusage lists them.
+  EXPECT_EQ(r.rows[2].label, "2025-09-04T08:00:00.000Z");
+  EXPECT_EQ(r.rows[2].totals.tokens.output, 16u);
+  EXPECT_TRUE(r.rows[3].is_gap);
+  EXPECT_EQ(r.rows[3].start_ms, Ms("2025-09-04T08:10:00Z"));  // Last + 5 h.
+  EXPECT_EQ(r.rows[3].end_ms, Ms("2025-09-04T08:11:00Z"));
+  for (size_t i = 1; i < r.rows.size(); ++i) {
+    EXPECT_LE(r.rows[i - 1].start_ms, r.rows[i].start_ms) << i;
+  }
+  // --order desc: the newest first.
+  ReportSpec desc = BlockSpec("2025-09-10T00:00:00Z");
+  desc.descending = true;
+  UsageReport d = BuildReport(Data(rows), desc);
+  ASSERT_EQ(d.rows.size(), 4u);
+  EXPECT_TRUE(d.rows[0].is_gap);
+  EXPECT_EQ(d.rows[3].label, "2025-09-03T21:00:00.000Z");
   for (const ReportRow& b : r.rows) EXPECT_FALSE(b.is_active);
   EXPECT_FALSE(r.burn_rate.has_value());
 }
 
 TEST(UsageReport, TheActiveBlockHasABurnRateAndAProjection) {
-  // 60,000 tokens over 30 minutes, $0.50: 2,000 tokens/min, $1/hour.
+  // 60,000 tokens, $0.50, from 10:05; now 10:35: 30 minutes, so 2,000
+  // tokens/min and $1/hour.
   std::vector<Row> rows = {
       Event("2025-09-03T10:05:00Z", 20'000, "m", "s1", kNanoPerDollar / 4),
       Event("2025-09-03T10:35:00Z", 40'000, "m", "s1", kNanoPerDollar / 4)};
 
-  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
+  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-03T10:35:00Z"));
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_TRUE(r.rows[0].is_active);
   ASSERT_TRUE(r.burn_rate.has_value());
   EXPECT_DOUBLE_EQ(r.burn_rate->tokens_per_minute, 2000.0);
   EXPECT_DOUBLE_EQ(r.burn_rate->cost_per_hour, 1.0);
   ASSERT_TRUE(r.projection.has_value());
-  // 4 hours left at 2,000/min: 480,000 more tokens; $4 more.
-  EXPECT_EQ(r.projection->remaining_minutes, 240);
-  EXPECT_EQ(r.projection->total_tokens, 540'000u);
-  EXPECT_DOUBLE_EQ(r.projection->total_cost, 4.5);
+  // 4 h 25 m left at 2,000/min: 530,000 more tokens; $4.4166... more.
+  EXPECT_EQ(r.projection->remaining_minutes, 265);
+  EXPECT_EQ(r.projection->total_tokens, 590'000u);
+  EXPECT_DOUBLE_EQ(r.projection->total_cost, 0.5 + 265.0 / 60.0);
+  // A pause counts: at 11:05 the same usage is over 60 minutes.
+  UsageReport paused = BuildReport(Data(rows), BlockSpec("2025-09-03T11:05:00Z"));
+  ASSERT_TRUE(paused.burn_rate.has_value());
+  EXPECT_DOUBLE_EQ(paused.burn_rate->tokens_per_minute, 1000.0);
+  EXPECT_DOUBLE_EQ(paused.burn_rate->cost_per_hour, 0.5);
+  EXPECT_EQ(paused.projection->total_tokens, 60'000u + 1000u * 235u);
   // Five hours after the last request it is no longer active.
   UsageReport later = BuildReport(Data(rows), BlockSpec("2025-09-03T15:00:00Z"));
   EXPECT_FALSE(later.rows[0].is_active);
+}
+
+TEST(UsageReport, EarlyInABlockThereIsNoRateYet) {
+  // The case: 6 requests in 16 s. Over 16 s that is a pace of
+  // $170/hour; there is no rate or projection until 10 minutes have
+  // passed since the first request, then the pace is over those minutes.
+  std::vector<Row> rows;
+  for (const char* t :
+       {"2025-09-03T10:05:00Z", "2025-09-03T10:05:03Z", "2025-09-03T10:05:06Z",
+        "2025-09-03T10:05:10Z", "2025-09-03T10:05:13Z", "2025-09-03T10:05:16Z"}) {
+    rows.push_back(Event(t, 10'000, "m", "s1", kNanoPerDollar / 8));
+  }
+  UsageReport early = BuildReport(Data(rows), BlockSpec("2025-09-03T10:05:16Z"));
+  ASSERT_EQ(early.rows.size(), 1u);
+  EXPECT_TRUE(early.rows[0].is_active);
+  EXPECT_FALSE(early.burn_rate.has_value());
+  EXPECT_FALSE(early.projection.has_value());
+  UsageReport nine = BuildReport(Data(rows), BlockSpec("2025-09-03T10:14:59Z"));
+  EXPECT_FALSE(nine.burn_rate.has_value());
+  // At 10:15: 60,000 tokens and $0.75 over 10 minutes.
+  UsageReport ten = BuildReport(Data(rows), BlockSpec("2025-09-03T10:15:00Z"));
+  ASSERT_TRUE(ten.burn_rate.has_value());
+  EXPECT_DOUBLE_EQ(ten.burn_rate->tokens_per_minute, 6000.0);
+  EXPECT_DOUBLE_EQ(ten.burn_rate->cost_per_hour, 4.5);
+  // 285 minutes left: 60,000 + 6,000 * 285 tokens, $0.75 + $4.5 * 4.75.
+  EXPECT_EQ(ten.projection->total_tokens, 60'000u + 6'000u * 285u);
+  EXPECT_DOUBLE_EQ(ten.projection->total_cost, 0.75 + 4.5 * 285.0 / 60.0);
+  // The table says why there is no rate, and the JSON has nulls.
+  RenderOptions opt;
+  opt.now_ms = Ms("2025-09-03T10:05:16Z");
+  opt.token_limit = 100'000;
+  const std::string table = ReportTable(early, opt);
+  EXPECT_EQ(table.find("/hour"), std::string::npos) << table;
+  EXPECT_NE(table.find("Burn rate: not yet"), std::string::npos) << table;
+  EXPECT_EQ(table.find("EXCEEDS"), std::string::npos) << table;
+  const std::string json = ReportJson(early, opt);
+  EXPECT_NE(json.find("\"burnRate\": null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"projection\": null"), std::string::npos) << json;
+  EXPECT_EQ(json.find("tokenLimitStatus"), std::string::npos) << json;
+}
+
+TEST(UsageReport, RecentAndActiveKeepTheirBlocks) {
+  std::vector<Row> rows = {
+      Event("2025-09-01T10:00:00Z", 500),  // 4 days before now: not recent.
+      Event("2025-09-04T09:00:00Z", 300),  // 2 days: recent, finished.
+      Event("2025-09-06T09:50:00Z", 7)};   // The active block.
+  ReportSpec spec = BlockSpec("2025-09-06T10:00:00Z");
+  UsageReport all = BuildReport(Data(rows), spec);
+  EXPECT_EQ(all.largest_block_tokens, 500u);
+  spec.recent_only = true;
+  UsageReport recent = BuildReport(Data(rows), spec);
+  std::vector<std::string> labels;
+  for (const ReportRow& b : recent.rows) {
+    if (!b.is_gap) labels.push_back(b.label);
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"2025-09-04T09:00:00.000Z",
+                                               "2025-09-06T09:00:00.000Z"}));
+  EXPECT_EQ(recent.largest_block_tokens, 300u);
+  spec.recent_only = false;
+  spec.active_only = true;
+  UsageReport active = BuildReport(Data(rows), spec);
+  ASSERT_EQ(active.rows.size(), 1u);
+  EXPECT_TRUE(active.rows[0].is_active);
+  EXPECT_EQ(active.totals.tokens.output, 7u);
+  // --token-limit max still means the largest finished block.
+  EXPECT_EQ(active.largest_block_tokens, 500u);
+  // No active block: nothing.
+  spec.now_ms = Ms("2025-09-07T10:00:00Z");
+  EXPECT_TRUE(BuildReport(Data(rows), spec).rows.empty());
+}
+
+TEST(UsageReport, SyntheticRequestsCountButAreNotAModel) {
+  std::vector<Row> rows = {
+      Event("2025-09-03T10:05:00Z", 100, "claude-sonnet-4-20250514"),
+      Event("2025-09-03T10:06:00Z", 7, "<synthetic>")};
+  UsageReport r = Daily(rows, "UTC");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].totals.events, 2u);
+  EXPECT_EQ(r.rows[0].totals.tokens.output, 107u);
+  EXPECT_EQ(r.totals.tokens.output, 107u);
+  ASSERT_EQ(r.rows[0].by_model.size(), 1u);
+  EXPECT_EQ(r.rows[0].by_model.begin()->first, "claude-sonnet-4-20250514");
+  RenderOptions opt;
+  opt.breakdown = true;
+  EXPECT_EQ(ReportTable(r, opt).find("synthetic"), std::string::npos);
+  EXPECT_EQ(ReportJson(r, opt).find("synthetic"), std::string::npos);
+  UsageReport b = BuildReport(Data(rows), BlockSpec("2025-09-03T11:00:00Z"));
+  EXPECT_EQ(b.rows[0].totals.events, 2u);
+  EXPECT_EQ(ReportJson(b, opt).find("synthetic"), std::string::npos);
+  EXPECT_EQ(ReportTable(b, opt).find("synthetic"), std::string::npos);
 }
 
 TEST(UsageReport, BlocksJsonHasCcusageKeys) {
@@ -252,6 +362,193 @@ TEST(UsageReport, TablesDropColumnsToFitTheWidth) {
     EXPECT_LE(end - start, 60u) << compact;
   }
   EXPECT_EQ(full.find("\033["), std::string::npos);  // No colour asked.
+}
+
+// Three models a day with large counts, and three sessions of a project.
+std::vector<Row> BusyDays() {
+  std::vector<Row> rows;
+  const char* models[] = {"claude-sonnet-4-20250514", "claude-opus-4-1-20250805",
+                          "claude-3-5-haiku-20241022"};
+  const char* sessions[] = {"cd613e30-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                            "ee52bdb6-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+                            "e323ce54-1f2a-4b3c-8d4e-5f6a7b8c9d0e"};
+  for (int day = 3; day <= 6; ++day) {
+    for (int m = 0; m < 3; ++m) {
+      char iso[32];
+      std::snprintf(iso, sizeof iso, "2025-09-%02dT%02d:10:00Z", day, 8 + 3 * m);
+      Row r = Event(iso, 1'234'567, models[m], sessions[m], 123 * kNanoPerDollar);
+      r.row.tokens.input = 3'302'597;
+      r.row.tokens.cache_creation = 23'630'684;
+      r.row.tokens.cache_read = 1'211'050'600;
+      r.dim.project = "~/projects/spotter";
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+std::vector<std::string> TableLines(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t start = 0, end; start < text.size(); start = end + 1) {
+    end = text.find('\n', start);
+    out.push_back(text.substr(start, end - start));
+  }
+  return out;
+}
+
+// Every line fits; returns the lines.
+std::vector<std::string> Fits(const std::string& table, size_t width) {
+  std::vector<std::string> lines = TableLines(table);
+  for (const std::string& line : lines) {
+    EXPECT_LE(DisplayWidth(line), width) << line << "\n" << table;
+  }
+  return lines;
+}
+
+bool Has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+TEST(UsageReport, DailyKeepsDatesAndModelsAt80And120Columns) {
+  UsageReport r = Daily(BusyDays(), "UTC");
+  for (size_t width : {80u, 120u, 1000u}) {
+    RenderOptions opt;
+    opt.width = width;
+    opt.breakdown = width == 80;
+    const std::string table = ReportTable(r, opt);
+    Fits(table, width);
+    for (const char* date : {"2025-09-03", "2025-09-06"}) {
+      EXPECT_TRUE(Has(table, date)) << width << "\n" << table;
+    }
+    for (const char* model : {"sonnet-4", "opus-4-1", "3-5-haiku"}) {
+      EXPECT_TRUE(Has(table, model)) << width << "\n" << table;
+    }
+    EXPECT_TRUE(Has(table, "Models")) << table;
+    EXPECT_TRUE(Has(table, "$1476.00")) << table;  // The total cost.
+  }
+  // Wide: every column, numbers in full, models on one line.
+  RenderOptions wide;
+  wide.width = 1000;
+  const std::string full = ReportTable(r, wide);
+  EXPECT_TRUE(Has(full, "2025-09-03  3-5-haiku, opus-4-1, sonnet-4")) << full;
+  EXPECT_TRUE(Has(full, "3,633,151,800")) << full;  // Cache read of a day.
+  EXPECT_TRUE(Has(full, "Cache create")) << full;
+  // 80 columns: the cache columns are still there, their numbers compact.
+  RenderOptions narrow;
+  narrow.width = 80;
+  const std::string at80 = ReportTable(r, narrow);
+  EXPECT_TRUE(Has(at80, "3.63B")) << at80;  // Cache read of a day.
+  EXPECT_TRUE(Has(at80, "create")) << at80;
+}
+
+TEST(UsageReport, SessionsKeepIdProjectAndActivityAt80And120Columns) {
+  ReportSpec spec;
+  spec.kind = ReportKind::kSession;
+  UsageReport r = BuildReport(Data(BusyDays()), spec);
+  ASSERT_EQ(r.rows.size(), 3u);
+  for (size_t width : {80u, 120u}) {
+    RenderOptions opt;
+    opt.width = width;
+    const std::string table = ReportTable(r, opt);
+    const std::vector<std::string> lines = Fits(table, width);
+    // Each session's row names it (by its prefix) and its project.
+    for (const char* id : {"cd613e30", "ee52bdb6", "e323ce54"}) {
+      bool found = false;
+      for (const std::string& line : lines) {
+        if (Has(line, id) && Has(line, "~/projects/spotter")) found = true;
+      }
+      EXPECT_TRUE(found) << id << " at " << width << "\n" << table;
+    }
+    EXPECT_TRUE(Has(table, "Last activity") || Has(table, "Last")) << table;
+    EXPECT_TRUE(Has(table, "2025-09-06 08:10")) << table;  // cd613e30's last.
+  }
+  // 120: first activity too.
+  RenderOptions at120;
+  at120.width = 120;
+  const std::string t120 = ReportTable(r, at120);
+  EXPECT_TRUE(Has(t120, "First activity")) << t120;
+  EXPECT_TRUE(Has(t120, "2025-09-03 08:10  2025-09-06 08:10")) << t120;
+  // Wide: the whole id.
+  RenderOptions wide;
+  wide.width = 1000;
+  const std::string full = ReportTable(r, wide);
+  EXPECT_TRUE(Has(full, "cd613e30-1f2a-4b3c-8d4e-5f6a7b8c9d0e  ~/projects/spotter"))
+      << full;
+  EXPECT_TRUE(Has(full, "First activity    Last activity")) << full;
+  // The JSON has both.
+  const std::string json = ReportJson(r, wide);
+  EXPECT_TRUE(Has(json, "\"firstActivity\": \"2025-09-03T08:10:00.000Z\"")) << json;
+  EXPECT_TRUE(Has(json, "\"lastActivity\": \"2025-09-06T08:10:00.000Z\"")) << json;
+}
+
+TEST(UsageReport, BlocksBreakdownHasALinePerModel) {
+  std::vector<Row> rows = {
+      Event("2025-09-03T10:05:00Z", 100, "claude-sonnet-4-20250514", "s1",
+            kNanoPerDollar),
+      Event("2025-09-03T10:35:00Z", 50, "claude-opus-4-1-20250805", "s1",
+            3 * kNanoPerDollar),
+      Event("2025-09-03T10:40:00Z", 10, "claude-sonnet-4-20250514", "s1",
+            kNanoPerDollar)};
+  UsageReport r = BuildReport(Data(rows), BlockSpec("2025-09-04T00:00:00Z"));
+  RenderOptions opt;
+  opt.width = 1000;
+  const std::string plain = ReportTable(r, opt);
+  EXPECT_FALSE(Has(plain, "- sonnet-4")) << plain;
+  opt.breakdown = true;
+  const std::vector<std::string> lines = TableLines(ReportTable(r, opt));
+  ASSERT_GE(lines.size(), 5u);
+  // Header, rule, the block, then its models (alphabetical), with their
+  // requests, tokens and cost.
+  EXPECT_TRUE(Has(lines[2], "2025-09-03 10:00")) << lines[2];
+  EXPECT_TRUE(Has(lines[2], "$5.00")) << lines[2];
+  EXPECT_TRUE(Has(lines[3], "- opus-4-1")) << lines[3];
+  EXPECT_TRUE(Has(lines[3], " 1      50       $3.00")) << lines[3];
+  EXPECT_TRUE(Has(lines[4], "- sonnet-4")) << lines[4];
+  EXPECT_TRUE(Has(lines[4], " 2     110       $2.00")) << lines[4];
+  // The JSON's blocks carry modelBreakdowns, the dearest first.
+  const std::string json = ReportJson(r, opt);
+  const size_t opus = json.find("\"modelName\": \"claude-opus-4-1-20250805\"");
+  const size_t sonnet = json.find("\"modelName\": \"claude-sonnet-4-20250514\"");
+  ASSERT_NE(opus, std::string::npos) << json;
+  ASSERT_NE(sonnet, std::string::npos) << json;
+  EXPECT_LT(opus, sonnet);
+}
+
+TEST(UsageReport, NotesWrapAtWordsToTheWidth) {
+  std::vector<Row> rows = {Event("2025-09-03T10:05:00Z", 100, "claude-new-model")};
+  rows[0].row.unpriced_events = 1;
+  UsageReport r = Daily(rows, "UTC");
+  r.exact_events = std::make_pair<uint64_t, uint64_t>(0, 1);
+  RenderOptions opt;
+  opt.width = 40;
+  const std::string table = ReportTable(r, opt);
+  const std::vector<std::string> lines = Fits(table, 40);
+  // Whole words only: every line's words are words of the notes.
+  for (const char* word : {"lower", "bounds:", "telemetry", "streaming",
+                           "claude-new-model", "--prices"}) {
+    bool whole = false;
+    for (const std::string& line : lines) {
+      const std::string padded = std::string(" ").append(line).append(" ");
+      if (Has(padded, std::string(" ").append(word).append(" "))) whole = true;
+    }
+    EXPECT_TRUE(whole) << word << "\n" << table;
+  }
+  // The active block's summary at 80: its date-times stay whole.
+  std::vector<Row> block = {Event("2025-09-03T10:05:00Z", 100),
+                            Event("2025-09-03T10:35:00Z", 100)};
+  UsageReport b = BuildReport(Data(block), BlockSpec("2025-09-03T10:40:00Z"));
+  RenderOptions at60;
+  at60.width = 60;
+  at60.now_ms = Ms("2025-09-03T10:40:00Z");
+  at60.token_limit = 1000;
+  const std::string summary = ReportTable(b, at60);
+  const std::vector<std::string> slines = Fits(summary, 60);
+  int whole_dates = 0;
+  for (const std::string& line : slines) {
+    if (Has(line, "2025-09-03 10:00")) ++whole_dates;
+    if (Has(line, "2025-09-03 15:00")) ++whole_dates;
+  }
+  EXPECT_EQ(whole_dates, 3) << summary;  // The row, "started", "ends".
 }
 
 }  // namespace

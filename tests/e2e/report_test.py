@@ -349,22 +349,147 @@ def test_active_block(binary, tmp):
     check(len(blocks) >= 1, f"blocks: {blocks}")
     b = blocks[-1]
     check(b["isActive"], f"the last block is active: {b}")
-    # 10,000 tokens over the 30 minutes between the two requests.
+    # 10,000 tokens over the 40 minutes (and the seconds this test took)
+    # from the first request to now.
+    minutes = (datetime.now(timezone.utc) - t1.replace(microsecond=0)).total_seconds() / 60
     br = b["burnRate"]
-    check(abs(br["tokensPerMinute"] - 10000 / 30) < 1e-6, f"burn rate {br}")
-    # $0.003 + $0.03 + $0.009 + $0.06 = $0.102 over 30 min = $0.204/hour.
-    check(abs(br["costPerHour"] - 0.204) < 1e-9, f"cost per hour {br}")
+    check(10000 / minutes <= br["tokensPerMinute"] <= 10000 / 40 + 1e-6, f"burn rate {br}")
+    # $0.003 + $0.03 + $0.009 + $0.06 = $0.102 over 40 min = $0.153/hour.
+    check(0.102 * 60 / minutes <= br["costPerHour"] <= 0.153 + 1e-9, f"cost per hour {br}")
     p = b["projection"]
     end = datetime.fromisoformat(b["endTime"].replace("Z", "+00:00"))
     left = (end - datetime.now(timezone.utc)).total_seconds() / 60
     check(abs(p["remainingMinutes"] - left) <= 1.5, f"remaining {p} vs {left:.1f}")
-    want = 10000 + round(10000 / 30 * p["remainingMinutes"])
+    want = 10000 + round(br["tokensPerMinute"] * p["remainingMinutes"])
     check(abs(p["totalTokens"] - want) <= 1, f"projected {p['totalTokens']} != {want}")
     check(b["tokenLimitStatus"]["status"] in ("warning", "exceeds") if want >= 16000
           else b["tokenLimitStatus"]["status"] == "ok", f"limit {b['tokenLimitStatus']}")
     table = cli.run("report", "blocks", "--token-limit", "20000").stdout
     check("ACTIVE" in table and "Burn rate" in table and "left" in table, table)
     return "active block: burn rate, projection and limit status as computed by hand"
+
+
+def test_block_order_matches_ccusage(binary, tmp):
+    """Rows by start time, as ccusage lists them: a block that starts on the
+    hour before the gap that precedes it comes first (synthetic/blocks)."""
+    cli = Cli(binary, tmp, "block-order")
+    shutil.copytree(os.path.join(CCUSAGE, "synthetic", "blocks", "projects"),
+                    os.path.join(cli.root, "projects"), dirs_exist_ok=True)
+    cli.sync()
+    for oracle, extra in (("claude-blocks.json", []), ("claude-blocks-desc.json", ["--order", "desc"])):
+        theirs = [b["id"] for b in load_oracle(os.path.join("synthetic", "blocks", oracle))["blocks"]]
+        ours = [b["id"] for b in cli.json("report", "blocks", "-z", "UTC", *extra)["blocks"]]
+        check(ours == theirs, f"{oracle}: {ours} != {theirs}")
+    table = cli.run("report", "blocks", "-z", "UTC").stdout.splitlines()
+    starts = [line[:16] for line in table[2:] if line[:4].isdigit()]
+    check(starts == sorted(starts), f"table rows out of order: {starts}")
+    return "block order equals ccusage's, asc and desc; table rows by start"
+
+
+def test_block_views(binary, tmp):
+    """--active, --recent (-a, -r), --breakdown, <synthetic> not a model, and
+    no burn rate in a block's first 10 minutes (6 requests in 16 s)."""
+    from datetime import datetime, timedelta, timezone
+    cli = Cli(binary, tmp, "block-views")
+    now = datetime.now(timezone.utc)
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    old, recent = now - timedelta(days=5), now - timedelta(days=2)
+    lines = [assistant("o1", iso(old)),
+             assistant("o2", iso(old + timedelta(minutes=1)), model="<synthetic>",
+                       usage={"input_tokens": 0, "output_tokens": 0}),
+             assistant("r1", iso(recent), usage={"input_tokens": 100, "output_tokens": 200}),
+             assistant("r2", iso(recent + timedelta(minutes=5)), model="claude-opus-4-1-20250805",
+                       usage={"input_tokens": 10, "output_tokens": 20})]
+    start = now - timedelta(seconds=20)
+    for i in range(6):  # 6 requests in 16 s, the last 4 s ago.
+        lines.append(assistant(f"a{i}", iso(start + timedelta(seconds=3.2 * i)),
+                               usage={"input_tokens": 30000, "output_tokens": 30000}))
+    write_transcript(cli, "p", "s-1", lines)
+    cli.sync()
+    blocks = cli.json("report", "blocks", "--token-limit", "1000")["blocks"]
+    active = [b for b in blocks if b["isActive"]]
+    check(len(active) == 1, f"one active block: {blocks}")
+    a = active[0]
+    check(a["burnRate"] is None and a["projection"] is None, f"no pace yet: {a}")
+    check("tokenLimitStatus" not in a, f"no projected status without a projection: {a}")
+    table = cli.run("report", "blocks", "--token-limit", "1000").stdout
+    check("Burn rate: not yet known" in table and "/hour" not in table, table)
+    check("used so far - EXCEEDS" in table, f"the limit is judged on what is used: {table}")
+    # <synthetic>: counted in its block's entries, never a model.
+    first = blocks[0]
+    check(first["entries"] == 2 and first["models"] == ["claude-sonnet-4-20250514"], f"{first}")
+    for args in ((), ("--breakdown",)):
+        out = cli.run("report", "blocks", *args).stdout
+        check("synthetic" not in out, f"<synthetic> listed: {out}")
+    check("synthetic" not in json.dumps(blocks), "<synthetic> in the JSON")
+    # --breakdown: a line per model under the recent block.
+    out = cli.run("report", "blocks", "--breakdown").stdout
+    check("- opus-4-1" in out and "- sonnet-4" in out, out)
+    # --active / -a: only the active block.
+    for flag in ("--active", "-a"):
+        only = cli.json("report", "blocks", flag)["blocks"]
+        check([b["id"] for b in only] == [a["id"]], f"{flag}: {only}")
+    out = cli.run("report", "blocks", "--active").stdout
+    check(iso(old)[:10] not in out and "ACTIVE" in out, out)
+    # --recent / -r: blocks started in the last 3 days and the active one.
+    for flag in ("--recent", "-r"):
+        ids = [b["id"] for b in cli.json("report", "blocks", flag)["blocks"] if not b["isGap"]]
+        check(len(ids) == 2 and ids[-1] == a["id"] and ids[0].startswith(iso(recent)[:13]),
+              f"{flag}: {ids}")
+    # No active block: nothing, said so.
+    quiet = Cli(binary, tmp, "block-views-none")
+    write_transcript(quiet, "p", "s-1", [assistant("o1", iso(old))])
+    quiet.sync()
+    check(quiet.json("report", "blocks", "--active")["blocks"] == [], "no active block: []")
+    check("No active block." in quiet.run("report", "blocks", "--active").stdout, "said so")
+    return "--active/-a, --recent/-r, --breakdown, <synthetic> hidden, no early burn rate"
+
+
+def test_narrow_tables(binary, tmp):
+    """At 80 and 120 columns (COLUMNS) the tables keep their dates, models,
+    session ids and projects; notes wrap at words; sessions show first
+    activity."""
+    cli = Cli(binary, tmp, "narrow")
+    models = ["claude-sonnet-4-20250514", "claude-opus-4-1-20250805", "claude-3-5-haiku-20241022"]
+    big = {"input_tokens": 3302597, "output_tokens": 1234567,
+           "cache_creation_input_tokens": 23630684, "cache_read_input_tokens": 121105060}
+    sessions = ["cd613e30-1f2a-4b3c-8d4e-5f6a7b8c9d0e", "ee52bdb6-1f2a-4b3c-8d4e-5f6a7b8c9d0e"]
+    for n, sid in enumerate(sessions):
+        write_transcript(cli, "spotter", sid, [
+            assistant(f"{sid[:4]}{d}{m}", f"2025-09-0{d}T1{m}:0{n}:00.000Z", model=models[m],
+                      session=sid, usage=big) for d in (3, 4) for m in range(3)]
+            + [assistant(f"{sid[:4]}x", "2025-09-04T18:00:00.000Z", model="claude-nimbus-7",
+                         session=sid)])
+    cli.sync()
+
+    def at(width, *args):
+        env = dict(cli.env, COLUMNS=str(width))
+        p = subprocess.run([cli.binary, "--claude-dir", cli.root, "--ledger", cli.ledger,
+                            "report", *args], capture_output=True, text=True, env=env, timeout=120)
+        check(p.returncode == 0, p.stderr)
+        for line in p.stdout.splitlines():
+            check(len(line) <= width, f"{args} at {width}: a line of {len(line)}:\n{p.stdout}")
+        return p.stdout
+
+    for width in (80, 120):
+        daily = at(width, "daily")
+        check("Models" in daily and all(m in daily for m in ("sonnet-4", "opus-4-1", "3-5-haiku")),
+              f"daily at {width} keeps its models:\n{daily}")
+        check("2025-09-03" in daily and "2025-09-04" in daily, daily)
+        session = at(width, "session")
+        for sid in sessions:
+            check(any(sid[:8] in line and "spotter" in line for line in session.splitlines()),
+                  f"session at {width}: {sid[:8]} and its project on one line:\n{session}")
+        check("2025-09-04 18:0" in session, f"last activity at {width}:\n{session}")
+        # The unpriced note wraps at words: none cut.
+        note = daily[daily.index("* cost"):]
+        for word in ("claude-nimbus-7", "--prices"):
+            check(word in note.split(), f"{word} cut at {width}:\n{note}")
+    wide = at(1000, "session")
+    check("First activity" in wide and "2025-09-03 10:00" in wide and sessions[0] in wide, wide)
+    rows = cli.json("report", "session")["sessions"]
+    check(all(r["firstActivity"] < r["lastActivity"] for r in rows), f"{rows}")
+    return "daily/session at 80 and 120 keep identifying columns; notes wrap; first activity"
 
 
 def test_filters(binary, tmp):
@@ -438,6 +563,9 @@ def scenario(script) -> str:
     parts.run("pricing", test_pricing_rules, binary, tmp)
     parts.run("unknown/overrides", test_unknown_model_and_overrides, binary, tmp)
     parts.run("active block", test_active_block, binary, tmp)
+    parts.run("block order", test_block_order_matches_ccusage, binary, tmp)
+    parts.run("block views", test_block_views, binary, tmp)
+    parts.run("narrow tables", test_narrow_tables, binary, tmp)
     parts.run("filters", test_filters, binary, tmp)
     parts.run("bad options", test_bad_options, binary, tmp)
     for line in parts.results:
