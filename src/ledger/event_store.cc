@@ -68,8 +68,7 @@ void EventStore::SetPrices(const PriceTable* prices) {
 }
 
 Cost EventStore::CostOf(const Event& e) const {
-  return prices_->CostOf(CostInput{e.tokens, e.attributes.model,
-                                   e.attributes.speed, e.first.timestamp_ms});
+  return prices_->CostOf(CostInputOf(e));
 }
 
 Result<std::optional<std::string>> EventStore::EventKeyOfRequest(
