@@ -44,11 +44,25 @@ struct Surcharges {
   }
 };
 
+// The same line read again after its file grew (a backfill, or a re-read
+// from 0) brings a later end for its file: the line keeps the latest end
+// known, so that a copy merged while its file held nothing else (its end
+// then the original's) yields to the original once its file has grown.
+bool RaiseFileEnd(Provenance& first, const Provenance& again) {
+  if (again.file_end_ms <= first.file_end_ms || again.offset != first.offset ||
+      again.timestamp_ms != first.timestamp_ms || again.file != first.file) {
+    return false;
+  }
+  first.file_end_ms = again.file_end_ms;
+  return true;
+}
+
 }  // namespace
 
 bool Event::Merge(const UsageRecord& r) {
   const Surcharges surcharges = Surcharges::Of(attributes, r.attributes);
   bool changed = tokens.MaxWith(r.tokens);
+  changed = RaiseFileEnd(first, r.provenance) || changed;
   if (r.provenance < first) {  // Copies strings only when they are used.
     first = r.provenance;
     attributes = r.attributes;
@@ -65,6 +79,9 @@ bool Event::Merge(const Event& other, AttributePolicy policy) {
   // earliest transcript record wins, so the order of arrival does not matter.
   const bool adopt =
       policy == AttributePolicy::kAdopt && first.file == kTelemetryProvenance;
+  if (policy != AttributePolicy::kKeep) {
+    changed = RaiseFileEnd(first, other.first) || changed;
+  }
   if (adopt || (policy != AttributePolicy::kKeep && other.first < first)) {
     first = other.first;
     attributes = other.attributes;

@@ -137,6 +137,24 @@ TEST(Event, AResumedTwiceChainKeepsEachRequestWhereItWasSpent) {
                 "B");
 }
 
+// B read while it held only the copies (its end then A's): the tie goes to
+// the path and B keeps A's request. Read again from 0 once B has grown (a
+// backfill, B's path first), the same line brings B's later end, and A's
+// record then wins.
+TEST(Event, ALineReadAgainCarriesItsFilesLaterEnd) {
+  Event e = Event::FromRecord(Copy(100, "/p/bbbb.jsonl", 500, "B", 10));
+  EXPECT_FALSE(e.Merge(Copy(100, "/p/zzzz.jsonl", 500, "A", 90)));
+  EXPECT_EQ(e.attributes.session_id, "B");  // The corner (docs/design.md).
+  EXPECT_TRUE(e.Merge(Copy(100, "/p/bbbb.jsonl", 900, "B", 10)));
+  EXPECT_EQ(e.first.file_end_ms, 900);
+  EXPECT_TRUE(e.Merge(Copy(100, "/p/zzzz.jsonl", 500, "A", 90)));
+  EXPECT_EQ(e.attributes.session_id, "A");
+  // Another line of the same file is not the same line.
+  Event f = Event::FromRecord(Copy(100, "/p/bbbb.jsonl", 500, "B", 10));
+  EXPECT_FALSE(f.Merge(Copy(100, "/p/bbbb.jsonl", 900, "B", 20)));
+  EXPECT_EQ(f.first.file_end_ms, 500);
+}
+
 // The file end only breaks ties: an earlier line wins wherever it is.
 TEST(Event, AnEarlierTimestampWinsBeforeTheFileEndIsAsked) {
   Event e = Event::FromRecord(Copy(100, "/p/a.jsonl", 200, "short"));
