@@ -107,6 +107,42 @@ TEST(Ledger, FileEndsAndTheInferenceGeoAreKept) {
             1);
 }
 
+// docs/design.md's corner: resumed session B's file (its path first) was
+// read while it held only a copy of A's request, so it tied with A and kept
+// it. Once B's checkpoint says B grew, A's record read again wins.
+TEST(Ledger, AStoredCopyYieldsOnceItsFileIsKnownToHaveGrown) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  auto ledger = OpenWrite(path);
+  ASSERT_NE(ledger, nullptr);
+  auto record = [](const char* file, const char* session) {
+    Event e = MakeEvent("msg:req", 10, 1000);
+    e.first = Provenance{1000, file, 0, 5000};
+    e.attributes.session_id = session;
+    return e;
+  };
+  auto session = [&]() -> std::string {
+    auto db = sql::Database::Open(path, true);
+    Result<int64_t> s = (*db)->QueryInt(
+        "SELECT unicode(session_id) FROM events WHERE key = 'msg:req'");
+    return s.ok() ? std::string(1, static_cast<char>(*s)) : "?";
+  };
+  Batch copy;
+  copy.events = {record("/p/0b.jsonl", "B")};
+  ASSERT_TRUE(ledger->Commit(copy, "h", 1).ok());
+  Batch tie;  // A ended when B's copy was read: the path decides.
+  tie.events = {record("/p/fa.jsonl", "A")};
+  ASSERT_TRUE(ledger->Commit(tie, "h", 2).ok());
+  EXPECT_EQ(session(), "B");
+  Batch grown;  // B's checkpoint after B's own turns (a backfill's batch).
+  Checkpoint b = MakeCheckpoint("/p/0b.jsonl", 100);
+  b.end_ms = 9000;
+  grown.checkpoints = {b};
+  grown.events = {record("/p/fa.jsonl", "A")};
+  ASSERT_TRUE(ledger->Commit(grown, "h", 3).ok());
+  EXPECT_EQ(session(), "A");
+}
+
 TEST(Ledger, AFailedCommitLeavesNothingBehind) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");

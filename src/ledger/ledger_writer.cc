@@ -155,6 +155,11 @@ Result<CommitStats> LedgerWriter::Commit(const Batch& batch,
       st_->delete_rejects.Bind(1, c.path);
       if (Status ds = st_->delete_rejects.Run(); !ds.ok()) return ds;
     }
+    // Checkpoints before events: a merge reads a file's latest end from its
+    // checkpoint (EventStore::RaiseStoredFileEnd), this batch's included.
+    for (const Checkpoint& c : batch.checkpoints) {
+      if (Status cs = WriteCheckpoint(c, now_ms); !cs.ok()) return cs;
+    }
     for (const Event& e : batch.events) {
       Result<bool> merged = events_->Merge(e, source, now_ms, &stats);
       if (!merged.ok()) return merged.status();
@@ -163,9 +168,6 @@ Result<CommitStats> LedgerWriter::Commit(const Batch& batch,
       st_->insert_reject.BindFrom(1, r.file, r.offset, r.length, r.reason,
                                   r.head, r.lines, now_ms);
       if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
-    }
-    for (const Checkpoint& c : batch.checkpoints) {
-      if (Status cs = WriteCheckpoint(c, now_ms); !cs.ok()) return cs;
     }
     return Status::Ok();
   });

@@ -8,7 +8,9 @@ holding lines of A and B). Each file then adds requests of its own. `report sess
 must list A, B and C, each with the requests it made and nothing else (hand-computed below),
 whatever the file names (so whatever their path order) and whatever the read order:
 `bridge backfill` with one and four jobs, and `bridge sync --once` after each file appears,
-oldest first and newest first. tools/oracle.py --sessions must say the same.
+oldest first and newest first. tools/oracle.py --sessions must say the same. And the one
+order-dependent corner (docs/design.md): B synced while it held only A's copies keeps them
+until a `bridge backfill`, which gives them back to A.
 
 Usage:
     python3 tests/e2e/resumed_sessions_test.py --binary PATH [--seed S] [--keep]
@@ -133,7 +135,43 @@ def scenario(script) -> str:
             check_sessions(f"{naming}, `sync --once` as {' then '.join(order)} appear",
                            cli.json("report", "session", "--json"), ids)
             runs += 1
-    return f"{runs} reads: A, B and C each keep the requests they spent"
+    check_corner(script)
+    return (f"{runs} reads: A, B and C each keep the requests they spent; the documented "
+            f"corner (B read holding only copies) is put right by a backfill")
+
+
+def check_corner(script) -> None:
+    """docs/design.md's order-dependent corner: B (its path first) synced while it held only
+    A's copies ties with A and keeps them; a backfill after B grew gives them back to A."""
+    ids = {"A": "ffffffff-0000-4000-8000-00000000000a",
+           "B": "00000000-0000-4000-8000-00000000000b"}
+    root = os.path.join(script.tmp, "corner")
+    d = os.path.join(root, "projects", PROJECT)
+    os.makedirs(d)
+    own_a = [r for r in REQUESTS if r[4] == "A"]
+    own_b = [r for r in REQUESTS if r[4] == "B"]
+    with open(os.path.join(d, ids["A"] + ".jsonl"), "w", encoding="utf-8") as f:
+        f.write("".join(line(ids["A"], r) for r in own_a))
+    b_path = os.path.join(d, ids["B"] + ".jsonl")
+    with open(b_path, "w", encoding="utf-8") as f:
+        f.write("".join(line(ids["B"], r) for r in own_a))
+    cli = Cli(script.binary, root, os.path.join(script.tmp, "corner.db"))
+    cli.ok("bridge", "sync", "--once")
+    with open(b_path, "a", encoding="utf-8") as f:
+        f.write("".join(line(ids["B"], r) for r in own_b))
+    cli.ok("bridge", "sync", "--once")
+
+    def outputs() -> dict:
+        rep = cli.json("report", "session", "--json")
+        names = {v: k for k, v in ids.items()}
+        return {names.get(s["sessionId"]): s["outputTokens"] for s in rep["sessions"]}
+
+    got = outputs()
+    check(got == {"B": 600},
+          f"corner: B read while it held only copies keeps them (documented): got {got}")
+    cli.ok("bridge", "backfill")
+    got = outputs()
+    check(got == {"A": 300, "B": 300}, f"corner after backfill: expected A 300, B 300, got {got}")
 
 
 if __name__ == "__main__":
