@@ -21,7 +21,10 @@ of 2 KiB-2 MiB repeated in toolUseResult, which hold most of the bytes; Task res
 toolUseResult carries its own "usage" object; inline sidechains (1.0.x) and subagent files with
 agent_progress lines echoing each subagent response under data.message.message (2.1.x);
 compaction agents; resumed sessions that start with a copy of an earlier session's lines (same
-message ids, request ids and uuids); summary, file-history-snapshot, system, queue-operation
+message ids, request ids, uuids and timestamps), in both shapes Claude Code writes: copies
+whose sessionId is rewritten to the new session's, and copies that keep the original's
+(alternately), with at least one session resumed twice (A -> B -> C) when a project has three
+sessions free of damage; summary, file-history-snapshot, system, queue-operation
 and hook progress lines; responses without requestId; assistant lines without message id;
 "<synthetic>" API-error lines with zero usage; 1h cache writes and web search requests;
 responses that straddle midnight UTC; four models; timestamps over 60 days from 2025-09-01.
@@ -271,6 +274,7 @@ class SessionPlan:
     v2: bool
     subagents: list[str]  # "task" or "compact", one file each
     resume_from: "SessionPlan | None" = None
+    resume_previous: bool = False  # Resumes the project's latest session (the chain).
     bad: list[str] = dataclasses.field(default_factory=list)
     path: str = ""
     end_ms: int = 0
@@ -569,6 +573,8 @@ class Generator:
         self.plans = self.make_plans(files)
         if bad:
             self.assign_damage()
+        self.plan_chain()
+        self.resumes = 0
         self.pending_damage: list[str] = []
 
     # --- planning
@@ -609,6 +615,15 @@ class Generator:
         kinds = [k for k in REJECT_KINDS for _ in range(2)] + list(FILE_KINDS)
         for kind in kinds:
             self.rng.choice(self.plans).bad.append(kind)
+
+    def plan_chain(self) -> None:
+        """A session resumed twice: the 2nd and 3rd undamaged sessions of a project resume the
+        one before them (A -> B -> C), in the first project (by popularity) that has three."""
+        for project in self.projects:
+            clean = [p for p in self.plans if p.project is project and not p.bad][:3]
+            if len(clean) == 3:
+                clean[1].resume_previous = clean[2].resume_previous = True
+                return
 
     def version_for(self, plan: SessionPlan) -> str:
         versions = V2_VERSIONS if plan.v2 else V1_VERSIONS
@@ -710,15 +725,22 @@ class Generator:
 
     def pick_resume(self, plan: SessionPlan) -> None:
         earlier = [p for p in plan.project.sessions if p.copyable]
-        if earlier and self.rng.random() < 0.15:
+        if plan.resume_previous and earlier:
+            plan.resume_from = earlier[-1]
+        elif earlier and self.rng.random() < 0.15:
             plan.resume_from = self.rng.choice(earlier)
+        if plan.resume_from is not None:
             self.clock = max(plan.start_ms, plan.resume_from.end_ms + 60_000)
         plan.project.sessions.append(plan)
 
     def copy_history(self, plan: SessionPlan, out: Transcript, limit: int) -> None:
-        """A resumed session starts with the earlier session's lines, sessionId rewritten."""
+        """A resumed session starts with the earlier session's lines, their sessionId rewritten
+        (odd resumes) or kept (even ones: a file named B holding lines of session A)."""
         source = plan.resume_from
-        old, new = source.session_id.encode(), plan.session_id.encode()
+        self.resumes += 1
+        keep = self.resumes % 2 == 0
+        old = source.session_id.encode()
+        new = old if keep else plan.session_id.encode()
         out.write_line(encode_json({"type": "summary", "summary": "Resumed: " + self.ids.words(5),
                                     "leafUuid": self.ids.uuid()}).encode())
         copied = 0

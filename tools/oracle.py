@@ -6,7 +6,7 @@ Claude Code JSONL transcripts, sharing no code with the C++ implementation.
 
 Usage:
     python3 tools/oracle.py [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--strict] [--now-ms MS]
-                            PATH...
+                            [--sessions] PATH...
 
 Each PATH is a file, or a directory walked recursively (symlinks not followed) for
 ``*.jsonl`` files. A file reached twice (overlapping PATHs) is read once.
@@ -33,9 +33,16 @@ Merge. All records with one key form one event. Every token field is the maximum
 records: input, output, cache_creation_input, cache_read_input, cache_creation.ephemeral_5m /
 ephemeral_1h, server_tool_use.web_search_requests / web_fetch_requests. A missing or null field
 is 0.
-Attributes come from the earliest record by (timestamp, file path, byte offset); the event's day
-is the UTC date of that timestamp. ``--since`` / ``--until`` filter events by day, inclusive,
-after merging.
+The event's day is the UTC date of its earliest timestamp. ``--since`` / ``--until`` filter
+events by day, inclusive, after merging.
+
+Sessions (``--sessions``). A request is spent once, in one session, but a resumed session's
+file copies the earlier session's lines with the same ids and timestamps (keeping or rewriting
+``sessionId``). The session a request was spent in is the ``sessionId`` of the line that
+recorded it first: among its records with the earliest timestamp, the one in the file that
+ended first, where a file's end is the latest timestamp of the usage records it holds (the
+original ended before it was resumed; along a chain A -> B -> C a request new in B ended with
+B, before C). Remaining ties: the smaller file path, then the smaller byte offset.
 
 Rejects (counted, never fatal). A non-empty line is rejected when it is not a JSON object
 (includes invalid UTF-8, NaN/Infinity, raw control characters such as NUL). A usage record is
@@ -55,6 +62,7 @@ Output (stdout), keys in this order:
     {"daily": [{"date", "inputTokens", "outputTokens", "cacheCreationTokens",
                 "cacheReadTokens", "totalTokens", "events"}, ... sorted by date],
      "totals": {same fields without "date"}, "rejects": N}
+with ``--sessions`` also ``"sessions": [{"sessionId", the same fields}, ... sorted by id]``.
 Exit status: 0 ok, 2 usage error (bad option, missing PATH).
 """
 
@@ -242,8 +250,10 @@ class Ledger:
         self.strict = strict
         self.now_nanos = now_nanos
         self.rejects = 0
-        # key -> [(ts_nanos, path, offset), day, tokens...]
+        # key -> [ts_nanos, day, tokens..., [(path, offset, session) at ts_nanos]]
         self.events: dict[str, list] = {}
+        # path -> the latest usage-record timestamp in the file (its end).
+        self.file_ends: dict[str, int] = {}
 
     def add_line(self, line: bytes, path: str, offset: int, terminated: bool) -> None:
         if line.endswith(b"\r"):
@@ -278,16 +288,26 @@ class Ledger:
         if record is None:
             return
         key, ts_nanos, day, tokens = record
-        order = (ts_nanos, path, offset)
+        if ts_nanos > self.file_ends.get(path, -1):
+            self.file_ends[path] = ts_nanos
+        session = obj.get("sessionId")
+        where = (path, offset, session if isinstance(session, str) else "")
         event = self.events.get(key)
         if event is None:
-            self.events[key] = [order, day, *tokens]
+            self.events[key] = [ts_nanos, day, *tokens, [where]]
             return
-        if order < event[0]:
-            event[0], event[1] = order, day
+        if ts_nanos < event[0]:
+            event[0], event[1], event[-1] = ts_nanos, day, [where]
+        elif ts_nanos == event[0]:
+            event[-1].append(where)
         for i, value in enumerate(tokens, start=2):
             if value > event[i]:
                 event[i] = value
+
+    def session_of(self, event: list) -> str:
+        """Where the request was spent: its first record, in the file that ended first."""
+        path, _, session = min(event[-1], key=lambda w: (self.file_ends[w[0]], w[0], w[1]))
+        return session
 
     def add_file(self, path: str) -> None:
         offset = 0
@@ -297,16 +317,20 @@ class Ledger:
                 self.add_line(raw[:-1] if terminated else raw, path, offset, terminated)
                 offset += len(raw)
 
-    def report(self, since: str | None, until: str | None) -> dict:
+    def report(self, since: str | None, until: str | None, sessions: bool = False) -> dict:
         days: dict[str, list[int]] = {}
+        by_session: dict[str, list[int]] = {}
         for event in self.events.values():
             day = event[1]
             if (since and day < since) or (until and day > until):
                 continue
-            row = days.setdefault(day, [0, 0, 0, 0, 0])
-            for i in range(4):
-                row[i] += event[2 + i]
-            row[4] += 1
+            rows = [days.setdefault(day, [0, 0, 0, 0, 0])]
+            if sessions:
+                rows.append(by_session.setdefault(self.session_of(event), [0, 0, 0, 0, 0]))
+            for row in rows:
+                for i in range(4):
+                    row[i] += event[2 + i]
+                row[4] += 1
 
         def fields(row: list[int]) -> dict:
             out = dict(zip(REPORT_FIELDS, row[:4]))
@@ -316,7 +340,11 @@ class Ledger:
 
         daily = [{"date": day, **fields(days[day])} for day in sorted(days)]
         totals = [sum(days[d][i] for d in days) for i in range(5)]
-        return {"daily": daily, "totals": fields(totals), "rejects": self.rejects}
+        out = {"daily": daily, "totals": fields(totals), "rejects": self.rejects}
+        if sessions:
+            out["sessions"] = [{"sessionId": sid, **fields(by_session[sid])}
+                               for sid in sorted(by_session)]
+        return out
 
 
 # --------------------------------------------------------------------------- driver
@@ -363,6 +391,10 @@ def main(argv: list[str]) -> int:
         "--now-ms", type=int, default=None,
         help="'now' for the timestamp window, in ms since the epoch (default: the current time)"
     )
+    parser.add_argument(
+        "--sessions", action="store_true",
+        help="also totals per session, each request in the session where it was spent"
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     args = parser.parse_args(argv)
 
@@ -378,7 +410,7 @@ def main(argv: list[str]) -> int:
             ledger.add_file(path)
         except OSError as e:
             print(f"oracle.py: warning: cannot read {path}: {e}", file=sys.stderr)
-    json.dump(ledger.report(args.since, args.until), sys.stdout, indent=2)
+    json.dump(ledger.report(args.since, args.until, args.sessions), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 

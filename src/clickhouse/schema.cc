@@ -1,5 +1,7 @@
 #include "clickhouse/schema.h"
 
+#include <string_view>
+
 #include "ledger/event_columns.h"
 
 namespace cc {
@@ -35,6 +37,31 @@ std::string ColumnList() {
     if (c.clickhouse == nullptr) continue;
     if (!out.empty()) out += ",\n";
     out.append("  `").append(c.clickhouse).append("` ").append(TypeOf(c.kind));
+  }
+  return out;
+}
+
+// Columns added after schema version 2's table, for tables created before
+// them: ALTER ... ADD COLUMN IF NOT EXISTS, each after its predecessor in
+// kEventColumns, so an old table ends with the columns a new one has, in
+// the same order.
+constexpr const char* kAddedColumns[] = {"inference_geo"};
+
+std::vector<std::string> AddColumnStatements(const std::string& table,
+                                             const std::string& on) {
+  std::vector<std::string> out;
+  for (const char* added : kAddedColumns) {
+    const char* previous = nullptr;
+    for (const EventColumnSpec& c : kEventColumns) {
+      if (c.clickhouse == nullptr) continue;
+      if (std::string_view(c.clickhouse) == added) {
+        out.push_back("ALTER TABLE " + table + on +
+                      " ADD COLUMN IF NOT EXISTS `" + c.clickhouse + "` " +
+                      TypeOf(c.kind) + " AFTER `" + previous + "`");
+        break;
+      }
+      previous = c.clickhouse;
+    }
   }
   return out;
 }
@@ -79,12 +106,18 @@ std::vector<std::string> ClickHouseSchemaStatements(
       // recent ones to drop the replays (replicated tables do by
       // default; plain MergeTree needs the window).
       "\nSETTINGS non_replicated_deduplication_window = 1000");
+  for (std::string& add : AddColumnStatements(db + "." + table, on)) {
+    out.push_back(std::move(add));
+  }
   if (o.cluster) {
     out.push_back("CREATE TABLE IF NOT EXISTS " + db + ".events" + on + " AS " +
                   db + ".events_local ENGINE = Distributed(`" + *o.cluster +
                   "`, " + db +
                   ", events_local, "
                   "cityHash64(key))");
+    for (std::string& add : AddColumnStatements(db + ".events", on)) {
+      out.push_back(std::move(add));
+    }
   }
   // Claude Code's telemetry as received (api_request, api_error), in the
   // layout of the OpenTelemetry Collector's ClickHouse exporter (otel_logs)

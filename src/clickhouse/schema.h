@@ -19,7 +19,8 @@
 
 namespace cc {
 
-inline constexpr int kClickHouseSchemaVersion = 2;
+// 3: events.inference_geo (added to older tables by ALTER).
+inline constexpr int kClickHouseSchemaVersion = 3;
 
 struct ClickHouseSchemaOptions {
   std::string database = "default";

@@ -56,6 +56,112 @@ TEST(Event, FastModeFromAnyRecordInAnyOrder) {
   EXPECT_EQ(one, other);
 }
 
+TEST(Event, UsOnlyInferenceFromAnyRecordInAnyOrder) {
+  UsageRecord early = Record(3, 100, "a", 0);  // A partial without the geo.
+  UsageRecord late = Record(90, 200, "a", 10);
+  late.attributes.inference_geo = kUsInferenceGeo;
+  Event one = Event::FromRecord(early);
+  EXPECT_TRUE(one.Merge(late));
+  Event other = Event::FromRecord(late);
+  other.Merge(early);
+  EXPECT_EQ(one.attributes.inference_geo, "us");
+  EXPECT_EQ(one, other);
+  // An event merge keeps it too, whichever side has it.
+  Event plain = Event::FromRecord(early);
+  EXPECT_TRUE(plain.Merge(one));
+  EXPECT_EQ(plain.attributes.inference_geo, "us");
+}
+
+// A record of one request as a session's file holds it: the file's path and
+// end (its latest usage timestamp), the session its line names.
+UsageRecord Copy(int64_t ts, const std::string& file, int64_t file_end,
+                 const std::string& session, uint64_t offset = 0) {
+  UsageRecord r = Record(5, ts, file, offset);
+  r.provenance.file_end_ms = file_end;
+  r.attributes.session_id = session;
+  return r;
+}
+
+// Every order in which `records` can be merged gives `session`.
+void ExpectSpentIn(std::vector<UsageRecord> records,
+                   const std::string& session) {
+  std::sort(records.begin(), records.end(),
+            [](const UsageRecord& a, const UsageRecord& b) {
+              return a.provenance.file < b.provenance.file;
+            });
+  do {
+    Event e = Event::FromRecord(records[0]);
+    for (size_t i = 1; i < records.size(); ++i) e.Merge(records[i]);
+    EXPECT_EQ(e.attributes.session_id, session)
+        << "first merged: " << records[0].provenance.file;
+  } while (std::next_permutation(
+      records.begin(), records.end(),
+      [](const UsageRecord& a, const UsageRecord& b) {
+        return a.provenance.file < b.provenance.file;
+      }));
+}
+
+// Session A (ended at 500) resumed as B (ended at 900): B's file copies A's
+// request at 100. Whichever path sorts first, A keeps it.
+TEST(Event, AResumedSessionsCopyStaysWithTheOriginalWhenRewritten) {
+  for (const auto& [a_file, b_file] :
+       {std::pair{"/p/aaaa.jsonl", "/p/bbbb.jsonl"},
+        std::pair{"/p/zzzz.jsonl", "/p/bbbb.jsonl"}}) {
+    ExpectSpentIn({Copy(100, a_file, 500, "A", 900),
+                   Copy(100, b_file, 900, "B", 10)},
+                  "A");
+  }
+}
+
+// Copies that keep their sessionId (a file named B holding lines of A): the
+// line's session is the truth, whichever file's record wins.
+TEST(Event, ACopyThatKeepsItsSessionIdIsCountedForThatSession) {
+  ExpectSpentIn({Copy(100, "/p/zzzz.jsonl", 500, "A"),
+                 Copy(100, "/p/bbbb.jsonl", 900, "A")},
+                "A");
+}
+
+// A -> B -> C: a request of A is in all three files, one new in B is in B
+// and C; each stays where it was spent, in every order.
+TEST(Event, AResumedTwiceChainKeepsEachRequestWhereItWasSpent) {
+  ExpectSpentIn({Copy(100, "/p/cccc.jsonl", 1300, "C"),
+                 Copy(100, "/p/bbbb.jsonl", 900, "B"),
+                 Copy(100, "/p/aaaa.jsonl", 500, "A")},
+                "A");
+  ExpectSpentIn({Copy(100, "/p/aaaa.jsonl", 1300, "C"),
+                 Copy(100, "/p/bbbb.jsonl", 900, "B"),
+                 Copy(100, "/p/cccc.jsonl", 500, "A")},
+                "A");
+  ExpectSpentIn({Copy(700, "/p/aaaa.jsonl", 1300, "C"),
+                 Copy(700, "/p/zzzz.jsonl", 900, "B")},
+                "B");
+}
+
+// B read while it held only the copies (its end then A's): the tie goes to
+// the path and B keeps A's request. Read again from 0 once B has grown (a
+// backfill, B's path first), the same line brings B's later end, and A's
+// record then wins.
+TEST(Event, ALineReadAgainCarriesItsFilesLaterEnd) {
+  Event e = Event::FromRecord(Copy(100, "/p/bbbb.jsonl", 500, "B", 10));
+  EXPECT_FALSE(e.Merge(Copy(100, "/p/zzzz.jsonl", 500, "A", 90)));
+  EXPECT_EQ(e.attributes.session_id, "B");  // The corner (docs/design.md).
+  EXPECT_TRUE(e.Merge(Copy(100, "/p/bbbb.jsonl", 900, "B", 10)));
+  EXPECT_EQ(e.first.file_end_ms, 900);
+  EXPECT_TRUE(e.Merge(Copy(100, "/p/zzzz.jsonl", 500, "A", 90)));
+  EXPECT_EQ(e.attributes.session_id, "A");
+  // Another line of the same file is not the same line.
+  Event f = Event::FromRecord(Copy(100, "/p/bbbb.jsonl", 500, "B", 10));
+  EXPECT_FALSE(f.Merge(Copy(100, "/p/bbbb.jsonl", 900, "B", 20)));
+  EXPECT_EQ(f.first.file_end_ms, 500);
+}
+
+// The file end only breaks ties: an earlier line wins wherever it is.
+TEST(Event, AnEarlierTimestampWinsBeforeTheFileEndIsAsked) {
+  Event e = Event::FromRecord(Copy(100, "/p/a.jsonl", 200, "short"));
+  EXPECT_TRUE(e.Merge(Copy(90, "/p/b.jsonl", 5'000, "earlier")));
+  EXPECT_EQ(e.attributes.session_id, "earlier");
+}
+
 TEST(Event, KeepPolicyTakesTokensButNoAttributes) {
   Event stored = Event::FromRecord(Record(3, 200, "b", 0, "transcript"));
   Event telemetry =

@@ -18,6 +18,10 @@ struct Checkpoint {
   FileIdentity identity;  // As seen when the bytes up to `offset` were read.
   uint64_t offset = 0;    // First byte not yet read.
   Fingerprint fingerprint;
+  // The latest usage-record timestamp in the bytes up to `offset` (0: none
+  // yet): the file's end, which orders copies of one request in several
+  // files (core/event.h).
+  int64_t end_ms = 0;
   bool gone = false;
   // This visit read the file from byte 0: the file's rejects and counters
   // are replaced, not added to.

@@ -18,6 +18,9 @@ LIMIT 1)sql";
 
 constexpr const char* kMarkExact = "UPDATE events SET exact = 1 WHERE key = ?1";
 
+// The latest end the ledger knows for a file (its checkpoint's).
+constexpr const char* kSelectFileEnd = "SELECT end_ms FROM files WHERE path = ?1";
+
 // The request id in a transcript event's key ("msg_x:req_y" -> "req_y").
 std::string RequestIdOf(const std::string& key) {
   const size_t colon = key.find(':');
@@ -43,13 +46,15 @@ struct EventStore::Statements {
                               StoredEventAssignments(1, /*merged=*/true) +
                               " WHERE key = ?1"),
         select_by_request(db, kSelectByRequest),
-        mark_exact(db, kMarkExact) {}
+        mark_exact(db, kMarkExact),
+        select_file_end(db, kSelectFileEnd) {}
   sql::Statement select_event;
   sql::Statement insert_event;
   sql::Statement update_event;
   sql::Statement update_merged;  // The columns a merge may change alone.
   sql::Statement select_by_request;
   sql::Statement mark_exact;
+  sql::Statement select_file_end;
   int64_t next_change_seq = 0;
   // Whether the ledger holds telemetry: only then may a transcript event
   // belong to an event telemetry created first.
@@ -68,8 +73,7 @@ void EventStore::SetPrices(const PriceTable* prices) {
 }
 
 Cost EventStore::CostOf(const Event& e) const {
-  return prices_->CostOf(CostInput{e.tokens, e.attributes.model,
-                                   e.attributes.speed, e.first.timestamp_ms});
+  return prices_->CostOf(CostInputOf(e));
 }
 
 Result<std::optional<std::string>> EventStore::EventKeyOfRequest(
@@ -87,6 +91,25 @@ Result<std::optional<std::string>> EventStore::EventKeyOfRequest(
 Status EventStore::MarkExact(const std::string& key) {
   st_->mark_exact.Bind(1, key);
   return st_->mark_exact.Run();
+}
+
+Result<bool> EventStore::RaiseStoredFileEnd(const Event& e, Event& stored,
+                                            AttributePolicy policy) {
+  Provenance& first = stored.first;
+  if (policy == AttributePolicy::kKeep ||
+      e.first.timestamp_ms != first.timestamp_ms || e.first.file == first.file ||
+      first.file == kTelemetryProvenance) {
+    return false;
+  }
+  sql::Statement& st = st_->select_file_end;
+  st.Bind(1, first.file);
+  Result<bool> found = st.Step();
+  if (!found.ok()) return found.status();
+  const int64_t end = *found ? st.Int(0) : 0;
+  st.Reset();
+  if (end <= first.file_end_ms) return false;
+  first.file_end_ms = end;
+  return true;
 }
 
 Result<bool> EventStore::Merge(const Event& e, const std::string& source,
@@ -148,9 +171,14 @@ Result<bool> EventStore::Merge(const Event& e, const std::string& source,
   const int64_t seq_before = now.change_seq;
   const uint64_t total_before = stored.tokens.Total();
   const Provenance first_before = stored.first;
-  if (!stored.Merge(e, policy)) return false;
+  Result<bool> raised = RaiseStoredFileEnd(e, stored, policy);
+  if (!raised.ok()) return raised.status();
+  if (!stored.Merge(e, policy) && !*raised) return false;
   // The attributes came with the incoming record: so does its source.
-  if (!(stored.first == first_before)) now.source = source;
+  if (stored.first.file != first_before.file ||
+      stored.first.offset != first_before.offset) {
+    now.source = source;
+  }
   const Cost cost = CostOf(stored);
   if (!cost.known) stats->unpriced_models.insert(stored.attributes.model);
   now.cost_nano = cost.nano;

@@ -75,6 +75,14 @@ class EventStore {
   Status BeginChanges();
   Status EndChanges();
   Cost CostOf(const Event& e) const;
+  // When `e` ties with the stored first record on time from another file,
+  // the stored line takes the latest end the ledger knows for its file (its
+  // checkpoint's, written before a commit's events): a copy stored while
+  // its file held nothing else yields once the file has grown and the
+  // original is read again (docs/design.md, "Resumed sessions"). True if
+  // it was raised.
+  Result<bool> RaiseStoredFileEnd(const Event& e, Event& stored,
+                                  AttributePolicy policy);
 
   struct Statements;
   sql::Database& db_;

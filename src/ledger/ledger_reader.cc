@@ -64,7 +64,7 @@ namespace {
 
 constexpr const char* kCheckpointColumns = R"sql(
   SELECT path, root, project, device, inode, size, mtime_ns, offset,
-    head_length, head_hash, tail_length, tail_hash, state = 'gone'
+    head_length, head_hash, tail_length, tail_hash, state = 'gone', end_ms
   FROM files)sql";
 
 Checkpoint CheckpointFromRow(const sql::Statement& row) {
@@ -77,6 +77,7 @@ Checkpoint CheckpointFromRow(const sql::Statement& row) {
   c.fingerprint =
       Fingerprint{row.Uint(8), row.Uint(9), row.Uint(10), row.Uint(11)};
   c.gone = row.Int(12) != 0;
+  c.end_ms = row.Int(13);
   return c;
 }
 

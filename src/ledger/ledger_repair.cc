@@ -77,8 +77,7 @@ Status InsertMerged(sql::Database& db, StoredRow r, int64_t seq,
                     const PriceTable& prices) {
   EventRow& row = r.row;
   const Event& e = row.event;
-  const Cost cost = prices.CostOf(CostInput{
-      e.tokens, e.attributes.model, e.attributes.speed, e.first.timestamp_ms});
+  const Cost cost = prices.CostOf(CostInputOf(e));
   row.change_seq = seq;
   row.cost_nano = cost.nano;
   row.priced = cost.known;

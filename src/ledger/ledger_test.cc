@@ -72,6 +72,77 @@ TEST(Ledger, EventsAndCheckpointCommitTogether) {
   EXPECT_EQ(summary->tokens.output, 30u);
 }
 
+// The file's end travels with the checkpoint and with the event's first
+// record, and a same-line merge that raises it is written back.
+TEST(Ledger, FileEndsAndTheInferenceGeoAreKept) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  {
+    auto ledger = OpenWrite(path);
+    Batch b;
+    Event e = MakeEvent("a", 10, 1000);
+    e.first.file_end_ms = 4000;
+    e.attributes.inference_geo = "us";
+    b.events = {e};
+    Checkpoint c = MakeCheckpoint("/t.jsonl", 77);
+    c.end_ms = 4000;
+    b.checkpoints = {c};
+    ASSERT_TRUE(ledger->Commit(b, "host", 5).ok());
+    Batch again;
+    e.first.file_end_ms = 6000;  // The same line, its file grown.
+    again.events = {e};
+    ASSERT_TRUE(ledger->Commit(again, "host", 6).ok());
+  }
+  auto reader = LedgerReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  CheckpointMap checkpoints;
+  ASSERT_TRUE((*reader)->LoadCheckpoints(&checkpoints).ok());
+  EXPECT_EQ(checkpoints.at("/t.jsonl").end_ms, 4000);
+  auto db = sql::Database::Open(path, true);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("SELECT file_end_ms FROM events WHERE key = 'a'"),
+            6000);
+  EXPECT_EQ(*(*db)->QueryInt(
+                "SELECT COUNT(*) FROM events WHERE inference_geo = 'us'"),
+            1);
+}
+
+// docs/design.md's corner: resumed session B's file (its path first) was
+// read while it held only a copy of A's request, so it tied with A and kept
+// it. Once B's checkpoint says B grew, A's record read again wins.
+TEST(Ledger, AStoredCopyYieldsOnceItsFileIsKnownToHaveGrown) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  auto ledger = OpenWrite(path);
+  ASSERT_NE(ledger, nullptr);
+  auto record = [](const char* file, const char* session) {
+    Event e = MakeEvent("msg:req", 10, 1000);
+    e.first = Provenance{1000, file, 0, 5000};
+    e.attributes.session_id = session;
+    return e;
+  };
+  auto session = [&]() -> std::string {
+    auto db = sql::Database::Open(path, true);
+    Result<int64_t> s = (*db)->QueryInt(
+        "SELECT unicode(session_id) FROM events WHERE key = 'msg:req'");
+    return s.ok() ? std::string(1, static_cast<char>(*s)) : "?";
+  };
+  Batch copy;
+  copy.events = {record("/p/0b.jsonl", "B")};
+  ASSERT_TRUE(ledger->Commit(copy, "h", 1).ok());
+  Batch tie;  // A ended when B's copy was read: the path decides.
+  tie.events = {record("/p/fa.jsonl", "A")};
+  ASSERT_TRUE(ledger->Commit(tie, "h", 2).ok());
+  EXPECT_EQ(session(), "B");
+  Batch grown;  // B's checkpoint after B's own turns (a backfill's batch).
+  Checkpoint b = MakeCheckpoint("/p/0b.jsonl", 100);
+  b.end_ms = 9000;
+  grown.checkpoints = {b};
+  grown.events = {record("/p/fa.jsonl", "A")};
+  ASSERT_TRUE(ledger->Commit(grown, "h", 3).ok());
+  EXPECT_EQ(session(), "A");
+}
+
 TEST(Ledger, AFailedCommitLeavesNothingBehind) {
   test::TempDir dir;
   std::string path = dir.Join("ledger.db");
@@ -169,6 +240,49 @@ TEST(Ledger, MigratesAVersion1Ledger) {
   EXPECT_EQ(*(*version)->QueryInt("PRAGMA user_version"), kSchemaVersion);
   EXPECT_EQ(*(*version)->QueryInt("SELECT COUNT(DISTINCT change_seq) FROM events"),
             2);
+}
+
+// Version 10 gives rows from before a file end: the latest event whose
+// earliest line is in the file (and the file's checkpoint the same), so
+// that a resumed session read later finds the original's end.
+TEST(Ledger, AVersion9LedgerGetsFileEndsFromItsEvents) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  {
+    auto db = sql::Database::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(ApplyMigrations(**db, 0, 9).ok());
+  }
+  const std::string insert =
+      "INSERT INTO events(key, input_tokens, output_tokens, "
+      "cache_creation_tokens, cache_creation_5m_tokens, "
+      "cache_creation_1h_tokens, cache_read_tokens, web_search_requests, "
+      "web_fetch_requests, timestamp_ms, file, line_offset, session_id, "
+      "project, cwd, git_branch, version, model, agent_id, is_sidechain, "
+      "source, first_seen_ms, last_seen_ms) VALUES";
+  ExecSql(path, insert +
+                    "('a1', 1, 1, 0, 0, 0, 0, 0, 0, 1000, '/a', 0, 'A', 'p', "
+                    "'', '', '', 'm', '', 0, 'h', 1, 1),"
+                    "('a2', 1, 1, 0, 0, 0, 0, 0, 0, 5000, '/a', 9, 'A', 'p', "
+                    "'', '', '', 'm', '', 0, 'h', 1, 1),"
+                    "('b1', 1, 1, 0, 0, 0, 0, 0, 0, 9000, '/b', 0, 'B', 'p', "
+                    "'', '', '', 'm', '', 0, 'h', 1, 1)");
+  ExecSql(path,
+          "INSERT INTO files(path, root, project, device, inode, size, "
+          "mtime_ns, offset, head_length, head_hash, tail_length, tail_hash, "
+          "state, first_seen_ms, last_read_ms) VALUES"
+          "('/a', '/r', 'p', 1, 1, 10, 0, 10, 0, 0, 0, 0, 'active', 1, 1),"
+          "('/c', '/r', 'p', 1, 2, 10, 0, 10, 0, 0, 0, 0, 'active', 1, 1)");
+  { ASSERT_NE(OpenWrite(path), nullptr); }
+  auto db = sql::Database::Open(path, true);
+  ASSERT_TRUE(db.ok());
+  auto end_of = [&](const std::string& q) { return *(*db)->QueryInt(q); };
+  EXPECT_EQ(end_of("SELECT file_end_ms FROM events WHERE key = 'a1'"), 5000);
+  EXPECT_EQ(end_of("SELECT file_end_ms FROM events WHERE key = 'a2'"), 5000);
+  EXPECT_EQ(end_of("SELECT file_end_ms FROM events WHERE key = 'b1'"), 9000);
+  EXPECT_EQ(end_of("SELECT end_ms FROM files WHERE path = '/a'"), 5000);
+  EXPECT_EQ(end_of("SELECT end_ms FROM files WHERE path = '/c'"), 0);
+  EXPECT_EQ(end_of("SELECT COUNT(*) FROM events WHERE inference_geo = ''"), 3);
 }
 
 TEST(Ledger, AVersion5BatchKeepsItsRangeAndTokenWithoutItsPayload) {

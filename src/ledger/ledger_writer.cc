@@ -19,9 +19,9 @@ namespace {
 constexpr const char* kUpsertFile = R"sql(
 INSERT INTO files(path, root, project, device, inode, size, mtime_ns, offset,
   head_length, head_hash, tail_length, tail_hash, state, lines, records,
-  rejects, rereads, first_seen_ms, last_read_ms)
+  rejects, rereads, first_seen_ms, last_read_ms, end_ms)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'active', ?13, ?14,
-  ?15, ?16, ?17, ?17)
+  ?15, ?16, ?17, ?17, ?19)
 ON CONFLICT(path) DO UPDATE SET root = excluded.root,
   project = excluded.project, device = excluded.device,
   inode = excluded.inode, size = excluded.size, mtime_ns = excluded.mtime_ns,
@@ -34,7 +34,7 @@ ON CONFLICT(path) DO UPDATE SET root = excluded.root,
   rejects = CASE WHEN ?18 THEN excluded.rejects
             ELSE rejects + excluded.rejects END,
   rereads = rereads + excluded.rereads,
-  last_read_ms = excluded.last_read_ms)sql";
+  last_read_ms = excluded.last_read_ms, end_ms = excluded.end_ms)sql";
 
 constexpr const char* kInsertReject = R"sql(
 INSERT OR REPLACE INTO rejects(file, offset, length, reason, head, lines,
@@ -140,7 +140,7 @@ Status LedgerWriter::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
               c.fingerprint.head_length, c.fingerprint.head_hash,
               c.fingerprint.tail_length, c.fingerprint.tail_hash, c.lines,
               c.records, c.rejects, c.rereads, now_ms,
-              int64_t{c.restarted ? 1 : 0});
+              int64_t{c.restarted ? 1 : 0}, c.end_ms);
   return st.Run();
 }
 
@@ -155,6 +155,11 @@ Result<CommitStats> LedgerWriter::Commit(const Batch& batch,
       st_->delete_rejects.Bind(1, c.path);
       if (Status ds = st_->delete_rejects.Run(); !ds.ok()) return ds;
     }
+    // Checkpoints before events: a merge reads a file's latest end from its
+    // checkpoint (EventStore::RaiseStoredFileEnd), this batch's included.
+    for (const Checkpoint& c : batch.checkpoints) {
+      if (Status cs = WriteCheckpoint(c, now_ms); !cs.ok()) return cs;
+    }
     for (const Event& e : batch.events) {
       Result<bool> merged = events_->Merge(e, source, now_ms, &stats);
       if (!merged.ok()) return merged.status();
@@ -163,9 +168,6 @@ Result<CommitStats> LedgerWriter::Commit(const Batch& batch,
       st_->insert_reject.BindFrom(1, r.file, r.offset, r.length, r.reason,
                                   r.head, r.lines, now_ms);
       if (Status rs = st_->insert_reject.Run(); !rs.ok()) return rs;
-    }
-    for (const Checkpoint& c : batch.checkpoints) {
-      if (Status cs = WriteCheckpoint(c, now_ms); !cs.ok()) return cs;
     }
     return Status::Ok();
   });
@@ -198,7 +200,8 @@ Result<RepriceStats> LedgerWriter::Reprice() {
     std::vector<Change> changes;
     sql::Statement read(db_->handle(),
                         std::string("SELECT rowid, ") + kTokenColumnNames +
-                            ", timestamp_ms, model, speed, cost_nano, priced "
+                            ", timestamp_ms, model, speed, cost_nano, priced, "
+                            "inference_geo "
                             "FROM events");
     for (;;) {
       Result<bool> more = read.Step();
@@ -207,7 +210,9 @@ Result<RepriceStats> LedgerWriter::Reprice() {
       const Tokens t = TokensFromRow(read, 1);
       const std::string model = read.Text(10);
       const std::string speed = read.Text(11);
-      const Cost cost = prices.CostOf(CostInput{t, model, speed, read.Int(9)});
+      const std::string geo = read.Text(14);
+      const Cost cost =
+          prices.CostOf(CostInput{t, model, speed, read.Int(9), geo});
       const int64_t old_cost = read.Int(12);
       const bool old_priced = read.Int(13) != 0;
       stats.cost_before_nano += old_cost;

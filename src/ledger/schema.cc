@@ -258,9 +258,34 @@ constexpr const char* kVersion9 = R"sql(
 CREATE INDEX events_exact ON events(exact) WHERE exact = 1;
 )sql";
 
-constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3,
-                                  kVersion4, kVersion5, kVersion6,
-                                  kVersion7, kVersion8, kVersion9};
+// Version 10: a request copied into a resumed session's file stays with
+// the session where it was spent (core/event.h): events.file_end_ms orders
+// copies of one request by when their file ended, files.end_ms carries a
+// file's end to the next (incremental) read. And events.inference_geo
+// (usage.inference_geo; "us" costs more). Rows from before get the best
+// end the ledger knows: the latest event whose earliest line is in the
+// file (exact unless another file took the file's last request; a
+// backfill puts every end right).
+constexpr const char* kVersion10 = R"sql(
+ALTER TABLE events ADD COLUMN file_end_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
+ALTER TABLE files ADD COLUMN end_ms INTEGER NOT NULL DEFAULT 0;
+CREATE TEMP TABLE file_ends(file TEXT PRIMARY KEY, end_ms INTEGER NOT NULL)
+  WITHOUT ROWID;
+INSERT INTO file_ends
+  SELECT file, MAX(timestamp_ms) FROM events WHERE file <> 'otel'
+  GROUP BY file;
+UPDATE events SET file_end_ms =
+  (SELECT end_ms FROM file_ends WHERE file_ends.file = events.file)
+  WHERE file <> 'otel';
+UPDATE files SET end_ms = COALESCE(
+  (SELECT end_ms FROM file_ends WHERE file_ends.file = files.path), 0);
+DROP TABLE file_ends;
+)sql";
+
+constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                  kVersion5, kVersion6, kVersion7, kVersion8,
+                                  kVersion9, kVersion10};
 
 }  // namespace
 

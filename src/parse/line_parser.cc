@@ -32,6 +32,8 @@ struct MessageFields {
   bool has_usage = false;
   Tokens tokens;
   std::string speed;  // usage.speed: "fast" or "standard" (Claude Code 2.x).
+  // usage.inference_geo: "us", "global", "not_available" or "".
+  std::string inference_geo;
 };
 
 // The fields of a progress line's `data.message` (a subagent's message).
@@ -143,10 +145,11 @@ MaybeFailure ReadServerToolUse(dom::element v, Tokens* t) {
                       });
 }
 
-MaybeFailure ReadUsage(dom::element v, Tokens* t, std::string* speed) {
+MaybeFailure ReadUsage(dom::element v, MessageFields* m) {
+  Tokens* t = &m->tokens;
   return ForEachField(
       v, "usage",
-      [t, speed](std::string_view key, dom::element f) -> MaybeFailure {
+      [t, m](std::string_view key, dom::element f) -> MaybeFailure {
         if (key == "input_tokens") return ReadCount(f, key, &t->input);
         if (key == "output_tokens") return ReadCount(f, key, &t->output);
         if (key == "cache_creation_input_tokens") {
@@ -157,10 +160,14 @@ MaybeFailure ReadUsage(dom::element v, Tokens* t, std::string* speed) {
         }
         if (key == "cache_creation") return ReadCacheCreation(f, t);
         if (key == "server_tool_use") return ReadServerToolUse(f, t);
+        // Only prices depend on these: an odd value is ignored, not fatal.
         if (key == "speed") {
-          // Only prices depend on it: an odd value is ignored, not fatal.
           std::string_view s;
-          if (!f.get_string().get(s)) speed->assign(s);
+          if (!f.get_string().get(s)) m->speed.assign(s);
+        }
+        if (key == "inference_geo") {
+          std::string_view s;
+          if (!f.get_string().get(s)) m->inference_geo.assign(s);
         }
         return std::nullopt;
       });
@@ -174,7 +181,7 @@ MaybeFailure ReadMessage(dom::element v, std::optional<MessageFields>* out) {
         if (key == "model") return ReadString(f, "message.model", &m.model);
         if (key == "usage" && !f.is_null()) {
           m.has_usage = true;
-          return ReadUsage(f, &m.tokens, &m.speed);
+          return ReadUsage(f, &m);
         }
         return std::nullopt;
       });
@@ -369,7 +376,7 @@ LineKind LineParser::Parse(std::string_view raw, const LineOrigin& origin,
       std::move(f.session_id), std::string(origin.project), std::move(f.cwd),
       std::move(f.git_branch), std::move(f.version),
       message->model,          std::string(agent_id),       f.is_sidechain,
-      message->speed};
+      message->speed,          message->inference_geo};
   record->provenance = Provenance{*ms, std::string(origin.file), origin.offset};
   return LineKind::kUsage;
 }

@@ -71,6 +71,36 @@ TEST_F(LineParserTest, KeyOrderDoesNotMatter) {
   EXPECT_EQ(record_.tokens.web_fetch_requests, 1u);
 }
 
+TEST_F(LineParserTest, ReadsTheInferenceGeoAndSpeed) {
+  const std::string line =
+      R"({"timestamp":"2026-11-12T16:05:15.558Z","uuid":"u","type":"assistant",)"
+      R"("sessionId":"s","requestId":"r","message":{"id":"m",)"
+      R"("model":"claude-opus-5","usage":{"input_tokens":1,"output_tokens":2,)"
+      R"("service_tier":"standard","inference_geo":"us","speed":"fast"}}})";
+  ASSERT_EQ(Parse(line), LineKind::kUsage) << reason_;
+  EXPECT_EQ(record_.attributes.inference_geo, "us");
+  EXPECT_EQ(record_.attributes.speed, "fast");
+  // An odd value is ignored, not a reject.
+  std::string odd = line;
+  odd.replace(odd.find("\"us\""), 4, "17");
+  ASSERT_EQ(Parse(odd), LineKind::kUsage) << reason_;
+  EXPECT_EQ(record_.attributes.inference_geo, "");
+}
+
+// A resumed session's file may hold lines copied from the original that
+// keep its sessionId: the line's own sessionId is the session, never the
+// file's name.
+TEST_F(LineParserTest, TheSessionIsTheLinesOwnNotTheFileName) {
+  test::LineSpec spec;
+  spec.session = "original-session";
+  ASSERT_EQ(parser_.Parse(test::AssistantLine(spec),
+                          LineOrigin{"/p/resumed-session.jsonl", "proj", 0},
+                          &record_, &reason_),
+            LineKind::kUsage)
+      << reason_;
+  EXPECT_EQ(record_.attributes.session_id, "original-session");
+}
+
 TEST_F(LineParserTest, ProgressLineEchoesASubagentMessage) {
   const std::string line =
       R"({"type":"progress","sessionId":"s","timestamp":"2026-02-12T16:02:52.000Z",)"

@@ -263,6 +263,39 @@ std::vector<ModelPrices> ReadLiteLlm(dom::object root) {
   return out;
 }
 
+// "us_inference": {"multiplier": 1.1, "standard_rate_models": [ids], ...}
+// (optional: without it US-only requests cost the standard rate).
+Result<UsInference> ReadUsInference(dom::object root, const std::string& origin,
+                                    const PriceTable& table) {
+  UsInference us;
+  dom::object obj;
+  if (root["us_inference"].get_object().get(obj)) return us;
+  const std::string at = origin + ": us_inference";
+  double m = 0;
+  if (obj["multiplier"].get_double().get(m) || !std::isfinite(m) || m < 1 ||
+      m > 10) {
+    return Status::InvalidArgument(
+        at + ".multiplier: not a number from 1 to 10");
+  }
+  us.multiplier_milli = static_cast<int64_t>(std::llround(m * 1000));
+  dom::array ids;
+  if (!obj["standard_rate_models"].get_array().get(ids)) {
+    for (dom::element e : ids) {
+      std::string_view id;
+      const ModelPrices* model =
+          e.get_string().get(id) ? nullptr : table.Find(id);
+      if (model == nullptr) {
+        return Status::InvalidArgument(
+            at + ".standard_rate_models: \"" + std::string(id) +
+            "\" is not a model of this table");
+      }
+      us.standard_rate_models.push_back(model->id);
+    }
+  }
+  us.stated = true;
+  return us;
+}
+
 std::string Hex(uint64_t v) {
   static const char* digits = "0123456789abcdef";
   std::string s(16, '0');
@@ -296,6 +329,10 @@ Result<PriceTable> PriceTable::Parse(std::string_view json,
     Result<std::vector<ModelPrices>> models = ReadOurFormat(obj, origin);
     if (!models.ok()) return models.status();
     table.models_ = std::move(*models);
+    table.Index();
+    Result<UsInference> us = ReadUsInference(obj, origin, table);
+    if (!us.ok()) return us.status();
+    table.us_inference_ = std::move(*us);
     std::string v = GetString(obj, "version");
     table.version_ = v.empty() ? "unversioned" : v;
   } else {

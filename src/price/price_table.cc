@@ -121,6 +121,7 @@ void PriceTable::Overlay(const PriceTable& other) {
     }
     Index();
   }
+  if (other.us_inference_.stated) us_inference_ = other.us_inference_;
   version_ += "+" + other.version_;
 }
 
@@ -135,6 +136,17 @@ const ModelPrices* PriceTable::Find(std::string_view model) const {
     }
   }
   return nullptr;
+}
+
+int64_t PriceTable::WithUsInference(int64_t nano, const ModelPrices& m,
+                                    std::string_view geo) const {
+  const UsInference& us = us_inference_;
+  if (geo != "us" || us.multiplier_milli == 1000) return nano;
+  for (const std::string& id : us.standard_rate_models) {
+    if (id == m.id) return nano;
+  }
+  if (nano > (INT64_MAX - 500) / us.multiplier_milli) return INT64_MAX;
+  return (nano * us.multiplier_milli + 500) / 1000;  // Half a nano-dollar up.
 }
 
 Cost PriceTable::CostOf(const CostInput& in) const {
@@ -161,6 +173,7 @@ Cost PriceTable::CostOf(const CostInput& in) const {
   nano = Plus(nano, Times(write_1h, r.cache_write_1h));
   nano = Plus(nano, Times(t.cache_read, r.cache_read));
   if (fast > 1) nano = nano > INT64_MAX / fast ? INT64_MAX : nano * fast;
+  nano = WithUsInference(nano, *m, in.inference_geo);
   nano = Plus(nano, Times(t.web_search_requests, row.web_search_per_request));
   return Cost{true, std::min(nano, kMaxRequestCostNano)};
 }

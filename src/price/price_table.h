@@ -8,6 +8,9 @@
 //  - a tier ("above_prompt_tokens") reprices every token of a request whose
 //    prompt (input + cache write + cache read) exceeds its threshold;
 //  - fast mode (`usage.speed == "fast"`) multiplies every token rate;
+//  - US-only inference (`usage.inference_geo == "us"`) multiplies the token
+//    cost again (1.1x), except on the models the table lists as billed at
+//    the standard rate (those released before Opus 4.6);
 //  - a model's rows carry an effective_from date; an event pays the row in
 //    force on its UTC date;
 //  - a model the table does not know has no price: Cost::known is false.
@@ -21,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/event.h"
 #include "core/result.h"
 #include "core/tokens.h"
 
@@ -66,6 +70,14 @@ struct ModelPrices {
   std::vector<PriceRow> rows;  // Ascending effective_from_day.
 };
 
+// US-only inference: the table's multiplier, in thousandths (1100 = 1.1x;
+// 1000 = none), and the models it does not apply to (canonical ids).
+struct UsInference {
+  int64_t multiplier_milli = 1000;
+  std::vector<std::string> standard_rate_models;
+  bool stated = false;  // The file said it (an overlay without it keeps ours).
+};
+
 struct Cost {
   bool known = false;  // False: the model has no price.
   int64_t nano = 0;
@@ -77,7 +89,14 @@ struct CostInput {
   std::string_view model;
   std::string_view speed;  // "fast" or empty/"standard".
   int64_t timestamp_ms = 0;
+  std::string_view inference_geo = {};  // "us" or empty/"global"/...
 };
+
+// What prices an event: its tokens, model, speed, time and inference geo.
+inline CostInput CostInputOf(const Event& e) {
+  return CostInput{e.tokens, e.attributes.model, e.attributes.speed,
+                   e.first.timestamp_ms, e.attributes.inference_geo};
+}
 
 class PriceTable {
  public:
@@ -102,6 +121,7 @@ class PriceTable {
   // overlay. Stored with each event's cost.
   const std::string& version() const { return version_; }
   const std::vector<ModelPrices>& models() const { return models_; }
+  const UsInference& us_inference() const { return us_inference_; }
 
   // Lower case; "[1m]", provider prefixes ("anthropic/", "us.anthropic.")
   // and suffixes ("-v1:0") removed; "@2025..." becomes "-2025...".
@@ -109,9 +129,13 @@ class PriceTable {
 
  private:
   void Index();
+  // `nano` (the token cost) with the US-only surcharge if it applies.
+  int64_t WithUsInference(int64_t nano, const ModelPrices& m,
+                          std::string_view geo) const;
 
   std::string version_;
   std::vector<ModelPrices> models_;
+  UsInference us_inference_;
   std::map<std::string, size_t, std::less<>> by_name_;  // id/alias -> model.
 };
 

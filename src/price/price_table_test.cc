@@ -106,6 +106,54 @@ TEST(PriceTable, FastModeMultipliesTokenRates) {
             15000 * kMicro);
 }
 
+// US-only inference (usage.inference_geo "us") as the built-in table
+// prices it: 1.1x the token cost on Opus 4.6 and later, standard on the
+// models released before (support.claude.com, "How billing works").
+TEST(PriceTable, UsOnlyInferenceCostsATenthMoreOnNewerModels) {
+  const PriceTable& t = PriceTable::Embedded();
+  EXPECT_EQ(t.us_inference().multiplier_milli, 1100);
+  Tokens k;
+  k.input = 1000;   // 1000 × $5/MTok = $0.005
+  k.output = 2000;  // 2000 × $25/MTok = $0.05
+  const int64_t when = Ms("2026-11-02T10:00:00Z");
+  auto cost = [&](std::string_view model, std::string_view geo,
+                  std::string_view speed = "") {
+    return t.CostOf(CostInput{k, model, speed, when, geo}).nano;
+  };
+  EXPECT_EQ(cost("claude-opus-4-6", ""), 55'000 * kMicro);     // $0.055
+  EXPECT_EQ(cost("claude-opus-4-6", "global"), 55'000 * kMicro);
+  EXPECT_EQ(cost("claude-opus-4-6", "us"), 60'500 * kMicro);   // $0.0605
+  // Fast mode on Opus 5 (2x) and US-only stack: 0.055 × 2 × 1.1.
+  EXPECT_EQ(cost("claude-opus-5", "us", "fast"), 121'000 * kMicro);
+  // Opus 4.5 ($5/$25 too) and older are billed at the standard rate.
+  EXPECT_EQ(cost("claude-opus-4-5-20251101", "us"), 55'000 * kMicro);
+  // Sonnet 4.6 ($3/$15): 3000 + 30000 micro-dollars, × 1.1 = 36300.
+  EXPECT_EQ(cost("claude-sonnet-4-6", "us"), 36'300 * kMicro);
+  // Web search is not multiplied: $0.01 a request on top.
+  k.web_search_requests = 1;
+  EXPECT_EQ(cost("claude-opus-4-6", "us"), 70'500 * kMicro);
+}
+
+TEST(PriceTable, UsOnlyInferenceIsReadFromTheFile) {
+  // A file without it prices "us" at the standard rate.
+  Tokens k;
+  k.output = 1000;
+  EXPECT_EQ(Table().CostOf(CostInput{k, "claude-opus-4-6", "",
+                                     Ms("2026-03-01T00:00:00Z"), "us"})
+                .nano,
+            25'000 * kMicro);
+  Result<PriceTable> bad = PriceTable::Parse(
+      R"({"format": "context-cleaner-prices/1", "models": [{"id": "m",
+         "prices": [{"effective_from": "2025-01-01", "input": 1, "output": 1,
+         "cache_write_5m": 1, "cache_write_1h": 1, "cache_read": 1}]}],
+         "us_inference": {"multiplier": 1.1,
+                          "standard_rate_models": ["no-such-model"]}})",
+      "f.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("no-such-model"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(PriceTable, EffectiveDatesPickTheRowInForce) {
   Tokens t;
   t.cache_read = 1'000'000;

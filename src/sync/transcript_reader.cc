@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
@@ -60,11 +61,14 @@ Start DecideStart(int fd, const FileIdentity& now,
 // Collects one piece: records merged by key, rejects, counters.
 class PieceBuilder {
  public:
-  PieceBuilder(const TranscriptFile& file, const ReadOptions& options)
-      : file_(file), options_(options) {}
+  // `end_ms`: the file's end as known before this visit's records.
+  PieceBuilder(const TranscriptFile& file, const ReadOptions& options,
+               int64_t end_ms)
+      : file_(file), options_(options), end_ms_(end_ms) {}
 
   void AddRecord(UsageRecord&& record) {
     ++piece_.records;
+    end_ms_ = std::max(end_ms_, record.provenance.timestamp_ms);
     auto [it, inserted] = index_.try_emplace(record.key, piece_.events.size());
     if (inserted) {
       piece_.events.push_back(Event::FromRecord(record));
@@ -104,8 +108,12 @@ class PieceBuilder {
     piece_.bytes_read += bytes;
   }
 
+  // The piece so far, its events and checkpoint carrying the file's end as
+  // known now (records of one file merge among themselves whatever it is).
   FilePiece Take(Checkpoint checkpoint, bool last) {
     FilePiece out = std::move(piece_);
+    for (Event& e : out.events) e.first.file_end_ms = end_ms_;
+    checkpoint.end_ms = end_ms_;
     out.checkpoint = std::move(checkpoint);
     out.checkpoint.lines = out.lines;
     out.checkpoint.records = out.records;
@@ -121,6 +129,7 @@ class PieceBuilder {
   const ReadOptions& options_;
   FilePiece piece_;
   std::unordered_map<std::string, size_t> index_;
+  int64_t end_ms_;
 };
 
 void ProcessLine(const Line& line, const TranscriptFile& file,
@@ -153,6 +162,39 @@ void ProcessLine(const Line& line, const TranscriptFile& file,
     case LineKind::kNoUsage:
       break;
   }
+}
+
+// The latest timestamp among the usage records in [start, limit) that a
+// read would count, for a visit longer than one piece: every piece's
+// events then carry the end the whole visit reaches, as a one-piece visit's
+// do (a resumed session's copies, early in its file, must not look as if
+// their file ended with them). Costs a second pass over such visits only.
+Result<int64_t> ScanEnd(int fd, const Start& start, uint64_t limit,
+                        const TranscriptFile& file, const ReadOptions& options,
+                        LineParser& parser, int64_t end_ms) {
+  LineReader reader(fd, start.offset, limit, start.verified);
+  Line line;
+  UsageRecord record;
+  std::string reason;
+  for (;;) {
+    Result<bool> more = reader.Next(&line);
+    if (!more.ok()) {
+      return Status::IoError(file.path + ": " + more.status().message());
+    }
+    if (!*more) break;
+    if (!line.terminated &&
+        (line.overflowed || !parser.IsCompleteObject(line.text))) {
+      break;
+    }
+    if (line.overflowed) continue;
+    LineOrigin origin{file.path, file.project, line.offset};
+    if (parser.Parse(line.text, origin, &record, &reason) == LineKind::kUsage &&
+        TimestampOutsideWindow(record.provenance.timestamp_ms,
+                               options.now_ms) == nullptr) {
+      end_ms = std::max(end_ms, record.provenance.timestamp_ms);
+    }
+  }
+  return end_ms;
 }
 
 // Transcripts are regular files; anything else at a transcript's path (a
@@ -189,6 +231,16 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
   Start start = DecideStart(fd.get(), *identity, previous,
                             options.ignore_checkpoint);
 
+  // The file's end: what the checkpoint knew of the bytes behind the start,
+  // raised by this visit's records.
+  int64_t end_ms = start.change == FileChange::kAppended ? previous->end_ms : 0;
+  if (identity->size_bytes - start.offset > options.piece_bytes) {
+    Result<int64_t> end = ScanEnd(fd.get(), start, identity->size_bytes, file,
+                                  options, parser, end_ms);
+    if (!end.ok()) return end.status();
+    end_ms = *end;
+  }
+
   bool first_piece = true;
   // A checkpoint written mid-visit records the offset as the size, so that
   // a visit cut short (crash) never looks finished to the next scan.
@@ -208,7 +260,7 @@ Result<FileReadResult> ReadTranscript(const TranscriptFile& file,
     return c;
   };
 
-  PieceBuilder piece(file, options);
+  PieceBuilder piece(file, options, end_ms);
   uint64_t covered = start.offset;
   Line line;
   for (;;) {

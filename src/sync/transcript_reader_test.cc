@@ -31,6 +31,8 @@ std::string Dated(const std::string& id, const std::string& timestamp) {
 
 struct Read {
   std::vector<std::string> keys;
+  std::vector<int64_t> file_ends;  // Of each event, in order.
+  size_t pieces = 0;
   std::vector<Reject> rejects;
   uint64_t rejected_lines = 0;
   FileChange change = FileChange::kNew;
@@ -38,18 +40,24 @@ struct Read {
 };
 
 Read ReadAt(const std::string& path, int64_t now_ms,
-            const std::optional<Checkpoint>& previous = std::nullopt) {
+            const std::optional<Checkpoint>& previous = std::nullopt,
+            uint64_t piece_bytes = ReadOptions().piece_bytes) {
   TranscriptFile file{path, "/root", "proj", {}};
   Result<FileIdentity> identity = StatPath(path);
   EXPECT_TRUE(identity.ok());
   if (identity.ok()) file.identity = *identity;
   ReadOptions options;
   options.now_ms = now_ms;
+  options.piece_bytes = piece_bytes;
   LineParser parser;
   Read out;
   Result<FileReadResult> r =
       ReadTranscript(file, previous, options, parser, [&](FilePiece&& p) {
-        for (const Event& e : p.events) out.keys.push_back(e.key);
+        ++out.pieces;
+        for (const Event& e : p.events) {
+          out.keys.push_back(e.key);
+          out.file_ends.push_back(e.first.file_end_ms);
+        }
         for (Reject& j : p.rejects) out.rejects.push_back(std::move(j));
         out.rejected_lines += p.rejected_lines;
         out.checkpoint = p.checkpoint;
@@ -127,6 +135,53 @@ TEST(TranscriptReader, AnAppendedFileIsReadFromItsCheckpoint) {
   Read next = ReadAt(path, kNowMs, first.checkpoint);
   EXPECT_EQ(next.change, FileChange::kAppended);
   EXPECT_EQ(next.keys, Keys{"msg_c:req_c"});
+}
+
+// The file's end (its latest usage timestamp, core/event.h) is on every
+// event of a visit and in the checkpoint, and an appended visit starts from
+// the checkpoint's: a resumed session's file, read again after it grew,
+// still knows it ended late.
+TEST(TranscriptReader, EveryEventCarriesTheFilesEndAcrossAppends) {
+  test::TempDir dir;
+  const std::string path = dir.Join("s.jsonl");
+  const int64_t t1 = *ParseIsoTimestampMs("2026-02-28T10:00:00Z");
+  const int64_t t2 = *ParseIsoTimestampMs("2026-02-28T11:00:00Z");
+  test::WriteFile(path, Dated("b", "2026-02-28T11:00:00Z") +
+                            Dated("a", "2026-02-28T10:00:00Z") +
+                            Dated("old", "2022-12-31T23:59:59Z"));  // A reject.
+  Read first = ReadAt(path, kNowMs);
+  EXPECT_EQ(first.file_ends, (std::vector<int64_t>{t2, t2}));
+  EXPECT_EQ(first.checkpoint.end_ms, t2);
+
+  test::AppendFile(path, Dated("c", "2026-02-28T09:00:00Z"));
+  Read next = ReadAt(path, kNowMs, first.checkpoint);
+  ASSERT_EQ(next.change, FileChange::kAppended);
+  EXPECT_EQ(next.file_ends, (std::vector<int64_t>{t2}));
+  EXPECT_EQ(next.checkpoint.end_ms, t2);
+
+  // Read from 0 (a backfill): the end is the file's own, not the checkpoint's.
+  Checkpoint stale = next.checkpoint;
+  stale.end_ms = t2 + kDayMs;
+  test::WriteFile(path, Dated("a", "2026-02-28T10:00:00Z"));
+  Read again = ReadAt(path, kNowMs, stale);
+  ASSERT_EQ(again.change, FileChange::kReread);
+  EXPECT_EQ(again.file_ends, (std::vector<int64_t>{t1}));
+}
+
+// A visit cut into pieces gives the first piece's events the end the whole
+// visit reaches: the copies at the start of a big resumed session's file
+// must not look as if their file ended with them.
+TEST(TranscriptReader, EveryPieceCarriesTheEndTheWholeVisitReaches) {
+  test::TempDir dir;
+  const std::string path = dir.Join("s.jsonl");
+  test::WriteFile(path, Dated("a", "2026-02-28T10:00:00Z") +
+                            Dated("b", "2026-02-28T10:30:00Z") +
+                            Dated("c", "2026-02-28T11:00:00Z"));
+  Read r = ReadAt(path, kNowMs, std::nullopt, /*piece_bytes=*/1);
+  EXPECT_GE(r.pieces, 3u);
+  const int64_t end = *ParseIsoTimestampMs("2026-02-28T11:00:00Z");
+  EXPECT_EQ(r.file_ends, (std::vector<int64_t>{end, end, end}));
+  EXPECT_EQ(r.checkpoint.end_ms, end);
 }
 
 // A checkpoint that no longer matches the file (its head rewritten at the

@@ -168,10 +168,7 @@ class Comparison {
 
   // As the ledger stores it: 0 for a model without a price.
   int64_t CostOf(const Event& e) const {
-    return prices_
-        ->CostOf(CostInput{e.tokens, e.attributes.model, e.attributes.speed,
-                           e.first.timestamp_ms})
-        .nano;
+    return prices_->CostOf(CostInputOf(e)).nano;
   }
 
   void Sample(std::string text) {

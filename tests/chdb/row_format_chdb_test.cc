@@ -39,6 +39,7 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
     e.attributes.model = "claude-sonnet-4-20250514";
     e.attributes.is_sidechain = i == 1;
     e.attributes.speed = i == 2 ? "fast" : "";
+    e.attributes.inference_geo = i == 0 ? "us" : "";
     e.first = Provenance{1'756'893'600'123 + i, "/f.jsonl", 0};
     b.events.push_back(e);
   }
@@ -84,6 +85,7 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
   EXPECT_EQ(
       test::QueryValue(ch,
                        "SELECT key, source, user, cwd, project, speed, "
+                       "inference_geo, "
                        "toUnixTimestamp64Milli(timestamp), "
                        "toUnixTimestamp64Milli(first_seen), change_seq "
                        "FROM " + db + ".events FINAL ORDER BY key LIMIT 1 "
@@ -92,6 +94,7 @@ TEST_P(RowFormatInChdb, EveryColumnArrivesAsTheLedgerHoldsIt) {
       "{\"key\":\"msg_0:req_\\\"q\\\"\",\"source\":\"host-ä\","
       "\"user\":\"alice\",\"cwd\":\"\\/home\\/me\\/\\\"quoted\\\"\\\\path\","
       "\"project\":\"-home-me-projét\",\"speed\":\"\","
+      "\"inference_geo\":\"us\","
       "\"toUnixTimestamp64Milli(timestamp)\":1756893600123,"
       "\"toUnixTimestamp64Milli(first_seen)\":1756900000456,"
       "\"change_seq\":" +

@@ -75,6 +75,45 @@ TEST(ClickHouseSchemaInChdb, SingleNodeDdlRunsAndReplacesRatherThanAdds) {
   CheckReplaceAndDedup(ch, "cc_single", "events");
 }
 
+// A table created by schema version 2 (before inference_geo) gets the
+// column, in its place, when a newer shipper runs the statements; its old
+// rows read it empty.
+TEST(ClickHouseSchemaInChdb, AnOlderTableGetsTheAddedColumns) {
+  CC_CHDB_SESSION_OR_SKIP(ch);
+  ClickHouseSchemaOptions o;
+  o.database = "cc_upgrade";
+  std::vector<std::string> statements = ClickHouseSchemaStatements(o);
+  const std::string added = "  `inference_geo` LowCardinality(String),\n";
+  for (const std::string& sql : statements) {
+    if (sql.find("TABLE IF NOT EXISTS `cc_upgrade`.events (") ==
+        std::string::npos) {
+      if (sql.rfind("ALTER", 0) != 0) Exec(ch, sql);
+      continue;
+    }
+    std::string v2 = sql;
+    const size_t at = v2.find(added);
+    ASSERT_NE(at, std::string::npos) << v2;
+    v2.erase(at, added.size());
+    Exec(ch, v2);
+  }
+  Exec(ch, "INSERT INTO `cc_upgrade`.events FORMAT JSONEachRow\n" +
+               Row("old", 5, 1));
+  for (const std::string& sql : statements) Exec(ch, sql);
+  std::string expected;
+  for (const std::string& c : ClickHouseEventColumns()) {
+    expected += (expected.empty() ? "" : ",") + c;
+  }
+  EXPECT_EQ(test::QueryValue(
+                ch,
+                "SELECT arrayStringConcat(groupArray(name), ',') FROM "
+                "(SELECT name FROM system.columns WHERE database = "
+                "'cc_upgrade' AND table = 'events' ORDER BY position)"),
+            expected);
+  EXPECT_EQ(test::QueryValue(ch, "SELECT concat('[', inference_geo, ']'), "
+                                 "output_tokens FROM `cc_upgrade`.events"),
+            "[]\t5");
+}
+
 TEST(ClickHouseSchemaInChdb, ClusterDdlRunsAsFarAsTheEngineAllows) {
   CC_CHDB_SESSION_OR_SKIP(ch);
   ClickHouseSchemaOptions o;

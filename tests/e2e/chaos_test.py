@@ -40,8 +40,8 @@ the copies in resumed sessions, rotated copies and rewrites harmless).
 
 `bridge validate` re-derives from the files on disk and matches an event to the path of its
 earliest line, so the writer keeps what the files can vouch for: the copy made before a
-delete-and-recreate at the same path, and the rotated copy of a file whose response was
-still streaming, are never deleted; subagent responses stay inside one UTC day and their
+delete-and-recreate at the same path, and the rotated copy of a copytruncate (the events stay
+with the original path, whose file ended first), are never deleted; subagent responses stay inside one UTC day and their
 echoes carry the same timestamps.
 
 At the end: a monitor runs until every transcript is read (bounded wait), stops on SIGTERM
@@ -935,9 +935,12 @@ class Writer(Worker):
         copy_rel = f"{f.rel[:-len('.jsonl')]}-{self.rng.b58(4)}.jsonl"
         shutil.copyfile(path, self.path(copy_rel))
         copy = self.files[copy_rel] = TFile(copy_rel, None)
-        # A response still streaming continues after the truncation with later timestamps:
-        # if the copy were deleted, the files could no longer show its earliest line's day.
-        copy.keep = f.session.response is not None
+        # Never deleted: the copy is all that is left of the old lines, and their events
+        # stay with the original path (the file that ended first, docs/design.md), which
+        # now holds other lines; `bridge validate` matches events to files by path. (A
+        # response still streaming also continues after the truncation with later
+        # timestamps: without the copy the files could not show its earliest line's day.)
+        copy.keep = True
         self.note("copytruncate", f.rel, "copy", copy_rel)
         old = self.read(f.rel)
         os.truncate(path, 0)

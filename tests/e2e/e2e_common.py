@@ -117,6 +117,34 @@ def token_report(rep: dict) -> dict:
     return {"daily": days, "totals": totals}
 
 
+SESSION_KEYS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens",
+                "events")
+
+
+def session_report(rep: dict) -> dict:
+    """sessionId -> its token totals and events, from `report session --json` (a session
+    listed under two projects is summed) or from oracle.py --sessions."""
+    out: dict = {}
+    for s in rep.get("sessions") or []:
+        row = out.setdefault(s.get("sessionId"), dict.fromkeys(SESSION_KEYS, 0))
+        for k in SESSION_KEYS:
+            row[k] += s.get(k) or 0
+    return out
+
+
+def check_sessions(label: str, expected: dict, actual: dict) -> None:
+    """`actual` and `expected` (session_report views) list the same sessions, equal."""
+    if actual == expected:
+        return
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    differ = [f"  {sid}: expected {expected[sid]}, got {actual[sid]}"
+              for sid in sorted(set(expected) & set(actual)) if expected[sid] != actual[sid]]
+    fail(f"{label}: report session --json differs from oracle.py --sessions: "
+         f"{len(missing)} missing {missing[:5]}, {len(extra)} extra {extra[:5]}, "
+         f"{len(differ)} differ\n" + "\n".join(differ[:10]))
+
+
 def diff_reports(expected: dict, actual: dict,
                  when_equal: str = "(no difference in daily/totals)",
                  notes: dict | None = None) -> str:
@@ -181,10 +209,11 @@ def generate_corpus(root: str, size_mb: int, seed: int, *, files: int | None = N
     return p.stderr.decode(errors="replace").strip()
 
 
-def oracle(root: str, strict: bool = False) -> dict:
-    """tools/oracle.py over root/projects: {"daily", "totals", "rejects", ...}."""
+def oracle(root: str, strict: bool = False, sessions: bool = False) -> dict:
+    """tools/oracle.py over root/projects: {"daily", "totals", "rejects", ...}
+    (and "sessions" with `sessions`)."""
     cmd = [sys.executable, ORACLE, *(["--strict"] if strict else []),
-           os.path.join(root, "projects")]
+           *(["--sessions"] if sessions else []), os.path.join(root, "projects")]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if p.returncode != 0:
         fail(f"oracle.py failed ({p.returncode}): {text_tail(p.stderr)}")

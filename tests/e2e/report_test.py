@@ -241,7 +241,7 @@ def test_pricing_rules(binary, tmp):
     """Each line is one request; its cost computed by hand (Sonnet 4: $3 in,
     $15 out, $3.75 5m write, $6 1h write, $0.30 read, over 200k prompt
     tokens $6/$22.50/$7.50/$12/$0.60; web search $10/1000; Opus 4.6 fast 6x
-    of $5/$25)."""
+    of $5/$25; US-only inference 1.1x on Opus 4.6)."""
     cli = Cli(binary, tmp, "pricing")
     cases = [  # (usage, model, speed, expected dollars as an exact decimal)
         ({"input_tokens": 1000, "output_tokens": 2000}, None, None, "0.033"),
@@ -257,10 +257,18 @@ def test_pricing_rules(binary, tmp):
         ({"input_tokens": 0, "output_tokens": 1000}, "claude-opus-4-6", "fast", "0.15"),
         ({"input_tokens": 0, "output_tokens": 1000}, "claude-opus-4-6", None, "0.025"),
         ({"input_tokens": 100, "output_tokens": 100}, "<synthetic>", None, "0"),
+        # US-only inference: 1.1x on Opus 4.6 and later ($0.025 x 1.1); standard on
+        # Sonnet 4 (released before Opus 4.6).
+        ({"input_tokens": 0, "output_tokens": 1000, "inference_geo": "us"},
+         "claude-opus-4-6", None, "0.0275"),
+        ({"input_tokens": 0, "output_tokens": 1000, "inference_geo": "us"},
+         "claude-opus-4-6", "fast", "0.165"),
+        ({"input_tokens": 1000, "output_tokens": 2000, "inference_geo": "us"}, None, None,
+         "0.033"),
     ]
     lines = []
     for n, (usage, model, speed, _) in enumerate(cases):
-        lines.append(assistant(f"p{n}", f"2026-06-0{1 + n % 9}T12:00:00.000Z",
+        lines.append(assistant(f"p{n}", f"2026-06-{1 + n:02d}T12:00:00.000Z",
                                model or "claude-sonnet-4-20250514", usage=usage,
                                speed=speed))
     write_transcript(cli, "p", "s-1", lines)
@@ -268,7 +276,7 @@ def test_pricing_rules(binary, tmp):
     days = {d["date"]: d for d in cli.json("report", "daily", "-z", "UTC")["daily"]}
     total = 0
     for n, (_, model, speed, want) in enumerate(cases):
-        day = f"2026-06-0{1 + n % 9}"
+        day = f"2026-06-{1 + n:02d}"
         got = cost_pico(days[day]["totalCost"])
         check(got == dollars_to_pico(want),
               f"case {n} ({model or 'sonnet-4'} {speed or ''}): ${days[day]['totalCost']} "

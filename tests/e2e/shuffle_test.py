@@ -14,7 +14,11 @@ into a fresh ledger; and
   (e) the tree of (a) written in 5 chunks cut at random byte offsets (so lines are cut in
       the middle), with `bridge sync --once` after each chunk.
 Every report must also equal tools/oracle.py run on the same tree, and the reject count
-(`bridge sync-status --json`) must equal the oracle's.
+(`bridge sync-status --json`) must equal the oracle's. For (a)-(d), read whole, `report
+session --json` must also equal `oracle.py --sessions` on the same tree: every request in the
+session where it was spent (docs/design.md, "Resumed sessions"; the generator writes resumed
+sessions in both shapes and a chain). Not for (e): a file read while it held only part of a
+resumed session's copies is the documented order-dependent corner.
 
 Why byte-equality with (a) is the right requirement even though duplicated lines do NOT all
 carry the same timestamp: the generator writes one line per content block, each with its own
@@ -46,8 +50,8 @@ import os
 import shutil
 import sys
 
-from e2e_common import (ORACLE, Cli, Rng, check_report, diff_reports, dumps, fail,
-                        generate_corpus, main, oracle, token_report)
+from e2e_common import (ORACLE, Cli, Rng, check_report, check_sessions, diff_reports, dumps,
+                        fail, generate_corpus, main, oracle, session_report, token_report)
 
 SAME_BUT_BYTES = "(daily/totals equal; the bytes differ in formatting)"
 SCALES = {"ci": (20, 80), "large": (200, 600)}  # MiB, files
@@ -333,7 +337,8 @@ def scenario(script) -> str:
         trees.append((name, root))
 
     for name, root in trees:
-        expected = oracle(root)
+        expected = oracle(root, sessions=True)
+        sessions = session_report(expected)
         for mode in (("bridge", "backfill", "--jobs", "1"),
                      ("bridge", "backfill", "--jobs", "2"),
                      ("bridge", "backfill", "--jobs", "4"),
@@ -350,7 +355,10 @@ def scenario(script) -> str:
             cli.check_rejects(label, expected["rejects"])
             if ref_rejects is None:
                 ref_rejects = expected["rejects"]
-        log(f"{name}: 4 reads byte-identical to (a), equal to the oracle")
+            check_sessions(label, sessions,
+                           session_report(cli.json("report", "session", "--json")))
+        log(f"{name}: 4 reads byte-identical to (a), equal to the oracle; "
+            f"{len(sessions)} sessions equal to oracle.py --sessions")
 
     # (e) The tree of (a), appended in 5 chunks cut at random byte offsets.
     root_e = os.path.join(tmp, "e")
