@@ -32,10 +32,12 @@ Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
   for (simdjson::dom::key_value_pair kv : obj) {
     const std::string key(kv.key);
     if (key != "prices" && key != "timezone" && key != "ledger" &&
-        key != "source" && key != "clickhouse" && key != "cluster") {
+        key != "source" && key != "clickhouse" && key != "cluster" &&
+        key != "projectAliases") {
       return Status::InvalidArgument(path + ": unknown setting \"" + key +
                                      "\" (known: prices, timezone, ledger, "
-                                     "source, clickhouse, cluster)");
+                                     "source, clickhouse, cluster, "
+                                     "projectAliases)");
     }
     std::string_view value;
     if (kv.value.get_string().get(value)) {

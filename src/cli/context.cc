@@ -128,7 +128,13 @@ const std::vector<FlagSpec>& AllFlags() {
        "IANA time zone for days, weeks, months (default: the system's)", false,
        "-z"},
       {"--breakdown", "", "Per-model lines under each row", false, "-b"},
-      {"--project", "NAME", "Only this project (its directory under projects/)"},
+      {"--project", "NAME",
+       "Only this project: its name (spotter), path (~/src/spotter), alias "
+       "or folder under projects/", false, "-p"},
+      {"--project-aliases", "LIST",
+       "Show projects as aliases: 'name-or-path=Alias,...' (config: "
+       "\"projectAliases\")"},
+      {"--instances", "", "report daily: a table per project", false, "-i"},
       {"--order", "asc|desc", "Oldest first (asc, default) or newest first"},
       {"--compact", "", "Fewer columns"},
       {"--from", "ledger|clickhouse",

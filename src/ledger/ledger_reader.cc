@@ -409,6 +409,19 @@ Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
   return out;
 }
 
+Result<std::vector<ProjectCwd>> LedgerReader::ProjectCwds() {
+  sql::Statement st(db_.handle(), R"sql(
+    SELECT project, cwd, COUNT(*), MIN(timestamp_ms) FROM events
+    GROUP BY project, cwd ORDER BY project, cwd)sql");
+  std::vector<ProjectCwd> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.push_back(
+        ProjectCwd{row.Text(0), row.Text(1), row.Uint(2), row.Int(3)});
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<std::vector<Reject>> LedgerReader::RecentRejects(size_t limit) {
   sql::Statement st(db_.handle(), R"sql(
     SELECT file, offset, length, reason, head, lines FROM rejects

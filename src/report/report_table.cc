@@ -70,6 +70,14 @@ std::vector<std::string> TokenCells(const UsageTotals& t) {
           CostCell(t)};
 }
 
+// The project as a table shows it: its path, or where the table is
+// narrow its last component (an alias either way).
+std::string ProjectCell(const std::string& project, const RenderOptions& opt) {
+  if (opt.projects == nullptr) return project;
+  const bool narrow = !opt.compact && opt.width < kFullProjectPathWidth;
+  return narrow ? opt.projects->Short(project) : opt.projects->Display(project);
+}
+
 std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
   const bool session = report.kind == ReportKind::kSession;
   std::vector<TextTable::Column> columns = {
@@ -94,8 +102,17 @@ std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
     if (session) c.push_back(last);
     return c;
   };
-  for (const ReportRow& row : report.rows) {
-    table.AddRow(cells(row.label, row.project, ModelsCell(row), row.totals,
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    const ReportRow& row = report.rows[i];
+    if (report.by_project &&
+        (i == 0 || row.project != report.rows[i - 1].project)) {
+      // --instances: each project's rows under its name, as ccusage.
+      std::vector<std::string> header(columns.size());
+      header[0] = "Project: " + ProjectCell(row.project, opt);
+      table.AddRow(std::move(header), Style::kBold);
+    }
+    table.AddRow(cells(row.label, ProjectCell(row.project, opt),
+                       ModelsCell(row), row.totals,
                        LocalMinute(opt.zone, row.last_ms)));
     if (!opt.breakdown) continue;
     for (const auto& [model, t] : row.by_model) {
