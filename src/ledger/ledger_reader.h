@@ -46,9 +46,10 @@ struct UsageDim {
   std::string source;
 };
 
-// The working directories a project's events were made in (Claude Code's
-// `cwd`), with how many events and the first one's time: a project's
-// folder name is its start directory encoded, which cannot be decoded.
+// A working directory a project's requests were made in (Claude Code's
+// `cwd`), with how many requests (or sessions) and the first one's time: a
+// project's folder name is its start directory encoded, which cannot be
+// decoded.
 struct ProjectCwd {
   std::string project;
   std::string cwd;  // "" for events that recorded none.
@@ -199,8 +200,10 @@ class LedgerReader {
   // Rollup rows (ledger/rollup.h) for events in [since_ms, until_ms),
   // optionally of one project or source. Reports aggregate these.
   Result<UsageData> Usage(const UsageFilter& filter);
-  // Every (project, cwd) pair of the events (reads every event: a report
-  // asks once, the dashboard once per snapshot).
+  // For every project, the cwd of its sessions' first requests, sessions
+  // in id order until one is its start directory (its cwd encodes to the
+  // folder name; core/project_folder.h); cwd "" when none recorded one.
+  // A few indexed reads per project. `events` is 1 per session.
   Result<std::vector<ProjectCwd>> ProjectCwds();
   // Price table versions the stored costs come from (more than one, or
   // one other than the current table's: `bridge reprice` would change them).

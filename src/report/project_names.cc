@@ -4,7 +4,7 @@
 #include <cctype>
 #include <tuple>
 
-#include "core/utf8.h"
+#include "core/project_folder.h"
 
 namespace cc {
 namespace {
@@ -98,25 +98,6 @@ Result<ProjectAliases> ParseProjectAliases(std::string_view text) {
           std::string(pair) + "'");
     }
     out.emplace_back(std::string(name), std::string(alias));
-  }
-  return out;
-}
-
-std::string EncodeProjectPath(std::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  for (size_t i = 0; i < path.size();) {
-    const unsigned char c = static_cast<unsigned char>(path[i]);
-    if (std::isalnum(c) != 0 && c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    // Claude Code replaces UTF-16 code units: a character beyond the BMP
-    // (a 4-byte sequence) becomes two dashes.
-    const size_t n = Utf8SequenceLength(path, i);
-    out.append(n == 4 ? 2 : 1, '-');
-    i += n == 0 ? 1 : n;
   }
   return out;
 }

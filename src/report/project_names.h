@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/project_folder.h"  // EncodeProjectPath
 #include "core/result.h"
 #include "ledger/ledger_reader.h"
 
@@ -34,9 +35,6 @@ using ProjectAliases = std::vector<std::pair<std::string, std::string>>;
 // commas, blanks around each part ignored, empty pairs skipped). An error
 // names the pair without '=' or with an empty side.
 Result<ProjectAliases> ParseProjectAliases(std::string_view text);
-
-// The folder name Claude Code gives a project started in `path`.
-std::string EncodeProjectPath(std::string_view path);
 
 // Levenshtein distance (insert, delete, replace), on bytes.
 size_t EditDistance(std::string_view a, std::string_view b);
