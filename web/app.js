@@ -336,7 +336,7 @@
     tbody.replaceChildren();
     for (const r of b.rows) {
       // A project is shown as its path (projectName); its folder in the tooltip.
-      const shown = r.projectName || r.name;
+      const shown = state.by === "project" ? r.projectName || r.name : r.name;
       const name = el("td", { class: "name", title: r.name }, shown || "(none)");
       if (r.project !== undefined) {
         name.append(el("span", { class: "sub", title: r.project }, r.projectName || r.project));
