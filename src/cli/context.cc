@@ -134,7 +134,8 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--project-aliases", "LIST",
        "Show projects as aliases: 'name-or-path=Alias,...' (config: "
        "\"projectAliases\")"},
-      {"--instances", "", "report daily: a table per project", false, "-i"},
+      {"--instances", "", "report daily: each project's days under its name", false,
+       "-i"},
       {"--order", "asc|desc", "Oldest first (asc, default) or newest first"},
       {"--compact", "", "Fewer columns"},
       {"--from", "ledger|clickhouse",

@@ -244,6 +244,10 @@ std::string ProjectNames::UnknownMessage(const std::string& query) const {
 
 Result<std::string> ProjectNames::Resolve(std::string_view query) const {
   const std::string q(query);
+  if (Trim(q).empty()) {
+    return Status::InvalidArgument(
+        "expected a project's name, path, alias or folder, got ''");
+  }
   std::vector<std::string> found = Matches(q);
   if (found.size() == 1) return found.front();
   if (found.empty()) return Status::InvalidArgument(UnknownMessage(q));

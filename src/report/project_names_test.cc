@@ -98,6 +98,10 @@ TEST(ProjectNames, AnUnknownNameSuggestsCloseOnes) {
   EXPECT_EQ(r.status().message(),
             "no project 'zzzzzzzzzzzz' in the ledger (5 projects; "
             "`context-cleaner report session` lists them)");
+  r = Sample().Resolve("");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "expected a project's name, path, alias or folder, got ''");
   r = ProjectNames().Resolve("x");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(),
