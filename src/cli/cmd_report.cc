@@ -203,7 +203,8 @@ Status NameProjects(const std::vector<ProjectCwd>& cwds, ReportRequest* r,
   if (!r->project) return Status::Ok();
   Result<std::string> folder = names->Resolve(*r->project);
   if (!folder.ok()) {
-    return Status::InvalidArgument("--project: " + folder.status().message());
+    return Status::InvalidArgument(
+        std::string("--project: ").append(folder.status().message()));
   }
   r->filter.project = *folder;
   return Status::Ok();

@@ -110,10 +110,12 @@ Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
 Result<std::vector<ProjectCwd>> QueryClickHouseProjectCwds(
     ClickHouseClient& client) {
   const std::string sql =
-      "SELECT project, cwd, count(), min(toUnixTimestamp64Milli(`timestamp`)) "
-      "FROM `" + client.endpoint().database +
-      "`.events FINAL GROUP BY project, cwd ORDER BY project, cwd "
-      "FORMAT TabSeparated";
+      std::string(
+          "SELECT project, cwd, count(), "
+          "min(toUnixTimestamp64Milli(`timestamp`)) FROM `")
+          .append(client.endpoint().database)
+          .append("`.events FINAL GROUP BY project, cwd ORDER BY project, cwd "
+                  "FORMAT TabSeparated");
   ClickHouseReply reply = client.Execute(sql);
   if (!reply.ok) {
     return Status::IoError("reading from ClickHouse at " +

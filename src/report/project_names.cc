@@ -94,8 +94,10 @@ Result<ProjectAliases> ParseProjectAliases(std::string_view text) {
         eq == std::string_view::npos ? std::string_view() : Trim(pair.substr(eq + 1));
     if (name.empty() || alias.empty()) {
       return Status::InvalidArgument(
-          "expected name-or-path=Alias pairs separated by commas, got '" +
-          std::string(pair) + "'");
+          std::string("expected name-or-path=Alias pairs separated by commas, "
+                      "got '")
+              .append(pair)
+              .append("'"));
     }
     out.emplace_back(std::string(name), std::string(alias));
   }
@@ -152,7 +154,7 @@ std::string ProjectNames::Tilde(const std::string& path) const {
   if (path == home_) return "~";
   if (path.size() > home_.size() && path.compare(0, home_.size(), home_) == 0 &&
       path[home_.size()] == '/') {
-    return "~" + path.substr(home_.size());
+    return std::string("~").append(path, home_.size());
   }
   return path;
 }
@@ -208,16 +210,18 @@ std::vector<std::string> ProjectNames::Matches(const std::string& query) const {
     return out;
   }
   for (const auto& [project, e] : projects_) {
-    const bool named = e.path.empty() ? EndsWith(project, "-" + encoded)
-                                      : LastComponent(e.path) == q;
+    const bool named = e.path.empty()
+                           ? EndsWith(project, std::string("-").append(encoded))
+                           : LastComponent(e.path) == q;
     if (named) out.push_back(project);
   }
   return out;
 }
 
 std::string ProjectNames::UnknownMessage(const std::string& query) const {
-  std::string message = "no project '" + query + "' in the ledger";
-  if (projects_.empty()) return message + " (it holds no usage yet)";
+  std::string message =
+      std::string("no project '").append(query).append("' in the ledger");
+  if (projects_.empty()) return message.append(" (it holds no usage yet)");
   // Close names: a few edits from the short name or the shown path, or
   // holding the query (case aside).
   const std::string lower = Lower(query);
@@ -236,10 +240,11 @@ std::string ProjectNames::UnknownMessage(const std::string& query) const {
   std::vector<std::string> names;
   for (auto& c : close) names.push_back(std::move(c.second));
   if (names.empty()) {
-    return message + " (" + std::to_string(projects_.size()) +
-           " projects; `context-cleaner report session` lists them)";
+    return message.append(" (")
+        .append(std::to_string(projects_.size()))
+        .append(" projects; `context-cleaner report session` lists them)");
   }
-  return message + "; did you mean " + JoinNames(names) + "?";
+  return message.append("; did you mean ").append(JoinNames(names)).append("?");
 }
 
 Result<std::string> ProjectNames::Resolve(std::string_view query) const {
@@ -257,10 +262,13 @@ Result<std::string> ProjectNames::Resolve(std::string_view query) const {
     paths.push_back(path.empty() ? project : Tilde(path));
   }
   std::sort(paths.begin(), paths.end());
-  return Status::InvalidArgument("'" + q + "' names " +
-                                 std::to_string(found.size()) +
-                                 " projects: " + JoinNames(paths) +
-                                 " (give the path)");
+  return Status::InvalidArgument(std::string("'")
+                                     .append(q)
+                                     .append("' names ")
+                                     .append(std::to_string(found.size()))
+                                     .append(" projects: ")
+                                     .append(JoinNames(paths))
+                                     .append(" (give the path)"));
 }
 
 }  // namespace cc

@@ -123,7 +123,7 @@ std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
         (i == 0 || row.project != report.rows[i - 1].project)) {
       // --instances: each project's rows under its name, as ccusage.
       std::vector<std::string> header(columns.size());
-      header[0] = "Project: " + project_cells.at(row.project);
+      header[0] = std::string("Project: ").append(project_cells.at(row.project));
       table.AddRow(std::move(header), Style::kBold);
     }
     table.AddRow(cells(row.label, project_cells.at(row.project),
