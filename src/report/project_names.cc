@@ -4,6 +4,7 @@
 #include <cctype>
 #include <tuple>
 
+#include "core/edit_distance.h"
 #include "core/project_folder.h"
 
 namespace cc {
@@ -104,21 +105,6 @@ Result<ProjectAliases> ParseProjectAliases(std::string_view text) {
   return out;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t replace = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, replace});
-    }
-  }
-  return row[b.size()];
-}
-
 ProjectNames::ProjectNames(const std::vector<ProjectCwd>& cwds,
                            std::string home, const ProjectAliases& aliases)
     : home_(WithoutTrailingSlash(home)) {
@@ -180,12 +166,6 @@ std::string ProjectNames::Short(const std::string& project) const {
   if (e == nullptr) return project;
   if (!e->alias.empty()) return e->alias;
   return e->path.empty() ? project : LastComponent(e->path);
-}
-
-std::vector<std::string> ProjectNames::Projects() const {
-  std::vector<std::string> out;
-  for (const auto& [project, e] : projects_) out.push_back(project);
-  return out;
 }
 
 // The projects `query` names, by the first rule that names any: the

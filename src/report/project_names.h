@@ -36,9 +36,6 @@ using ProjectAliases = std::vector<std::pair<std::string, std::string>>;
 // names the pair without '=' or with an empty side.
 Result<ProjectAliases> ParseProjectAliases(std::string_view text);
 
-// Levenshtein distance (insert, delete, replace), on bytes.
-size_t EditDistance(std::string_view a, std::string_view b);
-
 class ProjectNames {
  public:
   // No path known: every project is shown as its folder name.
@@ -64,8 +61,6 @@ class ProjectNames {
   // listing them as paths. Messages quote data raw.
   Result<std::string> Resolve(std::string_view query) const;
 
-  // Every project (folder name), sorted.
-  std::vector<std::string> Projects() const;
   bool Has(const std::string& project) const { return Find(project) != nullptr; }
 
  private:
