@@ -18,9 +18,10 @@ reports show the real path (the events' cwd, "~/..." under $HOME) and
 """
 import json
 import os
+import subprocess
 import sys
 
-from e2e_common import (Cli, assistant_line, check, fail, generate_corpus, main, oracle,
+from e2e_common import (ORACLE, Cli, assistant_line, check, fail, generate_corpus, main,
                         token_report)
 
 HOME = "/home/USER"  # The generator's projects live under /home/USER/projects.
@@ -80,8 +81,7 @@ def oracle_of(root, folder):
 
 
 def oracle_on(path):
-    import subprocess
-    from e2e_common import ORACLE
+    """tools/oracle.py on one project folder: that project's true totals."""
     p = subprocess.run([sys.executable, ORACLE, path], capture_output=True, check=False)
     if p.returncode != 0:
         fail(f"oracle.py {path}: {p.stderr[-1000:]!r}")
