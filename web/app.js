@@ -342,8 +342,12 @@
     const tbody = $("#breakdown tbody");
     tbody.replaceChildren();
     for (const r of b.rows) {
-      const name = el("td", { class: "name", title: r.name }, r.name || "(none)");
-      if (r.project !== undefined) name.append(el("span", { class: "sub" }, r.project));
+      // A project is shown as its path (projectName); its folder in the tooltip.
+      const shown = state.by === "project" ? r.projectName || r.name : r.name;
+      const name = el("td", { class: "name", title: r.name }, shown || "(none)");
+      if (r.project !== undefined) {
+        name.append(el("span", { class: "sub", title: r.project }, r.projectName || r.project));
+      }
       const tr = el("tr", {}, name,
         el("td", { class: "num" }, nf.format(r.totals.events)),
         el("td", { class: "num" }, tokens(r.totals.totalTokens)),
@@ -381,7 +385,7 @@
       const title = $("#session-title");
       title.textContent = "Session " + id;
       title.title = id;
-      $("#session-summary").textContent = s.project + " · " + s.requests.length + " requests · " +
+      $("#session-summary").textContent = (s.projectName || s.project) + " · " + s.requests.length + " requests · " +
         tokens(s.totals.totalTokens) + " tokens · " + cost(s.totals) + (s.truncated ? " (first 10,000 requests)" : "");
       const unpriced = s.requests.filter((q) => !q.priced);
       $("#session-unpriced").textContent = unpricedNote(unpriced.length, [...new Set(unpriced.map((q) => q.model))]);

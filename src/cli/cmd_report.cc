@@ -65,7 +65,28 @@ struct ReportRequest {
   RenderOptions render;
   UsageFilter filter;
   std::optional<std::string> token_limit;  // "max" or a number.
+  std::optional<std::string> project;      // --project as given.
+  ProjectAliases aliases;
+  // Project names are read (every event) only for what shows or takes them.
+  bool needs_names = false;
 };
+
+// --project-aliases, else the config's "projectAliases".
+Result<ProjectAliases> AliasesOf(const Context& ctx, const ParsedArgs& args) {
+  std::string flag = "--project-aliases";
+  std::optional<std::string> text = args.Get(flag);
+  if (!text) {
+    auto it = ctx.config.find("projectAliases");
+    if (it == ctx.config.end()) return ProjectAliases{};
+    text = it->second;
+    flag = "config \"projectAliases\"";
+  }
+  Result<ProjectAliases> aliases = ParseProjectAliases(*text);
+  if (!aliases.ok()) {
+    return Status::InvalidArgument(flag + ": " + aliases.status().message());
+  }
+  return aliases;
+}
 
 Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
                                    ReportKind kind) {
@@ -112,7 +133,13 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
     if (*since) r.filter.since_ms = zone->LocalDayStart(**since);
     if (*until) r.filter.until_ms = zone->LocalDayStart(**until + 1);
   }
-  if (auto p = args.Get("--project")) r.filter.project = *p;
+  r.project = args.Get("--project");
+  Result<ProjectAliases> aliases = AliasesOf(ctx, args);
+  if (!aliases.ok()) return aliases.status();
+  r.aliases = std::move(*aliases);
+  r.spec.by_project = args.Has("--instances");
+  r.needs_names =
+      r.project || r.spec.by_project || kind == ReportKind::kSession;
   if (auto s = args.Get("--source")) r.filter.source = *s;
   if (auto limit = args.Get("--token-limit")) {
     if (*limit != "max") {
@@ -145,12 +172,35 @@ void WarnStalePrices(const Context& ctx, LedgerReader& ledger) {
                         ". Run `context-cleaner bridge reprice` to apply it.");
 }
 
+// The names of the projects `cwds` holds; --project resolved to the
+// folder the ledger keys usage by.
+Status NameProjects(const std::vector<ProjectCwd>& cwds, ReportRequest* r,
+                    ProjectNames* names) {
+  const char* home = std::getenv("HOME");
+  *names = ProjectNames(cwds, home != nullptr ? home : "", r->aliases);
+  r->render.projects = names;
+  if (!r->project) return Status::Ok();
+  Result<std::string> folder = names->Resolve(*r->project);
+  if (!folder.ok()) {
+    return Status::InvalidArgument(
+        std::string("--project: ").append(folder.status().message()));
+  }
+  r->filter.project = *folder;
+  return Status::Ok();
+}
+
 Result<UsageData> UsageFromLedger(
-    const Context& ctx, const UsageFilter& f,
+    const Context& ctx, ReportRequest* r, ProjectNames* names,
     std::optional<std::pair<uint64_t, uint64_t>>* exact_events) {
   Result<std::unique_ptr<LedgerReader>> ledger =
       LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) return ledger.status();
+  if (r->needs_names) {
+    Result<std::vector<ProjectCwd>> cwds = (*ledger)->ProjectCwds();
+    if (!cwds.ok()) return cwds.status();
+    if (Status s = NameProjects(*cwds, r, names); !s.ok()) return s;
+  }
+  const UsageFilter& f = r->filter;
   Result<UsageData> rows = (*ledger)->Usage(f);
   if (rows.ok()) WarnStalePrices(ctx, **ledger);
   // With telemetry in the ledger, say which events it confirmed.
@@ -163,8 +213,8 @@ Result<UsageData> UsageFromLedger(
 }
 
 // The whole team's events (all sources, or --source S), as shipped.
-Result<UsageData> UsageFromClickHouse(const Context& ctx,
-                                      const UsageFilter& f) {
+Result<UsageData> UsageFromClickHouse(const Context& ctx, ReportRequest* r,
+                                      ProjectNames* names) {
   if (!ctx.clickhouse) {
     return Status::InvalidArgument(
         "--from clickhouse: say where with --clickhouse URL (or "
@@ -172,7 +222,12 @@ Result<UsageData> UsageFromClickHouse(const Context& ctx,
   }
   Result<ClickHouseConnection> ch = ConnectClickHouse(*ctx.clickhouse);
   if (!ch.ok()) return ch.status();
-  return QueryClickHouseUsage(*ch->client, f);
+  if (r->needs_names) {
+    Result<std::vector<ProjectCwd>> cwds = QueryClickHouseProjectCwds(*ch->client);
+    if (!cwds.ok()) return cwds.status();
+    if (Status s = NameProjects(*cwds, r, names); !s.ok()) return s;
+  }
+  return QueryClickHouseUsage(*ch->client, r->filter);
 }
 
 int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
@@ -184,10 +239,11 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
     return kExitUsage;
   }
   std::optional<std::pair<uint64_t, uint64_t>> exact_events;
+  ProjectNames names;  // request->render points here.
   Result<UsageData> rows =
       from == "clickhouse"
-          ? UsageFromClickHouse(ctx, request->filter)
-          : UsageFromLedger(ctx, request->filter, &exact_events);
+          ? UsageFromClickHouse(ctx, &*request, &names)
+          : UsageFromLedger(ctx, &*request, &names, &exact_events);
   if (!rows.ok()) return ErrorExit(rows.status());
   UsageReport report = BuildReport(*rows, request->spec);
   report.exact_events = exact_events;
@@ -237,9 +293,9 @@ Result<int> StartOfWeekFlag(const Context& ctx, const ParsedArgs& args) {
   std::string where = "--start-of-week";
   std::optional<std::string> name = args.Get("--start-of-week");
   if (!name) {
-    auto it = ctx.config.find("start_of_week");
+    auto it = ctx.config.find("startOfWeek");
     if (it == ctx.config.end()) return 0;  // Sunday, as ccusage.
-    where = "\"start_of_week\" in the config file";
+    where = "\"startOfWeek\" in the config file";
     name = it->second;
   }
   if (std::optional<int> day = WeekdayFromName(*name)) return *day;

@@ -62,7 +62,7 @@ void ReportProblems(const Context& ctx, const SyncReport& report,
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args);
 
 // The first day of a week (0 = Sunday ... 6), for reports and the
-// dashboard alike: --start-of-week, else the config's "start_of_week",
+// dashboard alike: --start-of-week, else the config's "startOfWeek",
 // else Sunday (ccusage's default).
 Result<int> StartOfWeekFlag(const Context& ctx, const ParsedArgs& args);
 

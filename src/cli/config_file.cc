@@ -33,10 +33,11 @@ Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
     const std::string key(kv.key);
     if (key != "prices" && key != "timezone" && key != "ledger" &&
         key != "source" && key != "clickhouse" && key != "cluster" &&
-        key != "start_of_week") {
+        key != "startOfWeek" && key != "projectAliases") {
       return Status::InvalidArgument(path + ": unknown setting \"" + key +
-                                     "\" (known: prices, timezone, start_of_week, ledger, "
-                                     "source, clickhouse, cluster)");
+                                     "\" (known: prices, timezone, startOfWeek, ledger, "
+                                     "source, clickhouse, cluster, "
+                                     "projectAliases)");
     }
     std::string_view value;
     if (kv.value.get_string().get(value)) {

@@ -1,6 +1,7 @@
 // The config file: a JSON object of settings a user would otherwise pass as
-// flags every time. Flags win over it. Keys: "prices", "timezone", "start_of_week",
-// "ledger", "source", "clickhouse", "cluster" (strings). An unknown key or a non-string is an error
+// flags every time. Flags win over it. Keys: "prices", "timezone", "startOfWeek",
+// "ledger", "source", "clickhouse", "cluster", "projectAliases" (ccusage's
+// "name-or-path=Alias,..." list) (strings). An unknown key or a non-string is an error
 // that names it; a missing default file is not.
 #pragma once
 

@@ -128,7 +128,14 @@ const std::vector<FlagSpec>& AllFlags() {
        "IANA time zone for days, weeks, months (default: the system's)", false,
        "-z"},
       {"--breakdown", "", "Per-model lines under each row", false, "-b"},
-      {"--project", "NAME", "Only this project (its directory under projects/)"},
+      {"--project", "NAME",
+       "Only this project: its name (spotter), path (~/src/spotter), alias "
+       "or folder under projects/", false, "-p"},
+      {"--project-aliases", "LIST",
+       "Show projects as aliases: 'name-or-path=Alias,...' (config: "
+       "\"projectAliases\")"},
+      {"--instances", "", "report daily: each project's days under its name", false,
+       "-i"},
       {"--order", "asc|desc", "Oldest first (asc, default) or newest first"},
       {"--compact", "", "Fewer columns"},
       {"--from", "ledger|clickhouse",
@@ -156,7 +163,7 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--force", "", "telemetry init: replace an endpoint that sends telemetry elsewhere"},
       {"--start-of-week", "DAY",
        "weekly, and the dashboard's \"this week\": the first day of a week (default "
-       "sunday, or \"start_of_week\" in the config file)"},
+       "sunday, or \"startOfWeek\" in the config file)"},
       {"--token-limit", "N|max",
        "blocks: warn at 80 % of N tokens per block (max: the largest block "
        "seen)"},

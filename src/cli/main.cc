@@ -141,7 +141,11 @@ constexpr const char* kReportDetails =
     "totals, modelBreakdowns, totalCost) with exact\ndecimal costs, so "
     "tools written for ccusage work unchanged.\n\nExamples:\n"
     "  context-cleaner report daily --since 2025-09-01 --timezone Asia/Tokyo\n"
-    "  context-cleaner report monthly --breakdown --json | jq .totals";
+    "  context-cleaner report monthly --breakdown --json | jq .totals\n"
+    "  context-cleaner report session --project spotter   # or ~/src/spotter\n"
+    "\nA project is shown as its real path (the cwd its requests recorded; "
+    "~ for $HOME),\nor its last component where space is short. --project "
+    "takes either, an alias or\nthe folder under projects/.";
 
 // The dashboard's token, for `dashboard` and `run` (cli/auth_token.h).
 constexpr const char* kTokenDetails =
@@ -154,13 +158,15 @@ std::string ReportUsage(const std::string& kind) {
   return "context-cleaner report " + kind +
          " [--json] [--since D] [--until D] [--timezone ZONE]\n"
          "       [--breakdown] [--project P] [--source S] [--order asc|desc] "
-         "[--compact]\n       [--from ledger|clickhouse]";
+         "[--compact]\n       [--from ledger|clickhouse] [--project-aliases "
+         "LIST]";
 }
 
 std::vector<std::string> ReportFlags(std::vector<std::string> extra = {}) {
   std::vector<std::string> flags = {"--json",      "--since",   "--until",
                                     "--timezone",  "--breakdown", "--project",
-                                    "--order",     "--compact",   "--from"};
+                                    "--order",     "--compact",   "--from",
+                                    "--project-aliases"};
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
 }
@@ -301,9 +307,12 @@ const std::vector<Command>& Commands() {
        "are marked for shipping again.",
        {"--json"},
        &RunReprice},
-      {"report daily", "Tokens and cost per day", ReportUsage("daily"),
-       "One row per day in the report's time zone." + std::string(kReportDetails),
-       ReportFlags(), &RunReportDaily},
+      {"report daily", "Tokens and cost per day",
+       ReportUsage("daily") + " [--instances]",
+       "One row per day in the report's time zone; --instances: rows per "
+       "project, each\nproject under its name." +
+           std::string(kReportDetails),
+       ReportFlags({"--instances"}), &RunReportDaily},
       {"report weekly", "Tokens and cost per week",
        ReportUsage("weekly") + " [--start-of-week DAY]",
        "One row per week, labelled with its first day (--start-of-week, "

@@ -107,4 +107,39 @@ Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
   return out;
 }
 
+Result<std::vector<ProjectCwd>> QueryClickHouseProjectCwds(
+    ClickHouseClient& client) {
+  const std::string sql =
+      std::string(
+          "SELECT project, cwd, count(), "
+          "min(toUnixTimestamp64Milli(`timestamp`)) FROM `")
+          .append(client.endpoint().database)
+          .append("`.events FINAL GROUP BY project, cwd ORDER BY project, cwd "
+                  "FORMAT TabSeparated");
+  ClickHouseReply reply = client.Execute(sql);
+  if (!reply.ok) {
+    return Status::IoError("reading from ClickHouse at " +
+                           client.endpoint().Redacted() + ": " +
+                           reply.error.message);
+  }
+  std::vector<ProjectCwd> out;
+  const std::string& body = reply.body;
+  for (size_t start = 0; start < body.size();) {
+    size_t end = body.find('\n', start);
+    if (end == std::string::npos) end = body.size();
+    std::vector<std::string> f =
+        TsvFields(std::string_view(body).substr(start, end - start));
+    start = end + 1;
+    ProjectCwd c;
+    if (f.size() != 4 || !TsvNumber(f[2], &c.events) ||
+        !TsvNumber(f[3], &c.first_ms)) {
+      return Status::Corruption("ClickHouse answered a malformed project row");
+    }
+    c.project = std::move(f[0]);
+    c.cwd = std::move(f[1]);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace cc

@@ -14,6 +14,10 @@ namespace cc {
 Result<UsageData> QueryClickHouseUsage(ClickHouseClient& client,
                                        const UsageFilter& filter);
 
+// LedgerReader::ProjectCwds() over the shipped events (every source).
+Result<std::vector<ProjectCwd>> QueryClickHouseProjectCwds(
+    ClickHouseClient& client);
+
 // The query QueryClickHouseUsage sends (TabSeparated, 18 columns).
 std::string ClickHouseUsageSql(const std::string& database,
                                const UsageFilter& filter);

@@ -48,6 +48,12 @@ class ClickHouseSource final : public DashboardSource {
     std::unique_lock<std::mutex> lock(mu_);
     last_fingerprint_ = FingerprintLocked();
     Result<UsageData> usage = QueryClickHouseUsage(client_, filter);
+    if (usage.ok()) {
+      names_ = ProjectNamesFor(*usage, names_, [this] {
+        return QueryClickHouseProjectCwds(client_);
+      });
+    }
+    std::shared_ptr<const ProjectNames> names = names_;
     lock.unlock();
     if (!usage.ok()) return usage.status();
     auto s = std::make_shared<DashboardSnapshot>();
@@ -55,6 +61,7 @@ class ClickHouseSource final : public DashboardSource {
     s->origin_target = client_.endpoint().Redacted();
     s->loaded_ms = now_ms;
     s->usage = std::move(*usage);
+    s->projects = std::move(names);
     for (const UsageRow& u : s->usage.rows) {
       s->last_event_ms = std::max(s->last_event_ms.value_or(INT64_MIN), u.last_ms);
     }
@@ -105,6 +112,7 @@ class ClickHouseSource final : public DashboardSource {
   std::unique_ptr<HttpClient> http_;
   ClickHouseClient client_;
   std::optional<std::string> only_source_;
+  std::shared_ptr<const ProjectNames> names_;  // Guarded by mu_.
   int poll_ms_;
   std::mutex mu_;  // One request at a time on the connection.
   std::string last_fingerprint_;

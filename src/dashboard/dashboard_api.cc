@@ -267,6 +267,7 @@ ApiResponse DashboardApi::Breakdown(const ApiRequest& r) const {
   q.limit = *limit;
   q.offset = *offset;
   std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  q.projects = s->projects.get();
   const BreakdownView v = BuildBreakdown(s->usage, q);
   JsonWriter w(false);
   w.BeginObject()
@@ -276,7 +277,15 @@ ApiResponse DashboardApi::Breakdown(const ApiRequest& r) const {
   w.Key("rows").BeginArray();
   for (const BreakdownRow& row : v.rows) {
     w.BeginObject().Field("name", row.name);
-    if (q.by == BreakdownBy::kSession) w.Field("project", row.project);
+    // "project" and "name" stay the folder (the API's key); the path to
+    // show is projectName.
+    if (q.by == BreakdownBy::kProject) {
+      w.Field("projectName", s->projects->Display(row.name));
+    }
+    if (q.by == BreakdownBy::kSession) {
+      w.Field("project", row.project)
+          .Field("projectName", s->projects->Display(row.project));
+    }
     Time(w, "firstAt", row.first_ms);
     Time(w, "lastAt", row.last_ms);
     StringArray(w, "models", row.models);
@@ -303,8 +312,8 @@ ApiResponse DashboardApi::Session(const ApiRequest& r) const {
   // A cut list's sum is not the session's: then its totals come from the
   // snapshot's rollup (every event of the session).
   UsageTotals totals;
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
   if (truncated) {
-    std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
     for (const UsageRow& u : s->usage.rows) {
       if (s->usage.dim(u).session_id == id) totals.Add(u);
     }
@@ -313,6 +322,7 @@ ApiResponse DashboardApi::Session(const ApiRequest& r) const {
   w.BeginObject()
       .Field("session", id)
       .Field("project", events->front().project)
+      .Field("projectName", s->projects->Display(events->front().project))
       .Field("truncated", truncated);
   w.Key("requests").BeginArray();
   for (const SessionEvent& e : *events) {

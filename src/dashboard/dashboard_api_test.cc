@@ -307,6 +307,55 @@ TEST_F(DashboardApiTest, ASessionListsItsRequestsInOrder) {
   Get("/api/session", {{"id", "nope"}}, 404);
 }
 
+TEST_F(DashboardApiTest, ProjectsCarryThePathToShowBesideTheirFolder) {
+  auto s = std::make_shared<DashboardSnapshot>(*snapshot_);
+  s->projects = std::make_shared<const ProjectNames>(
+      std::vector<ProjectCwd>{{"pa", "/home/ann/alpha", 1, 0}}, "/home/ann");
+  snapshot_ = s;
+  auto b = Get("/api/breakdown", {{"by", "project"}, {"sort", "name"}, {"order", "asc"}});
+  auto rows = b["rows"].get_array().value();
+  auto first = *rows.begin();
+  EXPECT_EQ(std::string(first["name"].get_string().value()), "pa");
+  EXPECT_EQ(std::string(first["projectName"].get_string().value()), "~/alpha");
+  // No cwd known: the folder.
+  EXPECT_EQ(std::string(rows.at(1)["projectName"].get_string().value()), "pb");
+  // The search finds a project by its path.
+  b = Get("/api/breakdown", {{"by", "project"}, {"q", "ALPHA"}});
+  EXPECT_EQ(b["totalRows"].get_uint64().value(), 1u);
+  b = Get("/api/breakdown", {{"by", "session"}, {"q", "alpha"}});
+  EXPECT_EQ(b["totalRows"].get_uint64().value(), 1u);
+  auto session_row = *b["rows"].get_array().value().begin();
+  EXPECT_EQ(std::string(session_row["project"].get_string().value()), "pa");
+  EXPECT_EQ(std::string(session_row["projectName"].get_string().value()), "~/alpha");
+  auto session = Get("/api/session", {{"id", "s1"}});
+  EXPECT_EQ(std::string(session["project"].get_string().value()), "pa");
+  EXPECT_EQ(std::string(session["projectName"].get_string().value()), "~/alpha");
+}
+
+TEST(DashboardSnapshot, ProjectNamesAreReadAgainOnlyForANewProject) {
+  UsageData usage;
+  usage.dims.push_back(UsageDim{"pa", "s1", "m", "h"});
+  int reads = 0;
+  auto read = [&reads]() -> Result<std::vector<ProjectCwd>> {
+    ++reads;
+    return std::vector<ProjectCwd>{{"pa", "/a", 1, 0}};
+  };
+  std::shared_ptr<const ProjectNames> names = ProjectNamesFor(usage, nullptr, read);
+  EXPECT_EQ(reads, 1);
+  EXPECT_EQ(names->Path("pa"), "/a");
+  EXPECT_EQ(ProjectNamesFor(usage, names, read), names);
+  EXPECT_EQ(reads, 1);
+  usage.dims.push_back(UsageDim{"pb", "s2", "m", "h"});
+  names = ProjectNamesFor(usage, names, read);
+  EXPECT_EQ(reads, 2);
+  // A failed read keeps what was known.
+  usage.dims.push_back(UsageDim{"pc", "s3", "m", "h"});
+  auto failing = []() -> Result<std::vector<ProjectCwd>> {
+    return Status::IoError("gone");
+  };
+  EXPECT_EQ(ProjectNamesFor(usage, names, failing), names);
+}
+
 TEST_F(DashboardApiTest, BadParametersNameThemselves) {
   struct Case {
     std::string path;

@@ -30,7 +30,12 @@ class LedgerSource final : public DashboardSource {
     stamp_ = stamp.ok() ? *stamp : "";
     Result<std::shared_ptr<DashboardSnapshot>> s =
         LoadLedgerSnapshot(*reader_, now_ms, shipping_configured_);
-    if (s.ok()) (*s)->origin_target = ledger_path_;  // Which ledger the page shows.
+    if (s.ok()) {
+      (*s)->origin_target = ledger_path_;  // Which ledger the page shows.
+      names_ = ProjectNamesFor((*s)->usage, names_,
+                               [this] { return reader_->ProjectCwds(); });
+      (*s)->projects = names_;
+    }
     if (!s.ok()) {
       // Not read: the next look (a write, or a minute at most) reads again
       // rather than take a heartbeat for "nothing changed".
@@ -92,6 +97,7 @@ class LedgerSource final : public DashboardSource {
   bool shipping_configured_;
   int64_t data_version_ = -1;
   std::string stamp_;  // ContentStamp when last loaded.
+  std::shared_ptr<const ProjectNames> names_;  // Load's, kept between loads.
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "dashboard/snapshot.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "report/usage_report.h"
 
@@ -15,6 +16,21 @@ int64_t LastBlockStart(const UsageData& usage, int64_t now_ms) {
     if (!it->is_gap) return it->start_ms;
   }
   return INT64_MIN;
+}
+
+std::shared_ptr<const ProjectNames> ProjectNamesFor(
+    const UsageData& usage, std::shared_ptr<const ProjectNames> previous,
+    const std::function<Result<std::vector<ProjectCwd>>()>& read_cwds) {
+  if (previous == nullptr) previous = std::make_shared<const ProjectNames>();
+  const bool known = std::all_of(
+      usage.dims.begin(), usage.dims.end(),
+      [&previous](const UsageDim& d) { return previous->Has(d.project); });
+  if (known) return previous;
+  Result<std::vector<ProjectCwd>> cwds = read_cwds();
+  if (!cwds.ok()) return previous;
+  const char* home = std::getenv("HOME");
+  return std::make_shared<const ProjectNames>(*cwds,
+                                              home != nullptr ? home : "");
 }
 
 Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include "core/result.h"
 #include "ledger/ledger_reader.h"
+#include "report/project_names.h"
 #include "sync/backlog.h"
 
 namespace cc {
@@ -32,7 +34,18 @@ struct DashboardSnapshot {
   std::optional<int64_t> last_event_ms;
   std::optional<TelemetryOverview> telemetry;  // When any was received.
   std::optional<Backlog> backlog;  // Ledger only: bytes not yet read.
+  // How projects are shown (their paths); never null once loaded.
+  std::shared_ptr<const ProjectNames> projects =
+      std::make_shared<const ProjectNames>();
 };
+
+// Project names for `usage`: `previous` while it knows every project in
+// it (reading them reads every event: not on every commit), else read
+// afresh with `read_cwds` and $HOME. Names are cosmetic: when the read
+// fails, `previous`.
+std::shared_ptr<const ProjectNames> ProjectNamesFor(
+    const UsageData& usage, std::shared_ptr<const ProjectNames> previous,
+    const std::function<Result<std::vector<ProjectCwd>>()>& read_cwds);
 
 // Reads a snapshot from a ledger connection (a reader's). The shipping
 // state is read when shipping is configured here or has ever run.

@@ -301,9 +301,17 @@ BreakdownView BuildBreakdown(const UsageData& data, const BreakdownQuery& q) {
   }
   const std::string needle = Lower(q.search);
   std::vector<BreakdownRow> rows;
+  // A project is found by its folder or by the path shown for it.
+  auto shown_holds = [&](const std::string& project) {
+    return q.projects != nullptr && !project.empty() &&
+           Lower(q.projects->Display(project)).find(needle) != std::string::npos;
+  };
   for (auto& [key, row] : groups) {
+    const std::string& project =
+        q.by == BreakdownBy::kProject ? row.name : row.project;
     if (!needle.empty() && Lower(row.name).find(needle) == std::string::npos &&
-        Lower(row.project).find(needle) == std::string::npos) {
+        Lower(row.project).find(needle) == std::string::npos &&
+        !shown_holds(project)) {
       continue;
     }
     row.models = ModelsByCost(models[key]);

@@ -15,6 +15,7 @@
 
 #include "ledger/ledger_reader.h"
 #include "price/price_table.h"
+#include "report/project_names.h"
 #include "report/usage_report.h"
 #include "time/time_zone.h"
 
@@ -119,7 +120,9 @@ struct BreakdownQuery {
   BreakdownBy by = BreakdownBy::kProject;
   int64_t from_ms = INT64_MIN;
   int64_t to_ms = INT64_MAX;
-  std::string search;  // Case-insensitive substring of name (or project).
+  std::string search;  // Case-insensitive substring of name (or project,
+                       // or the project's shown path).
+  const ProjectNames* projects = nullptr;  // Not owned; null: folders only.
   BreakdownSort sort = BreakdownSort::kCost;
   bool descending = true;
   size_t offset = 0;

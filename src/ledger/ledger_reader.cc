@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <system_error>
 #include <unordered_map>
 
+#include "core/project_folder.h"
 #include "ledger/ledger_writer.h"
 #include "ledger/meta.h"
 #include "ledger/query_rows.h"
@@ -407,6 +409,41 @@ Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
     out.push_back(std::move(e));
   });
   if (!s.ok()) return s;
+  return out;
+}
+
+// A pass over the events' cwds takes seconds on a million events; the
+// first request of a session is an indexed read (events_by_session), and
+// the first session looked at usually started in the project's folder.
+Result<std::vector<ProjectCwd>> LedgerReader::ProjectCwds() {
+  constexpr size_t kMostSessionsPerProject = 64;
+  std::map<std::string, std::vector<std::string>> sessions;
+  sql::Statement list(db_.handle(),
+                      "SELECT DISTINCT project, session_id FROM usage_dims "
+                      "ORDER BY project, session_id");
+  Status s = ForEachRow(list, [&sessions](const sql::Statement& row) {
+    sessions[row.Text(0)].push_back(row.Text(1));
+  });
+  if (!s.ok()) return s;
+  sql::Statement first(db_.handle(), R"sql(
+    SELECT cwd, timestamp_ms FROM events
+    WHERE session_id = ?1 AND project = ?2 AND cwd <> ''
+    ORDER BY timestamp_ms LIMIT 1)sql");
+  std::vector<ProjectCwd> out;
+  for (const auto& [project, ids] : sessions) {
+    const size_t found_before = out.size();
+    bool in_folder = false;
+    for (size_t i = 0; i < ids.size() && i < kMostSessionsPerProject && !in_folder;
+         ++i) {
+      first.Bind(1, ids[i]).Bind(2, project);
+      s = ForEachRow(first, [&](const sql::Statement& row) {
+        out.push_back(ProjectCwd{project, row.Text(0), 1, row.Int(1)});
+        in_folder = EncodeProjectPath(out.back().cwd) == project;
+      });
+      if (!s.ok()) return s;
+    }
+    if (out.size() == found_before) out.push_back(ProjectCwd{project, "", 0, 0});
+  }
   return out;
 }
 

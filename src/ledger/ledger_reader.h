@@ -46,6 +46,17 @@ struct UsageDim {
   std::string source;
 };
 
+// A working directory a project's requests were made in (Claude Code's
+// `cwd`), with how many requests (or sessions) and the first one's time: a
+// project's folder name is its start directory encoded, which cannot be
+// decoded.
+struct ProjectCwd {
+  std::string project;
+  std::string cwd;  // "" for events that recorded none.
+  uint64_t events = 0;
+  int64_t first_ms = 0;
+};
+
 // One rollup row: the events of one UsageDim in one UTC quarter hour.
 struct UsageRow {
   int64_t bucket_start_ms = 0;
@@ -189,6 +200,11 @@ class LedgerReader {
   // Rollup rows (ledger/rollup.h) for events in [since_ms, until_ms),
   // optionally of one project or source. Reports aggregate these.
   Result<UsageData> Usage(const UsageFilter& filter);
+  // For every project, the cwd of its sessions' first requests, sessions
+  // in id order until one is its start directory (its cwd encodes to the
+  // folder name; core/project_folder.h); cwd "" when none recorded one.
+  // A few indexed reads per project. `events` is 1 per session.
+  Result<std::vector<ProjectCwd>> ProjectCwds();
   // Price table versions the stored costs come from (more than one, or
   // one other than the current table's: `bridge reprice` would change them).
   Result<std::vector<std::string>> PriceVersions();

@@ -84,25 +84,60 @@ void ModelArrays(JsonWriter& w, const ReportRow& row) {
   ModelBreakdowns(w, row);
 }
 
+std::string ProjectName(const std::string& project, const RenderOptions& opt) {
+  return opt.projects != nullptr ? opt.projects->Display(project) : project;
+}
+
+void PeriodRowJson(JsonWriter& w, const UsageReport& report,
+                   const RenderOptions& opt, const ReportRow& row) {
+  w.BeginObject().Field(LabelKey(report.kind), row.label);
+  if (report.kind == ReportKind::kSession) {
+    w.Field("projectPath", row.project)
+        .Field("projectName", ProjectName(row.project, opt))
+        .Field("firstActivity", FormatIsoTimestampMs(row.first_ms))
+        .Field("lastActivity", FormatIsoTimestampMs(row.last_ms))
+        .Field("lastActivityLocal", opt.zone.FormatLocal(row.last_ms));
+  }
+  TokenFields(w, row.totals);
+  w.Field("totalTokens", row.totals.tokens.Total());
+  w.Key("totalCost").Number(DollarsJsonNumber(row.totals.cost_nano));
+  ExtraFields(w, row.totals);
+  ModelArrays(w, row);
+  w.EndObject();
+}
+
+// Rows, or (--instances) rows by project: {"projects": {folder: [...]},
+// "projectNames": {folder: shown}} as ccusage keys them by folder.
+void PeriodRowsJson(JsonWriter& w, const UsageReport& report,
+                    const RenderOptions& opt) {
+  if (!report.by_project) {
+    w.Key(ArrayKey(report.kind)).BeginArray();
+    for (const ReportRow& row : report.rows) PeriodRowJson(w, report, opt, row);
+    w.EndArray();
+    return;
+  }
+  w.Key("projects").BeginObject();
+  for (size_t i = 0; i < report.rows.size();) {
+    const std::string& project = report.rows[i].project;
+    w.Key(project).BeginArray();
+    for (; i < report.rows.size() && report.rows[i].project == project; ++i) {
+      PeriodRowJson(w, report, opt, report.rows[i]);
+    }
+    w.EndArray();
+  }
+  w.EndObject().Key("projectNames").BeginObject();
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    if (i > 0 && report.rows[i].project == report.rows[i - 1].project) continue;
+    w.Field(report.rows[i].project, ProjectName(report.rows[i].project, opt));
+  }
+  w.EndObject();
+}
+
 void PeriodJson(JsonWriter& w, const UsageReport& report,
                 const RenderOptions& opt) {
-  w.BeginObject().Key(ArrayKey(report.kind)).BeginArray();
-  for (const ReportRow& row : report.rows) {
-    w.BeginObject().Field(LabelKey(report.kind), row.label);
-    if (report.kind == ReportKind::kSession) {
-      w.Field("projectPath", row.project)
-          .Field("firstActivity", FormatIsoTimestampMs(row.first_ms))
-          .Field("lastActivity", FormatIsoTimestampMs(row.last_ms))
-          .Field("lastActivityLocal", opt.zone.FormatLocal(row.last_ms));
-    }
-    TokenFields(w, row.totals);
-    w.Field("totalTokens", row.totals.tokens.Total());
-    w.Key("totalCost").Number(DollarsJsonNumber(row.totals.cost_nano));
-    ExtraFields(w, row.totals);
-    ModelArrays(w, row);
-    w.EndObject();
-  }
-  w.EndArray().Key("totals").BeginObject();
+  w.BeginObject();
+  PeriodRowsJson(w, report, opt);
+  w.Key("totals").BeginObject();
   TokenFields(w, report.totals);
   w.Field("totalTokens", report.totals.tokens.Total());
   w.Key("totalCost").Number(DollarsJsonNumber(report.totals.cost_nano));

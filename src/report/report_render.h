@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "report/project_names.h"
 #include "report/usage_report.h"
 
 namespace cc {
@@ -18,11 +19,18 @@ struct RenderOptions {
   int64_t now_ms = 0;
   // Blocks: --token-limit (already resolved from "max").
   std::optional<uint64_t> token_limit;
+  // How projects are shown (null: as their folder names). Not owned.
+  const ProjectNames* projects = nullptr;
 };
+
+// Below this width a table shows a project by its last path component.
+constexpr size_t kFullProjectPathWidth = 140;
 
 // ccusage's shapes: {"daily"|"weekly"|"monthly"|"sessions": [...],
 // "totals": {...}} and {"blocks": [...]}, with exact decimal costs and a
-// few extra fields (events, unpricedEvents, cache write split).
+// few extra fields (events, unpricedEvents, cache write split; sessions'
+// "projectName", the name shown). --instances: {"projects": {folder:
+// [rows]}, "projectNames": {folder: name shown}, "totals": {...}}.
 std::string ReportJson(const UsageReport& report, const RenderOptions& opt);
 
 std::string ReportTable(const UsageReport& report, const RenderOptions& opt);

@@ -1,5 +1,6 @@
 // ReportTable: a UsageReport as a table for a terminal (report_render.h).
 #include <cstdio>
+#include <map>
 
 #include "core/terminal_text.h"
 #include "price/price_table.h"
@@ -101,6 +102,26 @@ std::string Bullet(const std::string& model) {
   return std::string("- ").append(model);
 }
 
+// Each project of the report as its table shows it: its path, or where
+// the table is narrow its last component, unless another project of the
+// report has that one too (an alias either way).
+std::map<std::string, std::string> ProjectCells(const UsageReport& report,
+                                                const RenderOptions& opt) {
+  std::map<std::string, std::string> cells;
+  for (const ReportRow& row : report.rows) cells[row.project] = row.project;
+  if (opt.projects == nullptr) return cells;
+  const bool narrow = !opt.compact && opt.width < kFullProjectPathWidth;
+  std::map<std::string, int> uses;
+  for (auto& [project, cell] : cells) {
+    cell = narrow ? opt.projects->Short(project) : opt.projects->Display(project);
+    ++uses[cell];
+  }
+  for (auto& [project, cell] : cells) {
+    if (uses[cell] > 1) cell = opt.projects->Display(project);
+  }
+  return cells;
+}
+
 std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
   const bool session = report.kind == ReportKind::kSession;
   TextTable table(PeriodColumns(report.kind));
@@ -117,8 +138,19 @@ std::string PeriodTable(const UsageReport& report, const RenderOptions& opt) {
     }
     return c;
   };
-  for (const ReportRow& row : report.rows) {
-    table.AddRow(cells(row.label, row.project, ModelsCell(row), row.totals,
+  const std::map<std::string, std::string> project_cells =
+      ProjectCells(report, opt);
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    const ReportRow& row = report.rows[i];
+    if (report.by_project &&
+        (i == 0 || row.project != report.rows[i - 1].project)) {
+      // --instances: each project's rows under its name, as ccusage.
+      std::vector<std::string> header(PeriodColumns(report.kind).size());
+      header[0] = std::string("Project: ").append(project_cells.at(row.project));
+      table.AddRow(std::move(header), Style::kBold);
+    }
+    table.AddRow(cells(row.label, project_cells.at(row.project),
+                       ModelsCell(row), row.totals,
                        LocalMinute(opt.zone, row.first_ms),
                        LocalMinute(opt.zone, row.last_ms)));
     if (!opt.breakdown) continue;

@@ -18,14 +18,17 @@ namespace chr = std::chrono;
 struct DimIndex {
   std::vector<std::string> models;
   std::vector<std::string> sessions;
+  std::vector<std::string> projects;
   std::vector<uint32_t> model_of;    // By dimension.
   std::vector<uint32_t> session_of;  // By dimension.
+  std::vector<uint32_t> project_of;  // By dimension.
 
   explicit DimIndex(const std::vector<UsageDim>& dims) {
-    std::map<std::string, uint32_t> model_ids, session_ids;
+    std::map<std::string, uint32_t> model_ids, session_ids, project_ids;
     for (const UsageDim& d : dims) {
       model_of.push_back(Intern(d.model, model_ids, models));
       session_of.push_back(Intern(d.session_id, session_ids, sessions));
+      project_of.push_back(Intern(d.project, project_ids, projects));
     }
   }
   static uint32_t Intern(const std::string& s,
@@ -114,6 +117,33 @@ std::vector<ReportRow> GroupByPeriod(const UsageData& data,
     row.label = PeriodLabel(start, spec.kind);
     acc.Into(row, index);
     out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// --instances: GroupByPeriod within each project.
+std::vector<ReportRow> GroupByProjectAndPeriod(const UsageData& data,
+                                               const DimIndex& index,
+                                               const ReportSpec& spec) {
+  std::map<std::string, std::map<int64_t, Accumulator>> groups;
+  std::vector<std::map<int64_t, Accumulator>*> of_project(index.projects.size());
+  for (size_t p = 0; p < index.projects.size(); ++p) {
+    of_project[p] = &groups[index.projects[p]];
+  }
+  for (const UsageRow& u : data.rows) {
+    const int64_t period = PeriodStart(spec.zone.LocalDay(u.first_ms), spec);
+    (*of_project[index.project_of[u.dim]])[period].Add(u,
+                                                       index.model_of[u.dim]);
+  }
+  std::vector<ReportRow> out;
+  for (const auto& [project, periods] : groups) {
+    for (const auto& [start, acc] : periods) {
+      ReportRow row;
+      row.label = PeriodLabel(start, spec.kind);
+      row.project = project;
+      acc.Into(row, index);
+      out.push_back(std::move(row));
+    }
   }
   return out;
 }
@@ -260,6 +290,8 @@ UsageReport BuildReport(const UsageData& data, const ReportSpec& spec) {
   const DimIndex index(data.dims);
   UsageReport report;
   report.kind = spec.kind;
+  report.by_project = spec.by_project && spec.kind != ReportKind::kSession &&
+                      spec.kind != ReportKind::kBlocks;
   switch (spec.kind) {
     case ReportKind::kBlocks:
       report.rows = GroupIntoBlocks(data, index, spec.now_ms);
@@ -286,7 +318,9 @@ UsageReport BuildReport(const UsageData& data, const ReportSpec& spec) {
       report.rows = GroupBySession(data, index);
       break;
     default:
-      report.rows = GroupByPeriod(data, index, spec);
+      report.rows = report.by_project
+                        ? GroupByProjectAndPeriod(data, index, spec)
+                        : GroupByPeriod(data, index, spec);
   }
   for (const ReportRow& r : report.rows) {
     report.totals.Add(r.totals);
@@ -295,6 +329,12 @@ UsageReport BuildReport(const UsageData& data, const ReportSpec& spec) {
     }
   }
   if (spec.descending) std::reverse(report.rows.begin(), report.rows.end());
+  if (report.by_project) {  // Newest first within each project, still A-Z.
+    std::stable_sort(report.rows.begin(), report.rows.end(),
+                     [](const ReportRow& a, const ReportRow& b) {
+                       return a.project < b.project;
+                     });
+  }
   return report;
 }
 

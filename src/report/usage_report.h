@@ -38,7 +38,7 @@ struct ReportRow {
   std::map<std::string, UsageTotals> by_model;
   int64_t first_ms = INT64_MAX;  // First and last event.
   int64_t last_ms = INT64_MIN;
-  std::string project;  // Sessions: the project directory.
+  std::string project;  // Sessions, --instances: the project's folder.
 
   // Blocks only.
   bool is_gap = false;
@@ -61,6 +61,7 @@ struct Projection {
 
 struct UsageReport {
   ReportKind kind = ReportKind::kDaily;
+  bool by_project = false;  // ReportSpec::by_project.
   std::vector<ReportRow> rows;
   UsageTotals totals;
   std::set<std::string> unpriced_models;
@@ -82,6 +83,9 @@ struct ReportSpec {
   TimeZone zone = TimeZone::Utc();
   int start_of_week = 0;  // 0 = Sunday ... 6 = Saturday.
   bool descending = false;
+  // Days, weeks, months: a row per project and period (ccusage's daily
+  // --instances), grouped by project (folder order), periods in order.
+  bool by_project = false;
   int64_t now_ms = 0;  // For the active block.
   // Blocks are built from every event, then kept whole when their start's
   // local day is in this range (inclusive; unset = unbounded).

@@ -145,6 +145,92 @@ TEST(UsageReport, SessionsCarryTheirSpanModelsAndCost) {
   EXPECT_EQ(r.totals.cost_nano, 350);
 }
 
+// JSON without the layout's blanks (none of these tests' strings has one).
+std::string Compact(const std::string& json) {
+  std::string out;
+  for (char c : json) {
+    if (c != ' ' && c != '\n') out.push_back(c);
+  }
+  return out;
+}
+
+Row InProject(Row r, const std::string& project) {
+  r.dim.project = project;
+  return r;
+}
+
+// Two projects named "api" in different parents, and one other.
+ProjectNames ApiProjects() {
+  return ProjectNames({{"-home-ann-a-api", "/home/ann/a/api", 1, 0},
+                       {"-home-ann-b-api", "/home/ann/b/api", 1, 0},
+                       {"-home-ann-web", "/home/ann/web", 1, 0}},
+                      "/home/ann");
+}
+
+TEST(UsageReport, InstancesGroupDaysByProjectInCcusagesShape) {
+  std::vector<Row> rows = {
+      InProject(Event("2025-09-04T10:00:00Z", 1), "-home-ann-web"),
+      InProject(Event("2025-09-03T10:00:00Z", 2), "-home-ann-web"),
+      InProject(Event("2025-09-03T11:00:00Z", 4), "-home-ann-a-api"),
+      InProject(Event("2025-09-04T11:00:00Z", 8), "-home-ann-a-api")};
+  ReportSpec spec;
+  spec.kind = ReportKind::kDaily;
+  spec.by_project = true;
+  spec.descending = true;  // Newest first within each project.
+  UsageReport r = BuildReport(Data(rows), spec);
+  ASSERT_EQ(r.rows.size(), 4u);
+  EXPECT_EQ(r.rows[0].project, "-home-ann-a-api");
+  EXPECT_EQ(r.rows[0].label, "2025-09-04");
+  EXPECT_EQ(r.rows[1].label, "2025-09-03");
+  EXPECT_EQ(r.rows[2].project, "-home-ann-web");
+  EXPECT_EQ(r.rows[2].totals.tokens.output, 1u);
+  EXPECT_EQ(r.totals.tokens.output, 15u);
+  const ProjectNames names = ApiProjects();
+  RenderOptions opt;
+  opt.projects = &names;
+  const std::string json = Compact(ReportJson(r, opt));
+  EXPECT_EQ(json.find("\"daily\""), std::string::npos) << json;
+  EXPECT_NE(json.find("{\"projects\":{\"-home-ann-a-api\":[{\"date\":\"2025-09-04\""),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"projectNames\":{\"-home-ann-a-api\":\"~/a/api\","
+                      "\"-home-ann-web\":\"~/web\"}"),
+            std::string::npos)
+      << json;
+  opt.width = 200;
+  const std::string table = ReportTable(r, opt);
+  EXPECT_NE(table.find("Project: ~/a/api"), std::string::npos) << table;
+  EXPECT_NE(table.find("Project: ~/web"), std::string::npos) << table;
+  EXPECT_EQ(table.find("-home-ann"), std::string::npos) << table;
+}
+
+TEST(UsageReport, NarrowTablesShowTheLastComponentUnlessTwoProjectsShareIt) {
+  std::vector<Row> rows = {
+      InProject(Event("2025-09-03T10:00:00Z", 1, "m", "s1"), "-home-ann-a-api"),
+      InProject(Event("2025-09-03T11:00:00Z", 1, "m", "s2"), "-home-ann-b-api"),
+      InProject(Event("2025-09-03T12:00:00Z", 1, "m", "s3"), "-home-ann-web")};
+  ReportSpec spec;
+  spec.kind = ReportKind::kSession;
+  UsageReport r = BuildReport(Data(rows), spec);
+  const ProjectNames names = ApiProjects();
+  RenderOptions opt;
+  opt.projects = &names;
+  opt.width = 200;
+  std::string table = ReportTable(r, opt);
+  EXPECT_NE(table.find("~/web "), std::string::npos) << table;
+  opt.width = kFullProjectPathWidth - 1;
+  table = ReportTable(r, opt);
+  EXPECT_NE(table.find(" web "), std::string::npos) << table;
+  EXPECT_EQ(table.find("~/web"), std::string::npos) << table;
+  EXPECT_NE(table.find("~/a/api"), std::string::npos) << table;  // Not "api".
+  EXPECT_NE(table.find("~/b/api"), std::string::npos) << table;
+  // JSON keeps the folder (ccusage's projectPath) and adds the name.
+  const std::string json = Compact(ReportJson(r, opt));
+  EXPECT_NE(json.find("\"projectPath\":\"-home-ann-web\",\"projectName\":\"~/web\""),
+            std::string::npos)
+      << json;
+}
+
 ReportSpec BlockSpec(const char* now) {
   ReportSpec spec;
   spec.kind = ReportKind::kBlocks;

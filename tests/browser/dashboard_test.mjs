@@ -70,7 +70,9 @@ const todayNano = (list) => list.filter((e) => utcDay(e.at) === utcDay(Date.now(
   .reduce((s, e) => s + costNano(e.u), 0);
 
 const proc = spawn(binary, ["--claude-dir", path.join(tmp, "claude"), "--ledger", path.join(tmp, "ledger.db"),
-  "run", "--port", "0", "--otel-port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
+  "run", "--port", "0", "--otel-port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"],
+  // HOME: the project's cwd (/home/dev/shop) is shown as ~/shop.
+  env: { ...process.env, TZ: "UTC", HOME: "/home/dev" } });
 const started = dashboardUrl(proc);
 const url = await started.url;
 
@@ -112,7 +114,9 @@ try {
   check(await text("#cache-saved") === "$0.27*", "cache saved: " + await text("#cache-saved"));
   check((await text("#h-cache")).toLowerCase().includes("all time"), "the cache panel does not say all time");
   const firstRow = await text("#breakdown tbody tr");
-  check(firstRow.includes("-home-dev-shop") && firstRow.includes(usd(total + OPUS_NANO) + "*"), "projects table: " + firstRow);
+  // The project by its real path (from the events' cwd), not its folder.
+  check(firstRow.includes("~/shop") && !firstRow.includes("-home-dev-shop") &&
+    firstRow.includes(usd(total + OPUS_NANO) + "*"), "projects table: " + firstRow);
   check((await text("#h-table")).toLowerCase().includes("all time"), "the table does not say all time: " + await text("#h-table"));
   check((await text("#table-unpriced")).includes("1 request of " + NIMBUS), "the table's note: " + await text("#table-unpriced"));
   check((await text("#health [data-field=files]")).startsWith("2 transcripts"), "health: " + await text("#health"));
@@ -217,7 +221,8 @@ try {
   const rows = await page.locator("#session-table tbody tr").count();
   check(rows === 3, `session drill-down: ${rows} requests, want 3`);
   const summary = await text("#session-summary");
-  check(summary.includes("3 requests") && summary.includes(usd(total + costNano(added.u))), "session summary: " + summary);
+  check(summary.startsWith("~/shop · ") && summary.includes("3 requests") &&
+    summary.includes(usd(total + costNano(added.u))), "session summary: " + summary);
   check(/^[A-Z][a-z]{2} \d+, \d\d:\d\d:\d\d [AP]M$/.test(await text("#session-table tbody td")),
     "a request's time is not written as the page's others: " + await text("#session-table tbody td"));
   await page.screenshot({ path: path.join(out, "dashboard-session.png") });

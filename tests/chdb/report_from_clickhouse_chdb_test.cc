@@ -11,6 +11,7 @@
 #include "clickhouse/usage_query.h"
 #include "core/clock.h"
 #include "ledger/ledger_writer.h"
+#include "report/project_names.h"
 #include "report/report_render.h"
 #include "report/usage_report.h"
 #include "test_util.h"
@@ -40,6 +41,7 @@ TEST(ReportFromClickHouse, EveryReportEqualsTheLedgers) {
     e.attributes.session_id = "s" + std::to_string(rng() % 9);
     e.attributes.project = "p" + std::to_string(rng() % 3);
     e.attributes.model = models[rng() % 3];
+    e.attributes.cwd = "/home/u/w" + std::to_string(i % 5);
     e.first =
         Provenance{kStart + static_cast<int64_t>(rng() % (6 * 86'400'000LL)),
                    "/f", static_cast<uint64_t>(i)};
@@ -58,6 +60,18 @@ TEST(ReportFromClickHouse, EveryReportEqualsTheLedgers) {
   Result<ShipSummary> shipped = shipper.Drain();
   ASSERT_TRUE(shipped.ok());
   ASSERT_EQ(shipped->rows_sent, 400u);
+
+  // Projects are named by the same paths from either source.
+  Result<std::vector<ProjectCwd>> ledger_cwds = (*ledger)->reader().ProjectCwds();
+  Result<std::vector<ProjectCwd>> team_cwds = QueryClickHouseProjectCwds(client);
+  ASSERT_TRUE(ledger_cwds.ok()) << ledger_cwds.status().message();
+  ASSERT_TRUE(team_cwds.ok()) << team_cwds.status().message();
+  const ProjectNames from_ledger_names(*ledger_cwds, "/home/u");
+  const ProjectNames from_team_names(*team_cwds, "/home/u");
+  for (const char* p : {"p0", "p1", "p2"}) {
+    EXPECT_NE(from_ledger_names.Path(p), "") << p;
+    EXPECT_EQ(from_ledger_names.Display(p), from_team_names.Display(p)) << p;
+  }
 
   Result<TimeZone> zone = TimeZone::Load("America/New_York");
   ASSERT_TRUE(zone.ok());

@@ -173,9 +173,22 @@ def reports(cli: HostileCli) -> list[str]:
         if MODEL_OSC52 not in strings(rep):
             fail(f"report {kind} --json: the model name did not come back intact: {rep}")
         done.append(kind)
+    # A project is shown as the cwd its requests recorded (the folder name
+    # stays in the JSON's projectPath), escaped; --project echoes what it
+    # was given, escaped, with the close names.
     session = cli.text("report", "session")
-    if "EVIL\\nFAKE-PROJECT\\x07\\x7f\\u009b\\xff-caf\u00e9-\u65e5\u672c" not in session:
-        fail(f"report session: the project is not shown escaped:\n{session}")
+    if "/home/u/\\x1b[2J\\r\\nFAKE-CWD" not in session:
+        fail(f"report session: the project's cwd is not shown escaped:\n{session}")
+    rep = cli.strict_json("report", "session")
+    if {s["projectName"] for s in rep["sessions"]} != {CWD}:
+        fail(f"report session --json: projectName is not the cwd: {rep['sessions']}")
+    p = cli.expect(2, "report", "daily", "--project", "x" + ESC + "]0;t\x07\nFAKE-P")
+    text = check_text("report daily --project (hostile)", p.stderr)
+    if "no project 'x\\x1b]0;t\\x07\\nFAKE-P'" not in text:
+        fail(f"--project: the unknown name is not echoed escaped: {text}")
+    daily = cli.text("report", "daily", "-i")
+    if "Project: /home/u/\\x1b[2J\\r\\nFAKE-CWD" not in daily:
+        fail(f"report daily --instances: the project is not shown escaped:\n{daily}")
     return done
 
 

@@ -3,10 +3,10 @@
 
 A request on Wednesday 2025-09-10 (UTC) is in the week labelled:
   no setting:                         2025-09-07 (Sunday, ccusage's default)
-  config "start_of_week": "monday":   2025-09-08
+  config "startOfWeek": "monday":   2025-09-08
   --start-of-week tue over that:      2025-09-09
   config "tuesday", the dashboard:    /api/series weeks start 2025-09-09
-A bad config value is exit 2 naming "start_of_week" and the config file.
+A bad config value is exit 2 naming "startOfWeek" and the config file.
 
     python3 tests/e2e/week_start_test.py --binary PATH
 """
@@ -41,14 +41,14 @@ def scenario(script) -> str:
     if weeks(cli) != ["2025-09-07"]:
         fail(f"no setting: weeks {weeks(cli)}, want Sunday 2025-09-07")
     with open(config, "w") as f:
-        json.dump({"start_of_week": "monday"}, f)
+        json.dump({"startOfWeek": "monday"}, f)
     if weeks(cli, "--config", config) != ["2025-09-08"]:
         fail(f"config monday: weeks {weeks(cli, '--config', config)}, want 2025-09-08")
     if weeks(cli, "--config", config, "--start-of-week", "tue") != ["2025-09-09"]:
         fail("--start-of-week does not win over the config file")
 
     with open(config, "w") as f:
-        json.dump({"start_of_week": "tuesday"}, f)
+        json.dump({"startOfWeek": "tuesday"}, f)
     log = open(script.path("dashboard.err"), "w+")
     proc = cli.popen("--config", config, "dashboard", "--port", "0", "-z", "UTC",
                      stdout=subprocess.DEVNULL, stderr=log)
@@ -71,10 +71,10 @@ def scenario(script) -> str:
         stop(proc, "dashboard", 10, script.path("dashboard.err"))
 
     with open(config, "w") as f:
-        json.dump({"start_of_week": "someday"}, f)
+        json.dump({"startOfWeek": "someday"}, f)
     p = cli.expect(2, "--config", config, "report", "weekly")
     err = p.stderr.decode()
-    if "start_of_week" not in err or "someday" not in err:
+    if "startOfWeek" not in err or "someday" not in err:
         fail(f"a bad config value is not named: {err}")
     return "Sunday by default; the config's day in reports and the dashboard; the flag wins"
 
