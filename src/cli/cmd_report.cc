@@ -36,12 +36,7 @@ Result<std::optional<int64_t>> DayFlag(const ParsedArgs& args,
   std::optional<std::string> text = args.Get(flag);
   if (!text) return std::optional<int64_t>();
   std::optional<int64_t> day = ParseDate(*text);
-  if (!day) {
-    return Status::InvalidArgument(flag +
-                                   ": expected a date as YYYY-MM-DD "
-                                   "or YYYYMMDD, got '" +
-                                   *text + "'");
-  }
+  if (!day) return Status::InvalidArgument(DateFlagError(flag, *text));
   return std::optional<int64_t>(day);
 }
 
@@ -134,7 +129,12 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
   if (auto limit = args.Get("--token-limit")) {
     if (*limit != "max") {
       Result<size_t> n = ParsePositive("--token-limit", *limit);
-      if (!n.ok()) return n.status();
+      if (!n.ok()) {
+        return Status::InvalidArgument(
+            "--token-limit: expected a positive number of tokens (such as "
+            "500000) or max (the largest finished block), got '" +
+            *limit + "'");
+      }
     }
     r.token_limit = *limit;
   }

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/duration_text.h"
 #include "core/civil_time.h"
 #include "core/clock.h"
 #include "cli/json_fields.h"
@@ -156,6 +157,17 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
       .Field("unreadBytes", b.unread_bytes)
       .Field("filesBehind", b.files_behind)
       .Field("filesMissing", b.files_missing)
+      .Field("unfinishedBytes", b.unfinished_bytes);
+  w.Key("unfinishedLines").BeginArray();
+  for (const UnfinishedLine& u : b.unfinished) {
+    w.BeginObject()
+        .Field("file", u.file)
+        .Field("offset", u.offset)
+        .Field("bytes", u.bytes)
+        .Field("modifiedAt", FormatIsoTimestampMs(u.modified_ms))
+        .EndObject();
+  }
+  w.EndArray()
       .EndObject()
       .Field("events", s.events);
   w.Key("tokens");
@@ -205,6 +217,30 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
   return w.Finish();
 }
 
+// Last lines without their newline: where they are, and that they are not
+// lag (at most kShown files; --json lists them all).
+std::string UnfinishedText(const Backlog& b) {
+  if (b.unfinished.empty()) return "";
+  constexpr size_t kShown = 5;
+  const size_t n = b.unfinished.size();
+  std::string out = "unfinished: " + WithThousands(n) +
+                    (n == 1 ? " file ends" : " files end") +
+                    " in a line without its newline (" +
+                    WithThousands(b.unfinished_bytes) +
+                    " bytes; read once it is finished; not counted as lag):\n";
+  for (size_t i = 0; i < n && i < kShown; ++i) {
+    const UnfinishedLine& u = b.unfinished[i];
+    out += "         " + TerminalSafe(u.file) + " at byte " +
+           WithThousands(u.offset) + ", " + WithThousands(u.bytes) +
+           " bytes, last written " +
+           DurationText(NowMs() - u.modified_ms) + " ago\n";
+  }
+  if (n > kShown) {
+    out += "         and " + WithThousands(n - kShown) + " more (--json lists them)\n";
+  }
+  return out;
+}
+
 // "running since ..., pid ..., last sync ..., lag ..." for a live run.
 std::string RunningText(const RunInfo& r, const Backlog& b) {
   std::string out = "running:  " + TerminalSafe(r.mode) + " since " +
@@ -236,6 +272,7 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
            " tracked files are gone since the last sync)";
   }
   out += "\n";
+  out += UnfinishedText(b);
   out += "events:  " + WithThousands(s.events);
   if (s.first_event_ms && s.last_event_ms) {
     out += " (" + FormatIsoTimestampMs(*s.first_event_ms) + " .. " +

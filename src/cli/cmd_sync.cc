@@ -24,10 +24,7 @@ Result<std::optional<int64_t>> DateFlag(const ParsedArgs& args,
   std::optional<std::string> text = args.Get(flag);
   if (!text) return std::optional<int64_t>();
   std::optional<int64_t> day = ParseDate(*text);
-  if (!day) {
-    return Status::InvalidArgument(flag + ": expected YYYY-MM-DD or YYYYMMDD, "
-                                          "got '" + *text + "'");
-  }
+  if (!day) return Status::InvalidArgument(DateFlagError(flag, *text));
   return day;
 }
 

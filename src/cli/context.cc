@@ -92,11 +92,12 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--no-color", "", "No colours even on a terminal"},
       {"--help", "", "Show help for the command", false, "-h"},
       {"--version", "", "Print the version"},
-      {"--json", "", "Machine-readable output"},
+      {"--json", "", "Machine-readable output", false, "-j"},
       {"--since", "DATE",
        "First day counted (YYYY-MM-DD or YYYYMMDD; reports: a day in "
-       "--timezone, backfill: a UTC day)"},
-      {"--until", "DATE", "Last day counted (inclusive)"},
+       "--timezone, backfill: a UTC day)",
+       false, "-s"},
+      {"--until", "DATE", "Last day counted (inclusive)", false, "-u"},
       {"--dry-run", "", "Read and report, write nothing"},
       {"--jobs", "N", "Files read in parallel. Default: all cores"},
       {"--once", "", "One incremental pass, then exit"},
@@ -128,8 +129,10 @@ const std::vector<FlagSpec>& AllFlags() {
        "IANA time zone for days, weeks, months (default: the system's)", false,
        "-z"},
       {"--breakdown", "", "Per-model lines under each row", false, "-b"},
-      {"--project", "NAME", "Only this project (its directory under projects/)"},
-      {"--order", "asc|desc", "Oldest first (asc, default) or newest first"},
+      {"--project", "NAME", "Only this project (its directory under projects/)",
+       false, "-p"},
+      {"--order", "asc|desc", "Oldest first (asc, default) or newest first",
+       false, "-o"},
       {"--compact", "", "Fewer columns"},
       {"--from", "ledger|clickhouse",
        "Read the ledger (default) or the team's ClickHouse (--clickhouse)"},
@@ -155,7 +158,8 @@ const std::vector<FlagSpec>& AllFlags() {
                                  "sunday)"},
       {"--token-limit", "N|max",
        "blocks: warn at 80 % of N tokens per block (max: the largest block "
-       "seen)"},
+       "seen)",
+       false, "-t"},
   };
   return kFlags;
 }

@@ -137,13 +137,32 @@ TEST_F(SyncerTest, APartialLineWaitsForItsNewline) {
   std::string line = Line("m1", 10);
   test::WriteFile(Transcript("a.jsonl"), line.substr(0, 40));
   EXPECT_EQ(Run().counters.events_new, 0u);
-  EXPECT_EQ(Backlog().unread_bytes, 40u);
+  // Read and left: an unfinished line, not unread bytes (no sync could
+  // read it, so it is no lag).
+  cc::Backlog left = Backlog();
+  EXPECT_EQ(left.unread_bytes, 0u);
+  EXPECT_EQ(left.files_behind, 0u);
+  EXPECT_EQ(left.unfinished_bytes, 40u);
+  ASSERT_EQ(left.unfinished.size(), 1u);
+  EXPECT_EQ(left.unfinished[0].file, Transcript("a.jsonl"));
+  EXPECT_EQ(left.unfinished[0].offset, 0u);
+  EXPECT_EQ(left.unfinished[0].bytes, 40u);
+  EXPECT_EQ(BacklogLagMs(left, 1000, 1'000'000), 0);
   EXPECT_EQ(Summary().rejects, 0u);  // Unfinished, not bad.
   test::AppendFile(Transcript("a.jsonl"), line.substr(40));
+  // Grown since the visit: unread (and lag) until the next pass.
+  EXPECT_EQ(Backlog().unread_bytes, line.size());
+  EXPECT_EQ(Backlog().unfinished_bytes, 0u);
+  EXPECT_GT(BacklogLagMs(Backlog(), 1000, 1'000'000), 0);
   EXPECT_EQ(Run().counters.events_new, 1u);
   EXPECT_EQ(Backlog().unread_bytes, 0u);
   test::AppendFile(Transcript("a.jsonl"), "{\"partial");  // Measured, not stored.
   EXPECT_EQ(Backlog().unread_bytes, 9u);
+  Run();  // Visited and left again: unfinished, after the first line.
+  EXPECT_EQ(Backlog().unread_bytes, 0u);
+  ASSERT_EQ(Backlog().unfinished.size(), 1u);
+  EXPECT_EQ(Backlog().unfinished[0].offset, line.size());
+  EXPECT_EQ(Backlog().unfinished_bytes, 9u);
 }
 
 TEST_F(SyncerTest, AWholeObjectWithoutNewlineCountsOnce) {
