@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/plural.h"
 #include "cli/dashboard_flags.h"
 #include "cli/service_memory.h"
 #include "cli/telemetry_flags.h"

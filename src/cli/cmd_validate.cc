@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/plural.h"
 #include "cli/json_fields.h"
 #include "cli/ship.h"
 #include "clickhouse/totals_check.h"
@@ -86,20 +87,20 @@ std::string ValidationText(const ValidationReport& r) {
   }
   out += std::to_string(r.days.size()) + " days compared, " +
          std::to_string(mismatched) + " differ; " +
-         WithThousands(r.events_in_files) + " events in " +
-         WithThousands(r.files_read) + " files; " +
+         Counted(r.events_in_files, "event", "events") + " in " +
+         Counted(r.files_read, "file", "files") + "; " +
          WithThousands(r.events_missing_from_ledger) +
          " missing from the ledger, " + WithThousands(r.events_only_in_ledger) +
          " only in the ledger\n";
   if (r.events_from_gone_files > 0) {
-    out += WithThousands(r.events_from_gone_files) +
-           " events come from files that no longer exist (" +
+    out += Counted(r.events_from_gone_files, "event comes", "events come") +
+           " from files that no longer exist (" +
            WithThousands(r.gone_tokens.Total()) +
            " tokens): kept, not re-derivable, not a mismatch\n";
   }
   if (r.events_from_telemetry > 0) {
-    out += WithThousands(r.events_from_telemetry) +
-           " events were confirmed by Claude Code's telemetry (exact counts the "
+    out += Counted(r.events_from_telemetry, "event was", "events were") +
+           " confirmed by Claude Code's telemetry (exact counts the "
            "files may not hold): not compared\n";
   }
   for (const std::string& f : r.unreadable_files) {
@@ -144,7 +145,7 @@ std::optional<int> ReportDamage(const Context& ctx, const ParsedArgs& args,
 }  // namespace
 
 std::string DayTotalsText(const DayTotals& t) {
-  return WithThousands(t.events) + " events, " +
+  return Counted(t.events, "event", "events") + ", " +
          WithThousands(t.tokens.Total()) + " tokens, " +
          FormatDollars(t.cost_nano, 6);
 }

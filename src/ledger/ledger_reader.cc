@@ -7,6 +7,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "ledger/event_columns.h"
 #include "ledger/ledger_writer.h"
 #include "ledger/meta.h"
 #include "ledger/query_rows.h"
@@ -406,6 +407,29 @@ Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
     out.push_back(std::move(e));
   });
   if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::optional<Event>> LedgerReader::StoredEvent(const std::string& key) {
+  if (!stored_event_) {
+    stored_event_ = std::make_unique<sql::Statement>(
+        db_.handle(),
+        "SELECT " + StoredEventColumns() + " FROM events WHERE key = ?1");
+  }
+  sql::Statement& st = *stored_event_;
+  st.Bind(1, key);
+  Result<bool> row = st.Step();
+  if (!row.ok()) {
+    st.Reset();
+    return row.status();
+  }
+  std::optional<Event> out;
+  if (*row) {
+    EventRow stored;
+    ReadEventRow(st, 0, stored);
+    out = std::move(stored.event);
+  }
+  st.Reset();
   return out;
 }
 

@@ -371,6 +371,50 @@ TEST_F(SyncerTest, DryRunWritesNothing) {
   EXPECT_FALSE(Summary().last_run.has_value());
 }
 
+TEST_F(SyncerTest, ADryRunCountsWhatARealRunWouldAdd) {
+  auto dry_run = [this](LedgerReader* ledger) {
+    SyncOptions options;
+    options.roots = {root_};
+    options.mode = SyncMode::kBackfill;
+    options.dry_run = true;
+    options.dry_run_ledger = ledger;
+    SystemClock clock;
+    Result<SyncReport> r = Syncer(nullptr, clock).Run(options, nullptr);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? r->counters : RunCounters();
+  };
+  test::WriteFile(Transcript("a.jsonl"), Line("m1", 3) + Line("m2", 9));
+  RunCounters before = dry_run(nullptr);  // No ledger yet: all of it.
+  EXPECT_EQ(before.files_new, 1u);
+  EXPECT_EQ(before.events_new, 2u);
+  Run(SyncMode::kBackfill);
+  {
+    auto ledger = LedgerReader::Open(ledger_path_);
+    ASSERT_TRUE(ledger.ok());
+    RunCounters full = dry_run(ledger->get());  // Nothing changed since.
+    EXPECT_EQ(full.files_new, 0u);
+    EXPECT_EQ(full.files_reread, 1u);
+    EXPECT_EQ(full.events_new, 0u);
+    EXPECT_EQ(full.events_updated, 0u);
+  }
+  // A new file: one new event, and a larger copy of m1 (twice: counted once).
+  test::WriteFile(Transcript("b.jsonl"),
+                  Line("m3", 1) + Line("m1", 50) + Line("m1", 60));
+  {
+    auto ledger = LedgerReader::Open(ledger_path_);
+    ASSERT_TRUE(ledger.ok());
+    RunCounters more = dry_run(ledger->get());
+    EXPECT_EQ(more.files_new, 1u);
+    EXPECT_EQ(more.events_new, 1u);
+    EXPECT_EQ(more.events_updated, 1u);
+  }
+  EXPECT_EQ(Summary().events, 2u);  // The dry runs wrote nothing.
+  SyncReport real = Run(SyncMode::kBackfill);
+  EXPECT_EQ(real.counters.files_new, 1u);
+  EXPECT_EQ(real.counters.events_new, 1u);
+  EXPECT_EQ(real.counters.events_updated, 1u);
+}
+
 TEST_F(SyncerTest, AMissingRootIsReportedNotFatal) {
   std::filesystem::remove_all(root_);
   SyncReport r = Run();
