@@ -166,6 +166,24 @@ void WarnStalePrices(const Context& ctx, LedgerReader& ledger) {
                         ". Run `context-cleaner bridge reprice` to apply it.");
 }
 
+// --source S that no event of the ledger has: a typo or another machine's
+// name, not "no usage" (exit 2, naming the sources there are).
+Status CheckSourceKnown(LedgerReader& ledger, const std::string& source) {
+  Result<std::vector<std::string>> sources = ledger.Sources();
+  if (!sources.ok()) return sources.status();
+  if (sources->empty() ||
+      std::find(sources->begin(), sources->end(), source) != sources->end()) {
+    return Status::Ok();
+  }
+  std::string known;
+  for (const std::string& s : *sources) {
+    known.append(known.empty() ? "" : ", ").append("'").append(s).append("'");
+  }
+  return Status::InvalidArgument("--source '" + source +
+                                 "': no machine of that name in the ledger; "
+                                 "it has " + known);
+}
+
 Result<UsageData> UsageFromLedger(
     const Context& ctx, const UsageFilter& f,
     std::optional<std::pair<uint64_t, uint64_t>>* exact_events) {
@@ -173,6 +191,9 @@ Result<UsageData> UsageFromLedger(
       LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
   if (!ledger.ok()) return ledger.status();
   Result<UsageData> rows = (*ledger)->Usage(f);
+  if (rows.ok() && rows->rows.empty() && f.source) {
+    if (Status s = CheckSourceKnown(**ledger, *f.source); !s.ok()) return s;
+  }
   if (rows.ok()) WarnStalePrices(ctx, **ledger);
   // With telemetry in the ledger, say which events it confirmed.
   Result<LedgerSummary> health = (*ledger)->SyncHealth();

@@ -5,7 +5,10 @@
 #include <chrono>
 #include <cstdlib>
 
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <system_error>
 
 #include "cli/config_file.h"
 #include "core/civil_time.h"
@@ -65,6 +68,35 @@ Result<std::shared_ptr<const PriceTable>> ResolvePrices(
     table->Overlay(*extra);
   }
   return std::shared_ptr<const PriceTable>(std::move(table));
+}
+
+// The ledger is a file (SQLite's): a directory, or a file of another kind,
+// is named as such rather than left to SQLite ("unable to open database
+// file", "file is not a database").
+Status CheckLedgerPath(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::string example = path;
+    if (example.back() != '/') example += '/';
+    example += "ledger.db";
+    return Status::InvalidArgument(
+        "--ledger " + path + " is a directory; it expects the ledger's file "
+        "(such as " + example + ", made by the first sync)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Ok();  // Not there yet (or unreadable: said later).
+  char head[16] = {};
+  in.read(head, sizeof head);
+  const std::streamsize got = in.gcount();
+  // An empty file is what a first sync killed early leaves: a ledger to be.
+  if (got == 0) return Status::Ok();
+  static constexpr char kMagic[16] = "SQLite format 3";  // With its NUL.
+  if (got < 16 || std::memcmp(head, kMagic, sizeof kMagic) != 0) {
+    return Status::InvalidArgument(
+        "--ledger " + path + " is not a context-cleaner ledger (not an SQLite "
+        "database); give the ledger's file, or a path where one can be made");
+  }
+  return Status::Ok();
 }
 
 std::string HostName() {
@@ -209,6 +241,7 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
   if (ctx.ledger_path.empty()) {
     return Status::InvalidArgument("--ledger: empty path");
   }
+  if (Status s = CheckLedgerPath(ctx.ledger_path); !s.ok()) return s;
   ctx.source = setting("--source", "source").value_or(HostName());
   if (ctx.source.empty()) return Status::InvalidArgument("--source: empty name");
   if (args.Has("--quiet")) ctx.verbosity = -1;

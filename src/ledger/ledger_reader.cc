@@ -410,6 +410,17 @@ Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
   return out;
 }
 
+Result<std::vector<std::string>> LedgerReader::Sources() {
+  sql::Statement st(db_.handle(),
+                    "SELECT DISTINCT source FROM usage_dims ORDER BY source");
+  std::vector<std::string> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.push_back(row.Text(0));
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<std::optional<Event>> LedgerReader::StoredEvent(const std::string& key) {
   if (!stored_event_) {
     stored_event_ = std::make_unique<sql::Statement>(

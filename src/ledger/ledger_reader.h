@@ -219,6 +219,8 @@ class LedgerReader {
                                                   size_t limit);
   Result<std::vector<EventBrief>> AllEvents();
   Result<std::vector<Reject>> RecentRejects(size_t limit);
+  // Every machine label (source) the ledger's usage has, sorted.
+  Result<std::vector<std::string>> Sources();
   // The stored event with this key (nullopt: none), for a dry run's "what
   // would a real one change".
   Result<std::optional<Event>> StoredEvent(const std::string& key);
