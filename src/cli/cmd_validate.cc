@@ -19,6 +19,60 @@
 namespace cc::cli {
 namespace {
 
+// What to do about a mismatch, most likely cause first: each step names the
+// command that mends it, then how to look at the days that differ.
+std::vector<std::string> NextSteps(const ValidationReport& r) {
+  std::vector<std::string> steps;
+  if (r.ok()) return steps;
+  bool tokens_differ = false;
+  bool costs_differ = false;
+  std::optional<int64_t> first_day;
+  for (const DayComparison& d : r.days) {
+    if (d.matches()) continue;
+    if (!first_day) first_day = d.day;
+    if (!(d.files == d.ledger) || d.file_events != d.ledger_events) {
+      tokens_differ = true;
+    } else {
+      costs_differ = true;
+    }
+  }
+  if (r.events_missing_from_ledger > 0) {
+    steps.push_back(
+        "the transcripts hold " +
+        Counted(r.events_missing_from_ledger, "event", "events") +
+        " the ledger lacks: `context-cleaner bridge sync --once` reads what "
+        "was written since the last sync; if they are still missing, "
+        "`context-cleaner bridge backfill` re-reads every file and merges "
+        "them in");
+  } else if (tokens_differ) {
+    steps.push_back(
+        "`context-cleaner bridge backfill` re-reads every file and merges "
+        "the larger counts in (the ledger keeps the largest it has seen)");
+  }
+  if (r.events_only_in_ledger > 0) {
+    steps.push_back(
+        Counted(r.events_only_in_ledger, "event is", "events are") +
+        " in the ledger but no longer in the file it came from (the file was "
+        "rewritten or cut short after it was read): the ledger keeps them; "
+        "nothing to do if that was deliberate");
+  }
+  if (costs_differ) {
+    steps.push_back(
+        "costs differ with equal tokens: `context-cleaner bridge reprice` "
+        "recomputes every cost with the current price table");
+  }
+  if (first_day) {
+    const std::string day = FormatDate(*first_day);
+    steps.push_back("to look closer: `context-cleaner bridge validate --json` "
+                    "lists every day (those with \"match\": false differ); "
+                    "`context-cleaner report daily --since " + day +
+                    " --until " + day +
+                    " --timezone UTC --breakdown` shows the ledger's side of " +
+                    day);
+  }
+  return steps;
+}
+
 std::string ValidationJson(const ValidationReport& r) {
   JsonWriter w;
   w.BeginObject()
@@ -54,6 +108,8 @@ std::string ValidationJson(const ValidationReport& r) {
   for (const std::string& s : r.sample_differences) w.String(s);
   w.EndArray().Key("unreadableFiles").BeginArray();
   for (const std::string& s : r.unreadable_files) w.String(s);
+  w.EndArray().Key("nextSteps").BeginArray();
+  for (const std::string& s : NextSteps(r)) w.String(s);
   w.EndArray().EndObject();
   return w.Finish();
 }
@@ -111,6 +167,9 @@ std::string ValidationText(const ValidationReport& r) {
   }
   out += r.ok() ? "OK: the ledger matches the transcripts\n"
                 : "MISMATCH: the ledger differs from the transcripts\n";
+  std::vector<std::string> steps = NextSteps(r);
+  if (!steps.empty()) out += "What to do:\n";
+  for (const std::string& s : steps) out += "  - " + s + "\n";
   return out;
 }
 
