@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -215,28 +214,28 @@ class Pass {
     }
   }
 
-  // Dry run: what merging `e` would do to the ledger, kept in `preview_`
-  // (the events this run would add or change, as they would be stored).
+  // Dry run: would merging `e` add or change a stored event? Each key is
+  // counted once, when a copy first would. A copy that would change
+  // nothing is checked alone: copies that each leave the stored event as
+  // it is leave it so together (field-wise maxima, the earliest record),
+  // so only the keys already counted are remembered, not their events.
   void Preview(const Event& e) {
     if (!preview_status_.ok()) return;
     if (options_.dry_run_ledger == nullptr) {
       report_.counters.events_new = dry_run_keys_.size();  // All new.
       return;
     }
-    if (auto it = preview_.find(e.key); it != preview_.end()) {
-      it->second.Merge(e);
-      return;
-    }
+    if (counted_.count(e.key) > 0) return;
     Result<std::optional<Event>> stored = options_.dry_run_ledger->StoredEvent(e.key);
     if (!stored.ok()) {
       preview_status_ = stored.status();
       return;
     }
     if (!*stored) {
-      preview_.emplace(e.key, e);
+      counted_.insert(e.key);
       ++report_.counters.events_new;
     } else if (Event merged = **stored; merged.Merge(e)) {
-      preview_.emplace(e.key, std::move(merged));
+      counted_.insert(e.key);
       ++report_.counters.events_updated;
     }
   }
@@ -261,7 +260,7 @@ class Pass {
   AsyncCommitter* committer_ = nullptr;
   BatchBuilder batch_{options_.days};
   std::unordered_set<std::string> dry_run_keys_;
-  std::unordered_map<std::string, Event> preview_;
+  std::unordered_set<std::string> counted_;  // Dry run: new or changed.
   Status preview_status_;
 };
 
