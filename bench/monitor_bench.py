@@ -272,7 +272,8 @@ class Monitor:
         self.exit_seconds = time.perf_counter() - started
         with open(self.err_path) as f:
             lines = [line for line in f.read().splitlines()
-                     if not line.startswith("context-cleaner: keeping ")]
+                     if not line.startswith(("context-cleaner: keeping ",
+                                             "context-cleaner: stopped after "))]
         return lines
 
 

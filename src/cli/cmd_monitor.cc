@@ -2,14 +2,18 @@
 // `bridge sync --interval MINUTES`, and `run` (the all-in-one service):
 // their flags into ServiceOptions (daemon/service.h), and what the service
 // reports onto the terminal.
+#include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <ctime>
 #include <filesystem>
 #include <system_error>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/plural.h"
 #include "cli/dashboard_flags.h"
+#include "cli/duration_text.h"
 #include "cli/service_memory.h"
 #include "cli/telemetry_flags.h"
 #include "core/terminal_text.h"
@@ -32,11 +36,47 @@ std::string LocalTime() {
 // listen, shipping's troubles, and a ledger replaced under it.
 class ServicePrinter final : public ServiceObserver {
  public:
-  // `with_token`: the dashboard asks for the token the user gave.
-  ServicePrinter(const Context& ctx, bool with_token)
-      : ctx_(ctx), with_token_(with_token) {}
+  // `with_token`: the dashboard asks for the token the user gave;
+  // `period`: of the polling or interval passes.
+  ServicePrinter(const Context& ctx, bool with_token,
+                 std::chrono::milliseconds period)
+      : ctx_(ctx), with_token_(with_token), period_(period),
+        started_(std::chrono::steady_clock::now()) {}
+
+  // One line on stopping: how long it ran and what its passes synced.
+  std::string StopSummary() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto ran = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started_);
+    std::string line = "stopped after " + DurationText(ran.count()) + ": " +
+                       Counted(passes_, "sync pass", "sync passes");
+    if (passes_ > 0) {
+      line.append(" (").append(WithThousands(changed_passes_)).append(" with changes), ");
+      line.append(Counted(totals_.events_new, "new event", "new events")).append(", ");
+      line.append(WithThousands(totals_.events_updated)).append(" updated, +");
+      line.append(Counted(tokens_, "token", "tokens"));
+      if (totals_.rejects > 0) {
+        line.append(", ").append(
+            Counted(totals_.rejects, "rejected line", "rejected lines"));
+      }
+    }
+    return line;
+  }
 
   void OnPass(const char* why, const SyncReport& r) override {
+    const RunCounters& counted = r.counters;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++passes_;
+      if (counted.events_new + counted.events_updated + counted.rejects +
+              counted.files_gone > 0) {
+        ++changed_passes_;
+      }
+      totals_.events_new += counted.events_new;
+      totals_.events_updated += counted.events_updated;
+      totals_.rejects += counted.rejects;
+      tokens_ += r.tokens_added;
+    }
     WarnUnpricedModels(ctx_, r.unpriced_models);
     // A file that cannot be read (a FIFO swapped in, permissions) is said
     // once, not at every pass that meets it.
@@ -50,18 +90,17 @@ class ServicePrinter final : public ServiceObserver {
     std::string line = LocalTime();
     line.append(" ").append(why).append(": ");
     if (changed) {
-      line.append("+").append(WithThousands(c.events_new)).append(" events, ");
+      line.append("+").append(Counted(c.events_new, "event", "events")).append(", ");
       line.append(WithThousands(c.events_updated)).append(" updated, +");
       line.append(WithThousands(r.tokens_added)).append(" tokens");
     } else {
       line.append("no change");
     }
-    line.append(" (").append(WithThousands(c.files_scanned)).append(" files, ");
-    line.append(WithThousands(c.bytes_read)).append(" bytes read");
+    line.append(" (").append(Counted(c.files_scanned, "file", "files")).append(", ");
+    line.append(Counted(c.bytes_read, "byte", "bytes")).append(" read");
     if (c.rejects > 0) {
-      line.append(", ")
-          .append(WithThousands(c.rejects))
-          .append(" rejected lines");
+      line.append(", ").append(
+          Counted(c.rejects, "rejected line", "rejected lines"));
     }
     if (c.files_gone > 0) {
       line.append(", ").append(WithThousands(c.files_gone)).append(" gone");
@@ -76,13 +115,14 @@ class ServicePrinter final : public ServiceObserver {
 
   void OnMonitoring(MonitorMode mode) override {
     if (ctx_.verbosity < 0) return;
+    const std::string how =
+        mode == MonitorMode::kWatch  ? std::string("watching")
+        : mode == MonitorMode::kPoll ? "polling every " + DurationText(period_.count())
+                                     : "a pass every " + DurationText(period_.count());
     std::fprintf(stderr,
                  "context-cleaner: keeping %s current (%s%s%s); Ctrl-C to "
                  "stop\n",
-                 TerminalSafe(ctx_.ledger_path).c_str(),
-                 mode == MonitorMode::kWatch  ? "watching"
-                 : mode == MonitorMode::kPoll ? "polling"
-                                              : "every interval",
+                 TerminalSafe(ctx_.ledger_path).c_str(), how.c_str(),
                  ctx_.clickhouse ? ", shipping to " : "",
                  ctx_.clickhouse ? ctx_.clickhouse->Redacted().c_str() : "");
   }
@@ -117,8 +157,17 @@ class ServicePrinter final : public ServiceObserver {
  private:
   const Context& ctx_;
   const bool with_token_;
+  const std::chrono::milliseconds period_;
+  const std::chrono::steady_clock::time_point started_;
   std::set<std::string> warned_;
+  mutable std::mutex mu_;  // OnPass comes from the monitor's thread.
+  uint64_t passes_ = 0;
+  uint64_t changed_passes_ = 0;
+  RunCounters totals_;
+  uint64_t tokens_ = 0;
 };
+
+constexpr double kMinIntervalMinutes = 0.1;
 
 Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,
                                           const std::string& flag,
@@ -131,6 +180,14 @@ Result<std::chrono::milliseconds> Seconds(const ParsedArgs& args,
   if (end == text->c_str() || *end != '\0' || !(value > 0) || value > 1e6) {
     return Status::InvalidArgument(
         flag + ": expected a positive number, got '" + *text + "'");
+  }
+  if (flag == "--interval" && value < kMinIntervalMinutes) {
+    // Passes every few seconds are polling: --poll says so, and
+    // --start-monitoring reads each line as it is written.
+    return Status::InvalidArgument(
+        "--interval: at least 0.1 (minutes: a pass every 6 s), got '" + *text +
+        "'; for more often, --start-monitoring reads each line within "
+        "milliseconds of its being written");
   }
   return std::chrono::milliseconds(
       static_cast<int64_t>(value * unit_seconds * 1000));
@@ -176,11 +233,22 @@ int Serve(const Context& ctx, const std::string& command,
     options.shipping =
         ShippingTarget{*ctx.clickhouse, ctx.cluster, ctx.user_label};
   }
+  std::chrono::milliseconds period{0};
+  if (options.monitor) {
+    period = options.monitor->mode == MonitorMode::kInterval
+                 ? options.monitor->interval
+                 : options.monitor->poll_interval;
+  }
   ServicePrinter printer(
-      ctx, options.dashboard && !options.dashboard->auth_token.empty());
+      ctx, options.dashboard && !options.dashboard->auth_token.empty(), period);
   StopSignal stop;  // First: a SIGTERM during start-up is a clean stop too.
+  const bool monitoring = options.monitor.has_value();
   Service service(std::move(options), printer);
   Status s = service.Run(stop);
+  if (monitoring && ctx.verbosity >= 0) {
+    std::fprintf(stderr, "context-cleaner: %s\n",
+                 TerminalSafe(printer.StopSummary()).c_str());
+  }
   if (s.ok()) return kExitOk;
   std::string message = s.message();
   if (parts_optional && service.failed_part() == ServicePart::kDashboard) {

@@ -1,5 +1,6 @@
 // bridge repair: rebuild a damaged ledger file (RepairLedger).
 #include "cli/commands.h"
+#include "cli/plural.h"
 #include "core/json_writer.h"
 #include "ledger/ledger_repair.h"
 #include "report/report_render.h"
@@ -38,13 +39,13 @@ std::string RepairText(const std::string& path, const RepairReport& r) {
     out += "damage found in " + path + ":\n";
     for (const std::string& p : r.problems_before) out += "  " + p + "\n";
   }
-  out += "rebuilt: " + WithThousands(r.events) + " events, " +
-         WithThousands(r.rows_copied) + " rows copied, indexes and the "
+  out += "rebuilt: " + Counted(r.events, "event", "events") + ", " +
+         Counted(r.rows_copied, "row", "rows") + " copied, indexes and the "
          "usage rollup built afresh\n";
   if (r.keys_doubled > 0) {
-    out += WithThousands(r.keys_doubled) + " events were stored more than "
-           "once; " + WithThousands(r.rows_merged) +
-           " extra rows merged into them (largest counts, earliest "
+    out += Counted(r.keys_doubled, "event was", "events were") +
+           " stored more than once; " +
+           Counted(r.rows_merged, "extra row", "extra rows") + " merged into them (largest counts, earliest "
            "attributes)\n";
   }
   for (const std::string& u : r.unsaved) out += "not saved: " + u + "\n";

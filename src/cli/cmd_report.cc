@@ -36,12 +36,7 @@ Result<std::optional<int64_t>> DayFlag(const ParsedArgs& args,
   std::optional<std::string> text = args.Get(flag);
   if (!text) return std::optional<int64_t>();
   std::optional<int64_t> day = ParseDate(*text);
-  if (!day) {
-    return Status::InvalidArgument(flag +
-                                   ": expected a date as YYYY-MM-DD "
-                                   "or YYYYMMDD, got '" +
-                                   *text + "'");
-  }
+  if (!day) return Status::InvalidArgument(DateFlagError(flag, *text));
   return std::optional<int64_t>(day);
 }
 
@@ -144,7 +139,12 @@ Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
   if (auto limit = args.Get("--token-limit")) {
     if (*limit != "max") {
       Result<size_t> n = ParsePositive("--token-limit", *limit);
-      if (!n.ok()) return n.status();
+      if (!n.ok()) {
+        return Status::InvalidArgument(
+            "--token-limit: expected a positive number of tokens (such as "
+            "500000) or max (the largest finished block), got '" +
+            *limit + "'");
+      }
     }
     r.token_limit = *limit;
   }
@@ -189,6 +189,24 @@ Status NameProjects(const std::vector<ProjectCwd>& cwds, ReportRequest* r,
   return Status::Ok();
 }
 
+// --source S that no event of the ledger has: a typo or another machine's
+// name, not "no usage" (exit 2, naming the sources there are).
+Status CheckSourceKnown(LedgerReader& ledger, const std::string& source) {
+  Result<std::vector<std::string>> sources = ledger.Sources();
+  if (!sources.ok()) return sources.status();
+  if (sources->empty() ||
+      std::find(sources->begin(), sources->end(), source) != sources->end()) {
+    return Status::Ok();
+  }
+  std::string known;
+  for (const std::string& s : *sources) {
+    known.append(known.empty() ? "" : ", ").append("'").append(s).append("'");
+  }
+  return Status::InvalidArgument("--source '" + source +
+                                 "': no machine of that name in the ledger; "
+                                 "it has " + known);
+}
+
 Result<UsageData> UsageFromLedger(
     const Context& ctx, ReportRequest* r, ProjectNames* names,
     std::optional<std::pair<uint64_t, uint64_t>>* exact_events) {
@@ -202,6 +220,9 @@ Result<UsageData> UsageFromLedger(
   }
   const UsageFilter& f = r->filter;
   Result<UsageData> rows = (*ledger)->Usage(f);
+  if (rows.ok() && rows->rows.empty() && f.source) {
+    if (Status s = CheckSourceKnown(**ledger, *f.source); !s.ok()) return s;
+  }
   if (rows.ok()) WarnStalePrices(ctx, **ledger);
   // With telemetry in the ledger, say which events it confirmed.
   Result<LedgerSummary> health = (*ledger)->SyncHealth();

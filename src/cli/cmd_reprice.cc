@@ -1,5 +1,6 @@
 // bridge reprice: recompute every event's cost with the current price table.
 #include "cli/commands.h"
+#include "cli/plural.h"
 #include "core/json_writer.h"
 #include "ledger/ledger_writer.h"
 #include "report/report_render.h"
@@ -33,12 +34,14 @@ int RunReprice(const Context& ctx, const ParsedArgs& args) {
   }
   if (ctx.verbosity >= 0) {
     PrintOut(
-        "Repriced " + WithThousands(r->events) + " events with price table " +
+        "Repriced " + Counted(r->events, "event", "events") +
+        " with price table " +
         r->price_version + ": " + WithThousands(r->events_changed) +
         " changed; total cost " + FormatDollars(r->cost_before_nano, 2) +
         " -> " + FormatDollars(r->cost_after_nano, 2) +
-        (r->unpriced_events > 0 ? " (" + WithThousands(r->unpriced_events) +
-                                      " events without a price)"
+        (r->unpriced_events > 0 ? " (" + Counted(r->unpriced_events, "event",
+                                                 "events") +
+                                      " without a price)"
                                 : std::string()) +
         "\n");
   }

@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/duration_text.h"
+#include "cli/plural.h"
 #include "core/civil_time.h"
 #include "core/clock.h"
 #include "cli/json_fields.h"
@@ -41,6 +43,10 @@ void TokensJson(JsonWriter& w, const Tokens& t) {
       .Field("webFetchRequests", t.web_fetch_requests)
       .EndObject();
 }
+
+// Rejected lines listed: in the text, and in --json.
+constexpr size_t kRejectsShown = 5;
+constexpr size_t kRejectsListed = 100;
 
 int64_t NowMs() {
   return SystemClock().NowMs();
@@ -144,6 +150,7 @@ std::string ShippingText(const Context& ctx, const ShipState& ship,
 }
 
 std::string StatusJson(const Context& ctx, const LedgerSummary& s,
+                       const std::vector<Reject>& rejects,
                        const Backlog& b, const ShipState& ship,
                        const std::vector<TelemetryMetricTotal>& metrics,
                        int64_t now_ms) {
@@ -156,6 +163,17 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
       .Field("unreadBytes", b.unread_bytes)
       .Field("filesBehind", b.files_behind)
       .Field("filesMissing", b.files_missing)
+      .Field("unfinishedBytes", b.unfinished_bytes);
+  w.Key("unfinishedLines").BeginArray();
+  for (const UnfinishedLine& u : b.unfinished) {
+    w.BeginObject()
+        .Field("file", u.file)
+        .Field("offset", u.offset)
+        .Field("bytes", u.bytes)
+        .Field("modifiedAt", FormatIsoTimestampMs(u.modified_ms))
+        .EndObject();
+  }
+  w.EndArray()
       .EndObject()
       .Field("events", s.events);
   w.Key("tokens");
@@ -172,6 +190,20 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
       .BeginArray();
   for (const auto& [reason, n] : s.reject_reasons) {
     w.BeginObject().Field("reason", reason).Field("lines", n).EndObject();
+  }
+  w.EndArray();
+  // Where each is: the file, the byte it starts at and its first bytes
+  // (this machine's own data, for its user; the dashboard omits them).
+  w.Key("recent").BeginArray();
+  for (const Reject& r : rejects) {
+    w.BeginObject()
+        .Field("file", r.file)
+        .Field("offset", r.offset)
+        .Field("length", r.length)
+        .Field("lines", r.lines)
+        .Field("reason", r.reason)
+        .Field("head", r.head)
+        .EndObject();
   }
   w.EndArray().EndObject();
   w.Key("lastRun");
@@ -205,6 +237,59 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
   return w.Finish();
 }
 
+// The latest rejected lines: where each is, why, and how it begins
+// (escaped: a line may hold anything).
+std::string RejectsText(const std::vector<Reject>& rejects, uint64_t total) {
+  if (rejects.empty()) return "";
+  std::string out = "         latest, where they are:\n";
+  size_t shown = 0;
+  for (const Reject& r : rejects) {
+    if (shown == kRejectsShown) break;
+    ++shown;
+    out += "         " + TerminalSafe(r.file) + " at byte " +
+           WithThousands(r.offset);
+    if (r.lines > 1) out += " (" + Counted(r.lines, "line", "lines") + ")";
+    out += ": " + TerminalSafe(r.reason) + "\n";
+    if (!r.head.empty()) {
+      std::string head = TerminalSafe(r.head);
+      out += "           begins " + head +
+             (r.head.size() + 1 < r.length ? "..." : "") + "\n";
+    }
+  }
+  uint64_t listed = 0;
+  for (size_t i = 0; i < shown; ++i) listed += rejects[i].lines;
+  if (total > listed) {
+    out += "         and " + Counted(total - listed, "more line", "more lines") +
+           " (`bridge sync-status --json` lists the latest " +
+           std::to_string(kRejectsListed) + " places)\n";
+  }
+  return out;
+}
+
+// Last lines without their newline: where they are, and that they are not
+// lag (at most kShown files; --json lists them all).
+std::string UnfinishedText(const Backlog& b) {
+  if (b.unfinished.empty()) return "";
+  constexpr size_t kShown = 5;
+  const size_t n = b.unfinished.size();
+  std::string out = "unfinished: " + WithThousands(n) +
+                    (n == 1 ? " file ends" : " files end") +
+                    " in a line without its newline (" +
+                    WithThousands(b.unfinished_bytes) +
+                    " bytes; read once it is finished; not counted as lag):\n";
+  for (size_t i = 0; i < n && i < kShown; ++i) {
+    const UnfinishedLine& u = b.unfinished[i];
+    out += "         " + TerminalSafe(u.file) + " at byte " +
+           WithThousands(u.offset) + ", " + WithThousands(u.bytes) +
+           " bytes, last written " +
+           DurationText(NowMs() - u.modified_ms) + " ago\n";
+  }
+  if (n > kShown) {
+    out += "         and " + WithThousands(n - kShown) + " more (--json lists them)\n";
+  }
+  return out;
+}
+
 // "running since ..., pid ..., last sync ..., lag ..." for a live run.
 std::string RunningText(const RunInfo& r, const Backlog& b) {
   std::string out = "running:  " + TerminalSafe(r.mode) + " since " +
@@ -217,25 +302,28 @@ std::string RunningText(const RunInfo& r, const Backlog& b) {
          ", heartbeat " + Ago(r.heartbeat_ms) + ", lag " +
          std::to_string(LagMs(r, b)) + " ms\n";
   out += "          " + WithThousands(r.counters.events_new) + " new / " +
-         WithThousands(r.counters.events_updated) + " updated events, " +
-         WithThousands(r.counters.bytes_read) + " bytes read, " +
-         WithThousands(r.counters.rejects) + " rejected lines so far\n";
+         Counted(r.counters.events_updated, "updated event", "updated events") +
+         ", " + Counted(r.counters.bytes_read, "byte", "bytes") + " read, " +
+         Counted(r.counters.rejects, "rejected line", "rejected lines") +
+         " so far\n";
   return out;
 }
 
 std::string StatusText(const Context& ctx, const LedgerSummary& s,
+                       const std::vector<Reject>& rejects,
                        const Backlog& b, const ShipState& ship,
                        int64_t now_ms) {
   std::string out = "ledger:  " + TerminalSafe(ctx.ledger_path) + "\n";
   out += "files:   " + WithThousands(s.files_active) + " tracked, " +
          WithThousands(s.files_gone) + " gone (deleted; their events are kept)\n";
-  out += "unread:  " + WithThousands(b.unread_bytes) + " bytes in " +
-         WithThousands(b.files_behind) + " files";
+  out += "unread:  " + Counted(b.unread_bytes, "byte", "bytes") + " in " +
+         Counted(b.files_behind, "file", "files");
   if (b.files_missing > 0) {
-    out += " (" + WithThousands(b.files_missing) +
-           " tracked files are gone since the last sync)";
+    out += " (" + Counted(b.files_missing, "tracked file is", "tracked files are") +
+           " gone since the last sync)";
   }
   out += "\n";
+  out += UnfinishedText(b);
   out += "events:  " + WithThousands(s.events);
   if (s.first_event_ms && s.last_event_ms) {
     out += " (" + FormatIsoTimestampMs(*s.first_event_ms) + " .. " +
@@ -248,23 +336,25 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
          WithThousands(s.tokens.Total()) + "\n";
   out += "cost:    " + FormatDollars(s.cost_nano, 2);
   if (s.unpriced_events > 0) {
-    out += " (+ " + WithThousands(s.unpriced_events) +
-           " requests of models without a price)";
+    out += " (+ " + Counted(s.unpriced_events, "request", "requests") +
+           " of models without a price)";
   }
   out += "\n";
-  out += "rejects: " + WithThousands(s.rejects) + " lines\n";
+  out += "rejects: " + Counted(s.rejects, "line", "lines") + "\n";
   for (const auto& [reason, n] : s.reject_reasons) {
     out += "         " + WithThousands(n) + "  " + TerminalSafe(reason) + "\n";
   }
+  out += RejectsText(rejects, s.rejects);
   out += ShippingText(ctx, ship, now_ms);
   if (s.telemetry_requests + s.telemetry_errors + s.telemetry_points == 0) {
     out += "telemetry: none received (`context-cleaner telemetry init` sets Claude Code up)\n";
   } else {
-    out += "telemetry: " + WithThousands(s.telemetry_requests) + " requests, " +
-           WithThousands(s.telemetry_errors) + " errors, " +
-           WithThousands(s.telemetry_points) + " metric points; " +
-           WithThousands(s.exact_events) + " of " + WithThousands(s.events) +
-           " events exact (the rest lower bounds)\n";
+    out += "telemetry: " + Counted(s.telemetry_requests, "request", "requests") +
+           ", " + Counted(s.telemetry_errors, "error", "errors") + ", " +
+           Counted(s.telemetry_points, "metric point", "metric points") + "; " +
+           WithThousands(s.exact_events) + " of " +
+           Counted(s.events, "event", "events") +
+           " exact (the rest lower bounds)\n";
   }
   if (!s.last_run) return out + "last run: none\n";
   const RunInfo& r = *s.last_run;
@@ -278,11 +368,13 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
   }
   out += result;
   if (!r.error.empty()) out += " (" + TerminalSafe(r.error) + ")";
-  out += "\n          " + WithThousands(r.counters.files_scanned) +
-         " files scanned, " + WithThousands(r.counters.bytes_read) +
-         " bytes read, " + WithThousands(r.counters.events_new) + " new / " +
-         WithThousands(r.counters.events_updated) + " updated events, " +
-         WithThousands(r.counters.rejects) + " rejected lines\n";
+  out += "\n          " +
+         Counted(r.counters.files_scanned, "file", "files") + " scanned, " +
+         Counted(r.counters.bytes_read, "byte", "bytes") + " read, " +
+         WithThousands(r.counters.events_new) + " new / " +
+         Counted(r.counters.events_updated, "updated event", "updated events") +
+         ", " + Counted(r.counters.rejects, "rejected line", "rejected lines") +
+         "\n";
   return out;
 }
 
@@ -296,6 +388,8 @@ int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
   if (!summary.ok()) return ErrorExit(summary.status());
   Result<Backlog> backlog = MeasureBacklog(**ledger);
   if (!backlog.ok()) return ErrorExit(backlog.status());
+  Result<std::vector<Reject>> rejects = (*ledger)->RecentRejects(kRejectsListed);
+  if (!rejects.ok()) return ErrorExit(rejects.status());
   Result<ShipState> ship = (*ledger)->ShippingState();
   if (!ship.ok()) return ErrorExit(ship.status());
   Result<std::vector<TelemetryMetricTotal>> metrics =
@@ -303,8 +397,9 @@ int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
   if (!metrics.ok()) return ErrorExit(metrics.status());
   const int64_t now_ms = SystemClock().NowMs();
   PrintOut(args.Has("--json")
-               ? StatusJson(ctx, *summary, *backlog, *ship, *metrics, now_ms)
-               : StatusText(ctx, *summary, *backlog, *ship, now_ms));
+               ? StatusJson(ctx, *summary, *rejects, *backlog, *ship,
+                            *metrics, now_ms)
+               : StatusText(ctx, *summary, *rejects, *backlog, *ship, now_ms));
   return kExitOk;
 }
 

@@ -1,13 +1,17 @@
 // bridge backfill and bridge sync --once.
+#include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/plural.h"
 #include "cli/ship.h"
 #include "cli/progress_bar.h"
 #include "core/civil_time.h"
 #include "cli/json_fields.h"
 #include "core/json_writer.h"
 #include "daemon/stop_signal.h"
+#include "ledger/ledger_reader.h"
 #include "ledger/ledger_writer.h"
 #include "sync/syncer.h"
 
@@ -24,10 +28,7 @@ Result<std::optional<int64_t>> DateFlag(const ParsedArgs& args,
   std::optional<std::string> text = args.Get(flag);
   if (!text) return std::optional<int64_t>();
   std::optional<int64_t> day = ParseDate(*text);
-  if (!day) {
-    return Status::InvalidArgument(flag + ": expected YYYY-MM-DD or YYYYMMDD, "
-                                          "got '" + *text + "'");
-  }
+  if (!day) return Status::InvalidArgument(DateFlagError(flag, *text));
   return day;
 }
 
@@ -65,22 +66,28 @@ std::string SummaryText(const SyncReport& r, bool dry_run) {
   std::snprintf(
       buf, sizeof buf,
       "%sfiles: %llu scanned, %llu new, %llu changed, %llu re-read, %llu gone\n"
-      "read:  %.1f MB, %llu lines, %llu usage records in %.2f s (%.0f MB/s)\n"
-      "%s %llu new, %llu updated; %llu rejected lines\n",
-      dry_run ? "dry run: nothing was written\n" : "",
+      "read:  %.1f MB, %s, %s in %.2f s (%.0f MB/s)\n",
+      dry_run ? "dry run: nothing was written; a real run would make these "
+                "changes to the ledger:\n"
+              : "",
       static_cast<unsigned long long>(c.files_scanned),
       static_cast<unsigned long long>(c.files_new),
       static_cast<unsigned long long>(c.files_changed),
       static_cast<unsigned long long>(c.files_reread),
       static_cast<unsigned long long>(c.files_gone), mb,
-      static_cast<unsigned long long>(c.lines),
-      static_cast<unsigned long long>(r.records), seconds,
-      seconds > 0 ? mb / seconds : 0.0, dry_run ? "events found:" : "events:",
-      static_cast<unsigned long long>(dry_run ? r.unique_events : c.events_new),
-      static_cast<unsigned long long>(c.events_updated),
-      static_cast<unsigned long long>(c.rejects));
+      Counted(c.lines, "line", "lines").c_str(),
+      Counted(r.records, "usage record", "usage records").c_str(), seconds,
+      seconds > 0 ? mb / seconds : 0.0);
   std::string out = buf;
-  if (c.rejects > 0) {
+  out += "events: " + WithThousands(c.events_new) + " new, " +
+         WithThousands(c.events_updated) + " updated; " +
+         Counted(c.rejects, "rejected line", "rejected lines");
+  if (dry_run) {
+    out += " (" + Counted(r.unique_events, "distinct event", "distinct events") +
+           " found)";
+  }
+  out += "\n";
+  if (c.rejects > 0 && !dry_run) {
     out += "       (see `context-cleaner bridge sync-status` for reasons)\n";
   }
   return out;
@@ -92,6 +99,15 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   options.source = ctx.source;
   std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
   std::unique_ptr<LedgerWriter> ledger;
+  std::unique_ptr<LedgerReader> compare;  // A dry run's: what is there.
+  std::error_code ec;
+  if (options.dry_run && std::filesystem::exists(ctx.ledger_path, ec)) {
+    Result<std::unique_ptr<LedgerReader>> opened =
+        LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
+    if (!opened.ok()) return ErrorExit(opened.status());
+    compare = std::move(*opened);
+    options.dry_run_ledger = compare.get();
+  }
   if (!options.dry_run) {
     Result<std::unique_ptr<LedgerWriter>> opened = LedgerWriter::Open(
         ctx.ledger_path, ctx.Holder(command), ctx.prices.get());

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/plural.h"
 #include "cli/json_fields.h"
 #include "cli/ship.h"
 #include "clickhouse/totals_check.h"
@@ -17,6 +18,60 @@
 
 namespace cc::cli {
 namespace {
+
+// What to do about a mismatch, most likely cause first: each step names the
+// command that mends it, then how to look at the days that differ.
+std::vector<std::string> NextSteps(const ValidationReport& r) {
+  std::vector<std::string> steps;
+  if (r.ok()) return steps;
+  bool tokens_differ = false;
+  bool costs_differ = false;
+  std::optional<int64_t> first_day;
+  for (const DayComparison& d : r.days) {
+    if (d.matches()) continue;
+    if (!first_day) first_day = d.day;
+    if (!(d.files == d.ledger) || d.file_events != d.ledger_events) {
+      tokens_differ = true;
+    } else {
+      costs_differ = true;
+    }
+  }
+  if (r.events_missing_from_ledger > 0) {
+    steps.push_back(
+        "the transcripts hold " +
+        Counted(r.events_missing_from_ledger, "event", "events") +
+        " the ledger lacks: `context-cleaner bridge sync --once` reads what "
+        "was written since the last sync; if they are still missing, "
+        "`context-cleaner bridge backfill` re-reads every file and merges "
+        "them in");
+  } else if (tokens_differ) {
+    steps.push_back(
+        "`context-cleaner bridge backfill` re-reads every file and merges "
+        "the larger counts in (the ledger keeps the largest it has seen)");
+  }
+  if (r.events_only_in_ledger > 0) {
+    steps.push_back(
+        Counted(r.events_only_in_ledger, "event is", "events are") +
+        " in the ledger but no longer in the file it came from (the file was "
+        "rewritten or cut short after it was read): the ledger keeps them; "
+        "nothing to do if that was deliberate");
+  }
+  if (costs_differ) {
+    steps.push_back(
+        "costs differ with equal tokens: `context-cleaner bridge reprice` "
+        "recomputes every cost with the current price table");
+  }
+  if (first_day) {
+    const std::string day = FormatDate(*first_day);
+    steps.push_back("to look closer: `context-cleaner bridge validate --json` "
+                    "lists every day (those with \"match\": false differ); "
+                    "`context-cleaner report daily --since " + day +
+                    " --until " + day +
+                    " --timezone UTC --breakdown` shows the ledger's side of " +
+                    day);
+  }
+  return steps;
+}
 
 std::string ValidationJson(const ValidationReport& r) {
   JsonWriter w;
@@ -53,6 +108,8 @@ std::string ValidationJson(const ValidationReport& r) {
   for (const std::string& s : r.sample_differences) w.String(s);
   w.EndArray().Key("unreadableFiles").BeginArray();
   for (const std::string& s : r.unreadable_files) w.String(s);
+  w.EndArray().Key("nextSteps").BeginArray();
+  for (const std::string& s : NextSteps(r)) w.String(s);
   w.EndArray().EndObject();
   return w.Finish();
 }
@@ -86,20 +143,20 @@ std::string ValidationText(const ValidationReport& r) {
   }
   out += std::to_string(r.days.size()) + " days compared, " +
          std::to_string(mismatched) + " differ; " +
-         WithThousands(r.events_in_files) + " events in " +
-         WithThousands(r.files_read) + " files; " +
+         Counted(r.events_in_files, "event", "events") + " in " +
+         Counted(r.files_read, "file", "files") + "; " +
          WithThousands(r.events_missing_from_ledger) +
          " missing from the ledger, " + WithThousands(r.events_only_in_ledger) +
          " only in the ledger\n";
   if (r.events_from_gone_files > 0) {
-    out += WithThousands(r.events_from_gone_files) +
-           " events come from files that no longer exist (" +
+    out += Counted(r.events_from_gone_files, "event comes", "events come") +
+           " from files that no longer exist (" +
            WithThousands(r.gone_tokens.Total()) +
            " tokens): kept, not re-derivable, not a mismatch\n";
   }
   if (r.events_from_telemetry > 0) {
-    out += WithThousands(r.events_from_telemetry) +
-           " events were confirmed by Claude Code's telemetry (exact counts the "
+    out += Counted(r.events_from_telemetry, "event was", "events were") +
+           " confirmed by Claude Code's telemetry (exact counts the "
            "files may not hold): not compared\n";
   }
   for (const std::string& f : r.unreadable_files) {
@@ -110,6 +167,9 @@ std::string ValidationText(const ValidationReport& r) {
   }
   out += r.ok() ? "OK: the ledger matches the transcripts\n"
                 : "MISMATCH: the ledger differs from the transcripts\n";
+  std::vector<std::string> steps = NextSteps(r);
+  if (!steps.empty()) out += "What to do:\n";
+  for (const std::string& s : steps) out += "  - " + s + "\n";
   return out;
 }
 
@@ -144,7 +204,7 @@ std::optional<int> ReportDamage(const Context& ctx, const ParsedArgs& args,
 }  // namespace
 
 std::string DayTotalsText(const DayTotals& t) {
-  return WithThousands(t.events) + " events, " +
+  return Counted(t.events, "event", "events") + ", " +
          WithThousands(t.tokens.Total()) + " tokens, " +
          FormatDollars(t.cost_nano, 6);
 }

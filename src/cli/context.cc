@@ -5,7 +5,10 @@
 #include <chrono>
 #include <cstdlib>
 
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <system_error>
 
 #include "cli/config_file.h"
 #include "core/civil_time.h"
@@ -67,6 +70,35 @@ Result<std::shared_ptr<const PriceTable>> ResolvePrices(
   return std::shared_ptr<const PriceTable>(std::move(table));
 }
 
+// The ledger is a file (SQLite's): a directory, or a file of another kind,
+// is named as such rather than left to SQLite ("unable to open database
+// file", "file is not a database").
+Status CheckLedgerPath(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::string example = path;
+    if (example.back() != '/') example += '/';
+    example += "ledger.db";
+    return Status::InvalidArgument(
+        "--ledger " + path + " is a directory; it expects the ledger's file "
+        "(such as " + example + ", made by the first sync)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Ok();  // Not there yet (or unreadable: said later).
+  char head[16] = {};
+  in.read(head, sizeof head);
+  const std::streamsize got = in.gcount();
+  // An empty file is what a first sync killed early leaves: a ledger to be.
+  if (got == 0) return Status::Ok();
+  static constexpr char kMagic[16] = "SQLite format 3";  // With its NUL.
+  if (got < 16 || std::memcmp(head, kMagic, sizeof kMagic) != 0) {
+    return Status::InvalidArgument(
+        "--ledger " + path + " is not a context-cleaner ledger (not an SQLite "
+        "database); give the ledger's file, or a path where one can be made");
+  }
+  return Status::Ok();
+}
+
 std::string HostName() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "unknown";
@@ -92,11 +124,12 @@ const std::vector<FlagSpec>& AllFlags() {
       {"--no-color", "", "No colours even on a terminal"},
       {"--help", "", "Show help for the command", false, "-h"},
       {"--version", "", "Print the version"},
-      {"--json", "", "Machine-readable output"},
+      {"--json", "", "Machine-readable output", false, "-j"},
       {"--since", "DATE",
        "First day counted (YYYY-MM-DD or YYYYMMDD; reports: a day in "
-       "--timezone, backfill: a UTC day)"},
-      {"--until", "DATE", "Last day counted (inclusive)"},
+       "--timezone, backfill: a UTC day)",
+       false, "-s"},
+      {"--until", "DATE", "Last day counted (inclusive)", false, "-u"},
       {"--dry-run", "", "Read and report, write nothing"},
       {"--jobs", "N", "Files read in parallel. Default: all cores"},
       {"--once", "", "One incremental pass, then exit"},
@@ -136,7 +169,8 @@ const std::vector<FlagSpec>& AllFlags() {
        "\"projectAliases\")"},
       {"--instances", "", "report daily: each project's days under its name", false,
        "-i"},
-      {"--order", "asc|desc", "Oldest first (asc, default) or newest first"},
+      {"--order", "asc|desc", "Oldest first (asc, default) or newest first",
+       false, "-o"},
       {"--compact", "", "Fewer columns"},
       {"--from", "ledger|clickhouse",
        "Read the ledger (default) or the team's ClickHouse (--clickhouse)"},
@@ -166,7 +200,8 @@ const std::vector<FlagSpec>& AllFlags() {
        "sunday, or \"startOfWeek\" in the config file)"},
       {"--token-limit", "N|max",
        "blocks: warn at 80 % of N tokens per block (max: the largest block "
-       "seen)"},
+       "seen)",
+       false, "-t"},
       {"--active", "", "blocks: only the active block, with its pace and "
                        "projection", false, "-a"},
       {"--recent", "", "blocks: only blocks started in the last 3 days, and "
@@ -220,6 +255,7 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
   if (ctx.ledger_path.empty()) {
     return Status::InvalidArgument("--ledger: empty path");
   }
+  if (Status s = CheckLedgerPath(ctx.ledger_path); !s.ok()) return s;
   ctx.source = setting("--source", "source").value_or(HostName());
   if (ctx.source.empty()) return Status::InvalidArgument("--source: empty name");
   if (args.Has("--quiet")) ctx.verbosity = -1;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/civil_time.h"
+
 namespace cc::cli {
 namespace {
 
@@ -98,6 +100,13 @@ Result<size_t> ParseJobs(const std::string& text) {
                                    ", got " + text);
   }
   return n;
+}
+
+std::string DateFlagError(const std::string& flag, const std::string& text) {
+  std::string problem = DateProblem(text);
+  std::string out = flag + ": " + problem;
+  if (problem.rfind("expected", 0) == 0) out.append(", got '").append(text).append("'");
+  return out;
 }
 
 std::string FormatFlags(const std::vector<FlagSpec>& specs,

@@ -51,6 +51,10 @@ Result<size_t> ParsePositive(const std::string& flag, const std::string& text);
 inline constexpr size_t kMaxJobs = 64;
 Result<size_t> ParseJobs(const std::string& text);
 
+// "--since: 2026-11-31 does not exist: November has 30 days", or the
+// expected shape and what was given.
+std::string DateFlagError(const std::string& flag, const std::string& text);
+
 // "  --jobs N       Read N files at once..." lines for --help.
 std::string FormatFlags(const std::vector<FlagSpec>& specs,
                         const std::vector<std::string>& names);

@@ -182,7 +182,9 @@ const std::vector<Command>& Commands() {
        "parallel, and merges\nwhat it finds into the ledger. Running it twice "
        "changes nothing. With --since/--until\nonly events of those UTC days "
        "are counted and no checkpoints are written, so a later\n`bridge sync "
-       "--once` still reads everything. --dry-run writes nothing.",
+       "--once` still reads everything. --dry-run writes nothing and says what "
+       "a real run\nwould add to the ledger (files and events it lacks, "
+       "events it would change).",
        {"--since", "--until", "--dry-run", "--jobs", "--json"},
        &RunBackfill},
       {"bridge sync", "Read what changed (--once), or keep watching",
@@ -198,8 +200,9 @@ const std::vector<Command>& Commands() {
        "milliseconds of a line being written. A full\nscan reconciles every 60 "
        "s; if watching fails it says so and polls. --interval runs a\npass every "
        "MINUTES. Both print a line per pass that changed something (-v: every "
-       "pass),\nstop cleanly on Ctrl-C or SIGTERM, and hold the ledger: a "
-       "second one exits 3.",
+       "pass),\nstop cleanly on Ctrl-C or SIGTERM saying what they synced, and "
+       "hold the ledger: a\nsecond one exits 3. --interval takes at least 0.1 "
+       "(minutes).",
        {"--once", "--json", "--start-monitoring", "--interval", "--poll",
         "--reconcile"},
        &RunSync},
@@ -268,8 +271,9 @@ const std::vector<Command>& Commands() {
       {"bridge sync-status", "Show what the ledger holds and the last run",
        "context-cleaner bridge sync-status [--json]",
        "Reads the ledger (safe while a sync runs in another process): files "
-       "tracked and gone,\nevents, tokens by kind, rejected lines and why, "
-       "bytes not yet read, and the last run.",
+       "tracked and gone,\nevents, tokens by kind, rejected lines (why, and "
+       "where: file and byte), bytes not yet\nread, last lines without "
+       "their newline (unfinished: not lag), and the last run.",
        {"--json"},
        &RunSyncStatus},
       {"bridge validate", "Re-derive totals from the files and compare",
@@ -281,8 +285,8 @@ const std::vector<Command>& Commands() {
        "Then re-reads every transcript still present from its first byte, "
        "independently of the\nledger's incremental path, and compares "
        "per-day totals (tokens, events, and costs\npriced afresh) with the "
-       "ledger. Prints each difference; exits 1 on any. Events\nwhose files "
-       "are gone are reported separately.\n\nWith --clickhouse URL it compares "
+       "ledger. Prints each difference and what to do about it; exits 1 on "
+       "any. Events\nwhose files are gone are reported separately.\n\nWith --clickhouse URL it compares "
        "instead this machine's rows in ClickHouse (FINAL)\nwith the ledger, per "
        "day: events, tokens and cost; exits 1 on a difference.",
        {"--json", "--jobs"},

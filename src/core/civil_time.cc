@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <string>
 
 namespace cc {
 
@@ -116,6 +117,37 @@ std::optional<int64_t> ParseDate(std::string_view text) {
   if (!day || !ValidDate(*year, *month, *day)) return std::nullopt;
   return DaysFromCivil(*year, static_cast<unsigned>(*month),
                        static_cast<unsigned>(*day));
+}
+
+std::string DateProblem(std::string_view text) {
+  size_t pos = 0;
+  bool dashed = text.size() == 10;
+  std::optional<int> year, month, day;
+  if (dashed || text.size() == 8) {
+    year = ReadDigits(text, pos, 4);
+    if (year && (!dashed || Expect(text, pos, '-'))) month = ReadDigits(text, pos, 2);
+    if (month && (!dashed || Expect(text, pos, '-'))) day = ReadDigits(text, pos, 2);
+  }
+  if (!day) return "expected a date as YYYY-MM-DD or YYYYMMDD";
+  if (ValidDate(*year, *month, *day)) return "";
+  if (*month < 1 || *month > 12) {
+    return "month " + std::to_string(*month) + " does not exist";
+  }
+  static const char* const kMonths[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  const unsigned last = static_cast<unsigned>(
+      chr::year_month_day_last(chr::year(*year),
+                               chr::month_day_last(chr::month(
+                                   static_cast<unsigned>(*month))))
+          .day());
+  char buf[96];
+  // February's length depends on the year: name it.
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d does not exist: %s", *year,
+                *month, *day, kMonths[*month - 1]);
+  std::string out = buf;
+  if (*month == 2) out.append(" ").append(std::to_string(*year));
+  return out.append(" has ").append(std::to_string(last)).append(" days");
 }
 
 CivilDate CivilFromDays(int64_t days_since_epoch) {

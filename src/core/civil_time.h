@@ -29,6 +29,10 @@ std::optional<int64_t> ParseIsoTimestampMs(std::string_view text);
 
 // Parses "YYYY-MM-DD" or "YYYYMMDD" into days since the epoch.
 std::optional<int64_t> ParseDate(std::string_view text);
+// Why ParseDate refuses `text` ("" when it accepts it): the expected shape,
+// or the day that does not exist ("2026-11-31 does not exist: November has
+// 30 days").
+std::string DateProblem(std::string_view text);
 
 // "YYYY-MM-DD" of a day number.
 std::string FormatDate(int64_t days_since_epoch);

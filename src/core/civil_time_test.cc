@@ -45,6 +45,19 @@ TEST(CivilTime, ParsesBothDateForms) {
   EXPECT_FALSE(ParseDate("yesterday").has_value());
 }
 
+TEST(CivilTime, DateProblemNamesTheDayThatDoesNotExist) {
+  EXPECT_EQ(DateProblem("2026-11-30"), "");
+  EXPECT_EQ(DateProblem("2026-11-31"),
+            "2026-11-31 does not exist: November has 30 days");
+  EXPECT_EQ(DateProblem("20260229"),
+            "2026-02-29 does not exist: February 2026 has 28 days");
+  EXPECT_EQ(DateProblem("2028-02-29"), "");  // A leap year.
+  EXPECT_EQ(DateProblem("2026-13-01"), "month 13 does not exist");
+  EXPECT_EQ(DateProblem("2026-00-10"), "month 0 does not exist");
+  EXPECT_EQ(DateProblem("2026-1-1"), "expected a date as YYYY-MM-DD or YYYYMMDD");
+  EXPECT_EQ(DateProblem("yesterday"), "expected a date as YYYY-MM-DD or YYYYMMDD");
+}
+
 TEST(CivilTime, DayOfNegativeTimesFloors) {
   EXPECT_EQ(UtcDayOfMs(-1), -1);
   EXPECT_EQ(UtcDayOfMs(0), 0);

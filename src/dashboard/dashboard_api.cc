@@ -394,6 +394,8 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
         .Field("unreadBytes", s->backlog->unread_bytes)
         .Field("filesBehind", s->backlog->files_behind)
         .Field("filesMissing", s->backlog->files_missing)
+        .Field("unfinishedBytes", s->backlog->unfinished_bytes)
+        .Field("filesUnfinished", static_cast<uint64_t>(s->backlog->unfinished.size()))
         .Field("lagMs", BacklogLagMs(*s->backlog, last_sync, now))
         .EndObject();
   } else {

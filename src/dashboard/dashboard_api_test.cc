@@ -494,6 +494,10 @@ TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
   c.root = dir_.path();
   c.project = "p";
   c.identity = *id;
+  // Read when the file had 300 bytes: the 200 after came since. (Had the
+  // visit seen all 500 and stopped at 300, they would be an unfinished
+  // line: no lag.)
+  c.identity.size_bytes = 300;
   c.offset = 300;
   b.checkpoints.push_back(c);
   b.rejects.push_back(Reject{c.path, 100, 10, "invalid JSON", "{", 2});
@@ -524,6 +528,7 @@ TEST_F(DashboardApiTest, HealthSaysWhatTheLastRunIsDoing) {
   EXPECT_EQ(h["backlog"]["unreadBytes"].get_uint64().value(), 200u);
   EXPECT_EQ(h["backlog"]["filesBehind"].get_uint64().value(), 1u);
   EXPECT_EQ(h["backlog"]["lagMs"].get_int64().value(), 20'000);
+  EXPECT_EQ(h["backlog"]["unfinishedBytes"].get_uint64().value(), 0u);
 
   // 40 s later with no heartbeat: the monitor died without finishing.
   now_ += 40'000;

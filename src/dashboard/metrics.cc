@@ -116,7 +116,11 @@ ApiResponse Metrics(const ApiSources& src) {
                "have waited (0 when everything is read).",
                static_cast<double>(BacklogLagMs(*s->backlog, last_sync, src.now_ms())) / 1000.0);
       m.Single("context_cleaner_unread_bytes", "gauge",
-               "Bytes of tracked transcripts not yet in the ledger.", s->backlog->unread_bytes);
+               "Bytes of tracked transcripts not yet in the ledger (unfinished "
+               "last lines aside).", s->backlog->unread_bytes);
+      m.Single("context_cleaner_unfinished_line_bytes", "gauge",
+               "Bytes of last lines without their newline, read once finished "
+               "(not lag).", s->backlog->unfinished_bytes);
     }
   }
   if (s->shipping) {

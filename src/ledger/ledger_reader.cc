@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "core/project_folder.h"
+#include "ledger/event_columns.h"
 #include "ledger/ledger_writer.h"
 #include "ledger/meta.h"
 #include "ledger/query_rows.h"
@@ -444,6 +445,40 @@ Result<std::vector<ProjectCwd>> LedgerReader::ProjectCwds() {
     }
     if (out.size() == found_before) out.push_back(ProjectCwd{project, "", 0, 0});
   }
+  return out;
+}
+
+Result<std::vector<std::string>> LedgerReader::Sources() {
+  sql::Statement st(db_.handle(),
+                    "SELECT DISTINCT source FROM usage_dims ORDER BY source");
+  std::vector<std::string> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.push_back(row.Text(0));
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::optional<Event>> LedgerReader::StoredEvent(const std::string& key) {
+  if (!stored_event_) {
+    stored_event_ = std::make_unique<sql::Statement>(
+        db_.handle(),
+        "SELECT " + StoredEventColumns() + " FROM events WHERE key = ?1");
+  }
+  sql::Statement& st = *stored_event_;
+  st.Bind(1, key);
+  Result<bool> row = st.Step();
+  if (!row.ok()) {
+    st.Reset();
+    return row.status();
+  }
+  std::optional<Event> out;
+  if (*row) {
+    EventRow stored;
+    ReadEventRow(st, 0, stored);
+    out = std::move(stored.event);
+  }
+  st.Reset();
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/event.h"
 #include "core/result.h"
 #include "core/tokens.h"
 #include "ledger/checkpoint.h"
@@ -28,6 +29,7 @@ namespace cc {
 
 namespace sql {
 class Database;
+class Statement;
 }
 
 // Which rollup rows a report wants: [since_ms, until_ms) in UTC.
@@ -233,6 +235,11 @@ class LedgerReader {
                                                   size_t limit);
   Result<std::vector<EventBrief>> AllEvents();
   Result<std::vector<Reject>> RecentRejects(size_t limit);
+  // Every machine label (source) the ledger's usage has, sorted.
+  Result<std::vector<std::string>> Sources();
+  // The stored event with this key (nullopt: none), for a dry run's "what
+  // would a real one change".
+  Result<std::optional<Event>> StoredEvent(const std::string& key);
 
   // --- Shipping, as sync-status and the dashboard show it ---
   Result<ShipState> ShippingState();
@@ -256,6 +263,7 @@ class LedgerReader {
 
   std::unique_ptr<sql::Database> owned_;
   sql::Database& db_;
+  std::unique_ptr<sql::Statement> stored_event_;  // Prepared on first use.
 };
 
 }  // namespace cc

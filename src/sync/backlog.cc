@@ -1,5 +1,7 @@
 #include "sync/backlog.h"
 
+#include <algorithm>
+
 #include "ledger/ledger_reader.h"
 #include "tail/file_identity.h"
 
@@ -20,11 +22,24 @@ Result<Backlog> MeasureBacklog(LedgerReader& ledger) {
                     now->device != c.identity.device ||
                     now->size_bytes < c.offset;
     uint64_t unread = replaced ? now->size_bytes : now->size_bytes - c.offset;
+    // The file is as its last visit saw it (a visit that ends records the
+    // identity it read up to), yet bytes remain: the visit read every
+    // complete line and left these, a last line without its newline.
+    if (unread > 0 && *now == c.identity) {
+      backlog.unfinished_bytes += unread;
+      backlog.unfinished.push_back(
+          UnfinishedLine{path, c.offset, unread, now->mtime_ns / 1'000'000});
+      continue;
+    }
     if (unread > 0) {
       backlog.unread_bytes += unread;
       ++backlog.files_behind;
     }
   }
+  std::sort(backlog.unfinished.begin(), backlog.unfinished.end(),
+            [](const UnfinishedLine& a, const UnfinishedLine& b) {
+              return a.file < b.file;
+            });
   return backlog;
 }
 

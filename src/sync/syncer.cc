@@ -5,6 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "ledger/ledger_reader.h"
 #include "ledger/ledger_writer.h"
 #include "parse/line_parser.h"
 #include "sync/async_committer.h"
@@ -197,6 +198,7 @@ class Pass {
       for (const Event& e : piece.events) {
         if (options_.days.Contains(UtcDayOfMs(e.first.timestamp_ms))) {
           dry_run_keys_.insert(e.key);
+          Preview(e);
         }
       }
       progress_.events = dry_run_keys_.size();
@@ -212,6 +214,36 @@ class Pass {
     }
   }
 
+  // Dry run: would merging `e` add or change a stored event? Each key is
+  // counted once, when a copy first would. A copy that would change
+  // nothing is checked alone: copies that each leave the stored event as
+  // it is leave it so together (field-wise maxima, the earliest record),
+  // so only the keys already counted are remembered, not their events.
+  void Preview(const Event& e) {
+    if (!preview_status_.ok()) return;
+    if (options_.dry_run_ledger == nullptr) {
+      report_.counters.events_new = dry_run_keys_.size();  // All new.
+      return;
+    }
+    if (counted_.count(e.key) > 0) return;
+    Result<std::optional<Event>> stored = options_.dry_run_ledger->StoredEvent(e.key);
+    if (!stored.ok()) {
+      preview_status_ = stored.status();
+      return;
+    }
+    if (!*stored) {
+      counted_.insert(e.key);
+      ++report_.counters.events_new;
+    } else if (Event merged = **stored; merged.Merge(e)) {
+      counted_.insert(e.key);
+      ++report_.counters.events_updated;
+    }
+  }
+
+ public:
+  const Status& preview_status() const { return preview_status_; }
+
+ private:
   void SubmitBatch() {
     if (committer_ == nullptr || batch_.empty()) return;
     committer_->Submit(batch_.Take(), report_.counters);
@@ -228,6 +260,8 @@ class Pass {
   AsyncCommitter* committer_ = nullptr;
   BatchBuilder batch_{options_.days};
   std::unordered_set<std::string> dry_run_keys_;
+  std::unordered_set<std::string> counted_;  // Dry run: new or changed.
+  Status preview_status_;
 };
 
 }  // namespace
@@ -246,7 +280,11 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
   report.scan_problems = scan.problems;
   report.counters.files_scanned = scan.files.size();
   CheckpointMap checkpoints;
-  if (writing) {
+  if (!writing && options.dry_run_ledger != nullptr) {
+    if (Status s = options.dry_run_ledger->LoadCheckpoints(&checkpoints); !s.ok()) {
+      return s;
+    }
+  } else if (writing) {
     Status s = options.only_paths
                    ? ledger_->reader().LoadCheckpoints(*options.only_paths, &checkpoints)
                    : ledger_->reader().LoadCheckpoints(&checkpoints);
@@ -259,6 +297,7 @@ Result<SyncReport> Syncer::Run(const SyncOptions& options,
   Pass pass(options, plan, clock_, observer, &report);
   if (!writing) {
     pass.Run(nullptr);
+    if (!pass.preview_status().ok()) return pass.preview_status();
     report.elapsed_ns = clock_.SteadyNs() - started_ns;
     return report;
   }

@@ -26,6 +26,7 @@
 
 namespace cc {
 
+class LedgerReader;
 
 enum class SyncMode { kOnce, kBackfill };
 
@@ -38,6 +39,11 @@ struct SyncOptions {
   // range; records are merged by key before the test.
   DayRange days;
   bool dry_run = false;
+  // Dry run: the ledger a real run would write (null: none yet). Its
+  // checkpoints and events make the counts those of a real run: files it
+  // knows are not new, events it holds unchanged are neither new nor
+  // updated. Read only, on the calling thread.
+  LedgerReader* dry_run_ledger = nullptr;
   // For a long-running caller (the monitor): it owns the sync_runs row, so
   // this pass neither begins nor finishes one (0: the pass makes its own).
   int64_t run_id = 0;
@@ -82,6 +88,8 @@ struct SyncReport {
   bool interrupted = false;    // Stopped early (SyncOptions::stop).
   uint64_t records = 0;        // Usage records read (before merging).
   uint64_t unique_events = 0;  // Dry run: distinct keys found.
+  // A dry run's counters.events_new and events_updated: distinct keys a
+  // real run would add, and stored events it would change.
   std::vector<ScanProblem> scan_problems;
   std::vector<FileProblem> file_problems;  // Files that could not be read.
   std::vector<TranscriptFile> seen;  // With collect_seen: found and read.

@@ -137,13 +137,32 @@ TEST_F(SyncerTest, APartialLineWaitsForItsNewline) {
   std::string line = Line("m1", 10);
   test::WriteFile(Transcript("a.jsonl"), line.substr(0, 40));
   EXPECT_EQ(Run().counters.events_new, 0u);
-  EXPECT_EQ(Backlog().unread_bytes, 40u);
+  // Read and left: an unfinished line, not unread bytes (no sync could
+  // read it, so it is no lag).
+  cc::Backlog left = Backlog();
+  EXPECT_EQ(left.unread_bytes, 0u);
+  EXPECT_EQ(left.files_behind, 0u);
+  EXPECT_EQ(left.unfinished_bytes, 40u);
+  ASSERT_EQ(left.unfinished.size(), 1u);
+  EXPECT_EQ(left.unfinished[0].file, Transcript("a.jsonl"));
+  EXPECT_EQ(left.unfinished[0].offset, 0u);
+  EXPECT_EQ(left.unfinished[0].bytes, 40u);
+  EXPECT_EQ(BacklogLagMs(left, 1000, 1'000'000), 0);
   EXPECT_EQ(Summary().rejects, 0u);  // Unfinished, not bad.
   test::AppendFile(Transcript("a.jsonl"), line.substr(40));
+  // Grown since the visit: unread (and lag) until the next pass.
+  EXPECT_EQ(Backlog().unread_bytes, line.size());
+  EXPECT_EQ(Backlog().unfinished_bytes, 0u);
+  EXPECT_GT(BacklogLagMs(Backlog(), 1000, 1'000'000), 0);
   EXPECT_EQ(Run().counters.events_new, 1u);
   EXPECT_EQ(Backlog().unread_bytes, 0u);
   test::AppendFile(Transcript("a.jsonl"), "{\"partial");  // Measured, not stored.
   EXPECT_EQ(Backlog().unread_bytes, 9u);
+  Run();  // Visited and left again: unfinished, after the first line.
+  EXPECT_EQ(Backlog().unread_bytes, 0u);
+  ASSERT_EQ(Backlog().unfinished.size(), 1u);
+  EXPECT_EQ(Backlog().unfinished[0].offset, line.size());
+  EXPECT_EQ(Backlog().unfinished_bytes, 9u);
 }
 
 TEST_F(SyncerTest, AWholeObjectWithoutNewlineCountsOnce) {
@@ -350,6 +369,50 @@ TEST_F(SyncerTest, DryRunWritesNothing) {
   EXPECT_EQ(r.unique_events, 2u);
   EXPECT_EQ(Summary().events, 0u);
   EXPECT_FALSE(Summary().last_run.has_value());
+}
+
+TEST_F(SyncerTest, ADryRunCountsWhatARealRunWouldAdd) {
+  auto dry_run = [this](LedgerReader* ledger) {
+    SyncOptions options;
+    options.roots = {root_};
+    options.mode = SyncMode::kBackfill;
+    options.dry_run = true;
+    options.dry_run_ledger = ledger;
+    SystemClock clock;
+    Result<SyncReport> r = Syncer(nullptr, clock).Run(options, nullptr);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? r->counters : RunCounters();
+  };
+  test::WriteFile(Transcript("a.jsonl"), Line("m1", 3) + Line("m2", 9));
+  RunCounters before = dry_run(nullptr);  // No ledger yet: all of it.
+  EXPECT_EQ(before.files_new, 1u);
+  EXPECT_EQ(before.events_new, 2u);
+  Run(SyncMode::kBackfill);
+  {
+    auto ledger = LedgerReader::Open(ledger_path_);
+    ASSERT_TRUE(ledger.ok());
+    RunCounters full = dry_run(ledger->get());  // Nothing changed since.
+    EXPECT_EQ(full.files_new, 0u);
+    EXPECT_EQ(full.files_reread, 1u);
+    EXPECT_EQ(full.events_new, 0u);
+    EXPECT_EQ(full.events_updated, 0u);
+  }
+  // A new file: one new event, and a larger copy of m1 (twice: counted once).
+  test::WriteFile(Transcript("b.jsonl"),
+                  Line("m3", 1) + Line("m1", 50) + Line("m1", 60));
+  {
+    auto ledger = LedgerReader::Open(ledger_path_);
+    ASSERT_TRUE(ledger.ok());
+    RunCounters more = dry_run(ledger->get());
+    EXPECT_EQ(more.files_new, 1u);
+    EXPECT_EQ(more.events_new, 1u);
+    EXPECT_EQ(more.events_updated, 1u);
+  }
+  EXPECT_EQ(Summary().events, 2u);  // The dry runs wrote nothing.
+  SyncReport real = Run(SyncMode::kBackfill);
+  EXPECT_EQ(real.counters.files_new, 1u);
+  EXPECT_EQ(real.counters.events_new, 1u);
+  EXPECT_EQ(real.counters.events_updated, 1u);
 }
 
 TEST_F(SyncerTest, AMissingRootIsReportedNotFatal) {

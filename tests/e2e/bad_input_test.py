@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import sqlite3
@@ -664,6 +665,80 @@ def test_unreadable(binary: str, tmp: str, results: list[str]) -> None:
                 os.chmod(p, 0o755)
 
 
+def test_messages(binary: str, tmp: str, results: list[str]) -> None:
+    """Issue 14 item 19 and ccusage's short flags: each bad value is named, with what
+    is expected (exit 2); counts are singular or plural; -s -u -j -z -b -o -p -t work."""
+    root = os.path.join(tmp, "msg")
+    write(os.path.join(root, "projects", "-p", "s.jsonl"),
+          jl(assistant("msg_m", "req_m", "2025-09-05T00:00:00.000Z", usage(1, 1))),
+          b"{not json\n")
+    ledger = os.path.join(tmp, "msg.db")
+    cli = Cli(binary, root, ledger)
+    outs = []
+
+    def expect(code: int, *args: str, says: list[str], cli_=cli) -> str:
+        r = cli_.run(*args)
+        text = (r.stdout + r.stderr).decode(errors="replace")
+        outs.append(text)
+        if r.returncode != code:
+            fail(f"`{' '.join(args)}`: expected exit {code}, got {r.returncode}: {text!r}")
+        for want in says:
+            if want not in text:
+                fail(f"`{' '.join(args)}`: the message should say {want!r}; got {text!r}")
+        return text
+
+    expect(0, "--source", "host-a", "bridge", "sync", "--once", says=["events: 1 new"])
+    # A directory, or a file that is not SQLite, given as the ledger.
+    folder = os.path.join(tmp, "msg-dir")
+    os.makedirs(folder)
+    expect(2, "report", "daily", says=["is a directory", "ledger.db"],
+           cli_=Cli(binary, root, folder))
+    text_file = os.path.join(tmp, "passwd")
+    with open(text_file, "w") as f:
+        f.write("root:x:0:0:root:/root:/bin/bash\n")
+    for cmd in (["report", "daily"], ["bridge", "sync", "--once"]):
+        expect(2, *cmd, says=["is not a context-cleaner ledger (not an SQLite database)"],
+               cli_=Cli(binary, root, text_file))
+    # A day that does not exist, for reports and backfill alike.
+    expect(2, "report", "daily", "--since", "2026-11-31",
+           says=["2026-11-31 does not exist: November has 30 days"])
+    expect(2, "bridge", "backfill", "--until", "20260229", "--dry-run",
+           says=["February 2026 has 28 days"])
+    expect(2, "report", "daily", "--since", "nov", says=["YYYY-MM-DD", "'nov'"])
+    expect(2, "report", "blocks", "--token-limit", "lots", says=["max", "'lots'"])
+    # A machine the ledger does not know is not "no usage".
+    expect(2, "report", "daily", "--source", "nosuchhost",
+           says=["'nosuchhost'", "'host-a'"])
+    expect(0, "report", "daily", "--source", "host-a", "--json", says=['"daily"'])
+    expect(2, "bridge", "sync", "--interval", "0.05",
+           says=["--interval: at least 0.1", "--start-monitoring"])
+    # Singular counts: one event, one rejected line.
+    st = expect(0, "bridge", "sync-status", says=["rejects: 1 line\n"])
+    for text in outs + [st]:
+        bad = re.search(r"(?<![\d,.])1 (events|lines|files|rejected lines|new events)\b", text)
+        if bad:
+            fail(f"a plural after 1: {bad.group(0)!r} in {text!r}")
+    # Short flags like ccusage's: the same report as the long ones.
+    long_ = cli.json("report", "daily", "--since", "20250901", "--until", "2025-09-30",
+                     "--json", "--timezone", "UTC", "--breakdown", "--order", "desc",
+                     "--project", "-p")
+    short = cli.json("report", "daily", "-s", "20250901", "-u", "2025-09-30", "-j", "-z",
+                     "UTC", "-b", "-o", "desc", "-p", "-p")
+    if long_ != short or not long_.get("daily"):
+        fail(f"short flags gave another report:\nlong:  {long_}\nshort: {short}")
+    blocks = cli.json("report", "blocks", "-j", "-t", "max")
+    if "blocks" not in blocks:
+        fail(f"report blocks -j -t max: {blocks}")
+    help_text = cli.ok("report", "daily", "--help").stdout.decode()
+    for flag in ("-s, --since", "-u, --until", "-j, --json", "-z, --timezone",
+                 "-b, --breakdown", "-o, --order", "-p, --project"):
+        if flag not in help_text:
+            fail(f"report daily --help does not show {flag!r}:\n{help_text}")
+    results.append("messages: directory and non-SQLite ledgers, impossible dates, "
+                   "--token-limit, unknown --source, --interval minimum, singulars; "
+                   "short flags -s -u -j -z -b -o -p -t")
+
+
 def scenario(script) -> str:
     binary, tmp = script.binary, script.tmp
     parts = Parts()
@@ -673,10 +748,11 @@ def scenario(script) -> str:
     parts.run("symlink loops", test_symlink_loops, binary, tmp, parts.results)
     parts.run("newer schema", test_newer_schema, binary, tmp, parts.results)
     parts.run("unreadable", test_unreadable, binary, tmp, parts.results)
+    parts.run("messages", test_messages, binary, tmp, parts.results)
     for line in parts.results:
         log(line)
     if parts.failures:
-        fail(f"{len(parts.failures)} of 5 sub-tests:\n" + "\n\n".join(parts.failures))
+        fail(f"{len(parts.failures)} of 6 sub-tests:\n" + "\n\n".join(parts.failures))
     skipped = parts.skipped()
     return (f"exit 0 throughout, exact totals, rejects counted, bounded memory, newer schema "
             f"refused{f' ({skipped} sub-case skipped)' if skipped else ''}")

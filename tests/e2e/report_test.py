@@ -16,6 +16,7 @@ Parts 1 and 2 need ../shared; without it they are reported as skipped.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 
@@ -513,7 +514,13 @@ def test_filters(binary, tmp):
     check(dates("--since", "20250904") == ["2025-09-04"], "since")
     check(dates("--until", "2025-09-03") == ["2025-09-03"], "until")
     check(dates("--order", "desc") == ["2025-09-04", "2025-09-03"], "order")
-    check(dates("--source", "elsewhere") == [], "source filter")
+    check(dates("--source", socket.gethostname()) == ["2025-09-03", "2025-09-04"],
+          "source filter")
+    # A machine the ledger does not know is an error naming those it does
+    # (issue 14), not an empty report.
+    p = cli.run("report", "daily", "--source", "elsewhere", expect=None)
+    check(p.returncode == 2 and "'elsewhere'" in p.stderr and
+          socket.gethostname() in p.stderr, f"unknown source: {p.returncode} {p.stderr}")
     host = cli.json("report", "session")["sessions"]
     check({s["sessionId"] for s in host} == {"s-a", "s-b"}, "sessions")
     p = cli.run("report", "daily")
