@@ -235,10 +235,10 @@ def dashboards_agree(env):
         check("dashboard at http://" in line, f"{extra}: {line}")
         return p, line.split("dashboard at ")[1].split()[0]
 
-    def get(base, path):
+    def get(base, path, keep_origin=False):
         with urllib.request.urlopen(base.rstrip("/") + path, timeout=30) as r:
             body = json.loads(r.read().decode())
-        for k in ("version", "origin", "now"):
+        for k in ("version", "origin", "now") + (() if keep_origin else ("originTarget",)):
             body.pop(k, None)
         return body
 
@@ -253,7 +253,10 @@ def dashboards_agree(env):
             check(ours == theirs, f"dashboard {path}: from ClickHouse differs:\n{ours}\n{theirs}")
         total = get(team_url, "/api/overview")["allTime"]["events"]
         check(total == 32, f"dashboard from ClickHouse: {total} events")
-        h = get(team_url, "/api/health")
+        o = get(team_url, "/api/overview", keep_origin=True)
+        check(o["originTarget"].endswith("/team") and env.password not in json.dumps(o),
+              f"overview from ClickHouse: which one: {o.get('originTarget')}")
+        h = get(team_url, "/api/health", keep_origin=True)
         check(h["originTarget"].endswith("/team") and env.password not in json.dumps(h),
               f"health from ClickHouse: {h}")
     finally:

@@ -185,11 +185,12 @@ def transcripts(root: str) -> list[str]:
 
 
 def assistant_line(key: str, ts: str, usage: dict, *, session: str = "s-1",
-                   model: str = "claude-sonnet-4-20250514", text: str | None = None) -> str:
+                   model: str = "claude-sonnet-4-20250514", text: str | None = None,
+                   cwd: str = "/w") -> str:
     """One assistant line (no newline) keyed msg_KEY + req_KEY, with uuid u-KEY."""
     return json.dumps({
         "type": "assistant", "uuid": f"u-{key}", "sessionId": session, "timestamp": ts,
-        "requestId": f"req_{key}", "cwd": "/w", "version": "2.0.0",
+        "requestId": f"req_{key}", "cwd": cwd, "version": "2.0.0",
         "message": {"id": f"msg_{key}", "model": model, "role": "assistant",
                     "content": [{"type": "text", "text": text}] if text else [],
                     "usage": usage}})

@@ -53,11 +53,11 @@ class Cli:
 
 
 def assistant(msg_id, ts, model="claude-sonnet-4-20250514", session="s-1",
-              usage=None, speed=None):
+              usage=None, speed=None, cwd="/w"):
     usage = dict(usage or {"input_tokens": 1, "output_tokens": 1})
     if speed:
         usage["speed"] = speed
-    return assistant_line(msg_id, ts, usage, session=session, model=model)
+    return assistant_line(msg_id, ts, usage, session=session, model=model, cwd=cwd)
 
 
 def write_transcript(cli, project, session, lines):
@@ -466,9 +466,9 @@ def test_narrow_tables(binary, tmp):
     for n, sid in enumerate(sessions):
         write_transcript(cli, "spotter", sid, [
             assistant(f"{sid[:4]}{d}{m}", f"2025-09-0{d}T1{m}:0{n}:00.000Z", model=models[m],
-                      session=sid, usage=big) for d in (3, 4) for m in range(3)]
+                      session=sid, usage=big, cwd="/home/dev/src/spotter") for d in (3, 4) for m in range(3)]
             + [assistant(f"{sid[:4]}x", "2025-09-04T18:00:00.000Z", model="claude-nimbus-7",
-                         session=sid)])
+                         session=sid, cwd="/home/dev/src/spotter")])
     cli.sync()
 
     def at(width, *args):
