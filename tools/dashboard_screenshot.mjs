@@ -34,8 +34,10 @@ try {
     "--size-mb", String(args["size-mb"] || 40), "--files", "400", "--seed", String(args.seed || 8), "--start-ms", String(start)]);
   const base = ["--claude-dir", path.join(tmp, "claude"), "--ledger", path.join(tmp, "ledger.db")];
   must(binary, [...base, "bridge", "backfill"]);
+  // The generator's projects live under /home/USER: as that user's home,
+  // they are shown as ~/projects/... the way a user sees their own.
   const proc = spawn(binary, [...base, "dashboard", "--port", "0", "-z", "UTC"],
-    { stdio: ["ignore", "ignore", "pipe"] });
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, HOME: "/home/USER" } });
   try {
     const url = await dashboardUrl(proc).url;
     const browser = await chromium.launch({ executablePath: args.chromium || "/usr/bin/chromium",
