@@ -6,7 +6,7 @@
 #include "cli/commands.h"
 #include "cli/telemetry_flags.h"
 #include "daemon/service.h"
-#include "otel/settings_merge.h"
+#include "claude_settings/telemetry_settings.h"
 
 namespace cc::cli {
 
@@ -41,28 +41,11 @@ int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
   return Serve(ctx, "otel serve", std::move(options), /*parts_optional=*/false);
 }
 
-// The settings.json Claude Code reads: $CLAUDE_CONFIG_DIR's when set (one
-// directory: Claude Code does not read a list), else ~/.claude's.
-Result<std::string> ClaudeSettingsPath(const ParsedArgs& args) {
-  if (std::optional<std::string> flag = args.Get("--settings")) return *flag;
-  const char* config_dir = std::getenv("CLAUDE_CONFIG_DIR");
-  if (config_dir != nullptr && *config_dir != '\0') {
-    const std::string dir = config_dir;
-    if (dir.find(',') != std::string::npos) {
-      return Status::InvalidArgument(
-          "CLAUDE_CONFIG_DIR names several directories (" + dir +
-          "); name the settings file Claude Code reads with --settings FILE");
-    }
-    return dir + "/settings.json";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.claude/settings.json";
-}
-
 int RunTelemetryInit(const Context& ctx, const ParsedArgs& args) {
   Result<OtlpReceiverOptions> options = OtlpOptionsFrom(args);
   if (!options.ok()) return ErrorExit(options.status());
-  Result<std::string> path = ClaudeSettingsPath(args);
+  Result<std::string> path =
+      ClaudeSettingsPath(args.Get("--settings"), std::getenv("CLAUDE_CONFIG_DIR"), std::getenv("HOME"));
   if (!path.ok()) return ErrorExit(path.status());
   std::string endpoint = "http://" + options->host + ":";
   endpoint += std::to_string(options->port == 0 ? 4318 : options->port);
@@ -76,7 +59,7 @@ int RunTelemetryInit(const Context& ctx, const ParsedArgs& args) {
     }
     return kExitOk;
   }
-  Result<SettingsUpdate> written = WriteClaudeSettings(*path, endpoint, args.Has("--force"));
+  Result<SettingsUpdate> written = WriteTelemetrySettings(*path, endpoint, args.Has("--force"));
   if (!written.ok()) return ErrorExit(written.status());
   switch (written->outcome) {
     case SettingsUpdate::Outcome::kUnchanged:

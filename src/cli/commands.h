@@ -35,6 +35,7 @@ int RunService(const Context& ctx, const ParsedArgs& args);
 int RunDashboard(const Context& ctx, const ParsedArgs& args);
 int RunOtelServe(const Context& ctx, const ParsedArgs& args);
 int RunTelemetryInit(const Context& ctx, const ParsedArgs& args);
+int RunStatusLineInit(const Context& ctx, const ParsedArgs& args);
 int RunSyncStatus(const Context& ctx, const ParsedArgs& args);
 int RunValidate(const Context& ctx, const ParsedArgs& args);
 int RunReprice(const Context& ctx, const ParsedArgs& args);

@@ -190,11 +190,16 @@ const std::vector<FlagSpec>& AllFlags() {
        "OpenTelemetry receiver: the port (default 4318, OTLP/HTTP; 0: any)"},
       {"--otel-host", "ADDRESS", "OpenTelemetry receiver: a loopback address (default 127.0.0.1)"},
       {"--no-otel", "", "run: no OpenTelemetry receiver"},
-      {"--write", "", "telemetry init: merge into Claude Code's settings.json (a backup is kept)"},
+      {"--write", "", "telemetry init, statusline init: merge into Claude Code's settings.json (a backup is kept)"},
       {"--settings", "FILE",
-       "telemetry init: the settings file (default $CLAUDE_CONFIG_DIR/settings.json, else "
+       "telemetry init, statusline init: the settings file (default $CLAUDE_CONFIG_DIR/settings.json, else "
        "~/.claude/settings.json)"},
-      {"--force", "", "telemetry init: replace an endpoint that sends telemetry elsewhere"},
+      {"--force", "",
+       "telemetry init, statusline init: replace another collector's endpoint, another "
+       "status line"},
+      {"--command", "CMD",
+       "statusline init: the command Claude Code runs (default: this program's path + "
+       "\" statusline\")"},
       {"--start-of-week", "DAY",
        "weekly, and the dashboard's \"this week\": the first day of a week (default "
        "sunday, or \"startOfWeek\" in the config file)"},

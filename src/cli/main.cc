@@ -248,6 +248,17 @@ const std::vector<Command>& Commands() {
        "--force.",
        {"--write", "--force", "--settings", "--otel-port", "--otel-host"},
        &RunTelemetryInit},
+      {"statusline init", "Show context-cleaner under Claude Code's prompt",
+       "context-cleaner statusline init [--write [--force]] [--settings FILE] [--command CMD]",
+       "Prints the \"statusLine\" setting that makes Claude Code run `context-cleaner\n"
+       "statusline` (by this program's full path) after each response and every 30 s.\n"
+       "With --write, merges it into the settings.json Claude Code reads\n"
+       "($CLAUDE_CONFIG_DIR/settings.json, else ~/.claude/settings.json), changing\n"
+       "nothing else there and keeping the old file as settings.json.bak-<time>. A\n"
+       "file already set up is left alone; another status line is left alone unless\n"
+       "--force (the message says how to show both).",
+       {"--write", "--force", "--settings", "--command"},
+       &RunStatusLineInit},
       {"dashboard", "The live dashboard in your browser",
        "context-cleaner dashboard [--host ADDRESS] [--port PORT] "
        "[--auth-token-file FILE] [-z ZONE]\n"

@@ -2,7 +2,7 @@
 // everything else kept, the old bytes kept in a backup that never replaces
 // an earlier one, the file's mode kept, a symlink kept as a symlink, and a
 // file that is not JSON left alone.
-#include "otel/settings_merge.h"
+#include "claude_settings/telemetry_settings.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -51,7 +51,7 @@ TEST(SettingsMerge, TheBackupHoldsTheOriginalBytesAndTheModeIsKept) {
   const std::string original = "{\n  \"model\": \"opus\"  \n}\n";
   test::WriteFile(path, original);
   ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
-  Result<SettingsUpdate> update = WriteClaudeSettings(path, kEndpoint, false);
+  Result<SettingsUpdate> update = WriteTelemetrySettings(path, kEndpoint, false);
   ASSERT_TRUE(update.ok()) << update.status().message();
   EXPECT_EQ(update->outcome, SettingsUpdate::Outcome::kUpdated);
   const std::string backup = update->backup;
@@ -67,10 +67,10 @@ TEST(SettingsMerge, ABackupNeverOverwritesAnEarlierOne) {
   test::TempDir dir;
   const std::string path = dir.Join("settings.json");
   test::WriteFile(path, R"({"first": 1})");
-  Result<SettingsUpdate> one = WriteClaudeSettings(path, kEndpoint, false);
+  Result<SettingsUpdate> one = WriteTelemetrySettings(path, kEndpoint, false);
   ASSERT_TRUE(one.ok()) << one.status().message();
   const std::string after_first = test::ReadFile(path);
-  Result<SettingsUpdate> two = WriteClaudeSettings(path, "http://127.0.0.1:9999", true);
+  Result<SettingsUpdate> two = WriteTelemetrySettings(path, "http://127.0.0.1:9999", true);
   ASSERT_TRUE(two.ok()) << two.status().message();
   EXPECT_NE(one->backup, two->backup);  // Within the same second too.
   EXPECT_EQ(test::ReadFile(one->backup), R"({"first": 1})");
@@ -85,7 +85,7 @@ TEST(SettingsMerge, ASymlinkStaysASymlinkAndItsTargetIsWritten) {
   test::WriteFile(target, R"({"model": "opus"})");
   ASSERT_EQ(::chmod(target.c_str(), 0640), 0);
   fs::create_symlink("dotfiles/claude-settings.json", link);
-  Result<SettingsUpdate> update = WriteClaudeSettings(link, kEndpoint, false);
+  Result<SettingsUpdate> update = WriteTelemetrySettings(link, kEndpoint, false);
   ASSERT_TRUE(update.ok()) << update.status().message();
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
   EXPECT_EQ(fs::read_symlink(link), "dotfiles/claude-settings.json");
@@ -100,7 +100,7 @@ TEST(SettingsMerge, InvalidJsonIsLeftUnchangedWithAClearError) {
   const std::string path = dir.Join("settings.json");
   const std::string broken = R"({"model": "opus",)";
   test::WriteFile(path, broken);
-  Result<SettingsUpdate> r = WriteClaudeSettings(path, kEndpoint, false);
+  Result<SettingsUpdate> r = WriteTelemetrySettings(path, kEndpoint, false);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(r.status().message().find(path), std::string::npos);
@@ -116,7 +116,7 @@ TEST(SettingsMerge, InvalidJsonIsLeftUnchangedWithAClearError) {
 TEST(SettingsMerge, AMissingFileIsCreatedPrivate) {
   test::TempDir dir;
   const std::string path = dir.Join("claude/settings.json");
-  Result<SettingsUpdate> update = WriteClaudeSettings(path, kEndpoint, false);
+  Result<SettingsUpdate> update = WriteTelemetrySettings(path, kEndpoint, false);
   ASSERT_TRUE(update.ok()) << update.status().message();
   EXPECT_EQ(update->outcome, SettingsUpdate::Outcome::kCreated);
   EXPECT_EQ(update->backup, "");
@@ -135,11 +135,11 @@ TEST(SettingsMerge, ASecondRunChangesNothingAndKeepsNoSecondBackup) {
   test::TempDir dir;
   const std::string path = dir.Join("settings.json");
   test::WriteFile(path, R"({"model": "opus"})");
-  Result<SettingsUpdate> first = WriteClaudeSettings(path, kEndpoint, false);
+  Result<SettingsUpdate> first = WriteTelemetrySettings(path, kEndpoint, false);
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ(first->outcome, SettingsUpdate::Outcome::kUpdated);
   const std::string after_first = test::ReadFile(path);
-  Result<SettingsUpdate> second = WriteClaudeSettings(path, kEndpoint, false);
+  Result<SettingsUpdate> second = WriteTelemetrySettings(path, kEndpoint, false);
   ASSERT_TRUE(second.ok()) << second.status().message();
   EXPECT_EQ(second->outcome, SettingsUpdate::Outcome::kUnchanged);
   EXPECT_EQ(second->backup, "");
@@ -153,7 +153,7 @@ TEST(SettingsMerge, AnotherCollectorIsNotReplacedSilently) {
   const std::string theirs =
       R"({"env": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}})";
   test::WriteFile(path, theirs);
-  Result<SettingsUpdate> refused = WriteClaudeSettings(path, kEndpoint, false);
+  Result<SettingsUpdate> refused = WriteTelemetrySettings(path, kEndpoint, false);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("http://collector:4318"), std::string::npos)
@@ -162,7 +162,7 @@ TEST(SettingsMerge, AnotherCollectorIsNotReplacedSilently) {
   EXPECT_EQ(test::ReadFile(path), theirs);
   EXPECT_EQ(FilesIn(dir.path()), 1u);
 
-  Result<SettingsUpdate> forced = WriteClaudeSettings(path, kEndpoint, true);
+  Result<SettingsUpdate> forced = WriteTelemetrySettings(path, kEndpoint, true);
   ASSERT_TRUE(forced.ok()) << forced.status().message();
   EXPECT_EQ(test::ReadFile(forced->backup), theirs);
   EXPECT_EQ(test::ReadFile(path).find("collector"), std::string::npos);

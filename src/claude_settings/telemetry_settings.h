@@ -1,10 +1,11 @@
 // The `env` settings that point Claude Code's telemetry at this program's
-// receiver, and merging them into ~/.claude/settings.json without touching
+// receiver, and merging them into Claude Code's settings.json without touching
 // anything else in it (`context-cleaner telemetry init [--write]`).
 #pragma once
 
 #include <string>
 
+#include "claude_settings/settings_file.h"
 #include "core/result.h"
 
 namespace cc {
@@ -30,24 +31,13 @@ Result<std::string> OtherTelemetryEndpoint(const std::string& settings_json,
 Result<bool> TelemetrySettingsInPlace(const std::string& settings_json,
                                       const std::string& endpoint);
 
-struct SettingsUpdate {
-  enum class Outcome { kCreated, kUpdated, kUnchanged };
-  Outcome outcome = Outcome::kUnchanged;
-  std::string backup;  // The old bytes' copy; "" unless kUpdated.
-};
-
-// Merges into the file at `path` (created if missing, with its directory,
-// mode 0600), keeping the old bytes as path + ".bak-<unix seconds>" (with a
-// "-2", "-3", ... suffix when that exists: an earlier backup is never
-// overwritten). A file already in place is left alone (kUnchanged, no
+// Merges into the file at `path` (UpdateSettingsFile: a backup, atomic,
+// mode and symlinks kept). A file already in place is left alone (kUnchanged, no
 // backup). A file sending telemetry elsewhere (OtherTelemetryEndpoint) is
 // an InvalidArgument naming that endpoint, unless `replace_other_endpoint`.
-// Written atomically (a temporary file beside it, synced, renamed over it)
-// with the old file's mode; when `path` is a symlink, its target is
-// rewritten and the link stays. A file that is not a JSON object (or whose
-// "env" is not one) is an InvalidArgument and is left as it was, with no
-// backup.
-Result<SettingsUpdate> WriteClaudeSettings(const std::string& path,
+// A file that is not a JSON object (or whose "env" is not one) is an
+// InvalidArgument and is left as it was, with no backup.
+Result<SettingsUpdate> WriteTelemetrySettings(const std::string& path,
                                            const std::string& endpoint,
                                            bool replace_other_endpoint);
 

@@ -1,16 +1,7 @@
-#include "otel/settings_merge.h"
+#include "claude_settings/telemetry_settings.h"
 
-#include <fcntl.h>
 #include <simdjson.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -157,127 +148,24 @@ Result<std::string> MergeClaudeSettings(const std::string& settings_json,
   return w.Finish();
 }
 
-namespace {
-
-namespace fs = std::filesystem;
-
-constexpr mode_t kNewFileMode = 0600;  // settings.json may hold secrets.
-
-std::string Errno(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
-
-// Writes all of `bytes` to a new file at `path` with exactly `mode`;
-// EEXIST (as an IoError) when something is already there.
-Status WriteNewFile(const std::string& path, const std::string& bytes,
-                    mode_t mode, bool* exists = nullptr) {
-  const int fd =
-      ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) {
-    if (exists != nullptr) *exists = errno == EEXIST;
-    return Status::IoError(Errno("cannot create " + path));
-  }
-  Status s = Status::Ok();
-  if (::fchmod(fd, mode) != 0)
-    s = Status::IoError(Errno("cannot chmod " + path));
-  for (size_t done = 0; s.ok() && done < bytes.size();) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) s = Status::IoError(Errno("cannot write " + path));
-    if (n > 0) done += static_cast<size_t>(n);
-  }
-  if (s.ok() && ::fsync(fd) != 0)
-    s = Status::IoError(Errno("cannot sync " + path));
-  if (::close(fd) != 0 && s.ok())
-    s = Status::IoError(Errno("cannot close " + path));
-  if (!s.ok()) ::unlink(path.c_str());
-  return s;
-}
-
-// The file a write to `path` must replace: `path` itself, or the file its
-// symlinks lead to (replacing the link would cut it from its target).
-Result<std::string> WriteTarget(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_symlink(fs::symlink_status(path, ec))) return path;
-  const fs::path target = fs::weakly_canonical(path, ec);
-  if (ec) {
-    return Status::IoError("cannot follow the symlink " + path + ": " +
-                           ec.message());
-  }
-  return target.string();
-}
-
-// path + ".bak-<unix seconds>" (then "-2", "-3", ... if taken) holding
-// `bytes`: an earlier backup is never overwritten.
-Result<std::string> KeepBackup(const std::string& path,
-                               const std::string& bytes, mode_t mode) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now().time_since_epoch());
-  const std::string stem = path + ".bak-" + std::to_string(now.count());
-  for (int n = 1; n < 1000; ++n) {
-    const std::string backup = n == 1 ? stem : stem + "-" + std::to_string(n);
-    bool exists = false;
-    Status s = WriteNewFile(backup, bytes, mode, &exists);
-    if (s.ok()) return backup;
-    if (!exists) return Status::IoError("cannot keep a backup: " + s.message());
-  }
-  return Status::IoError("cannot keep a backup: " + stem +
-                         "-2 to -999 all exist");
-}
-
-}  // namespace
-
-Result<SettingsUpdate> WriteClaudeSettings(const std::string& path,
+Result<SettingsUpdate> WriteTelemetrySettings(const std::string& path,
                                            const std::string& endpoint,
                                            bool replace_other_endpoint) {
-  Result<std::string> target = WriteTarget(path);
-  if (!target.ok()) return target.status();
-  std::string old;
-  struct stat st {};
-  const bool existed = ::stat(target->c_str(), &st) == 0;
-  if (!existed && errno != ENOENT) {
-    return Status::IoError(Errno("cannot read " + *target));
-  }
-  const mode_t mode = existed ? (st.st_mode & 07777) : kNewFileMode;
-  if (existed) {
-    std::ifstream in(*target, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (!in.good() && !in.eof())
-      return Status::IoError("cannot read " + *target);
-    old = ss.str();
-  }
-  const std::string current = old.empty() ? "{}" : old;
-  Result<bool> in_place = TelemetrySettingsInPlace(current, endpoint);
-  if (!in_place.ok()) return Status::InvalidArgument(path + ": " + in_place.status().message());
-  if (*in_place) return SettingsUpdate{};
-  Result<std::string> other = OtherTelemetryEndpoint(current, endpoint);
-  if (!other.ok()) return Status::InvalidArgument(path + ": " + other.status().message());
-  if (!other->empty() && !replace_other_endpoint) {
-    return Status::InvalidArgument(path + " already sends Claude Code's telemetry to " + *other +
-                                   "; left unchanged (--force replaces it)");
-  }
-  Result<std::string> merged = MergeClaudeSettings(current, endpoint);
-  if (!merged.ok()) return Status::InvalidArgument(path + ": " + merged.status().message());
-  SettingsUpdate update;
-  update.outcome = SettingsUpdate::Outcome::kCreated;
-  if (existed) {
-    Result<std::string> b = KeepBackup(path, old, mode);
-    if (!b.ok()) return b.status();
-    update.outcome = SettingsUpdate::Outcome::kUpdated;
-    update.backup = std::move(*b);
-  } else {
-    std::error_code ec;
-    fs::create_directories(fs::path(*target).parent_path(), ec);
-  }
-  const std::string tmp = *target + ".tmp-" + std::to_string(::getpid());
-  if (Status s = WriteNewFile(tmp, *merged, mode); !s.ok()) return s;
-  if (::rename(tmp.c_str(), target->c_str()) != 0) {
-    Status s = Status::IoError(Errno("cannot replace " + *target));
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return update;
+  return UpdateSettingsFile(path, [&](const std::string& current)
+                                      -> Result<std::optional<std::string>> {
+    Result<bool> in_place = TelemetrySettingsInPlace(current, endpoint);
+    if (!in_place.ok()) return in_place.status();
+    if (*in_place) return std::optional<std::string>();
+    Result<std::string> other = OtherTelemetryEndpoint(current, endpoint);
+    if (!other.ok()) return other.status();
+    if (!other->empty() && !replace_other_endpoint) {
+      return Status::InvalidArgument("already sends Claude Code's telemetry to " + *other +
+                                     "; left unchanged (--force replaces it)");
+    }
+    Result<std::string> merged = MergeClaudeSettings(current, endpoint);
+    if (!merged.ok()) return merged.status();
+    return std::optional<std::string>(std::move(*merged));
+  });
 }
 
 }  // namespace cc
