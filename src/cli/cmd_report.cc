@@ -374,10 +374,8 @@ int RunReportLimits(const Context& ctx, const ParsedArgs& args) {
   if (report->rows.empty()) {
     PrintOut(
         "No official limits recorded for this period. Claude Code passes "
-        "them (Pro and Max plans)
-to its statusline: `context-cleaner "
-        "statusline init --write` records them.
-");
+        "them (Pro and Max plans)\nto its statusline: `context-cleaner "
+        "statusline init --write` records them.\n");
     return kExitOk;
   }
   PrintTable(LimitsTable(*report, opt));
