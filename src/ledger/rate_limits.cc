@@ -2,12 +2,16 @@
 // and totals reports ask for (LedgerReader). See ledger/rate_limits.h.
 #include "ledger/rate_limits.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <system_error>
 #include <string>
 
 #include "ledger/ledger_reader.h"
 #include "ledger/ledger_writer.h"
 #include "ledger/query_rows.h"
+#include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
 #include "ledger/token_columns.h"
 
@@ -83,16 +87,20 @@ Status CheckRateLimitReading(const RateLimitReading& r) {
   return Status::Ok();
 }
 
-Result<bool> LedgerWriter::RecordRateLimits(const RateLimitReading& reading) {
+namespace {
+
+// RecordRateLimits over `db` (a writer's, or a connection of its own).
+Result<bool> StoreRateLimits(sql::Database& db,
+                             const RateLimitReading& reading) {
   if (Status s = CheckRateLimitReading(reading); !s.ok()) return s;
   const std::vector<WindowReading> windows = WindowsOf(reading);
   if (windows.empty()) return false;
   bool stored = false;
-  Status s = sql::InTransaction(*db_, [&]() -> Status {
-    sql::Statement last(db_->handle(), R"sql(
+  Status s = sql::InTransaction(db, [&]() -> Status {
+    sql::Statement last(db.handle(), R"sql(
       SELECT used_percentage, resets_at FROM rate_limits
       WHERE source = ?1 AND window_kind = ?2 ORDER BY id DESC LIMIT 1)sql");
-    sql::Statement insert(db_->handle(), R"sql(
+    sql::Statement insert(db.handle(), R"sql(
       INSERT INTO rate_limits(source, window_kind, used_percentage, resets_at,
         seen_ms) VALUES(?1, ?2, ?3, ?4, ?5))sql");
     for (const WindowReading& w : windows) {
@@ -112,6 +120,35 @@ Result<bool> LedgerWriter::RecordRateLimits(const RateLimitReading& reading) {
   });
   if (!s.ok()) return s;
   return stored;
+}
+
+}  // namespace
+
+Result<bool> LedgerWriter::RecordRateLimits(const RateLimitReading& reading) {
+  return StoreRateLimits(*db_, reading);
+}
+
+Result<bool> RecordRateLimitsAt(const std::string& ledger_path,
+                                const RateLimitReading& reading,
+                                int busy_timeout_ms) {
+  std::error_code ec;
+  if (!std::filesystem::exists(ledger_path, ec)) {
+    return Status::IoError("no ledger at " + ledger_path);
+  }
+  Result<std::unique_ptr<sql::Database>> db = OpenAtCurrentSchema(ledger_path);
+  if (!db.ok() && db.status().code() == Status::Code::kNotSupported) {
+    return Status::NotSupported(
+        "the ledger " + ledger_path + " is not at schema " +
+        std::to_string(kSchemaVersion) +
+        " (a writer, e.g. `bridge sync --once`, migrates it)");
+  }
+  if (!db.ok()) return db.status();
+  if (Status s = (*db)->Exec("PRAGMA busy_timeout = " +
+                             std::to_string(std::max(0, busy_timeout_ms)));
+      !s.ok()) {
+    return s;
+  }
+  return StoreRateLimits(**db, reading);
 }
 
 Result<std::vector<RateLimitWindow>> LedgerReader::RateLimitWindows(

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.h"
 #include "core/status.h"
 
 namespace cc {
@@ -52,6 +53,18 @@ constexpr size_t kMaxRateLimitSourceBytes = 256;
 // Ok, or InvalidArgument naming the field and why, for every window of
 // `r` that has both its values, and for the source.
 Status CheckRateLimitReading(const RateLimitReading& r);
+
+// For a process without the writer lock (the statusline while a monitor
+// or `run` holds it): LedgerWriter::RecordRateLimits over a connection of
+// its own, which takes no lock and runs no migration (NotSupported unless
+// the ledger is at this program's schema; IoError without a ledger, which
+// it never creates). rate_limits is written only this way and by
+// RecordRateLimits, each in one BEGIN IMMEDIATE transaction, so SQLite
+// serialises two statuslines. Waits at most `busy_timeout_ms` for a
+// writer's transaction (an error after that).
+Result<bool> RecordRateLimitsAt(const std::string& ledger_path,
+                                const RateLimitReading& reading,
+                                int busy_timeout_ms);
 
 // One stored reading of one window.
 struct RateLimitRow {

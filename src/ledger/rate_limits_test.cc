@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "ledger/ledger_writer.h"
@@ -207,6 +208,25 @@ TEST_F(RateLimitsTest, TotalsBetweenCountTheEventsInTheSpan) {
                                                std::string("desktop"));
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->events, 0u);
+}
+
+// The statusline while a monitor holds the writer lock: a connection of
+// its own, deduplicated against what the writer stored.
+TEST_F(RateLimitsTest, AProcessWithoutTheLockStoresBesideTheWriter) {
+  const int64_t r5 = kNowS + 3600, r7 = kNowS + 86400;
+  ASSERT_TRUE(*Record(Reading(12.5, r5, 40, r7)));
+  Result<bool> same = RecordRateLimitsAt(path_, Reading(12.5, r5, 40, r7), 50);
+  ASSERT_TRUE(same.ok()) << same.status().message();
+  EXPECT_FALSE(*same);
+  Result<bool> changed = RecordRateLimitsAt(path_, Reading(13, r5, 40, r7), 50);
+  ASSERT_TRUE(changed.ok()) << changed.status().message();
+  EXPECT_TRUE(*changed);
+  EXPECT_EQ(Rows(path_), 3);
+  EXPECT_FALSE(RecordRateLimitsAt(path_, Reading(-3, r5, 40, r7), 50).ok());
+  // No ledger: an error, and none is created.
+  const std::string missing = dir_.Join("none.db");
+  EXPECT_FALSE(RecordRateLimitsAt(missing, Reading(1, r5, 1, r7), 50).ok());
+  EXPECT_FALSE(std::filesystem::exists(missing));
 }
 
 // A ledger from before the table: migrated, then readings are stored.
