@@ -197,12 +197,15 @@
     return true;
   }
 
+  // A cost per 1 % is often under a cent: four decimals there (as in
+  // `report limits`), dollars and cents above a dollar.
+  const smallUsd = (v) => (Number(v) < 1 ? "$" + Number(v).toFixed(4) : usd(v));
   // The last few windows: their peak and what 1 % of each cost.
   function renderLimitsHistory(l) {
     const items = l.windows.slice(0, 6).map((w) => el("li", {},
       (w.window === "seven_day" ? "7-day" : "5-hour") + " to " + when(w.resetsAt) + ": peak " +
       Number(w.peakPercentage).toFixed(0) + "%" +
-      (w.tokensPerPercent === null ? "" : " · 1% ≈ " + tokens(w.tokensPerPercent) + " tokens, " + usd(w.costUSDPerPercent))));
+      (w.tokensPerPercent === null ? "" : " · 1% ≈ " + tokens(w.tokensPerPercent) + " tokens, " + smallUsd(w.costUSDPerPercent))));
     $("#limits-history").replaceChildren(...items);
   }
 
