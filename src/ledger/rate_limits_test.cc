@@ -70,6 +70,20 @@ TEST_F(RateLimitsTest, TheSameReadingTwiceStoresOneRowPerWindow) {
   EXPECT_EQ(Rows(path_), 2);
 }
 
+// The dashboard reloads when the content stamp moves: a stored reading
+// moves it, a repeated one does not.
+TEST_F(RateLimitsTest, AStoredReadingMovesTheContentStamp) {
+  const int64_t r5 = kNowS + 3600, r7 = kNowS + 86400;
+  Result<std::string> before = ledger_->reader().ContentStamp();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(*Record(Reading(1, r5, 2, r7)));
+  Result<std::string> after = ledger_->reader().ContentStamp();
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(*before, *after);
+  ASSERT_FALSE(*Record(Reading(1, r5, 2, r7, kNowMs + 1000)));
+  EXPECT_EQ(*ledger_->reader().ContentStamp(), *after);
+}
+
 TEST_F(RateLimitsTest, ANewValueOrResetStoresAnotherRowForThatWindowOnly) {
   const int64_t r5 = kNowS + 3600, r7 = kNowS + 86400;
   ASSERT_TRUE(*Record(Reading(12.5, r5, 40, r7)));
