@@ -43,9 +43,13 @@ Status CheckWindow(const WindowReading& w, int64_t seen_ms) {
   const std::string name(RateLimitKindName(w.kind));
   if (std::isnan(w.pct) || w.pct < 0 || w.pct > kMaxRateLimitPercentage) {
     return Status::InvalidArgument(
-        "rate_limits." + name + ".used_percentage: expected 0 to " +
-        std::to_string(static_cast<int>(kMaxRateLimitPercentage)) + ", got " +
-        (std::isnan(w.pct) ? std::string("NaN") : std::to_string(w.pct)));
+        std::string("rate_limits.")
+            .append(name)
+            .append(".used_percentage: expected 0 to ")
+            .append(std::to_string(static_cast<int>(kMaxRateLimitPercentage)))
+            .append(", got ")
+            .append(std::isnan(w.pct) ? std::string("NaN")
+                                      : std::to_string(w.pct)));
   }
   const int64_t seen_s = seen_ms / 1000;
   const int64_t earliest = seen_s - kRateLimitResetSlackSeconds;
@@ -53,9 +57,13 @@ Status CheckWindow(const WindowReading& w, int64_t seen_ms) {
                          kRateLimitResetSlackSeconds;
   if (w.resets_at < earliest || w.resets_at > latest) {
     return Status::InvalidArgument(
-        "rate_limits." + name + ".resets_at: " + std::to_string(w.resets_at) +
-        " (epoch seconds) is too far from the time it was seen (" +
-        std::to_string(seen_s) + ")");
+        std::string("rate_limits.")
+            .append(name)
+            .append(".resets_at: ")
+            .append(std::to_string(w.resets_at))
+            .append(" (epoch seconds) is too far from the time it was seen (")
+            .append(std::to_string(seen_s))
+            .append(")"));
   }
   return Status::Ok();
 }
@@ -77,9 +85,10 @@ int64_t RateLimitWindowSeconds(RateLimitKind kind) {
 
 Status CheckRateLimitReading(const RateLimitReading& r) {
   if (r.source.size() > kMaxRateLimitSourceBytes) {
-    return Status::InvalidArgument("rate limit source: longer than " +
-                                   std::to_string(kMaxRateLimitSourceBytes) +
-                                   " bytes");
+    return Status::InvalidArgument(
+        std::string("rate limit source: longer than ")
+            .append(std::to_string(kMaxRateLimitSourceBytes))
+            .append(" bytes"));
   }
   for (const WindowReading& w : WindowsOf(r)) {
     if (Status s = CheckWindow(w, r.seen_ms); !s.ok()) return s;
@@ -133,18 +142,20 @@ Result<bool> RecordRateLimitsAt(const std::string& ledger_path,
                                 int busy_timeout_ms) {
   std::error_code ec;
   if (!std::filesystem::exists(ledger_path, ec)) {
-    return Status::IoError("no ledger at " + ledger_path);
+    return Status::IoError(std::string("no ledger at ").append(ledger_path));
   }
   Result<std::unique_ptr<sql::Database>> db = OpenAtCurrentSchema(ledger_path);
   if (!db.ok() && db.status().code() == Status::Code::kNotSupported) {
     return Status::NotSupported(
-        "the ledger " + ledger_path + " is not at schema " +
-        std::to_string(kSchemaVersion) +
-        " (a writer, e.g. `bridge sync --once`, migrates it)");
+        std::string("the ledger ")
+            .append(ledger_path)
+            .append(" is not at schema ")
+            .append(std::to_string(kSchemaVersion))
+            .append(" (a writer, e.g. `bridge sync --once`, migrates it)"));
   }
   if (!db.ok()) return db.status();
-  if (Status s = (*db)->Exec("PRAGMA busy_timeout = " +
-                             std::to_string(std::max(0, busy_timeout_ms)));
+  if (Status s = (*db)->Exec(std::string("PRAGMA busy_timeout = ")
+                                 .append(std::to_string(std::max(0, busy_timeout_ms))));
       !s.ok()) {
     return s;
   }

@@ -204,7 +204,7 @@ TEST_F(RateLimitsTest, TotalsBetweenCountTheEventsInTheSpan) {
   Batch b;
   for (int64_t ts : {kNowMs - 1, kNowMs, kNowMs + 1000, kNowMs + 2000}) {
     Event e;
-    e.key = "k" + std::to_string(ts);
+    e.key = std::string("k").append(std::to_string(ts));
     e.tokens.input = 100;
     e.tokens.output = 10;
     e.attributes.model = "claude-sonnet-4-20250514";
