@@ -163,6 +163,52 @@
       el("p", { class: "muted hint", "data-field": "unpriced" }, unpricedNote(b.totals.unpricedEvents)));
   }
 
+  // "2 h 05 min", "3 d 4 h": what is left until `iso`.
+  function countdown(iso, nowIso) {
+    const min = Math.max(0, Math.floor((new Date(iso) - new Date(nowIso)) / 60000));
+    if (min >= 24 * 60) return Math.floor(min / 1440) + " d " + Math.floor(min / 60) % 24 + " h";
+    return Math.floor(min / 60) + " h " + String(min % 60).padStart(2, "0") + " min";
+  }
+
+  // The official 5-hour and 7-day use (Claude Code's rate_limits, kept by
+  // the statusline): a gauge each with its reset countdown; the card stays
+  // hidden until a reading exists.
+  function renderLimits(limits, now) {
+    const card = $("#card-limits");
+    const have = limits && (limits.fiveHour || limits.sevenDay);
+    card.hidden = !have;
+    if (!have) return false;
+    const gauge = (title, r, field) => {
+      if (!r) return el("p", { class: "muted" }, title + ": no reading");
+      const pct = Number(r.usedPercentage);
+      const bar = el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0",
+        "aria-valuemax": "100", "aria-valuenow": String(Math.min(100, pct)),
+        "aria-label": title + " used" }, el("span"));
+      bar.firstChild.style.width = Math.min(100, pct).toFixed(1) + "%";
+      const reset = new Date(r.resetsAt) > new Date(now) ? "resets in " + countdown(r.resetsAt, now) + " (" + when(r.resetsAt) + ")"
+        : "reset " + when(r.resetsAt);
+      return el("div", { class: "gauge" + (pct >= 80 ? " high" : ""), "data-field": field },
+        el("div", { class: "label" }, el("span", {}, title), el("strong", { "data-field": field + "-pct" }, pct.toFixed(0) + "%")),
+        bar,
+        el("div", { class: "muted hint", "data-field": field + "-reset", title: "seen " + when(r.seenAt) }, reset));
+    };
+    $("#limits-body").replaceChildren(gauge("5-hour", limits.fiveHour, "limit-five-hour"),
+      gauge("7-day", limits.sevenDay, "limit-seven-day"));
+    return true;
+  }
+
+  // A cost per 1 % is often under a cent: four decimals there (as in
+  // `report limits`), dollars and cents above a dollar.
+  const smallUsd = (v) => (Number(v) < 1 ? "$" + Number(v).toFixed(4) : usd(v));
+  // The last few windows: their peak and what 1 % of each cost.
+  function renderLimitsHistory(l) {
+    const items = l.windows.slice(0, 6).map((w) => el("li", {},
+      (w.window === "seven_day" ? "7-day" : "5-hour") + " to " + when(w.resetsAt) + ": peak " +
+      Number(w.peakPercentage).toFixed(0) + "%" +
+      (w.tokensPerPercent === null ? "" : " · 1% ≈ " + tokens(w.tokensPerPercent) + " tokens, " + smallUsd(w.costUSDPerPercent))));
+    $("#limits-history").replaceChildren(...items);
+  }
+
   function renderOverview(o) {
     state.unpricedModels = o.unpricedModels;
     $("#empty").hidden = o.allTime.events > 0 || o.origin !== "ledger";
@@ -170,6 +216,7 @@
     renderPeriod($("#card-week"), o.week);
     renderPeriod($("#card-month"), o.month);
     renderBlock(o.block, o.now);
+    if (renderLimits(o.officialLimits, o.now)) api("/api/limits").then(renderLimitsHistory).catch(showError);
     $("#cache-share").textContent = (o.cache.readShare * 100).toFixed(1) + "%";
     const mark = o.allTime.unpricedEvents ? "*" : "";
     $("#cache-saved").textContent = usd(o.cache.savedUSD) + mark;

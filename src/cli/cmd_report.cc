@@ -12,6 +12,7 @@
 #include "clickhouse/usage_query.h"
 #include "core/civil_time.h"
 #include "ledger/ledger_reader.h"
+#include "report/limits_report.h"
 #include "report/report_render.h"
 #include "report/usage_report.h"
 
@@ -251,6 +252,21 @@ Result<UsageData> UsageFromClickHouse(const Context& ctx, ReportRequest* r,
   return QueryClickHouseUsage(*ch->client, r->filter);
 }
 
+// Blocks: the official 5-hour % where the statusline saw one. Cosmetic:
+// a ledger that cannot say leaves the blocks without it.
+void AttachOfficialFromLedger(const Context& ctx,
+                              const std::optional<std::string>& source,
+                              UsageReport* report) {
+  Result<std::unique_ptr<LedgerReader>> ledger =
+      LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
+  if (!ledger.ok()) return;
+  RateLimitFilter filter;
+  filter.source = source;
+  Result<std::vector<RateLimitWindow>> windows =
+      (*ledger)->RateLimitWindows(filter);
+  if (windows.ok()) AttachOfficialWindows(*windows, report);
+}
+
 int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
   Result<ReportRequest> request = ParseRequest(ctx, args, kind);
   if (!request.ok()) return ErrorExit(request.status());
@@ -268,6 +284,9 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
   if (!rows.ok()) return ErrorExit(rows.status());
   UsageReport report = BuildReport(*rows, request->spec);
   report.exact_events = exact_events;
+  if (kind == ReportKind::kBlocks && from == "ledger") {
+    AttachOfficialFromLedger(ctx, request->filter.source, &report);
+  }
   if (request->token_limit) {
     request->render.token_limit =
         ResolveTokenLimit(*request->token_limit, report);
@@ -288,7 +307,80 @@ int RunReport(const Context& ctx, const ParsedArgs& args, ReportKind kind) {
   return kExitOk;
 }
 
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The windows of the official limits that overlap --since/--until, each
+// with the events the ledger counted inside it.
+Result<LimitsReport> LimitsFromLedger(const Context& ctx,
+                                      const RateLimitFilter& filter,
+                                      bool ascending, int64_t now_ms) {
+  Result<std::unique_ptr<LedgerReader>> ledger =
+      LedgerReader::Open(ctx.ledger_path, ctx.prices.get());
+  if (!ledger.ok()) return ledger.status();
+  Result<std::vector<RateLimitWindow>> windows =
+      (*ledger)->RateLimitWindows(filter);
+  if (!windows.ok()) return windows.status();
+  LimitsReport report;
+  report.source = filter.source;
+  for (const RateLimitWindow& w : *windows) {
+    Result<RangeTotals> totals =
+        (*ledger)->TotalsBetween(w.start_ms(), w.end_ms(), filter.source);
+    if (!totals.ok()) return totals.status();
+    report.rows.push_back(LimitRowOf(w, *totals, now_ms));
+  }
+  if (ascending) std::reverse(report.rows.begin(), report.rows.end());
+  return report;
+}
+
 }  // namespace
+
+int RunReportLimits(const Context& ctx, const ParsedArgs& args) {
+  Result<std::optional<int64_t>> since = DayFlag(args, "--since");
+  if (!since.ok()) return ErrorExit(since.status());
+  Result<std::optional<int64_t>> until = DayFlag(args, "--until");
+  if (!until.ok()) return ErrorExit(until.status());
+  if (*since && *until && **since > **until) {
+    return ErrorExit(Status::InvalidArgument(
+        "--since " + FormatDate(**since) + " is after --until " +
+        FormatDate(**until)));
+  }
+  Result<TimeZone> zone = ZoneFlagOf(ctx, args);
+  if (!zone.ok()) return ErrorExit(zone.status());
+  const std::string order = args.Get("--order").value_or("desc");
+  if (order != "asc" && order != "desc") {
+    return ErrorExit(Status::InvalidArgument(
+        "--order: expected asc or desc, got '" + order + "'"));
+  }
+  RateLimitFilter filter;
+  if (*since) filter.since_ms = zone->LocalDayStart(**since);
+  if (*until) filter.until_ms = zone->LocalDayStart(**until + 1);
+  if (auto s = args.Get("--source")) filter.source = *s;
+  LimitsRenderOptions opt;
+  opt.zone = *zone;
+  opt.color = ctx.color;
+  opt.width = TerminalWidth();
+  opt.now_ms = NowMs();
+  Result<LimitsReport> report =
+      LimitsFromLedger(ctx, filter, order == "asc", opt.now_ms);
+  if (!report.ok()) return ErrorExit(report.status());
+  if (args.Has("--json")) {
+    PrintOut(LimitsJson(*report, opt));
+    return kExitOk;
+  }
+  if (report->rows.empty()) {
+    PrintOut(
+        "No official limits recorded for this period. Claude Code passes "
+        "them (Pro and Max plans)\nto its statusline: `context-cleaner "
+        "statusline init --write` records them.\n");
+    return kExitOk;
+  }
+  PrintTable(LimitsTable(*report, opt));
+  return kExitOk;
+}
 
 int RunReportDaily(const Context& ctx, const ParsedArgs& args) {
   return RunReport(ctx, args, ReportKind::kDaily);

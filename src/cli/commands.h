@@ -45,6 +45,7 @@ int RunReportWeekly(const Context& ctx, const ParsedArgs& args);
 int RunReportMonthly(const Context& ctx, const ParsedArgs& args);
 int RunReportSession(const Context& ctx, const ParsedArgs& args);
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args);
+int RunReportLimits(const Context& ctx, const ParsedArgs& args);
 
 // Runs the service (daemon/service.h) with `options`' parts until Ctrl-C,
 // printing what it reports; ledger, prices, source and shipping come from

@@ -357,6 +357,21 @@ const std::vector<Command>& Commands() {
        "10 minutes have passed since that request." +
            std::string(kReportDetails),
        ReportFlags({"--token-limit", "--active", "--recent"}), &RunReportBlocks},
+      {"report limits", "The official 5-hour and 7-day limits, and what 1 % costs",
+       "context-cleaner report limits [--json] [--since D] [--until D] "
+       "[--timezone ZONE]\n       [--source S] [--order asc|desc]",
+       "Claude Code gives Pro and Max subscribers the official use of their "
+       "5-hour and 7-day\nwindows (a used percentage and a reset time) on "
+       "the statusline's stdin; `context-cleaner\nstatusline` keeps every "
+       "change in the ledger. One row per window (identified by its\nreset; "
+       "it runs the 5 hours or 7 days before): the highest percentage seen, "
+       "the\nrequests, tokens and cost the ledger counted inside it, and "
+       "from those what 1 % of\nthe window costs you in tokens and dollars "
+       "(\"-\" while the peak is 0). Latest first\n(--order asc: oldest). "
+       "--since/--until keep windows that overlap those days.\n--source S: "
+       "only S's readings and events (default: every machine's).",
+       {"--json", "--since", "--until", "--timezone", "--order"},
+       &RunReportLimits},
   };
   return kCommands;
 }

@@ -7,6 +7,7 @@
 #include "dashboard/api_params.h"
 #include "dashboard/metrics.h"
 #include "dashboard/usage_views.h"
+#include "report/limits_report.h"
 
 namespace cc {
 namespace {
@@ -48,6 +49,52 @@ void TotalsObject(JsonWriter& w, const UsageTotals& t) {
 
 void Time(JsonWriter& w, std::string_view key, int64_t ms) {
   w.Key(key).String(FormatIsoTimestampMs(ms));
+}
+
+void OptionalDouble(JsonWriter& w, std::string_view key,
+                    const std::optional<double>& v) {
+  w.Key(key);
+  if (v) {
+    w.Double(*v);
+  } else {
+    w.Null();
+  }
+}
+
+// {"fiveHour": {...} | null, "sevenDay": {...} | null}: each kind's latest
+// reading (ledger/rate_limits.h).
+void OfficialLimits(JsonWriter& w, const std::vector<RateLimitRow>& latest) {
+  w.Key("officialLimits").BeginObject();
+  for (RateLimitKind kind : {RateLimitKind::kFiveHour, RateLimitKind::kSevenDay}) {
+    w.Key(kind == RateLimitKind::kFiveHour ? "fiveHour" : "sevenDay");
+    auto it = std::find_if(latest.begin(), latest.end(),
+                           [kind](const RateLimitRow& r) { return r.kind == kind; });
+    if (it == latest.end()) {
+      w.Null();
+      continue;
+    }
+    w.BeginObject().Key("usedPercentage").Double(it->used_percentage);
+    w.Key("resetsAt").String(FormatIsoTimestampMs(it->resets_at * 1000));
+    w.Key("seenAt").String(FormatIsoTimestampMs(it->seen_ms));
+    w.Field("source", it->source).EndObject();
+  }
+  w.EndObject();
+}
+
+// The rollup's events in [start_ms, end_ms), by quarter-hour bucket: the
+// buckets that start in the range. Exact for windows on quarter hours
+// (Claude's resets are on the hour); `report limits` sums the events.
+RangeTotals RollupTotalsBetween(const UsageData& usage, int64_t start_ms,
+                                int64_t end_ms) {
+  RangeTotals t;
+  for (const UsageRow& u : usage.rows) {
+    if (u.bucket_start_ms < start_ms || u.bucket_start_ms >= end_ms) continue;
+    t.tokens += u.tokens;
+    t.cost_nano += u.cost_nano;
+    t.events += u.events;
+    t.unpriced_events += u.unpriced_events;
+  }
+  return t;
 }
 
 void OptionalTime(JsonWriter& w, std::string_view key,
@@ -102,6 +149,7 @@ ApiResponse DashboardApi::Handle(const ApiRequest& r) const {
   if (r.path == "/api/session") return Session(r);
   if (r.path == "/api/health") return Health(r);
   if (r.path == "/api/telemetry") return Telemetry();
+  if (r.path == "/api/limits") return Limits();
   return Error(404, "no such API: " + r.path);
 }
 
@@ -181,7 +229,35 @@ ApiResponse DashboardApi::Overview(const ApiRequest& r) const {
   StringArray(w, "models", v.models);
   StringArray(w, "sources", v.sources);
   StringArray(w, "unpricedModels", v.unpriced_models);
+  OfficialLimits(w, s->official_latest);
   w.EndObject();
+  return Json(w);
+}
+
+// Each official window of the last kOfficialHistoryMs with what the
+// rollup counted inside it: report limits' rows, by quarter hour.
+ApiResponse DashboardApi::Limits() const {
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  const int64_t now = src_.now_ms();
+  JsonWriter w(false);
+  w.BeginObject().Field("version", s->version).Key("windows").BeginArray();
+  for (const RateLimitWindow& win : s->official_windows) {
+    const LimitWindowRow row = LimitRowOf(
+        win, RollupTotalsBetween(s->usage, win.start_ms(), win.end_ms()), now);
+    w.BeginObject().Field("window", RateLimitKindName(win.kind));
+    Time(w, "startTime", win.start_ms());
+    Time(w, "resetsAt", win.end_ms());
+    w.Field("isActive", row.active).Key("peakPercentage").Double(win.peak_percentage);
+    w.Field("readings", win.readings);
+    TokenFields(w, row.totals.tokens);
+    w.Field("events", row.totals.events);
+    Dollars(w, "costUSD", row.totals.cost_nano);
+    w.Field("unpricedEvents", row.totals.unpriced_events);
+    OptionalDouble(w, "tokensPerPercent", row.tokens_per_percent);
+    OptionalDouble(w, "costUSDPerPercent", row.dollars_per_percent);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
   return Json(w);
 }
 

@@ -60,6 +60,7 @@ class DashboardApi {
   ApiResponse Session(const ApiRequest& r) const;
   ApiResponse Health(const ApiRequest& r) const;
   ApiResponse Telemetry() const;
+  ApiResponse Limits() const;
 
   ApiSources src_;
 };

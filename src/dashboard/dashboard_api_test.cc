@@ -655,5 +655,74 @@ TEST_F(DashboardApiTest, HealthServesWhereARejectIsNeverItsBytes) {
             dir_.Join("p-\x1b[2J\xEF\xBF\xBD-\xC2\x9B.jsonl"));
 }
 
+// Without readings: both gauges null, no /api/limits windows, no metric.
+TEST_F(DashboardApiTest, NoOfficialLimitsWithoutReadings) {
+  auto o = Get("/api/overview", {{"tz", "UTC"}});
+  EXPECT_TRUE(o["officialLimits"]["fiveHour"].is_null());
+  EXPECT_TRUE(o["officialLimits"]["sevenDay"].is_null());
+  auto l = Get("/api/limits");
+  EXPECT_EQ(l["windows"].get_array().size(), 0u);
+  ApiResponse m = api_->Handle(ApiRequest{"/metrics", {}});
+  EXPECT_EQ(m.body.find("official_limit"), std::string::npos);
+}
+
+// Readings of the 5-hour window 08:00-13:00 (10 %, then 20 %) and of the
+// 7-day window 2025-09-07 to 2025-09-14 (30 %). The 5-hour window holds
+// e1 and e2: 163,000 tokens, $0.1155, so 1 % = 8,150 tokens, $0.005775.
+// The 7-day one e1, e2, e3: 165,000 tokens, $0.1215; 1 % = 5,500 tokens,
+// $0.00405.
+TEST_F(DashboardApiTest, OfficialLimitsGaugesHistoryAndMetrics) {
+  const int64_t five_reset = At("2025-09-10T13:00:00Z") / 1000;
+  const int64_t seven_reset = At("2025-09-14T00:00:00Z") / 1000;
+  RateLimitReading r;
+  r.source = "host-a";
+  r.seen_ms = now_ - 3'600'000;
+  r.five_hour_pct = 10;
+  r.five_hour_resets_at = five_reset;
+  r.seven_day_pct = 30;
+  r.seven_day_resets_at = seven_reset;
+  ASSERT_TRUE(*ledger_->RecordRateLimits(r));
+  r.seen_ms = now_ - 1'800'000;
+  r.five_hour_pct = 20;
+  ASSERT_TRUE(*ledger_->RecordRateLimits(r));
+  RELOAD_SNAPSHOT();
+
+  auto o = Get("/api/overview", {{"tz", "UTC"}});
+  auto five = o["officialLimits"]["fiveHour"];
+  EXPECT_DOUBLE_EQ(Num(five["usedPercentage"]), 20);
+  EXPECT_EQ(std::string(five["resetsAt"].get_string().value()), "2025-09-10T13:00:00.000Z");
+  EXPECT_EQ(std::string(five["seenAt"].get_string().value()), "2025-09-10T11:30:00.000Z");
+  EXPECT_DOUBLE_EQ(Num(o["officialLimits"]["sevenDay"]["usedPercentage"]), 30);
+
+  auto l = Get("/api/limits");
+  auto windows = l["windows"].get_array();
+  ASSERT_EQ(windows.size(), 2u);
+  auto seven = windows.at(0);
+  EXPECT_EQ(std::string(seven["window"].get_string().value()), "seven_day");
+  EXPECT_EQ(seven["totalTokens"].get_uint64().value(), 165'000u);
+  EXPECT_DOUBLE_EQ(Num(seven["costUSD"]), 0.1215);
+  EXPECT_DOUBLE_EQ(Num(seven["tokensPerPercent"]), 5500);
+  EXPECT_NEAR(Num(seven["costUSDPerPercent"]), 0.00405, 1e-12);
+  auto f = windows.at(1);
+  EXPECT_EQ(std::string(f["window"].get_string().value()), "five_hour");
+  EXPECT_TRUE(f["isActive"].get_bool().value());
+  EXPECT_DOUBLE_EQ(Num(f["peakPercentage"]), 20);
+  EXPECT_EQ(f["readings"].get_uint64().value(), 2u);
+  EXPECT_EQ(f["totalTokens"].get_uint64().value(), 163'000u);
+  EXPECT_DOUBLE_EQ(Num(f["tokensPerPercent"]), 8150);
+  EXPECT_NEAR(Num(f["costUSDPerPercent"]), 0.005775, 1e-12);
+
+  ApiResponse m = api_->Handle(ApiRequest{"/metrics", {}});
+  EXPECT_NE(m.body.find("context_cleaner_official_limit_used_percent{window=\"five_hour\"} 20\n"),
+            std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("context_cleaner_official_limit_used_percent{window=\"seven_day\"} 30\n"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("context_cleaner_official_limit_resets_at_seconds{window=\"five_hour\"} " +
+                        std::to_string(five_reset) + "\n"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("# TYPE context_cleaner_official_limit_resets_at_seconds gauge\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cc

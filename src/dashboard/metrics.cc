@@ -86,6 +86,23 @@ void UsageByModel(const DashboardSnapshot& s, MetricsText& m) {
   }
 }
 
+// The latest official reading of each window (none: no family), so that
+// Prometheus keeps the plan limits' history too.
+void OfficialLimits(const DashboardSnapshot& s, MetricsText& m) {
+  if (s.official_latest.empty()) return;
+  auto label = [](const char* name, const RateLimitRow& r) {
+    return std::string(name).append("{window=\"").append(RateLimitKindName(r.kind)).append("\"}");
+  };
+  const char* used = "context_cleaner_official_limit_used_percent";
+  m.Family(used, "gauge",
+           "The plan's official use of the window (Claude Code's rate_limits), "
+           "latest reading.");
+  for (const RateLimitRow& r : s.official_latest) m.Sample(label(used, r), r.used_percentage);
+  const char* resets = "context_cleaner_official_limit_resets_at_seconds";
+  m.Family(resets, "gauge", "When the window resets (Unix time), latest reading.");
+  for (const RateLimitRow& r : s.official_latest) m.Sample(label(resets, r), r.resets_at);
+}
+
 }  // namespace
 
 ApiResponse Metrics(const ApiSources& src) {
@@ -132,6 +149,7 @@ ApiResponse Metrics(const ApiSources& src) {
     m.Single("context_cleaner_shipping_rejected_rows_total", "counter",
              "Rows ClickHouse refused, kept in the ledger.", st.rejected_rows);
   }
+  OfficialLimits(*s, m);
   m.Single("context_cleaner_snapshot_version", "counter",
            "Times the dashboard has re-read the ledger.", s->version);
   r.body = m.Take();

@@ -66,6 +66,14 @@ Result<std::shared_ptr<DashboardSnapshot>> LoadLedgerSnapshot(
   if (!backlog.ok()) return backlog.status();
   s->backlog = *backlog;
   s->blocks_from_ms = LastBlockStart(s->usage, now_ms);
+  Result<std::vector<RateLimitRow>> latest = ledger.LatestRateLimits();
+  if (!latest.ok()) return latest.status();
+  s->official_latest = std::move(*latest);
+  RateLimitFilter recent;
+  recent.since_ms = now_ms - kOfficialHistoryMs;
+  Result<std::vector<RateLimitWindow>> windows = ledger.RateLimitWindows(recent);
+  if (!windows.ok()) return windows.status();
+  s->official_windows = std::move(*windows);
   return s;
 }
 

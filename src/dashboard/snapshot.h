@@ -20,6 +20,9 @@
 
 namespace cc {
 
+// How far back the dashboard lists official limit windows (/api/limits).
+inline constexpr int64_t kOfficialHistoryMs = 35LL * 24 * 3600 * 1000;
+
 struct DashboardSnapshot {
   uint64_t version = 0;     // Grows with every reload; the page's SSE id.
   int64_t loaded_ms = 0;
@@ -34,6 +37,11 @@ struct DashboardSnapshot {
   std::optional<int64_t> last_event_ms;
   std::optional<TelemetryOverview> telemetry;  // When any was received.
   std::optional<Backlog> backlog;  // Ledger only: bytes not yet read.
+  // The official plan limits (ledger only; ledger/rate_limits.h): each
+  // window kind's latest reading, and the windows of the last
+  // kOfficialHistoryMs, latest first.
+  std::vector<RateLimitRow> official_latest;
+  std::vector<RateLimitWindow> official_windows;
   // How projects are shown (their paths); never null once loaded.
   std::shared_ptr<const ProjectNames> projects =
       std::make_shared<const ProjectNames>();

@@ -234,7 +234,7 @@ const char* const LedgerReader::kStampedTables[] = {
     "meta",         "events",        "usage_rollup", "usage_dims",
     "files",        "rejects",       "sync_runs",    "ship_batches",
     "ship_rejects", "otel_requests", "otel_errors",  "otel_metric_points",
-    nullptr};
+    "rate_limits",  nullptr};
 
 Result<std::string> LedgerReader::ContentStamp() {
   sql::Statement st(db_.handle(), R"sql(
@@ -261,10 +261,11 @@ Result<std::string> LedgerReader::ContentStamp() {
          FROM otel_requests),
       (SELECT count(*) || '/' || ifnull(max(received_ms), '') FROM otel_errors),
       (SELECT count(*) || '/' || ifnull(max(received_ms), '')
-         FROM otel_metric_points))sql");
+         FROM otel_metric_points),
+      (SELECT count(*) || '/' || ifnull(max(id), '') FROM rate_limits))sql");
   std::string stamp;
   Status s = ForEachRow(st, [&stamp](const sql::Statement& row) {
-    for (int i = 0; i < 9; ++i) {
+    for (int i = 0; i < 10; ++i) {
       stamp += row.IsNull(i) ? "" : row.Text(i);
       stamp += '|';
     }

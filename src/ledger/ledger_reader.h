@@ -21,6 +21,7 @@
 #include "core/result.h"
 #include "core/tokens.h"
 #include "ledger/checkpoint.h"
+#include "ledger/rate_limits.h"
 #include "ledger/reject.h"
 #include "ledger/sync_run.h"
 #include "price/price_table.h"
@@ -152,6 +153,14 @@ struct TelemetryOverview {
   int64_t our_cost_nano = 0;
 };
 
+// The events in a span of time: what a plan-limit window cost.
+struct RangeTotals {
+  Tokens tokens;
+  int64_t cost_nano = 0;  // Of the priced events.
+  uint64_t events = 0;
+  uint64_t unpriced_events = 0;
+};
+
 // One event of a session, as the dashboard lists it.
 struct SessionEvent {
   std::string key;
@@ -246,6 +255,19 @@ class LedgerReader {
   // Where shipping last went ("" if it never ran); cheap, unlike
   // ShippingState, which counts the events waiting.
   Result<std::string> ShipTarget();
+
+  // --- The official plan limits (ledger/rate_limits.cc) ---
+  // The windows `filter` selects, latest reset first (a 7-day window
+  // before a 5-hour one with the same reset).
+  Result<std::vector<RateLimitWindow>> RateLimitWindows(
+      const RateLimitFilter& filter);
+  // The latest reading of each window kind (any source), if any.
+  Result<std::vector<RateLimitRow>> LatestRateLimits();
+  // The events with timestamps in [since_ms, until_ms), of one source or
+  // all: exact sums over the events (not the quarter-hour rollup, as a
+  // window need not start on a quarter hour).
+  Result<RangeTotals> TotalsBetween(int64_t since_ms, int64_t until_ms,
+                                    const std::optional<std::string>& source);
 
   // --- Telemetry (ledger/telemetry_queries.cc) ---
   // Exactness, latency per model, errors by status, Claude Code's cost

@@ -35,6 +35,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/event_store.h"
 #include "ledger/ledger_reader.h"
+#include "ledger/rate_limits.h"
 #include "ledger/reject.h"
 #include "ledger/ship_queue.h"
 #include "ledger/sync_run.h"
@@ -113,6 +114,12 @@ class LedgerWriter {
   Status FinishRun(int64_t run_id, const RunCounters& counters,
                    const std::string& result, const std::string& error,
                    int64_t now_ms);
+
+  // Stores each window of `reading` whose percentage or reset differs
+  // from the last stored for its source and window (ledger/rate_limits.h);
+  // true if anything was stored. A reading out of bounds
+  // (CheckRateLimitReading) stores nothing: InvalidArgument.
+  Result<bool> RecordRateLimits(const RateLimitReading& reading);
 
  private:
   LedgerWriter(std::unique_ptr<sql::Database> db,

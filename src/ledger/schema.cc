@@ -283,9 +283,26 @@ UPDATE files SET end_ms = COALESCE(
 DROP TABLE file_ends;
 )sql";
 
+// Version 11: the official plan limits (ledger/rate_limits.h): each
+// change of a window's used percentage or reset, as a machine's statusline
+// saw it. Looked up by source and window (is this reading new?) and by
+// window and reset (the windows a report lists).
+constexpr const char* kVersion11 = R"sql(
+CREATE TABLE rate_limits(
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  window_kind TEXT NOT NULL CHECK(window_kind IN ('five_hour', 'seven_day')),
+  used_percentage REAL NOT NULL,
+  resets_at INTEGER NOT NULL,
+  seen_ms INTEGER NOT NULL
+);
+CREATE INDEX rate_limits_by_source ON rate_limits(source, window_kind);
+CREATE INDEX rate_limits_by_reset ON rate_limits(window_kind, resets_at);
+)sql";
+
 constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4,
                                   kVersion5, kVersion6, kVersion7, kVersion8,
-                                  kVersion9, kVersion10};
+                                  kVersion9, kVersion10, kVersion11};
 
 }  // namespace
 

@@ -220,6 +220,18 @@ void BlocksJson(JsonWriter& w, const UsageReport& report,
     } else {
       w.Null();
     }
+    // Beyond ccusage: the official 5-hour window this block falls in,
+    // where the statusline saw one.
+    w.Key("officialFiveHour");
+    if (b.official) {
+      w.BeginObject()
+          .Key("peakPercentage")
+          .Double(b.official->peak_percentage)
+          .Field("resetsAt", FormatIsoTimestampMs(b.official->end_ms()))
+          .EndObject();
+    } else {
+      w.Null();
+    }
     if (with_rates && opt.token_limit) {  // As ccusage: with a projection.
       const uint64_t projected = report.projection->total_tokens;
       w.Key("tokenLimitStatus")

@@ -1,4 +1,5 @@
 // ReportTable: a UsageReport as a table for a terminal (report_render.h).
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -180,6 +181,13 @@ std::string PercentOf(uint64_t tokens, uint64_t limit) {
   return pct;
 }
 
+// "42%": an official window's peak, as given.
+std::string OfficialPercent(const RateLimitWindow& w) {
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%.4g%%", w.peak_percentage);
+  return pct;
+}
+
 std::string BlocksTable(const UsageReport& report, const RenderOptions& opt) {
   std::vector<TextTable::Column> columns = {
       {"Block start", false, 0, Fit::kFixed},
@@ -188,10 +196,14 @@ std::string BlocksTable(const UsageReport& report, const RenderOptions& opt) {
       {"Requests", true, 2, Fit::kNumber},
       {"Tokens", true, 0, Fit::kNumber}};
   if (opt.token_limit) columns.push_back({"% of limit", true, 1, Fit::kFixed});
+  // The official 5-hour % (its peak), when the statusline saw any.
+  const bool official = std::any_of(report.rows.begin(), report.rows.end(),
+                                    [](const ReportRow& b) { return b.official.has_value(); });
+  if (official) columns.push_back({"Official 5h", true, 1, Fit::kFixed});
   columns.push_back({"Cost (USD)", true, 0, Fit::kFixed});
   TextTable table(columns);
   auto cells = [&](std::string start, std::string status, std::string models,
-                   const UsageTotals* t) {
+                   const UsageTotals* t, const ReportRow* b) {
     std::vector<std::string> c = {std::move(start), std::move(status),
                                   std::move(models)};
     c.push_back(t ? WithThousands(t->events) : "");
@@ -199,18 +211,19 @@ std::string BlocksTable(const UsageReport& report, const RenderOptions& opt) {
     if (opt.token_limit) {
       c.push_back(t ? PercentOf(t->tokens.Total(), *opt.token_limit) : "");
     }
+    if (official) c.push_back(b && b->official ? OfficialPercent(*b->official) : "");
     c.push_back(t ? CostCell(*t) : "");
     return c;
   };
   for (const ReportRow& b : report.rows) {
     table.AddRow(cells(LocalMinute(opt.zone, b.start_ms),
                        BlockStatus(b, opt.now_ms), ModelsCell(b),
-                       b.is_gap ? nullptr : &b.totals),
+                       b.is_gap ? nullptr : &b.totals, &b),
                  b.is_gap ? Style::kDim
                           : (b.is_active ? Style::kBold : Style::kNormal));
     if (!opt.breakdown || b.is_gap) continue;
     for (const auto& [model, t] : b.by_model) {
-      table.AddRow(cells("", "", Bullet(ShortModelName(model)), &t),
+      table.AddRow(cells("", "", Bullet(ShortModelName(model)), &t, nullptr),
                    Style::kDim);
     }
   }

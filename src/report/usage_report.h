@@ -45,6 +45,9 @@ struct ReportRow {
   bool is_active = false;
   int64_t start_ms = 0;  // Floored to the hour.
   int64_t end_ms = 0;    // start + 5 h (a gap: when the next block starts).
+  // The official 5-hour window that overlaps the block most, where the
+  // statusline saw one (report/limits_report.h): its peak % and reset.
+  std::optional<RateLimitWindow> official;
 };
 
 struct BurnRate {

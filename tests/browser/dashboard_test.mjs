@@ -7,7 +7,8 @@
 // marked unknown wherever its requests are left out; a model keeps its
 // colour whatever else is in view; at a phone's 400 px the tables' figures
 // and the session dialog stay on screen; an empty ledger says how to fill
-// it. Screenshots of the main views go to --out (CI keeps them; the README
+// it. The official plan limits' gauges stay hidden until a reading is in
+// the ledger, then show it. Screenshots of the main views go to --out (CI keeps them; the README
 // shows one).
 //
 //   node tests/browser/dashboard_test.mjs --binary build/dev/context-cleaner
@@ -129,6 +130,25 @@ try {
   check((await text("#telemetry")).startsWith("No telemetry received."), "telemetry: " + await text("#telemetry"));
   check(await page.locator("#chart canvas").count() > 0, "no chart drawn");
   check(await text("#origin") === "ledger " + path.join(tmp, "ledger.db"), "which ledger: " + await text("#origin"));
+  // The official plan limits: hidden without a reading; with readings (as
+  // `statusline` stores them, written here by Python's sqlite3 beside the
+  // running monitor) two gauges with their reset countdowns.
+  check(await page.locator("#card-limits").isHidden(), "the limits card shows without readings");
+  const nowS = Math.floor(Date.now() / 1000);
+  const insert = spawnSync("python3", ["-c", `import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executemany("INSERT INTO rate_limits(source, window_kind, used_percentage, resets_at, seen_ms) VALUES(?, ?, ?, ?, ?)",
+  [("test", "five_hour", 42.0, ${nowS + 7200}, ${nowS * 1000}), ("test", "seven_day", 17.5, ${nowS + 3 * 86400}, ${nowS * 1000})])
+db.commit()`, path.join(tmp, "ledger.db")], { encoding: "utf8" });
+  check(insert.status === 0, "inserting readings: " + insert.stderr);
+  await page.waitForSelector("#card-limits:not([hidden])", { timeout: 5000 });
+  check(await text("[data-field=limit-five-hour-pct]") === "42%", "5-hour gauge: " + await text("#card-limits"));
+  check(await text("[data-field=limit-seven-day-pct]") === "18%", "7-day gauge: " + await text("#card-limits"));
+  check((await text("[data-field=limit-five-hour-reset]")).startsWith("resets in 1 h 5") ||
+    (await text("[data-field=limit-five-hour-reset]")).startsWith("resets in 2 h 00"), "5-hour reset: " + await text("#card-limits"));
+  check((await text("[data-field=limit-seven-day-reset]")).startsWith("resets in 2 d 23 h") ||
+    (await text("[data-field=limit-seven-day-reset]")).startsWith("resets in 3 d 0 h"), "7-day reset: " + await text("#card-limits"));
+  await page.waitForFunction(() => document.querySelectorAll("#limits-history li").length === 2, null, { timeout: 5000 });
   await page.screenshot({ path: path.join(out, "dashboard-overview.png"), fullPage: true });
 
   // Live: a line appended to the transcript reaches the page within 2 s.
