@@ -125,6 +125,9 @@ int Main(const std::vector<std::string>& argv) {
     PrintError(s.message());
     return kExitUsage;
   }
+  // The statusline resolves only what it uses and never stops at an error
+  // (a blank statusline is worse than a partial one).
+  if (command->path == "statusline") return RunStatusline(*args);
   Result<Context> ctx = ResolveContext(*args);
   if (!ctx.ok()) return ErrorExit(ctx.status());
   return command->run(*ctx, *args);
@@ -346,6 +349,29 @@ const std::vector<Command>& Commands() {
        "10 minutes have passed since that request." +
            std::string(kReportDetails),
        ReportFlags({"--token-limit", "--active", "--recent"}), &RunReportBlocks},
+      {"statusline", "Claude Code's status line: cost, block, context, limits",
+       "context-cleaner statusline [--segments LIST] [--lines N] [--plain] "
+       "[--thresholds W,A] [--json]",
+       "Claude Code's statusLine command: reads the JSON Claude Code passes "
+       "on stdin and prints\none line: the model, this session's cost and "
+       "tokens from the ledger (exact, subagents\nincluded; Claude Code's "
+       "own estimate, marked ~ and est., until the ledger has it), today's\n"
+       "cost, the current 5-hour block (cost, time left, $/h), the context "
+       "window and the\nofficial 5-hour and 7-day limits with the time to "
+       "their resets. Without a monitor it\nbrings this session's "
+       "transcripts up to date first (only if the ledger's lock is free).\n"
+       "Answers in milliseconds on any ledger; never prints nothing and "
+       "always exits 0\n(problems go to $XDG_STATE_HOME/context-cleaner/"
+       "statusline.log). Segments: model,\nsession, today, block, context, "
+       "limits (config: \"statuslineSegments\"); percentages\nturn yellow "
+       "and red at --thresholds (default 50,80; \"statuslineThresholds\").\n"
+       "Fits $COLUMNS by dropping the least important segments (today first).\n\n"
+       "In ~/.claude/settings.json:\n"
+       "  \"statusLine\": {\"type\": \"command\", \"command\": "
+       "\"context-cleaner statusline\"}",
+       {"--json", "--timezone", "--segments", "--thresholds", "--lines",
+        "--plain", "--no-sync"},
+       [](const Context&, const ParsedArgs& a) { return RunStatusline(a); }},
   };
   return kCommands;
 }

@@ -413,6 +413,34 @@ Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
   return out;
 }
 
+Result<SessionTotals> LedgerReader::SessionTotalsOf(
+    const std::string& session_id) {
+  sql::Statement st(db_.handle(),
+                    "SELECT count(*), coalesce(sum(priced = 0), 0), "
+                    "coalesce(sum(cost_nano), 0), coalesce(min(timestamp_ms), 0), "
+                    "coalesce(max(timestamp_ms), 0), "
+                    "coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), "
+                    "coalesce(sum(cache_creation_tokens), 0), "
+                    "coalesce(sum(cache_creation_5m_tokens), 0), "
+                    "coalesce(sum(cache_creation_1h_tokens), 0), "
+                    "coalesce(sum(cache_read_tokens), 0), "
+                    "coalesce(sum(web_search_requests), 0), "
+                    "coalesce(sum(web_fetch_requests), 0) "
+                    "FROM events WHERE session_id = ?1");
+  st.Bind(1, session_id);
+  SessionTotals out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.events = static_cast<uint64_t>(row.Int(0));
+    out.unpriced_events = static_cast<uint64_t>(row.Int(1));
+    out.cost_nano = row.Int(2);
+    out.first_ms = row.Int(3);
+    out.last_ms = row.Int(4);
+    out.tokens = TokensFromRow(row, 5);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 // A pass over the events' cwds takes seconds on a million events; the
 // first request of a session is an indexed read (events_by_session), and
 // the first session looked at usually started in the project's folder.

@@ -165,6 +165,17 @@ struct SessionEvent {
   bool priced = false;
 };
 
+// One session's events summed (the statusline): every event whose
+// session_id is this one, subagents' included, each counted once.
+struct SessionTotals {
+  uint64_t events = 0;
+  uint64_t unpriced_events = 0;
+  Tokens tokens;
+  int64_t cost_nano = 0;
+  int64_t first_ms = 0;  // 0 when the session has no events.
+  int64_t last_ms = 0;
+};
+
 // One event as validate needs it.
 struct EventBrief {
   std::string key;
@@ -233,6 +244,8 @@ class LedgerReader {
   // drill-down).
   Result<std::vector<SessionEvent>> SessionEvents(const std::string& session_id,
                                                   size_t limit);
+  // A session's totals: an indexed read of its events (events_by_session).
+  Result<SessionTotals> SessionTotalsOf(const std::string& session_id);
   Result<std::vector<EventBrief>> AllEvents();
   Result<std::vector<Reject>> RecentRejects(size_t limit);
   // Every machine label (source) the ledger's usage has, sorted.
