@@ -3,7 +3,7 @@
 //
 // Never blank, never slow: stdin is read with a deadline
 // (statusline/stdin_reader.h), and from then on a line that needs nothing
-// but stdin is ready: a SIGALRM at kHardDeadlineMs after start prints it
+// but stdin is ready: a SIGALRM at the hard deadline (50 ms) prints it
 // and exits 0 if the ledger has not answered by then. Errors go to a log
 // file, not the line, and the exit is always 0 once the flags parsed.
 #include <signal.h>
@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -38,8 +39,12 @@ namespace cc::cli {
 namespace {
 
 constexpr int64_t kStdinDeadlineMs = 30;
-constexpr int64_t kHardDeadlineMs = 50;
+// The hard deadline: 50 ms, or $CONTEXT_CLEANER_STATUSLINE_DEADLINE_MS (10
+// to 10000) for a disk whose fsyncs make a catch-up's commit slower.
+int64_t g_hard_deadline_ms = 50;
 constexpr uint64_t kLogMaxBytes = 256 * 1024;
+// A catch-up larger than this would not fit the deadline: left to a sync.
+constexpr uint64_t kCatchUpMaxBytes = 1 << 20;
 
 // The line printed by whoever gets there first: the command with the
 // ledger's figures, or the alarm with stdin's alone.
@@ -62,19 +67,26 @@ void OnDeadline(int) {
   _exit(0);
 }
 
+// (Re)arms the alarm with `fallback` as the line it prints; SIGALRM is
+// blocked while the text is replaced.
 void ArmDeadline(const std::string& fallback, int64_t start_ns) {
+  sigset_t alarm_only, before;
+  sigemptyset(&alarm_only);
+  sigaddset(&alarm_only, SIGALRM);
+  sigprocmask(SIG_BLOCK, &alarm_only, &before);
   g_fallback_len = std::min(fallback.size(), sizeof g_fallback);
   std::memcpy(g_fallback, fallback.data(), g_fallback_len);
   struct sigaction sa {};
   sa.sa_handler = OnDeadline;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGALRM, &sa, nullptr);
-  int64_t left_us = (start_ns + kHardDeadlineMs * 1'000'000 - MonotonicNs()) / 1000;
+  int64_t left_us = (start_ns + g_hard_deadline_ms * 1'000'000 - MonotonicNs()) / 1000;
   if (left_us < 1000) left_us = 1000;
   itimerval t{};
   t.it_value.tv_sec = static_cast<time_t>(left_us / 1'000'000);
   t.it_value.tv_usec = static_cast<suseconds_t>(left_us % 1'000'000);
   setitimer(ITIMER_REAL, &t, nullptr);
+  sigprocmask(SIG_SETMASK, &before, nullptr);
 }
 
 // Prints `text` unless the alarm already did; disarms it first.
@@ -181,52 +193,65 @@ int64_t NowMs() {
       .count();
 }
 
-std::optional<StatuslineFigures> LedgerFigures(const Settings& s, const ParsedArgs& args,
-                                               const StatuslineInput& input, int64_t now_ms) {
+std::unique_ptr<LedgerReader> OpenLedger(const Settings& s) {
   if (access(s.ledger_path.c_str(), F_OK) != 0) {
     Log("no ledger at " + s.ledger_path + " (run `context-cleaner bridge sync --once`)");
-    return std::nullopt;
+    return nullptr;
   }
   Result<std::unique_ptr<LedgerReader>> reader = LedgerReader::Open(s.ledger_path);
   if (!reader.ok()) {
     Log("ledger " + s.ledger_path + ": " + reader.status().message());
-    return std::nullopt;
+    return nullptr;
   }
-  if (s.sync && !input.transcript_path.empty()) {
-    CatchUpRequest request;
-    request.ledger_path = s.ledger_path;
-    request.roots = ResolveRoots(
-        RootsInput{args.GetAll("--claude-dir"), Env("CLAUDE_CONFIG_DIR"), Env("HOME")});
-    request.source = s.source.empty() ? ThisHostName() : s.source;
-    request.holder = "pid " + std::to_string(getpid()) + " (context-cleaner statusline)";
-    request.transcript_path = input.transcript_path;
-    // The price table is loaded only for a catch-up, and only when the
-    // user overrides it (the built-in one is the writer's default).
-    std::shared_ptr<const PriceTable> prices;
-    if (s.prices) {
-      Result<std::shared_ptr<const PriceTable>> p = ResolvePriceTable(s.prices);
-      if (p.ok()) prices = *p;
-      else Log(p.status().message());
-    }
-    request.prices = prices.get();
-    CatchUpResult r = CatchUpSession(**reader, request);
-    if (r.outcome == CatchUpOutcome::kFailed || r.outcome == CatchUpOutcome::kTooBig) {
-      Log("catch-up of " + input.transcript_path + ": " + r.message);
-    }
-  }
-  TimeZone zone = TimeZone::System();
-  if (s.zone) {
-    Result<TimeZone> z = TimeZone::Load(*s.zone);
-    if (z.ok()) zone = *z;
-    else Log("timezone: " + z.status().message());
-  }
-  Result<StatuslineFigures> figures =
-      QueryFigures(**reader, input.session_id, zone, now_ms);
+  return std::move(*reader);
+}
+
+std::optional<StatuslineFigures> Figures(LedgerReader& reader, const Settings& s,
+                                         const StatuslineInput& input, const TimeZone& zone,
+                                         int64_t now_ms) {
+  Result<StatuslineFigures> figures = QueryFigures(reader, input.session_id, zone, now_ms);
   if (!figures.ok()) {
     Log("ledger " + s.ledger_path + ": " + figures.status().message());
     return std::nullopt;
   }
   return *figures;
+}
+
+// Whether the session's transcripts were brought up to date (new events).
+bool CatchUp(LedgerReader& reader, const Settings& s, const ParsedArgs& args,
+             const StatuslineInput& input) {
+  if (!s.sync || input.transcript_path.empty()) return false;
+  CatchUpRequest request;
+  request.ledger_path = s.ledger_path;
+  request.roots = ResolveRoots(
+      RootsInput{args.GetAll("--claude-dir"), Env("CLAUDE_CONFIG_DIR"), Env("HOME")});
+  request.source = s.source.empty() ? ThisHostName() : s.source;
+  request.holder = "pid " + std::to_string(getpid()) + " (context-cleaner statusline)";
+  request.transcript_path = input.transcript_path;
+  request.max_unread_bytes = kCatchUpMaxBytes;
+  // The price table is loaded only for a catch-up, and only when the
+  // user overrides it (the built-in one is the writer's default).
+  std::shared_ptr<const PriceTable> prices;
+  if (s.prices) {
+    Result<std::shared_ptr<const PriceTable>> p = ResolvePriceTable(s.prices);
+    if (p.ok()) prices = *p;
+    else Log(p.status().message());
+  }
+  request.prices = prices.get();
+  CatchUpResult r = CatchUpSession(reader, request);
+  if (r.outcome == CatchUpOutcome::kFailed || r.outcome == CatchUpOutcome::kTooBig) {
+    Log("catch-up of " + input.transcript_path + ": " + r.message);
+  }
+  return r.outcome == CatchUpOutcome::kSynced;
+}
+
+TimeZone ZoneOf(const Settings& s) {
+  if (s.zone) {
+    Result<TimeZone> z = TimeZone::Load(*s.zone);
+    if (z.ok()) return *z;
+    Log("timezone: " + z.status().message());
+  }
+  return TimeZone::System();
 }
 
 // TODO(issue 15, i15-b): connect to LedgerWriter::RecordRateLimits (the
@@ -238,6 +263,10 @@ void* g_rate_limit_sink_context = nullptr;
 
 int RunStatusline(const ParsedArgs& args) {
   const int64_t start_ns = MonotonicNs();
+  if (auto d = Env("CONTEXT_CLEANER_STATUSLINE_DEADLINE_MS")) {
+    const long ms = std::atol(d->c_str());
+    if (ms >= 10 && ms <= 10'000) g_hard_deadline_ms = ms;
+  }
   Settings settings = ResolveSettings(args);
   StdinRead read = ReadStatuslineStdin(STDIN_FILENO, kStatuslineStdinMax,
                                        start_ns + kStdinDeadlineMs * 1'000'000);
@@ -253,12 +282,24 @@ int RunStatusline(const ParsedArgs& args) {
     Log(p);
     PrintError(p);
   }
-  if (!settings.json) {
-    ArmDeadline(Join(RenderStatusline(input, nullptr, settings.render, now_ms)), start_ns);
-  } else {
-    ArmDeadline(StatuslineJson(input, nullptr, now_ms), start_ns);
+  auto render = [&](const StatuslineFigures* f) {
+    return settings.json ? StatuslineJson(input, f, now_ms)
+                         : Join(RenderStatusline(input, f, settings.render, now_ms));
+  };
+  // From here a line is always ready: stdin's alone, then the ledger's as
+  // it stood, then (after the catch-up) the ledger's up to date.
+  ArmDeadline(render(nullptr), start_ns);
+  std::optional<StatuslineFigures> figures;
+  if (std::unique_ptr<LedgerReader> reader = OpenLedger(settings)) {
+    const TimeZone zone = ZoneOf(settings);
+    figures = Figures(*reader, settings, input, zone, now_ms);
+    if (figures) ArmDeadline(render(&*figures), start_ns);
+    if (CatchUp(*reader, settings, args, input)) {
+      if (std::optional<StatuslineFigures> fresh = Figures(*reader, settings, input, zone, now_ms)) {
+        figures = fresh;
+      }
+    }
   }
-  std::optional<StatuslineFigures> figures = LedgerFigures(settings, args, input, now_ms);
   if (g_rate_limit_sink != nullptr) {
     std::optional<RateLimitReading> reading = RateLimitReadingOf(
         input, settings.source.empty() ? ThisHostName() : settings.source, now_ms);
@@ -268,9 +309,7 @@ int RunStatusline(const ParsedArgs& args) {
       }
     }
   }
-  const StatuslineFigures* f = figures ? &*figures : nullptr;
-  PrintOnce(settings.json ? StatuslineJson(input, f, now_ms)
-                          : Join(RenderStatusline(input, f, settings.render, now_ms)));
+  PrintOnce(render(figures ? &*figures : nullptr));
   return kExitOk;
 }
 
