@@ -168,7 +168,7 @@ Settings ResolveSettings(const ParsedArgs& args) {
   if (auto lines = args.Get("--lines")) {
     const int n = std::atoi(lines->c_str());
     if (n >= 1 && n <= 6) s.render.lines = n;
-    else s.problems.push_back("--lines: expected 1 to 6, got '" + *lines + "'");
+    else s.problems.push_back(std::string("--lines: expected 1 to 6, got '").append(*lines).append("'"));
   }
   s.render.color = !args.Has("--plain") && !args.Has("--no-color") && !Env("NO_COLOR");
   if (auto cols = Env("COLUMNS")) s.render.columns = std::max(0, std::atoi(cols->c_str()));
@@ -195,12 +195,12 @@ int64_t NowMs() {
 
 std::unique_ptr<LedgerReader> OpenLedger(const Settings& s) {
   if (access(s.ledger_path.c_str(), F_OK) != 0) {
-    Log("no ledger at " + s.ledger_path + " (run `context-cleaner bridge sync --once`)");
+    Log(std::string("no ledger at ").append(s.ledger_path).append(" (run `context-cleaner bridge sync --once`)"));
     return nullptr;
   }
   Result<std::unique_ptr<LedgerReader>> reader = LedgerReader::Open(s.ledger_path);
   if (!reader.ok()) {
-    Log("ledger " + s.ledger_path + ": " + reader.status().message());
+    Log(std::string("ledger ").append(s.ledger_path).append(": ").append(reader.status().message()));
     return nullptr;
   }
   return std::move(*reader);
@@ -211,7 +211,7 @@ std::optional<StatuslineFigures> Figures(LedgerReader& reader, const Settings& s
                                          int64_t now_ms) {
   Result<StatuslineFigures> figures = QueryFigures(reader, input.session_id, zone, now_ms);
   if (!figures.ok()) {
-    Log("ledger " + s.ledger_path + ": " + figures.status().message());
+    Log(std::string("ledger ").append(s.ledger_path).append(": ").append(figures.status().message()));
     return std::nullopt;
   }
   return *figures;
@@ -226,7 +226,7 @@ bool CatchUp(LedgerReader& reader, const Settings& s, const ParsedArgs& args,
   request.roots = ResolveRoots(
       RootsInput{args.GetAll("--claude-dir"), Env("CLAUDE_CONFIG_DIR"), Env("HOME")});
   request.source = s.source.empty() ? ThisHostName() : s.source;
-  request.holder = "pid " + std::to_string(getpid()) + " (context-cleaner statusline)";
+  request.holder = std::string("pid ").append(std::to_string(getpid())).append(" (context-cleaner statusline)");
   request.transcript_path = input.transcript_path;
   request.max_unread_bytes = kCatchUpMaxBytes;
   // The price table is loaded only for a catch-up, and only when the
@@ -240,7 +240,7 @@ bool CatchUp(LedgerReader& reader, const Settings& s, const ParsedArgs& args,
   request.prices = prices.get();
   CatchUpResult r = CatchUpSession(reader, request);
   if (r.outcome == CatchUpOutcome::kFailed || r.outcome == CatchUpOutcome::kTooBig) {
-    Log("catch-up of " + input.transcript_path + ": " + r.message);
+    Log(std::string("catch-up of ").append(input.transcript_path).append(": ").append(r.message));
   }
   return r.outcome == CatchUpOutcome::kSynced;
 }
@@ -249,7 +249,7 @@ TimeZone ZoneOf(const Settings& s) {
   if (s.zone) {
     Result<TimeZone> z = TimeZone::Load(*s.zone);
     if (z.ok()) return *z;
-    Log("timezone: " + z.status().message());
+    Log(std::string("timezone: ").append(z.status().message()));
   }
   return TimeZone::System();
 }
@@ -305,7 +305,7 @@ int RunStatusline(const ParsedArgs& args) {
         input, settings.source.empty() ? ThisHostName() : settings.source, now_ms);
     if (reading) {
       if (Status s = g_rate_limit_sink(*reading, g_rate_limit_sink_context); !s.ok()) {
-        Log("rate limits: " + s.message());
+        Log(std::string("rate limits: ").append(s.message()));
       }
     }
   }

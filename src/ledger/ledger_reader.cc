@@ -593,6 +593,56 @@ Result<UsageData> ReadUsage(sql::Database& db, const UsageFilter& filter) {
 
 }  // namespace
 
+// The statusline's read: only the rows from `since_ms` on and the
+// dimensions they name (by primary key), never the whole usage_dims table,
+// which grows with every session of the history.
+Result<UsageData> LedgerReader::RecentUsage(int64_t since_ms) {
+  if (Status s = db_.Exec("BEGIN"); !s.ok()) return s;
+  UsageData out;
+  std::unordered_map<int64_t, uint32_t> index_of;
+  sql::Statement rows(db_.handle(),
+                      std::string("SELECT bucket, dim, events, unpriced_events, ") +
+                          kTokenColumnNames +
+                          ", cost_nano, first_ms, last_ms FROM usage_rollup WHERE "
+                          "bucket >= ?1");
+  rows.Bind(1, RollupBucket(since_ms));
+  std::vector<int64_t> dim_ids;
+  Status s = ForEachRow(rows, [&](const sql::Statement& row) {
+    UsageRow u;
+    u.bucket_start_ms = row.Int(0) * kRollupBucketMs;
+    auto [it, added] =
+        index_of.emplace(row.Int(1), static_cast<uint32_t>(index_of.size()));
+    if (added) dim_ids.push_back(row.Int(1));
+    u.dim = it->second;
+    u.events = row.Uint(2);
+    u.unpriced_events = row.Uint(3);
+    u.tokens = TokensFromRow(row, 4);
+    u.cost_nano = row.Int(12);
+    u.first_ms = row.Int(13);
+    u.last_ms = row.Int(14);
+    out.rows.push_back(u);
+  });
+  sql::Statement dim(db_.handle(),
+                     "SELECT project, session_id, model, source FROM usage_dims "
+                     "WHERE id = ?1");
+  for (size_t i = 0; s.ok() && i < dim_ids.size(); ++i) {
+    dim.Bind(1, dim_ids[i]);
+    bool found = false;
+    s = ForEachRow(dim, [&](const sql::Statement& row) {
+      out.dims.push_back(UsageDim{row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
+      found = true;
+    });
+    if (s.ok() && !found) {
+      s = Status::Corruption(
+          "usage_rollup refers to a dimension missing from usage_dims; "
+          "`bridge reprice` rebuilds both");
+    }
+  }
+  (void)db_.Exec("COMMIT");  // Ends a read: nothing to lose if it fails.
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<UsageData> LedgerReader::Usage(const UsageFilter& filter) {
   // One read transaction: dimensions and rows from the same snapshot, even
   // while a writer commits (or a reprice renumbers the dimensions).

@@ -213,6 +213,9 @@ class LedgerReader {
   // Rollup rows (ledger/rollup.h) for events in [since_ms, until_ms),
   // optionally of one project or source. Reports aggregate these.
   Result<UsageData> Usage(const UsageFilter& filter);
+  // Rollup rows from `since_ms` on, with only the dimensions they name
+  // (Usage reads every dimension: O(sessions) however short the range).
+  Result<UsageData> RecentUsage(int64_t since_ms);
   // For every project, the cwd of its sessions' first requests, sessions
   // in id order until one is its start directory (its cwd encodes to the
   // folder name; core/project_folder.h); cwd "" when none recorded one.

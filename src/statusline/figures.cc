@@ -67,9 +67,7 @@ Result<StatuslineFigures> QueryFigures(LedgerReader& reader,
   int64_t lookback = 12 * 3600 * 1000LL;
   while (true) {
     const int64_t since = std::min(day_start, now_ms - lookback);
-    UsageFilter filter;
-    filter.since_ms = since;
-    Result<UsageData> data = reader.Usage(filter);
+    Result<UsageData> data = reader.RecentUsage(since);
     if (!data.ok()) return data.status();
     bool proven = false;
     std::optional<BlockFigures> block = ActiveBlockOf(*data, since, now_ms, &proven);

@@ -88,7 +88,7 @@ std::optional<Piece> SessionPiece(const StatuslineInput& in,
     return Piece{Segment::kSession, text, kGreen};
   }
   if (in.cost_usd) {
-    return Piece{Segment::kSession, "~" + Dollars(*in.cost_usd) + " session (est.)",
+    return Piece{Segment::kSession, std::string("~").append(Dollars(*in.cost_usd)).append(" session (est.)"),
                  kDim};
   }
   return std::nullopt;
@@ -135,7 +135,7 @@ std::optional<Piece> PieceOf(Segment seg, const StatuslineInput& in,
     }
     case Segment::kContext:
       if (!in.context_used_pct) return std::nullopt;
-      return Piece{seg, "ctx " + Percent(*in.context_used_pct),
+      return Piece{seg, std::string("ctx ").append(Percent(*in.context_used_pct)),
                    PercentColor(*in.context_used_pct, o)};
     case Segment::kLimits:
       return LimitsPiece(in, o, now_ms);
@@ -227,8 +227,10 @@ Result<std::vector<Segment>> ParseSegments(const std::string& list) {
       }
     }
     if (!found) {
-      return Status::InvalidArgument("--segments: unknown segment '" + TerminalSafe(name) +
-                                     "' (known: model, session, today, block, context, limits)");
+      return Status::InvalidArgument(std::string("--segments: unknown segment '")
+                                         .append(TerminalSafe(name))
+                                         .append("' (known: model, session, today, block, "
+                                                 "context, limits)"));
     }
   }
   if (out.empty()) return Status::InvalidArgument("--segments: no segment named");
@@ -240,8 +242,10 @@ Status ParseThresholds(const std::string& text, StatuslineOptions* options) {
   char extra = 0;
   if (std::sscanf(text.c_str(), "%lf,%lf%c", &warn, &alert, &extra) != 2 || warn < 0 ||
       alert < warn || !std::isfinite(alert)) {
-    return Status::InvalidArgument("--thresholds: expected WARN,ALERT percentages (such as "
-                                   "50,80), got '" + TerminalSafe(text) + "'");
+    return Status::InvalidArgument(
+        std::string("--thresholds: expected WARN,ALERT percentages (such as 50,80), got '")
+            .append(TerminalSafe(text))
+            .append("'"));
   }
   options->warn_pct = warn;
   options->alert_pct = alert;
