@@ -135,6 +135,33 @@ def test_never_blank(script, cli: Cli, root: str) -> str:
     return f"6 hostile inputs, each a line in <= {max(times) * 1000:.0f} ms"
 
 
+def test_config_and_columns(script, cli: Cli, root: str) -> str:
+    sid, path = session_with_subagents(root)
+    config = os.path.join(cli.env["XDG_CONFIG_HOME"], "context-cleaner", "config.json")
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as f:
+        json.dump({"statuslineSegments": "limits,model", "statuslineThresholds": "5,10"}, f)
+    try:
+        out, _ = run(cli, stdin_for(sid, path), label="config segments")
+        check(out.startswith("\x1b[31m5h 12% (") and "Opus 4.8" in out and "session" not in out,
+              f"config segments and thresholds not applied: {out!r}")
+        out, _ = run(cli, stdin_for(sid, path), "--segments", "model,session,today",
+                     "--plain", label="flag segments")
+        check(out.startswith("Opus 4.8 | $") and "5h" not in out, f"--segments: {out!r}")
+        narrow = Cli(cli.binary, cli.claude_dir, cli.ledger, {**cli.env, "COLUMNS": "30"})
+        out, _ = run(narrow, stdin_for(sid, path), "--plain", "--segments",
+                     "model,session,today,block,context,limits", label="COLUMNS=30")
+        check(len(out.rstrip("\n")) <= 30 and out.startswith("Opus 4.8"),
+              f"COLUMNS=30: {out!r}")
+        with open(config, "w") as f:
+            json.dump({"statuslineSegments": "model,bogus"}, f)
+        out, _ = run(cli, stdin_for(sid, path), "--plain", label="bad config")
+        check("Opus 4.8" in out, f"a bad config value blanked the line: {out!r}")
+    finally:
+        os.remove(config)
+    return "config, --segments and COLUMNS applied; a bad value still prints"
+
+
 def appended_line(sid: str, key: str, output: int) -> bytes:
     ts = iso_ms(int(time.time() * 1000) - 1000)
     return (assistant_line(key, ts, {"input_tokens": 5, "output_tokens": output},
@@ -192,7 +219,14 @@ def scenario(script) -> str:
     cli = Cli(script.binary, root, script.path("ledger.db"), env)
     cli.ok("bridge", "backfill")
     results = [test_exact_session(script, cli, root), test_never_blank(script, cli, root),
-               test_catch_up(script, cli, root)]
+               test_config_and_columns(script, cli, root), test_catch_up(script, cli, root)]
+    # context-cleaner-statusline, the same command linked alone, beside the binary.
+    slim = os.path.join(os.path.dirname(script.binary), "context-cleaner-statusline")
+    if os.path.exists(slim):
+        slim_cli = Cli(slim, root, cli.ledger, env)
+        results.append("context-cleaner-statusline: " +
+                       test_exact_session(script, slim_cli, root).split(" = ")[1])
+        run(slim_cli, os.urandom(4096), label="context-cleaner-statusline, garbage")
     return "; ".join(results)
 
 
