@@ -224,8 +224,12 @@ def scenario(script) -> str:
     slim = os.path.join(os.path.dirname(script.binary), "context-cleaner-statusline")
     if os.path.exists(slim):
         slim_cli = Cli(slim, root, cli.ledger, env)
-        results.append("context-cleaner-statusline: " +
-                       test_exact_session(script, slim_cli, root).split(" = ")[1])
+        sid, path = session_with_subagents(root)
+        full_out, _ = run(cli, stdin_for(sid, path), "--json", label="full --json")
+        slim_out, _ = run(slim_cli, stdin_for(sid, path), "--json", label="slim --json")
+        check(json.loads(full_out)["session"] == json.loads(slim_out)["session"],
+              f"context-cleaner-statusline differs: {slim_out} vs {full_out}")
+        results.append("context-cleaner-statusline prints the same session")
         run(slim_cli, os.urandom(4096), label="context-cleaner-statusline, garbage")
     return "; ".join(results)
 
