@@ -57,7 +57,7 @@ def measure(cmd: list[str], data: bytes, runs: int, env: dict) -> tuple[float, f
 def small_ledger(binary: str, tmp: str) -> tuple[str, str, str]:
     root = os.path.join(tmp, "claude")
     subprocess.run([sys.executable, os.path.join(HERE, "..", "tools", "gen_corpus.py"), "--out",
-                    root, "--size-mb", "24", "--files", "40"], check=True,
+                    root, "--size-mb", "50", "--files", "60"], check=True,
                    stderr=subprocess.DEVNULL)
     ledger = os.path.join(tmp, "small.db")
     subprocess.run([binary, "--claude-dir", root, "--ledger", ledger, "bridge", "backfill"],
@@ -91,6 +91,12 @@ def main():
     try:
         print(f"{'events':>9}  {'binary':28} {'monitor':8} {'p50 ms':>7} {'p99 ms':>7} "
               f"{'max ms':>7}")
+        # What any process costs here (a loaded machine shows it), and the full program's
+        # start-up alone.
+        for name, cmd in (("/bin/true (baseline)", ["/bin/true"]),
+                          ("context-cleaner --version", [binary, "--version"])):
+            p50, p99, worst = measure(cmd, b"", args.runs, env)
+            print(f"{'-':>9}  {name:28} {'-':8} {p50:7.1f} {p99:7.1f} {worst:7.1f}", flush=True)
         for size in args.sizes.split(","):
             if size == "1k":
                 ledger, root, transcript = small_ledger(binary, tmp)

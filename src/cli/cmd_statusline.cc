@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -207,9 +208,10 @@ std::unique_ptr<LedgerReader> OpenLedger(const Settings& s) {
 }
 
 std::optional<StatuslineFigures> Figures(LedgerReader& reader, const Settings& s,
-                                         const StatuslineInput& input, const TimeZone& zone,
+                                         const StatuslineInput& input, int64_t day_start_ms,
                                          int64_t now_ms) {
-  Result<StatuslineFigures> figures = QueryFigures(reader, input.session_id, zone, now_ms);
+  Result<StatuslineFigures> figures =
+      QueryFigures(reader, input.session_id, day_start_ms, now_ms);
   if (!figures.ok()) {
     Log(std::string("ledger ").append(s.ledger_path).append(": ").append(figures.status().message()));
     return std::nullopt;
@@ -245,13 +247,23 @@ bool CatchUp(LedgerReader& reader, const Settings& s, const ParsedArgs& args,
   return r.outcome == CatchUpOutcome::kSynced;
 }
 
-TimeZone ZoneOf(const Settings& s) {
+// When today began: in --timezone / the config's zone, else the system's
+// through libc ($TZ, /etc/localtime): TimeZone::System() would walk all of
+// /usr/share/zoneinfo to name the zone, some milliseconds at every run.
+int64_t DayStartMs(const Settings& s, int64_t now_ms) {
   if (s.zone) {
     Result<TimeZone> z = TimeZone::Load(*s.zone);
-    if (z.ok()) return *z;
+    if (z.ok()) return z->LocalDayStart(z->LocalDay(now_ms));
     Log(std::string("timezone: ").append(z.status().message()));
   }
-  return TimeZone::System();
+  const time_t now_s = static_cast<time_t>(now_ms / 1000);
+  struct tm local {};
+  if (localtime_r(&now_s, &local) == nullptr) return now_ms / 86'400'000 * 86'400'000;
+  local.tm_hour = local.tm_min = local.tm_sec = 0;
+  local.tm_isdst = -1;
+  const time_t start = mktime(&local);
+  return start == static_cast<time_t>(-1) ? now_ms / 86'400'000 * 86'400'000
+                                          : static_cast<int64_t>(start) * 1000;
 }
 
 // TODO(issue 15, i15-b): connect to LedgerWriter::RecordRateLimits (the
@@ -291,11 +303,11 @@ int RunStatusline(const ParsedArgs& args) {
   ArmDeadline(render(nullptr), start_ns);
   std::optional<StatuslineFigures> figures;
   if (std::unique_ptr<LedgerReader> reader = OpenLedger(settings)) {
-    const TimeZone zone = ZoneOf(settings);
-    figures = Figures(*reader, settings, input, zone, now_ms);
+    const int64_t day_start = DayStartMs(settings, now_ms);
+    figures = Figures(*reader, settings, input, day_start, now_ms);
     if (figures) ArmDeadline(render(&*figures), start_ns);
     if (CatchUp(*reader, settings, args, input)) {
-      if (std::optional<StatuslineFigures> fresh = Figures(*reader, settings, input, zone, now_ms)) {
+      if (std::optional<StatuslineFigures> fresh = Figures(*reader, settings, input, day_start, now_ms)) {
         figures = fresh;
       }
     }

@@ -54,14 +54,14 @@ std::optional<BlockFigures> ActiveBlockOf(const UsageData& data,
 
 Result<StatuslineFigures> QueryFigures(LedgerReader& reader,
                                        const std::string& session_id,
-                                       const TimeZone& zone, int64_t now_ms) {
+                                       int64_t day_start_ms, int64_t now_ms) {
   StatuslineFigures out;
   if (!session_id.empty()) {
     Result<SessionTotals> s = reader.SessionTotalsOf(session_id);
     if (!s.ok()) return s.status();
     out.session = *s;
   }
-  const int64_t day_start = zone.LocalDayStart(zone.LocalDay(now_ms));
+  const int64_t day_start = day_start_ms;
   // One read serves today and the block when the block's lookback starts
   // after midnight; otherwise the lookback widens until it is proven.
   int64_t lookback = 12 * 3600 * 1000LL;

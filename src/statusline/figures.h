@@ -12,7 +12,6 @@
 #include "core/result.h"
 #include "ledger/ledger_reader.h"
 #include "report/usage_report.h"
-#include "time/time_zone.h"
 
 namespace cc {
 
@@ -25,7 +24,7 @@ struct BlockFigures {
 
 struct StatuslineFigures {
   std::optional<SessionTotals> session;  // Unset: no session id given.
-  std::optional<UsageTotals> today;      // In `zone`'s today.
+  std::optional<UsageTotals> today;      // Since day_start_ms.
   std::optional<BlockFigures> block;     // Unset: no active block.
 };
 
@@ -34,9 +33,11 @@ struct StatuslineFigures {
 // boundary (5 hours with no request), at most kBlockLookbackMs.
 inline constexpr int64_t kBlockLookbackMs = 7 * 24 * 3600 * 1000LL;
 
+// `day_start_ms`: when today began in the user's zone (the caller picks the
+// zone: finding the system zone's name walks all of /usr/share/zoneinfo).
 Result<StatuslineFigures> QueryFigures(LedgerReader& reader,
                                        const std::string& session_id,
-                                       const TimeZone& zone, int64_t now_ms);
+                                       int64_t day_start_ms, int64_t now_ms);
 
 // The active block of `data` (rows from `since_ms` on) as `report blocks`
 // builds it, when `since_ms` is a proven boundary of `data`: `data` has a

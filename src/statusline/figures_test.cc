@@ -66,7 +66,7 @@ TEST(StatuslineCatchUp, BringsTheSessionAndItsSubagentsUpToDate) {
   EXPECT_EQ(SessionTranscripts(fx.main), (std::vector<std::string>{fx.main, fx.sub}));
   CatchUpResult r = CatchUpSession(**reader, fx.Request());
   EXPECT_EQ(r.outcome, CatchUpOutcome::kSynced) << r.message;
-  Result<StatuslineFigures> f = QueryFigures(**reader, "s-1", TimeZone::Utc(), fx.now);
+  Result<StatuslineFigures> f = QueryFigures(**reader, "s-1", fx.now / 86'400'000 * 86'400'000, fx.now);
   ASSERT_TRUE(f.ok()) << f.status().message();
   ASSERT_TRUE(f->session);
   EXPECT_EQ(f->session->events, 3u);
@@ -80,7 +80,7 @@ TEST(StatuslineCatchUp, BringsTheSessionAndItsSubagentsUpToDate) {
   // An appended line is counted by the next render.
   test::AppendFile(fx.main, Line("5", "s-1", fx.now - 60'000, 50));
   EXPECT_EQ(CatchUpSession(**reader, fx.Request()).outcome, CatchUpOutcome::kSynced);
-  f = QueryFigures(**reader, "s-1", TimeZone::Utc(), fx.now);
+  f = QueryFigures(**reader, "s-1", fx.now / 86'400'000 * 86'400'000, fx.now);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->session->events, 4u);
   EXPECT_EQ(f->session->tokens.output, 110u);
@@ -100,7 +100,7 @@ TEST(StatuslineCatchUp, NeverWaitsForTheLockAndSkipsABigBacklog) {
     ASSERT_TRUE(monitor.ok());
     EXPECT_EQ(CatchUpSession(**reader, fx.Request()).outcome, CatchUpOutcome::kLocked);
   }
-  Result<StatuslineFigures> f = QueryFigures(**reader, "s-1", TimeZone::Utc(), fx.now);
+  Result<StatuslineFigures> f = QueryFigures(**reader, "s-1", fx.now / 86'400'000 * 86'400'000, fx.now);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->session->events, 0u);
 }
