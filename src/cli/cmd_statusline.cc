@@ -50,6 +50,10 @@ constexpr uint64_t kCatchUpMaxBytes = 1 << 20;
 // The line printed by whoever gets there first: the command with the
 // ledger's figures, or the alarm with stdin's alone.
 std::atomic<bool> g_printed{false};
+// Set while the session's catch-up commits: the alarm then prints, closes
+// stdout and lets the commit finish (at most kCatchUpMaxBytes of input),
+// so a slow disk delays the next line's figures, not their progress.
+std::atomic<bool> g_finish_after_print{false};
 char g_fallback[4096];
 size_t g_fallback_len = 0;
 
@@ -65,6 +69,10 @@ void WriteAll(const char* data, size_t len) {
 void OnDeadline(int) {
   if (g_printed.exchange(true)) return;
   WriteAll(g_fallback, g_fallback_len);
+  if (g_finish_after_print.load()) {
+    close(STDOUT_FILENO);
+    return;
+  }
   _exit(0);
 }
 
@@ -199,7 +207,8 @@ std::unique_ptr<LedgerReader> OpenLedger(const Settings& s) {
     Log(std::string("no ledger at ").append(s.ledger_path).append(" (run `context-cleaner bridge sync --once`)"));
     return nullptr;
   }
-  Result<std::unique_ptr<LedgerReader>> reader = LedgerReader::Open(s.ledger_path);
+  Result<std::unique_ptr<LedgerReader>> reader =
+      LedgerReader::Open(s.ledger_path, nullptr, /*may_migrate=*/false);
   if (!reader.ok()) {
     Log(std::string("ledger ").append(s.ledger_path).append(": ").append(reader.status().message()));
     return nullptr;
@@ -306,7 +315,10 @@ int RunStatusline(const ParsedArgs& args) {
     const int64_t day_start = DayStartMs(settings, now_ms);
     figures = Figures(*reader, settings, input, day_start, now_ms);
     if (figures) ArmDeadline(render(&*figures), start_ns);
-    if (CatchUp(*reader, settings, args, input)) {
+    g_finish_after_print = true;
+    const bool caught_up = CatchUp(*reader, settings, args, input);
+    g_finish_after_print = false;
+    if (caught_up) {
       if (std::optional<StatuslineFigures> fresh = Figures(*reader, settings, input, day_start, now_ms)) {
         figures = fresh;
       }

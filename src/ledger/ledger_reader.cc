@@ -93,7 +93,7 @@ LedgerReader::LedgerReader(sql::Database& db,
 LedgerReader::~LedgerReader() = default;
 
 Result<std::unique_ptr<LedgerReader>> LedgerReader::Open(
-    const std::string& path, const PriceTable* prices) {
+    const std::string& path, const PriceTable* prices, bool may_migrate) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status::IoError("no ledger at " + path +
@@ -121,6 +121,11 @@ Result<std::unique_ptr<LedgerReader>> LedgerReader::Open(
     // Left by an older program, or by a first sync killed before it created
     // the tables or priced them: bring it up to date as a writer would,
     // then read.
+    if (!may_migrate) {
+      return Status::NotSupported(
+          "the ledger " + path + " needs a writer to bring it up to date "
+          "(run `context-cleaner bridge sync --once`)");
+    }
     if ((*db)->access() != sql::Access::kReadWrite) {
       return Status::IoError(
           "cannot read ledger " + path + ": it was written by an older " +

@@ -195,8 +195,12 @@ class LedgerReader {
   // (which needs the lock for a moment) using `prices` (null: the built-in
   // table). A ledger that cannot be written (a read-only file, directory or
   // mount) is read read-only (sql::Database::Open; access_note() says why).
+  // `may_migrate` false: such a ledger is not brought up to date but fails
+  // with NotSupported (the statusline, which must not spend seconds
+  // migrating inside its deadline, leaves that to a sync).
   static Result<std::unique_ptr<LedgerReader>> Open(
-      const std::string& path, const PriceTable* prices = nullptr);
+      const std::string& path, const PriceTable* prices = nullptr,
+      bool may_migrate = true);
 
   // Why this connection reads read-only ("" when it does not; see
   // sql::Database::Open).

@@ -125,6 +125,15 @@ def test_never_blank(script, cli: Cli, root: str) -> str:
                  "--plain", label="damaged ledger")
     check("Opus 4.8" in out, f"damaged ledger: {out!r}")
     times.append(t)
+    # A ledger a writer must bring up to date first (here: the empty file a first sync
+    # killed early leaves) is left to a sync: no migration inside the deadline.
+    empty = script.path("empty.db")
+    open(empty, "wb").close()
+    out, t = run(Cli(cli.binary, cli.claude_dir, empty, cli.env), stdin_for(sid, path),
+                 "--plain", label="ledger needing a migration")
+    check("~$0.42 session (est.)" in out and os.path.getsize(empty) == 0,
+          f"a ledger needing a migration: {out!r}, size {os.path.getsize(empty)}")
+    times.append(t)
     log = os.path.join(cli.env["XDG_STATE_HOME"], "context-cleaner", "statusline.log")
     check(os.path.exists(log) and "no ledger at" in open(log, errors="replace").read(),
           "the missing ledger is not in the log")
@@ -132,7 +141,9 @@ def test_never_blank(script, cli: Cli, root: str) -> str:
     out, _ = run(cli, hostile, "--plain", label="hostile model")
     check("\x1b" not in out and "\x07" not in out and out.count("\n") == 1,
           f"hostile model printed raw: {out!r}")
-    return f"6 hostile inputs, each a line in <= {max(times) * 1000:.0f} ms"
+    check("needs a writer to bring it up to date" in open(log, errors="replace").read(),
+          "the ledger needing a migration is not in the log")
+    return f"7 hostile inputs, each a line in <= {max(times) * 1000:.0f} ms"
 
 
 def test_config_and_columns(script, cli: Cli, root: str) -> str:
