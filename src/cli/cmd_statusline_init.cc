@@ -33,13 +33,17 @@ std::string ShellWord(const std::string& text) {
   return quoted.append("'");
 }
 
-// This program, by its absolute path (Claude Code runs the command with
-// its own PATH), then `statusline`.
+// By absolute path (Claude Code runs the command with its own PATH): the
+// small context-cleaner-statusline installed beside this program (it
+// starts in a few milliseconds: it does not load libcurl or protobuf),
+// else this program with `statusline`.
 std::string OurCommand() {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  std::string command = ec ? std::string("context-cleaner") : ShellWord(self.string());
-  return command.append(" statusline");
+  if (ec) return "context-cleaner statusline";
+  const std::filesystem::path small = self.parent_path() / "context-cleaner-statusline";
+  if (::access(small.c_str(), X_OK) == 0) return ShellWord(small.string());
+  return ShellWord(self.string()).append(" statusline");
 }
 
 }  // namespace

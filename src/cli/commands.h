@@ -46,6 +46,8 @@ int RunReportMonthly(const Context& ctx, const ParsedArgs& args);
 int RunReportSession(const Context& ctx, const ParsedArgs& args);
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args);
 int RunReportLimits(const Context& ctx, const ParsedArgs& args);
+// Resolves its own settings (no Context: nothing may stop it).
+int RunStatusline(const ParsedArgs& args);
 
 // Runs the service (daemon/service.h) with `options`' parts until Ctrl-C,
 // printing what it reports; ledger, prices, source and shipping come from

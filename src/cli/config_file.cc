@@ -33,11 +33,13 @@ Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
     const std::string key(kv.key);
     if (key != "prices" && key != "timezone" && key != "ledger" &&
         key != "source" && key != "clickhouse" && key != "cluster" &&
-        key != "startOfWeek" && key != "projectAliases") {
+        key != "startOfWeek" && key != "projectAliases" &&
+        key != "statuslineSegments" && key != "statuslineThresholds") {
       return Status::InvalidArgument(path + ": unknown setting \"" + key +
                                      "\" (known: prices, timezone, startOfWeek, ledger, "
                                      "source, clickhouse, cluster, "
-                                     "projectAliases)");
+                                     "projectAliases, statuslineSegments, "
+                                     "statuslineThresholds)");
     }
     std::string_view value;
     if (kv.value.get_string().get(value)) {

@@ -1,7 +1,8 @@
 // The config file: a JSON object of settings a user would otherwise pass as
 // flags every time. Flags win over it. Keys: "prices", "timezone", "startOfWeek",
 // "ledger", "source", "clickhouse", "cluster", "projectAliases" (ccusage's
-// "name-or-path=Alias,..." list) (strings). An unknown key or a non-string is an error
+// "name-or-path=Alias,..." list), "statuslineSegments",
+// "statuslineThresholds" (strings). An unknown key or a non-string is an error
 // that names it; a missing default file is not.
 #pragma once
 

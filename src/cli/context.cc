@@ -211,6 +211,14 @@ const std::vector<FlagSpec>& AllFlags() {
                        "projection", false, "-a"},
       {"--recent", "", "blocks: only blocks started in the last 3 days, and "
                        "the active one", false, "-r"},
+      {"--segments", "LIST",
+       "statusline: which segments, in order (model,session,today,block,"
+       "context,limits)"},
+      {"--thresholds", "WARN,ALERT",
+       "statusline: percentages turn yellow at WARN, red at ALERT (50,80)"},
+      {"--lines", "N", "statusline: spread the segments over N lines (1)"},
+      {"--plain", "", "statusline: no colours"},
+      {"--no-sync", "", "statusline: do not bring the session's transcript up to date"},
   };
   return kFlags;
 }
@@ -297,6 +305,14 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
     PrintWarning(ctx, *w);
   }
   return ctx;
+}
+
+std::string DefaultLedgerFile() { return DefaultLedgerPath(); }
+std::string DefaultConfigFile() { return DefaultConfigPath(); }
+std::string ThisHostName() { return HostName(); }
+Result<std::shared_ptr<const PriceTable>> ResolvePriceTable(
+    std::optional<std::string> override_path) {
+  return ResolvePrices(std::move(override_path));
 }
 
 void PrintError(const std::string& message) {

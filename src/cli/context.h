@@ -44,6 +44,15 @@ struct Context {
 
 Result<Context> ResolveContext(const ParsedArgs& args);
 
+// Pieces of ResolveContext for a command that must not fail on them (the
+// statusline resolves only what it uses, and never stops at an error).
+std::string DefaultLedgerFile();  // $XDG_DATA_HOME/context-cleaner/ledger.db
+std::string DefaultConfigFile();  // $XDG_CONFIG_HOME/context-cleaner/config.json
+std::string ThisHostName();
+// The installed price table (else the built-in one), `override_path` on top.
+Result<std::shared_ptr<const PriceTable>> ResolvePriceTable(
+    std::optional<std::string> override_path);
+
 // The flags every command accepts.
 const std::vector<std::string>& GlobalFlagNames();
 // Every flag of every command (for the parser).

@@ -125,6 +125,9 @@ int Main(const std::vector<std::string>& argv) {
     PrintError(s.message());
     return kExitUsage;
   }
+  // The statusline resolves only what it uses and never stops at an error
+  // (a blank statusline is worse than a partial one).
+  if (command->path == "statusline") return RunStatusline(*args);
   Result<Context> ctx = ResolveContext(*args);
   if (!ctx.ok()) return ErrorExit(ctx.status());
   return command->run(*ctx, *args);
@@ -250,8 +253,8 @@ const std::vector<Command>& Commands() {
        &RunTelemetryInit},
       {"statusline init", "Show context-cleaner under Claude Code's prompt",
        "context-cleaner statusline init [--write [--force]] [--settings FILE] [--command CMD]",
-       "Prints the \"statusLine\" setting that makes Claude Code run `context-cleaner\n"
-       "statusline` (by this program's full path) after each response and every 30 s.\n"
+       "Prints the \"statusLine\" setting that makes Claude Code run the statusline\n"
+       "(context-cleaner-statusline, by its full path) after each response and every 30 s.\n"
        "With --write, merges it into the settings.json Claude Code reads\n"
        "($CLAUDE_CONFIG_DIR/settings.json, else ~/.claude/settings.json), changing\n"
        "nothing else there and keeping the old file as settings.json.bak-<time>. A\n"
@@ -372,6 +375,27 @@ const std::vector<Command>& Commands() {
        "only S's readings and events (default: every machine's).",
        {"--json", "--since", "--until", "--timezone", "--order"},
        &RunReportLimits},
+      {"statusline", "Claude Code's status line: cost, block, context, limits",
+       "context-cleaner statusline [--segments LIST] [--lines N] [--plain] "
+       "[--thresholds W,A] [--json]",
+       "Claude Code's statusLine command: reads the JSON Claude Code passes "
+       "on stdin and prints\none line: the model, this session's cost and "
+       "tokens from the ledger (exact, subagents\nincluded; Claude Code's "
+       "own estimate, marked ~ and est., until the ledger has it), today's\n"
+       "cost, the current 5-hour block (cost, time left, $/h), the context "
+       "window and the\nofficial 5-hour and 7-day limits with the time to "
+       "their resets. Without a monitor it\nbrings this session's "
+       "transcripts up to date first (only if the ledger's lock is free).\n"
+       "Answers in milliseconds on any ledger; never prints nothing and "
+       "always exits 0\n(problems go to $XDG_STATE_HOME/context-cleaner/"
+       "statusline.log). Segments: model,\nsession, today, block, context, "
+       "limits (config: \"statuslineSegments\"); percentages\nturn yellow "
+       "and red at --thresholds (default 50,80; \"statuslineThresholds\").\n"
+       "Fits $COLUMNS by dropping the least important segments (today first).\n\n"
+       "`context-cleaner statusline init --write` sets Claude Code up to run it.",
+       {"--json", "--timezone", "--segments", "--thresholds", "--lines",
+        "--plain", "--no-sync"},
+       [](const Context&, const ParsedArgs& a) { return RunStatusline(a); }},
   };
   return kCommands;
 }

@@ -93,7 +93,7 @@ LedgerReader::LedgerReader(sql::Database& db,
 LedgerReader::~LedgerReader() = default;
 
 Result<std::unique_ptr<LedgerReader>> LedgerReader::Open(
-    const std::string& path, const PriceTable* prices) {
+    const std::string& path, const PriceTable* prices, bool may_migrate) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status::IoError("no ledger at " + path +
@@ -121,6 +121,11 @@ Result<std::unique_ptr<LedgerReader>> LedgerReader::Open(
     // Left by an older program, or by a first sync killed before it created
     // the tables or priced them: bring it up to date as a writer would,
     // then read.
+    if (!may_migrate) {
+      return Status::NotSupported(
+          "the ledger " + path + " needs a writer to bring it up to date "
+          "(run `context-cleaner bridge sync --once`)");
+    }
     if ((*db)->access() != sql::Access::kReadWrite) {
       return Status::IoError(
           "cannot read ledger " + path + ": it was written by an older " +
@@ -414,6 +419,34 @@ Result<std::vector<SessionEvent>> LedgerReader::SessionEvents(
   return out;
 }
 
+Result<SessionTotals> LedgerReader::SessionTotalsOf(
+    const std::string& session_id) {
+  sql::Statement st(db_.handle(),
+                    "SELECT count(*), coalesce(sum(priced = 0), 0), "
+                    "coalesce(sum(cost_nano), 0), coalesce(min(timestamp_ms), 0), "
+                    "coalesce(max(timestamp_ms), 0), "
+                    "coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), "
+                    "coalesce(sum(cache_creation_tokens), 0), "
+                    "coalesce(sum(cache_creation_5m_tokens), 0), "
+                    "coalesce(sum(cache_creation_1h_tokens), 0), "
+                    "coalesce(sum(cache_read_tokens), 0), "
+                    "coalesce(sum(web_search_requests), 0), "
+                    "coalesce(sum(web_fetch_requests), 0) "
+                    "FROM events WHERE session_id = ?1");
+  st.Bind(1, session_id);
+  SessionTotals out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& row) {
+    out.events = static_cast<uint64_t>(row.Int(0));
+    out.unpriced_events = static_cast<uint64_t>(row.Int(1));
+    out.cost_nano = row.Int(2);
+    out.first_ms = row.Int(3);
+    out.last_ms = row.Int(4);
+    out.tokens = TokensFromRow(row, 5);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 // A pass over the events' cwds takes seconds on a million events; the
 // first request of a session is an indexed read (events_by_session), and
 // the first session looked at usually started in the project's folder.
@@ -565,6 +598,56 @@ Result<UsageData> ReadUsage(sql::Database& db, const UsageFilter& filter) {
 }
 
 }  // namespace
+
+// The statusline's read: only the rows from `since_ms` on and the
+// dimensions they name (by primary key), never the whole usage_dims table,
+// which grows with every session of the history.
+Result<UsageData> LedgerReader::RecentUsage(int64_t since_ms) {
+  if (Status s = db_.Exec("BEGIN"); !s.ok()) return s;
+  UsageData out;
+  std::unordered_map<int64_t, uint32_t> index_of;
+  sql::Statement rows(db_.handle(),
+                      std::string("SELECT bucket, dim, events, unpriced_events, ") +
+                          kTokenColumnNames +
+                          ", cost_nano, first_ms, last_ms FROM usage_rollup WHERE "
+                          "bucket >= ?1");
+  rows.Bind(1, RollupBucket(since_ms));
+  std::vector<int64_t> dim_ids;
+  Status s = ForEachRow(rows, [&](const sql::Statement& row) {
+    UsageRow u;
+    u.bucket_start_ms = row.Int(0) * kRollupBucketMs;
+    auto [it, added] =
+        index_of.emplace(row.Int(1), static_cast<uint32_t>(index_of.size()));
+    if (added) dim_ids.push_back(row.Int(1));
+    u.dim = it->second;
+    u.events = row.Uint(2);
+    u.unpriced_events = row.Uint(3);
+    u.tokens = TokensFromRow(row, 4);
+    u.cost_nano = row.Int(12);
+    u.first_ms = row.Int(13);
+    u.last_ms = row.Int(14);
+    out.rows.push_back(u);
+  });
+  sql::Statement dim(db_.handle(),
+                     "SELECT project, session_id, model, source FROM usage_dims "
+                     "WHERE id = ?1");
+  for (size_t i = 0; s.ok() && i < dim_ids.size(); ++i) {
+    dim.Bind(1, dim_ids[i]);
+    bool found = false;
+    s = ForEachRow(dim, [&](const sql::Statement& row) {
+      out.dims.push_back(UsageDim{row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
+      found = true;
+    });
+    if (s.ok() && !found) {
+      s = Status::Corruption(
+          "usage_rollup refers to a dimension missing from usage_dims; "
+          "`bridge reprice` rebuilds both");
+    }
+  }
+  (void)db_.Exec("COMMIT");  // Ends a read: nothing to lose if it fails.
+  if (!s.ok()) return s;
+  return out;
+}
 
 Result<UsageData> LedgerReader::Usage(const UsageFilter& filter) {
   // One read transaction: dimensions and rows from the same snapshot, even

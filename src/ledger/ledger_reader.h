@@ -174,6 +174,17 @@ struct SessionEvent {
   bool priced = false;
 };
 
+// One session's events summed (the statusline): every event whose
+// session_id is this one, subagents' included, each counted once.
+struct SessionTotals {
+  uint64_t events = 0;
+  uint64_t unpriced_events = 0;
+  Tokens tokens;
+  int64_t cost_nano = 0;
+  int64_t first_ms = 0;  // 0 when the session has no events.
+  int64_t last_ms = 0;
+};
+
 // One event as validate needs it.
 struct EventBrief {
   std::string key;
@@ -193,8 +204,12 @@ class LedgerReader {
   // (which needs the lock for a moment) using `prices` (null: the built-in
   // table). A ledger that cannot be written (a read-only file, directory or
   // mount) is read read-only (sql::Database::Open; access_note() says why).
+  // `may_migrate` false: such a ledger is not brought up to date but fails
+  // with NotSupported (the statusline, which must not spend seconds
+  // migrating inside its deadline, leaves that to a sync).
   static Result<std::unique_ptr<LedgerReader>> Open(
-      const std::string& path, const PriceTable* prices = nullptr);
+      const std::string& path, const PriceTable* prices = nullptr,
+      bool may_migrate = true);
 
   // Why this connection reads read-only ("" when it does not; see
   // sql::Database::Open).
@@ -211,6 +226,9 @@ class LedgerReader {
   // Rollup rows (ledger/rollup.h) for events in [since_ms, until_ms),
   // optionally of one project or source. Reports aggregate these.
   Result<UsageData> Usage(const UsageFilter& filter);
+  // Rollup rows from `since_ms` on, with only the dimensions they name
+  // (Usage reads every dimension: O(sessions) however short the range).
+  Result<UsageData> RecentUsage(int64_t since_ms);
   // For every project, the cwd of its sessions' first requests, sessions
   // in id order until one is its start directory (its cwd encodes to the
   // folder name; core/project_folder.h); cwd "" when none recorded one.
@@ -242,6 +260,8 @@ class LedgerReader {
   // drill-down).
   Result<std::vector<SessionEvent>> SessionEvents(const std::string& session_id,
                                                   size_t limit);
+  // A session's totals: an indexed read of its events (events_by_session).
+  Result<SessionTotals> SessionTotalsOf(const std::string& session_id);
   Result<std::vector<EventBrief>> AllEvents();
   Result<std::vector<Reject>> RecentRejects(size_t limit);
   // Every machine label (source) the ledger's usage has, sorted.

@@ -2,8 +2,9 @@
 """`statusline init --write` sets Claude Code's statusLine once, where Claude
 Code reads it, and never replaces another status line silently.
 
-  temp HOME:   ~/.claude/settings.json gets a statusLine running this binary
-               (by its full path) with `statusline`; other keys kept.
+  temp HOME:   ~/.claude/settings.json gets a statusLine running the small
+               context-cleaner-statusline beside the binary (full path),
+               else the binary with `statusline`; other keys kept.
   twice:       a second run says nothing changed and keeps no second backup.
   config dir:  with CLAUDE_CONFIG_DIR set, its settings.json is written.
   another:     a file with another statusLine is left byte for byte (exit 2,
@@ -53,8 +54,10 @@ def scenario(script) -> str:
     with open(settings) as f:
         written = json.load(f)
     line = written.get("statusLine", {})
+    small = os.path.join(os.path.dirname(script.binary), "context-cleaner-statusline")
+    want = small if os.access(small, os.X_OK) else f"{script.binary} statusline"
     if written.get("model") != "opus" or line.get("type") != "command" or \
-            line.get("command") != f"{script.binary} statusline":
+            line.get("command") != want:
         fail(f"{settings} is not set up as expected: {written}")
 
     with open(settings) as f:
