@@ -275,10 +275,8 @@ int64_t DayStartMs(const Settings& s, int64_t now_ms) {
                                           : static_cast<int64_t>(start) * 1000;
 }
 
-// TODO(issue 15, i15-b): connect to LedgerWriter::RecordRateLimits (the
-// limits history). Null until then: readings are built and dropped.
-RateLimitSink g_rate_limit_sink = nullptr;
-void* g_rate_limit_sink_context = nullptr;
+// How long the limits' history may wait for a writer's transaction.
+constexpr int kRateLimitsBusyMs = 20;
 
 }  // namespace
 
@@ -324,16 +322,16 @@ int RunStatusline(const ParsedArgs& args) {
       }
     }
   }
-  if (g_rate_limit_sink != nullptr) {
-    std::optional<RateLimitReading> reading = RateLimitReadingOf(
-        input, settings.source.empty() ? ThisHostName() : settings.source, now_ms);
-    if (reading) {
-      if (Status s = g_rate_limit_sink(*reading, g_rate_limit_sink_context); !s.ok()) {
-        Log(std::string("rate limits: ").append(s.message()));
-      }
-    }
-  }
   PrintOnce(render(figures ? &*figures : nullptr));
+  // After the line: the official limits kept as history (only a change is
+  // stored), beside a monitor holding the writer lock too; never creates a
+  // ledger.
+  std::optional<RateLimitReading> reading = RateLimitReadingOf(
+      input, settings.source.empty() ? ThisHostName() : settings.source, now_ms);
+  if (reading && access(settings.ledger_path.c_str(), F_OK) == 0) {
+    Result<bool> stored = RecordRateLimitsAt(settings.ledger_path, *reading, kRateLimitsBusyMs);
+    if (!stored.ok()) Log(std::string("rate limits: ").append(stored.status().message()));
+  }
   return kExitOk;
 }
 

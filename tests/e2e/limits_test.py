@@ -17,9 +17,12 @@ $0.078, peak 5 % (2,800 tokens, $0.0156). Block 09:00-14:00 falls in the
     python3 tests/e2e/limits_test.py --binary PATH
 """
 
+import json
 import os
 import sqlite3
+import subprocess
 import sys
+import time
 
 from e2e_common import Cli, assistant_line, check, main
 
@@ -97,7 +100,37 @@ def scenario(script) -> str:
     check(blocks[1]["officialFiveHour"] is None, f"block 14:00: {blocks[1].get('officialFiveHour')}")
     btable = cli.ok("report", "blocks", "-z", "UTC").stdout.decode()
     check("Official 5h" in btable and "30%" in btable, f"blocks table:\n{btable}")
-    return "peaks per window and machine, tokens and dollars per 1 %, blocks' official %"
+    return ("peaks per window and machine, tokens and dollars per 1 %, blocks' official %; "
+            + statusline_stores_changes(script))
+
+
+def statusline_stores_changes(script) -> str:
+    """`statusline` itself keeps the readings: a repeat stores nothing, a
+    change one row, and `report limits` lists them."""
+    root = script.path("claude-sl")
+    os.makedirs(os.path.join(root, "projects", "-w"))
+    with open(os.path.join(root, "projects", "-w", "s-1.jsonl"), "w") as f:
+        f.write(assistant_line("m1", "2025-09-10T09:30:00.000Z",
+                               {"input_tokens": 10, "output_tokens": 5}) + "\n")
+    cli = Cli(script.binary, root, script.path("ledger-sl.db"))
+    cli.ok("--source", "desk", "bridge", "backfill")
+    resets = int(time.time()) + 3600
+    def stdin(pct: float) -> bytes:
+        return json.dumps({"session_id": "s-1", "model": {"display_name": "Sonnet 4"},
+                           "rate_limits": {"five_hour": {"used_percentage": pct,
+                                                        "resets_at": resets}}}).encode()
+    for pct in (12, 12, 12, 15):
+        p = subprocess.run([script.binary, "--ledger", cli.ledger, "--source", "desk",
+                            "statusline", "--plain"], input=stdin(pct), capture_output=True,
+                           timeout=30)
+        check(p.returncode == 0 and b"5h" in p.stdout, f"statusline: {p.returncode} {p.stdout!r}")
+    rows = sqlite3.connect(cli.ledger).execute(
+        "SELECT COUNT(*) FROM rate_limits").fetchone()[0]
+    check(rows == 2, f"4 statusline runs, 2 distinct readings: {rows} rows stored")
+    limits = cli.json("report", "limits", "--json")["limits"]
+    check(len(limits) == 1 and limits[0]["peakPercentage"] == 15 and limits[0]["readings"] == 2,
+          f"report limits after the statusline: {limits}")
+    return "statusline stores each change once"
 
 
 if __name__ == "__main__":
