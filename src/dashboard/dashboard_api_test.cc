@@ -590,9 +590,10 @@ TEST_F(DashboardApiTest, AnUnpricedModelIsCountedAndNamedWhereItIsLeftOut) {
   EXPECT_EQ(unpriced.at(2).get_uint64().value(), 1u);
   EXPECT_DOUBLE_EQ(Num(models.at(1)["costUSD"].get_array().at(2)), 0);
   EXPECT_EQ(models.at(1)["events"].get_array().at(2).get_uint64().value(), 1u);
-  for (auto n : models.at(0)["unpricedEvents"].get_array().value()) {
-    EXPECT_EQ(n.get_uint64().value(), 0u);
-  }
+  // Held in a variable: a range-for over `.value()` of a temporary result
+  // would read it after it is gone.
+  simdjson::dom::array priced = models.at(0)["unpricedEvents"].get_array().value();
+  for (auto n : priced) EXPECT_EQ(n.get_uint64().value(), 0u);
 
   auto by_model =
       Get("/api/breakdown", {{"by", "model"}})["rows"].get_array().value();

@@ -465,7 +465,10 @@ Result<std::vector<ProjectCwd>> LedgerReader::ProjectCwds() {
     WHERE session_id = ?1 AND project = ?2 AND cwd <> ''
     ORDER BY timestamp_ms LIMIT 1)sql");
   std::vector<ProjectCwd> out;
-  for (const auto& [project, ids] : sessions) {
+  for (const auto& entry : sessions) {
+    // Named, not bound: clang 14 does not let a lambda capture a binding.
+    const std::string& project = entry.first;
+    const std::vector<std::string>& ids = entry.second;
     const size_t found_before = out.size();
     bool in_folder = false;
     for (size_t i = 0; i < ids.size() && i < kMostSessionsPerProject && !in_folder;
