@@ -62,7 +62,7 @@ TEST(StatusLineSettings, AnotherStatusLineIsKeptUnlessForcedAndTheErrorSaysHowTo
   Result<SettingsUpdate> refused = WriteStatusLineSettings(path, kCommand, false);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
-  const std::string& why = refused.status().message();
+  const std::string why = refused.status().message();  // A copy: status() is a temporary.
   EXPECT_NE(why.find("~/.claude/line.sh"), std::string::npos) << why;
   EXPECT_NE(why.find("--force"), std::string::npos) << why;
   EXPECT_NE(why.find("to show both"), std::string::npos) << why;
