@@ -50,11 +50,13 @@ const project = path.join(tmp, "claude", "projects", "-home-dev-shop");
 fs.mkdirSync(project, { recursive: true });
 const transcript = path.join(project, "sess-1.jsonl");
 const now = Date.now();
+const todaySpan = Math.min(60 * 60e3, now - Math.floor(now / 86400e3) * 86400e3);
 // Recent enough to be today in UTC unless the clock just passed midnight;
 // the expectations follow the dates either way.
 const events = [
-  { id: "a1", at: now - 40 * 60e3, u: { input: 1000, output: 2000, read: 0 } },
-  { id: "a2", at: now - 20 * 60e3, u: { input: 0, output: 1000, read: 100000 } },
+  // Today's, whatever the time of day: within the last hour and after UTC midnight.
+  { id: "a1", at: now - todaySpan * 2 / 3, u: { input: 1000, output: 2000, read: 0 } },
+  { id: "a2", at: now - todaySpan / 3, u: { input: 0, output: 1000, read: 100000 } },
 ];
 fs.writeFileSync(transcript, events.map((e) => line(e.id, e.at, e.u)).join(""));
 // A second session of the project (a UUID, as Claude Code names them), ten
@@ -106,7 +108,10 @@ try {
   check(await text("#block-body [data-field=block-cost]") === usd(total), "block cost: " + await text("#block-body"));
   // 1,000 + 2,000 + 1,000 + 100,000 tokens.
   check(await text("#block-body [data-field=block-tokens]") === "104.0k tokens", "block tokens: " + await text("#block-body"));
-  check(await text("#card-today [data-kind=outputTokens]") === "3,000", "today's output tokens: " + await text("#card-today"));
+  // Computed, not "3,000": in the first 40 minutes of a UTC day a1 is yesterday's.
+  const todayOutput = events.filter((e) => utcDay(e.at) === utcDay(Date.now())).reduce((s, e) => s + e.u.output, 0);
+  check(await text("#card-today [data-kind=outputTokens]") === todayOutput.toLocaleString("en-US"),
+    "today's output tokens: " + await text("#card-today"));
   check(await text("#card-today [data-field=delta]") === "nothing at this time in the previous period",
     "today's change: " + await text("#card-today [data-field=delta]"));
   check(await text("#cache-share") === "99.0%", "cache share: " + await text("#cache-share"));
