@@ -34,4 +34,21 @@ struct Alert {
   int64_t fired_ms = 0;   // When the commit that crossed it ran.
 };
 
+// Where alerts go besides the log (config file "alerts"; docs/budgets.md).
+struct AlertChannels {
+  std::string webhook_url;  // POST JSON; "" = none. May hold a secret.
+  std::string command;      // Run by /bin/sh -c, the JSON on stdin; "" = none.
+  bool desktop = true;      // notify-send where a session bus exists.
+};
+
+// The ledger's names for a kind ("threshold", "projection", "anomaly").
+inline const char* AlertKindName(AlertKind kind) {
+  switch (kind) {
+    case AlertKind::kThreshold: return "threshold";
+    case AlertKind::kProjection: return "projection";
+    case AlertKind::kAnomaly: return "anomaly";
+  }
+  return "threshold";
+}
+
 }  // namespace cc

@@ -261,7 +261,7 @@ TEST(RateLimitsMigration, AVersion10LedgerGetsTheTable) {
       Reading(1, kNowS + 60, 2, kNowS + 60)));
   auto db = sql::Database::Open(path, true);
   ASSERT_TRUE(db.ok());
-  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), 11);
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kSchemaVersion);
   EXPECT_EQ(*(*db)->QueryInt("SELECT COUNT(*) FROM rate_limits"), 2);
 }
 

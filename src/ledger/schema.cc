@@ -300,9 +300,45 @@ CREATE INDEX rate_limits_by_source ON rate_limits(source, window_kind);
 CREATE INDEX rate_limits_by_reset ON rate_limits(window_kind, resets_at);
 )sql";
 
+// Version 12: budgets and alerts (docs/budgets.md). An alert is recorded
+// once per budget, period and threshold (its id), in the transaction of
+// the events that crossed it; each channel that retries (webhook,
+// command) keeps its own delivery state, so a crash between the commit
+// and a delivery delivers the same id again and a delivered one never.
+constexpr const char* kVersion12 = R"sql(
+CREATE TABLE alerts(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK(kind IN ('threshold', 'projection', 'anomaly')),
+  budget TEXT NOT NULL,
+  period TEXT NOT NULL,
+  period_start_ms INTEGER NOT NULL,
+  period_end_ms INTEGER NOT NULL,
+  threshold_pct INTEGER NOT NULL,
+  unit TEXT NOT NULL CHECK(unit IN ('usd', 'tokens')),
+  spent REAL NOT NULL,
+  limit_value REAL NOT NULL,
+  projected REAL NOT NULL,
+  project TEXT NOT NULL,
+  source TEXT NOT NULL,
+  fired_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX alerts_by_time ON alerts(fired_ms);
+CREATE TABLE alert_deliveries(
+  alert_id TEXT NOT NULL REFERENCES alerts(id),
+  channel TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  delivered_ms INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(alert_id, channel)
+) WITHOUT ROWID;
+CREATE INDEX alert_deliveries_due ON alert_deliveries(delivered_ms, next_attempt_ms);
+)sql";
+
 constexpr const char* kSteps[] = {kVersion1, kVersion2, kVersion3, kVersion4,
                                   kVersion5, kVersion6, kVersion7, kVersion8,
-                                  kVersion9, kVersion10, kVersion11};
+                                  kVersion9, kVersion10, kVersion11,
+                                  kVersion12};
 
 }  // namespace
 

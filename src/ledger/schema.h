@@ -14,7 +14,7 @@
 
 namespace cc {
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // Applies migration steps (from_version, to_version]. Exposed so tests can
 // build a ledger as an older program would have left it.
