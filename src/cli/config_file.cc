@@ -34,12 +34,19 @@ Result<ConfigValues> ReadConfigFile(const std::string& path, bool must_exist) {
     if (key != "prices" && key != "timezone" && key != "ledger" &&
         key != "source" && key != "clickhouse" && key != "cluster" &&
         key != "startOfWeek" && key != "projectAliases" &&
-        key != "statuslineSegments" && key != "statuslineThresholds") {
+        key != "statuslineSegments" && key != "statuslineThresholds" &&
+        key != "budgets" && key != "alerts") {
       return Status::InvalidArgument(path + ": unknown setting \"" + key +
                                      "\" (known: prices, timezone, startOfWeek, ledger, "
                                      "source, clickhouse, cluster, "
                                      "projectAliases, statuslineSegments, "
-                                     "statuslineThresholds)");
+                                     "statuslineThresholds, budgets, alerts)");
+    }
+    // Budgets and alerts are JSON of their own (budget/budget_config.h
+    // reads and checks them): kept as its text.
+    if (key == "budgets" || key == "alerts") {
+      out[key] = simdjson::minify(kv.value);
+      continue;
     }
     std::string_view value;
     if (kv.value.get_string().get(value)) {

@@ -2,8 +2,9 @@
 // flags every time. Flags win over it. Keys: "prices", "timezone", "startOfWeek",
 // "ledger", "source", "clickhouse", "cluster", "projectAliases" (ccusage's
 // "name-or-path=Alias,..." list), "statuslineSegments",
-// "statuslineThresholds" (strings). An unknown key or a non-string is an error
-// that names it; a missing default file is not.
+// "statuslineThresholds" (strings); "budgets" and "alerts" (JSON, kept as
+// their text for budget/budget_config.h). An unknown key or a non-string
+// is an error that names it; a missing default file is not.
 #pragma once
 
 #include <map>

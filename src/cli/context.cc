@@ -99,6 +99,11 @@ Status CheckLedgerPath(const std::string& path) {
   return Status::Ok();
 }
 
+std::string_view ConfigValue(const ConfigValues& config, const std::string& key) {
+  auto it = config.find(key);
+  return it == config.end() ? std::string_view() : std::string_view(it->second);
+}
+
 std::string HostName() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "unknown";
@@ -246,10 +251,14 @@ Result<Context> ResolveContext(const ParsedArgs& args) {
   Context ctx;
   {
     std::optional<std::string> config_flag = args.Get("--config");
-    Result<ConfigValues> config = ReadConfigFile(
-        config_flag.value_or(DefaultConfigPath()), config_flag.has_value());
+    const std::string path = config_flag.value_or(DefaultConfigPath());
+    Result<ConfigValues> config = ReadConfigFile(path, config_flag.has_value());
     if (!config.ok()) return config.status();
     ctx.config = std::move(*config);
+    Result<BudgetConfig> budgets = ParseBudgetConfig(
+        path, ConfigValue(ctx.config, "budgets"), ConfigValue(ctx.config, "alerts"));
+    if (!budgets.ok()) return budgets.status();
+    ctx.budgets = std::move(*budgets);
   }
   auto setting = [&](const std::string& flag,
                      const std::string& key) -> std::optional<std::string> {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "budget/budget_config.h"
 #include "cli/flags.h"
 #include "core/result.h"
 #include "clickhouse/endpoint.h"
@@ -32,6 +33,8 @@ struct Context {
   // The config file's values (--config, else
   // $XDG_CONFIG_HOME/context-cleaner/config.json); flags win over them.
   std::map<std::string, std::string> config;
+  // The config's "budgets" and "alerts", checked (docs/budgets.md).
+  BudgetConfig budgets;
   // Shipping: --clickhouse (or $CONTEXT_CLEANER_CLICKHOUSE, or the config's
   // "clickhouse"), with the password resolved; unset: no shipping.
   std::optional<ClickHouseEndpoint> clickhouse;
