@@ -451,16 +451,28 @@ Result<SessionTotals> LedgerReader::SessionTotalsOf(
 // first request of a session is an indexed read (events_by_session), and
 // the first session looked at usually started in the project's folder.
 Result<std::vector<ProjectCwd>> LedgerReader::ProjectCwds() {
+  return ReadProjectCwds(db_);
+}
+
+Status LedgerReader::InReadTransaction(
+    const std::function<Status(sql::Database&)>& body) {
+  if (Status s = db_.Exec("BEGIN"); !s.ok()) return s;
+  Status s = body(db_);
+  (void)db_.Exec("COMMIT");  // Ends a read: nothing to lose if it fails.
+  return s;
+}
+
+Result<std::vector<ProjectCwd>> ReadProjectCwds(sql::Database& db) {
   constexpr size_t kMostSessionsPerProject = 64;
   std::map<std::string, std::vector<std::string>> sessions;
-  sql::Statement list(db_.handle(),
+  sql::Statement list(db.handle(),
                       "SELECT DISTINCT project, session_id FROM usage_dims "
                       "ORDER BY project, session_id");
   Status s = ForEachRow(list, [&sessions](const sql::Statement& row) {
     sessions[row.Text(0)].push_back(row.Text(1));
   });
   if (!s.ok()) return s;
-  sql::Statement first(db_.handle(), R"sql(
+  sql::Statement first(db.handle(), R"sql(
     SELECT cwd, timestamp_ms FROM events
     WHERE session_id = ?1 AND project = ?2 AND cwd <> ''
     ORDER BY timestamp_ms LIMIT 1)sql");
