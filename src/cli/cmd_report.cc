@@ -68,22 +68,6 @@ struct ReportRequest {
 };
 
 // --project-aliases, else the config's "projectAliases".
-Result<ProjectAliases> AliasesOf(const Context& ctx, const ParsedArgs& args) {
-  std::string flag = "--project-aliases";
-  std::optional<std::string> text = args.Get(flag);
-  if (!text) {
-    auto it = ctx.config.find("projectAliases");
-    if (it == ctx.config.end()) return ProjectAliases{};
-    text = it->second;
-    flag = "config \"projectAliases\"";
-  }
-  Result<ProjectAliases> aliases = ParseProjectAliases(*text);
-  if (!aliases.ok()) {
-    return Status::InvalidArgument(flag + ": " + aliases.status().message());
-  }
-  return aliases;
-}
-
 Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
                                    ReportKind kind) {
   ReportRequest r;
@@ -396,6 +380,22 @@ int RunReportSession(const Context& ctx, const ParsedArgs& args) {
 }
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args) {
   return RunReport(ctx, args, ReportKind::kBlocks);
+}
+
+Result<ProjectAliases> AliasesOf(const Context& ctx, const ParsedArgs& args) {
+  std::string flag = "--project-aliases";
+  std::optional<std::string> text = args.Get(flag);
+  if (!text) {
+    auto it = ctx.config.find("projectAliases");
+    if (it == ctx.config.end()) return ProjectAliases{};
+    text = it->second;
+    flag = "config \"projectAliases\"";
+  }
+  Result<ProjectAliases> aliases = ParseProjectAliases(*text);
+  if (!aliases.ok()) {
+    return Status::InvalidArgument(flag + ": " + aliases.status().message());
+  }
+  return aliases;
 }
 
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {

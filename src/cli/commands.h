@@ -8,6 +8,7 @@
 
 #include "cli/context.h"
 #include "cli/flags.h"
+#include "report/project_names.h"
 #include "time/time_zone.h"
 
 namespace cc {
@@ -64,6 +65,9 @@ void ReportProblems(const Context& ctx, const SyncReport& report,
 
 // --timezone, else the config's "timezone", else the system's zone.
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args);
+
+// --project-aliases, else the config's "projectAliases".
+Result<ProjectAliases> AliasesOf(const Context& ctx, const ParsedArgs& args);
 
 // The first day of a week (0 = Sunday ... 6), for reports and the
 // dashboard alike: --start-of-week, else the config's "startOfWeek",
