@@ -1,5 +1,8 @@
 #include "budget/budget_status.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "budget/budget_measure.h"
 #include "budget/spend_cache.h"
 #include "ledger/fired_alerts.h"
@@ -8,7 +11,8 @@
 namespace cc {
 namespace {
 
-// The budget alerts (threshold, projection) of `status`'s period.
+// The budget alerts (threshold, projection) of `status`'s period, oldest
+// first.
 std::vector<Alert> AlertsOf(const BudgetStatus& status,
                             const std::vector<Alert>& fired) {
   std::vector<Alert> out;
@@ -19,6 +23,13 @@ std::vector<Alert> AlertsOf(const BudgetStatus& status,
       out.push_back(a);
     }
   }
+  // Thresholds in order, then the projection (one commit may fire several).
+  std::stable_sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) {
+    const int xk = x.kind == AlertKind::kThreshold ? 0 : 1;
+    const int yk = y.kind == AlertKind::kThreshold ? 0 : 1;
+    return std::tie(x.fired_ms, xk, x.threshold_pct) <
+           std::tie(y.fired_ms, yk, y.threshold_pct);
+  });
   return out;
 }
 
