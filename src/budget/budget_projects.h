@@ -16,7 +16,7 @@
 
 #include "budget/budget_config.h"
 #include "budget/spend_cache.h"
-#include "core/status.h"
+#include "core/result.h"
 #include "report/project_names.h"
 
 namespace cc {
@@ -48,6 +48,12 @@ class BudgetProjects {
 
  private:
   std::string Expand(const std::string& query) const;
+  bool IsAlias(const std::string& query) const;
+  // Budget i's project when `query` is a folder, or a path to one, that
+  // the ledger has; false when it is not (or names an alias).
+  Result<bool> ResolveByFolder(sql::Database& db, size_t i, const std::string& query);
+  // By ProjectNames::Resolve (a name, an alias, a path).
+  void ResolveByName(const ProjectNames& names, size_t i, const std::string& query);
 
   ProjectLookup lookup_;
   std::vector<SpendFilter> filters_;

@@ -465,6 +465,18 @@ Status LedgerReader::InReadTransaction(
   return s;
 }
 
+Result<bool> HasProjectFolder(sql::Database& db, const std::string& folder) {
+  sql::Statement st(db.handle(),
+                    "SELECT EXISTS(SELECT 1 FROM usage_dims WHERE project = ?1)");
+  st.Bind(1, folder);
+  bool found = false;
+  Status s = ForEachRow(st, [&found](const sql::Statement& row) {
+    found = row.Int(0) != 0;
+  });
+  if (!s.ok()) return s;
+  return found;
+}
+
 Result<std::vector<ProjectCwd>> ReadProjectCwds(sql::Database& db) {
   constexpr size_t kMostSessionsPerProject = 64;
   std::map<std::string, std::vector<std::string>> sessions;

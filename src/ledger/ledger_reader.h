@@ -199,6 +199,9 @@ struct EventBrief {
 // LedgerReader::ProjectCwds on a connection inside a transaction (a
 // commit hook's, or InReadTransaction's).
 Result<std::vector<ProjectCwd>> ReadProjectCwds(sql::Database& db);
+// Whether any usage is filed under the project folder `folder` (one
+// indexed read).
+Result<bool> HasProjectFolder(sql::Database& db, const std::string& folder);
 
 class LedgerReader {
  public:
