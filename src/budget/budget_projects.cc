@@ -32,6 +32,7 @@ Result<bool> BudgetProjects::ResolveByFolder(sql::Database& db, size_t i,
   Result<bool> found = HasProjectFolder(db, folder);
   if (!found.ok() || !*found) return found;
   filters_[i].project_folder = folder;
+  filters_[i].nothing = false;
   problems_[i].clear();
   resolved_[i] = true;
   return true;
@@ -40,6 +41,7 @@ Result<bool> BudgetProjects::ResolveByFolder(sql::Database& db, size_t i,
 void BudgetProjects::ResolveByName(const ProjectNames& names, size_t i,
                                    const std::string& query) {
   Result<std::string> folder = names.Resolve(query);
+  filters_[i].nothing = false;
   if (folder.ok()) {
     filters_[i].project_folder = *folder;
     problems_[i].clear();
@@ -49,7 +51,7 @@ void BudgetProjects::ResolveByName(const ProjectNames& names, size_t i,
     problems_[i].clear();
   } else {
     // Counts nothing until the name means one project.
-    filters_[i].project_folder = "\n";  // No folder is called that.
+    filters_[i].nothing = true;
     problems_[i] = std::string("project: ").append(folder.status().message());
   }
 }

@@ -20,23 +20,31 @@ uint32_t SpendCache::KeyOf(std::string_view project, std::string_view source) {
   return key;
 }
 
-Status SpendCache::Read(sql::Database& db, int64_t first_bucket,
-                        int64_t end_bucket) {
-  return ForEachSpendRow(db, first_bucket, end_bucket,
-                         [this](const SpendRowView& r) {
-                           Bucket& b = buckets_[r.bucket];
-                           const SpendSums sums{r.cost_nano, r.tokens};
-                           b.total.Add(sums);
-                           b.first_ms = std::min(b.first_ms, r.first_ms);
-                           b.last_ms = std::max(b.last_ms, r.last_ms);
-                           b.entries.push_back(
-                               Entry{KeyOf(r.project, r.source), sums});
-                         });
+Status SpendCache::Read(
+    sql::Database& db, int64_t first_bucket, int64_t end_bucket,
+    const std::function<void(int64_t, uint32_t, const SpendSums&, const Span&)>& row) {
+  return ForEachSpendRow(db, first_bucket, end_bucket, [&](const SpendRowView& r) {
+    row(r.bucket, KeyOf(r.project, r.source), SpendSums{r.cost_nano, r.tokens},
+        Span{r.first_ms, r.last_ms});
+  });
 }
 
 Status SpendCache::Load(sql::Database& db, int64_t first_bucket) {
   Clear();
-  if (Status s = Read(db, first_bucket, INT64_MAX); !s.ok()) return s;
+  Status s = Read(db, first_bucket, INT64_MAX,
+                  [this](int64_t bucket, uint32_t key, const SpendSums& sums,
+                         const Span& span) {
+                    if (by_key_.size() <= key) by_key_.resize(key + 1);
+                    by_key_[key].Append(bucket, sums);
+                    total_.Append(bucket, sums);
+                    Span& held = spans_[bucket];
+                    held.first_ms = std::min(held.first_ms, span.first_ms);
+                    held.last_ms = std::max(held.last_ms, span.last_ms);
+                  });
+  if (!s.ok()) {
+    Clear();
+    return s;
+  }
   first_bucket_ = first_bucket;
   loaded_ = true;
   return Status::Ok();
@@ -45,10 +53,29 @@ Status SpendCache::Load(sql::Database& db, int64_t first_bucket) {
 Status SpendCache::Reload(sql::Database& db, const std::vector<int64_t>& buckets) {
   for (int64_t b : buckets) {
     if (b < first_bucket_) continue;
-    buckets_.erase(b);
-    if (Status s = Read(db, b, b + 1); !s.ok()) {
+    Fresh fresh;
+    Status s = Read(db, b, b + 1,
+                    [&fresh](int64_t, uint32_t key, const SpendSums& sums,
+                             const Span& span) {
+                      fresh.by_key[key].Add(sums);
+                      fresh.total.Add(sums);
+                      fresh.span.first_ms = std::min(fresh.span.first_ms, span.first_ms);
+                      fresh.span.last_ms = std::max(fresh.span.last_ms, span.last_ms);
+                    });
+    if (!s.ok()) {
       Clear();  // Half-read: trust nothing.
       return s;
+    }
+    by_key_.resize(keys_.size());
+    for (size_t k = 0; k < by_key_.size(); ++k) {
+      auto it = fresh.by_key.find(static_cast<uint32_t>(k));
+      by_key_[k].Set(b, it == fresh.by_key.end() ? SpendSums{} : it->second);
+    }
+    total_.Set(b, fresh.total);
+    if (fresh.by_key.empty()) {
+      spans_.erase(b);
+    } else {
+      spans_[b] = fresh.span;
     }
   }
   return Status::Ok();
@@ -56,36 +83,31 @@ Status SpendCache::Reload(sql::Database& db, const std::vector<int64_t>& buckets
 
 void SpendCache::DropBefore(int64_t first_bucket) {
   if (first_bucket <= first_bucket_) return;
-  buckets_.erase(buckets_.begin(), buckets_.lower_bound(first_bucket));
+  total_.DropBefore(first_bucket);
+  for (SpendSeries& series : by_key_) series.DropBefore(first_bucket);
+  spans_.erase(spans_.begin(), spans_.lower_bound(first_bucket));
   first_bucket_ = first_bucket;
 }
 
 void SpendCache::Clear() {
   loaded_ = false;
-  buckets_.clear();
+  total_ = SpendSeries();
+  by_key_.clear();
+  spans_.clear();
 }
 
 SpendSums SpendCache::Sum(int64_t from_ms, int64_t to_ms,
                           const SpendFilter& filter) const {
-  // Which (project, source) pairs the filter selects, worked out once.
-  std::vector<char> selected;
-  if (!filter.all()) {
-    selected.reserve(keys_.size());
-    for (const auto& [project, source] : keys_) {
-      selected.push_back((filter.project_folder.empty() ||
-                          project == filter.project_folder) &&
-                         (filter.source.empty() || source == filter.source));
-    }
-  }
+  const int64_t first = RollupBucket(from_ms);
+  const int64_t end = RollupBucket(to_ms - 1) + 1;
+  if (filter.nothing) return SpendSums{};
+  if (filter.all()) return total_.Range(first, end);
   SpendSums out;
-  auto end = buckets_.lower_bound(RollupBucket(to_ms - 1) + 1);
-  for (auto it = buckets_.lower_bound(RollupBucket(from_ms)); it != end; ++it) {
-    if (filter.all()) {
-      out.Add(it->second.total);
-      continue;
-    }
-    for (const Entry& e : it->second.entries) {
-      if (selected[e.key]) out.Add(e.sums);
+  for (size_t k = 0; k < by_key_.size(); ++k) {
+    const auto& [project, source] = keys_[k];
+    if ((filter.project_folder.empty() || project == filter.project_folder) &&
+        (filter.source.empty() || source == filter.source)) {
+      out.Add(by_key_[k].Range(first, end));
     }
   }
   return out;
@@ -96,11 +118,11 @@ std::optional<PeriodSpan> SpendCache::ActiveBlock(int64_t now_ms) const {
   // the rows `report blocks` needs to place the active block. One row per
   // quarter hour is enough: a block starts on the hour and lasts whole
   // hours, and a silence of 5 hours never falls inside a quarter hour.
-  auto it = buckets_.upper_bound(RollupBucket(now_ms));
+  auto it = spans_.upper_bound(RollupBucket(now_ms));
   int64_t since_ms = first_bucket_ * kRollupBucketMs;
   int64_t stretch_first = INT64_MAX;
-  auto first = buckets_.begin();
-  while (it != buckets_.begin()) {
+  auto first = spans_.begin();
+  while (it != spans_.begin()) {
     auto prev = std::prev(it);
     if (stretch_first != INT64_MAX && stretch_first - prev->second.last_ms >= kBlockMs) {
       since_ms = prev->second.last_ms;
@@ -112,7 +134,7 @@ std::optional<PeriodSpan> SpendCache::ActiveBlock(int64_t now_ms) const {
   }
   UsageData data;
   data.dims.push_back(UsageDim{});
-  for (auto b = first; b != buckets_.end() && b->first <= RollupBucket(now_ms); ++b) {
+  for (auto b = first; b != spans_.end() && b->first <= RollupBucket(now_ms); ++b) {
     UsageRow row;
     row.bucket_start_ms = b->first * kRollupBucketMs;
     row.events = 1;

@@ -3,12 +3,13 @@
 // a commit re-reads only the quarter hours it changed. Sums per period
 // and filter, and the active 5-hour block, come from it.
 //
-// Per quarter hour it keeps the total and one entry per (project, source)
-// with usage: a month of heavy use is a few thousand entries.
+// Per (project, source), and for all usage, it keeps a SpendSeries: a
+// budget's spend in any period is a few binary searches.
 // Thread safety: none; one owner.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "budget/budget_period.h"
+#include "budget/spend_series.h"
 #include "core/status.h"
 
 namespace cc {
@@ -24,24 +26,14 @@ namespace sql {
 class Database;
 }
 
-struct SpendSums {
-  int64_t cost_nano = 0;  // Of the priced events.
-  uint64_t tokens = 0;    // Tokens::Total().
-
-  void Add(const SpendSums& o) {
-    cost_nano += o.cost_nano;
-    tokens += o.tokens;
-  }
-  double Dollars() const { return static_cast<double>(cost_nano) / 1e9; }
-};
-
 // Which usage a budget counts: one project folder (as the ledger keys
 // usage) and one source, or all ("" = all).
 struct SpendFilter {
   std::string project_folder;
   std::string source;
+  bool nothing = false;  // A project no folder matches (yet).
 
-  bool all() const { return project_folder.empty() && source.empty(); }
+  bool all() const { return project_folder.empty() && source.empty() && !nothing; }
 };
 
 class SpendCache {
@@ -68,22 +60,26 @@ class SpendCache {
   std::optional<PeriodSpan> ActiveBlock(int64_t now_ms) const;
 
  private:
-  struct Entry {
-    uint32_t key = 0;  // Index into keys_.
-    SpendSums sums;
-  };
-  struct Bucket {
-    SpendSums total;
+  struct Span {
     int64_t first_ms = INT64_MAX;
     int64_t last_ms = INT64_MIN;
-    std::vector<Entry> entries;
   };
-  Status Read(sql::Database& db, int64_t first_bucket, int64_t end_bucket);
+  // A quarter hour's rows, summed per (project, source).
+  struct Fresh {
+    std::map<uint32_t, SpendSums> by_key;
+    SpendSums total;
+    Span span;
+  };
+  Status Read(sql::Database& db, int64_t first_bucket, int64_t end_bucket,
+              const std::function<void(int64_t bucket, uint32_t key,
+                                       const SpendSums& sums, const Span& span)>& row);
   uint32_t KeyOf(std::string_view project, std::string_view source);
 
   bool loaded_ = false;
   int64_t first_bucket_ = 0;
-  std::map<int64_t, Bucket> buckets_;
+  SpendSeries total_;
+  std::vector<SpendSeries> by_key_;  // By key (keys_' index).
+  std::map<int64_t, Span> spans_;    // Request times per quarter hour.
   std::vector<std::pair<std::string, std::string>> keys_;  // (project, source)
   std::map<std::string, uint32_t> key_index_;  // By "project\0source".
   std::string scratch_;                        // The key being looked up.
