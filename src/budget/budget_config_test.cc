@@ -234,7 +234,7 @@ TEST(BudgetNames, DerivedNamesAndDuplicates) {
   budgets[0].project = "~/work/billing";
   budgets[1].period = BudgetPeriod::kWeek;
   budgets[1].project = "~/work/billing";
-  Status s = NameBudgets(&budgets, [](size_t i) { return "#" + std::to_string(i); });
+  Status s = NameBudgets(&budgets, [](size_t i) { return std::string("#").append(std::to_string(i)); });
   EXPECT_EQ(s.message(),
             "#1: the name \"week ~/work/billing\" is taken by #0; give one of "
             "them a \"name\"");

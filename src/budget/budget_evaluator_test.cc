@@ -260,7 +260,7 @@ void History(Ledger& ledger) {
   for (int d = 1; d <= 14; ++d) {
     const std::string day = FormatDate(*ParseDate("2026-12-08") - d);
     const std::string iso = day + "T10:05:00Z";
-    ledger.Request("h" + std::to_string(d), iso.c_str(), d % 2 ? 100'000 : 200'000);
+    ledger.Request(std::string("h").append(std::to_string(d)), iso.c_str(), d % 2 ? 100'000 : 200'000);
   }
 }
 
