@@ -77,7 +77,10 @@ def alert_ids(ledger: str) -> list[str]:
 def write_config(path: str, **extra) -> None:
     config = {"timezone": "UTC",
               "budgets": [{"name": "daily", "period": "day", "usd": 2.5}],
+              # Projection depends on the time of day: the unit tests (a fake
+              # clock) cover it.
               "alerts": {"webhook": "http://127.0.0.1:9/hook", "desktop": False,
+                         "projection": False,
                          "anomaly": {"enabled": False}}}
     config.update(extra)
     with open(path, "w") as f:
