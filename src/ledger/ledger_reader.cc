@@ -239,7 +239,7 @@ const char* const LedgerReader::kStampedTables[] = {
     "meta",         "events",        "usage_rollup", "usage_dims",
     "files",        "rejects",       "sync_runs",    "ship_batches",
     "ship_rejects", "otel_requests", "otel_errors",  "otel_metric_points",
-    "rate_limits",  nullptr};
+    "rate_limits",  "alerts",        "alert_deliveries", nullptr};
 
 Result<std::string> LedgerReader::ContentStamp() {
   sql::Statement st(db_.handle(), R"sql(
@@ -267,10 +267,14 @@ Result<std::string> LedgerReader::ContentStamp() {
       (SELECT count(*) || '/' || ifnull(max(received_ms), '') FROM otel_errors),
       (SELECT count(*) || '/' || ifnull(max(received_ms), '')
          FROM otel_metric_points),
-      (SELECT count(*) || '/' || ifnull(max(id), '') FROM rate_limits))sql");
+      (SELECT count(*) || '/' || ifnull(max(id), '') FROM rate_limits),
+      (SELECT count(*) || '/' || ifnull(max(fired_ms), '') FROM alerts),
+      (SELECT count(*) || '/' || total(attempts) || '/' ||
+         count(delivered_ms) || '/' || ifnull(max(next_attempt_ms), '')
+         FROM alert_deliveries))sql");
   std::string stamp;
   Status s = ForEachRow(st, [&stamp](const sql::Statement& row) {
-    for (int i = 0; i < 10; ++i) {
+    for (int i = 0; i < 12; ++i) {
       stamp += row.IsNull(i) ? "" : row.Text(i);
       stamp += '|';
     }
