@@ -1,6 +1,7 @@
 #include "budget/budget_period.h"
 
 #include "core/civil_time.h"
+#include "report/active_block.h"
 
 namespace cc {
 
@@ -28,10 +29,12 @@ PeriodSpan CalendarPeriodAt(BudgetPeriod period, const BudgetCalendar& calendar,
   return {zone.LocalDayStart(day), zone.LocalDayStart(day + 1)};
 }
 
-std::optional<PeriodSpan> ActiveBlockPeriod(const UsageData&, int64_t,
-                                            int64_t, bool* proven) {
-  *proven = true;
-  return std::nullopt;  // Filled in with report/active_block.h.
+std::optional<PeriodSpan> ActiveBlockPeriod(const UsageData& data,
+                                            int64_t since_ms, int64_t now_ms,
+                                            bool* proven) {
+  std::optional<BlockFigures> block = ActiveBlockOf(data, since_ms, now_ms, proven);
+  if (!block) return std::nullopt;
+  return PeriodSpan{block->start_ms, block->end_ms};
 }
 
 std::string PeriodStartLabel(const PeriodSpan& span,
