@@ -1,5 +1,6 @@
 #include "ledger/event_store.h"
 
+#include "ledger/commit_hook.h"
 #include "ledger/event_columns.h"
 #include "ledger/meta.h"
 #include "ledger/outbox_tap.h"
@@ -205,11 +206,18 @@ Result<bool> EventStore::Merge(const Event& e, const std::string& source,
   return true;
 }
 
-Status EventStore::InChanges(const std::function<Status()>& body) {
+Status EventStore::InChanges(int64_t now_ms,
+                             const std::function<Status()>& body) {
+  CommitSummary summary;
   Status s = sql::InTransaction(db_, [&]() -> Status {
     if (Status bs = BeginChanges(); !bs.ok()) return bs;
+    summary.change_seq_before = st_->next_change_seq;
     if (Status bs = body(); !bs.ok()) return bs;
-    return EndChanges();
+    summary.buckets = st_->rollup.Buckets();
+    summary.change_seq_after = st_->next_change_seq;
+    if (Status es = EndChanges(); !es.ok()) return es;
+    if (hook_ == nullptr) return Status::Ok();
+    return hook_->InTransaction(db_, summary, now_ms);
   });
   if (tap_ != nullptr) {
     if (s.ok()) {
@@ -218,6 +226,7 @@ Status EventStore::InChanges(const std::function<Status()>& body) {
       tap_->RolledBack();
     }
   }
+  if (hook_ != nullptr) hook_->AfterCommit(s.ok());
   return s;
 }
 

@@ -5,7 +5,8 @@
 //
 // Contract:
 //  - InChanges() runs `body` in one BEGIN IMMEDIATE transaction; Merge,
-//    EventKeyOfRequest and MarkExact are called only inside it.
+//    EventKeyOfRequest and MarkExact are called only inside it. The commit
+//    hook runs last inside it; its failure rolls everything back.
 //  - Merge() loads the stored row into an Event, merges by Event::Merge
 //    with the policy given, prices the result and writes the whole row
 //    back with the next change number; the ledger only reads and writes.
@@ -28,6 +29,7 @@ namespace cc {
 namespace sql {
 class Database;
 }
+class CommitHook;
 class OutboxTap;
 
 // What a commit changed.
@@ -53,10 +55,16 @@ class EventStore {
   // ledger/outbox_tap.h). It must outlive the store or be unset first.
   void SetOutboxTap(OutboxTap* tap) { tap_ = tap; }
 
+  // Runs `hook` (ledger/commit_hook.h; null: none) in every transaction
+  // InChanges frames, last before COMMIT. It must outlive the store or be
+  // unset first.
+  void SetCommitHook(CommitHook* hook) { hook_ = hook; }
+
   // `body` in one transaction, framed: change numbers continue from meta's
   // mark, the rollup takes the transaction's changes, the price version
-  // is noted, and the tap hears whether it committed.
-  Status InChanges(const std::function<Status()>& body);
+  // is noted, the commit hook runs (at `now_ms`), and the tap and the
+  // hook hear whether it committed.
+  Status InChanges(int64_t now_ms, const std::function<Status()>& body);
 
   // Merges `e` into the stored event with its key (or stores it); with
   // kEarliest, a transcript record whose request telemetry stored first
@@ -89,6 +97,7 @@ class EventStore {
   std::unique_ptr<Statements> st_;  // Prepared once, reused per row.
   const PriceTable* prices_ = &PriceTable::Embedded();
   OutboxTap* tap_ = nullptr;
+  CommitHook* hook_ = nullptr;
 };
 
 }  // namespace cc

@@ -239,7 +239,7 @@ const char* const LedgerReader::kStampedTables[] = {
     "meta",         "events",        "usage_rollup", "usage_dims",
     "files",        "rejects",       "sync_runs",    "ship_batches",
     "ship_rejects", "otel_requests", "otel_errors",  "otel_metric_points",
-    "rate_limits",  "alerts",        "alert_deliveries", nullptr};
+    "rate_limits",  "alerts",       "alert_deliveries", nullptr};
 
 Result<std::string> LedgerReader::ContentStamp() {
   sql::Statement st(db_.handle(), R"sql(
@@ -269,9 +269,8 @@ Result<std::string> LedgerReader::ContentStamp() {
          FROM otel_metric_points),
       (SELECT count(*) || '/' || ifnull(max(id), '') FROM rate_limits),
       (SELECT count(*) || '/' || ifnull(max(fired_ms), '') FROM alerts),
-      (SELECT count(*) || '/' || total(attempts) || '/' ||
-         count(delivered_ms) || '/' || ifnull(max(next_attempt_ms), '')
-         FROM alert_deliveries))sql");
+      (SELECT count(*) || '/' || total(attempts) || '/' || count(delivered_ms)
+         || '/' || ifnull(max(next_attempt_ms), '') FROM alert_deliveries))sql");
   std::string stamp;
   Status s = ForEachRow(st, [&stamp](const sql::Statement& row) {
     for (int i = 0; i < 12; ++i) {
@@ -455,16 +454,28 @@ Result<SessionTotals> LedgerReader::SessionTotalsOf(
 // first request of a session is an indexed read (events_by_session), and
 // the first session looked at usually started in the project's folder.
 Result<std::vector<ProjectCwd>> LedgerReader::ProjectCwds() {
+  return ReadProjectCwds(db_);
+}
+
+Status LedgerReader::InReadTransaction(
+    const std::function<Status(sql::Database&)>& body) {
+  if (Status s = db_.Exec("BEGIN"); !s.ok()) return s;
+  Status s = body(db_);
+  (void)db_.Exec("COMMIT");  // Ends a read: nothing to lose if it fails.
+  return s;
+}
+
+Result<std::vector<ProjectCwd>> ReadProjectCwds(sql::Database& db) {
   constexpr size_t kMostSessionsPerProject = 64;
   std::map<std::string, std::vector<std::string>> sessions;
-  sql::Statement list(db_.handle(),
+  sql::Statement list(db.handle(),
                       "SELECT DISTINCT project, session_id FROM usage_dims "
                       "ORDER BY project, session_id");
   Status s = ForEachRow(list, [&sessions](const sql::Statement& row) {
     sessions[row.Text(0)].push_back(row.Text(1));
   });
   if (!s.ok()) return s;
-  sql::Statement first(db_.handle(), R"sql(
+  sql::Statement first(db.handle(), R"sql(
     SELECT cwd, timestamp_ms FROM events
     WHERE session_id = ?1 AND project = ?2 AND cwd <> ''
     ORDER BY timestamp_ms LIMIT 1)sql");

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -195,6 +196,10 @@ struct EventBrief {
   bool exact = false;     // Telemetry confirmed (and may have raised) it.
 };
 
+// LedgerReader::ProjectCwds on a connection inside a transaction (a
+// commit hook's, or InReadTransaction's).
+Result<std::vector<ProjectCwd>> ReadProjectCwds(sql::Database& db);
+
 class LedgerReader {
  public:
   ~LedgerReader();
@@ -234,6 +239,11 @@ class LedgerReader {
   // folder name; core/project_folder.h); cwd "" when none recorded one.
   // A few indexed reads per project. `events` is 1 per session.
   Result<std::vector<ProjectCwd>> ProjectCwds();
+  // `body` over this connection in one read transaction (one snapshot,
+  // however a writer commits meanwhile), for the ledger's functions that
+  // take a connection (ledger/spend_rows.h, ledger/fired_alerts.h,
+  // ReadProjectCwds): what budgets read, the same way a commit hook does.
+  Status InReadTransaction(const std::function<Status(sql::Database&)>& body);
   // Price table versions the stored costs come from (more than one, or
   // one other than the current table's: `bridge reprice` would change them).
   Result<std::vector<std::string>> PriceVersions();

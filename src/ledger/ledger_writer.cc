@@ -133,6 +133,8 @@ void LedgerWriter::SetPrices(const PriceTable* prices) {
 
 void LedgerWriter::SetOutboxTap(OutboxTap* tap) { events_->SetOutboxTap(tap); }
 
+void LedgerWriter::SetCommitHook(CommitHook* hook) { events_->SetCommitHook(hook); }
+
 Status LedgerWriter::WriteCheckpoint(const Checkpoint& c, int64_t now_ms) {
   sql::Statement& st = st_->upsert_file;
   st.BindFrom(1, c.path, c.root, c.project, c.identity.device, c.identity.inode,
@@ -148,7 +150,7 @@ Result<CommitStats> LedgerWriter::Commit(const Batch& batch,
                                          const std::string& source,
                                          int64_t now_ms) {
   CommitStats stats;
-  Status s = events_->InChanges([&]() -> Status {
+  Status s = events_->InChanges(now_ms, [&]() -> Status {
     // A file read again from 0 gets its rejects anew (its lines may differ).
     for (const Checkpoint& c : batch.checkpoints) {
       if (!c.restarted) continue;

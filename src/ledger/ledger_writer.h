@@ -44,6 +44,7 @@
 
 namespace cc {
 
+class CommitHook;
 class OutboxTap;
 class WriterLock;
 
@@ -94,6 +95,10 @@ class LedgerWriter {
   // Only Commit and telemetry().CommitTelemetry feed it; Reprice leaves a
   // gap.
   void SetOutboxTap(OutboxTap* tap);
+  // Runs `hook` (ledger/commit_hook.h; null: none) inside every Commit and
+  // telemetry().CommitTelemetry transaction, before COMMIT. It must
+  // outlive the writer or be unset first.
+  void SetCommitHook(CommitHook* hook);
   // Recomputes every event's cost with the current table, in one
   // transaction, and rebuilds the rollup. Events whose cost changed take a
   // new change_seq, so they ship again.

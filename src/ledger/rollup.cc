@@ -113,6 +113,16 @@ void RollupDelta::Move(const RollupKey& from, const Contribution& before,
   Add(to, after, +1, false);
 }
 
+std::vector<int64_t> RollupDelta::Buckets() const {
+  std::vector<int64_t> out;
+  for (const auto& entry : cells_) {  // Ordered by bucket first.
+    if (out.empty() || out.back() != entry.first.bucket) {
+      out.push_back(entry.first.bucket);
+    }
+  }
+  return out;
+}
+
 Status RollupDelta::Apply(sql::Database& db) {
   sql::Statement find(db.handle(), kFindDim);
   sql::Statement insert(db.handle(), kInsertDim);

@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "core/result.h"
 #include "core/tokens.h"
@@ -69,6 +70,8 @@ class RollupDelta {
   Status Apply(sql::Database& db);
 
   bool empty() const { return cells_.empty(); }
+  // The quarter hours the changes touch, ascending, distinct (before Apply).
+  std::vector<int64_t> Buckets() const;
 
  private:
   struct Cell {

@@ -62,10 +62,12 @@ Result<std::unique_ptr<TelemetryStore>> TelemetryStore::Open(
   return store;
 }
 
+void TelemetryStore::SetCommitHook(CommitHook* hook) { events_.SetCommitHook(hook); }
+
 Result<TelemetryStats> TelemetryStore::CommitTelemetry(
     const TelemetryBatch& batch, const std::string& source, int64_t now_ms) {
   TelemetryStats stats;
-  Status s = events_.InChanges([&]() -> Status {
+  Status s = events_.InChanges(now_ms, [&]() -> Status {
     stats = TelemetryStats{};
     sql::Statement insert(db_.handle(), kInsertRequest);
     CommitStats merge_stats;

@@ -31,6 +31,7 @@ namespace cc {
 namespace sql {
 class Database;
 }
+class CommitHook;
 class EventStore;
 
 // One `claude_code.api_request` from Claude Code's OpenTelemetry logs: the
@@ -99,6 +100,12 @@ class TelemetryStore {
   // `prices` (null: the built-in table) must outlive the store.
   static Result<std::unique_ptr<TelemetryStore>> Open(
       const std::string& path, const PriceTable* prices = nullptr);
+
+  // Runs `hook` (ledger/commit_hook.h; null: none) inside every
+  // CommitTelemetry transaction, before COMMIT (a writer's telemetry():
+  // LedgerWriter::SetCommitHook sets it). It must outlive the store or be
+  // unset first.
+  void SetCommitHook(CommitHook* hook);
 
   Result<TelemetryStats> CommitTelemetry(const TelemetryBatch& batch,
                                          const std::string& source,
