@@ -13,9 +13,9 @@
 #include "budget/alert.h"
 #include "budget/budget_config.h"
 #include "budget/budget_period.h"
+#include "budget/budget_projects.h"
 #include "core/result.h"
 #include "ledger/ledger_reader.h"
-#include "report/project_names.h"
 
 namespace cc {
 
@@ -40,13 +40,6 @@ struct BudgetStatus {
   // project of that name in the ledger ..."); "" otherwise. Raw data:
   // escape before a terminal sees it.
   std::string problem;
-};
-
-// How a budget's "project" is found (report/project_names.h: the forms
-// --project accepts): $HOME for "~/...", the config's aliases.
-struct ProjectLookup {
-  std::string home;
-  ProjectAliases aliases;
 };
 
 // Each budget's status at `now_ms`, in the order given. A handful of

@@ -10,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include "cli/budget_setup.h"
 #include "cli/commands.h"
 #include "cli/plural.h"
 #include "cli/dashboard_flags.h"
@@ -271,6 +272,9 @@ int RunMonitor(const Context& ctx, const ParsedArgs& args) {
     PrintError(options.status().message());
     return kExitUsage;
   }
+  Result<CommitHookFactory> budgets = BudgetHookOf(ctx, args);
+  if (!budgets.ok()) return ErrorExit(budgets.status());
+  options->commit_hook = *budgets;
   return Serve(ctx,
                args.Has("--interval") ? "bridge sync --interval"
                                       : "bridge sync --start-monitoring",
@@ -285,6 +289,9 @@ int RunService(const Context& ctx, const ParsedArgs& args) {
     PrintError(options.status().message());
     return kExitUsage;
   }
+  Result<CommitHookFactory> budgets = BudgetHookOf(ctx, args);
+  if (!budgets.ok()) return ErrorExit(budgets.status());
+  options->commit_hook = *budgets;
   if (!args.Has("--no-dashboard")) {
     Result<DashboardOptions> dashboard = DashboardOptionsFrom(ctx, args);
     if (!dashboard.ok()) {

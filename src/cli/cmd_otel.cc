@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/budget_setup.h"
 #include "cli/commands.h"
 #include "cli/telemetry_flags.h"
 #include "daemon/service.h"
@@ -38,6 +39,9 @@ int RunOtelServe(const Context& ctx, const ParsedArgs& args) {
   if (!receiver.ok()) return ErrorExit(receiver.status());
   ServiceOptions options;
   options.receiver = *receiver;
+  Result<CommitHookFactory> budgets = BudgetHookOf(ctx, args);
+  if (!budgets.ok()) return ErrorExit(budgets.status());
+  options.commit_hook = *budgets;
   return Serve(ctx, "otel serve", std::move(options), /*parts_optional=*/false);
 }
 

@@ -19,19 +19,6 @@
 namespace cc::cli {
 namespace {
 
-size_t TerminalWidth() {
-  winsize ws{};
-  if (isatty(STDOUT_FILENO) == 1 &&
-      ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    return ws.ws_col;
-  }
-  if (const char* c = std::getenv("COLUMNS")) {
-    long n = std::strtol(c, nullptr, 10);
-    if (n > 0) return static_cast<size_t>(n);
-  }
-  return 1000;  // A pipe: every column.
-}
-
 Result<std::optional<int64_t>> DayFlag(const ParsedArgs& args,
                                        const std::string& flag) {
   std::optional<std::string> text = args.Get(flag);
@@ -68,22 +55,6 @@ struct ReportRequest {
 };
 
 // --project-aliases, else the config's "projectAliases".
-Result<ProjectAliases> AliasesOf(const Context& ctx, const ParsedArgs& args) {
-  std::string flag = "--project-aliases";
-  std::optional<std::string> text = args.Get(flag);
-  if (!text) {
-    auto it = ctx.config.find("projectAliases");
-    if (it == ctx.config.end()) return ProjectAliases{};
-    text = it->second;
-    flag = "config \"projectAliases\"";
-  }
-  Result<ProjectAliases> aliases = ParseProjectAliases(*text);
-  if (!aliases.ok()) {
-    return Status::InvalidArgument(flag + ": " + aliases.status().message());
-  }
-  return aliases;
-}
-
 Result<ReportRequest> ParseRequest(const Context& ctx, const ParsedArgs& args,
                                    ReportKind kind) {
   ReportRequest r;
@@ -383,19 +354,48 @@ int RunReportLimits(const Context& ctx, const ParsedArgs& args) {
 }
 
 int RunReportDaily(const Context& ctx, const ParsedArgs& args) {
-  return RunReport(ctx, args, ReportKind::kDaily);
+  return WithBudgetCheck(ctx, args, [&] { return RunReport(ctx, args, ReportKind::kDaily); });
 }
 int RunReportWeekly(const Context& ctx, const ParsedArgs& args) {
-  return RunReport(ctx, args, ReportKind::kWeekly);
+  return WithBudgetCheck(ctx, args, [&] { return RunReport(ctx, args, ReportKind::kWeekly); });
 }
 int RunReportMonthly(const Context& ctx, const ParsedArgs& args) {
-  return RunReport(ctx, args, ReportKind::kMonthly);
+  return WithBudgetCheck(ctx, args, [&] { return RunReport(ctx, args, ReportKind::kMonthly); });
 }
 int RunReportSession(const Context& ctx, const ParsedArgs& args) {
-  return RunReport(ctx, args, ReportKind::kSession);
+  return WithBudgetCheck(ctx, args, [&] { return RunReport(ctx, args, ReportKind::kSession); });
 }
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args) {
-  return RunReport(ctx, args, ReportKind::kBlocks);
+  return WithBudgetCheck(ctx, args, [&] { return RunReport(ctx, args, ReportKind::kBlocks); });
+}
+
+size_t TerminalWidth() {
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) == 1 &&
+      ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  if (const char* c = std::getenv("COLUMNS")) {
+    long n = std::strtol(c, nullptr, 10);
+    if (n > 0) return static_cast<size_t>(n);
+  }
+  return 1000;  // A pipe: every column.
+}
+
+Result<ProjectAliases> AliasesOf(const Context& ctx, const ParsedArgs& args) {
+  std::string flag = "--project-aliases";
+  std::optional<std::string> text = args.Get(flag);
+  if (!text) {
+    auto it = ctx.config.find("projectAliases");
+    if (it == ctx.config.end()) return ProjectAliases{};
+    text = it->second;
+    flag = "config \"projectAliases\"";
+  }
+  Result<ProjectAliases> aliases = ParseProjectAliases(*text);
+  if (!aliases.ok()) {
+    return Status::InvalidArgument(flag + ": " + aliases.status().message());
+  }
+  return aliases;
 }
 
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args) {

@@ -3,6 +3,7 @@
 #include <system_error>
 #include <thread>
 
+#include "cli/budget_setup.h"
 #include "cli/commands.h"
 #include "cli/plural.h"
 #include "cli/ship.h"
@@ -98,6 +99,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
   options.roots = ctx.roots;
   options.source = ctx.source;
   std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
+  std::unique_ptr<CommitHook> budget_hook;    // So does this.
   std::unique_ptr<LedgerWriter> ledger;
   std::unique_ptr<LedgerReader> compare;  // A dry run's: what is there.
   std::error_code ec;
@@ -109,10 +111,14 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
     options.dry_run_ledger = compare.get();
   }
   if (!options.dry_run) {
+    Result<CommitHookFactory> budgets = BudgetHookOf(ctx, args);
+    if (!budgets.ok()) return ErrorExit(budgets.status());
+    if (*budgets) budget_hook = (*budgets)();
     Result<std::unique_ptr<LedgerWriter>> opened = LedgerWriter::Open(
         ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
     if (!opened.ok()) return ErrorExit(opened.status());
     ledger = std::move(*opened);
+    ledger->SetCommitHook(budget_hook.get());
     row_cache = MakeRowCache(ctx, ledger.get());
   }
   SystemClock clock;

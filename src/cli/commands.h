@@ -2,12 +2,14 @@
 // printing; none of them exits.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cli/context.h"
 #include "cli/flags.h"
+#include "report/project_names.h"
 #include "time/time_zone.h"
 
 namespace cc {
@@ -46,6 +48,12 @@ int RunReportMonthly(const Context& ctx, const ParsedArgs& args);
 int RunReportSession(const Context& ctx, const ParsedArgs& args);
 int RunReportBlocks(const Context& ctx, const ParsedArgs& args);
 int RunReportLimits(const Context& ctx, const ParsedArgs& args);
+int RunReportBudget(const Context& ctx, const ParsedArgs& args);
+// --fail-over-budget (cli/cmd_budget.cc): runs `report`, then exits 1
+// when a budget (--budget, else the config's) is at or over its limit,
+// naming each on stderr. Its flags are checked before `report` runs.
+int WithBudgetCheck(const Context& ctx, const ParsedArgs& args,
+                    const std::function<int()>& report);
 // Resolves its own settings (no Context: nothing may stop it).
 int RunStatusline(const ParsedArgs& args);
 
@@ -64,6 +72,12 @@ void ReportProblems(const Context& ctx, const SyncReport& report,
 
 // --timezone, else the config's "timezone", else the system's zone.
 Result<TimeZone> ZoneFlag(const Context& ctx, const ParsedArgs& args);
+
+// Columns of the terminal on stdout ($COLUMNS; a pipe: 1000).
+size_t TerminalWidth();
+
+// --project-aliases, else the config's "projectAliases".
+Result<ProjectAliases> AliasesOf(const Context& ctx, const ParsedArgs& args);
 
 // The first day of a week (0 = Sunday ... 6), for reports and the
 // dashboard alike: --start-of-week, else the config's "startOfWeek",

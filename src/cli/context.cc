@@ -216,6 +216,15 @@ const std::vector<FlagSpec>& AllFlags() {
                        "projection", false, "-a"},
       {"--recent", "", "blocks: only blocks started in the last 3 days, and "
                        "the active one", false, "-r"},
+      {"--budget", "PERIOD:UNIT=N",
+       "report budget, --fail-over-budget: a budget for this run instead of "
+       "the config's (repeatable): day:usd=20, month:tokens=5000000, "
+       "week:usd=60,project=~/work/billing,thresholds=80/100 (also name=, "
+       "source=)",
+       true},
+      {"--fail-over-budget", "",
+       "Reports: exit 1 when a budget (the config's, or --budget) is at or "
+       "over its limit, naming it on stderr"},
       {"--segments", "LIST",
        "statusline: which segments, in order (model,session,today,block,"
        "context,limits)"},

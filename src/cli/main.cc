@@ -169,7 +169,8 @@ std::vector<std::string> ReportFlags(std::vector<std::string> extra = {}) {
   std::vector<std::string> flags = {"--json",      "--since",   "--until",
                                     "--timezone",  "--breakdown", "--project",
                                     "--order",     "--compact",   "--from",
-                                    "--project-aliases"};
+                                    "--project-aliases", "--budget",
+                                    "--fail-over-budget"};
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
 }
@@ -360,6 +361,20 @@ const std::vector<Command>& Commands() {
        "10 minutes have passed since that request." +
            std::string(kReportDetails),
        ReportFlags({"--token-limit", "--active", "--recent"}), &RunReportBlocks},
+      {"report budget", "Each budget: spend in its period, %, projection, alerts",
+       "context-cleaner report budget [--json] [--budget PERIOD:UNIT=N ...] "
+       "[--timezone ZONE]\n       [--start-of-week DAY] [--fail-over-budget]",
+       "One row per budget (the config file's \"budgets\", or --budget for "
+       "this run only): its\ncurrent period in the time zone (a day, a week "
+       "from --start-of-week, a month, or\nthe active 5-hour block), the "
+       "spend there, the limit, the share of it, the spend\nat the period's "
+       "end at the rate since its start (once 10% of the period and 30\n"
+       "minutes have passed), and the alerts fired in this period. "
+       "--fail-over-budget\n(here and on every report) exits 1 when a "
+       "budget is at or over its limit.\nThe rules: docs/budgets.md.",
+       {"--json", "--timezone", "--start-of-week", "--budget",
+        "--fail-over-budget", "--project-aliases"},
+       &RunReportBudget},
       {"report limits", "The official 5-hour and 7-day limits, and what 1 % costs",
        "context-cleaner report limits [--json] [--since D] [--until D] "
        "[--timezone ZONE]\n       [--source S] [--order asc|desc]",

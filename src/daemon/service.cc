@@ -66,9 +66,16 @@ Status Service::Run(StopSignal& stop) {
 
 Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
   std::unique_ptr<OutboxRowCache> row_cache;  // Outlives the ledger's commits.
+  // One hook per connection, outliving both (declared first).
+  std::unique_ptr<CommitHook> hook, companion_hook;
+  if (options_.commit_hook) {
+    hook = options_.commit_hook();
+    companion_hook = options_.commit_hook();
+  }
   Result<std::unique_ptr<LedgerWriter>> ledger = LedgerWriter::Open(
       options_.ledger_path, options_.holder, options_.prices);
   if (!ledger.ok()) return Fail(ServicePart::kLedger, ledger.status());
+  (*ledger)->SetCommitHook(hook.get());
   std::optional<MonitorOptions> monitor_options = options_.monitor;
   std::unique_ptr<InotifyWatcher> watcher;
   if (monitor_options) {
@@ -107,6 +114,7 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
           TelemetryStore::Open(options_.ledger_path, options_.prices);
       if (!opened.ok()) return Fail(ServicePart::kLedger, opened.status());
       companion = std::move(*opened);
+      companion->SetCommitHook(companion_hook.get());
       telemetry_ledger = companion.get();
     }
     TelemetrySink sink = [this, telemetry_ledger](const TelemetryBatch& b) {

@@ -39,6 +39,7 @@
 #include "daemon/monitor.h"
 #include "daemon/stop_signal.h"
 #include "dashboard/dashboard_server.h"
+#include "ledger/commit_hook.h"
 #include "otel/otlp_receiver.h"
 
 namespace cc {
@@ -54,6 +55,9 @@ struct ServiceOptions {
   std::optional<ShippingTarget> shipping;
   std::optional<DashboardOptions> dashboard;
   std::optional<OtlpReceiverOptions> receiver;
+  // Runs inside every commit of each writing connection (the monitor's,
+  // the receiver's): the budgets' alerts (budget/budget_evaluator.h).
+  CommitHookFactory commit_hook;
   // The receiver failing to start (the default port taken by a collector
   // or another `run`) is said (OnReceiverUnavailable), not an error.
   bool receiver_optional = false;

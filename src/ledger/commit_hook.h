@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "core/status.h"
@@ -42,5 +44,9 @@ class CommitHook {
   // whatever InTransaction wrote with it).
   virtual void AfterCommit(bool committed) = 0;
 };
+
+// Makes one hook per writing connection (a hook keeps per-connection
+// state); empty: no hook.
+using CommitHookFactory = std::function<std::unique_ptr<CommitHook>()>;
 
 }  // namespace cc

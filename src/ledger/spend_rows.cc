@@ -29,4 +29,14 @@ ORDER BY r.bucket)sql");
   });
 }
 
+Result<std::optional<int64_t>> FirstSpendBucket(sql::Database& db) {
+  sql::Statement st(db.handle(), "SELECT MIN(bucket) FROM usage_rollup");
+  std::optional<int64_t> out;
+  Status s = ForEachRow(st, [&out](const sql::Statement& r) {
+    if (!r.IsNull(0)) out = r.Int(0);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 }  // namespace cc

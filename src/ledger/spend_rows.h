@@ -8,9 +8,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 
-#include "core/status.h"
+#include "core/result.h"
 
 namespace cc {
 
@@ -33,5 +34,9 @@ struct SpendRowView {
 Status ForEachSpendRow(sql::Database& db, int64_t first_bucket,
                        int64_t end_bucket,
                        const std::function<void(const SpendRowView&)>& row);
+
+// The first quarter hour with usage (nullopt: none yet); the primary
+// key's first entry.
+Result<std::optional<int64_t>> FirstSpendBucket(sql::Database& db);
 
 }  // namespace cc
