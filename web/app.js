@@ -227,7 +227,7 @@
     const [title, span] = PERIOD[b.period] || [b.period, "the period"];
     const pct = Number(b.percent);
     const first = b.thresholds.length ? Math.min(...b.thresholds) : 100;
-    const level = b.over ? "over" : pct >= first || (b.projected !== null && b.projected >= b.limit) ? "warn" : "";
+    const level = b.overBudget ? "over" : pct >= first || (b.projected !== null && b.projected >= b.limit) ? "warn" : "";
     // Where a period starts is not obvious for a week (the week start is
     // configurable) or a block; a day and a month say it by their name.
     const day = (iso) => new Date(iso).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: zone });
@@ -251,7 +251,7 @@
       : b.alerts.map((a) => el("li", { "data-kind": a.kind }, budgetAlert(b, a)));
     return el("article", { class: "budget" + (level ? " " + level : ""), "data-budget": b.name },
       el("h3", {}, el("span", { class: "name" }, b.name),
-        b.over ? el("span", { class: "badge", "data-field": "over" }, "over budget") : ""),
+        b.overBudget ? el("span", { class: "badge", "data-field": "over" }, "over budget") : ""),
       el("div", { class: "muted scope-line" }, scope.join(" · ")),
       el("div", { class: "figures" },
         el("span", { "data-field": "spent" }, amount(b, b.spent, false) + " of " + amount(b, b.limit)),

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cli/auth_token.h"
+#include "cli/budget_setup.h"
 #include "cli/commands.h"
 #include "cli/dashboard_flags.h"
 #include "cli/service_memory.h"
@@ -14,30 +15,6 @@
 #include "dashboard/clickhouse_source.h"
 
 namespace cc::cli {
-namespace {
-
-// The config's budgets (checked by ResolveContext, as for every command)
-// and how their "project" is found: $HOME and the config's aliases, as
-// `report budget` finds them.
-Result<DashboardBudgets> BudgetsOf(const Context& ctx) {
-  DashboardBudgets b;
-  b.budgets = ctx.budgets.budgets;
-  b.alerts = ctx.budgets.alerts;
-  if (b.budgets.empty()) return b;
-  const char* home = std::getenv("HOME");
-  b.projects.home = home != nullptr ? home : "";
-  if (auto it = ctx.config.find("projectAliases"); it != ctx.config.end()) {
-    Result<ProjectAliases> aliases = ParseProjectAliases(it->second);
-    if (!aliases.ok()) {
-      return Status::InvalidArgument("config \"projectAliases\": " +
-                                     aliases.status().message());
-    }
-    b.projects.aliases = std::move(*aliases);
-  }
-  return b;
-}
-
-}  // namespace
 
 Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
                                               const ParsedArgs& args) {
@@ -69,9 +46,16 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
   Result<int> week_start = StartOfWeekFlag(ctx, args);
   if (!week_start.ok()) return week_start.status();
   o.start_of_week = *week_start;
-  Result<DashboardBudgets> budgets = BudgetsOf(ctx);
-  if (!budgets.ok()) return budgets.status();
-  o.budgets = std::move(*budgets);
+  // The config's budgets, those the writers' evaluator fires alerts for
+  // (cli/budget_setup.h), their projects found as `report budget` finds
+  // them; their calendar is the zone and week start above.
+  o.budgets.budgets = ctx.budgets.budgets;
+  o.budgets.alerts = ctx.budgets.alerts;
+  if (!o.budgets.budgets.empty()) {
+    Result<ProjectLookup> projects = ProjectLookupOf(ctx, args);
+    if (!projects.ok()) return projects.status();
+    o.budgets.projects = std::move(*projects);
+  }
   return o;
 }
 

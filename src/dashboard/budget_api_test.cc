@@ -123,12 +123,13 @@ class BudgetApiTest : public ::testing::Test {
 
 TEST(BudgetJson, OneBudgetExactly) {
   JsonWriter w(false);
-  WriteBudgetJson(w, Statuses()[0]);
+  WriteBudgetJson(w, Statuses()[0], TimeZone::Utc());
   EXPECT_EQ(w.Finish(),
             R"({"name":"daily","period":"day","unit":"usd","limit":20,"thresholds":[50,80,100],)"
-            R"("project":"","source":"","active":true,"start":"2025-09-10T00:00:00.000Z",)"
+            R"("project":null,"source":null,"active":true,"start":"2025-09-10T00:00:00.000Z",)"
             R"("end":"2025-09-11T00:00:00.000Z","periodStart":"2025-09-10T00:00:00+00:00",)"
-            R"("spent":12.4,"percent":62,"projected":24.8,"over":false,"problem":"",)"
+            R"("periodEnd":"2025-09-11T00:00:00+00:00",)"
+            R"("spent":12.4,"percent":62,"projected":24.8,"overBudget":false,"problem":null,)"
             R"("alerts":[{"id":"threshold:daily:2025-09-10T00:00:00+00:00:50",)"
             R"("kind":"threshold","threshold":50,"spent":10.05,"limit":20,"projected":0,)"
             R"("firedAt":"2025-09-10T09:30:00.000Z"}]})"
@@ -155,7 +156,7 @@ TEST_F(BudgetApiTest, EveryBudgetWithItsPeriodSpendProjectionAndAlerts) {
   simdjson::dom::element week = budgets.at(1).value();
   // The name as given, its stray byte as U+FFFD (JSON is UTF-8).
   EXPECT_EQ(std::string(week["name"].get_string().value()), "bill\"ing\\team\nx\xEF\xBF\xBD");
-  EXPECT_TRUE(week["over"].get_bool().value());
+  EXPECT_TRUE(week["overBudget"].get_bool().value());
   EXPECT_EQ(week["percent"].get_int64().value(), 125);
   EXPECT_EQ(std::string(week["project"].get_string().value()), "~/work/billing");
   simdjson::dom::array alerts = week["alerts"].get_array().value();
@@ -165,6 +166,7 @@ TEST_F(BudgetApiTest, EveryBudgetWithItsPeriodSpendProjectionAndAlerts) {
   simdjson::dom::element block = budgets.at(2).value();
   EXPECT_FALSE(block["active"].get_bool().value());
   EXPECT_TRUE(block["start"].is_null());
+  EXPECT_TRUE(block["periodStart"].is_null());
   EXPECT_TRUE(block["projected"].is_null());
   EXPECT_EQ(std::string(block["unit"].get_string().value()), "tokens");
   EXPECT_EQ(block["limit"].get_int64().value(), 5'000'000);

@@ -29,9 +29,19 @@ void AlertJson(JsonWriter& w, const Alert& a) {
   w.Field("firedAt", FormatIsoTimestampMs(a.fired_ms)).EndObject();
 }
 
+// "" as null, as `report budget --json` has it.
+void NullableString(JsonWriter& w, std::string_view key, const std::string& v) {
+  w.Key(key);
+  if (v.empty()) {
+    w.Null();
+  } else {
+    w.String(v);
+  }
+}
+
 }  // namespace
 
-void WriteBudgetJson(JsonWriter& w, const BudgetStatus& s) {
+void WriteBudgetJson(JsonWriter& w, const BudgetStatus& s, const TimeZone& calendar_zone) {
   const Budget& b = s.budget;
   w.BeginObject()
       .Field("name", b.name)
@@ -41,7 +51,9 @@ void WriteBudgetJson(JsonWriter& w, const BudgetStatus& s) {
   w.Key("thresholds").BeginArray();
   for (int t : b.thresholds) w.Int(t);
   w.EndArray();
-  w.Field("project", b.project).Field("source", b.source).Field("active", s.active);
+  NullableString(w, "project", b.project);
+  NullableString(w, "source", b.source);
+  w.Field("active", s.active);
   // An inactive block budget has no period.
   w.Key("start");
   if (s.active) w.String(FormatIsoTimestampMs(s.period.start_ms));
@@ -49,7 +61,9 @@ void WriteBudgetJson(JsonWriter& w, const BudgetStatus& s) {
   w.Key("end");
   if (s.active) w.String(FormatIsoTimestampMs(s.period.end_ms));
   else w.Null();
-  w.Field("periodStart", s.period_start);
+  // Local, as `report budget --json` writes them.
+  NullableString(w, "periodStart", s.active ? s.period_start : "");
+  NullableString(w, "periodEnd", s.active ? calendar_zone.FormatLocal(s.period.end_ms) : "");
   Amount(w, "spent", s.spent);
   Amount(w, "percent", s.percent);
   if (s.projected) {
@@ -57,15 +71,17 @@ void WriteBudgetJson(JsonWriter& w, const BudgetStatus& s) {
   } else {
     w.Key("projected").Null();
   }
-  w.Field("over", s.over()).Field("problem", s.problem);
+  w.Field("overBudget", s.over());
+  NullableString(w, "problem", s.problem);
   w.Key("alerts").BeginArray();
   for (const Alert& a : s.alerts) AlertJson(w, a);
   w.EndArray().EndObject();
 }
 
-void WriteBudgetsJson(JsonWriter& w, const std::vector<BudgetStatus>& statuses) {
+void WriteBudgetsJson(JsonWriter& w, const std::vector<BudgetStatus>& statuses,
+                      const TimeZone& calendar_zone) {
   w.Key("budgets").BeginArray();
-  for (const BudgetStatus& s : statuses) WriteBudgetJson(w, s);
+  for (const BudgetStatus& s : statuses) WriteBudgetJson(w, s, calendar_zone);
   w.EndArray();
 }
 

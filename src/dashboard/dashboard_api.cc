@@ -282,7 +282,7 @@ ApiResponse DashboardApi::Budgets() const {
   Time(w, "now", now);
   w.Field("available", available);
   w.Field("note", available ? std::string() : statuses.status().message());
-  WriteBudgetsJson(w, available ? *statuses : std::vector<BudgetStatus>{});
+  WriteBudgetsJson(w, available ? *statuses : std::vector<BudgetStatus>{}, src_.default_zone);
   w.EndObject();
   return Json(w);
 }
