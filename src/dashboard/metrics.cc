@@ -154,7 +154,9 @@ void Budgets(const ApiSources& src, MetricsText& m) {
          [](const BudgetStatus& b) -> Value { return b.limit; }, false);
   family("context_cleaner_budget_ratio",
          "Spent over the limit in the current period (1 = the whole budget).",
-         [](const BudgetStatus& b) -> Value { return b.percent / 100; }, true);
+         [](const BudgetStatus& b) -> Value {
+           return b.limit > 0 ? b.spent / b.limit : b.percent / 100;
+         }, true);
   family("context_cleaner_budget_projected",
          "Spend at the period's end at the rate since its start, in the "
          "budget's unit (absent early in a period).",

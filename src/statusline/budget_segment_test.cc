@@ -149,7 +149,7 @@ TEST(BudgetSegment, NamedInSegmentsAndListedInJson) {
   const std::string json = StatuslineJson(StatuslineInput{}, &f, kNow);
   EXPECT_NE(json.find(R"("budgets":[{"name":"block","period":"block","unit":"tokens",)"
                       R"("active":true,"spent":1200000,"limit":5000000,"percent":24,)"
-                      R"("projected":3000000,"over":false,"alerts":0,"problem":""}])"),
+                      R"("projected":3000000,"overBudget":false,"alerts":0,"problem":""}])"),
             std::string::npos)
       << json;
   EXPECT_NE(StatuslineJson(StatuslineInput{}, nullptr, kNow).find(R"("budgets":[])"),

@@ -241,7 +241,7 @@ void BudgetJson(JsonWriter& w, const BudgetStatus& b) {
   } else {
     w.Key("projected").Null();
   }
-  w.Field("over", b.over())
+  w.Field("overBudget", b.over())
       .Field("alerts", static_cast<uint64_t>(b.alerts.size()))
       .Field("problem", b.problem)
       .EndObject();
