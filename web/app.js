@@ -217,7 +217,8 @@
                    month: ["This month", "the month"], block: ["This 5-hour block", "the block"] };
   const amount = (b, v, unit = true) => (b.unit === "usd" ? usd(v) : tokens(v) + (unit ? " tokens" : ""));
   // Whole percent, rounded down: 100% only once the limit is reached.
-  const pctText = (p) => Math.floor(Math.max(0, Number(p))) + "%";
+  // (A hair is added: 0.078 / 0.05 * 100 is 155.99999999999997 in binary.)
+  const pctText = (p) => Math.floor(Math.max(0, Number(p)) + 1e-9) + "%";
   function budgetAlert(b, a) {
     const at = " · " + when(a.firedAt);
     if (a.kind === "projection") return "on pace to end over: " + amount(b, a.projected) + " projected" + at;

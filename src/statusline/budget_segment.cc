@@ -38,10 +38,11 @@ std::string TokenCount(double n) {
   return buf;
 }
 
-// Whole percent, rounded down: "100%" only once the limit is reached.
+// Whole percent, rounded down: "100%" only once the limit is reached. A
+// hair is added first: $0.078 of $0.05 is 155.99999999999997 % in binary.
 std::string Percent(double pct) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", std::floor(std::max(0.0, pct)));
+  std::snprintf(buf, sizeof buf, "%.0f%%", std::floor(std::max(0.0, pct) + 1e-9));
   return buf;
 }
 

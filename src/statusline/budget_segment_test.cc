@@ -70,6 +70,11 @@ TEST(BudgetSegment, ColouredByTheBudgetsOwnThresholdsAndItsLimit) {
   EXPECT_EQ(BudgetSegmentOf({b})->level, BudgetSegment::Level::kOver);
   b.limit = 60.5;
   EXPECT_EQ(BudgetSegmentOf({b})->text, "week $75.00/60.50 125%");
+  // $0.078 of $0.05, as the budget computes it: 155.99999999999997.
+  b.spent = 0.078;
+  b.limit = 0.05;
+  b.percent = b.spent / b.limit * 100;
+  EXPECT_EQ(BudgetSegmentOf({b})->text, "week $0.08/0.05 156%");
 }
 
 TEST(BudgetSegment, NothingWhenNoBudgetCountsNow) {
