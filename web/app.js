@@ -209,6 +209,75 @@
     $("#limits-history").replaceChildren(...items);
   }
 
+  // --- Budgets ----------------------------------------------------------
+  // Each configured budget (docs/budgets.md): spent of the limit in its
+  // current period, the bar marked at each threshold, where the period
+  // ends at the current rate, and the alerts it fired in this period.
+  const PERIOD = { day: ["Today", "the day"], week: ["This week", "the week"],
+                   month: ["This month", "the month"], block: ["This 5-hour block", "the block"] };
+  const amount = (b, v, unit = true) => (b.unit === "usd" ? usd(v) : tokens(v) + (unit ? " tokens" : ""));
+  // Whole percent, rounded down: 100% only once the limit is reached.
+  // (A hair is added: 0.078 / 0.05 * 100 is 155.99999999999997 in binary.)
+  const pctText = (p) => Math.floor(Math.max(0, Number(p)) + 1e-9) + "%";
+  function budgetAlert(b, a) {
+    const at = " · " + when(a.firedAt);
+    if (a.kind === "projection") return "on pace to end over: " + amount(b, a.projected) + " projected" + at;
+    return a.threshold + "% reached (" + amount(b, a.spent) + ")" + at;
+  }
+  function renderBudget(b) {
+    const [title, span] = PERIOD[b.period] || [b.period, "the period"];
+    const pct = Number(b.percent);
+    const first = b.thresholds.length ? Math.min(...b.thresholds) : 100;
+    const level = b.overBudget ? "over" : pct >= first || (b.projected !== null && b.projected >= b.limit) ? "warn" : "";
+    // Where a period starts is not obvious for a week (the week start is
+    // configurable) or a block; a day and a month say it by their name.
+    const day = (iso) => new Date(iso).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: zone });
+    const scope = [title + (!b.active || !b.start ? "" : b.period === "week" ? ", from " + day(b.start)
+      : b.period === "block" ? ", until " + when(b.end) : "")];
+    if (b.project) scope.push("project " + b.project);
+    if (b.source) scope.push("machine " + b.source);
+    const bar = el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+      "aria-valuenow": String(Math.min(100, Math.round(pct))), "aria-label": b.name + ": share of the budget spent" }, el("span"));
+    bar.firstChild.style.width = Math.min(100, pct).toFixed(1) + "%";
+    for (const t of b.thresholds.filter((t) => t < 100)) {
+      const tick = el("i", { class: "tick", title: t + "%" });
+      tick.style.left = t + "%";
+      bar.append(tick);
+    }
+    let projection;
+    if (!b.active) projection = "no active block: nothing spent in one yet";
+    else if (b.projected === null) projection = "projection after the first part of " + span;
+    else projection = "on pace for " + amount(b, b.projected) + " by the end of " + span;
+    const alerts = b.alerts.length === 0 ? [el("li", { class: "muted" }, "no alerts this period")]
+      : b.alerts.map((a) => el("li", { "data-kind": a.kind }, budgetAlert(b, a)));
+    return el("article", { class: "budget" + (level ? " " + level : ""), "data-budget": b.name },
+      el("h3", {}, el("span", { class: "name" }, b.name),
+        b.overBudget ? el("span", { class: "badge", "data-field": "over" }, "over budget") : ""),
+      el("div", { class: "muted scope-line" }, scope.join(" · ")),
+      el("div", { class: "figures" },
+        el("span", { "data-field": "spent" }, amount(b, b.spent, false) + " of " + amount(b, b.limit)),
+        el("strong", { "data-field": "percent" }, pctText(pct))),
+      bar,
+      el("div", { class: "muted hint", "data-field": "projection" }, projection),
+      b.problem ? el("p", { class: "bad", "data-field": "problem" }, b.problem) : "",
+      el("ul", { "data-field": "alerts", "aria-label": "Alerts this period" }, ...alerts));
+  }
+  function renderBudgets(r) {
+    const box = $("#budgets");
+    if (!r.available) {
+      box.replaceChildren(el("p", { class: "muted", "data-field": "budgets-note" }, r.note));
+      return;
+    }
+    if (r.budgets.length === 0) {
+      box.replaceChildren(el("div", { "data-field": "budgets-empty" },
+        el("p", { class: "muted" }, "no budgets configured — see README 'Budgets and alerts'"),
+        el("p", { class: "muted hint" }, "For example, in the config file: ",
+          el("code", {}, '"budgets": [{"period": "day", "usd": 20}]'))));
+      return;
+    }
+    box.replaceChildren(...r.budgets.map(renderBudget));
+  }
+
   function renderOverview(o) {
     state.unpricedModels = o.unpricedModels;
     $("#empty").hidden = o.allTime.events > 0 || o.origin !== "ledger";
@@ -557,11 +626,13 @@
     return api("/api/breakdown", p).then(renderBreakdown).catch(showError);
   }
   // The panels that change with the clock as well as the ledger: the
-  // overview (periods, the block) and health. The overview's version.
+  // overview (periods, the block), health and the budgets (a period turns,
+  // a projection moves). The overview's version.
   async function loadOverviewAndHealth() {
-    const [o, h] = await Promise.all([api("/api/overview"), api("/api/health")]);
+    const [o, h, b] = await Promise.all([api("/api/overview"), api("/api/health"), api("/api/budgets")]);
     renderOverview(o);
     renderHealth(h);
+    renderBudgets(b);
     return o.version;
   }
   async function loadAll() {

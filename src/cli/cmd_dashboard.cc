@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cli/auth_token.h"
+#include "cli/budget_setup.h"
 #include "cli/commands.h"
 #include "cli/dashboard_flags.h"
 #include "cli/service_memory.h"
@@ -45,6 +46,16 @@ Result<DashboardOptions> DashboardOptionsFrom(const Context& ctx,
   Result<int> week_start = StartOfWeekFlag(ctx, args);
   if (!week_start.ok()) return week_start.status();
   o.start_of_week = *week_start;
+  // The config's budgets, those the writers' evaluator fires alerts for
+  // (cli/budget_setup.h), their projects found as `report budget` finds
+  // them; their calendar is the zone and week start above.
+  o.budgets.budgets = ctx.budgets.budgets;
+  o.budgets.alerts = ctx.budgets.alerts;
+  if (!o.budgets.budgets.empty()) {
+    Result<ProjectLookup> projects = ProjectLookupOf(ctx, args);
+    if (!projects.ok()) return projects.status();
+    o.budgets.projects = std::move(*projects);
+  }
   return o;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -22,14 +23,18 @@
 #include <optional>
 #include <string>
 
+#include "budget/budget_config.h"
+#include "budget/budget_status.h"
 #include "cli/commands.h"
 #include "cli/config_file.h"
 #include "cli/context.h"
 #include "core/civil_time.h"
 #include "core/terminal_text.h"
 #include "ledger/ledger_reader.h"
+#include "report/project_names.h"
 #include "source/roots.h"
 #include "statusline/catch_up.h"
+#include "statusline/current_zone.h"
 #include "statusline/figures.h"
 #include "statusline/rate_limit_reading.h"
 #include "statusline/render.h"
@@ -145,7 +150,18 @@ struct Settings {
   std::string source;
   bool json = false;
   bool sync = true;
+  // The config's budgets, read as every command reads them; the segment
+  // or --json asks the ledger for their status.
+  BudgetConfig budgets;
+  int start_of_week = 0;
+  ProjectLookup projects;
   std::vector<std::string> problems;  // Bad values: logged, defaults used.
+
+  bool wants_budgets() const {
+    return !budgets.budgets.empty() &&
+           (json || std::find(render.segments.begin(), render.segments.end(),
+                              Segment::kBudget) != render.segments.end());
+  }
 };
 
 std::optional<std::string> Setting(const ParsedArgs& args, const ConfigValues& config,
@@ -155,12 +171,45 @@ std::optional<std::string> Setting(const ParsedArgs& args, const ConfigValues& c
   return std::nullopt;
 }
 
+std::string_view ConfigText(const ConfigValues& config, const std::string& key) {
+  auto it = config.find(key);
+  return it == config.end() ? std::string_view() : std::string_view(it->second);
+}
+
+// Budgets, their week start and how their projects are found, as
+// `report budget` takes them; a bad value is a problem, not a stop.
+void ResolveBudgets(const ParsedArgs& args, const ConfigValues& config,
+                    const std::string& config_path, Settings* s) {
+  Result<BudgetConfig> budgets = ParseBudgetConfig(
+      config_path, ConfigText(config, "budgets"), ConfigText(config, "alerts"));
+  if (!budgets.ok()) {
+    s->problems.push_back(budgets.status().message());
+    return;
+  }
+  s->budgets = std::move(*budgets);
+  if (s->budgets.budgets.empty()) return;
+  if (auto day = Setting(args, config, "--start-of-week", "startOfWeek")) {
+    if (std::optional<int> d = WeekdayFromName(*day)) {
+      s->start_of_week = *d;
+    } else {
+      s->problems.push_back(std::string("start of week: expected a day name (sunday ... "
+                                        "saturday), got '").append(*day).append("'"));
+    }
+  }
+  s->projects.home = Env("HOME").value_or("");
+  if (auto text = Setting(args, config, "--project-aliases", "projectAliases")) {
+    Result<ProjectAliases> aliases = ParseProjectAliases(*text);
+    if (aliases.ok()) s->projects.aliases = std::move(*aliases);
+    else s->problems.push_back("projectAliases: " + aliases.status().message());
+  }
+}
+
 Settings ResolveSettings(const ParsedArgs& args) {
   Settings s;
   ConfigValues config;
   std::optional<std::string> config_flag = args.Get("--config");
-  Result<ConfigValues> read =
-      ReadConfigFile(config_flag.value_or(DefaultConfigFile()), config_flag.has_value());
+  const std::string config_path = config_flag.value_or(DefaultConfigFile());
+  Result<ConfigValues> read = ReadConfigFile(config_path, config_flag.has_value());
   if (read.ok()) {
     config = std::move(*read);
   } else {
@@ -187,6 +236,7 @@ Settings ResolveSettings(const ParsedArgs& args) {
   s.source = Setting(args, config, "--source", "source").value_or("");
   s.json = args.Has("--json");
   s.sync = !args.Has("--no-sync");
+  ResolveBudgets(args, config, config_path, &s);
   return s;
 }
 
@@ -214,6 +264,35 @@ std::unique_ptr<LedgerReader> OpenLedger(const Settings& s) {
     return nullptr;
   }
   return std::move(*reader);
+}
+
+// The zone the budgets' days, weeks and months are laid out in:
+// --timezone / the config's (DayStartMs has loaded date/tz for it), else
+// the system's by its current rule (statusline/current_zone.h: without
+// date/tz's listing of every zone).
+TimeZone BudgetZone(const Settings& s) {
+  if (s.zone) {
+    Result<TimeZone> z = TimeZone::Load(*s.zone);
+    if (z.ok()) return *z;
+  }
+  return CurrentSystemZone();
+}
+
+// The budgets' status (a handful of indexed reads); a failure is logged
+// and the segment left out.
+std::vector<BudgetStatus> Budgets(LedgerReader& reader, const Settings& s,
+                                  const TimeZone& zone, int64_t now_ms) {
+  Result<std::vector<BudgetStatus>> statuses =
+      ReadBudgetStatus(reader, s.budgets.budgets, s.budgets.alerts,
+                       BudgetCalendar{zone, s.start_of_week}, now_ms, s.projects);
+  if (!statuses.ok()) {
+    Log(std::string("budgets: ").append(statuses.status().message()));
+    return {};
+  }
+  for (const BudgetStatus& b : *statuses) {
+    if (!b.problem.empty()) Log(std::string("budget ").append(b.budget.name).append(": ").append(b.problem));
+  }
+  return std::move(*statuses);
 }
 
 std::optional<StatuslineFigures> Figures(LedgerReader& reader, const Settings& s,
@@ -313,11 +392,20 @@ int RunStatusline(const ParsedArgs& args) {
     const int64_t day_start = DayStartMs(settings, now_ms);
     figures = Figures(*reader, settings, input, day_start, now_ms);
     if (figures) ArmDeadline(render(&*figures), start_ns);
+    // The budgets after the line without them is ready.
+    std::optional<TimeZone> budget_zone;
+    if (figures && settings.wants_budgets()) {
+      budget_zone = BudgetZone(settings);
+      figures->budgets = Budgets(*reader, settings, *budget_zone, now_ms);
+      ArmDeadline(render(&*figures), start_ns);
+    }
     g_finish_after_print = true;
     const bool caught_up = CatchUp(*reader, settings, args, input);
     g_finish_after_print = false;
     if (caught_up) {
-      if (std::optional<StatuslineFigures> fresh = Figures(*reader, settings, input, day_start, now_ms)) {
+      if (std::optional<StatuslineFigures> fresh =
+              Figures(*reader, settings, input, day_start, now_ms)) {
+        if (budget_zone) fresh->budgets = Budgets(*reader, settings, *budget_zone, now_ms);
         figures = fresh;
       }
     }

@@ -5,6 +5,7 @@
 #include "core/civil_time.h"
 #include "core/json_writer.h"
 #include "dashboard/api_params.h"
+#include "dashboard/budget_json.h"
 #include "dashboard/metrics.h"
 #include "dashboard/usage_views.h"
 #include "report/limits_report.h"
@@ -150,6 +151,7 @@ ApiResponse DashboardApi::Handle(const ApiRequest& r) const {
   if (r.path == "/api/health") return Health(r);
   if (r.path == "/api/telemetry") return Telemetry();
   if (r.path == "/api/limits") return Limits();
+  if (r.path == "/api/budgets") return Budgets();
   return Error(404, "no such API: " + r.path);
 }
 
@@ -258,6 +260,30 @@ ApiResponse DashboardApi::Limits() const {
     w.EndObject();
   }
   w.EndArray().EndObject();
+  return Json(w);
+}
+
+// Each budget now, in the zone and week the server was started with (the
+// config's, as for `report budget`): a budget's period is the same for
+// every viewer, so no tz or weekStart parameter.
+ApiResponse DashboardApi::Budgets() const {
+  std::shared_ptr<const DashboardSnapshot> s = src_.snapshot();
+  const int64_t now = src_.now_ms();
+  Result<std::vector<BudgetStatus>> statuses =
+      src_.budgets ? src_.budgets(now)
+                   : Status::NotSupported("this dashboard has no budgets");
+  const bool available = statuses.ok() ||
+                          statuses.status().code() != Status::Code::kNotSupported;
+  if (available && !statuses.ok()) return Error(500, statuses.status().message());
+  JsonWriter w(false);
+  w.BeginObject()
+      .Field("version", s->version)
+      .Field("timezone", src_.default_zone.name());
+  Time(w, "now", now);
+  w.Field("available", available);
+  w.Field("note", available ? std::string() : statuses.status().message());
+  WriteBudgetsJson(w, available ? *statuses : std::vector<BudgetStatus>{}, src_.default_zone);
+  w.EndObject();
   return Json(w);
 }
 

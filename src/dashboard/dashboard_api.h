@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "budget/budget_status.h"
 #include "dashboard/snapshot.h"
 #include "price/price_table.h"
 #include "time/time_zone.h"
@@ -35,6 +36,12 @@ struct ApiSources {
                                                   size_t limit)>
       session_events;
   std::function<int64_t()> now_ms;
+  // Each configured budget's status at `now_ms` (budget/budget_status.h:
+  // a handful of indexed reads), read at each request rather than kept in
+  // the snapshot: a period turns and a projection moves with the clock,
+  // not only with the ledger. NotSupported (or unset): this origin has no
+  // budgets (ClickHouse: each machine evaluates its own ledger's).
+  std::function<Result<std::vector<BudgetStatus>>(int64_t now_ms)> budgets;
   const PriceTable* prices = nullptr;
   TimeZone default_zone = TimeZone::Utc();
   int default_start_of_week = 0;  // When a request has no weekStart.
@@ -61,6 +68,7 @@ class DashboardApi {
   ApiResponse Health(const ApiRequest& r) const;
   ApiResponse Telemetry() const;
   ApiResponse Limits() const;
+  ApiResponse Budgets() const;
 
   ApiSources src_;
 };

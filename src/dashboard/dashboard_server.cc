@@ -156,6 +156,10 @@ class DashboardServer::Impl {
       return source_->SessionEvents(id, limit);
     };
     src.now_ms = [] { return SystemClock().NowMs(); };
+    options_.budgets.calendar = BudgetCalendar{options_.zone, options_.start_of_week};
+    src.budgets = [this](int64_t now_ms) {
+      return source_->BudgetStatuses(options_.budgets, now_ms);
+    };
     src.prices = options_.prices != nullptr ? options_.prices : &PriceTable::Embedded();
     src.default_zone = options_.zone;
     src.default_start_of_week = options_.start_of_week;

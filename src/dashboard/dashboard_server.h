@@ -42,6 +42,9 @@ struct DashboardOptions {
   int start_of_week = 0;  // "This week" and weekly buckets: 0 = Sunday ... 6.
   std::string version;
   bool shipping_configured = false;  // Show the shipping state from the start.
+  // The config's budgets (budget/budget_config.h); their calendar is `zone`
+  // and `start_of_week` (set by Start).
+  DashboardBudgets budgets;
 };
 
 class DashboardServer {

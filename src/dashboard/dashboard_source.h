@@ -9,11 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "budget/budget_status.h"
 #include "core/result.h"
 #include "dashboard/snapshot.h"
 #include "ledger/ledger_reader.h"
 
 namespace cc {
+
+// The budgets a dashboard shows (the config's, as the CLI reads them) and
+// how their periods and projects are laid out.
+struct DashboardBudgets {
+  std::vector<Budget> budgets;
+  AlertSettings alerts;
+  BudgetCalendar calendar;
+  ProjectLookup projects;
+};
 
 class DashboardSource {
  public:
@@ -23,6 +33,16 @@ class DashboardSource {
   // A session's requests in time order, at most `limit`. Thread-safe.
   virtual Result<std::vector<SessionEvent>> SessionEvents(
       const std::string& session_id, size_t limit) = 0;
+  // Each budget's status at `now_ms` (budget/budget_status.h). Thread-safe.
+  // NotSupported where the data has no budgets of its own (ClickHouse:
+  // each machine's ledger evaluates its budgets).
+  virtual Result<std::vector<BudgetStatus>> BudgetStatuses(const DashboardBudgets& budgets,
+                                                           int64_t now_ms) {
+    (void)budgets;
+    (void)now_ms;
+    return Status::NotSupported(
+        "budgets are evaluated on each machine's ledger: open the dashboard there");
+  }
   enum class Change {
     kStopped,    // `stop_fd` is readable.
     kData,       // The data may have changed: Load again.

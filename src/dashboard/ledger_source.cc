@@ -60,6 +60,15 @@ class LedgerSource final : public DashboardSource {
     return sessions_->SessionEvents(id, limit);
   }
 
+  // On the requests' connection: a handful of indexed reads, not the
+  // snapshot's (its periods and projections move with the clock).
+  Result<std::vector<BudgetStatus>> BudgetStatuses(const DashboardBudgets& b,
+                                                   int64_t now_ms) override {
+    if (b.budgets.empty()) return std::vector<BudgetStatus>{};
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    return ReadBudgetStatus(*sessions_, b.budgets, b.alerts, b.calendar, now_ms, b.projects);
+  }
+
   // A monitor's heartbeat is a commit every few seconds that changes no
   // figure; telling it apart keeps an idle dashboard (and its page) idle.
   // A write seen before its commit is visible (SQLite writes the WAL's
@@ -91,7 +100,7 @@ class LedgerSource final : public DashboardSource {
  private:
   const std::string ledger_path_;           // Absolute.
   std::unique_ptr<LedgerReader> reader_;    // Load's and WaitForChange's.
-  std::unique_ptr<LedgerReader> sessions_;  // Requests' drill-downs.
+  std::unique_ptr<LedgerReader> sessions_;  // Requests' drill-downs, budgets.
   std::mutex sessions_mu_;
   LedgerChangeFeed feed_;
   bool shipping_configured_;

@@ -1,7 +1,9 @@
 #include "dashboard/metrics.h"
 
-#include <cstdio>
+#include <charconv>
+#include <cmath>
 #include <map>
+#include <optional>
 
 #include "core/utf8.h"
 #include "dashboard/usage_views.h"
@@ -16,11 +18,24 @@ class MetricsText {
     out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
     out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
   }
+  // The shortest text that reads back as the same double ("12.4", not
+  // "12.400000000000000355"); a whole number as an integer.
   template <class Number>
   void Sample(const std::string& name_and_labels, Number value) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", static_cast<double>(value));
-    out_.append(name_and_labels).append(" ").append(buf).append("\n");
+    const double v = static_cast<double>(value);
+    out_.append(name_and_labels).append(" ");
+    if (std::isnan(v)) {
+      out_.append("NaN");
+    } else if (std::isinf(v)) {
+      out_.append(v > 0 ? "+Inf" : "-Inf");
+    } else if (v == std::floor(v) && std::fabs(v) < 1e15) {
+      out_.append(std::to_string(static_cast<int64_t>(v)));  // 5000000, not 5e+06.
+    } else {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+      out_.append(buf, ec == std::errc() ? end : buf);
+    }
+    out_.append("\n");
   }
   // A family of one sample, without labels.
   template <class Number>
@@ -36,9 +51,9 @@ class MetricsText {
   }
   std::string Take() { return std::move(out_); }
 
- private:
-  // The format is UTF-8: a byte that is not (a model name may come from
-  // anywhere) becomes U+FFFD.
+  // A label's value as the text format quotes it: backslash, double quote
+  // and line feed escaped. The format is UTF-8: a byte that is not (a
+  // model or budget name may hold anything) becomes U+FFFD.
   static std::string Label(std::string_view value) {
     std::string out;
     for (size_t i = 0; i < value.size(); ++i) {
@@ -58,6 +73,7 @@ class MetricsText {
     return out;
   }
 
+ private:
   std::string out_;
 };
 
@@ -101,6 +117,54 @@ void OfficialLimits(const DashboardSnapshot& s, MetricsText& m) {
   const char* resets = "context_cleaner_official_limit_resets_at_seconds";
   m.Family(resets, "gauge", "When the window resets (Unix time), latest reading.");
   for (const RateLimitRow& r : s.official_latest) m.Sample(label(resets, r), r.resets_at);
+}
+
+// `name{budget="...",period="day",unit="usd"}`.
+std::string ByBudget(const char* name, const BudgetStatus& b) {
+  return std::string(name)
+      .append("{budget=\"")
+      .append(MetricsText::Label(b.budget.name))
+      .append("\",period=\"")
+      .append(BudgetPeriodName(b.budget.period))
+      .append("\",unit=\"")
+      .append(MetricsText::Label(b.unit))
+      .append("\"}");
+}
+
+// Each budget's current period, in its unit (none configured, or an origin
+// without budgets: no family). A budget that cannot count (its project is
+// not in the ledger: BudgetStatus::problem) has its limit only.
+void Budgets(const ApiSources& src, MetricsText& m) {
+  if (!src.budgets) return;
+  Result<std::vector<BudgetStatus>> read = src.budgets(src.now_ms());
+  if (!read.ok() || read->empty()) return;
+  const std::vector<BudgetStatus>& all = *read;
+  auto family = [&](const char* name, const char* help, auto value, bool counts_only) {
+    m.Family(name, "gauge", help);
+    for (const BudgetStatus& b : all) {
+      if (counts_only && !b.problem.empty()) continue;
+      if (std::optional<double> v = value(b)) m.Sample(ByBudget(name, b), *v);
+    }
+  };
+  using Value = std::optional<double>;
+  family("context_cleaner_budget_spent",
+         "Spent in the budget's current period, in its unit (usd or tokens).",
+         [](const BudgetStatus& b) -> Value { return b.spent; }, true);
+  family("context_cleaner_budget_limit", "The budget's limit per period, in its unit.",
+         [](const BudgetStatus& b) -> Value { return b.limit; }, false);
+  family("context_cleaner_budget_ratio",
+         "Spent over the limit in the current period (1 = the whole budget).",
+         [](const BudgetStatus& b) -> Value {
+           return b.limit > 0 ? b.spent / b.limit : b.percent / 100;
+         }, true);
+  family("context_cleaner_budget_projected",
+         "Spend at the period's end at the rate since its start, in the "
+         "budget's unit (absent early in a period).",
+         [](const BudgetStatus& b) { return b.projected; }, true);
+  family("context_cleaner_budget_alerts",
+         "Alerts the budget fired in its current period.",
+         [](const BudgetStatus& b) -> Value { return static_cast<double>(b.alerts.size()); },
+         true);
 }
 
 }  // namespace
@@ -150,6 +214,7 @@ ApiResponse Metrics(const ApiSources& src) {
              "Rows ClickHouse refused, kept in the ledger.", st.rejected_rows);
   }
   OfficialLimits(*s, m);
+  Budgets(src, m);
   m.Single("context_cleaner_snapshot_version", "counter",
            "Times the dashboard has re-read the ledger.", s->version);
   r.body = m.Take();

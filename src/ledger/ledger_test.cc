@@ -447,6 +447,41 @@ TEST(Ledger, TheContentStampIgnoresOnlyTheHeartbeat) {
   expect_moved("a shipped mark");
 }
 
+// A budget alert may be recorded (and its delivery retried) in a commit
+// that adds no event: the dashboard's budgets panel must still reload.
+TEST(Ledger, AnAlertAndItsDeliveryMoveTheContentStamp) {
+  test::TempDir dir;
+  std::string path = dir.Join("ledger.db");
+  auto ledger = OpenWrite(path);
+  auto reader = LedgerReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  auto db = sql::Database::Open(path, /*read_only=*/false);
+  ASSERT_TRUE(db.ok());
+  auto stamp = [&] {
+    Result<std::string> s = (*reader)->ContentStamp();
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? *s : "";
+  };
+  const std::string before = stamp();
+  ASSERT_TRUE((*db)->Exec(R"sql(
+    INSERT INTO alerts VALUES('threshold:day:2026-03-01T00:00:00Z:50', 'threshold',
+      'day', 'day', 0, 86400000, 50, 'usd', 10.5, 20, 0, '', '', 5000))sql").ok());
+  const std::string fired = stamp();
+  EXPECT_NE(fired, before) << "an alert fired";
+  ASSERT_TRUE((*db)->Exec(R"sql(
+    INSERT INTO alert_deliveries(alert_id, channel)
+      VALUES('threshold:day:2026-03-01T00:00:00Z:50', 'webhook'))sql").ok());
+  const std::string queued = stamp();
+  EXPECT_NE(queued, fired) << "a delivery queued";
+  ASSERT_TRUE((*db)->Exec("UPDATE alert_deliveries SET attempts = 1, "
+                          "next_attempt_ms = 9000, last_error = 'refused'").ok());
+  const std::string retried = stamp();
+  EXPECT_NE(retried, queued) << "a failed attempt";
+  ASSERT_TRUE((*db)->Exec("UPDATE alert_deliveries SET attempts = 2, "
+                          "delivered_ms = 9500").ok());
+  EXPECT_NE(stamp(), retried) << "delivered";
+}
+
 // Every table is either in the stamp or derived from one that is.
 TEST(Ledger, TheContentStampCoversEveryTable) {
   test::TempDir dir;

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "budget/budget_status.h"
 #include "core/result.h"
 #include "ledger/ledger_reader.h"
 #include "report/active_block.h"
@@ -20,6 +22,9 @@ struct StatuslineFigures {
   std::optional<SessionTotals> session;  // Unset: no session id given.
   std::optional<UsageTotals> today;      // Since day_start_ms.
   std::optional<BlockFigures> block;     // Unset: no active block.
+  // The config's budgets now (budget/budget_status.h), read by the caller
+  // when the budget segment shows; empty otherwise.
+  std::vector<BudgetStatus> budgets;
 };
 
 // The block rules are `report blocks`' (report/active_block.h).

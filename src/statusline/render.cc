@@ -7,6 +7,7 @@
 #include "core/json_writer.h"
 #include "core/terminal_text.h"
 #include "report/text_table.h"
+#include "statusline/budget_segment.h"
 
 namespace cc {
 namespace {
@@ -133,6 +134,15 @@ std::optional<Piece> PieceOf(Segment seg, const StatuslineInput& in,
       text += ")";
       return Piece{seg, text, kGreen};
     }
+    case Segment::kBudget: {
+      if (f == nullptr) return std::nullopt;
+      std::optional<BudgetSegment> b = BudgetSegmentOf(f->budgets);
+      if (!b) return std::nullopt;
+      const char* color = b->level == BudgetSegment::Level::kOver   ? kRed
+                          : b->level == BudgetSegment::Level::kWarn ? kYellow
+                                                                    : kGreen;
+      return Piece{seg, b->text, color};
+    }
     case Segment::kContext:
       if (!in.context_used_pct) return std::nullopt;
       return Piece{seg, std::string("ctx ").append(Percent(*in.context_used_pct)),
@@ -146,9 +156,10 @@ std::optional<Piece> PieceOf(Segment seg, const StatuslineInput& in,
 // Lower drops first.
 int Priority(Segment s) {
   switch (s) {
-    case Segment::kModel: return 5;
-    case Segment::kSession: return 4;
-    case Segment::kLimits: return 3;
+    case Segment::kModel: return 6;
+    case Segment::kSession: return 5;
+    case Segment::kLimits: return 4;
+    case Segment::kBudget: return 3;
     case Segment::kContext: return 2;
     case Segment::kBlock: return 1;
     case Segment::kToday: return 0;
@@ -204,13 +215,46 @@ std::string Layout(std::vector<Piece> pieces, const StatuslineOptions& o) {
   return line;
 }
 
+// A whole amount as an integer (5000000 tokens, not 5e+06).
+void Amount(JsonWriter& w, std::string_view key, double v) {
+  w.Key(key);
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
+    w.Int(static_cast<int64_t>(v));
+  } else {
+    w.Double(v);
+  }
+}
+
+// The fields a script wants of a budget (the dashboard's /api/budgets
+// has them all).
+void BudgetJson(JsonWriter& w, const BudgetStatus& b) {
+  w.BeginObject()
+      .Field("name", b.budget.name)
+      .Field("period", BudgetPeriodName(b.budget.period))
+      .Field("unit", b.unit)
+      .Field("active", b.active);
+  Amount(w, "spent", b.spent);
+  Amount(w, "limit", b.limit);
+  Amount(w, "percent", b.percent);
+  if (b.projected) {
+    Amount(w, "projected", *b.projected);
+  } else {
+    w.Key("projected").Null();
+  }
+  w.Field("overBudget", b.over())
+      .Field("alerts", static_cast<uint64_t>(b.alerts.size()))
+      .Field("problem", b.problem)
+      .EndObject();
+}
+
 }  // namespace
 
 Result<std::vector<Segment>> ParseSegments(const std::string& list) {
   static const std::pair<const char*, Segment> kNames[] = {
       {"model", Segment::kModel}, {"session", Segment::kSession},
       {"today", Segment::kToday}, {"block", Segment::kBlock},
-      {"context", Segment::kContext}, {"limits", Segment::kLimits}};
+      {"budget", Segment::kBudget}, {"context", Segment::kContext},
+      {"limits", Segment::kLimits}};
   std::vector<Segment> out;
   size_t start = 0;
   while (start <= list.size()) {
@@ -230,7 +274,7 @@ Result<std::vector<Segment>> ParseSegments(const std::string& list) {
       return Status::InvalidArgument(std::string("--segments: unknown segment '")
                                          .append(TerminalSafe(name))
                                          .append("' (known: model, session, today, block, "
-                                                 "context, limits)"));
+                                                 "budget, context, limits)"));
     }
   }
   if (out.empty()) return Status::InvalidArgument("--segments: no segment named");
@@ -330,6 +374,11 @@ std::string StatuslineJson(const StatuslineInput& input, const StatuslineFigures
   } else {
     w.Null();
   }
+  w.Key("budgets").BeginArray();
+  if (figures != nullptr) {
+    for (const BudgetStatus& b : figures->budgets) BudgetJson(w, b);
+  }
+  w.EndArray();
   w.Key("contextUsedPercentage");
   if (input.context_used_pct) w.Double(*input.context_used_pct);
   else w.Null();

@@ -4,10 +4,12 @@
 //
 // Segments (in the order asked): model, session (ours, exact; Claude
 // Code's own estimate marked "~" and "est." when the ledger has nothing),
-// today, block (cost, time left, $/h), context (% of the window), limits
+// today, block (cost, time left, $/h), budget (the budget nearest its
+// limit: statusline/budget_segment.h), context (% of the window), limits
 // (the official 5-hour and 7-day %, with time to their resets). Each line
 // fits `columns`: the lowest-priority segments are dropped first (today,
-// block, context, limits, session; the model stays, cut if need be).
+// block, context, budget, limits, session; the model stays, cut if need
+// be).
 // Every string from data passes TerminalSafe before it is laid out.
 #pragma once
 
@@ -22,12 +24,13 @@
 
 namespace cc {
 
-enum class Segment { kModel, kSession, kToday, kBlock, kContext, kLimits };
+enum class Segment { kModel, kSession, kToday, kBlock, kBudget, kContext, kLimits };
 
 struct StatuslineOptions {
-  std::vector<Segment> segments = {Segment::kModel, Segment::kSession,
-                                   Segment::kToday, Segment::kBlock,
-                                   Segment::kContext, Segment::kLimits};
+  std::vector<Segment> segments = {Segment::kModel,  Segment::kSession,
+                                   Segment::kToday,  Segment::kBlock,
+                                   Segment::kBudget, Segment::kContext,
+                                   Segment::kLimits};
   bool color = true;
   int columns = 0;  // 0: no limit.
   int lines = 1;    // Segments are dealt over this many lines, in order.

@@ -8,7 +8,10 @@
 // colour whatever else is in view; at a phone's 400 px the tables' figures
 // and the session dialog stay on screen; an empty ledger says how to fill
 // it. The official plan limits' gauges stay hidden until a reading is in
-// the ledger, then show it. Screenshots of the main views go to --out (CI keeps them; the README
+// the ledger, then show it. The budgets panel shows each budget's spend,
+// limit, %, projection and fired alerts, marks the one over budget,
+// follows a new line, fits 400 px, shows a name that is HTML as text, and
+// without budgets points at the README. Screenshots of the main views go to --out (CI keeps them; the README
 // shows one).
 //
 //   node tests/browser/dashboard_test.mjs --binary build/dev/context-cleaner
@@ -45,6 +48,58 @@ function line(id, atMs, u, session = "sess-1", model = SONNET) {
   }) + "\n";
 }
 
+// The budgets panel against figures computed here: each budget's spend of
+// its limit, its percentage (rounded down), over budget marked, the
+// thresholds it fired (one alert each), the projection (spent over the
+// share of the period gone, known to lie between the shares at t0 and
+// now), and a name that is HTML shown as text.
+async function checkBudgets(page, list, when) {
+  const today = list.filter((e) => utcDay(e.at) === utcDay(Date.now()));
+  const dayNano = today.reduce((s, e) => s + costNano(e.u), 0);
+  const monthNano = list.filter((e) => utcDay(e.at).slice(0, 7) === utcDay(Date.now()).slice(0, 7))
+    .reduce((s, e) => s + costNano(e.u), 0) + (utcDay(now - 10 * 86400e3).slice(0, 7) === utcDay(Date.now()).slice(0, 7) ? OPUS_NANO : 0);
+  const blockTokens = list.reduce((s, e) => s + e.u.input + e.u.output + e.u.read, 0);
+  const dayPct = Math.floor(dayNano * 100 / 50e6);
+  const budget = (name) => page.locator(`#budgets .budget[data-budget="${name.replace(/"/g, '\\"')}"]`);
+  const daily = budget("daily");
+  const want = usd(dayNano) + " of $0.05";
+  await page.waitForFunction(([w]) => document.querySelector('#budgets .budget[data-budget="daily"] [data-field=spent]')
+    ?.innerText === w, [want], { timeout: 5000 }).catch(() => {});
+  // textContent: the badge is set in capitals by CSS, which innerText follows.
+  const field = async (b, f) => (await b.locator(`[data-field=${f}]`).count()) ? b.locator(`[data-field=${f}]`).textContent() : "";
+  check(await field(daily, "spent") === want && await field(daily, "percent") === dayPct + "%",
+    `${when}: the daily budget: ${await daily.innerText()}; want ${want}, ${dayPct}%`);
+  check((await field(daily, "over") === "over budget") === (dayPct >= 100) &&
+    (await daily.getAttribute("class")).includes("over") === (dayPct >= 100),
+    `${when}: over budget not marked as it should be (${dayPct}%): ${await daily.innerText()}`);
+  const fired = await daily.locator("[data-field=alerts] li[data-kind=threshold]").allInnerTexts();
+  const crossed = [50, 80, 100].filter((t) => dayNano * 100 >= t * 50e6);
+  check(fired.length === crossed.length && crossed.every((t, i) => fired[i].startsWith(t + "% reached (")),
+    `${when}: the daily budget's alerts ${JSON.stringify(fired)}, want ${crossed}`);
+  const midnight = Math.floor(Date.now() / 86400e3) * 86400e3;
+  const projection = await field(daily, "projection");
+  // The server read the budgets between this script's start and now.
+  if (now - midnight >= 144 * 60e3) {
+    const atMost = usd(dayNano * 86400e3 / (now - midnight)), atLeast = usd(dayNano * 86400e3 / (Date.now() - midnight));
+    const m = /^on pace for (\S+) by the end of the day$/.exec(projection);
+    check(m && (m[1] === atMost || m[1] === atLeast), `${when}: daily projection "${projection}", want ${atLeast}..${atMost}`);
+  }
+  const shop = budget(SHOP_BUDGET);
+  check(await shop.count() === 1 && await shop.locator("h3 .name").innerText() === SHOP_BUDGET &&
+    await shop.locator("h3 i").count() === 0, `${when}: the HTML budget name: ${await page.locator("#budgets").innerHTML()}`);
+  check(await field(shop, "spent") === usd(monthNano) + " of $20.00" &&
+    await field(shop, "percent") === Math.floor(monthNano * 100 / 20e9) + "%" &&
+    (await shop.locator("[data-field=alerts]").innerText()) === "no alerts this period" &&
+    (await shop.locator(".muted.scope-line").innerText()).includes("project ~/shop"),
+    `${when}: the month's budget: ${await shop.innerText()}; want ${usd(monthNano)}`);
+  const block = budget("block tokens");
+  const k = (blockTokens / 1e3).toFixed(1) + "k";
+  check(await field(block, "spent") === k + " of 1.00M tokens" &&
+    await field(block, "percent") === Math.floor(blockTokens / 1e4) + "%" &&
+    (await block.locator(".muted.scope-line").innerText()).startsWith("This 5-hour block, until "),
+    `${when}: the block's budget: ${await block.innerText()}; want ${k}`);
+}
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cc-dash-"));
 const project = path.join(tmp, "claude", "projects", "-home-dev-shop");
 fs.mkdirSync(project, { recursive: true });
@@ -72,8 +127,20 @@ const utcDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 const todayNano = (list) => list.filter((e) => utcDay(e.at) === utcDay(Date.now()))
   .reduce((s, e) => s + costNano(e.u), 0);
 
+// Budgets (docs/budgets.md): a day's $0.05 (today's requests pass it), the
+// project's month of $20 under a name that is HTML, and a block of 1M
+// tokens. Their alerts go to the log only.
+const SHOP_BUDGET = '<i>shop</i> & "co"';
+const config = path.join(tmp, "config.json");
+fs.writeFileSync(config, JSON.stringify({ budgets: [
+  { name: "daily", period: "day", usd: 0.05 },
+  { name: SHOP_BUDGET, period: "month", usd: 20, project: "~/shop" },
+  { name: "block tokens", period: "block", tokens: 1000000 }],
+  alerts: { desktop: false, anomaly: { enabled: false } } }));
+const emptyConfig = path.join(tmp, "empty-config.json");
+fs.writeFileSync(emptyConfig, "{}");
 const proc = spawn(binary, ["--claude-dir", path.join(tmp, "claude"), "--ledger", path.join(tmp, "ledger.db"),
-  "run", "--port", "0", "--otel-port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"],
+  "--config", config, "run", "--port", "0", "--otel-port", "0", "-z", "UTC"], { stdio: ["ignore", "pipe", "pipe"],
   // HOME: the project's cwd (/home/dev/shop) is shown as ~/shop.
   env: { ...process.env, TZ: "UTC", HOME: "/home/dev" } });
 const started = dashboardUrl(proc);
@@ -154,6 +221,8 @@ db.commit()`, path.join(tmp, "ledger.db")], { encoding: "utf8" });
   check((await text("[data-field=limit-seven-day-reset]")).startsWith("resets in 2 d 23 h") ||
     (await text("[data-field=limit-seven-day-reset]")).startsWith("resets in 3 d 0 h"), "7-day reset: " + await text("#card-limits"));
   await page.waitForFunction(() => document.querySelectorAll("#limits-history li").length === 2, null, { timeout: 5000 });
+  await checkBudgets(page, events, "before the append");
+  await page.locator("#card-budgets").screenshot({ path: path.join(out, "dashboard-budgets.png") });
   await page.screenshot({ path: path.join(out, "dashboard-overview.png"), fullPage: true });
 
   // Live: a line appended to the transcript reaches the page within 2 s.
@@ -170,6 +239,7 @@ db.commit()`, path.join(tmp, "ledger.db")], { encoding: "utf8" });
   check(await text("#card-today [data-field=cost]") === want, "after the append: " + await text("#card-today [data-field=cost]") + ", want " + want);
   console.log(`appended line on the page after ${lag} ms`);
   check(lag <= 2000, `the appended line took ${lag} ms to show (limit 2000)`);
+  await checkBudgets(page, events, "after the append");
 
   // Idle: the monitor's heartbeat (every 5 s) is a commit that changes no
   // figure; the page must not be told to fetch anything. First let the
@@ -290,6 +360,13 @@ db.commit()`, path.join(tmp, "ledger.db")], { encoding: "utf8" });
     "at 400 px the Cost column is off screen: " + JSON.stringify(costs));
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   check(widths[0] <= widths[1], `at 400 px the page is ${widths[0]} px wide`);
+  // Each budget, its figures and its bar within the screen, one under another.
+  const budgetBoxes = await inView("#budgets .budget, #budgets [data-field=percent], #budgets .progress");
+  check(budgetBoxes.length === 9 && budgetBoxes.every((b) => b.left >= 0 && b.right <= 400),
+    "at 400 px a budget is off screen: " + JSON.stringify(budgetBoxes));
+  const [firstBudget, secondBudget] = await inView("#budgets .budget");
+  check(secondBudget.top >= firstBudget.bottom, "at 400 px the budgets are not stacked");
+  await page.locator("#card-budgets").screenshot({ path: path.join(out, "dashboard-budgets-narrow.png") });
   await page.screenshot({ path: path.join(out, "dashboard-narrow.png"), fullPage: true });
   // The session dialog: its title on one line with ✕ beside it, its table
   // within the screen.
@@ -336,7 +413,8 @@ db.commit()`, path.join(tmp, "ledger.db")], { encoding: "utf8" });
   fs.mkdirSync(path.join(tmp, "empty", "projects"), { recursive: true });
   const synced = spawnSync(binary, ["--claude-dir", path.join(tmp, "empty"), "--ledger", emptyLedger, "bridge", "backfill"]);
   check(synced.status === 0, "backfill of nothing: " + synced.stderr);
-  const bare = spawn(binary, ["--ledger", emptyLedger, "dashboard", "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  const bare = spawn(binary, ["--ledger", emptyLedger, "--config", emptyConfig, "dashboard", "--port", "0"],
+    { stdio: ["ignore", "ignore", "pipe"] });
   try {
     const emptyPage = await context.newPage();
     emptyPage.on("pageerror", (e) => problems.push("empty page error: " + e.message));
@@ -347,6 +425,10 @@ db.commit()`, path.join(tmp, "ledger.db")], { encoding: "utf8" });
     check(await emptyPage.locator("#empty").isVisible() && hint.includes("context-cleaner bridge backfill") &&
       hint.includes("context-cleaner run") && hint.includes("~/.claude"),
       "the empty ledger's hint: " + hint);
+    await emptyPage.waitForSelector("#budgets [data-field=budgets-empty]", { timeout: 5000 }).catch(() => {});
+    const noBudgets = await emptyPage.locator("#budgets").innerText();
+    check(noBudgets.includes("no budgets configured — see README 'Budgets and alerts'"),
+      "without budgets the panel says: " + noBudgets);
     await emptyPage.screenshot({ path: path.join(out, "dashboard-empty.png") });
     await emptyPage.close();
   } finally {

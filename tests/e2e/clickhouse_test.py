@@ -259,6 +259,10 @@ def dashboards_agree(env):
         h = get(team_url, "/api/health", keep_origin=True)
         check(h["originTarget"].endswith("/team") and env.password not in json.dumps(h),
               f"health from ClickHouse: {h}")
+        # Budgets are each machine's ledger's: the team's dashboard says so.
+        b = get(team_url, "/api/budgets")
+        check(b["available"] is False and b["budgets"] == [] and "ledger" in b["note"],
+              f"budgets from ClickHouse: {b}")
     finally:
         for p, what in ((ledger, "dashboard"), (team, "dashboard --from clickhouse")):
             env.stop(p, what)
