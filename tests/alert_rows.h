@@ -1,6 +1,6 @@
 // Alerts written into a ledger the way the evaluator (budget/) writes
 // them: an `alerts` row and one `alert_deliveries` row per retrying
-// channel, attempts 0, due at once. For the delivery tests.
+// channel, attempts 0, due when the alert fired. For the delivery tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -51,8 +51,9 @@ inline void InsertAlert(const std::string& ledger_path, const Alert& a,
     if (Status r = st.Run(); !r.ok()) return r;
     for (const std::string& channel : channels) {
       sql::Statement d((*db)->handle(),
-                       "INSERT INTO alert_deliveries(alert_id, channel) VALUES(?1, ?2)");
-      d.BindFrom(1, a.id, channel);
+                       "INSERT INTO alert_deliveries(alert_id, channel, next_attempt_ms) "
+                       "VALUES(?1, ?2, ?3)");
+      d.BindFrom(1, a.id, channel, a.fired_ms);
       if (Status r = d.Run(); !r.ok()) return r;
     }
     return Status::Ok();
