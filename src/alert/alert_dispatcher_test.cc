@@ -82,7 +82,7 @@ TEST_F(AlertDispatcherTest, DeliversTheExactPayloadOnceAndLogsItOnce) {
   EXPECT_EQ(receiver_.received()[0].body, AlertPayloadJson(a));
   EXPECT_EQ(LogLines(), 1u);
   ASSERT_EQ(notices_.size(), 1u);
-  EXPECT_EQ(notices_[0], AlertLogLine(a));
+  EXPECT_EQ(notices_[0], AlertNoticeLine(a));
   // Again, and from a dispatcher of another process: nothing more.
   clock_.now_ms += 3'600 * kSecond;
   Round(*d);

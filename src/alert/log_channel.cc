@@ -66,11 +66,19 @@ std::string AlertLogLine(const Alert& alert) {
   return TerminalSafe(line);
 }
 
+std::string AlertNoticeLine(const Alert& alert) {
+  std::string text = AlertText(alert);
+  constexpr std::string_view kPrefix = "context-cleaner: ";
+  if (text.rfind(kPrefix, 0) == 0) text.erase(0, kPrefix.size());
+  std::string line = "alert ";
+  line.append(alert.id).append(": ").append(text);
+  return TerminalSafe(line);
+}
+
 Status LogChannel::Deliver(const Alert& alert, std::string_view, int64_t) {
-  const std::string line = AlertLogLine(alert);
-  if (say_) say_(line);
+  if (say_) say_(AlertNoticeLine(alert));
   if (path_.empty()) return Status::Ok();
-  return AppendLine(path_, line);
+  return AppendLine(path_, AlertLogLine(alert));
 }
 
 }  // namespace cc

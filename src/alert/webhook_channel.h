@@ -20,9 +20,13 @@ namespace cc {
 
 class HttpClient;
 
+// OK when `url` is http:// or https:// with a host; else InvalidArgument
+// saying so, with the URL redacted.
+Status CheckWebhookUrl(const std::string& url);
+
 class WebhookChannel final : public AlertChannel {
  public:
-  // InvalidArgument unless `url` is http:// or https:// with a host.
+  // CheckWebhookUrl's error for a bad `url`.
   static Result<std::unique_ptr<WebhookChannel>> Create(
       std::string url, std::unique_ptr<HttpClient> client);
   // Over libcurl (clickhouse/http_client.h).

@@ -3,6 +3,7 @@
 #include <system_error>
 #include <thread>
 
+#include "cli/alert_delivery.h"
 #include "cli/commands.h"
 #include "cli/plural.h"
 #include "cli/ship.h"
@@ -108,7 +109,11 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
     compare = std::move(*opened);
     options.dry_run_ledger = compare.get();
   }
+  std::optional<AlertChannels> alerts;  // Where alerts go after the sync.
   if (!options.dry_run) {
+    Result<AlertChannels> channels = ResolveAlertChannels(ctx);
+    if (!channels.ok()) return ErrorExit(channels.status());
+    alerts = std::move(*channels);
     Result<std::unique_ptr<LedgerWriter>> opened = LedgerWriter::Open(
         ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
     if (!opened.ok()) return ErrorExit(opened.status());
@@ -148,6 +153,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
                "<dir>/projects/ once you use Claude Code.\n");
     }
   }
+  if (alerts && !report->interrupted) DeliverAlertsAfterSync(ctx, *alerts);
   return kExitOk;
 }
 
