@@ -5,7 +5,6 @@
 #include "alert/alert_dispatcher.h"
 #include "alert/log_channel.h"
 #include "alert/webhook_channel.h"
-#include "cli/plural.h"
 
 namespace cc::cli {
 namespace {
