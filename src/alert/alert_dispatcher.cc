@@ -52,6 +52,9 @@ Result<DispatchReport> AlertDispatcher::DeliverDue(int64_t time_budget_ms) {
 // The log (always) and the desktop (best effort) for each alert first
 // seen. The log is fast and local: it is not held to the budget.
 Status AlertDispatcher::LogNew(DispatchReport& report) {
+  // A notifier that failed (no daemon answering) is not tried again this
+  // round: each try could cost its whole bound.
+  bool desktop = channels_.desktop != nullptr;
   for (;;) {
     Result<std::vector<Alert>> alerts = queue_.Unlogged(kBatch);
     if (!alerts.ok()) return alerts.status();
@@ -60,11 +63,14 @@ Status AlertDispatcher::LogNew(DispatchReport& report) {
       if (channels_.log != nullptr) {
         if (Status s = channels_.log->Deliver(a, "", 0); !s.ok()) Say(s.message());
       }
-      if (channels_.desktop != nullptr && MsLeft() > 0) {
+      if (desktop && MsLeft() > 0) {
         Status s = channels_.desktop->Deliver(a, "", MsLeft());
-        if (!s.ok() && !desktop_failed_) {
-          Say("desktop notification failed (not retried): " + s.message());
+        if (!s.ok()) {
+          if (!desktop_failed_) {
+            Say("desktop notification failed (not retried): " + s.message());
+          }
           desktop_failed_ = true;
+          desktop = false;
         }
       }
       if (Status s = queue_.MarkLogged(a.id, clock_.NowMs()); !s.ok()) return s;

@@ -69,7 +69,7 @@ class AlertDispatcher {
   const Clock& clock_;
   const Notice notice_;
   std::map<std::string, bool> failing_;  // By channel: said it fails.
-  bool desktop_failed_ = false;          // Said once.
+  bool desktop_failed_ = false;          // Said once per process.
   int64_t deadline_ns_ = 0;              // Steady; this round's.
 };
 

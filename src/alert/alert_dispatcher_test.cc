@@ -2,10 +2,13 @@
 // and a fake clock: what is delivered, when it is retried, when given up.
 #include "alert/alert_dispatcher.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "alert/alert_payload.h"
 #include "alert/command_channel.h"
+#include "alert/desktop_channel.h"
 #include "alert/webhook_channel.h"
 #include "alert_rows.h"
 #include "ledger/ledger_writer.h"
@@ -32,8 +35,20 @@ class AlertDispatcherTest : public ::testing::Test {
 
   // A dispatcher with the webhook to `receiver_` and the log to a file
   // ("" command: none).
-  std::unique_ptr<AlertDispatcher> Dispatcher(const std::string& command = "") {
+  std::unique_ptr<AlertDispatcher> Dispatcher(const std::string& command = "",
+                                              const std::string& notify_send = "") {
     AlertChannelSet set;
+    if (!notify_send.empty()) {
+      // A notify-send that counts its calls in desktop.calls, then runs
+      // `notify_send`.
+      const std::string bin = dir_.Join("bin");
+      mkdir(bin.c_str(), 0700);
+      test::WriteFile(bin + "/notify-send", "#!/bin/sh\necho x >> '" +
+                                               dir_.Join("desktop.calls") + "'\n" +
+                                               notify_send + "\n");
+      chmod((bin + "/notify-send").c_str(), 0700);
+      set.desktop = DesktopChannel::Create("unix:path=/run/bus", bin);
+    }
     Result<std::unique_ptr<WebhookChannel>> hook =
         WebhookChannel::Create(receiver_.Url(kHookPath));
     EXPECT_TRUE(hook.ok());
@@ -240,6 +255,37 @@ TEST_F(AlertDispatcherTest, NoSecretOfTheUrlInNoticesOrHealth) {
   for (const char* part : {"Zq9xSecret4242", "T0ABC1234", "B0DEF5678"}) {
     EXPECT_EQ(all.find(part), std::string::npos) << all;
   }
+}
+
+TEST_F(AlertDispatcherTest, TheDesktopOncePerAlert) {
+  test::InsertAlert(path_, test::ThresholdAlert("daily", 50, clock_.NowMs()), {});
+  test::InsertAlert(path_, test::ThresholdAlert("daily", 80, clock_.NowMs()), {});
+  auto d = Dispatcher("", "exit 0");
+  Round(*d);
+  Round(*d);
+  Round(*Dispatcher("", "exit 0"));
+  EXPECT_EQ(test::ReadFile(dir_.Join("desktop.calls")), "x\nx\n");
+}
+
+// A notifier that fails is said once and not tried again this round (each
+// try could cost its whole bound); the alerts are logged all the same and
+// the desktop is not retried for them.
+TEST_F(AlertDispatcherTest, AFailingDesktopIsSaidOnceAndSkippedForTheRound) {
+  for (int pct : {50, 80, 100}) {
+    test::InsertAlert(path_, test::ThresholdAlert("daily", pct, clock_.NowMs()), {});
+  }
+  auto d = Dispatcher("", "exit 1");
+  DispatchReport r = Round(*d);
+  EXPECT_EQ(r.logged, 3u);
+  EXPECT_EQ(LogLines(), 3u);
+  EXPECT_EQ(test::ReadFile(dir_.Join("desktop.calls")), "x\n");
+  size_t said = 0;
+  for (const std::string& n : notices_) {
+    said += n.rfind("desktop notification failed (not retried): notify-send failed", 0) == 0;
+  }
+  EXPECT_EQ(said, 1u);
+  Round(*d);
+  EXPECT_EQ(test::ReadFile(dir_.Join("desktop.calls")), "x\n");
 }
 
 }  // namespace
