@@ -32,7 +32,9 @@ class Service::PassCheck final : public MonitorObserver {
         stop_.Request();
       }
     }
-    if (alerts_ != nullptr) alerts_->Wake();  // The pass committed.
+    // Events committed: alerts may have fired with them.
+    const RunCounters& c = report.counters;
+    if (alerts_ != nullptr && c.events_new + c.events_updated > 0) alerts_->Wake();
     observer_.OnPass(why, report);
   }
   void OnNotice(const std::string& message) override {

@@ -21,7 +21,7 @@
 //     reach it through an OutboxRowCache in memory.
 //   - BackgroundAlerts (alert/) delivers the ledger's alerts on a thread of
 //     its own with its own connection (AlertQueue::Open), woken after
-//     every monitor pass and every receiver commit.
+//     every monitor pass that committed events and every receiver commit.
 // Stop: SIGINT/SIGTERM (the StopSignal) ends the monitor's pass after its
 // commit; then the shipper, the dashboard, the receiver and the alerts
 // stop, in that order, each finishing the request in hand, and Run

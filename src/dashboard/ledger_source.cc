@@ -52,8 +52,8 @@ class LedgerSource final : public DashboardSource {
     if (!run.ok()) return run.status();
     auto s = std::make_shared<DashboardSnapshot>(current);
     s->health.last_run = std::move(*run);
-    // A delivery's attempt changes no figure either (it is not in the
-    // content stamp), but /api/health shows it.
+    // A delivery's attempt changes no figure either, but /api/health
+    // shows it.
     s->alert_deliveries = AlertHealth();
     return s;
   }
