@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "budget/budget_evaluator.h"
+#include "cli/alert_delivery.h"
 #include "cli/commands.h"
 
 namespace cc::cli {
@@ -41,10 +42,15 @@ Result<ProjectLookup> ProjectLookupOf(const Context& ctx, const ParsedArgs& args
 }
 
 Result<CommitHookFactory> BudgetHookOf(const Context& ctx, const ParsedArgs& args) {
-  const BudgetConfig& config = ctx.budgets;
+  BudgetConfig config = ctx.budgets;
   if (config.budgets.empty() && !config.alerts.anomaly.enabled) {
     return CommitHookFactory();
   }
+  // The channels alerts are delivered to (the environment over the
+  // config): each retrying one gets its delivery row with the alert.
+  Result<AlertChannels> channels = ResolveAlertChannels(ctx);
+  if (!channels.ok()) return channels.status();
+  config.alerts.channels = std::move(*channels);
   Result<BudgetCalendar> calendar = BudgetCalendarOf(ctx, args);
   if (!calendar.ok()) return calendar.status();
   Result<ProjectLookup> projects = ProjectLookupOf(ctx, args);

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <thread>
 
+#include "alert/log_channel.h"
+#include "cli/alert_delivery.h"
 #include "cli/budget_setup.h"
 #include "cli/commands.h"
 #include "cli/plural.h"
@@ -234,6 +236,10 @@ int Serve(const Context& ctx, const std::string& command,
     options.shipping =
         ShippingTarget{*ctx.clickhouse, ctx.cluster, ctx.user_label};
   }
+  Result<AlertChannels> alerts = ResolveAlertChannels(ctx);
+  if (!alerts.ok()) return ErrorExit(alerts.status());
+  options.alerts = std::move(*alerts);
+  options.alert_log_path = DefaultAlertLogPath();
   std::chrono::milliseconds period{0};
   if (options.monitor) {
     period = options.monitor->mode == MonitorMode::kInterval

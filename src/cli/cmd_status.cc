@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "alert/alert_health_json.h"
+#include "alert/alert_queue.h"
 #include "cli/commands.h"
 #include "cli/duration_text.h"
 #include "cli/plural.h"
@@ -153,7 +155,7 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
                        const std::vector<Reject>& rejects,
                        const Backlog& b, const ShipState& ship,
                        const std::vector<TelemetryMetricTotal>& metrics,
-                       int64_t now_ms) {
+                       const AlertDeliveryHealth& alerts, int64_t now_ms) {
   JsonWriter w;
   w.BeginObject()
       .Field("ledger", ctx.ledger_path)
@@ -210,6 +212,8 @@ std::string StatusJson(const Context& ctx, const LedgerSummary& s,
   if (s.last_run) RunJson(w, *s.last_run, b);
   else w.Null();
   ShippingJson(w, ctx, ship, now_ms);
+  w.Key("alertDeliveries");
+  AlertHealthJson(w, alerts);
   w.Key("telemetry")
       .BeginObject()
       .Field("requests", s.telemetry_requests)
@@ -309,10 +313,31 @@ std::string RunningText(const RunInfo& r, const Backlog& b) {
   return out;
 }
 
+// The webhook's and the command's deliveries: how many wait, fail, were
+// given up; the latest failure (redacted when stored).
+std::string AlertsText(const AlertDeliveryHealth& h) {
+  if (h.pending + h.given_up + h.delivered == 0) {
+    return "alerts:  no deliveries (docs/budgets.md sets up a webhook or a command)\n";
+  }
+  std::string out = "alerts:  " + WithThousands(h.delivered) + " delivered, " +
+                    WithThousands(h.pending) + " pending";
+  if (h.failing > 0) {
+    out += " (" + WithThousands(h.failing) + " failing";
+    if (h.next_attempt_ms) out += ", next try " + FormatIsoTimestampMs(*h.next_attempt_ms);
+    out += ")";
+  }
+  out += ", " + WithThousands(h.given_up) + " given up\n";
+  if (!h.last_error.empty()) {
+    out += "         last error (" + TerminalSafe(h.last_error_channel) + ", alert " +
+           TerminalSafe(h.last_error_alert) + "): " + TerminalSafe(h.last_error) + "\n";
+  }
+  return out;
+}
+
 std::string StatusText(const Context& ctx, const LedgerSummary& s,
                        const std::vector<Reject>& rejects,
                        const Backlog& b, const ShipState& ship,
-                       int64_t now_ms) {
+                       const AlertDeliveryHealth& alerts, int64_t now_ms) {
   std::string out = "ledger:  " + TerminalSafe(ctx.ledger_path) + "\n";
   out += "files:   " + WithThousands(s.files_active) + " tracked, " +
          WithThousands(s.files_gone) + " gone (deleted; their events are kept)\n";
@@ -346,6 +371,7 @@ std::string StatusText(const Context& ctx, const LedgerSummary& s,
   }
   out += RejectsText(rejects, s.rejects);
   out += ShippingText(ctx, ship, now_ms);
+  out += AlertsText(alerts);
   if (s.telemetry_requests + s.telemetry_errors + s.telemetry_points == 0) {
     out += "telemetry: none received (`context-cleaner telemetry init` sets Claude Code up)\n";
   } else {
@@ -395,11 +421,16 @@ int RunSyncStatus(const Context& ctx, const ParsedArgs& args) {
   Result<std::vector<TelemetryMetricTotal>> metrics =
       (*ledger)->TelemetryMetricTotals();
   if (!metrics.ok()) return ErrorExit(metrics.status());
+  Result<std::unique_ptr<AlertQueue>> queue = AlertQueue::OpenReadOnly(ctx.ledger_path);
+  if (!queue.ok()) return ErrorExit(queue.status());
+  Result<AlertDeliveryHealth> alerts = (*queue)->Health();
+  if (!alerts.ok()) return ErrorExit(alerts.status());
   const int64_t now_ms = SystemClock().NowMs();
   PrintOut(args.Has("--json")
                ? StatusJson(ctx, *summary, *rejects, *backlog, *ship,
-                            *metrics, now_ms)
-               : StatusText(ctx, *summary, *rejects, *backlog, *ship, now_ms));
+                            *metrics, *alerts, now_ms)
+               : StatusText(ctx, *summary, *rejects, *backlog, *ship, *alerts,
+                            now_ms));
   return kExitOk;
 }
 

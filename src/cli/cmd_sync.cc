@@ -3,6 +3,7 @@
 #include <system_error>
 #include <thread>
 
+#include "cli/alert_delivery.h"
 #include "cli/budget_setup.h"
 #include "cli/commands.h"
 #include "cli/plural.h"
@@ -110,10 +111,14 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
     compare = std::move(*opened);
     options.dry_run_ledger = compare.get();
   }
+  std::optional<AlertChannels> alerts;  // Where alerts go after the sync.
   if (!options.dry_run) {
     Result<CommitHookFactory> budgets = BudgetHookOf(ctx, args);
     if (!budgets.ok()) return ErrorExit(budgets.status());
     if (*budgets) budget_hook = (*budgets)();
+    Result<AlertChannels> channels = ResolveAlertChannels(ctx);
+    if (!channels.ok()) return ErrorExit(channels.status());
+    alerts = std::move(*channels);
     Result<std::unique_ptr<LedgerWriter>> opened = LedgerWriter::Open(
         ctx.ledger_path, ctx.Holder(command), ctx.prices.get());
     if (!opened.ok()) return ErrorExit(opened.status());
@@ -154,6 +159,7 @@ int RunPass(const Context& ctx, const ParsedArgs& args, SyncOptions options,
                "<dir>/projects/ once you use Claude Code.\n");
     }
   }
+  if (alerts && !report->interrupted) DeliverAlertsAfterSync(ctx, *alerts);
   return kExitOk;
 }
 

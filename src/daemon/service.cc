@@ -18,8 +18,9 @@ namespace cc {
 // and stops the session, for Run to start the next one.
 class Service::PassCheck final : public MonitorObserver {
  public:
-  PassCheck(ServiceObserver& observer, const LedgerWriter& ledger, StopSignal& stop)
-      : observer_(observer), ledger_(ledger), stop_(stop) {}
+  PassCheck(ServiceObserver& observer, const LedgerWriter& ledger, StopSignal& stop,
+            BackgroundAlerts* alerts)
+      : observer_(observer), ledger_(ledger), stop_(stop), alerts_(alerts) {}
 
   bool ledger_replaced() const { return ledger_replaced_; }
 
@@ -31,6 +32,9 @@ class Service::PassCheck final : public MonitorObserver {
         stop_.Request();
       }
     }
+    // Events committed: alerts may have fired with them.
+    const RunCounters& c = report.counters;
+    if (alerts_ != nullptr && c.events_new + c.events_updated > 0) alerts_->Wake();
     observer_.OnPass(why, report);
   }
   void OnNotice(const std::string& message) override {
@@ -41,6 +45,7 @@ class Service::PassCheck final : public MonitorObserver {
   ServiceObserver& observer_;
   const LedgerWriter& ledger_;
   StopSignal& stop_;
+  BackgroundAlerts* alerts_;  // May be null.
   bool ledger_replaced_ = false;
 };
 
@@ -104,6 +109,13 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
     dashboard = std::move(*started);
     observer_.OnDashboard(dashboard->Url());
   }
+  std::unique_ptr<BackgroundAlerts> alerts;  // Outlives the receiver's sink.
+  if (options_.alerts) {
+    alerts = std::make_unique<BackgroundAlerts>(
+        options_.ledger_path, *options_.alerts, options_.alert_log_path,
+        [this](const std::string& m) { observer_.OnNotice(m); });
+    alerts->Start();
+  }
   // The receiver: beside a monitor on a connection of its own.
   std::unique_ptr<TelemetryStore> companion;
   std::unique_ptr<OtlpReceiver> receiver;
@@ -117,10 +129,13 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
       companion->SetCommitHook(companion_hook.get());
       telemetry_ledger = companion.get();
     }
-    TelemetrySink sink = [this, telemetry_ledger](const TelemetryBatch& b) {
+    TelemetrySink sink = [this, telemetry_ledger,
+                          wake = alerts.get()](const TelemetryBatch& b) {
       std::lock_guard<std::mutex> lock(telemetry_mu_);
-      return telemetry_ledger->CommitTelemetry(b, options_.source,
-                                               SystemClock().NowMs());
+      Result<TelemetryStats> committed = telemetry_ledger->CommitTelemetry(
+          b, options_.source, SystemClock().NowMs());
+      if (committed.ok() && wake != nullptr) wake->Wake();
+      return committed;
     };
     Result<std::unique_ptr<OtlpReceiver>> started =
         OtlpReceiver::Start(*options_.receiver, std::move(sink));
@@ -143,7 +158,7 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
   Status s;
   if (monitor_options) {
     SystemClock clock;
-    PassCheck check(observer_, **ledger, stop);
+    PassCheck check(observer_, **ledger, stop, alerts.get());
     Monitor monitor(**ledger, *monitor_options, clock, watcher.get(), &check);
     s = monitor.Run(stop.fd(), stop.flag());
     *ledger_replaced = check.ledger_replaced();
@@ -154,6 +169,7 @@ Status Service::Session(StopSignal& stop, bool* ledger_replaced) {
   if (shipper) shipper->Stop();
   if (dashboard) dashboard->Stop();
   if (receiver) receiver->Stop();
+  if (alerts) alerts->Stop();
   return s.ok() ? s : Fail(ServicePart::kMonitor, s);
 }
 

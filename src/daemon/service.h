@@ -19,9 +19,13 @@
 //   - the BackgroundShipper (clickhouse/) ships on a thread of its own with
 //     its own connection (ShipQueue::Open); the rows the monitor commits
 //     reach it through an OutboxRowCache in memory.
+//   - BackgroundAlerts (alert/) delivers the ledger's alerts on a thread of
+//     its own with its own connection (AlertQueue::Open), woken after
+//     every monitor pass that committed events and every receiver commit.
 // Stop: SIGINT/SIGTERM (the StopSignal) ends the monitor's pass after its
-// commit; then the shipper, the dashboard and the receiver stop, in that
-// order, each finishing the request in hand, and Run returns.
+// commit; then the shipper, the dashboard, the receiver and the alerts
+// stop, in that order, each finishing the request in hand, and Run
+// returns.
 //
 // A ledger file deleted or replaced under the monitor would take every
 // later commit with it: after every pass the Service checks that the path
@@ -34,6 +38,7 @@
 #include <optional>
 #include <string>
 
+#include "alert/background_alerts.h"
 #include "clickhouse/background_shipper.h"
 #include "core/status.h"
 #include "daemon/monitor.h"
@@ -53,6 +58,10 @@ struct ServiceOptions {
   std::string source;                     // The source label on telemetry.
   std::optional<MonitorOptions> monitor;  // None: `otel serve`.
   std::optional<ShippingTarget> shipping;
+  // Where alerts go (none: not delivered by this process), and the alerts
+  // log ("" : no file).
+  std::optional<AlertChannels> alerts;
+  std::string alert_log_path;
   std::optional<DashboardOptions> dashboard;
   std::optional<OtlpReceiverOptions> receiver;
   // Runs inside every commit of each writing connection (the monitor's,
@@ -65,7 +74,8 @@ struct ServiceOptions {
 
 // What the Service did, for the CLI to print. Every call comes on Run's
 // thread, but OnNotice, which the shipper's thread makes too (shipping
-// failing, stopped, recovered).
+// failing, stopped, recovered), and the alerts' (each alert's log line,
+// delivery failing, given up, recovered).
 class ServiceObserver : public MonitorObserver {
  public:
   // The ledger is open and the monitor starts in `mode` (kPoll when

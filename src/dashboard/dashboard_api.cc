@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "alert/alert_health_json.h"
 #include "core/civil_time.h"
 #include "core/json_writer.h"
 #include "dashboard/api_params.h"
@@ -522,6 +523,12 @@ ApiResponse DashboardApi::Health(const ApiRequest&) const {
         .EndObject();
   }
   w.EndArray().EndObject();
+  w.Key("alertDeliveries");
+  if (s->alert_deliveries) {
+    AlertHealthJson(w, *s->alert_deliveries);
+  } else {
+    w.Null();
+  }
   w.Key("shipping");
   if (s->shipping) {
     const ShipState& st = *s->shipping;

@@ -387,6 +387,7 @@ TEST_F(DashboardApiTest, HealthAndMetrics) {
   EXPECT_EQ(h["files"]["active"].get_uint64().value(), 0u);
   EXPECT_EQ(h["rejects"]["lines"].get_uint64().value(), 0u);
   EXPECT_TRUE(h["shipping"].is_null());
+  EXPECT_TRUE(h["alertDeliveries"].is_null());
   ApiResponse m = api_->Handle(ApiRequest{"/metrics", {}});
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.content_type.find("text/plain"), std::string::npos);
@@ -473,6 +474,34 @@ TEST_F(DashboardApiTest, TelemetryOverview) {
   EXPECT_EQ(v["costs"]["requests"].get_uint64().value(), 3u);
   EXPECT_NEAR(Num(v["costs"]["claudeCodeUSD"]), 0.053, 1e-12);
   EXPECT_DOUBLE_EQ(Num(v["costs"]["oursUSD"]), 0.048);
+}
+
+// The alerts' deliveries: counts, the next try and the last error (stored
+// redacted by the channel; served as stored, valid JSON whatever it holds).
+TEST_F(DashboardApiTest, HealthShowsAlertDeliveries) {
+  auto changed = std::make_shared<DashboardSnapshot>(*snapshot_);
+  AlertDeliveryHealth a;
+  a.pending = 2;
+  a.failing = 1;
+  a.given_up = 1;
+  a.delivered = 3;
+  a.next_attempt_ms = 1'757'000'000'000;
+  a.last_error = "webhook https://hooks.slack.com/[redacted] answered HTTP 500: \x1b\"";
+  a.last_error_channel = "webhook";
+  a.last_error_alert = "threshold:daily:2025-09-10T00:00:00:80";
+  changed->alert_deliveries = a;
+  snapshot_ = changed;
+  auto h = Get("/api/health");
+  auto d = h["alertDeliveries"];
+  EXPECT_EQ(d["pending"].get_uint64().value(), 2u);
+  EXPECT_EQ(d["failing"].get_uint64().value(), 1u);
+  EXPECT_EQ(d["givenUp"].get_uint64().value(), 1u);
+  EXPECT_EQ(d["delivered"].get_uint64().value(), 3u);
+  EXPECT_EQ(d["nextAttemptAt"].get_string().value(), "2025-09-04T15:33:20.000Z");
+  EXPECT_EQ(d["lastError"]["channel"].get_string().value(), "webhook");
+  EXPECT_EQ(d["lastError"]["alert"].get_string().value(),
+            "threshold:daily:2025-09-10T00:00:00:80");
+  EXPECT_EQ(d["lastError"]["error"].get_string().value(), a.last_error);
 }
 
 // Sync health: files, rejects by reason, and whether a monitor still runs

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "alert/alert_queue.h"
+#include "alert_rows.h"
 #include "ledger/ledger_writer.h"
 #include "raw_http.h"
 #include "test_util.h"
@@ -379,6 +381,33 @@ TEST_F(DashboardServerTest, ATakenPortIsAnError) {
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.status().message().find("is in use"), std::string::npos)
       << second.status().message();
+}
+
+// A delivery failing in the writer's process changes no figure (the page
+// is not told), yet /api/health shows it within the feed's wake-up, its
+// error as stored (redacted).
+TEST_F(DashboardServerTest, HealthFollowsAlertDeliveries) {
+  auto s = Start();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(JsonValueOf(Get(s->port(), "/api/health"), "pending"), "0");
+  const Alert a = test::ThresholdAlert("daily", 80, 1'756'857'600'000);
+  test::InsertAlert(path_, a, {"webhook"});
+  Result<std::unique_ptr<AlertQueue>> queue = AlertQueue::Open(path_);
+  ASSERT_TRUE(queue.ok()) << queue.status().message();
+  ASSERT_TRUE((*queue)
+                  ->MarkFailed(a.id, "webhook", "webhook http://h/[redacted] answered HTTP 502",
+                               1'756'857'600'000, false)
+                  .ok());
+  std::string failing;
+  for (int i = 0; i < 100 && failing != "1"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    failing = JsonValueOf(Get(s->port(), "/api/health"), "failing");
+  }
+  EXPECT_EQ(failing, "1");
+  const std::string health = Get(s->port(), "/api/health");
+  EXPECT_NE(health.find("\"error\":\"webhook http://h/[redacted] answered HTTP 502\""),
+            std::string::npos)
+      << health;
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ class LedgerSource final : public DashboardSource {
         LoadLedgerSnapshot(*reader_, now_ms, shipping_configured_);
     if (s.ok()) {
       (*s)->origin_target = ledger_path_;  // Which ledger the page shows.
+      (*s)->alert_deliveries = AlertHealth();
       names_ = ProjectNamesFor((*s)->usage, names_,
                                [this] { return reader_->ProjectCwds(); });
       (*s)->projects = names_;
@@ -51,6 +52,9 @@ class LedgerSource final : public DashboardSource {
     if (!run.ok()) return run.status();
     auto s = std::make_shared<DashboardSnapshot>(current);
     s->health.last_run = std::move(*run);
+    // A delivery's attempt changes no figure either, but /api/health
+    // shows it.
+    s->alert_deliveries = AlertHealth();
     return s;
   }
 
@@ -74,11 +78,15 @@ class LedgerSource final : public DashboardSource {
   // A write seen before its commit is visible (SQLite writes the WAL's
   // frames, then marks the commit in its index, which inotify does not
   // report) is looked at again 50 ms later, doubling to 1.6 s, so such a
-  // commit is not left for the minute's look.
+  // commit is not left for the minute's look. So is the ledger after a
+  // change: the writes of the commit after it may have been drained with
+  // the wake of the one seen (a delivery marked right after the alert's
+  // commit), before their own commit was visible.
   Change WaitForChange(int stop_fd) override {
     constexpr int kMinuteMs = 60'000;
-    int timeout_ms = kMinuteMs;  // A look at least this often, in case a
-                                 // notification was lost.
+    // A look at least once a minute, in case a notification was lost.
+    int timeout_ms = look_again_ ? 50 : kMinuteMs;
+    look_again_ = false;
     for (;;) {
       const LedgerChangeFeed::Wake wake = feed_.Wait(stop_fd, timeout_ms);
       if (wake == LedgerChangeFeed::Wake::kStop) return Change::kStopped;
@@ -89,7 +97,7 @@ class LedgerSource final : public DashboardSource {
                                                            : kMinuteMs;
         continue;
       }
-      timeout_ms = kMinuteMs;
+      look_again_ = true;
       data_version_ = *dv;
       Result<std::string> stamp = reader_->ContentStamp();
       if (!stamp.ok() || *stamp != stamp_) return Change::kData;
@@ -98,6 +106,19 @@ class LedgerSource final : public DashboardSource {
   }
 
  private:
+  // The deliveries' health; none when it cannot be read (the dashboard
+  // shows the rest all the same).
+  std::optional<AlertDeliveryHealth> AlertHealth() {
+    if (alerts_ == nullptr) {
+      Result<std::unique_ptr<AlertQueue>> opened = AlertQueue::OpenReadOnly(ledger_path_);
+      if (!opened.ok()) return std::nullopt;
+      alerts_ = std::move(*opened);
+    }
+    Result<AlertDeliveryHealth> h = alerts_->Health();
+    if (!h.ok()) return std::nullopt;
+    return *h;
+  }
+
   const std::string ledger_path_;           // Absolute.
   std::unique_ptr<LedgerReader> reader_;    // Load's and WaitForChange's.
   std::unique_ptr<LedgerReader> sessions_;  // Requests' drill-downs, budgets.
@@ -105,8 +126,10 @@ class LedgerSource final : public DashboardSource {
   LedgerChangeFeed feed_;
   bool shipping_configured_;
   int64_t data_version_ = -1;
+  bool look_again_ = false;  // The last wait saw a change.
   std::string stamp_;  // ContentStamp when last loaded.
   std::shared_ptr<const ProjectNames> names_;  // Load's, kept between loads.
+  std::unique_ptr<AlertQueue> alerts_;  // Load's; read-only, opened on first use.
 };
 
 }  // namespace

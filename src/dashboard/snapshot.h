@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "alert/alert_queue.h"
 #include "core/result.h"
 #include "ledger/ledger_reader.h"
 #include "report/project_names.h"
@@ -32,6 +33,8 @@ struct DashboardSnapshot {
   UsageData usage;
   LedgerSummary health;     // Files, rejects, last run (no event totals).
   std::optional<ShipState> shipping;
+  // The alerts' deliveries (ledger only; alert/alert_queue.h).
+  std::optional<AlertDeliveryHealth> alert_deliveries;
   std::vector<Reject> recent_rejects;
   int64_t blocks_from_ms = INT64_MIN;  // See ViewOptions::blocks_from_ms.
   std::optional<int64_t> last_event_ms;
