@@ -59,7 +59,7 @@ def ledger_alerts(ledger: str) -> list[tuple[str, str, int]]:
     try:
         return db.execute(
             "SELECT a.id, d.channel, d.delivered_ms IS NOT NULL FROM alerts a "
-            "LEFT JOIN alert_deliveries d ON d.alert_id = a.id ORDER BY a.id").fetchall()
+            "LEFT JOIN alert_deliveries d ON d.alert_id = a.id AND d.channel <> 'log' ORDER BY a.id").fetchall()
     finally:
         db.close()
 
