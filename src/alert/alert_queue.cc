@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/utf8.h"
+#include "ledger/fired_alerts.h"
 #include "ledger/query_rows.h"
 #include "ledger/schema.h"
 #include "ledger/sqlite_db.h"
@@ -11,38 +12,6 @@ namespace cc {
 namespace {
 
 constexpr const char* kLogChannel = "log";
-
-// The alerts row's columns, in Alert's order (read by AlertFromRow).
-constexpr const char* kAlertColumns =
-    "a.id, a.kind, a.budget, a.period, a.period_start_ms, a.period_end_ms, "
-    "a.threshold_pct, a.unit, a.spent, a.limit_value, a.projected, a.project, "
-    "a.source, a.fired_ms";
-constexpr int kAlertColumnCount = 14;
-
-AlertKind KindFromName(std::string_view name) {
-  if (name == "projection") return AlertKind::kProjection;
-  if (name == "anomaly") return AlertKind::kAnomaly;
-  return AlertKind::kThreshold;
-}
-
-Alert AlertFromRow(const sql::Statement& row) {
-  Alert a;
-  a.id = row.Text(0);
-  a.kind = KindFromName(row.TextView(1));
-  a.budget = row.Text(2);
-  a.period = row.Text(3);
-  a.period_start_ms = row.Int(4);
-  a.period_end_ms = row.Int(5);
-  a.threshold_pct = static_cast<int>(row.Int(6));
-  a.unit = row.Text(7);
-  a.spent = row.Double(8);
-  a.limit = row.Double(9);
-  a.projected = row.Double(10);
-  a.project = row.Text(11);
-  a.source = row.Text(12);
-  a.fired_ms = row.Int(13);
-  return a;
-}
 
 // "?1, ?2, ..." for `n` channels bound from `first` on.
 std::string Placeholders(size_t n, int first) {

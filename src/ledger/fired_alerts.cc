@@ -6,10 +6,6 @@
 namespace cc {
 namespace {
 
-constexpr const char* kColumns =
-    "id, kind, budget, period, period_start_ms, period_end_ms, threshold_pct, "
-    "unit, spent, limit_value, projected, project, source, fired_ms";
-
 AlertKind KindFromName(std::string_view name) {
   if (name == "projection") return AlertKind::kProjection;
   if (name == "anomaly") return AlertKind::kAnomaly;
@@ -18,10 +14,29 @@ AlertKind KindFromName(std::string_view name) {
 
 }  // namespace
 
+Alert AlertFromRow(const sql::Statement& row) {
+  Alert a;
+  a.id = row.Text(0);
+  a.kind = KindFromName(row.TextView(1));
+  a.budget = row.Text(2);
+  a.period = row.Text(3);
+  a.period_start_ms = row.Int(4);
+  a.period_end_ms = row.Int(5);
+  a.threshold_pct = static_cast<int>(row.Int(6));
+  a.unit = row.Text(7);
+  a.spent = row.Double(8);
+  a.limit = row.Double(9);
+  a.projected = row.Double(10);
+  a.project = row.Text(11);
+  a.source = row.Text(12);
+  a.fired_ms = row.Int(13);
+  return a;
+}
+
 Result<bool> RecordAlert(sql::Database& db, const Alert& a,
                          const std::vector<std::string>& channels) {
   sql::Statement insert(db.handle(), std::string("INSERT OR IGNORE INTO alerts(") +
-                                         kColumns +
+                                         kAlertColumns +
                                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                                          "?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   insert.BindFrom(1, a.id, std::string_view(AlertKindName(a.kind)), a.budget,
@@ -41,29 +56,13 @@ Result<bool> RecordAlert(sql::Database& db, const Alert& a,
 }
 
 Result<std::vector<Alert>> ReadAlertsSince(sql::Database& db, int64_t since_ms) {
-  sql::Statement st(db.handle(), std::string("SELECT ") + kColumns +
+  sql::Statement st(db.handle(), std::string("SELECT ") + kAlertColumns +
                                      " FROM alerts WHERE fired_ms >= ?1 "
                                      "ORDER BY fired_ms, id");
   st.Bind(1, since_ms);
   std::vector<Alert> out;
-  Status s = ForEachRow(st, [&out](const sql::Statement& r) {
-    Alert a;
-    a.id = r.Text(0);
-    a.kind = KindFromName(r.TextView(1));
-    a.budget = r.Text(2);
-    a.period = r.Text(3);
-    a.period_start_ms = r.Int(4);
-    a.period_end_ms = r.Int(5);
-    a.threshold_pct = static_cast<int>(r.Int(6));
-    a.unit = r.Text(7);
-    a.spent = r.Double(8);
-    a.limit = r.Double(9);
-    a.projected = r.Double(10);
-    a.project = r.Text(11);
-    a.source = r.Text(12);
-    a.fired_ms = r.Int(13);
-    out.push_back(std::move(a));
-  });
+  Status s = ForEachRow(
+      st, [&out](const sql::Statement& r) { out.push_back(AlertFromRow(r)); });
   if (!s.ok()) return s;
   return out;
 }

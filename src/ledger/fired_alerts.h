@@ -17,7 +17,16 @@ namespace cc {
 
 namespace sql {
 class Database;
+class Statement;
 }
+
+// The alerts row's columns, in Alert's order (unambiguous beside
+// alert_deliveries' in a join), and the Alert a row of them holds.
+inline constexpr const char* kAlertColumns =
+    "id, kind, budget, period, period_start_ms, period_end_ms, threshold_pct, "
+    "unit, spent, limit_value, projected, project, source, fired_ms";
+inline constexpr int kAlertColumnCount = 14;
+Alert AlertFromRow(const sql::Statement& row);
 
 // Records `alert` unless an alert with its id is there; true when it is
 // new, and then one alert_deliveries row per name in `channels` ("webhook",
